@@ -1,0 +1,67 @@
+# rathaus — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := src/rathaus/static/vendor
+
+.PHONY: run test setup assets messages migrate demo lint types unit unit-postgres browser check-python clean
+
+run: setup migrate demo
+	$(BIN)/rathaus run
+
+setup: check-python $(STAMP) assets messages
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "rathaus needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1). Run: make PYTHON=python3.12 …" >&2; exit 1; }
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules/.package-lock.json
+
+assets: node_modules/.package-lock.json
+	@mkdir -p $(VENDOR)/kern/fonts $(VENDOR)/htmx
+	cp node_modules/@kern-ux/native/dist/kern.min.css $(VENDOR)/kern/
+	cp node_modules/@kern-ux/native/dist/fonts/fira-sans.css $(VENDOR)/kern/fonts/
+	cp -r node_modules/@kern-ux/native/dist/fonts/fira-sans $(VENDOR)/kern/fonts/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+
+messages: $(STAMP)
+	cd src/rathaus && ../../$(BIN)/django-admin compilemessages --ignore '.venv' -v 0
+
+migrate: setup
+	$(BIN)/rathaus migrate --noinput
+
+demo: migrate
+	$(BIN)/rathaus demo-data
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest -m 'not browser'
+
+unit-postgres: setup
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'not browser'
+
+browser: setup
+	$(BIN)/pytest -m browser
+
+test: setup lint types
+	$(BIN)/pytest
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,100 @@
+"""The JSON API under /api/v1/: OpenAPI schema, interactive docs, RFC 7807 errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from rathaus import __version__
+from rathaus.core import health
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+api = NinjaAPI(
+    title="rathaus API",
+    version="1",
+    description=(
+        "Public and staff API of the rathaus digital town hall. Errors follow RFC 7807 "
+        "(`application/problem+json`)."
+    ),
+    urls_namespace="api-v1",
+)
+
+
+def problem(
+    request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any
+) -> HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.path
+    body.update(extra)
+    return api.create_response(request, body, status=status)
+
+
+def _location(loc: list[Any]) -> str:
+    # Ninja prefixes the source ("body", "query", "path"); keep it, it tells the client where.
+    return ".".join(str(part) for part in loc)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": _location(list(error.get("loc", []))), "message": error.get("msg", "")}
+        for error in exc.errors
+    ]
+    response = problem(
+        request, 422, "Invalid request", "One or more fields are invalid.", errors=errors
+    )
+    response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    response = problem(request, exc.status_code, str(exc.message))
+    response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem(request, 401, "Authentication required")
+    response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    return response
+
+
+class VersionOut(Schema):
+    name: str
+    version: str
+
+
+class HealthOut(Schema):
+    status: str
+    checks: dict[str, dict[str, Any]]
+
+
+@api.get("/version", response=VersionOut, tags=["system"], summary="Software version")
+def version(request: HttpRequest) -> dict[str, str]:
+    return {"name": "rathaus", "version": __version__}
+
+
+@api.get(
+    "/health",
+    response={200: HealthOut, 503: HealthOut},
+    tags=["system"],
+    summary="Database and worker health (same as /health)",
+)
+def api_health(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    result = health.report()
+    return (200 if result["status"] == "ok" else 503), result
+
+
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Unknown API paths answer with a problem document, not an HTML page."""
+    response = problem(request, 404, "Not found", "There is no API endpoint at this path.")
+    response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    return response

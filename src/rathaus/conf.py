@@ -1,0 +1,233 @@
+"""Typed configuration from ``RATHAUS_*`` environment variables.
+
+Every setting the operator may change is declared here once, with a type, a default that works on
+one machine and a help text. ``docs/configuration.md`` is generated from these declarations
+(``rathaus config-docs``), and a test fails when the page and the code disagree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+PREFIX = "RATHAUS_"
+
+
+class ConfigurationError(Exception):
+    """A ``RATHAUS_*`` variable holds a value that cannot be used; the message names it."""
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def _parse_int(raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+
+
+def _parse_list(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _parse_str(raw: str) -> str:
+    return raw.strip()
+
+
+def _parse_port(raw: str) -> int:
+    port = _parse_int(raw)
+    if not 1 <= port <= 65535:
+        raise ValueError("expected a TCP port between 1 and 65535")
+    return port
+
+
+def _parse_log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+    return level
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "boolean": _parse_bool,
+    "integer": _parse_int,
+    "list": _parse_list,
+    "string": _parse_str,
+    "port": _parse_port,
+    "log level": _parse_log_level,
+}
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One configuration variable: its name without prefix, type, default and help text."""
+
+    name: str
+    kind: str
+    default: str
+    help: str
+    secret: bool = False
+
+    @property
+    def env_name(self) -> str:
+        return PREFIX + self.name
+
+    def parse(self, environ: Mapping[str, str]) -> Any:
+        raw = environ.get(self.env_name)
+        if raw is None:
+            raw = self.default
+        try:
+            return _PARSERS[self.kind](raw)
+        except ValueError as exc:
+            shown = "(hidden)" if self.secret else repr(raw)
+            raise ConfigurationError(f"{self.env_name}: {exc}, got {shown}") from None
+
+
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me-before-production"  # noqa: S105 (the known value production refuses)
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable(
+        "DEBUG",
+        "boolean",
+        "true",
+        "Development mode with detailed error pages. Set to false in production; production mode "
+        "refuses the default secret key and turns on secure cookies, HSTS and strict hosts.",
+    ),
+    Variable(
+        "SECRET_KEY",
+        "string",
+        DEFAULT_SECRET_KEY,
+        "Key for signing sessions and tokens. Must be a long random value in production.",
+        secret=True,
+    ),
+    Variable(
+        "ALLOWED_HOSTS",
+        "list",
+        "localhost,127.0.0.1,[::1]",
+        "Comma-separated host names the server answers to; requests for other hosts get 400. "
+        "Each authority's own host names must be listed here too.",
+    ),
+    Variable(
+        "CSRF_TRUSTED_ORIGINS",
+        "list",
+        "",
+        "Comma-separated origins (https://portal.example.de) allowed to send forms, needed "
+        "behind a TLS-terminating proxy.",
+    ),
+    Variable(
+        "BEHIND_TLS_PROXY",
+        "boolean",
+        "false",
+        "Trust the X-Forwarded-Proto header of a reverse proxy that terminates TLS.",
+    ),
+    Variable(
+        "HSTS_SECONDS",
+        "integer",
+        "31536000",
+        "Strict-Transport-Security max-age in production mode (0 turns HSTS off).",
+    ),
+    Variable(
+        "DATABASE_URL",
+        "string",
+        "",
+        "Database connection as a URL, e.g. postgres://user:password@host:5432/rathaus. Empty "
+        "means the embedded SQLite database rathaus.sqlite3 in the data directory (WAL mode).",
+        secret=True,
+    ),
+    Variable(
+        "DATA_DIR",
+        "string",
+        "var",
+        "Directory for the SQLite database, uploaded files (media/) and collected static files; "
+        "relative paths are taken from the current working directory.",
+    ),
+    Variable(
+        "PORT",
+        "port",
+        "8000",
+        "TCP port of the web server started by make run and rathaus run.",
+    ),
+    Variable(
+        "DEFAULT_AUTHORITY",
+        "string",
+        "barleben",
+        "Short name (slug) of the authority that answers requests whose host name is not "
+        "assigned to any authority.",
+    ),
+    Variable(
+        "LOG_LEVEL",
+        "log level",
+        "INFO",
+        "Log level of the rathaus loggers (DEBUG, INFO, WARNING, ERROR, CRITICAL).",
+    ),
+    Variable(
+        "WORKER_HEARTBEAT_SECONDS",
+        "integer",
+        "10",
+        "How often a running task worker records that it is alive.",
+    ),
+    Variable(
+        "WORKER_STALE_SECONDS",
+        "integer",
+        "60",
+        "A worker whose last heartbeat is older than this counts as down in /health.",
+    ),
+    Variable(
+        "LOGIN_FAILURE_LIMIT",
+        "integer",
+        "5",
+        "Failed staff logins (per user name and address) before the login is locked.",
+    ),
+    Variable(
+        "LOGIN_COOLOFF_MINUTES",
+        "integer",
+        "15",
+        "How long a locked staff login stays locked.",
+    ),
+    Variable(
+        "OTP_ISSUER",
+        "string",
+        "rathaus",
+        "Issuer name shown in authenticator apps next to the staff account.",
+    ),
+)
+
+_BY_NAME = {variable.name: variable for variable in VARIABLES}
+
+
+def env(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """The parsed value of ``RATHAUS_<name>``, or its default; ConfigurationError if malformed."""
+    return _BY_NAME[name].parse(os.environ if environ is None else environ)
+
+
+def render_markdown() -> str:
+    """The configuration reference page, generated from :data:`VARIABLES`."""
+    lines = [
+        "# Configuration",
+        "",
+        "rathaus is configured only through environment variables with the prefix `RATHAUS_`.",
+        "Every variable has a default that works for the embedded single-machine set-up (SQLite,",
+        "one web process, one task worker). A malformed value stops the start with a message that",
+        "names the variable.",
+        "",
+        "This page is generated from `src/rathaus/conf.py` by `rathaus config-docs`; a test fails",
+        "when it is out of date.",
+        "",
+        "| variable | type | default | meaning |",
+        "|---|---|---|---|",
+    ]
+    for variable in VARIABLES:
+        default = f"`{variable.default}`" if variable.default else "(empty)"
+        help_text = variable.help.replace("|", "\\|")
+        lines.append(f"| `{variable.env_name}` | {variable.kind} | {default} | {help_text} |")
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from rathaus.core.models import AuditEvent, Authority, AuthorityHost, Membership, OrgUnit
+
+
+class AuthorityHostInline(admin.TabularInline):
+    model = AuthorityHost
+    extra = 1
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "ags", "ars", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "ags", "ars"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AuthorityHostInline]
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "authority", "parent"]
+    list_filter = ["authority"]
+    list_select_related = ["authority", "parent"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "org_unit", "role"]
+    list_filter = ["org_unit__authority", "role"]
+    list_select_related = ["user", "org_unit", "role"]
+    autocomplete_fields = ["org_unit"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by the application and never edited."""
+
+    list_display = ["sequence", "created_at", "action", "actor_label", "object_repr", "authority"]
+    list_filter = ["action", "authority"]
+    list_select_related = ["authority"]
+    search_fields = ["action", "actor_label", "object_repr"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,71 @@
+"""``rathaus worker``: the django-tasks-db worker plus a heartbeat that /health reads."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
+
+from rathaus.core.models import WorkerHeartbeat
+
+
+class Heartbeat(threading.Thread):
+    def __init__(self, worker_id: str, interval: float) -> None:
+        super().__init__(name="rathaus-heartbeat", daemon=True)
+        self.worker_id = worker_id
+        self.interval = interval
+        self.stopped = threading.Event()
+        self.started_at = timezone.now()
+
+    def beat(self) -> None:
+        now = timezone.now()
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id,
+            defaults={
+                "hostname": socket.gethostname()[:253],
+                "pid": os.getpid(),
+                "started_at": self.started_at,
+                "last_seen": now,
+            },
+        )
+        # Workers that died without saying goodbye are forgotten after a day.
+        WorkerHeartbeat.objects.filter(last_seen__lt=now - timedelta(days=1)).delete()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                close_old_connections()
+                self.beat()
+            except Exception:  # a missed beat must not kill the thread; /health will notice
+                import logging
+
+                logging.getLogger("rathaus.core").exception("worker heartbeat failed")
+            self.stopped.wait(self.interval)
+        connection.close()
+
+
+class Command(DBWorkerCommand):
+    help = "Run the background task worker (django-tasks-db) and report its heartbeat."
+
+    def add_arguments(self, parser: Any) -> None:
+        super().add_arguments(parser)
+        parser.set_defaults(reload=False)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        heartbeat = Heartbeat(options["worker_id"], settings.RATHAUS_WORKER_HEARTBEAT_SECONDS)
+        heartbeat.beat()
+        heartbeat.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            heartbeat.stopped.set()
+            heartbeat.join(timeout=5)
+            close_old_connections()
+            WorkerHeartbeat.objects.filter(worker_id=options["worker_id"]).delete()

@@ -1,0 +1,270 @@
+"""Tenants (authorities), their organisation, staff roles, the audit log and worker heartbeats."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core import keys
+
+
+def _ags_validator(value: str) -> None:
+    try:
+        keys.validate_ags(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def _ars_validator(value: str) -> None:
+    try:
+        keys.validate_ars(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+postal_code_validator = RegexValidator(r"^\d{5}$", _("A German postal code has five digits."))
+
+
+class Authority(models.Model):
+    """A public body served by this installation; the tenant that owns data."""
+
+    class Kind(models.TextChoices):
+        GEMEINDE = "gemeinde", _("Municipality (Gemeinde)")
+        VERBANDSGEMEINDE = "verbandsgemeinde", _("Association of municipalities")
+        LANDKREIS = "landkreis", _("District (Landkreis)")
+        LAND = "land", _("Federal state (Land)")
+
+    slug = models.SlugField(_("short name"), unique=True, max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    ags = models.CharField(
+        _("AGS"), max_length=8, validators=[_ags_validator], help_text=_("Official key (AGS).")
+    )
+    ars = models.CharField(
+        _("ARS"),
+        max_length=12,
+        unique=True,
+        validators=[_ars_validator],
+        help_text=_("12-digit regional key (ARS)."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=5, blank=True, validators=[postal_code_validator]
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.parent_id is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An authority cannot be its own parent.")})
+
+
+class AuthorityHost(models.Model):
+    """A host name on which the portal of an authority answers."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="hosts")
+    hostname = models.CharField(_("host name"), max_length=253, unique=True)
+
+    class Meta:
+        verbose_name = _("host name")
+        verbose_name_plural = _("host names")
+
+    def __str__(self) -> str:
+        return self.hostname
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.hostname = self.hostname.strip().lower().rstrip(".")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class OrgUnit(models.Model):
+    """A department inside an authority (Amt, Fachbereich, Sachgebiet), forming a tree."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="org_units")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    slug = models.SlugField(_("short name"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=100, help_text=_("Units are listed by position, then by name.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=5, blank=True, validators=[postal_code_validator]
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisational unit")
+        verbose_name_plural = _("organisational units")
+        ordering = ["authority__name", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "slug"], name="orgunit_slug_per_authority")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        if self.parent is not None and self.parent.authority_id != self.authority_id:
+            raise ValidationError(
+                {"parent": _("The parent unit must belong to the same authority.")}
+            )
+        seen = {self.pk} if self.pk else set()
+        node = self.parent
+        while node is not None:
+            if node.pk in seen:
+                raise ValidationError({"parent": _("Units cannot be nested in a circle.")})
+            seen.add(node.pk)
+            node = node.parent
+
+
+class Membership(models.Model):
+    """A staff user's role (a permission group) in one organisational unit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")
+    role = models.ForeignKey(Group, verbose_name=_("role"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "org_unit", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.org_unit} ({self.role})"
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit log, chained to its predecessor by a SHA-256 hash.
+
+    Rows are written only by :func:`rathaus.core.audit.record`; the hash of each row covers its
+    content and the previous row's hash, so changing or deleting a row breaks the chain.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    created_at = models.DateTimeField(editable=False)
+    authority = models.ForeignKey(
+        Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} ({self.actor_label})"
+
+
+class AuditChainHead(models.Model):
+    """The single row that records the last entry of the audit chain.
+
+    Writers lock it to append in order, and verification compares it with the last row, so
+    deleting entries at the end of the log is detected too.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="single_audit_head")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.hash[:12]}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life, written periodically by ``rathaus worker``."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=253)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.hostname}"
+
+
+class Locality(models.Model):
+    """A village or district (Ortsteil) of an authority's area, with its postal code."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="localities")
+    name = models.CharField(_("name"), max_length=100)
+    postal_code = models.CharField(
+        _("postal code"), max_length=5, validators=[postal_code_validator]
+    )
+
+    class Meta:
+        verbose_name = _("locality")
+        verbose_name_plural = _("localities")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "name"], name="locality_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postal_code} {self.name}"

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from rathaus.api import api, not_found
+from rathaus.core import staff_views, views
+
+staff_patterns = (
+    [
+        path("", staff_views.home_view, name="home"),
+        path("anmelden/", staff_views.login_view, name="login"),
+        path("anmelden/code/", staff_views.verify_view, name="verify"),
+        path("anmelden/einrichten/", staff_views.enrol_view, name="enrol"),
+        path("abmelden/", staff_views.logout_view, name="logout"),
+    ],
+    "staff",
+)
+
+core_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("kontakt/", views.contact, name="contact"),
+    ],
+    "core",
+)
+
+urlpatterns = [
+    path("", include(core_patterns)),
+    path("health", views.health_view, name="health"),
+    path("verwaltung/", include(staff_patterns)),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<path>.*)$", not_found),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler404 = "rathaus.core.views.page_not_found"
+handler500 = "rathaus.core.views.server_error"

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from rathaus.core import demo
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def current_code(device: TOTPDevice, offset: int = 0) -> str:
+    """The code an authenticator app shows now (offset in steps: -1 is the previous code)."""
+    import time
+
+    now = int(time.time()) + offset * device.step
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, t=now)
+    return f"{value:0{device.digits}d}"
+
+
+@pytest.fixture
+def barleben(db):
+    """The Barleben demo as `rathaus demo-data` loads it."""
+    demo.load()
+    from rathaus.core.models import Authority
+
+    return Authority.objects.get(slug="barleben")
+
+
+def database_env() -> dict[str, str]:
+    """Environment for a subprocess that should use the test database of this test run."""
+    env = dict(os.environ)
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env["RATHAUS_DATABASE_URL"] = f"sqlite:///{Path(settings['NAME']).resolve()}"
+    else:
+        user = settings["USER"]
+        host = settings["HOST"]
+        port = settings["PORT"]
+        env["RATHAUS_DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{settings['NAME']}"
+    return env
+
+
+def rathaus(*args: str, env: dict[str, str] | None = None, timeout: int = 60):
+    """Run the installed `rathaus` command the way an operator would."""
+    return subprocess.run(
+        [sys.executable, "-m", "rathaus", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=ROOT,
+        check=False,
+    )

@@ -1,0 +1,114 @@
+"""Configuration: every variable documented, malformed values named, production mode strict."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from rathaus.conf import VARIABLES, ConfigurationError, Variable, env, render_markdown
+from tests.conftest import ROOT
+
+
+def test_configuration_page_is_generated_from_the_code():
+    page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert page == render_markdown(), "run: rathaus config-docs --output docs/configuration.md"
+
+
+def test_every_variable_used_in_the_code_is_declared_and_documented():
+    page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    declared = {variable.env_name for variable in VARIABLES}
+    used: set[str] = set()
+    for path in (ROOT / "src").rglob("*"):
+        if path.suffix in {".py", ".html", ".toml", ".cfg"}:
+            used |= set(re.findall(r"RATHAUS_[A-Z][A-Z0-9_]*", path.read_text(encoding="utf-8")))
+    for path in [ROOT / "Makefile", ROOT / ".ci" / "run", ROOT / "README.md"]:
+        used |= set(re.findall(r"RATHAUS_[A-Z][A-Z0-9_]*", path.read_text(encoding="utf-8")))
+    used -= {"RATHAUS_PG_BINDIR"}  # read by scripts/with_postgres.py, documented in the README
+    undeclared = used - declared
+    assert not undeclared, f"declare these in src/rathaus/conf.py: {sorted(undeclared)}"
+    for name in declared:
+        assert f"`{name}`" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "fragment"),
+    [
+        ("PORT", "eighty", "RATHAUS_PORT: expected a whole number, got 'eighty'"),
+        ("PORT", "70000", "RATHAUS_PORT: expected a TCP port"),
+        ("DEBUG", "maybe", "RATHAUS_DEBUG: expected true or false"),
+        ("LOG_LEVEL", "loud", "RATHAUS_LOG_LEVEL: expected one of"),
+    ],
+)
+def test_malformed_values_name_the_variable(name, raw, fragment):
+    with pytest.raises(ConfigurationError) as excinfo:
+        env(name, {f"RATHAUS_{name}": raw})
+    assert fragment in str(excinfo.value)
+
+
+def test_defaults_work_without_any_environment():
+    assert env("PORT", {}) == 8000
+    assert env("DEBUG", {}) is True
+    assert env("ALLOWED_HOSTS", {"RATHAUS_ALLOWED_HOSTS": " a.de , b.de ,"}) == ["a.de", "b.de"]
+
+
+def test_secret_values_are_not_echoed_in_errors():
+    secret = Variable("X", "integer", "1", "", secret=True)
+    with pytest.raises(ConfigurationError) as excinfo:
+        secret.parse({"RATHAUS_X": "hunter2"})
+    assert "RATHAUS_X" in str(excinfo.value)
+    assert "hunter2" not in str(excinfo.value)
+
+
+def _start(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **extra_env}
+    return subprocess.run(
+        [sys.executable, "-m", "rathaus", "check"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_start_up_stops_with_a_clear_message_on_a_malformed_value():
+    result = _start({"RATHAUS_PORT": "eighty"})
+    assert result.returncode == 2
+    assert "configuration error: RATHAUS_PORT: expected a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_mode_refuses_the_default_secret_key():
+    result = _start({"RATHAUS_DEBUG": "false", "RATHAUS_SECRET_KEY": ""})
+    assert result.returncode == 2
+    assert "RATHAUS_SECRET_KEY" in result.stderr
+
+
+def test_production_mode_turns_on_secure_settings():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS]))"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "rathaus.settings",
+        "RATHAUS_DEBUG": "false",
+        "RATHAUS_SECRET_KEY": "x" * 50,
+        "RATHAUS_ALLOWED_HOSTS": "portal.barleben.de",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == '[false, true, true, 31536000, true, ["portal.barleben.de"]]'
