@@ -18,11 +18,14 @@ SHARED = ROOT.parent / "shared"
 
 def current_code(device: TOTPDevice, offset: int = 0) -> str:
     """The code an authenticator app shows now (offset in steps: -1 is the previous code)."""
-    import time
-
-    now = int(time.time()) + offset * device.step
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, t=now)
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset)
     return f"{value:0{device.digits}d}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

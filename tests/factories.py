@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rathaus.core import keys
+from rathaus.core import keys, roles
 from rathaus.core.models import Authority, AuthorityHost, Membership, OrgUnit
 
 PASSWORD = "correct horse battery staple"
@@ -59,7 +58,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -79,4 +78,4 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     org_unit = factory.SubFactory(OrgUnitFactory)
-    role = factory.LazyFunction(lambda: Group.objects.get(name="Sachbearbeitung"))
+    role = factory.LazyFunction(lambda: roles.role(roles.CLERK))

@@ -89,3 +89,11 @@ def test_concurrent_writers_keep_one_unbroken_chain():
     assert result.ok, result.problems
     assert result.checked == writers * per_writer
     assert AuditChainHead.objects.get().sequence == writers * per_writer
+
+
+@pytest.mark.django_db
+def test_writing_stops_when_the_chain_head_was_removed(three_events):
+    AuditChainHead.objects.all().delete()
+    with pytest.raises(audit.AuditChainBroken):
+        audit.record("after tampering", actor_name="system")
+    assert "the chain head is missing" in audit.verify().problems

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from rathaus import __version__
 from rathaus.core import health
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+_STATUS_CODES = {status.value for status in HTTPStatus}
 
 api = NinjaAPI(
     title="rathaus API",
@@ -55,7 +57,8 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    response = problem(request, exc.status_code, str(exc.message))
+    title = HTTPStatus(exc.status_code).phrase if exc.status_code in _STATUS_CODES else "Error"
+    response = problem(request, exc.status_code, title, str(exc.message))
     response["Content-Type"] = PROBLEM_CONTENT_TYPE
     return response
 
@@ -65,6 +68,9 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = problem(request, 401, "Authentication required")
     response["Content-Type"] = PROBLEM_CONTENT_TYPE
     return response
+
+
+api.add_router("/authorities", "rathaus.core.api.router")
 
 
 class VersionOut(Schema):
@@ -88,9 +94,9 @@ def version(request: HttpRequest) -> dict[str, str]:
     tags=["system"],
     summary="Database and worker health (same as /health)",
 )
-def api_health(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def api_health(request: HttpRequest) -> Status[dict[str, Any]]:
     result = health.report()
-    return (200 if result["status"] == "ok" else 503), result
+    return Status(200 if result["status"] == "ok" else 503, result)
 
 
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:

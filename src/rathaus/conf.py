@@ -112,7 +112,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(
         "ALLOWED_HOSTS",
         "list",
-        "localhost,127.0.0.1,[::1]",
+        "localhost,.localhost,127.0.0.1,[::1]",
         "Comma-separated host names the server answers to; requests for other hosts get 400. "
         "Each authority's own host names must be listed here too.",
     ),

@@ -13,6 +13,8 @@ from rathaus.conf import DEFAULT_SECRET_KEY, ConfigurationError, env
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 DEBUG: bool = env("DEBUG")
+# Kept apart from DEBUG, which the test runner switches off: demo commands are refused here.
+RATHAUS_PRODUCTION = not DEBUG
 SECRET_KEY: str = env("SECRET_KEY")
 if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
     raise ConfigurationError(
@@ -26,6 +28,7 @@ DATA_DIR = Path(env("DATA_DIR")).resolve()
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
@@ -96,7 +99,6 @@ if _database_url:
     except Exception as exc:  # dj-database-url raises several types for malformed URLs
         raise ConfigurationError(f"RATHAUS_DATABASE_URL: cannot be parsed ({exc})") from None
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     _database = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "rathaus.sqlite3"),

@@ -53,6 +53,20 @@ def actor_label(user: AbstractBaseUser | AnonymousUser | None) -> str:
     return f"{user.get_username()} (#{user.pk})"
 
 
+class AuditChainBroken(Exception):
+    """The chain head is gone while entries exist; writing on would hide the damage."""
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    if AuditEvent.objects.exists():
+        raise AuditChainBroken("the audit chain head is missing; run `rathaus audit-verify`")
+    # An empty log (the migration's head row was removed, e.g. by a database flush) starts anew.
+    return AuditChainHead.objects.create(pk=1, sequence=0, hash=GENESIS_HASH)
+
+
 def record(
     action: str,
     *,
@@ -68,7 +82,7 @@ def record(
     (for example ``"system"`` or the user name typed into a login form).
     """
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         user = actor if actor is not None and actor.is_authenticated else None
         event = AuditEvent(
             sequence=head.sequence + 1,

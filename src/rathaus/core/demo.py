@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -307,6 +307,9 @@ def _load_staff(tally: Tally, staff: DemoStaff, units: dict[str, OrgUnit]) -> St
         {"user": user, "name": "Demo-Authenticator"},
         {"key": staff.totp_key_hex, "confirmed": True},
     )
-    role = Group.objects.get(name=staff.role)
-    tally.upsert(Membership, {"user": user, "org_unit": units[staff.unit], "role": role}, {})
+    tally.upsert(
+        Membership,
+        {"user": user, "org_unit": units[staff.unit], "role": roles.role(staff.role)},
+        {},
+    )
     return StaffLogin(staff, password_is_demo=user.check_password(DEMO_PASSWORD))

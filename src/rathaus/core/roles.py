@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group
+
 CLERK = "Sachbearbeitung"
 HEAD = "Leitung"
 ADMINISTRATOR = "Administration"
 
 ALL = (CLERK, HEAD, ADMINISTRATOR)
+
+
+def role(name: str) -> Group:
+    """The permission group of a role, created if an installation lacks it."""
+    group, _created = Group.objects.get_or_create(name=name)
+    return group

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Load the Gemeinde Barleben demo (idempotent) and print the demo staff logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
+        if settings.RATHAUS_PRODUCTION:
             raise CommandError(
                 "Demo data has public passwords and is refused in production mode "
                 "(RATHAUS_DEBUG=false)."

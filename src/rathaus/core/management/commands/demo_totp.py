@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
+        if settings.RATHAUS_PRODUCTION:
             raise CommandError("Refused in production mode (RATHAUS_DEBUG=false).")
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:

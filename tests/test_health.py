@@ -1,0 +1,135 @@
+"""/health reports the database and the task worker; the worker runs tasks for real."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+
+from rathaus.core.models import WorkerHeartbeat
+from tests.conftest import ROOT, database_env
+from tests.tasks_for_tests import add
+
+
+def beat(seconds_ago: int) -> None:
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="w1",
+        hostname="here",
+        pid=1,
+        started_at=now,
+        last_seen=now - timedelta(seconds=seconds_ago),
+    )
+
+
+@pytest.mark.django_db
+def test_healthy_with_a_fresh_worker_heartbeat(client):
+    beat(seconds_ago=5)
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert body["checks"]["worker"]["workers"] == 1
+
+
+@pytest.mark.django_db
+def test_unhealthy_when_the_worker_is_silent(client, settings):
+    beat(seconds_ago=settings.RATHAUS_WORKER_STALE_SECONDS + 1)
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"]["status"] == "error"
+    assert client.get("/api/v1/health").status_code == 503
+
+
+@pytest.mark.django_db
+def test_health_counts_waiting_tasks(client):
+    beat(seconds_ago=1)
+    add.enqueue(1, 2)
+    worker = client.get("/health").json()["checks"]["worker"]
+    assert worker["queued_tasks"] == 1
+    assert worker["oldest_queued_seconds"] is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_runs_tasks_and_reports_its_heartbeat(client):
+    assert client.get("/health").status_code == 503
+    result = add.enqueue(20, 22)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rathaus",
+            "worker",
+            "--queue-name",
+            "*",
+            "--interval",
+            "0.2",
+            "--no-startup-delay",
+        ],
+        cwd=ROOT,
+        env=database_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            result.refresh()
+            if (
+                result.status == TaskResultStatus.SUCCESSFUL
+                and client.get("/health").status_code == 200
+            ):
+                break
+            assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
+            time.sleep(0.2)
+        assert result.status == TaskResultStatus.SUCCESSFUL
+        assert result.return_value == 42
+        assert client.get("/health").json()["checks"]["worker"]["workers"] == 1
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    # A worker that stops cleanly withdraws its heartbeat at once.
+    assert not WorkerHeartbeat.objects.exists()
+    assert client.get("/health").status_code == 503
+
+
+def test_database_down_gives_503_and_a_friendly_page():
+    """A separate process whose database server cannot be reached."""
+    code = (
+        "import django, json; django.setup(); from django.test import Client; c = Client();"
+        "h = c.get('/health'); p = c.get('/');"
+        "print(json.dumps([h.status_code, h.json()['checks']['database']['status'],"
+        " p.status_code, 'Vorübergehend nicht erreichbar' in p.content.decode(),"
+        " 'Traceback' in p.content.decode()]))"
+    )
+    env = {
+        **database_env_without_db(),
+        "DJANGO_SETTINGS_MODULE": "rathaus.settings",
+        "RATHAUS_DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+        "RATHAUS_ALLOWED_HOSTS": "testserver",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == '[503, "error", 503, true, false]'
+
+
+def database_env_without_db() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("RATHAUS_")}

@@ -1,0 +1,91 @@
+"""Citizen-facing pages: start page, contact page, language switch, error pages, tenancy."""
+
+from __future__ import annotations
+
+import pytest
+
+from rathaus.core.models import Authority
+from tests.factories import AuthorityFactory, AuthorityHostFactory, OrgUnitFactory
+
+
+def test_start_page_shows_the_town_and_its_offices(client, barleben, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="de"' in html
+    assert "Willkommen im digitalen Rathaus der Gemeinde Barleben" in html
+    assert 'href="#inhalt"' in html
+    assert 'id="inhalt"' in html
+    assert "Hauptnavigation" in html
+    assert "Standesamt" in html
+    assert "Landkreis Börde" in html
+
+
+def test_start_page_sets_a_csp_with_a_nonce_for_its_script(client, barleben):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_contact_page_lists_units_with_opening_hours(client, barleben):
+    response = client.get("/kontakt/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Digitalwerkstatt Villa 147" in html
+    assert "Breiteweg 147" in html
+    assert "Dienstag und Donnerstag 15–18 Uhr" in html
+    assert 'id="standesamt"' in html
+
+
+def test_language_switch_to_english_and_back(client, barleben):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    html = response.content.decode()
+    assert '<html lang="en"' in html
+    assert "Welcome to the digital town hall of Gemeinde Barleben" in html
+    response = client.post("/i18n/setlang/", {"language": "de", "next": "/"}, follow=True)
+    assert "Willkommen im digitalen Rathaus" in response.content.decode()
+
+
+def test_unknown_page_is_a_friendly_german_404(client, barleben, settings):
+    settings.DEBUG = False
+    response = client.get("/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_host_name_selects_the_authority(client, barleben):
+    response = client.get("/", HTTP_HOST="boerde.localhost")
+    assert "Willkommen im digitalen Rathaus der Landkreis Börde" in response.content.decode()
+
+
+def test_unassigned_host_falls_back_to_the_default_authority(client, barleben):
+    response = client.get("/", HTTP_HOST="127.0.0.1:8000")
+    assert "Gemeinde Barleben" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_each_authority_sees_only_its_own_units(client):
+    own = AuthorityHostFactory(hostname="eins.localhost").authority
+    other = AuthorityFactory()
+    OrgUnitFactory(authority=own, name="Amt für Eigenes")
+    OrgUnitFactory(authority=other, name="Amt für Fremdes")
+    html = client.get("/kontakt/", HTTP_HOST="eins.localhost").content.decode()
+    assert "Amt für Eigenes" in html
+    assert "Amt für Fremdes" not in html
+
+
+def test_host_not_in_allowed_hosts_is_rejected(client, barleben):
+    response = client.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_without_any_authority_the_portal_says_it_is_not_set_up(client):
+    assert not Authority.objects.exists()
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "rathaus demo-data" in response.content.decode()
