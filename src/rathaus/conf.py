@@ -157,6 +157,12 @@ VARIABLES: tuple[Variable, ...] = (
         "TCP port of the web server started by make run and rathaus run.",
     ),
     Variable(
+        "WEB_WORKERS",
+        "integer",
+        "2",
+        "Number of web server processes started by rathaus serve (gunicorn).",
+    ),
+    Variable(
         "DEFAULT_AUTHORITY",
         "string",
         "barleben",
