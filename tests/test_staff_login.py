@@ -180,6 +180,25 @@ def test_admin_opens_after_both_factors(client, clerk):
     assert client.get("/admin/").status_code == 200
 
 
+def test_changes_in_the_admin_are_audited(client, clerk):
+    user, device = clerk
+    user.is_superuser = True
+    user.save()
+    login_password(client, user.username)
+    client.post("/verwaltung/anmelden/code/", {"token": current_code(device)})
+    unit = user.memberships.get().org_unit
+    form = client.get(f"/admin/core/orgunit/{unit.pk}/change/").context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["phone"] = "039203 565-999"
+    response = client.post(f"/admin/core/orgunit/{unit.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = AuditEvent.objects.order_by("sequence").last()
+    assert event.action == "admin.changed"
+    assert event.object_type == "core.orgunit"
+    assert event.object_id == str(unit.pk)
+    assert "Telefon" in str(event.details) or "phone" in str(event.details).lower()
+
+
 def test_next_parameter_cannot_leave_the_site(client, clerk):
     user, device = clerk
     login_password(client, user.username, next_url="https://evil.example/")

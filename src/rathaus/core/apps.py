@@ -12,7 +12,13 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.admin.models import LogEntry
+        from django.db.models.signals import post_save
+
         from rathaus.core import navigation
+        from rathaus.core.signals import audit_admin_log_entry
+
+        post_save.connect(audit_admin_log_entry, sender=LogEntry, dispatch_uid="audit-admin-log")
 
         navigation.register(NavItem("home", _("Home"), "core:home", 0))
         navigation.register(NavItem("contact", _("Offices and contact"), "core:contact", 90))

@@ -74,13 +74,18 @@ def record(
     actor_name: str | None = None,
     authority: Authority | None = None,
     obj: models.Model | None = None,
+    object_ref: tuple[str, str, str] | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the audit chain and return it.
 
     ``actor_name`` labels events caused by the system or by someone who is not logged in yet
-    (for example ``"system"`` or the user name typed into a login form).
+    (for example ``"system"`` or the user name typed into a login form). ``object_ref`` names
+    an object by (type label, id, text) when the instance itself is not at hand.
     """
+    if obj is not None:
+        object_ref = (obj._meta.label, str(obj.pk), str(obj))
+    object_type, object_id, object_repr = object_ref or ("", "", "")
     with transaction.atomic():
         head = _locked_head()
         user = actor if actor is not None and actor.is_authenticated else None
@@ -91,9 +96,9 @@ def record(
             actor=user,  # type: ignore[misc]
             actor_label=actor_name if actor_name is not None else actor_label(actor),
             action=action,
-            object_type=obj._meta.label if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:200] if obj is not None else "",
+            object_type=object_type[:100],
+            object_id=object_id[:64],
+            object_repr=object_repr[:200],
             details=_canonical(details or {}),
             previous_hash=head.hash,
         )
