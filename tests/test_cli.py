@@ -67,3 +67,50 @@ def test_serve_runs_the_production_web_server():
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_starts_web_server_and_worker_and_ctrl_c_stops_both():
+    import json
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from rathaus.core.models import WorkerHeartbeat
+    from tests.conftest import ROOT
+
+    rathaus("demo-data", env=database_env())
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rathaus", "run", "--port", str(port)],
+        cwd=ROOT,
+        env=database_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    health = None
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health") as response:
+                    health = json.load(response)
+                break
+            except urllib.error.HTTPError:
+                time.sleep(0.3)  # server up, worker not yet
+            except OSError:
+                time.sleep(0.3)
+        assert health is not None, "web server and worker did not become healthy"
+        assert health["checks"]["worker"]["workers"] == 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "web server still listening"
+    assert not WorkerHeartbeat.objects.exists(), "worker still registered"
