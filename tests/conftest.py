@@ -22,6 +22,18 @@ def current_code(device: TOTPDevice, offset: int = 0) -> str:
     return f"{value:0{device.digits}d}"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data every test database has: the postal code table (23,000 rows).
+
+    Tests that flush the database lose it; the demo loader loads it again when it is missing.
+    """
+    from rathaus.core import geo
+
+    with django_db_blocker.unblock():
+        geo.load_postal_codes()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""

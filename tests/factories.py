@@ -18,7 +18,7 @@ class AuthorityFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"gemeinde-{n}")
     name = factory.Sequence(lambda n: f"Gemeinde Beispielstadt {n}")
     kind = Authority.Kind.GEMEINDE
-    ags = factory.Sequence(lambda n: f"15083{n % 1000:03d}")
+    ags = factory.Sequence(lambda n: f"15091{n % 1000:03d}")  # a Kreis no demo authority uses
     ars = factory.LazyAttribute(lambda o: keys.ars_for_einheitsgemeinde(o.ags))
     street = "Marktplatz 1"
     postal_code = "39179"

@@ -89,3 +89,9 @@ def test_without_any_authority_the_portal_says_it_is_not_set_up(client):
     response = client.get("/")
     assert response.status_code == 503
     assert "rathaus demo-data" in response.content.decode()
+
+
+def test_german_is_the_default_whatever_the_browser_prefers(client, barleben):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="de"' in response.content.decode()
+    assert response["Content-Language"] == "de"

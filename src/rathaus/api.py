@@ -71,6 +71,8 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 
 api.add_router("/authorities", "rathaus.core.api.router")
+api.add_router("/services", "rathaus.catalog.api.router")
+api.add_router("/responsibility", "rathaus.catalog.api.responsibility_router")
 
 
 class VersionOut(Schema):

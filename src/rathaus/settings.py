@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -54,13 +55,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "rathaus.core",
+    "rathaus.catalog",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "rathaus.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,8 +105,9 @@ else:
     _database = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "rathaus.sqlite3"),
-        # Tests use a file too, so that threads and worker processes share it as in production.
-        "TEST": {"NAME": str(DATA_DIR / "test-rathaus.sqlite3")},
+        # Tests use a file too, so that threads and worker processes share it as in production;
+        # one per test run, so that runs side by side do not share it.
+        "TEST": {"NAME": str(DATA_DIR / f"test-rathaus-{os.getpid()}.sqlite3")},
     }
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so concurrent writers queue instead of

@@ -26,6 +26,7 @@ core_patterns = (
 urlpatterns = [
     path("", include(core_patterns)),
     path("health", views.health_view, name="health"),
+    path("leistungen/", include("rathaus.catalog.urls")),
     path("verwaltung/", include(staff_patterns)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -46,7 +47,7 @@ class Tally(Counter[str]):
 
     @property
     def changed(self) -> bool:
-        return any(not key.endswith("unchanged") for key in self)
+        return any(count for key, count in self.items() if not key.endswith("unchanged"))
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,15 @@ STAFF = [
 ]
 
 
+DemoLoader = Callable[[Tally], None]
+_extra_loaders: dict[str, DemoLoader] = {}
+
+
+def register_loader(name: str, loader: DemoLoader) -> None:
+    """Apps add their part of the demo; it runs after authorities, units and staff exist."""
+    _extra_loaders[name] = loader
+
+
 @dataclass
 class StaffLogin:
     staff: DemoStaff
@@ -273,6 +283,8 @@ def load() -> tuple[Tally, list[StaffLogin]]:
                 OrgUnit, {"authority": authority, "slug": spec["slug"]}, values
             )
         logins = [_load_staff(tally, staff, units) for staff in STAFF]
+        for loader in _extra_loaders.values():
+            loader(tally)
         if tally.changed:
             audit.record(
                 "demo.loaded",

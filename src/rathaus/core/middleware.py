@@ -3,9 +3,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger("rathaus.core")
 
@@ -31,3 +34,25 @@ def service_unavailable_response(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "60"
     return response
+
+
+class LanguageMiddleware:
+    """German unless the visitor chose another language with the switch (a cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; a municipal portal
+    answers in German first, so a phone set to English does not surprise an older citizen.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ["Cookie"])
+        return response

@@ -268,3 +268,26 @@ class Locality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postal_code} {self.name}"
+
+
+class PostalPlace(models.Model):
+    """A place with its postal code and Kreis (reference data from GeoNames, CC BY 4.0)."""
+
+    postal_code = models.CharField(_("postal code"), max_length=5, db_index=True)
+    place = models.CharField(_("place"), max_length=200)
+    kreis_ags = models.CharField(_("Kreis key (AGS)"), max_length=5)
+    kreis = models.CharField(_("Kreis"), max_length=200)
+    state = models.CharField(_("state"), max_length=100)
+
+    class Meta:
+        verbose_name = _("postal place")
+        verbose_name_plural = _("postal places")
+        ordering = ["postal_code", "place"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["postal_code", "place", "kreis_ags"], name="postalplace_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postal_code} {self.place}"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from rathaus.catalog import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("", views.browse, name="browse"),
+    path("suche", views.search_view, name="search"),
+    path("thema/<slug:topic_slug>/", views.topic, name="topic"),
+    path(
+        "thema/<slug:topic_slug>/<slug:situation_slug>/",
+        views.life_situation,
+        name="life_situation",
+    ),
+    path("ohne-schluessel/<int:pk>/", views.service_without_key, name="service_without_key"),
+    path("<str:leika_key>/", views.service_detail, name="service"),
+]
