@@ -18,6 +18,8 @@ def catalogue(django_db_setup, django_db_blocker):
     """The full catalogue, imported once for this module and removed afterwards."""
     with django_db_blocker.unblock():
         import_catalog(FULL.read_bytes())
+        synonyms = Service.objects.filter(synonyms="").values_list("pk", flat=True)
+        assert synonyms.exists()
         yield
         Service.objects.all().delete()
         OzgService.objects.all().delete()
@@ -86,3 +88,32 @@ def test_too_short_queries_are_refused(catalogue, query):
 
 def test_any_word_matches_when_all_words_find_nothing(catalogue):
     assert names("Geburtsurkunde Quarkspeise")[0] == "Geburtsurkunde"
+
+
+@pytest.fixture
+def with_shipped_synonyms(catalogue):
+    from rathaus.catalog.demo import _load_synonyms
+    from rathaus.core.demo import Tally
+
+    _load_synonyms(Tally())
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Geburtsurkunde", "Geburtsurkunde"),
+        ("Personalausweis verloren", "Personalausweis Ausstellung neu wegen Verlust"),
+        ("Perso verloren", "Personalausweis Ausstellung neu wegen Verlust"),
+        ("Hund anmelden", "Hundehaltung Anmeldung"),
+        ("Strassenfest", "Sondernutzung von Straßen Erlaubnis"),
+        ("heiraten", "Eheschließung"),
+        ("Demo anmelden", "Versammlung"),
+        ("Umzug", "Wohnsitz"),
+        ("Gewerbe anmelden", "Gewerbe Anmeldung"),
+        ("Fuehrerschein", "Führerschein"),
+    ],
+)
+def test_everyday_words_find_the_service_a_person_means(with_shipped_synonyms, query, expected):
+    """The service (or, for a general word, a service of that kind) is among the first three."""
+    top = names(query, 3)
+    assert expected in top or any(name.startswith(expected) for name in top), top

@@ -2,19 +2,23 @@
 
 Both indexes hold the normalised words of ``Service.search_name`` (weighted high) and
 ``search_extra`` (synonyms, description, OZG service, life situation, laws). Every query word
-must match as a prefix; if that finds nothing, any word may match. Query words are reduced to
-letters and digits first, so search syntax (quotes, ``*``, ``NEAR``, ``-``) is just text.
+of four letters or more matches as a prefix, shorter words must match whole. If not all words
+match together, the largest groups of words that do match are used, longer words first. Query words
+are reduced to letters and digits first, so search syntax (quotes, ``*``, ``NEAR``, ``-``) is
+just text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.db import connection
 
 from rathaus.catalog.text import terms
 
 MIN_TERM_LENGTH = 2
+PREFIX_MIN = 4
 MAX_TERMS = 8
 MAX_HITS = 500
 
@@ -42,16 +46,26 @@ def query_terms(query: str) -> list[str]:
 def search(query: str, limit: int = MAX_HITS) -> list[Hit]:
     """Service ids matching the query, best first."""
     words = query_terms(query)
-    hits = _run(words, all_words=True, limit=limit)
-    if not hits and len(words) > 1:
-        hits = _run(words, all_words=False, limit=limit)
-    return hits
+    for size in range(len(words), 0, -1):
+        groups = sorted(
+            combinations(words, size), key=lambda group: -sum(len(word) for word in group)
+        )
+        hits: list[Hit] = []
+        seen: set[int] = set()
+        for group in groups:
+            for hit in _run(list(group), limit=limit):
+                if hit.service_id not in seen:
+                    seen.add(hit.service_id)
+                    hits.append(hit)
+        if hits:
+            return hits[:limit]
+    return []
 
 
-def _run(words: list[str], *, all_words: bool, limit: int) -> list[Hit]:
+def _run(words: list[str], *, limit: int) -> list[Hit]:
+    """Services that contain all the words."""
     if connection.vendor == "postgresql":
-        operator = " & " if all_words else " | "
-        tsquery = operator.join(f"{word}:*" for word in words)
+        tsquery = " & ".join(f"{word}:*" if len(word) >= PREFIX_MIN else word for word in words)
         sql = (
             "SELECT id, ts_rank(search_vector, q) AS score "
             "FROM catalog_service, to_tsquery('simple', %s) AS q "
@@ -59,8 +73,9 @@ def _run(words: list[str], *, all_words: bool, limit: int) -> list[Hit]:
         )
         params: list[str | int] = [tsquery, limit]
     else:
-        operator = " AND " if all_words else " OR "
-        match = operator.join(f'"{word}"*' for word in words)
+        match = " AND ".join(
+            f'"{word}"*' if len(word) >= PREFIX_MIN else f'"{word}"' for word in words
+        )
         # bm25 is lower for better matches; the name column counts ten times the rest.
         sql = (
             "SELECT rowid, -bm25(catalog_service_fts, 10.0, 1.0) AS score "

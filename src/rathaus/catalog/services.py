@@ -15,11 +15,11 @@ from rathaus.core.models import Authority
 
 
 def search_fields(service: Service) -> tuple[str, str]:
-    """The normalised name and the other searchable words of a service."""
-    extra = [service.synonyms, service.description, service.laws]
+    """The normalised names (official name and synonyms) and the other searchable words."""
+    extra = [service.description, service.laws]
     if service.ozg_service is not None:
         extra += [service.ozg_service.name, service.ozg_service.life_situation.name]
-    return index_text(service.name), index_text(*extra)
+    return index_text(service.name, service.synonyms), index_text(*extra)
 
 
 def _clean_synonyms(synonyms: Iterable[str]) -> str:
@@ -38,7 +38,7 @@ def set_synonyms_many(synonyms_by_service: dict[int, Iterable[str]]) -> int:
     cleaned = {pk: _clean_synonyms(words) for pk, words in synonyms_by_service.items()}
     with transaction.atomic():
         services = list(
-            Service.objects.select_for_update()
+            Service.objects.select_for_update(of=("self",))
             .filter(pk__in=cleaned)
             .select_related("ozg_service__life_situation")
         )
