@@ -1,0 +1,129 @@
+"""Shared parts of the HTTP benchmarks: a production-mode server on loopback and a load loop."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import platform
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rathaus(env: dict[str, str], *args: str, check: bool = True) -> None:
+    subprocess.run([sys.executable, "-m", "rathaus", *args], env=env, cwd=ROOT, check=check,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+def get(port: int, path: str) -> float:
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path}: HTTP {response.status}")
+    return time.perf_counter() - started
+
+
+def measure(
+    port: int, paths: Sequence[str], clients: int, requests: int
+) -> tuple[float, float, float]:
+    """p50 and p95 in ms and requests per second; the paths are used in turn."""
+    for path in paths[:10]:  # warm up the worker processes
+        get(port, path)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        durations = list(pool.map(lambda n: get(port, paths[n % len(paths)]), range(requests)))
+    elapsed = time.perf_counter() - started
+    cuts = statistics.quantiles(durations, n=100)
+    return cuts[49] * 1000, cuts[94] * 1000, requests / elapsed
+
+
+@contextmanager
+def production_server(
+    setup: Sequence[Sequence[str]], workers: int, tolerant: Sequence[str] = ()
+) -> Iterator[int]:
+    """A fresh database, the given set-up commands, then `rathaus serve` and `rathaus worker`.
+
+    Commands named in ``tolerant`` may exit non-zero (an import that rejects some rows).
+    """
+    with tempfile.TemporaryDirectory(prefix="rathaus-bench-") as data_dir:
+        port = free_port()
+        env = {**os.environ, "RATHAUS_DATA_DIR": data_dir, "RATHAUS_PORT": str(port)}
+        env.pop("RATHAUS_DATABASE_URL", None)
+        print("setting up a fresh database …", file=sys.stderr)
+        rathaus(env, "migrate", "--noinput")
+        for command in setup:
+            rathaus(env, *command, check=command[0] not in tolerant)
+        production = {
+            **env,
+            "RATHAUS_DEBUG": "false",
+            "RATHAUS_SECRET_KEY": secrets.token_urlsafe(48),
+            "RATHAUS_ALLOWED_HOSTS": "127.0.0.1",
+            "RATHAUS_BEHIND_TLS_PROXY": "true",
+            "RATHAUS_WEB_WORKERS": str(workers),
+            "RATHAUS_LOG_LEVEL": "WARNING",
+        }
+        rathaus(production, "collectstatic", "--noinput")
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "rathaus", command], env=production, cwd=ROOT, **quiet
+            )
+            for command in ("serve", "worker")
+        ]
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    get(port, "/health")
+                    break
+                except (OSError, RuntimeError):
+                    if time.monotonic() > deadline:
+                        raise SystemExit("server did not become healthy in time") from None
+                    time.sleep(0.3)
+            yield port
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=30)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def print_table(title: str, rows: list[tuple[str, int, float, float, float]], note: str) -> None:
+    print(f"{title}: measured {date.today().isoformat()} on {os.cpu_count()} cores "
+          f"({cpu_model()}), Python {platform.python_version()}, SQLite, {note}.\n")  # fmt: skip
+    print("| what | clients | p50 ms | p95 ms | requests/s |")
+    print("|---|---:|---:|---:|---:|")
+    for what, clients, p50, p95, rate in rows:
+        print(f"| {what} | {clients} | {p50:.1f} | {p95:.1f} | {rate:.0f} |")
+    print()
