@@ -34,7 +34,9 @@ def problem(
         body["detail"] = detail
     body["instance"] = request.path
     body.update(extra)
-    return api.create_response(request, body, status=status)
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    return response
 
 
 def _location(loc: list[Any]) -> str:
@@ -48,26 +50,20 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         {"field": _location(list(error.get("loc", []))), "message": error.get("msg", "")}
         for error in exc.errors
     ]
-    response = problem(
+    return problem(
         request, 422, "Invalid request", "One or more fields are invalid.", errors=errors
     )
-    response["Content-Type"] = PROBLEM_CONTENT_TYPE
-    return response
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     title = HTTPStatus(exc.status_code).phrase if exc.status_code in _STATUS_CODES else "Error"
-    response = problem(request, exc.status_code, title, str(exc.message))
-    response["Content-Type"] = PROBLEM_CONTENT_TYPE
-    return response
+    return problem(request, exc.status_code, title, str(exc.message))
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = problem(request, 401, "Authentication required")
-    response["Content-Type"] = PROBLEM_CONTENT_TYPE
-    return response
+    return problem(request, 401, "Authentication required")
 
 
 api.add_router("/authorities", "rathaus.core.api.router")
@@ -103,6 +99,4 @@ def api_health(request: HttpRequest) -> Status[dict[str, Any]]:
 
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     """Unknown API paths answer with a problem document, not an HTML page."""
-    response = problem(request, 404, "Not found", "There is no API endpoint at this path.")
-    response["Content-Type"] = PROBLEM_CONTENT_TYPE
-    return response
+    return problem(request, 404, "Not Found", "There is no API endpoint at this path.")
