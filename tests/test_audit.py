@@ -65,8 +65,13 @@ def test_recomputed_forgery_is_detected_by_the_successor(three_events):
     assert "#3: does not link to the entry before it" in audit.verify().problems
 
 
+@pytest.mark.parametrize("head_present", [True, False])
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_keep_one_unbroken_chain():
+def test_concurrent_writers_keep_one_unbroken_chain(head_present):
+    if not head_present:
+        AuditChainHead.objects.all().delete()
+    else:
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"hash": audit.GENESIS_HASH})
     writers, per_writer = 4, 10
     errors: list[BaseException] = []
 

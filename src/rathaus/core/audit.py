@@ -63,8 +63,12 @@ def _locked_head() -> AuditChainHead:
         return head
     if AuditEvent.objects.exists():
         raise AuditChainBroken("the audit chain head is missing; run `rathaus audit-verify`")
-    # An empty log (the migration's head row was removed, e.g. by a database flush) starts anew.
-    return AuditChainHead.objects.create(pk=1, sequence=0, hash=GENESIS_HASH)
+    # An empty log (the migration's head row was removed, e.g. by a database flush) starts anew;
+    # concurrent first writers must not collide on creating the row.
+    AuditChainHead.objects.bulk_create(
+        [AuditChainHead(pk=1, sequence=0, hash=GENESIS_HASH)], ignore_conflicts=True
+    )
+    return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
 def record(
