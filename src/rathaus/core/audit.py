@@ -61,14 +61,16 @@ def _locked_head() -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is not None:
         return head
-    if AuditEvent.objects.exists():
-        raise AuditChainBroken("the audit chain head is missing; run `rathaus audit-verify`")
-    # An empty log (the migration's head row was removed, e.g. by a database flush) starts anew;
-    # concurrent first writers must not collide on creating the row.
+    # The head row is missing (a database flush, or tampering). Concurrent first writers must not
+    # collide creating it: insert-if-absent waits for another writer's insert, then we lock it.
     AuditChainHead.objects.bulk_create(
         [AuditChainHead(pk=1, sequence=0, hash=GENESIS_HASH)], ignore_conflicts=True
     )
-    return AuditChainHead.objects.select_for_update().get(pk=1)
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    if head.sequence == 0 and AuditEvent.objects.exists():
+        # Entries exist but the head was removed: writing on would hide the damage.
+        raise AuditChainBroken("the audit chain head is missing; run `rathaus audit-verify`")
+    return head
 
 
 def record(
