@@ -76,3 +76,46 @@ def test_search_without_javascript_and_with_bad_input(
     page.goto(f"{server}/leistungen/99027002012000/?plz=123")
     expect(page.get_by_role("alert")).to_contain_text("Diese Postleitzahl kennen wir nicht")
     assert_accessible(page)
+
+
+def test_ozg_dashboard_on_desktop_and_phone(
+    new_context: Callable[..., object], server: str, assert_accessible: Check
+) -> None:
+    for width in (1280, 320):
+        context = new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()  # type: ignore[attr-defined]
+        page.goto(f"{server}/ozg/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Umsetzungsstand OZG")
+        expect(page.get_by_role("img").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert_accessible(page)
+        page.get_by_label("Behörde").select_option("landkreis-boerde")
+        page.get_by_role("button", name="Anzeigen").click()
+        expect(page).to_have_url(f"{server}/ozg/?behoerde=landkreis-boerde")
+        assert_accessible(page)
+
+
+def test_clerk_edits_an_offer_in_the_staff_area(
+    page: Page, server: str, assert_accessible: Check
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from rathaus.core.demo import DEMO_PASSWORD
+    from tests.conftest import current_code
+
+    page.goto(f"{server}/verwaltung/angebote/")
+    page.get_by_label("Benutzername").fill("standesamt")
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Weiter").click()
+    device = TOTPDevice.objects.get(user__username="standesamt")
+    page.get_by_label("Sechsstelliger Code aus Ihrer Authenticator-App").fill(current_code(device))
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page).to_have_url(f"{server}/verwaltung/angebote/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Geburtsurkunde Ausstellung").first.click()
+    assert_accessible(page)
+    fee = page.get_by_label("Gebühr", exact=False).first
+    fee.fill("12,3x")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
+    assert_accessible(page)

@@ -16,3 +16,4 @@ class CatalogConfig(AppConfig):
 
         core_demo.register_loader("catalog", demo.load)
         navigation.register(NavItem("services", _("Services"), "catalog:browse", 10))
+        navigation.register(NavItem("ozg", _("OZG status"), "ozg:dashboard", 80))

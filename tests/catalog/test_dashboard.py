@@ -1,0 +1,290 @@
+"""The OZG dashboard (Umsetzungsstand): page, CSV and PDF export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+import zlib
+from collections import defaultdict
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
+import time_machine
+
+from rathaus.catalog import services
+from rathaus.catalog.models import LifeSituation, Offer, OzgService, Service, Topic
+from rathaus.core.models import Authority
+from tests.factories import AuthorityFactory
+
+WITHOUT_TOPIC = "ohne Themenfeld"
+
+
+class Tables(HTMLParser):
+    """The cell texts of every table of a page, by caption; also the SVG elements seen."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.svgs: list[dict[str, str | None]] = []
+        self._rows: list[list[str]] | None = None
+        self._caption: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._caption_text = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "svg":
+            self.svgs.append(dict(attrs))
+        elif tag == "table":
+            self._rows = []
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "tr" and self._rows is not None:
+            self._rows.append([])
+        elif tag in {"th", "td"} and self._rows is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "caption" and self._caption is not None:
+            self._caption_text = " ".join("".join(self._caption).split())
+            self._caption = None
+        elif tag in {"th", "td"} and self._cell is not None and self._rows is not None:
+            self._rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table" and self._rows is not None:
+            self.tables[self._caption_text] = self._rows
+            self._rows = None
+
+    def handle_data(self, data):
+        if self._caption is not None:
+            self._caption.append(data)
+        elif self._cell is not None:
+            self._cell.append(data)
+
+
+def expected_counts(authority: Authority) -> dict[str, list[int]]:
+    """Offers per topic and maturity level, counted one by one (the slow, obvious way)."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
+    offers = Offer.objects.filter(authority=authority).select_related(
+        "service__ozg_service__life_situation__topic"
+    )
+    for offer in offers:
+        ozg = offer.service.ozg_service
+        counts[ozg.life_situation.topic.name if ozg else WITHOUT_TOPIC][offer.maturity] += 1
+    return dict(counts)
+
+
+def german_percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}".replace(".", ",") + " %"
+
+
+def topic_table(html: str, authority: Authority) -> list[list[str]]:
+    tables = Tables(html).tables
+    return tables[f"Leistungen nach Themenfeld und OZG-Reifegrad: {authority.name}"]
+
+
+def offer_without_topic(authority: Authority, maturity: int) -> Offer:
+    service = Service.objects.create(name="Hundesteuer An- und Abmeldung (örtlich)")
+    offer, _outcome = services.save_offer(authority, service, {"maturity": maturity})
+    return offer
+
+
+def test_page_shows_the_totals_of_the_current_authority(
+    client, barleben_catalogue, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(5):
+        response = client.get("/ozg/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    offers = Offer.objects.filter(authority=barleben_catalogue)
+    total = offers.count()
+    online = offers.filter(maturity__gte=3).count()
+    assert total > 20  # the demo, not an empty page
+    assert f'<dd class="ozg-figure__value">{total}</dd>' in html
+    assert f'<dd class="ozg-figure__value">{online}</dd>' in html
+    assert (
+        f'<dd class="ozg-figure__value">{german_percent(online, total)}</dd>'.replace(
+            " %", "&nbsp;%"
+        )
+        in html
+    )
+    levels = Tables(html).tables["Leistungen nach OZG-Reifegrad"]
+    assert levels[0] == ["Reifegrad", "Leistungen", "Anteil"]
+    by_level = {row[0][0]: int(row[1]) for row in levels[1:]}
+    assert by_level == {str(level): offers.filter(maturity=level).count() for level in range(5)}
+    assert levels[4][0] == "3 – vollständig online mit Nachweisen und Bescheid"
+
+
+def test_table_has_a_row_per_topic_with_row_and_column_totals(client, barleben_catalogue):
+    offer_without_topic(barleben_catalogue, maturity=3)
+    html = client.get("/ozg/").content.decode()
+    rows = topic_table(html, barleben_catalogue)
+    header, body, footer = rows[0], rows[1:-1], rows[-1]
+    assert header == [
+        "Themenfeld",
+        *(f"Reifegrad {level}" for level in range(5)),
+        "Gesamt",
+        "Anteil online",
+    ]
+    expected = expected_counts(barleben_catalogue)
+    assert {row[0]: [int(cell) for cell in row[1:6]] for row in body} == expected
+    for row in body:
+        counts = [int(cell) for cell in row[1:6]]
+        assert int(row[6]) == sum(counts)
+        assert row[7] == german_percent(counts[3] + counts[4], sum(counts))
+    assert body[-1][0] == WITHOUT_TOPIC  # after the topics, which are in alphabetical order
+    assert [row[0] for row in body[:-1]] == sorted(row[0] for row in body[:-1])
+    assert footer[0] == "Gesamt"
+    column_totals = [sum(counts[level] for counts in expected.values()) for level in range(5)]
+    assert [int(cell) for cell in footer[1:6]] == column_totals
+    assert int(footer[6]) == Offer.objects.filter(authority=barleben_catalogue).count()
+    assert 'scope="col"' in html
+    assert 'scope="row"' in html
+
+
+def test_chart_is_an_accessible_svg_with_a_bar_per_topic(client, barleben_catalogue):
+    html = client.get("/ozg/").content.decode()
+    chart = next(svg for svg in Tables(html).svgs if svg.get("class") == "ozg-chart")
+    assert chart["role"] == "img"
+    assert chart["aria-labelledby"] == "ozg-chart-title ozg-chart-desc"
+    assert re.search(r'<title id="ozg-chart-title">[^<]*Gemeinde Barleben', html)
+    assert '<desc id="ozg-chart-desc">' in html
+    svg = html[html.index('<svg class="ozg-chart"') : html.index("</svg>", html.index("ozg-chart"))]
+    for topic in expected_counts(barleben_catalogue):
+        assert f">{topic.replace('&', '&amp;')}</text>" in svg
+    # Coordinates are written with a decimal point whatever the language of the page.
+    assert not re.search(r'(x|width)="\d+,\d', svg)
+    assert "style=" not in html  # the Content Security Policy forbids inline styles
+    assert "Reifegrade im Diagramm:" in html  # the legend
+
+
+def test_another_authority_can_be_chosen(client, barleben_catalogue):
+    landkreis = Authority.objects.get(slug="landkreis-boerde")
+    response = client.get("/ozg/", {"behoerde": "landkreis-boerde"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<option value="landkreis-boerde" selected>Landkreis Börde</option>' in html
+    assert '<option value="barleben">Gemeinde Barleben</option>' in html
+    rows = topic_table(html, landkreis)
+    assert int(rows[-1][6]) == Offer.objects.filter(authority=landkreis).count()
+    assert {row[0] for row in rows[1:-1]} == set(expected_counts(landkreis))
+    assert 'href="/ozg/umsetzungsstand.csv?behoerde=landkreis-boerde"' in html
+    assert 'href="/ozg/umsetzungsstand.pdf?behoerde=landkreis-boerde"' in html
+
+
+def test_unknown_authority_is_404(client, barleben_catalogue):
+    for path in ("/ozg/", "/ozg/umsetzungsstand.csv", "/ozg/umsetzungsstand.pdf"):
+        response = client.get(path, {"behoerde": "atlantis"})
+        assert response.status_code == 404, path
+    assert "Seite nicht gefunden" in client.get("/ozg/", {"behoerde": "atlantis"}).content.decode()
+
+
+def test_authority_without_offers_gets_a_sentence_instead_of_a_chart(client, barleben_catalogue):
+    empty = AuthorityFactory(name="Gemeinde Leerstadt")
+    response = client.get("/ozg/", {"behoerde": empty.slug})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Gemeinde Leerstadt hat noch keine Leistungen eingetragen" in html
+    assert "ozg-chart" not in html
+    assert "<table" not in html
+
+
+def test_csv_export_opens_in_german_excel(
+    client, barleben_catalogue, django_assert_max_num_queries
+):
+    offer_without_topic(barleben_catalogue, maturity=1)
+    # 22:30 UTC on 31 March is already 1 April in Berlin: the file is named by the German date.
+    berlin_midnight = time_machine.travel(datetime(2026, 3, 31, 22, 30, tzinfo=UTC), tick=False)
+    with berlin_midnight, django_assert_max_num_queries(3):
+        response = client.get("/ozg/umsetzungsstand.csv", {"behoerde": "barleben"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="ozg-umsetzungsstand-barleben-2026-04-01.csv"'
+    )
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "Themenfeld",
+        *(f"Reifegrad {level}" for level in range(5)),
+        "Gesamt",
+        "Online (Reifegrad 3 oder 4)",
+        "Anteil online (%)",
+    ]
+    expected = expected_counts(barleben_catalogue)
+    body, total = rows[1:-1], rows[-1]
+    assert {row[0]: [int(cell) for cell in row[1:6]] for row in body} == expected
+    assert body[-1][0] == WITHOUT_TOPIC
+    offers = Offer.objects.filter(authority=barleben_catalogue)
+    online = offers.filter(maturity__gte=3).count()
+    assert total[0] == "Gesamt"
+    assert int(total[6]) == offers.count()
+    assert int(total[7]) == online
+    assert total[8] == german_percent(online, offers.count()).removesuffix(" %")
+    assert [int(cell) for cell in total[1:6]] == [
+        offers.filter(maturity=level).count() for level in range(5)
+    ]
+
+
+def test_csv_export_does_not_hand_formulas_to_spreadsheets(client, barleben_catalogue):
+    topic = Topic.objects.create(name="=HYPERLINK(1)", slug="formel")
+    situation = LifeSituation.objects.create(topic=topic, name="Formel", slug="formel")
+    ozg = OzgService.objects.create(ozg_id="99999", name="Formel", life_situation=situation)
+    service = Service.objects.create(name="Formelleistung", ozg_service=ozg)
+    services.save_offer(barleben_catalogue, service, {"maturity": 2})
+    response = client.get("/ozg/umsetzungsstand.csv", {"behoerde": "barleben"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert ["'=HYPERLINK(1)", "0", "0", "1", "0", "0", "1", "0", "0,0"] in rows
+
+
+def pdf_strings(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams inflated, to look for metadata in it."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            parts.append(zlib.decompressobj().decompress(pdf[match.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_pdf_export(client, barleben_catalogue):
+    landkreis = Authority.objects.get(slug="landkreis-boerde")
+    with time_machine.travel(datetime(2026, 6, 15, 10, 0, tzinfo=UTC), tick=False):
+        response = client.get("/ozg/umsetzungsstand.pdf", {"behoerde": "landkreis-boerde"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="ozg-umsetzungsstand-landkreis-boerde-2026-06-15.pdf"'
+    )
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-")
+    assert len(pdf) > 5_000
+    # The document title (shown by PDF readers) names the authority; pydyf writes it in UTF-16.
+    title = "Umsetzungsstand OZG – Landkreis Börde"
+    assert ("feff" + title.encode("utf-16-be").hex()).encode() in pdf_strings(pdf).lower()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        assert landkreis.name in text
+        assert "Quelle: rathaus" in text
+    else:
+        print("pdftotext is not installed: the PDF's text is not checked")
+
+
+def test_pdf_of_an_authority_without_offers(client, barleben_catalogue):
+    empty = AuthorityFactory(name="Gemeinde Leerstadt")
+    response = client.get("/ozg/umsetzungsstand.pdf", {"behoerde": empty.slug})
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_ozg_entry_in_the_navigation(client, barleben_catalogue):
+    html = client.get("/").content.decode()
+    assert 'href="/ozg/"' in html
+    page = client.get("/ozg/").content.decode()
+    assert 'href="/ozg/" aria-current="page"' in page
