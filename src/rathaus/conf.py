@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 PREFIX = "RATHAUS_"
 
@@ -57,6 +59,77 @@ def _parse_log_level(raw: str) -> str:
     return level
 
 
+@dataclass(frozen=True)
+class EmailTransport:
+    """Where outgoing e-mail goes: the database outbox only, or an SMTP server."""
+
+    outbox: bool
+    host: str = ""
+    port: int = 0
+    username: str = ""
+    password: str = ""
+    use_tls: bool = False  # STARTTLS after connecting (smtp+tls://)
+    use_ssl: bool = False  # TLS from the first byte (smtps://)
+
+
+_SMTP_SCHEMES = {
+    "smtp": (25, False, False),
+    "smtp+tls": (587, True, False),
+    "smtps": (465, False, True),
+}
+
+
+def _parse_email_url(raw: str) -> EmailTransport:
+    # The messages never repeat the value: it may contain a password.
+    value = raw.strip()
+    if value.lower() == "outbox":
+        return EmailTransport(outbox=True)
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    if scheme not in _SMTP_SCHEMES:
+        raise ValueError(
+            "expected outbox or a URL smtp://user:password@host:port "
+            "(or smtp+tls:// for STARTTLS, smtps:// for implicit TLS)"
+        )
+    default_port, use_tls, use_ssl = _SMTP_SCHEMES[scheme]
+    if not parts.hostname:
+        raise ValueError("the mail server's host name is missing")
+    try:
+        port = default_port if parts.port is None else parts.port
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise ValueError("the port must be a number between 1 and 65535")
+    if parts.path not in {"", "/"} or parts.query or parts.fragment:
+        raise ValueError(
+            "unexpected path, query or fragment (percent-encode / ? # in user name and password)"
+        )
+    username = unquote(parts.username or "")
+    password = unquote(parts.password or "")
+    if password and not username:
+        raise ValueError("a password needs a user name")
+    return EmailTransport(
+        outbox=False,
+        host=parts.hostname,
+        port=port,
+        username=username,
+        password=password,
+        use_tls=use_tls,
+        use_ssl=use_ssl,
+    )
+
+
+def _parse_email_address(raw: str) -> str:
+    value = raw.strip()
+    if any(char in value for char in "\r\n"):
+        raise ValueError("expected one line")
+    _name, address = parseaddr(value)
+    local, _at, domain = address.rpartition("@")
+    if not local or not domain or " " in address:
+        raise ValueError("expected an address like Gemeinde <noreply@example.de>")
+    return value
+
+
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "boolean": _parse_bool,
     "integer": _parse_int,
@@ -64,6 +137,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "string": _parse_str,
     "port": _parse_port,
     "log level": _parse_log_level,
+    "e-mail URL": _parse_email_url,
+    "e-mail address": _parse_email_address,
 }
 
 
@@ -204,6 +279,25 @@ VARIABLES: tuple[Variable, ...] = (
         "string",
         "rathaus",
         "Issuer name shown in authenticator apps next to the staff account.",
+    ),
+    Variable(
+        "EMAIL_URL",
+        "e-mail URL",
+        "outbox",
+        "Mail server for outgoing e-mail: smtp://user:password@host:port (port 25 by default), "
+        "smtp+tls://… (STARTTLS, port 587) or smtps://… (implicit TLS, port 465); "
+        "percent-encode special characters in user name and password. outbox sends nothing: "
+        "e-mails are only stored in the database and shown on /demo/postausgang/ (demo mode) "
+        "and in the admin. Production mode starts with outbox too (and /health stays green), "
+        "so set a mail server before citizens register.",
+        secret=True,
+    ),
+    Variable(
+        "EMAIL_FROM",
+        "e-mail address",
+        "rathaus <noreply@localhost>",
+        "Sender of outgoing e-mail, with or without a display name "
+        "(Gemeinde Barleben <noreply@barleben.de>).",
     ),
 )
 

@@ -9,7 +9,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.conf import DEFAULT_SECRET_KEY, ConfigurationError, env
+from rathaus.conf import DEFAULT_SECRET_KEY, ConfigurationError, EmailTransport, env
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ninja",
     "rathaus.core",
     "rathaus.catalog",
+    "rathaus.accounts",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,22 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Outgoing e-mail (rathaus.core.mail): "outbox" keeps e-mails in the database and sends nothing.
+_email_transport: EmailTransport = env("EMAIL_URL")
+if _email_transport.outbox:
+    EMAIL_BACKEND = "rathaus.core.mail.OutboxBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email_transport.host
+    EMAIL_PORT = _email_transport.port
+    EMAIL_HOST_USER = _email_transport.username
+    EMAIL_HOST_PASSWORD = _email_transport.password
+    EMAIL_USE_TLS = _email_transport.use_tls
+    EMAIL_USE_SSL = _email_transport.use_ssl
+EMAIL_TIMEOUT = 30  # seconds; a hanging mail server must not hold a worker forever
+DEFAULT_FROM_EMAIL: str = env("EMAIL_FROM")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -19,6 +19,7 @@ core_patterns = (
     [
         path("", views.home, name="home"),
         path("kontakt/", views.contact, name="contact"),
+        path("datenschutz/", views.privacy, name="privacy"),
     ],
     "core",
 )
@@ -27,9 +28,11 @@ urlpatterns = [
     path("", include(core_patterns)),
     path("health", views.health_view, name="health"),
     path("leistungen/", include("rathaus.catalog.urls")),
+    path("konto/", include("rathaus.accounts.urls")),
     path("verwaltung/angebote/", include("rathaus.catalog.staff_urls")),
     path("verwaltung/", include(staff_patterns)),
     path("ozg/", include("rathaus.catalog.dashboard_urls")),
+    path("demo/", include("rathaus.core.demo_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", not_found),

@@ -5,7 +5,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from rathaus.core.models import AuditEvent, Authority, AuthorityHost, Membership, OrgUnit
+from rathaus.core.models import (
+    AuditEvent,
+    Authority,
+    AuthorityHost,
+    Membership,
+    OrgUnit,
+    OutgoingEmail,
+)
 
 
 class AuthorityHostInline(admin.TabularInline):
@@ -73,3 +80,23 @@ class StaffUserAdmin(UserAdmin):
     """Django's user admin with the user's roles in organisational units."""
 
     inlines = [MembershipInline]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """Read-only: e-mails are written by rathaus.core.mail and delivered by the task worker."""
+
+    list_display = ["created_at", "to", "subject", "status", "transport", "attempts", "authority"]
+    list_filter = ["status", "transport", "authority"]
+    list_select_related = ["authority"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

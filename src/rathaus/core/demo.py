@@ -246,6 +246,9 @@ DemoLoader = Callable[[Tally], None]
 _extra_loaders: dict[str, DemoLoader] = {}
 
 
+login_notes: list[str] = []
+
+
 def register_loader(name: str, loader: DemoLoader) -> None:
     """Apps add their part of the demo; it runs after authorities, units and staff exist."""
     _extra_loaders[name] = loader

@@ -291,3 +291,54 @@ class PostalPlace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postal_code} {self.place}"
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail rathaus sends, kept with its rendered text and its delivery state.
+
+    Written by :func:`rathaus.core.mail.send_mail` inside the caller's transaction and delivered
+    by the ``deliver_email`` task, which retries failures with growing delays.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    to = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=255)
+    text_body = models.TextField(_("text"))
+    html_body = models.TextField(_("HTML version"), blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    status = models.CharField(
+        _("delivery status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    transport = models.CharField(
+        _("transport"),
+        max_length=20,
+        blank=True,
+        help_text=_("How it was delivered: smtp, or outbox (kept here, not sent)."),
+    )
+    # While a worker delivers the e-mail no other worker may start on it; a lease instead of a
+    # row lock, because a lock held during an SMTP conversation would block SQLite writers.
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

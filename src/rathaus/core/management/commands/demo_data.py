@@ -45,3 +45,8 @@ class Command(BaseCommand):
             "Add a secret to an authenticator app, or print the current code with "
             "`rathaus demo-totp USERNAME`."
         )
+        for note in demo.login_notes:
+            self.stdout.write(note)
+        self.stdout.write(
+            f"E-mails of the demo: http://127.0.0.1:{settings.RATHAUS_PORT}/demo/postausgang/"
+        )

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "rathaus.accounts"
+    label = "accounts"
+    verbose_name = _("Citizen and business accounts")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from rathaus.accounts import demo, providers
+        from rathaus.accounts.providers.local import LocalPasswordProvider
+        from rathaus.core import demo as core_demo
+        from rathaus.core import navigation
+        from rathaus.core.navigation import NavItem
+
+        navigation.register(NavItem("account", _("My account"), "accounts:home", 50))
+        core_demo.register_loader("accounts", demo.load)
+        core_demo.login_notes.append(
+            f"Demo citizen login at /konto/anmelden/: {demo.CITIZEN_EMAIL} "
+            f"(password {core_demo.DEMO_PASSWORD})"
+        )
+        providers.register(LocalPasswordProvider())

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.forms.widgets import Input
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.accounts.models import Account
+from rathaus.core.models import PostalPlace
+
+
+class KernForm(forms.Form):
+    """Puts the KERN UX input class on text-like widgets."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, Input) and not isinstance(
+                widget, forms.CheckboxInput | forms.RadioSelect
+            ):
+                widget.attrs.setdefault("class", "kern-form-input__input")
+
+
+class RegistrationForm(KernForm):
+    kind = forms.ChoiceField(
+        label=_("I register as"), choices=Account.Kind.choices, widget=forms.RadioSelect,
+        initial=Account.Kind.PERSON,
+    )  # fmt: skip
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    organisation_name = forms.CharField(
+        label=_("Name of the business or organisation"), max_length=200, required=False,
+        help_text=_("Only for businesses and organisations."),
+    )  # fmt: skip
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )  # fmt: skip
+    password1 = forms.CharField(
+        label=_("Password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. A short sentence is easy to remember."),
+    )  # fmt: skip
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )  # fmt: skip
+    privacy = forms.BooleanField(
+        label=_("I have read the privacy notice and agree that my data is stored for my account."),
+        error_messages={"required": _("Please agree to the privacy notice to open an account.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == Account.Kind.ORGANISATION and not data.get("organisation_name"):
+            self.add_error("organisation_name", _("Please enter the name of the organisation."))
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        if password1:
+            try:
+                password_validation.validate_password(password1)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class LoginForm(KernForm):
+    email = forms.CharField(
+        label=_("E-mail address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )  # fmt: skip
+    password = forms.CharField(
+        label=_("Password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )  # fmt: skip
+
+
+class ResendForm(KernForm):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+
+class ProfileForm(KernForm):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    organisation_name = forms.CharField(
+        label=_("Name of the business or organisation"), max_length=200, required=False
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False,
+        help_text=_("For example 24.12.1955"),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        error_messages={"invalid": _("Please enter the date like 24.12.1955.")},
+    )  # fmt: skip
+    street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
+    postal_code = forms.CharField(
+        label=_("Postal code"), max_length=5, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )  # fmt: skip
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )  # fmt: skip
+
+    def clean_date_of_birth(self) -> Any:
+        value = self.cleaned_data.get("date_of_birth")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return value
+
+    def clean_postal_code(self) -> str:
+        value: str = self.cleaned_data.get("postal_code", "").strip()
+        if value and not PostalPlace.objects.filter(postal_code=value).exists():
+            raise forms.ValidationError(
+                _("We do not know this postal code. Please check the five digits.")
+            )
+        return value

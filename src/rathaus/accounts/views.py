@@ -1,0 +1,151 @@
+"""The citizen account under /konto/: register, confirm, log in and out, profile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rathaus.accounts import providers, services
+from rathaus.accounts.forms import LoginForm, ProfileForm, RegistrationForm, ResendForm
+from rathaus.accounts.models import Account
+from rathaus.core import audit
+from rathaus.core.tenancy import current_authority
+
+View = Callable[..., HttpResponse]
+
+
+def account_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated or not hasattr(request.user, "account"):
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('accounts:login')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("accounts:home")
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.register(request, form.cleaned_data)
+        request.session["rathaus_registered_email"] = form.cleaned_data["email"]
+        return redirect("accounts:registered")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@never_cache
+def registered(request: HttpRequest) -> HttpResponse:
+    email = request.session.get("rathaus_registered_email", "")
+    return render(request, "accounts/registered.html", {"email": email})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError):
+        pk = 0
+    user = get_user_model().objects.filter(pk=pk, account__isnull=False).first()
+    if user is not None and services.confirm_email(request, user, token):
+        messages.success(request, _("Thank you. Your e-mail address is confirmed; please log in."))
+        return redirect("accounts:login")
+    return render(request, "accounts/confirm_failed.html", {"form": ResendForm()}, status=400)
+
+
+@never_cache
+@require_POST
+def resend(request: HttpRequest) -> HttpResponse:
+    form = ResendForm(request.POST)
+    if form.is_valid():
+        services.resend_confirmation(request, form.cleaned_data["email"])
+        request.session["rathaus_registered_email"] = form.cleaned_data["email"]
+        return redirect("accounts:registered")
+    return render(request, "accounts/confirm_failed.html", {"form": form}, status=400)
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        result = providers.get("local").authenticate(request, email, form.cleaned_data["password"])
+        if result is None:
+            audit.record("account.login.failed", actor_name=email[:200],
+                         authority=current_authority(request))  # fmt: skip
+            error = _(
+                "The e-mail address or the password is wrong, or the account is not confirmed yet."
+            )
+        else:
+            services.log_in(request, result)
+            return redirect(_next_url(request))
+    return render(
+        request, "accounts/login.html", {"form": form, "error": error, "next": _next_url(request)}
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record("account.logout", actor=request.user, authority=current_authority(request))
+    logout(request)
+    messages.info(request, _("You have been logged out."))
+    return redirect("core:home")
+
+
+@never_cache
+@account_required
+def home(request: HttpRequest) -> HttpResponse:
+    account: Account = request.user.account  # type: ignore[union-attr]
+    trust = request.session.get(services.SESSION_TRUST_LEVEL, "basic")
+    return render(request, "accounts/home.html", {"account": account, "trust_level": trust})
+
+
+@never_cache
+@account_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    account: Account = request.user.account  # type: ignore[union-attr]
+    user = account.user
+    initial = {
+        "first_name": user.first_name, "last_name": user.last_name,
+        "organisation_name": account.organisation_name, "date_of_birth": account.date_of_birth,
+        "street": account.street, "postal_code": account.postal_code, "city": account.city,
+        "phone": account.phone,
+    }  # fmt: skip
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_profile(request, account, form.cleaned_data)
+        messages.success(
+            request, _("Your details are saved.") if changed else _("Nothing was changed.")
+        )
+        return redirect("accounts:home")
+    return render(request, "accounts/profile.html", {"form": form, "account": account})

@@ -1,0 +1,62 @@
+"""A citizen opens an account and logs in, in a real browser, with axe on every page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from rathaus.core.models import OutgoingEmail
+
+Check = Callable[[Page], None]
+PASSWORD = "mein rathaus passwort 2026"
+
+
+def test_registration_confirmation_login_and_profile(
+    page: Page, server: str, assert_accessible: Check
+) -> None:
+    page.goto(f"{server}/")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Mein Konto"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Im Konto anmelden")
+    assert_accessible(page)
+    page.get_by_role("link", name="Konto eröffnen").click()
+    assert_accessible(page)
+
+    # A first attempt with mistakes shows them at the fields.
+    page.get_by_role("button", name="Konto eröffnen").click()
+    expect(page.locator("#id_first_name_error")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Vorname").fill("Ilse")
+    page.get_by_label("Nachname").fill("Muster")
+    page.get_by_label("E-Mail-Adresse").fill("ilse.muster@example.org")
+    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    page.get_by_label("Passwort wiederholen").fill(PASSWORD)
+    page.get_by_label("Ich habe den Datenschutzhinweis gelesen", exact=False).check()
+    page.get_by_role("button", name="Konto eröffnen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bitte sehen Sie in Ihre E-Mails")
+    assert_accessible(page)
+
+    mail = OutgoingEmail.objects.get(to="ilse.muster@example.org")
+    link = re.search(r"(http://\S+/konto/bestaetigen/\S+/)", mail.text_body).group(1)
+    page.goto(link)
+    expect(page.get_by_role("status").or_(page.locator(".kern-alert"))).to_contain_text(
+        "Ihre E-Mail-Adresse ist bestätigt"
+    )
+    page.get_by_label("E-Mail-Adresse").fill("ilse.muster@example.org")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mein Konto")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Meine Angaben ändern").click()
+    assert_accessible(page)
+    page.get_by_label("Postleitzahl").fill("39326")
+    page.get_by_label("Ort").fill("Meitzendorf")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Ihre Angaben sind gespeichert.")).to_be_visible()
+    expect(page.get_by_text("39326 Meitzendorf")).to_be_visible()
+    assert_accessible(page)
