@@ -45,6 +45,13 @@ def _parse_str(raw: str) -> str:
     return raw.strip()
 
 
+def _parse_positive_int(raw: str) -> int:
+    value = _parse_int(raw)
+    if value < 1:
+        raise ValueError("expected a whole number of at least 1")
+    return value
+
+
 def _parse_port(raw: str) -> int:
     port = _parse_int(raw)
     if not 1 <= port <= 65535:
@@ -133,6 +140,7 @@ def _parse_email_address(raw: str) -> str:
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "boolean": _parse_bool,
     "integer": _parse_int,
+    "positive integer": _parse_positive_int,
     "list": _parse_list,
     "string": _parse_str,
     "port": _parse_port,
@@ -275,6 +283,30 @@ VARIABLES: tuple[Variable, ...] = (
         "How long a locked staff login stays locked.",
     ),
     Variable(
+        "CITIZEN_IDLE_MINUTES",
+        "positive integer",
+        "15",
+        "A citizen's session ends after this many minutes without a request.",
+    ),
+    Variable(
+        "CITIZEN_SESSION_HOURS",
+        "positive integer",
+        "12",
+        "A citizen's session ends this many hours after the login, active or not.",
+    ),
+    Variable(
+        "STAFF_IDLE_MINUTES",
+        "positive integer",
+        "60",
+        "A staff session ends after this many minutes without a request.",
+    ),
+    Variable(
+        "REGISTRATION_LIMIT_PER_HOUR",
+        "positive integer",
+        "10",
+        "Account registrations accepted per IP address and hour; more are answered with 429.",
+    ),
+    Variable(
         "OTP_ISSUER",
         "string",
         "rathaus",
@@ -298,6 +330,41 @@ VARIABLES: tuple[Variable, ...] = (
         "rathaus <noreply@localhost>",
         "Sender of outgoing e-mail, with or without a display name "
         "(Gemeinde Barleben <noreply@barleben.de>).",
+    ),
+    Variable(
+        "OIDC_ISSUER",
+        "string",
+        "",
+        "Issuer URL of an OpenID Connect identity provider (BundID, a Servicekonto), e.g. "
+        "https://id.example.de/realms/buerger; its /.well-known/openid-configuration is read "
+        "at each login. Empty turns the login with an identity provider off.",
+    ),
+    Variable(
+        "OIDC_CLIENT_ID",
+        "string",
+        "",
+        "Client ID of rathaus registered at the OpenID Connect identity provider.",
+    ),
+    Variable(
+        "OIDC_CLIENT_SECRET",
+        "string",
+        "",
+        "Client secret that belongs to RATHAUS_OIDC_CLIENT_ID.",
+        secret=True,
+    ),
+    Variable(
+        "OIDC_LABEL",
+        "string",
+        "Mit BundID oder Servicekonto anmelden",
+        "Text of the button on /konto/anmelden/ that starts the login with the identity provider.",
+    ),
+    Variable(
+        "OIDC_ACR_CLAIM",
+        "string",
+        "acr",
+        "ID token claim that carries the assurance level; eIDAS (http://eidas.europa.eu/LoA/…) "
+        "and BSI TR-03107-1 values (STORK-QAA-Level-1…4, basic, substantial, high) are mapped "
+        "to the trust levels basic, substantial and high.",
     ),
 )
 

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "rathaus.core.session_timeout.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -181,7 +182,20 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env("BEHIND_TLS_PROXY") else ["REMOTE_ADDR"]
 )
 
+RATHAUS_CITIZEN_IDLE_MINUTES: int = env("CITIZEN_IDLE_MINUTES")
+RATHAUS_CITIZEN_SESSION_HOURS: int = env("CITIZEN_SESSION_HOURS")
+RATHAUS_STAFF_IDLE_MINUTES: int = env("STAFF_IDLE_MINUTES")
+RATHAUS_REGISTRATION_LIMIT_PER_HOUR: int = env("REGISTRATION_LIMIT_PER_HOUR")
+
 OTP_TOTP_ISSUER: str = env("OTP_ISSUER")
+
+# Login with an OpenID Connect identity provider (accounts/providers/oidc.py); off without issuer.
+RATHAUS_OIDC_ISSUER: str = env("OIDC_ISSUER")
+RATHAUS_OIDC_CLIENT_ID: str = env("OIDC_CLIENT_ID")
+RATHAUS_OIDC_CLIENT_SECRET: str = env("OIDC_CLIENT_SECRET")
+RATHAUS_OIDC_LABEL: str = env("OIDC_LABEL")
+RATHAUS_OIDC_ACR_CLAIM: str = env("OIDC_ACR_CLAIM")
+
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 SESSION_COOKIE_HTTPONLY = True

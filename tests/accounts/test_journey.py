@@ -54,7 +54,7 @@ def test_full_journey(client, barleben):
     assert response["Location"] == "/konto/"
     home = client.get("/konto/").content.decode()
     assert "Kim Beispiel" in home
-    assert "basic" in home
+    assert "mit Passwort (Vertrauensniveau: normal)" in home
 
     response = client.post(
         "/konto/profil/",

@@ -60,3 +60,26 @@ def test_registration_confirmation_login_and_profile(
     expect(page.get_by_text("Ihre Angaben sind gespeichert.")).to_be_visible()
     expect(page.get_by_text("39326 Meitzendorf")).to_be_visible()
     assert_accessible(page)
+
+
+def test_demo_citizen_reads_the_mailbox_and_sees_her_data_page(
+    page: Page, server: str, assert_accessible: Check
+) -> None:
+    from rathaus.accounts.demo import CITIZEN_EMAIL
+    from rathaus.core.demo import DEMO_PASSWORD
+
+    page.goto(f"{server}/konto/postfach/")
+    page.get_by_label("E-Mail-Adresse").fill(CITIZEN_EMAIL)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Postfach")
+    assert_accessible(page)
+    page.get_by_role("link", name="Bestätigung der Anmeldung Ihres Hundes").click()
+    expect(page.get_by_role("link", name="Bestaetigung-Hundeanmeldung.pdf")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Bestaetigung-Hundeanmeldung.pdf").click()
+    assert download.value.suggested_filename == "Bestaetigung-Hundeanmeldung.pdf"
+    page.goto(f"{server}/konto/daten/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Daten")
+    assert_accessible(page)

@@ -120,3 +120,55 @@ class ProfileForm(KernForm):
                 _("We do not know this postal code. Please check the five digits.")
             )
         return value
+
+
+class PasswordResetRequestForm(KernForm):
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )  # fmt: skip
+
+
+class SetPasswordForm(KernForm):
+    password1 = forms.CharField(
+        label=_("New password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. A short sentence is easy to remember."),
+    )  # fmt: skip
+    password2 = forms.CharField(
+        label=_("New password again"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )  # fmt: skip
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        if password1:
+            try:
+                password_validation.validate_password(password1, self.user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class DeleteAccountForm(KernForm):
+    confirm_email = forms.CharField(
+        label=_("To confirm, type your e-mail address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_confirm_email(self) -> str:
+        value: str = self.cleaned_data["confirm_email"].strip().lower()
+        if value != self.email.lower():
+            raise forms.ValidationError(_("This is not the e-mail address of your account."))
+        return value

@@ -44,6 +44,9 @@ class Account(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email_verified_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Raised by "log out everywhere" and a password reset; a session that remembers a lower
+    # number is ended by the session time-out middleware, in every process.
+    session_epoch = models.PositiveIntegerField(_("session generation"), default=0)
 
     class Meta:
         verbose_name = _("account")
@@ -51,6 +54,21 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_username()
+
+
+class RegistrationAttempt(models.Model):
+    """One registration sent from an address, kept for an hour to limit registrations per IP."""
+
+    ip_address = models.GenericIPAddressField(_("IP address"))
+    created_at = models.DateTimeField(_("created"), db_index=True)
+
+    class Meta:
+        verbose_name = _("registration attempt")
+        verbose_name_plural = _("registration attempts")
+        indexes = [models.Index(fields=["ip_address", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ip_address} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Consent(models.Model):
@@ -68,3 +86,80 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} {self.version}"
+
+
+def _attachment_path(instance: MessageAttachment, filename: str) -> str:
+    # Stored outside the web root under a random name; served only after a permission check.
+    import uuid
+
+    return f"mailbox/{instance.message.account_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Message(models.Model):
+    """A message from an authority into an account's mailbox (Postfach).
+
+    The content stays here; the notification e-mail only says that a message is waiting.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="messages")
+    authority = models.ForeignKey(
+        "core.Authority", on_delete=models.PROTECT, related_name="mailbox_messages"
+    )
+    sender_unit = models.ForeignKey(
+        "core.OrgUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    reference = models.CharField(
+        _("reference"), max_length=60, blank=True, help_text=_("For example a case number.")
+    )
+    sent_at = models.DateTimeField(_("sent"), db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mailbox message")
+        verbose_name_plural = _("mailbox messages")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MessageAttachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_attachment_path)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ExternalIdentity(models.Model):
+    """The link from a person at an external identity provider (OpenID Connect) to an account.
+
+    ``provider`` is the issuer URL: the provider's ``sub`` is unique only per issuer.
+    """
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="external_identities"
+    )
+    provider = models.CharField(_("identity provider"), max_length=255)
+    subject = models.CharField(_("subject identifier"), max_length=255)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="accounts_externalidentity_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.subject}"

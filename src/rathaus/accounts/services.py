@@ -1,20 +1,25 @@
-"""Domain functions of accounts: registration, confirmation, login, profile changes."""
+"""Domain functions of accounts: registration, confirmation, login, sessions, password reset,
+profile changes."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from rathaus.accounts.models import Account, Consent
+from rathaus.accounts.models import Account, Consent, RegistrationAttempt
 from rathaus.accounts.providers import LoginResult
 from rathaus.accounts.tokens import email_confirmation
 from rathaus.core import audit
@@ -154,3 +159,174 @@ def update_profile(request: HttpRequest, account: Account, data: dict[str, Any])
                 details={"fields": changed},
             )
     return changed
+
+
+def external_account(request: HttpRequest, provider: str, claims: dict[str, Any]) -> User:
+    """The user linked to this identity at an external provider; created on the first login.
+
+    The person is found by the provider's ``sub`` only, never by e-mail address: an address
+    does not prove that an existing local account belongs to the same person.
+    """
+    from django.utils.crypto import get_random_string
+
+    from rathaus.accounts.models import ExternalIdentity
+
+    subject = str(claims["sub"])
+    with transaction.atomic():
+        identity = (
+            ExternalIdentity.objects.select_related("account__user")
+            .filter(provider=provider, subject=subject)
+            .first()
+        )
+        if identity is not None:
+            return identity.account.user
+        verified = claims.get("email_verified") is True and isinstance(claims.get("email"), str)
+        email = str(claims["email"]).strip().lower()[:254] if verified else ""
+        user = get_user_model().objects.create_user(
+            username=f"extern-{get_random_string(24).lower()}",
+            email=email,
+            password=None,
+            first_name=str(claims.get("given_name", ""))[:150],
+            last_name=str(claims.get("family_name", ""))[:150],
+        )
+        account = Account.objects.create(
+            user=user,
+            kind=Account.Kind.PERSON,
+            email_verified_at=timezone.now() if email else None,
+        )
+        ExternalIdentity.objects.create(account=account, provider=provider, subject=subject)
+        audit.record(
+            "account.registered.external",
+            actor=user,
+            obj=account,
+            authority=current_authority(request),
+            details={"provider": provider},
+        )
+    return user
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address, read like the login lock-out reads it.
+
+    Behind the TLS proxy this is the last entry of X-Forwarded-For, the one our proxy added;
+    earlier entries come from the client and could be changed to dodge the limit.
+    """
+    for key in settings.AXES_IPWARE_META_PRECEDENCE_ORDER:
+        value = str(request.META.get(key) or "").split(",")[-1].strip()
+        if value:
+            return value
+    return "127.0.0.1"
+
+
+def registration_allowed(request: HttpRequest) -> bool:
+    """Count this registration for the visitor's address; False once the hourly limit is reached.
+
+    The counter lives in the database, so it holds across processes and restarts.
+    """
+    now = timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    ip = client_ip(request)
+    with transaction.atomic():
+        RegistrationAttempt.objects.filter(created_at__lt=hour_ago).delete()
+        recent = RegistrationAttempt.objects.filter(ip_address=ip, created_at__gte=hour_ago)
+        if recent.count() >= settings.RATHAUS_REGISTRATION_LIMIT_PER_HOUR:
+            audit.record(
+                "account.register.throttled",
+                actor_name=ip,
+                authority=current_authority(request),
+            )
+            return False
+        RegistrationAttempt.objects.create(ip_address=ip, created_at=now)
+    return True
+
+
+def _end_all_sessions(account: Account) -> None:
+    # Every session remembers the generation of its login; the session time-out middleware
+    # ends those with a lower number on their next request.
+    Account.objects.filter(pk=account.pk).update(session_epoch=F("session_epoch") + 1)
+
+
+def end_all_sessions(request: HttpRequest, account: Account) -> None:
+    """Log out everywhere: every session of the account ends, this one too."""
+    with transaction.atomic():
+        _end_all_sessions(account)
+        audit.record(
+            "account.sessions.ended",
+            actor=account.user,
+            obj=account,
+            authority=current_authority(request),
+        )
+
+
+def _reset_user(email: str) -> User | None:
+    """An active citizen account with this address; staff are never reset here."""
+    return (
+        get_user_model()
+        .objects.filter(
+            username=email.strip().lower(),
+            is_active=True,
+            is_staff=False,
+            is_superuser=False,
+            account__isnull=False,
+        )
+        .first()
+    )
+
+
+def request_password_reset(request: HttpRequest, email: str) -> None:
+    """Send a reset link if the address belongs to a citizen account; the caller answers the
+    same either way, so the form does not reveal who has an account."""
+    user = _reset_user(email)
+    authority = current_authority(request)
+    if user is None:
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse(
+        "accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)]
+    )
+    with transaction.atomic():
+        send_mail(
+            to=user.email,
+            subject=_("Set a new password"),
+            template="accounts/email/password_reset",
+            context={"reset_url": request.build_absolute_uri(path), "user": user},
+            authority=authority,
+        )
+        audit.record("account.password_reset.requested", actor=user, authority=authority)
+
+
+def password_reset_user(uidb64: str, token: str) -> User | None:
+    """The user a reset link belongs to, if the link is valid (it stops working once used)."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    user = (
+        get_user_model()
+        .objects.filter(pk=pk, is_active=True, is_staff=False, is_superuser=False)
+        .filter(account__isnull=False)
+        .first()
+    )
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+def reset_password(request: HttpRequest, user: User, token: str, password: str) -> bool:
+    """Set the new password and end every session of the account; False if the link was used
+    meanwhile (checked again under the row lock, so two submissions cannot both succeed)."""
+    with transaction.atomic():
+        locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+        if not default_token_generator.check_token(locked, token):
+            return False
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+        account = Account.objects.get(user=locked)
+        _end_all_sessions(account)
+        audit.record(
+            "account.password_reset",
+            actor=locked,
+            obj=account,
+            authority=current_authority(request),
+        )
+    return True

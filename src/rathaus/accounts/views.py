@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -21,16 +22,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rathaus.accounts import providers, services
 from rathaus.accounts.forms import LoginForm, ProfileForm, RegistrationForm, ResendForm
-from rathaus.accounts.models import Account
+from rathaus.accounts.models import Account, TrustLevel
+from rathaus.accounts.providers import oidc
 from rathaus.core import audit
 from rathaus.core.tenancy import current_authority
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def account_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated or not hasattr(request.user, "account"):
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse('accounts:login')}?{query}")
@@ -52,6 +54,8 @@ def _next_url(request: HttpRequest) -> str:
 def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not services.registration_allowed(request):
+            return render(request, "accounts/registration_limited.html", status=429)
         services.register(request, form.cleaned_data)
         request.session["rathaus_registered_email"] = form.cleaned_data["email"]
         return redirect("accounts:registered")
@@ -107,9 +111,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             services.log_in(request, result)
             return redirect(_next_url(request))
-    return render(
-        request, "accounts/login.html", {"form": form, "error": error, "next": _next_url(request)}
-    )
+    context = {"form": form, "error": error, "next": _next_url(request)}
+    if oidc.enabled():
+        context["oidc_label"] = oidc.label()
+    return render(request, "accounts/login.html", context)
 
 
 @require_POST
@@ -126,7 +131,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     account: Account = request.user.account  # type: ignore[union-attr]
     trust = request.session.get(services.SESSION_TRUST_LEVEL, "basic")
-    return render(request, "accounts/home.html", {"account": account, "trust_level": trust})
+    unread = account.messages.filter(read_at__isnull=True).count()
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "account": account,
+            "trust_level": TrustLevel(trust).label,
+            "provider": request.session.get(services.SESSION_PROVIDER, "local"),
+            "unread": unread,
+        },
+    )
 
 
 @never_cache

@@ -13,12 +13,15 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.admin.models import LogEntry
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_save
 
         from rathaus.core import navigation
+        from rathaus.core.session_timeout import on_user_logged_in
         from rathaus.core.signals import audit_admin_log_entry
 
         post_save.connect(audit_admin_log_entry, sender=LogEntry, dispatch_uid="audit-admin-log")
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="session-timeout-login")
 
         navigation.register(NavItem("home", _("Home"), "core:home", 0))
         navigation.register(NavItem("contact", _("Offices and contact"), "core:contact", 90))
