@@ -140,6 +140,15 @@ class OfferForm(KernFormMixin, forms.Form):
         max_length=200,
         assume_scheme="https",
     )
+    min_trust_level = forms.ChoiceField(
+        label=_("Login needed for the online application"),
+        choices=[
+            ("basic", _("basic: account with password")),
+            ("substantial", _("substantial: e.g. BundID with the online ID card")),
+            ("high", _("high: online ID card")),
+        ],
+        initial="basic",
+    )
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], unit_required: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -166,6 +175,7 @@ class OfferForm(KernFormMixin, forms.Form):
             "maturity": offer.maturity,
             "online_url": offer.online_url,
             "appointment_url": offer.appointment_url,
+            "min_trust_level": offer.min_trust_level,
         }
 
     def clean_fee(self) -> int | None:

@@ -168,6 +168,13 @@ class Offer(models.Model):
         validators=[MaxValueValidator(4)],
     )
     online_url = models.URLField(_("online application link"), blank=True)
+    min_trust_level = models.CharField(
+        _("minimum trust level"),
+        max_length=20,
+        default="basic",
+        choices=[("basic", _("basic")), ("substantial", _("substantial")), ("high", _("high"))],
+        help_text=_("The login the online application needs (BSI TR-03107-1)."),
+    )
     appointment_url = models.URLField(_("appointment booking link"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

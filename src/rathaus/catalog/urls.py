@@ -15,4 +15,5 @@ urlpatterns = [
     ),
     path("ohne-schluessel/<int:pk>/", views.service_without_key, name="service_without_key"),
     path("<str:leika_key>/", views.service_detail, name="service"),
+    path("<str:leika_key>/online-beantragen/", views.apply_online, name="apply"),
 ]

@@ -128,3 +128,33 @@ def service_without_key(request: HttpRequest, pk: int) -> HttpResponse:
         leika_key__isnull=True,
     )
     return _service_page(request, service)
+
+
+@require_safe
+def apply_online(request: HttpRequest, leika_key: str) -> HttpResponse:
+    """The way to an offer's online application; checks the login's trust level first."""
+    from django.conf import settings
+    from django.shortcuts import redirect
+
+    from rathaus.accounts import trust
+    from rathaus.accounts.models import TrustLevel
+
+    service = selectors.service_by_key(leika_key)
+    authority = current_authority(request)
+    offer = (
+        Offer.objects.filter(authority=authority, service=service).exclude(online_url="").first()
+        if service is not None and authority is not None
+        else None
+    )
+    if service is None or offer is None:
+        raise Http404("no online application for this service here")
+    if offer.min_trust_level == TrustLevel.BASIC or trust.satisfies(request, offer.min_trust_level):
+        return redirect(offer.online_url)
+    current = trust.current_level(request)
+    context = {
+        "service": service,
+        "required_label": TrustLevel(offer.min_trust_level).label,
+        "current_label": current.label if current else "",
+        "oidc_label": settings.RATHAUS_OIDC_LABEL if settings.RATHAUS_OIDC_ISSUER else "",
+    }
+    return render(request, "accounts/trust_required.html", context, status=403)

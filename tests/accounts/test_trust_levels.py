@@ -1,0 +1,70 @@
+"""A service that requires a higher trust level refuses a weaker login and explains why."""
+
+from __future__ import annotations
+
+import pytest
+
+from rathaus.accounts.demo import CITIZEN_EMAIL
+from rathaus.accounts.services import SESSION_TRUST_LEVEL
+from rathaus.catalog import services
+from rathaus.catalog.models import Offer
+from rathaus.core.demo import DEMO_PASSWORD
+
+KEY = "99027002012000"  # Geburtsurkunde Ausstellung, offered by Barleben
+GATE = f"/leistungen/{KEY}/online-beantragen/"
+
+
+@pytest.fixture
+def offer(barleben):
+    offer = Offer.objects.get(authority=barleben, service__leika_key=KEY)
+    services.save_offer(
+        barleben, offer.service,
+        {"online_url": "https://formulare.example.org/geburtsurkunde", "min_trust_level": "substantial"},
+    )  # fmt: skip
+    return offer
+
+
+def log_in(client):
+    client.post("/konto/anmelden/", {"email": CITIZEN_EMAIL, "password": DEMO_PASSWORD})
+
+
+def test_service_page_says_which_login_is_needed(client, offer):
+    html = client.get(f"/leistungen/{KEY}/").content.decode()
+    assert f'href="{GATE}"' in html
+    assert "Vertrauensniveau „substantiell“" in html
+
+
+def test_basic_login_is_refused_with_an_explanation(client, offer):
+    log_in(client)
+    response = client.get(GATE)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Eine stärkere Anmeldung ist nötig" in html
+    assert "„normal“" in html
+    assert "formulare.example.org" not in html
+
+
+def test_without_login_the_page_explains_too(client, offer):
+    response = client.get(GATE)
+    assert response.status_code == 403
+    assert "Eine stärkere Anmeldung ist nötig" in response.content.decode()
+
+
+@pytest.mark.parametrize("level", ["substantial", "high"])
+def test_sufficient_login_goes_on_to_the_application(client, offer, level):
+    log_in(client)
+    session = client.session
+    session[SESSION_TRUST_LEVEL] = level
+    session.save()
+    response = client.get(GATE)
+    assert response.status_code == 302
+    assert response["Location"] == "https://formulare.example.org/geburtsurkunde"
+
+
+def test_basic_services_need_no_check(client, offer, barleben):
+    services.save_offer(barleben, offer.service, {"min_trust_level": "basic"})
+    assert client.get(GATE)["Location"] == "https://formulare.example.org/geburtsurkunde"
+
+
+def test_no_online_application_is_404(client, barleben):
+    assert client.get(GATE).status_code == 404
