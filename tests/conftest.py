@@ -74,3 +74,14 @@ def rathaus(*args: str, env: dict[str, str] | None = None, timeout: int = 60):
         cwd=ROOT,
         check=False,
     )
+
+
+def human_check() -> dict[str, str]:
+    """Form fields that pass the registration's person check (the no-JavaScript question)."""
+    from django.core import signing
+
+    from rathaus.accounts import altcha
+
+    question = altcha.new_question()
+    answer = signing.loads(question.token, salt=altcha._SALT)["sum"]
+    return {"question_token": question.token, "question_answer": str(answer)}

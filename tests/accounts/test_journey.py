@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from rathaus.accounts.models import Account, Consent
 from rathaus.core.models import AuditEvent, OutgoingEmail
+from tests.conftest import human_check
 from tests.factories import UserFactory
 
 PASSWORD = "ein langer satz als passwort"
@@ -30,7 +31,7 @@ def confirmation_link(to: str) -> str:
 
 
 def register(client, **changes):
-    return client.post("/konto/registrieren/", {**REGISTRATION, **changes})
+    return client.post("/konto/registrieren/", {**REGISTRATION, **human_check(), **changes})
 
 
 def login(client, email="kim.beispiel@example.org", password=PASSWORD):

@@ -9,6 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from rathaus.core.models import AuditEvent
+from tests.conftest import human_check
 
 PASSWORD = "ein langer satz als passwort"
 
@@ -17,7 +18,7 @@ def register(client, number: int, ip: str = "192.0.2.1"):
     data = {
         "kind": "person", "first_name": "Kim", "last_name": "Beispiel",
         "email": f"kim{number}@example.org", "password1": PASSWORD, "password2": PASSWORD,
-        "privacy": "on",
+        "privacy": "on", **human_check(),
     }  # fmt: skip
     return client.post("/konto/registrieren/", data, REMOTE_ADDR=ip)
 

@@ -36,6 +36,12 @@ def test_registration_confirmation_login_and_profile(
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
     page.get_by_label("Passwort wiederholen").fill(PASSWORD)
     page.get_by_label("Ich habe den Datenschutzhinweis gelesen", exact=False).check()
+    # The ALTCHA widget solves its proof-of-work in the browser when the box is ticked.
+    page.get_by_label("Ich bin kein Roboter").click()
+    page.wait_for_function(
+        "document.querySelector('input[name=altcha]')?.value?.length > 0", timeout=30000
+    )
+    expect(page.locator("altcha-widget")).to_contain_text("Geprüft")
     page.get_by_role("button", name="Konto eröffnen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bitte sehen Sie in Ihre E-Mails")
     assert_accessible(page)
@@ -83,3 +89,25 @@ def test_demo_citizen_reads_the_mailbox_and_sees_her_data_page(
     page.goto(f"{server}/konto/daten/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Meine Daten")
     assert_accessible(page)
+
+
+def test_registration_without_javascript_asks_a_question(
+    new_context: Callable[..., object], server: str, assert_accessible: Check
+) -> None:
+    context = new_context(java_script_enabled=False)
+    page = context.new_page()  # type: ignore[attr-defined]
+    page.goto(f"{server}/konto/registrieren/")
+    question = page.locator("label[for=id_question_answer]").inner_text()
+    numbers = ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"]
+    words = question.replace("?", "").split()
+    answer = numbers.index(words[3]) + numbers.index(words[5])
+    assert_accessible(page)
+    page.get_by_label("Vorname").fill("Otto")
+    page.get_by_label("Nachname").fill("Ohne")
+    page.get_by_label("E-Mail-Adresse").fill("otto.ohne@example.org")
+    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    page.get_by_label("Passwort wiederholen").fill(PASSWORD)
+    page.get_by_label(question).fill(str(answer))
+    page.get_by_label("Ich habe den Datenschutzhinweis gelesen", exact=False).check()
+    page.get_by_role("button", name="Konto eröffnen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bitte sehen Sie in Ihre E-Mails")

@@ -49,6 +49,9 @@ class RegistrationForm(KernForm):
         label=_("Password again"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )  # fmt: skip
+    altcha = forms.CharField(required=False, widget=forms.HiddenInput)
+    question_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    question_answer = forms.CharField(label=_("Answer"), required=False, max_length=10)
     privacy = forms.BooleanField(
         label=_("I have read the privacy notice and agree that my data is stored for my account."),
         error_messages={"required": _("Please agree to the privacy notice to open an account.")},
@@ -66,7 +69,23 @@ class RegistrationForm(KernForm):
                 password_validation.validate_password(password1)
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
+        if not self.errors and not self._is_a_person(data):
+            self.add_error(
+                None,
+                _("Please confirm that you are a person: tick the box, or answer the question."),
+            )
         return data
+
+    @staticmethod
+    def _is_a_person(data: dict[str, Any]) -> bool:
+        # Checked last, because a solution can be used only once.
+        from rathaus.accounts import altcha
+
+        if data.get("altcha"):
+            return altcha.verify_widget(data["altcha"])
+        if data.get("question_answer"):
+            return altcha.verify_answer(data.get("question_token", ""), data["question_answer"])
+        return False
 
 
 class LoginForm(KernForm):

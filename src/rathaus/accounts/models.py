@@ -163,3 +163,17 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.subject}"
+
+
+class UsedChallenge(models.Model):
+    """A solved ALTCHA challenge, kept until it expires so that it cannot be used twice."""
+
+    signature = models.CharField(max_length=128, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("used challenge")
+        verbose_name_plural = _("used challenges")
+
+    def __str__(self) -> str:
+        return self.signature[:12]

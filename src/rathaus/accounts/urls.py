@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("registrieren/", views.register, name="register"),
+    path("registrieren/pruefung/", views.challenge, name="challenge"),
     path("registriert/", views.registered, name="registered"),
     path("bestaetigen/<str:uidb64>/<str:token>/", views.confirm, name="confirm"),
     path("bestaetigen/erneut/", views.resend, name="resend"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -9,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rathaus.accounts import providers, services
+from rathaus.accounts import altcha, providers, services
 from rathaus.accounts.forms import LoginForm, ProfileForm, RegistrationForm, ResendForm
 from rathaus.accounts.models import Account, TrustLevel
 from rathaus.accounts.providers import oidc
@@ -59,7 +60,30 @@ def register(request: HttpRequest) -> HttpResponse:
         services.register(request, form.cleaned_data)
         request.session["rathaus_registered_email"] = form.cleaned_data["email"]
         return redirect("accounts:registered")
-    return render(request, "accounts/register.html", {"form": form})
+    context = {
+        "form": form,
+        "question": altcha.new_question(),
+        "altcha_strings": json.dumps(
+            {
+                "label": _("I am not a robot"),
+                "verifying": _("Checking …"),
+                "verified": _("Checked"),
+                "error": _("The check failed. Please try again."),
+                "expired": _("The check has expired. Please confirm again."),
+                "waitAlert": _("Checking … please wait."),
+                "footer": "",
+            },
+            ensure_ascii=False,
+        ),
+    }
+    return render(request, "accounts/register.html", context)
+
+
+@never_cache
+@require_safe
+def challenge(request: HttpRequest) -> JsonResponse:
+    """A fresh ALTCHA challenge for the registration form."""
+    return JsonResponse(altcha.new_challenge())
 
 
 @never_cache
