@@ -85,3 +85,13 @@ def human_check() -> dict[str, str]:
     question = altcha.new_question()
     answer = signing.loads(question.token, salt=altcha._SALT)["sum"]
     return {"question_token": question.token, "question_answer": str(answer)}
+
+
+def start_worker(env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """A real `rathaus worker` on this test run's database, polling every 0.2 seconds."""
+    command = [sys.executable, "-m", "rathaus", "worker", "--queue-name", "*", "--interval", "0.2",
+               "--no-startup-delay"]  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env or database_env(), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip

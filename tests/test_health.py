@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from rathaus.core.models import WorkerHeartbeat
-from tests.conftest import ROOT, database_env
+from tests.conftest import ROOT, start_worker
 from tests.tasks_for_tests import add
 
 
@@ -61,24 +61,7 @@ def test_health_counts_waiting_tasks(client):
 def test_worker_runs_tasks_and_reports_its_heartbeat(client):
     assert client.get("/health").status_code == 503
     result = add.enqueue(20, 22)
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rathaus",
-            "worker",
-            "--queue-name",
-            "*",
-            "--interval",
-            "0.2",
-            "--no-startup-delay",
-        ],
-        cwd=ROOT,
-        env=database_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker()
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

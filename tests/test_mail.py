@@ -27,7 +27,7 @@ from rathaus.conf import ConfigurationError, EmailTransport, env
 from rathaus.core import mail
 from rathaus.core.mail import MAX_ATTEMPTS, OUTBOX_BACKEND, deliver_email, send_mail
 from rathaus.core.models import OutgoingEmail, WorkerHeartbeat
-from tests.conftest import ROOT, database_env
+from tests.conftest import ROOT, database_env, start_worker
 from tests.factories import AuthorityFactory
 
 LINK = "https://barleben.localhost/konto/bestaetigen/?uid=7&token=ab-12"
@@ -372,24 +372,7 @@ def test_a_real_worker_delivers_through_smtp(smtp_server):
         "RATHAUS_EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
         "RATHAUS_EMAIL_FROM": "Gemeinde Barleben <noreply@barleben.example>",
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rathaus",
-            "worker",
-            "--queue-name",
-            "*",
-            "--interval",
-            "0.2",
-            "--no-startup-delay",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(environment)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
