@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 
 from rathaus.accounts import services
 from rathaus.accounts.providers import LoginResult, oidc
-from rathaus.accounts.views import _next_url
 from rathaus.core import audit
+from rathaus.core.redirects import safe_next_url
 from rathaus.core.tenancy import current_authority
 
 
@@ -32,7 +32,7 @@ def oidc_start(request: HttpRequest) -> HttpResponse:
     if not oidc.enabled():
         raise Http404
     try:
-        return redirect(oidc.start(request, _next_url(request)))
+        return redirect(oidc.start(request, safe_next_url(request, "accounts:home")))
     except oidc.OIDCError as error:
         return _rejected(request, error)
 

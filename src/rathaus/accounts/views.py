@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -26,6 +26,7 @@ from rathaus.accounts.forms import LoginForm, ProfileForm, RegistrationForm, Res
 from rathaus.accounts.models import Account, TrustLevel
 from rathaus.accounts.providers import oidc
 from rathaus.core import audit
+from rathaus.core.redirects import safe_next_url
 from rathaus.core.tenancy import current_authority
 
 View = Callable[..., HttpResponseBase]
@@ -43,10 +44,7 @@ def account_required(view: View) -> View:
 
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse("accounts:home")
+    return safe_next_url(request, "accounts:home")
 
 
 @never_cache

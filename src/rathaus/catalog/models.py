@@ -22,6 +22,11 @@ def _leika_validator(value: str) -> None:
         ) from None
 
 
+def _check_unit_belongs_to_authority(unit: OrgUnit | None, authority_id: int | None) -> None:
+    if unit is not None and unit.authority_id != authority_id:
+        raise ValidationError({"org_unit": _("The unit must belong to the same authority.")})
+
+
 class Topic(models.Model):
     """Themenfeld of the OZG catalogue."""
 
@@ -190,8 +195,7 @@ class Offer(models.Model):
         return f"{self.service} – {self.authority}"
 
     def clean(self) -> None:
-        if self.org_unit_id and self.org_unit and self.org_unit.authority_id != self.authority_id:
-            raise ValidationError({"org_unit": _("The unit must belong to the same authority.")})
+        _check_unit_belongs_to_authority(self.org_unit, self.authority_id)
 
     @property
     def document_list(self) -> list[str]:
@@ -255,5 +259,4 @@ class Responsibility(models.Model):
         return f"{what} · {area} → {self.authority}"
 
     def clean(self) -> None:
-        if self.org_unit_id and self.org_unit and self.org_unit.authority_id != self.authority_id:
-            raise ValidationError({"org_unit": _("The unit must belong to the same authority.")})
+        _check_unit_belongs_to_authority(self.org_unit, self.authority_id)

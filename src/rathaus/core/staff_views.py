@@ -13,7 +13,6 @@ from django.contrib.auth import authenticate, login, logout, user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -23,16 +22,14 @@ from django_otp import login as otp_login
 from rathaus.core import audit, staff_auth
 from rathaus.core.forms import StaffLoginForm, TokenForm
 from rathaus.core.models import Membership
+from rathaus.core.redirects import safe_next_url
 from rathaus.core.tenancy import current_authority
 
 View = Callable[..., HttpResponse]
 
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse("staff:home")
+    return safe_next_url(request, "staff:home")
 
 
 def staff_required(view: View) -> View:
