@@ -60,16 +60,22 @@ def measure(
 
 @contextmanager
 def production_server(
-    setup: Sequence[Sequence[str]], workers: int, tolerant: Sequence[str] = ()
+    setup: Sequence[Sequence[str]],
+    workers: int,
+    tolerant: Sequence[str] = (),
+    keep_database_url: bool = False,
 ) -> Iterator[int]:
     """A fresh database, the given set-up commands, then `rathaus serve` and `rathaus worker`.
 
-    Commands named in ``tolerant`` may exit non-zero (an import that rejects some rows).
+    Commands named in ``tolerant`` may exit non-zero (an import that rejects some rows). With
+    ``keep_database_url`` the database named by RATHAUS_DATABASE_URL is used (an empty one, as
+    scripts/with_postgres.py provides); otherwise a new SQLite file.
     """
     with tempfile.TemporaryDirectory(prefix="rathaus-bench-") as data_dir:
         port = free_port()
         env = {**os.environ, "RATHAUS_DATA_DIR": data_dir, "RATHAUS_PORT": str(port)}
-        env.pop("RATHAUS_DATABASE_URL", None)
+        if not keep_database_url:
+            env.pop("RATHAUS_DATABASE_URL", None)
         print("setting up a fresh database …", file=sys.stderr)
         rathaus(env, "migrate", "--noinput")
         for command in setup:
@@ -119,9 +125,18 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def database_name() -> str:
+    return (
+        "PostgreSQL"
+        if os.environ.get("RATHAUS_DATABASE_URL", "").startswith("postgres")
+        else "SQLite"
+    )
+
+
 def print_table(title: str, rows: list[tuple[str, int, float, float, float]], note: str) -> None:
     print(f"{title}: measured {date.today().isoformat()} on {os.cpu_count()} cores "
-          f"({cpu_model()}), Python {platform.python_version()}, SQLite, {note}.\n")  # fmt: skip
+          f"({cpu_model()}), Python {platform.python_version()}, {database_name()}, "
+          f"{note}.\n")  # fmt: skip
     print("| what | clients | p50 ms | p95 ms | requests/s |")
     print("|---|---:|---:|---:|---:|")
     for what, clients, p50, p95, rate in rows:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -95,3 +99,79 @@ def start_worker(env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         command, cwd=ROOT, env=env or database_env(), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+CLAMD_STREAM_MAX_BYTES = 4 * 1024 * 1024  # small, so that clamd's size-limit error is testable
+
+
+def _clamd_answers(socket_path: Path) -> bool:
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(2)
+            sock.connect(str(socket_path))
+            sock.sendall(b"zPING\0")
+            return sock.recv(16) == b"PONG\0"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def clamd():
+    """A real clamd (Debian's clamav-daemon) on a Unix socket; yields the socket path.
+
+    The official signature downloads are not needed: the database is one body signature of the
+    EICAR test string (Rathaus.Test.EICAR), which matches anywhere in a file. As root, clamd
+    runs as root (no User line), so it can read the temporary directory.
+    """
+    binary = shutil.which("clamd") or next(
+        (path for path in ("/usr/sbin/clamd", "/usr/local/sbin/clamd") if os.access(path, os.X_OK)),
+        None,
+    )
+    if binary is None:
+        pytest.fail(
+            "clamd not found: install Debian's clamav-daemon (apt-get install clamav-daemon)"
+        )
+    directory = Path(tempfile.mkdtemp(prefix="rathaus-clamd-"))  # short: socket paths max 107
+    (directory / "db").mkdir()
+    (directory / "db" / "rathaus-test.ndb").write_text(f"Rathaus.Test.EICAR:0:*:{EICAR.hex()}\n")
+    socket_path = directory / "clamd.sock"
+    log = directory / "clamd.log"
+    config = directory / "clamd.conf"
+    config.write_text(
+        f"LocalSocket {socket_path}\n"
+        f"DatabaseDirectory {directory / 'db'}\n"
+        f"TemporaryDirectory {directory}\n"
+        f"LogFile {log}\n"
+        "Foreground yes\n"
+        "MaxThreads 4\n"
+        f"StreamMaxLength {CLAMD_STREAM_MAX_BYTES}\n"
+    )
+    output_path = directory / "output.txt"
+    with open(output_path, "wb") as output:
+        process = subprocess.Popen(
+            [binary, f"--config-file={config}"], cwd=directory, stdin=subprocess.DEVNULL,
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def logs() -> str:
+        texts = [path.read_text(errors="replace") for path in (output_path, log) if path.exists()]
+        return "\n".join(texts)[-4000:]
+
+    try:
+        deadline = time.monotonic() + 60
+        while not _clamd_answers(socket_path):
+            if process.poll() is not None:
+                pytest.fail(f"clamd exited with status {process.returncode}:\n{logs()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"clamd did not answer PING within 60 seconds:\n{logs()}")
+            time.sleep(0.1)
+        yield str(socket_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        shutil.rmtree(directory, ignore_errors=True)

@@ -6,6 +6,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -61,6 +62,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, exc.status_code, title, str(exc.message))
 
 
+@api.exception_handler(RawPostDataException)
+def _form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # A form upload to an endpoint that expects JSON: its body was already parsed as a form.
+    return problem(request, 415, "Unsupported Media Type", "This endpoint expects JSON.")
+
+
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem(request, 401, "Authentication required")
@@ -69,6 +76,7 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 api.add_router("/authorities", "rathaus.core.api.router")
 api.add_router("/services", "rathaus.catalog.api.router")
 api.add_router("/responsibility", "rathaus.catalog.api.responsibility_router")
+api.add_router("/forms", "rathaus.forms.api.router")
 
 
 class VersionOut(Schema):

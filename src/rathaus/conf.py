@@ -66,6 +66,30 @@ def _parse_log_level(raw: str) -> str:
     return level
 
 
+VIRUS_SCANNERS = ("none", "clamav")  # the implementations in rathaus.core.scanning
+
+
+def _parse_virus_scanner(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in VIRUS_SCANNERS:
+        raise ValueError(f"expected one of {', '.join(VIRUS_SCANNERS)}")
+    return value
+
+
+def _parse_clamd_address(raw: str) -> str:
+    value = raw.strip()
+    if not value or value.startswith("/"):
+        return value
+    parts = urlsplit(value)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme != "tcp" or not parts.hostname or port is None or parts.path not in {"", "/"}:
+        raise ValueError("expected a socket path like /run/clamav/clamd.ctl or tcp://host:3310")
+    return value
+
+
 @dataclass(frozen=True)
 class EmailTransport:
     """Where outgoing e-mail goes: the database outbox only, or an SMTP server."""
@@ -147,6 +171,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "log level": _parse_log_level,
     "e-mail URL": _parse_email_url,
     "e-mail address": _parse_email_address,
+    "virus scanner": _parse_virus_scanner,
+    "clamd address": _parse_clamd_address,
 }
 
 
@@ -307,6 +333,13 @@ VARIABLES: tuple[Variable, ...] = (
         "Account registrations accepted per IP address and hour; more are answered with 429.",
     ),
     Variable(
+        "DRAFT_DAYS",
+        "positive integer",
+        "30",
+        "Days an unfinished online application is kept after its last change; the link to "
+        "resume it, sent by e-mail, is valid as long.",
+    ),
+    Variable(
         "OTP_ISSUER",
         "string",
         "rathaus",
@@ -365,6 +398,41 @@ VARIABLES: tuple[Variable, ...] = (
         "ID token claim that carries the assurance level; eIDAS (http://eidas.europa.eu/LoA/…) "
         "and BSI TR-03107-1 values (STORK-QAA-Level-1…4, basic, substantial, high) are mapped "
         "to the trust levels basic, substantial and high.",
+    ),
+    Variable(
+        "VIRUS_SCANNER",
+        "virus scanner",
+        "none",
+        "Virus scanner for uploaded files: clamav (a clamd daemon at RATHAUS_CLAMD_ADDRESS) or "
+        "none (nothing is scanned; for development, production mode warns). With clamav an "
+        "upload is refused while clamd cannot be reached.",
+    ),
+    Variable(
+        "CLAMD_ADDRESS",
+        "clamd address",
+        "",
+        "Where clamd listens: a Unix socket path (/run/clamav/clamd.ctl on Debian) or "
+        "tcp://host:3310.",
+    ),
+    Variable(
+        "CLAMD_TIMEOUT_SECONDS",
+        "positive integer",
+        "30",
+        "How long an upload waits for clamd before it is refused as not checkable.",
+    ),
+    Variable(
+        "UPLOAD_MAX_BYTES",
+        "positive integer",
+        "20971520",
+        "Largest single uploaded file in bytes (20 MiB), whatever a form allows; a larger "
+        "file is refused while it arrives.",
+    ),
+    Variable(
+        "UPLOAD_REQUEST_MAX_BYTES",
+        "positive integer",
+        "52428800",
+        "Largest request body with uploads in bytes (50 MiB); a larger request is refused "
+        "from its Content-Length before anything is read.",
     ),
 )
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "rathaus.core",
     "rathaus.catalog",
     "rathaus.accounts",
+    "rathaus.forms",
+    "rathaus.cases",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rathaus.core.middleware.LanguageMiddleware",
+    # Before anything reads the body (CSRF does): refuses oversized uploads with 413.
+    "rathaus.forms.uploads.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -186,6 +190,7 @@ RATHAUS_CITIZEN_IDLE_MINUTES: int = env("CITIZEN_IDLE_MINUTES")
 RATHAUS_CITIZEN_SESSION_HOURS: int = env("CITIZEN_SESSION_HOURS")
 RATHAUS_STAFF_IDLE_MINUTES: int = env("STAFF_IDLE_MINUTES")
 RATHAUS_REGISTRATION_LIMIT_PER_HOUR: int = env("REGISTRATION_LIMIT_PER_HOUR")
+RATHAUS_DRAFT_DAYS: int = env("DRAFT_DAYS")
 
 OTP_TOTP_ISSUER: str = env("OTP_ISSUER")
 
@@ -195,6 +200,13 @@ RATHAUS_OIDC_CLIENT_ID: str = env("OIDC_CLIENT_ID")
 RATHAUS_OIDC_CLIENT_SECRET: str = env("OIDC_CLIENT_SECRET")
 RATHAUS_OIDC_LABEL: str = env("OIDC_LABEL")
 RATHAUS_OIDC_ACR_CLAIM: str = env("OIDC_ACR_CLAIM")
+
+# Uploads (rathaus.forms.uploads) and their virus scanner (rathaus.core.scanning).
+RATHAUS_VIRUS_SCANNER: str = env("VIRUS_SCANNER")
+RATHAUS_CLAMD_ADDRESS: str = env("CLAMD_ADDRESS")
+RATHAUS_CLAMD_TIMEOUT_SECONDS: int = env("CLAMD_TIMEOUT_SECONDS")
+RATHAUS_UPLOAD_MAX_BYTES: int = env("UPLOAD_MAX_BYTES")
+RATHAUS_UPLOAD_REQUEST_MAX_BYTES: int = env("UPLOAD_REQUEST_MAX_BYTES")
 
 OTP_TOTP_THROTTLE_FACTOR = 1
 

@@ -10,22 +10,19 @@ import csv
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
-from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from rathaus.catalog import dashboard
 from rathaus.core.models import Authority
+from rathaus.core.pdf import render_pdf
 from rathaus.core.tenancy import current_authority
 
 # Chart geometry in SVG user units; the SVG scales to the page width through its viewBox.
@@ -246,29 +243,12 @@ def status_csv(request: HttpRequest) -> HttpResponse:
     return _attachment(response, _filename(authority, generated_at, "csv"))
 
 
-def _font_dir() -> Path | None:
-    """The KERN static folder with Fira Sans, if the front-end assets are installed."""
-    found = finders.find("vendor/kern/fonts/fira-sans/FiraSans-Regular.woff2")
-    if not found or not isinstance(found, str):
-        return None
-    return Path(found).parent
-
-
 @require_safe
 def status_pdf(request: HttpRequest) -> HttpResponse:
-    # Imported here: loading WeasyPrint takes a moment that the other pages should not pay.
-    import weasyprint  # type: ignore[import-untyped]
-
     authority = _selected_authority(request)
     if authority is None:
         return _no_authority(request)
     context = _context(authority)
-    font_dir = _font_dir()
-    context["fira_sans"] = font_dir is not None
-    context["language"] = get_language()
-    html = render_to_string("catalog/dashboard_pdf.html", context, request=request)
-    # The document references nothing but the font files, so no network access happens.
-    base_url = font_dir.as_uri() + "/" if font_dir else None
-    pdf = weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
+    pdf = render_pdf("catalog/dashboard_pdf.html", context, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     return _attachment(response, _filename(authority, context["generated_at"], "pdf"))

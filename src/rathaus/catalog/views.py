@@ -86,6 +86,18 @@ def search_view(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/search.html", context, status=status)
 
 
+def _form_url(offer: Offer | None) -> str:
+    """The address of the offer's online form on this platform, if one is published."""
+    if offer is None:
+        return ""
+    from django.urls import reverse
+
+    from rathaus.forms.selectors import published_for_offer
+
+    definition = published_for_offer(offer.pk)
+    return reverse("forms:start", args=[definition.slug]) if definition is not None else ""
+
+
 def _service_page(request: HttpRequest, service: Service) -> HttpResponse:
     authority = current_authority(request)
     offer = (
@@ -95,7 +107,12 @@ def _service_page(request: HttpRequest, service: Service) -> HttpResponse:
         if authority
         else None
     )
-    context: dict[str, object] = {"service": service, "offer": offer, "postal_code": ""}
+    context: dict[str, object] = {
+        "service": service,
+        "offer": offer,
+        "postal_code": "",
+        "form_url": _form_url(offer),
+    }
     postal_code = request.GET.get("plz", "").strip()
     if "plz" in request.GET:
         context["postal_code"] = postal_code[:10]

@@ -16,7 +16,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_save
 
-        from rathaus.core import navigation
+        from rathaus.core import navigation, scanning  # noqa: F401 (registers its system check)
         from rathaus.core.session_timeout import on_user_logged_in
         from rathaus.core.signals import audit_admin_log_entry
 

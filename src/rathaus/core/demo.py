@@ -86,6 +86,7 @@ AUTHORITIES: list[dict[str, Any]] = [
         "email": "poststelle@landkreis-boerde.example",
         "phone": "03904 7240-0",
         "website": "https://www.landkreis-boerde.de",
+        "reference_prefix": "BK",
         "hosts": ["boerde.localhost"],
     },
     {
@@ -101,6 +102,7 @@ AUTHORITIES: list[dict[str, Any]] = [
         "email": "info@barleben.example",
         "phone": "039203 565-0",
         "website": "https://www.barleben.de",
+        "reference_prefix": "BAR",
         "hosts": ["barleben.localhost"],
     },
 ]

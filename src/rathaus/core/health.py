@@ -56,8 +56,14 @@ def report() -> dict[str, Any]:
             worker = {"status": "error", "error": exc.__class__.__name__}
     else:
         worker = {"status": "unknown", "error": "database unavailable"}
-    healthy = database["status"] == "ok" and worker["status"] == "ok"
+    from rathaus.core.scanning import check_health as check_scanner
+
+    # Uploads are refused while a configured scanner is unreachable; "off" is not an error.
+    scanner = check_scanner()
+    healthy = (
+        database["status"] == "ok" and worker["status"] == "ok" and scanner["status"] != "error"
+    )
     return {
         "status": "ok" if healthy else "error",
-        "checks": {"database": database, "worker": worker},
+        "checks": {"database": database, "worker": worker, "virus_scanner": scanner},
     }

@@ -67,6 +67,13 @@ class Authority(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
+    reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2,8}$", _("Two to eight capital letters."))],
+        help_text=_("Letters in front of application references, e.g. BAR for BAR-2026-000123."),
+    )
 
     class Meta:
         verbose_name = _("authority")
@@ -342,3 +349,17 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class ScheduledJob(models.Model):
+    """When a recurring housekeeping job last ran (see rathaus.core.housekeeping)."""
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name

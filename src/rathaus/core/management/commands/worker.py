@@ -1,4 +1,5 @@
-"""``rathaus worker``: the django-tasks-db worker plus a heartbeat that /health reads."""
+"""``rathaus worker``: the django-tasks-db worker, a heartbeat that /health reads, and the
+recurring housekeeping jobs (rathaus.core.housekeeping)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
+from rathaus.core import housekeeping
 from rathaus.core.models import WorkerHeartbeat
 
 
@@ -43,6 +45,7 @@ class Heartbeat(threading.Thread):
             try:
                 close_old_connections()
                 self.beat()
+                housekeeping.run_due()
             except Exception:  # a missed beat must not kill the thread; /health will notice
                 import logging
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "rathaus.cases"
+    label = "cases"
+    verbose_name = _("Submissions and cases")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,79 @@
+"""Worker tasks that follow a submission once it is stored."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from rathaus.cases.models import Submission, SubmissionEvent
+
+logger = logging.getLogger(__name__)
+
+
+def deliver_receipt(submission_id: str, portal_url: str = "") -> str:
+    """Send the receipt to the mailbox (with the PDF) or by e-mail; at most once.
+
+    The e-mail never contains the application's data, only that it arrived and its reference.
+    """
+    from rathaus.accounts.mailbox import Attachment, send_message
+    from rathaus.cases.receipts import receipt_filename, receipt_pdf
+    from rathaus.core.mail import send_mail
+
+    submission = Submission.objects.select_related(
+        "authority", "account__user", "offer__org_unit", "form_version"
+    ).get(pk=submission_id)
+    if submission.events.filter(kind=SubmissionEvent.Kind.RECEIPT_SENT).exists():
+        return "already sent"
+    pdf = receipt_pdf(submission) if submission.account is not None else b""
+    try:
+        with transaction.atomic():
+            SubmissionEvent(
+                submission=submission,
+                kind=SubmissionEvent.Kind.RECEIPT_SENT,
+                at=timezone.now(),
+                detail={"to": "mailbox" if submission.account else "e-mail"},
+            ).save()
+            if submission.account is not None:
+                send_message(
+                    authority=submission.authority,
+                    account=submission.account,
+                    subject=_("Receipt for your application %(reference)s")
+                    % {"reference": submission.reference},
+                    body=_(
+                        "We have received your application “%(title)s” on %(date)s. "
+                        "Its reference is %(reference)s. The attached receipt lists everything "
+                        "you sent. We will contact you here when we need something from you "
+                        "or when there is a decision."
+                    )
+                    % {
+                        "title": submission.form_version.title,
+                        "date": timezone.localtime(submission.submitted_at).strftime(
+                            "%d.%m.%Y %H:%M"
+                        ),
+                        "reference": submission.reference,
+                    },
+                    attachments=[Attachment(receipt_filename(submission), pdf)],
+                    sender_unit=submission.offer.org_unit if submission.offer else None,
+                    reference=submission.reference,
+                    portal_url=portal_url,
+                )
+            elif submission.contact_email:
+                send_mail(
+                    to=submission.contact_email,
+                    subject=_("Your application has been received"),
+                    template="cases/email/received",
+                    context={"submission": submission},
+                    authority=submission.authority,
+                )
+    except IntegrityError:
+        return "already sent"
+    return "sent"
+
+
+@task()
+def send_receipt(submission_id: str, portal_url: str = "") -> str:
+    return deliver_receipt(submission_id, portal_url)

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FormsConfig(AppConfig):
+    name = "rathaus.forms"
+    label = "forms"
+    verbose_name = _("Online applications")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from rathaus.core import demo as core_demo
+        from rathaus.core import housekeeping
+        from rathaus.forms import demo, services
+
+        core_demo.register_loader("forms", demo.load)
+        housekeeping.register(
+            "forms.purge-expired-drafts", services.purge_expired, timedelta(hours=1)
+        )

@@ -1,0 +1,191 @@
+"""Form definitions (versioned JSON Schema + layout), drafts and the files uploaded into them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.models import Authority
+
+
+class TrustRequirement(models.TextChoices):
+    """Which login a form needs; ``none`` allows applying without an account."""
+
+    NONE = "none", _("no login needed")
+    BASIC = "basic", _("basic")
+    SUBSTANTIAL = "substantial", _("substantial")
+    HIGH = "high", _("high")
+
+
+class FormDefinition(models.Model):
+    """An online application of an authority; its content lives in numbered versions."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="forms")
+    offer = models.ForeignKey(
+        "catalog.Offer",
+        verbose_name=_("service offer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forms",
+    )
+    slug = models.SlugField(_("address"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    retired_at = models.DateTimeField(
+        _("retired"),
+        null=True,
+        blank=True,
+        help_text=_("A retired form accepts no new applications; started drafts can be finished."),
+    )
+
+    class Meta:
+        verbose_name = _("form")
+        verbose_name_plural = _("forms")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "slug"], name="form_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def published_version(self) -> FormVersion | None:
+        return self.versions.filter(status=FormVersion.Status.PUBLISHED).order_by("-number").first()
+
+
+class FormVersion(models.Model):
+    """One version of a form. Once published it never changes; drafts and submissions pin it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("in preparation")
+        PUBLISHED = "published", _("published")
+        SUPERSEDED = "superseded", _("replaced by a newer version")
+
+    definition = models.ForeignKey(
+        FormDefinition, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True)
+    schema = models.JSONField(_("data schema (JSON Schema)"))
+    layout = models.JSONField(_("layout"))
+    min_trust_level = models.CharField(
+        _("login needed"),
+        max_length=20,
+        choices=TrustRequirement.choices,
+        default=TrustRequirement.NONE,
+    )
+    fee_cents = models.PositiveIntegerField(_("fee in cents"), null=True, blank=True)
+    fee_text = models.CharField(_("fee explanation"), max_length=300, blank=True)
+    receipt_email_field = models.CharField(
+        _("field with the applicant's e-mail address"),
+        max_length=200,
+        blank=True,
+        help_text=_("Receipts go there when the applicant is not logged in."),
+    )
+    next_steps = models.TextField(
+        _("what happens next"), blank=True, help_text=_("Shown on the receipt.")
+    )
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("For example a FIM schema id.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("form version")
+        verbose_name_plural = _("form versions")
+        ordering = ["definition", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["definition", "number"], name="form_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk and not self._state.adding:
+            stored = FormVersion.objects.filter(pk=self.pk).values("status", "schema", "layout")
+            before = stored.first()
+            if (
+                before is not None
+                and before["status"] != self.Status.DRAFT
+                and (before["schema"] != self.schema or before["layout"] != self.layout)
+            ):
+                raise ValueError("a published form version cannot change")
+        super().save(*args, **kwargs)
+
+
+class Draft(models.Model):
+    """An application being filled in; saved after every step and resumable."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="drafts")
+    account = models.ForeignKey(
+        "accounts.Account",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="drafts",
+    )
+    data = models.JSONField(_("answers"), default=dict)
+    step = models.PositiveSmallIntegerField(_("current step"), default=0)
+    prefill_consent = models.BooleanField(_("profile data offered with consent"), default=False)
+    resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    resume_expires_at = models.DateTimeField(_("resume link valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    expires_at = models.DateTimeField(_("deleted after"), db_index=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.pk}"
+
+
+class Upload(models.Model):
+    """A checked file for a file question of a form; stored privately.
+
+    Uploads through the pages belong to a draft. Uploads through the API have no draft: the
+    random id is the client's handle, and a submission claims them by listing the ids.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    draft = models.ForeignKey(
+        Draft, null=True, blank=True, on_delete=models.CASCADE, related_name="uploads"
+    )
+    definition = models.ForeignKey(FormDefinition, on_delete=models.CASCADE, related_name="uploads")
+    field = models.CharField(_("question"), max_length=200)
+    storage_name = models.CharField(max_length=200, unique=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha512 = models.CharField(_("SHA-512"), max_length=128)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

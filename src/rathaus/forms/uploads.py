@@ -1,0 +1,564 @@
+"""Checking and storing files that citizens upload into online forms.
+
+:func:`check_and_store` accepts a file only when every check passes, in this order: size (before
+anything is read), the real type from the content's magic bytes compared with the form's accept
+list, the file name's extension and the browser's declared type, the content checks of that
+type (PDF without JavaScript or actions, images that open as what they claim, office documents
+without archive bombs, nested archives or macros), and the virus scanner. The file is written
+once, in chunks, to a private directory outside the web root under a random name; a file that
+fails a check is removed again.
+
+Two guards work before a view sees the files: :func:`request_too_large` (from Content-Length,
+before the body is read) and :class:`LimitedUploadHandler` (stops a multipart request as soon as
+one file passes ``RATHAUS_UPLOAD_MAX_BYTES``). :class:`UploadLimitMiddleware` applies both and
+answers 413; it must come before ``CsrfViewMiddleware``, which reads ``request.POST``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mmap
+import os
+import re
+import unicodedata
+import uuid
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+import filetype
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from rathaus.core.scanning import ScannerUnavailable, get_scanner
+
+logger = logging.getLogger(__name__)
+
+CHUNK_BYTES = 64 * 1024
+HEAD_BYTES = 8192  # what the type detector looks at
+STORAGE_DIR = "uploads"
+_STORAGE_NAME = re.compile(r"^uploads/\d{4}/\d{2}/[0-9a-f]{32}$")
+MAX_NAME_CHARS = 200
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+WEBP = "image/webp"
+HEIC = "image/heic"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+ZIP = "application/zip"
+
+
+@dataclass(frozen=True)
+class FileType:
+    """A type that uploads may have: its label for people, extensions and declared aliases."""
+
+    mime: str
+    label: str
+    extensions: tuple[str, ...]
+    aliases: tuple[str, ...] = ()  # other declared content types that browsers send for it
+    pil_format: str = ""  # Pillow must open the file as this format
+    zip_based: bool = False
+
+
+_ZIP_DECLARED = (ZIP, "application/x-zip-compressed")
+SUPPORTED_TYPES: dict[str, FileType] = {
+    kind.mime: kind
+    for kind in (
+        FileType(PDF, "PDF", (".pdf",), ("application/x-pdf",)),
+        FileType(JPEG, "JPEG", (".jpg", ".jpeg"), ("image/jpg", "image/pjpeg"), "JPEG"),
+        FileType(PNG, "PNG", (".png",), ("image/x-png",), "PNG"),
+        FileType(WEBP, "WebP", (".webp",), (), "WEBP"),
+        FileType(HEIC, "HEIC", (".heic", ".heif"), ("image/heif",)),
+        FileType(DOCX, "Word (DOCX)", (".docx",), _ZIP_DECLARED, zip_based=True),
+        FileType(ODT, "OpenDocument (ODT)", (".odt",), _ZIP_DECLARED, zip_based=True),
+    )
+}
+# Browsers send these when they do not know the type; they say nothing about the content.
+_UNSPECIFIC_DECLARED = {"", "application/octet-stream", "binary/octet-stream",
+                        "application/x-download", "application/force-download",
+                        "application/unknown"}  # fmt: skip
+
+# ZIP-based documents: limits read from the central directory, without extracting anything.
+ZIP_MAX_MEMBERS = 2000
+ZIP_MAX_TOTAL_BYTES = 256 * 1024 * 1024
+ZIP_MAX_RATIO = 100  # uncompressed/compressed, for a member or the whole archive
+ZIP_RATIO_MIN_BYTES = 1024 * 1024  # small members may compress better without harm
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"7z\xbc\xaf\x27\x1c", b"Rar!",
+                  b"BZh", b"\xfd7zXZ\x00", b"MSCF")  # fmt: skip
+
+# PDF: dictionary keys and action types that run code or act without the reader asking.
+_PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/XFA"}
+_PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute"}
+_PDF_ACTIVE_NAMES = {b"JS", b"JavaScript", b"AA", b"XFA", b"Launch", b"ImportData",
+                     b"RichMediaExecute"}  # fmt: skip
+_PDF_MAX_OBJECTS = 500_000
+_PDF_TOKEN = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)|/([^\s/<>\[\]()%{}]+)")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+@dataclass(frozen=True)
+class UploadRules:
+    """What one file question accepts: MIME types (see SUPPORTED_TYPES) and a size limit."""
+
+    accept: tuple[str, ...]
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    storage_name: str  # relative to MEDIA_ROOT, e.g. uploads/2026/11/<32 hex digits>
+    original_name: str
+    content_type: str
+    size: int
+    sha512: str
+
+
+class UploadRejected(Exception):
+    """A file was refused; ``code`` for programs, ``message`` (translated) for the citizen."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class UploadTooLarge(Exception):
+    """A file in a multipart request passed ``RATHAUS_UPLOAD_MAX_BYTES`` while it arrived."""
+
+    def __init__(self, limit: int, file_name: str | None = None) -> None:
+        super().__init__(f"upload {file_name!r} is larger than {limit} bytes")
+        self.limit = limit
+        self.file_name = file_name
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+def allowed_in_words(accept: tuple[str, ...]) -> str:
+    labels = [SUPPORTED_TYPES[mime].label if mime in SUPPORTED_TYPES else mime for mime in accept]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return gettext("%(list)s or %(last)s") % {"list": ", ".join(labels[:-1]), "last": labels[-1]}
+
+
+_MESSAGES = {
+    "too_large": gettext_lazy("The file is larger than %(limit)s."),
+    "empty": gettext_lazy("The file is empty."),
+    "type_not_allowed": gettext_lazy(
+        "This type of file is not accepted here. Please upload a file of type %(types)s."
+    ),
+    "type_mismatch": gettext_lazy(
+        "The content of the file does not match its name or type. Please upload a file of "
+        "type %(types)s."
+    ),
+    "pdf_javascript": gettext_lazy(
+        "The PDF contains JavaScript or automatic actions and cannot be accepted. Please save "
+        "it again without them, for example with “Print as PDF”."
+    ),
+    "zip_bomb": gettext_lazy(
+        "The document is packed in an unusual way or contains further archives and cannot be "
+        "accepted."
+    ),
+    "macros": gettext_lazy(
+        "The document contains macros and cannot be accepted. Please save it without macros."
+    ),
+    "malware": gettext_lazy("The file contains malware and was not accepted."),
+    "scanner_unavailable": gettext_lazy(
+        "The file cannot be checked right now. Please try again later."
+    ),
+    "unreadable": gettext_lazy("The file cannot be read. It may be damaged."),
+}
+REJECTION_CODES = tuple(_MESSAGES)
+
+
+def _reject(code: str, rules: UploadRules, limit: int = 0) -> UploadRejected:
+    values = {"limit": filesizeformat(limit), "types": allowed_in_words(rules.accept)}
+    return UploadRejected(code, str(_MESSAGES[code]) % values)
+
+
+# --- names and storage -----------------------------------------------------------------------
+
+
+def sanitize_name(name: str) -> str:
+    """A display name: no directories, no control or format characters, at most 200 chars."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    base = unicodedata.normalize("NFC", base)
+    # Category C covers control characters and format characters such as U+202E (right-to-left
+    # override), which would let "rechnung<U+202E>fdp.exe" be shown as "rechnungexe.pdf".
+    base = "".join(char for char in base if not unicodedata.category(char).startswith("C"))
+    base = base.strip().strip(".").strip() or "file"
+    if len(base) > MAX_NAME_CHARS:
+        suffix = PurePosixPath(base).suffix
+        suffix = suffix if len(suffix) <= 16 else ""
+        base = base[: MAX_NAME_CHARS - len(suffix)].rstrip() + suffix
+    return base
+
+
+def _root() -> Path:
+    return Path(settings.MEDIA_ROOT)
+
+
+def _path(storage_name: str) -> Path:
+    if not _STORAGE_NAME.fullmatch(storage_name):
+        raise ValueError(f"not a storage name: {storage_name!r}")
+    return _root() / storage_name
+
+
+def open_stored(storage_name: str) -> BinaryIO:
+    """The stored file for reading; serve it only after a permission check."""
+    fd = os.open(_path(storage_name), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    return os.fdopen(fd, "rb")
+
+
+def delete_stored(storage_name: str) -> None:
+    """Remove a stored file; a file that is already gone is no error."""
+    _path(storage_name).unlink(missing_ok=True)
+
+
+def _new_location() -> tuple[str, Path]:
+    today = timezone.localdate()
+    relative = f"{STORAGE_DIR}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}"
+    directory = _root()
+    directory.mkdir(parents=True, exist_ok=True)
+    for part in relative.split("/")[:-1]:
+        directory = directory / part
+        directory.mkdir(mode=0o700, exist_ok=True)
+    return relative, _root() / relative
+
+
+def _write(uploaded: UploadedFile, target: Path, limit: int, rules: UploadRules) -> tuple[int, str]:
+    """Write the upload in chunks to a new file (mode 0600); its size and SHA-512."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(target, flags, 0o600)
+    digest = hashlib.sha512()
+    size = 0
+    with os.fdopen(fd, "wb") as out:
+        os.fchmod(out.fileno(), 0o600)  # whatever the umask says
+        for chunk in uploaded.chunks(CHUNK_BYTES):
+            size += len(chunk)
+            if size > limit:
+                raise _reject("too_large", rules, limit)
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return size, digest.hexdigest()
+
+
+# --- type detection --------------------------------------------------------------------------
+
+
+def _detect(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return ZIP  # which document it is, is decided from the central directory
+    kind = filetype.guess(head)
+    return str(kind.mime) if kind is not None else "application/octet-stream"
+
+
+def _declared(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _claims(kind: FileType, extension: str, declared: str) -> bool:
+    return extension in kind.extensions or declared == kind.mime
+
+
+def _check_type(detected: str, name: str, declared: str, rules: UploadRules) -> None:
+    extension = PurePosixPath(name).suffix.lower()
+    accepted = [SUPPORTED_TYPES[mime] for mime in rules.accept if mime in SUPPORTED_TYPES]
+    if detected not in rules.accept or detected not in SUPPORTED_TYPES:
+        # A file that claims to be an accepted type but is something else is a mismatch.
+        if any(_claims(kind, extension, declared) for kind in accepted):
+            raise _reject("type_mismatch", rules)
+        raise _reject("type_not_allowed", rules)
+    kind = SUPPORTED_TYPES[detected]
+    if extension not in kind.extensions:
+        raise _reject("type_mismatch", rules)
+    if declared not in {*_UNSPECIFIC_DECLARED, kind.mime, *kind.aliases}:
+        raise _reject("type_mismatch", rules)
+
+
+# --- content checks --------------------------------------------------------------------------
+
+
+def _inspect_zip(path: Path, rules: UploadRules) -> tuple[str, bool]:
+    """The document type inside a ZIP container, and whether it has macros.
+
+    Only the central directory and the first bytes of each member are read, so an archive bomb
+    is refused before anything is unpacked.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > ZIP_MAX_MEMBERS:
+                raise _reject("zip_bomb", rules)
+            total = sum(member.file_size for member in members)
+            packed = sum(member.compress_size for member in members)
+            if total > ZIP_MAX_TOTAL_BYTES:
+                raise _reject("zip_bomb", rules)
+            if total > ZIP_RATIO_MIN_BYTES and total > ZIP_MAX_RATIO * max(packed, 1):
+                raise _reject("zip_bomb", rules)
+            for member in members:
+                if member.file_size > ZIP_RATIO_MIN_BYTES and (
+                    member.file_size > ZIP_MAX_RATIO * max(member.compress_size, 1)
+                ):
+                    raise _reject("zip_bomb", rules)
+                if member.flag_bits & 0x1:
+                    raise _reject("unreadable", rules)  # encrypted: cannot be inspected
+                if member.file_size >= 4 and not member.is_dir():
+                    with archive.open(member) as content:
+                        if content.read(8).startswith(_ARCHIVE_MAGIC):
+                            raise _reject("zip_bomb", rules)
+            names = {member.filename for member in members}
+            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                macros = any(name.lower().endswith("vbaproject.bin") for name in names)
+                return DOCX, macros
+            mimetype = archive.getinfo("mimetype") if "mimetype" in names else None
+            if (
+                mimetype is not None
+                and mimetype.file_size < 100
+                and archive.read(mimetype).strip() == ODT.encode()
+            ):
+                macros = any(name.startswith(("Basic/", "Scripts/")) for name in names)
+                return ODT, macros
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise _reject("unreadable", rules) from None
+    except NotImplementedError:  # a compression method zipfile does not know
+        raise _reject("unreadable", rules) from None
+    return ZIP, False
+
+
+def _pdf_has_active_content(path: Path) -> bool:
+    """True when the PDF holds JavaScript, automatic actions or XFA; see both checks below."""
+    return _pdf_objects_active(path) or _pdf_raw_names_active(path)
+
+
+def _pdf_objects_active(path: Path) -> bool:
+    """Walk every object reachable from the trailer (catalogue, names trees, pages, annotations,
+    form fields), including objects inside compressed object streams."""
+    with open(path, "rb") as fh:
+        reader = PdfReader(fh, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValueError("encrypted with a password")
+        if not isinstance(reader.trailer["/Root"], DictionaryObject) or not reader.pages:
+            raise ValueError("no document catalogue or no pages")
+        stack: list[Any] = [reader.trailer]
+        seen: set[tuple[int, int]] = set()
+        visited = 0
+        while stack:
+            item = stack.pop()
+            if isinstance(item, IndirectObject):
+                key = (item.idnum, item.generation)
+                if key in seen:
+                    continue
+                seen.add(key)
+                item = item.get_object()
+            visited += 1
+            if visited > _PDF_MAX_OBJECTS:
+                raise ValueError("too many objects")
+            if isinstance(item, DictionaryObject):
+                if _PDF_ACTIVE_KEYS.intersection(item.keys()):
+                    return True
+                action = dict.get(item, "/S")
+                if isinstance(action, IndirectObject):
+                    action = action.get_object()
+                if action in _PDF_ACTIVE_ACTIONS:
+                    return True
+                stack.extend(dict.values(item))  # unresolved, so that cycles are caught above
+            elif isinstance(item, ArrayObject):
+                stack.extend(item)
+    return False
+
+
+def _pdf_raw_names_active(path: Path) -> bool:
+    """Scan the file's bytes outside stream data for the same names (``#xx`` escapes decoded).
+
+    This sees what the object walk does not: objects that no reference reaches, older
+    revisions of an incrementally updated file, damaged cross-reference tables that a viewer
+    would repair differently.
+    """
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        position = 0
+        while match := _PDF_TOKEN.search(data, position):
+            name = match.group(1)
+            if name is None:  # stream data: skip to its end
+                end = data.find(b"endstream", match.end())
+                if end < 0:
+                    return False
+                position = end + len(b"endstream")
+                continue
+            decoded = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+            if decoded in _PDF_ACTIVE_NAMES:
+                return True
+            position = match.end()
+    return False
+
+
+def _check_pdf(path: Path, rules: UploadRules) -> None:
+    try:
+        active = _pdf_has_active_content(path)
+    except Exception:  # pypdf raises many types for damaged files
+        logger.info("upload rejected: PDF cannot be parsed", exc_info=True)
+        raise _reject("unreadable", rules) from None
+    if active:
+        raise _reject("pdf_javascript", rules)
+
+
+def _check_image(path: Path, pil_format: str, rules: UploadRules) -> None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=[pil_format]) as image:
+                image.verify()
+    except Exception:  # Pillow raises many types for damaged or oversized images
+        raise _reject("unreadable", rules) from None
+
+
+def _scan(path: Path, rules: UploadRules, sha512: str) -> None:
+    scanner = get_scanner()
+    try:
+        with open(path, "rb") as fh:
+            result = scanner.scan(fh)
+    except ScannerUnavailable as exc:
+        logger.error("upload refused: virus scanner %s unavailable: %s", scanner.name, exc)
+        raise _reject("scanner_unavailable", rules) from None
+    if not result.clean:
+        logger.warning("upload refused: %s found %s in sha512:%s", scanner.name,
+                       result.signature, sha512)  # fmt: skip
+        raise _reject("malware", rules)
+
+
+# --- the entry point -------------------------------------------------------------------------
+
+
+def check_and_store(uploaded: UploadedFile, rules: UploadRules) -> StoredFile:
+    """Check an uploaded file against the rules and store it privately, or raise UploadRejected.
+
+    Nothing stays on disk when a check fails.
+    """
+    limit = min(rules.max_bytes, settings.RATHAUS_UPLOAD_MAX_BYTES)
+    original_name = sanitize_name(uploaded.name or "")
+    if uploaded.size is not None and uploaded.size > limit:
+        raise _reject("too_large", rules, limit)
+    if uploaded.size == 0:
+        raise _reject("empty", rules)
+    storage_name, final = _new_location()
+    partial = final.with_name(final.name + ".part")
+    try:
+        size, sha512 = _write(uploaded, partial, limit, rules)
+        if size == 0:
+            raise _reject("empty", rules)
+        detected = _detect(partial)
+        macros = False
+        if detected == ZIP and any(
+            SUPPORTED_TYPES[mime].zip_based for mime in rules.accept if mime in SUPPORTED_TYPES
+        ):
+            detected, macros = _inspect_zip(partial, rules)
+        _check_type(detected, original_name, _declared(uploaded.content_type), rules)
+        kind = SUPPORTED_TYPES[detected]
+        if macros:
+            raise _reject("macros", rules)
+        if detected == PDF:
+            _check_pdf(partial, rules)
+        elif kind.pil_format:
+            _check_image(partial, kind.pil_format, rules)
+        _scan(partial, rules, sha512)
+        os.replace(partial, final)
+    except BaseException as exc:
+        partial.unlink(missing_ok=True)
+        if isinstance(exc, UploadRejected):
+            logger.info("upload rejected: %s", exc.code)
+        raise
+    return StoredFile(storage_name, original_name, detected, size, sha512)
+
+
+# --- request guards --------------------------------------------------------------------------
+
+
+def request_too_large(request: HttpRequest) -> bool:
+    """Whether the declared body passes ``RATHAUS_UPLOAD_REQUEST_MAX_BYTES``; reads nothing."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False  # Django reads no body without a valid length
+    return length > settings.RATHAUS_UPLOAD_REQUEST_MAX_BYTES
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """First in the handler chain: raises UploadTooLarge once a file passes the limit.
+
+    The later handlers (memory, temporary file) have then received at most the limit and are
+    told to discard what they have; the rest of the request body is not read.
+    """
+
+    def __init__(self, request: HttpRequest | None = None, max_bytes: int | None = None) -> None:
+        super().__init__(request)
+        self.max_bytes = settings.RATHAUS_UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
+        self.received = 0
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        if self.content_length is not None and self.content_length > self.max_bytes:
+            self._abort()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > self.max_bytes:
+            self._abort()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+    def _abort(self) -> None:
+        if self.request is not None:
+            for handler in self.request.upload_handlers:
+                if handler is not self:
+                    handler.upload_interrupted()
+        raise UploadTooLarge(self.max_bytes, self.file_name)
+
+
+def _too_large_response(limit: int) -> HttpResponse:
+    message = gettext(
+        "The upload is too large. A file may have at most %(limit)s. Please go back and choose "
+        "a smaller file."
+    ) % {"limit": filesizeformat(limit)}
+    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+class UploadLimitMiddleware:
+    """Refuse oversized uploads with 413 before CsrfViewMiddleware or a view reads the body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method == "POST" and content_type.startswith("multipart/form-data"):
+            if request_too_large(request):
+                return _too_large_response(settings.RATHAUS_UPLOAD_MAX_BYTES)
+            handlers = request.upload_handlers
+            if isinstance(handlers, list):  # an ImmutableList once the body has been read
+                handlers.insert(0, LimitedUploadHandler(request))
+            try:
+                request.FILES  # noqa: B018 (parse now, while the limit can still answer 413)
+            except UploadTooLarge as exc:
+                return _too_large_response(exc.limit)
+        return self.get_response(request)

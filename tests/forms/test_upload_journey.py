@@ -1,0 +1,145 @@
+"""Files in online applications: upload, show, remove, refuse, submit — pages and API."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from rathaus.cases.models import Submission, SubmissionAttachment
+from rathaus.forms.models import Upload
+from tests.forms.htmlform import post_data
+from tests.forms.test_journey import ANLIEGEN, KONTAKT, fill, follow_post, page, start
+from tests.forms.test_uploads import JS_ACTION, image, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+def stored_files(root: Path) -> list[Path]:
+    uploads = root / "uploads"
+    return [path for path in uploads.rglob("*") if path.is_file()] if uploads.exists() else []
+
+
+def send_file(client: Client, url: str, name: str, content: bytes, ctype: str = ""):
+    html = page(client, url)
+    data = post_data(html, action="upload")
+    data["photos"] = SimpleUploadedFile(name, content, ctype)
+    return client.post(url, data)
+
+
+def test_upload_show_remove_and_submit_with_a_file(client, barleben, private_media):
+    step1 = start(client, "anliegen")
+    photo = image("PNG")
+    response = send_file(client, step1, "lampe.png", photo, "image/png")
+    assert response.status_code == 302
+    html = page(client, step1)
+    assert "lampe.png" in html
+    upload = Upload.objects.get()
+    assert upload.sha512 == hashlib.sha512(photo).hexdigest()
+    download = client.get(f"{step1.split('/schritt/')[0]}/datei/{upload.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == photo
+    assert Client().get(f"{step1.split('/schritt/')[0]}/datei/{upload.pk}/").status_code == 404
+    # remove it, upload a PDF instead
+    follow_post(client, step1, post_data(html, remove_file=upload.pk.hex, action=""))
+    assert not Upload.objects.exists()
+    assert stored_files(private_media) == []
+    send_file(client, step1, "foto.pdf", pdf(), "application/pdf")
+    check = fill(client, fill(client, step1, ANLIEGEN), KONTAKT)
+    receipt = page(client, follow_post(client, check, {}))
+    assert "foto.pdf" in receipt
+    submission = Submission.objects.get()
+    attachment = SubmissionAttachment.objects.get(submission=submission)
+    assert submission.data["photos"] == [attachment.upload_id.hex]
+    assert attachment.sha512 == hashlib.sha512(pdf()).hexdigest()
+    assert attachment.original_name == "foto.pdf"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "ctype", "message"),
+    [
+        ("rechnung.pdf", b"MZ\x90\x00" + b"\x00" * 200, "application/pdf", "passt nicht"),
+        ("foto.png", image("JPEG"), "image/png", "passt nicht"),
+        ("formular.pdf", pdf(catalog=b"/OpenAction 5 0 R", objects=(JS_ACTION,)), "application/pdf", "JavaScript"),
+        ("leer.pdf", b"", "application/pdf", "leer"),
+    ],
+)  # fmt: skip
+def test_bad_files_are_refused_with_a_message(client, barleben, private_media, name, content,
+                                              ctype, message):  # fmt: skip
+    step1 = start(client, "anliegen")
+    response = send_file(client, step1, name, content, ctype)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f"„{name}“" in html
+    assert message in html
+    assert not Upload.objects.exists()
+    assert stored_files(private_media) == []
+
+
+def test_too_many_files(client, barleben):
+    step1 = start(client, "anliegen")
+    for number in range(3):
+        assert send_file(client, step1, f"bild{number}.png", image("PNG")).status_code == 302
+    html = page(client, step1)
+    assert 'name="photos"' not in html  # no more file input once the limit is reached
+    response = send_file(client, step1, "bild4.png", image("PNG"))
+    assert response.status_code == 422
+    assert Upload.objects.count() == 3
+
+
+def test_an_oversized_request_is_refused_before_reading(client, barleben):
+    step1 = start(client, "anliegen")
+    response = client.generic(
+        "POST", step1, b"x" * 10,
+        content_type="multipart/form-data; boundary=xyz", CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert not Upload.objects.exists()
+
+
+def test_api_upload_then_submit(client, barleben):
+    photo = image("PNG")
+    response = client.post(
+        "/api/v1/forms/anliegen/uploads",
+        {"field": "photos", "file": SimpleUploadedFile("loch.png", photo, "image/png")},
+    )
+    assert response.status_code == 201, response.content
+    upload_id = response.json()["id"]
+    assert response.json()["sha512"] == hashlib.sha512(photo).hexdigest()
+    body = {"data": {**ANLIEGEN, "topic": "roads", **KONTAKT, "reply_wanted": True,
+                     "photos": [upload_id]}}  # fmt: skip
+    response = client.post("/api/v1/forms/anliegen/submissions", json.dumps(body),
+                           content_type="application/json")  # fmt: skip
+    assert response.status_code == 201, response.content
+    attachment = SubmissionAttachment.objects.get()
+    assert attachment.upload_id.hex == upload_id
+    # An upload belongs to one submission only.
+    again = client.post("/api/v1/forms/anliegen/submissions", json.dumps(body),
+                        content_type="application/json")  # fmt: skip
+    assert again.status_code == 422
+    assert again.json()["errors"][0]["field"] == "data.photos"
+
+
+def test_api_upload_refusals(client, barleben):
+    wrong_field = client.post(
+        "/api/v1/forms/anliegen/uploads",
+        {"field": "subject", "file": SimpleUploadedFile("a.png", image("PNG"), "image/png")},
+    )
+    assert wrong_field.status_code == 422
+    exe = client.post(
+        "/api/v1/forms/anliegen/uploads",
+        {"field": "photos", "file": SimpleUploadedFile("a.pdf", b"MZ" + b"\0" * 100, "application/pdf")},
+    )  # fmt: skip
+    assert exe.status_code == 422
+    assert exe.json()["code"] in {"type_mismatch", "type_not_allowed"}
+    assert not Upload.objects.exists()
