@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rathaus.accounts",
     "rathaus.forms",
     "rathaus.cases",
+    "rathaus.appointments",
 ]
 
 MIDDLEWARE = [

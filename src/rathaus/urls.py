@@ -33,6 +33,7 @@ urlpatterns = [
     path("konto/", include("rathaus.accounts.urls")),
     path("verwaltung/angebote/", include("rathaus.catalog.staff_urls")),
     path("verwaltung/formulare/", include("rathaus.forms.staff_urls")),
+    path("verwaltung/vorgaenge/", include("rathaus.cases.staff_urls")),
     path("verwaltung/", include(staff_patterns)),
     path("ozg/", include("rathaus.catalog.dashboard_urls")),
     path("demo/", include("rathaus.core.demo_urls")),

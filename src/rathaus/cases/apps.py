@@ -7,3 +7,9 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = _("Submissions and cases")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from rathaus.accounts import gdpr
+        from rathaus.cases.services import open_cases_hold
+
+        gdpr.register_retention_hold(open_cases_hold)

@@ -20,7 +20,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     account: Account = request.user.account  # type: ignore[union-attr]
     submissions = (
         Submission.objects.filter(account=account)
-        .select_related("form_version", "authority")
+        .select_related("form_version", "authority", "case")
         .order_by("-submitted_at")[:200]
     )
     drafts = (

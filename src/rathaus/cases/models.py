@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +117,7 @@ class SubmissionEvent(Immutable):
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
         RECEIPT_SENT = "receipt_sent", _("receipt sent")
+        ROUTED = "routed", _("routed")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)
@@ -129,10 +131,174 @@ class SubmissionEvent(Immutable):
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "kind"],
-                condition=models.Q(kind__in=["submitted", "receipt_sent"]),
+                condition=models.Q(kind__in=["submitted", "receipt_sent", "routed"]),
                 name="submission_event_once",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.kind}"
+
+
+class CaseCounter(models.Model):
+    """The last running number of case numbers per organisational unit and year."""
+
+    org_unit = models.ForeignKey("core.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "year"], name="case_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} {self.year}: {self.value}"
+
+
+class Case(models.Model):
+    """A Vorgang: the work on one application in the responsible unit."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        IN_PROGRESS = "in_progress", _("in progress")
+        WAITING = "waiting", _("waiting for the applicant")
+        DECIDED = "decided", _("decided")
+        CLOSED = "closed", _("closed")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("low")
+        NORMAL = "normal", _("normal")
+        HIGH = "high", _("high")
+
+    OPEN = (Status.NEW, Status.IN_PROGRESS, Status.WAITING, Status.DECIDED)
+
+    number = models.CharField(_("case number"), max_length=60, unique=True)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="cases")
+    org_unit = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cases"
+    )
+    submission = models.OneToOneField(
+        Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
+    )
+    title = models.CharField(_("subject"), max_length=200)
+    applicant = models.ForeignKey(
+        "accounts.Account",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received"))
+    updated_at = models.DateTimeField(_("last change"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["org_unit", "status", "-created_at", "-id"], name="case_unit_list"
+            ),
+            models.Index(
+                fields=["assignee", "status", "-created_at", "-id"], name="case_assignee_list"
+            ),
+            models.Index(fields=["status", "due_date"], name="case_due"),
+            models.Index(fields=["-created_at", "-id"], name="case_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+class CaseEvent(Immutable):
+    """One entry of a case's timeline: who did what when, with old and new value."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("action"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("by"), max_length=200)
+    at = models.DateTimeField(_("time"))
+    old = models.CharField(_("before"), max_length=200, blank=True)
+    new = models.CharField(_("after"), max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    visible_to_applicant = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class CaseNote(Immutable):
+    """An internal note on a case; never shown to the applicant."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"))
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class OutboxItem(models.Model):
+    """A submission for an authority that is not served here; waits for the exchange."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting for transfer")
+        SENT = "sent", _("sent")
+
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="outbox")
+    target = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.WAITING
+    )
+    created_at = models.DateTimeField(_("queued"))
+
+    class Meta:
+        verbose_name = _("outgoing submission")
+        verbose_name_plural = _("outgoing submissions")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} → {self.target_id}"

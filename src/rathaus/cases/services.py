@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.cases.models import (
     ReferenceCounter,
@@ -132,9 +133,10 @@ def create_submission(
                 authority=authority,
                 details={"reference": submission.reference, "channel": channel},
             )
-            from rathaus.cases.tasks import send_receipt
+            from rathaus.cases.tasks import route_submission, send_receipt
 
             transaction.on_commit(partial(send_receipt.enqueue, str(submission.pk), portal_url))
+            transaction.on_commit(partial(route_submission.enqueue, str(submission.pk)))
     except IntegrityError:
         # Another request stored the same draft or key a moment earlier.
         existing = _existing(form_version, draft_id, idempotency_key, payload_sha256)
@@ -162,3 +164,307 @@ def _existing(
                 raise IdempotencyConflict(idempotency_key)
             return found
     return None
+
+
+# --- routing: every submission to the responsible authority and unit --------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    authority: Authority
+    org_unit: Any  # OrgUnit | None: None means the authority is not served here
+
+
+def _applicant_postal_code(submission: Submission) -> str:
+    """The applicant's postal code: the first address answer, else the account's."""
+    stack: list[Any] = [submission.data]
+    while stack:
+        value = stack.pop(0)
+        if isinstance(value, dict):
+            code = value.get("postal_code")
+            if isinstance(code, str) and len(code) == 5 and code.isdigit():
+                return code
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    account = submission.account
+    return account.postal_code if account is not None else ""
+
+
+def _first_unit(authority: Authority) -> Any:
+    from rathaus.core.models import OrgUnit
+
+    return (
+        OrgUnit.objects.filter(authority=authority, parent__isnull=True)
+        .order_by("position", "name")
+        .first()
+    )
+
+
+def route_for(submission: Submission) -> Route:
+    """Who handles the submission, by the catalogue's responsibility rules for service × area.
+
+    Without a rule (or without a service), the authority that received it handles it in the
+    unit named by its offer. An authority without any unit here is not served by this
+    installation: the submission waits in the outbox for the exchange.
+    """
+    from rathaus.catalog import responsibility
+
+    offer = submission.offer
+    authority = submission.authority
+    unit = offer.org_unit if offer is not None else None
+    postal_code = _applicant_postal_code(submission)
+    if offer is not None and postal_code:
+        try:
+            answer = responsibility.find(
+                offer.service, responsibility.area_for_postal_code(postal_code)
+            )
+        except responsibility.UnknownArea:
+            answer = None
+        if answer is not None and answer.authority is not None and answer.authority != authority:
+            authority = answer.authority
+            unit = answer.org_unit
+    if unit is None or unit.authority_id != authority.pk:
+        unit = _first_unit(authority)
+    return Route(authority=authority, org_unit=unit)
+
+
+def route(submission_id: str) -> str:
+    """Open a case for the submission (or queue it for the exchange); at most once."""
+    from rathaus.cases.models import Case, OutboxItem
+
+    submission = Submission.objects.select_related(
+        "authority", "offer__org_unit", "offer__service", "account", "form_version"
+    ).get(pk=submission_id)
+    if (
+        Case.objects.filter(submission=submission).exists()
+        or OutboxItem.objects.filter(submission=submission).exists()
+    ):
+        return "already routed"
+    target = route_for(submission)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if target.org_unit is None:
+                OutboxItem.objects.create(submission=submission, target=target.authority,
+                                          created_at=now)  # fmt: skip
+                outcome = {"outbox": target.authority.slug}
+            else:
+                case = open_case(submission, target.org_unit, now=now)
+                outcome = {"case": case.number, "unit": target.org_unit.slug}
+            SubmissionEvent(submission=submission, kind=SubmissionEvent.Kind.ROUTED, at=now,
+                            detail=outcome).save()  # fmt: skip
+    except IntegrityError:
+        return "already routed"
+    return "routed"
+
+
+def _search_text(submission: Submission) -> str:
+    parts: list[str] = [submission.reference, submission.form_version.title]
+    stack: list[Any] = [submission.data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            parts.append(str(value))
+    return " ".join(parts).lower()[:20000]
+
+
+def next_case_number(org_unit: Any, year: int) -> str:
+    from rathaus.cases.models import CaseCounter
+
+    counter, _created = CaseCounter.objects.get_or_create(org_unit=org_unit, year=year)
+    CaseCounter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
+    value = CaseCounter.objects.values_list("value", flat=True).get(pk=counter.pk)
+    code = org_unit.file_plan_code or org_unit.slug.upper()
+    try:
+        return str(org_unit.case_number_pattern.format(code=code, year=year, number=value))
+    except (KeyError, IndexError, ValueError):
+        return f"{code}-{year}-{value:05d}"
+
+
+def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
+    from rathaus.cases.models import Case, CaseEvent
+
+    moment = now or timezone.now()
+    case = Case.objects.create(
+        number=next_case_number(org_unit, timezone.localdate(moment).year),
+        authority=org_unit.authority,
+        org_unit=org_unit,
+        submission=submission,
+        title=submission.form_version.title[:200],
+        applicant=submission.account,
+        created_at=submission.submitted_at,
+        updated_at=moment,
+        search_text=_search_text(submission),
+    )
+    CaseEvent(case=case, kind="opened", actor=None, actor_label="rathaus", at=moment,
+              new=org_unit.name, detail={"reference": submission.reference},
+              visible_to_applicant=True).save()  # fmt: skip
+    audit.record("case.opened", actor_name="rathaus", authority=case.authority, obj=case,
+                 details={"reference": submission.reference, "unit": org_unit.slug})  # fmt: skip
+    return case
+
+
+# --- working on a case ---------------------------------------------------------------------------
+
+
+class CaseActionRefused(Exception):
+    """The action is not possible on this case now; the message says why (German, for staff)."""
+
+
+def _label(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "rathaus"
+
+
+def _locked(case: Any, user: Any) -> Any:
+    from rathaus.cases.access import visible_cases
+
+    locked = visible_cases(user).select_for_update().filter(pk=case.pk).first()
+    if locked is None:
+        raise PermissionError("this case is not in the user's units")
+    return locked
+
+
+def _event(case: Any, user: Any, kind: str, *, old: str = "", new: str = "",
+           detail: dict[str, Any] | None = None, public: bool = False) -> None:  # fmt: skip
+    from rathaus.cases.models import CaseEvent
+
+    now = timezone.now()
+    CaseEvent(case=case, kind=kind, actor=user, actor_label=_label(user), at=now, old=old[:200],
+              new=new[:200], detail=detail or {}, visible_to_applicant=public).save()  # fmt: skip
+    type(case).objects.filter(pk=case.pk).update(updated_at=now)
+    audit.record(f"case.{kind}", actor=user, authority=case.authority, obj=case,
+                 details={"old": old[:200], "new": new[:200]})  # fmt: skip
+
+
+def assign(case: Any, user: Any, assignee: Any) -> Any:
+    """Give the case to a colleague (or to oneself: claim); None takes it back to the unit."""
+    from rathaus.cases.access import colleagues
+    from rathaus.cases.models import Case
+
+    with transaction.atomic():
+        locked = _locked(case, user)
+        if not locked.is_open:
+            raise CaseActionRefused(_("The case is closed."))
+        if assignee is not None and not colleagues(locked).filter(pk=assignee.pk).exists():
+            raise CaseActionRefused(_("This person does not work in the case's unit."))
+        if locked.assignee_id == (assignee.pk if assignee else None):
+            return locked
+        old = _label(locked.assignee) if locked.assignee else ""
+        locked.assignee = assignee
+        status = locked.status
+        if assignee is not None and locked.status == Case.Status.NEW:
+            locked.status = Case.Status.IN_PROGRESS
+        locked.save(update_fields=["assignee", "status"])
+        _event(locked, user, "assigned", old=old, new=_label(assignee) if assignee else "")
+        if status != locked.status:
+            _event(locked, user, "status", old=status, new=locked.status, public=True)
+    return locked
+
+
+def claim(case: Any, user: Any, *, expected_assignee: Any = None) -> Any:
+    """Take an unassigned case; refused if someone else took it meanwhile."""
+    with transaction.atomic():
+        locked = _locked(case, user)
+        if locked.assignee_id is not None and locked.assignee_id != user.pk:
+            raise CaseActionRefused(
+                _("%(name)s has taken this case in the meantime.")
+                % {"name": _label(locked.assignee)}
+            )
+        return assign(locked, user, user)
+
+
+def set_status(case: Any, user: Any, status: str) -> Any:
+    from rathaus.cases.models import Case
+
+    if status not in Case.Status.values:
+        raise CaseActionRefused(_("Unknown status."))
+    with transaction.atomic():
+        locked = _locked(case, user)
+        if locked.status == status:
+            return locked
+        if locked.status == Case.Status.CLOSED:
+            raise CaseActionRefused(_("The case is closed."))
+        old = locked.status
+        locked.status = status
+        fields = ["status"]
+        if status == Case.Status.CLOSED:
+            locked.closed_at = timezone.now()
+            fields.append("closed_at")
+        locked.save(update_fields=fields)
+        _event(locked, user, "status", old=old, new=status, public=True)
+    return locked
+
+
+def set_due_date(case: Any, user: Any, due: Any) -> Any:
+    with transaction.atomic():
+        locked = _locked(case, user)
+        old = locked.due_date.isoformat() if locked.due_date else ""
+        locked.due_date = due
+        locked.save(update_fields=["due_date"])
+        _event(locked, user, "due_date", old=old, new=due.isoformat() if due else "")
+    return locked
+
+
+def set_priority(case: Any, user: Any, priority: str) -> Any:
+    from rathaus.cases.models import Case
+
+    if priority not in Case.Priority.values:
+        raise CaseActionRefused(_("Unknown priority."))
+    with transaction.atomic():
+        locked = _locked(case, user)
+        old = locked.priority
+        locked.priority = priority
+        locked.save(update_fields=["priority"])
+        _event(locked, user, "priority", old=old, new=priority)
+    return locked
+
+
+def add_note(case: Any, user: Any, text: str) -> None:
+    from rathaus.cases.models import CaseNote
+
+    text = text.strip()
+    if not text:
+        raise CaseActionRefused(_("Please write a note."))
+    with transaction.atomic():
+        locked = _locked(case, user)
+        CaseNote(case=locked, author=user, text=text[:10000], created_at=timezone.now()).save()
+        _event(locked, user, "note")
+
+
+def message_applicant(case: Any, user: Any, subject: str, body: str, portal_url: str = "") -> None:
+    """A message into the applicant's mailbox, recorded in the timeline."""
+    from rathaus.accounts.mailbox import send_message
+
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise CaseActionRefused(_("Please write a subject and a text."))
+    with transaction.atomic():
+        locked = _locked(case, user)
+        if locked.applicant is None:
+            raise CaseActionRefused(
+                _("The applicant has no account, so there is no mailbox to write to.")
+            )
+        message = send_message(
+            authority=locked.authority, account=locked.applicant, subject=subject, body=body,
+            sender_unit=locked.org_unit, reference=locked.number, actor=user,
+            portal_url=portal_url,
+        )  # fmt: skip
+        _event(locked, user, "message", new=subject, detail={"message": message.pk}, public=True)
+
+
+def open_cases_hold(account: Any) -> list[str]:
+    """GDPR: an account with open cases is kept until they are closed; the reasons say which."""
+    from rathaus.cases.models import Case
+
+    return [
+        _("Case %(number)s (%(title)s) is still being worked on by %(unit)s.")
+        % {"number": case.number, "title": case.title, "unit": case.org_unit.name}
+        for case in Case.objects.filter(applicant=account, status__in=Case.OPEN).select_related(
+            "org_unit"
+        )
+    ]

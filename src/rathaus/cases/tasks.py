@@ -77,3 +77,10 @@ def deliver_receipt(submission_id: str, portal_url: str = "") -> str:
 @task()
 def send_receipt(submission_id: str, portal_url: str = "") -> str:
     return deliver_receipt(submission_id, portal_url)
+
+
+@task()
+def route_submission(submission_id: str) -> str:
+    from rathaus.cases.services import route
+
+    return route(submission_id)

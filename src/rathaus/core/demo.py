@@ -121,6 +121,7 @@ UNITS: list[dict[str, Any]] = [
     {
         "authority": "barleben",
         "slug": "buergerbuero",
+        "file_plan_code": "33.10",
         "position": 10,
         "parent": None,
         "name": "Bürgerbüro / Einwohnermeldeamt",
@@ -137,6 +138,7 @@ UNITS: list[dict[str, Any]] = [
     {
         "authority": "barleben",
         "slug": "standesamt",
+        "file_plan_code": "34.10",
         "position": 20,
         "parent": None,
         "name": "Standesamt",
@@ -153,6 +155,7 @@ UNITS: list[dict[str, Any]] = [
     {
         "authority": "barleben",
         "slug": "ordnungsamt",
+        "file_plan_code": "32.10",
         "position": 30,
         "parent": None,
         "name": "Ordnungsamt",
@@ -169,6 +172,7 @@ UNITS: list[dict[str, Any]] = [
     {
         "authority": "barleben",
         "slug": "bauamt",
+        "file_plan_code": "63.10",
         "position": 40,
         "parent": None,
         "name": "Bauamt",
@@ -184,6 +188,7 @@ UNITS: list[dict[str, Any]] = [
     {
         "authority": "barleben",
         "slug": "digitales",
+        "file_plan_code": "10.40",
         "position": 50,
         "parent": None,
         "name": "Bereich Digitales",
@@ -199,6 +204,7 @@ UNITS: list[dict[str, Any]] = [
     {
         "authority": "barleben",
         "slug": "digitalwerkstatt",
+        "file_plan_code": "10.41",
         "position": 60,
         "parent": "digitales",
         "name": "Digitalwerkstatt Villa 147",
@@ -215,6 +221,7 @@ UNITS: list[dict[str, Any]] = [
     {
         "authority": "landkreis-boerde",
         "slug": "versammlungsbehoerde",
+        "file_plan_code": "32.30",
         "position": 70,
         "parent": None,
         "name": "Versammlungsbehörde",

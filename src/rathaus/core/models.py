@@ -133,6 +133,22 @@ class OrgUnit(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
+    file_plan_code = models.CharField(
+        _("file plan code"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z.\-]+$", _("Letters, digits, dots and hyphens."))],
+        help_text=_("The unit's code in the file plan (Aktenplan), e.g. 32.10."),
+    )
+    case_number_pattern = models.CharField(
+        _("case number pattern"),
+        max_length=60,
+        default="{code}-{year}-{number:05d}",
+        help_text=_(
+            "How case numbers of this unit look: {code} is the file plan code, {year} the "
+            "year, {number} the running number (e.g. {number:05d} for five digits)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisational unit")

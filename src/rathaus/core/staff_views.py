@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, user_login_failed
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,23 +26,24 @@ from rathaus.core.redirects import safe_next_url
 from rathaus.core.tenancy import current_authority
 
 View = Callable[..., HttpResponse]
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 def _next_url(request: HttpRequest) -> str:
     return safe_next_url(request, "staff:home")
 
 
-def staff_required(view: View) -> View:
+def staff_required(view: V) -> V:
     """Only active staff who passed both factors; everyone else is sent to the login."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not staff_auth.is_verified_staff(request.user):
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse('staff:login')}?{query}")
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(V, wrapper)
 
 
 @never_cache

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppointmentsConfig(AppConfig):
+    name = "rathaus.appointments"
+    label = "appointments"
+    verbose_name = _("Appointments")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from rathaus.appointments import demo as appointments_demo
+        from rathaus.appointments import services
+        from rathaus.core import demo as core_demo
+        from rathaus.core import housekeeping
+
+        core_demo.register_loader("appointments", appointments_demo.load)
+        housekeeping.register(
+            "appointments.expire-holds", services.expire_holds, timedelta(minutes=1)
+        )

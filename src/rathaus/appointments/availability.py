@@ -1,0 +1,189 @@
+"""Free appointment slots, computed in Python from a handful of queries.
+
+For an appointment type the engine takes every active resource of its location that can serve
+the type, lays a grid of slot starts over each opening-hours interval (one step is the duration
+plus the buffer, and the whole step must fit into the interval), drops days that are closed (for
+the location or the resource) or public holidays in Sachsen-Anhalt, drops starts before the
+minimum lead time and days beyond the booking horizon, and drops starts whose cells are taken by
+an active booking. A held booking whose hold has run out counts as free even before the sweep
+(:func:`rathaus.appointments.services.expire_holds`) marks it expired.
+
+Queries: resources, their opening hours, closures, bookings in the range — four in total,
+independent of the length of the range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.db.models import Q
+from django.utils import timezone
+
+from rathaus.appointments.models import (
+    CELL_MINUTES,
+    AppointmentType,
+    Booking,
+    Closure,
+    OpeningHours,
+    Resource,
+)
+
+TZ = ZoneInfo("Europe/Berlin")
+DEFAULT_DAYS = 90
+_CELL_SECONDS = CELL_MINUTES * 60
+
+
+class Slot(NamedTuple):
+    start: dt.datetime  # aware, Europe/Berlin
+    resource_ids: tuple[int, ...]  # resources free at this start
+
+
+@lru_cache(maxsize=32)
+def _holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("DE", subdiv="ST", years=year).keys())
+
+
+def is_holiday(day: dt.date) -> bool:
+    """Public holiday in Sachsen-Anhalt (Reformationstag and Heilige Drei Könige included)."""
+    return day in _holidays(day.year)
+
+
+def cell(moment: dt.datetime) -> int:
+    """Number of the occupancy cell that starts at this moment (cells count from the epoch)."""
+    return int(moment.timestamp()) // _CELL_SECONDS
+
+
+def cell_start(number: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(number * _CELL_SECONDS, tz=dt.UTC)
+
+
+class _Schedule:
+    """Resources, hours and closures of one appointment type over a date range (no bookings)."""
+
+    def __init__(
+        self,
+        appointment_type: AppointmentType,
+        first: dt.date,
+        last: dt.date,
+        now: dt.datetime,
+        resource_ids: Iterable[int] | None = None,
+    ) -> None:
+        location = appointment_type.location
+        self.block = dt.timedelta(minutes=appointment_type.block_minutes)
+        self.block_cells = appointment_type.block_minutes // CELL_MINUTES
+        self.earliest = now + dt.timedelta(minutes=location.min_lead_minutes)
+        today = timezone.localtime(now, TZ).date()
+        self.first = max(first, today)
+        self.last = min(last, today + dt.timedelta(days=location.booking_horizon_days))
+        resources = Resource.objects.filter(
+            location=location, active=True, appointment_types=appointment_type
+        )
+        if resource_ids is not None:
+            resources = resources.filter(pk__in=list(resource_ids))
+        self.resource_ids = sorted(resources.values_list("pk", flat=True))
+        self.hours: dict[tuple[int, int], list[tuple[dt.time, dt.time]]] = defaultdict(list)
+        self.closed_location: set[dt.date] = set()
+        self.closed_resource: set[tuple[int, dt.date]] = set()
+        if not self.resource_ids or self.first > self.last:
+            self.resource_ids = []
+            return
+        for resource_id, weekday, start, end in OpeningHours.objects.filter(
+            resource_id__in=self.resource_ids
+        ).values_list("resource_id", "weekday", "start", "end"):
+            self.hours[resource_id, weekday].append((start, end))
+        for resource_id, day in Closure.objects.filter(
+            location=location, date__gte=self.first, date__lte=self.last
+        ).values_list("resource_id", "date"):
+            if resource_id is None:
+                self.closed_location.add(day)
+            else:
+                self.closed_resource.add((resource_id, day))
+
+    def starts(self) -> Iterator[tuple[dt.datetime, int]]:
+        """(start, resource id) of every slot by the schedule alone, in date order."""
+        day = self.first
+        one_day = dt.timedelta(days=1)
+        while day <= self.last:
+            if day not in self.closed_location and not is_holiday(day):
+                weekday = day.weekday()
+                for resource_id in self.resource_ids:
+                    if (resource_id, day) in self.closed_resource:
+                        continue
+                    for opens, closes in self.hours.get((resource_id, weekday), ()):
+                        moment = dt.datetime.combine(day, opens, tzinfo=TZ)
+                        end = dt.datetime.combine(day, closes, tzinfo=TZ)
+                        while moment + self.block <= end:
+                            if moment >= self.earliest:
+                                yield moment, resource_id
+                            moment += self.block
+            day += one_day
+
+
+def _busy_cells(
+    resource_ids: list[int], first: dt.date, last: dt.date, now: dt.datetime
+) -> set[tuple[int, int]]:
+    """(resource id, cell) taken by active bookings, expired holds left out; one query."""
+    begin = dt.datetime.combine(first, dt.time(0), tzinfo=TZ)
+    finish = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
+    stale_hold = Q(status=Booking.Status.HELD, hold_expires_at__lte=now)
+    rows = (
+        Booking.objects.filter(
+            resource_id__in=resource_ids,
+            status__in=Booking.ACTIVE,
+            start__lt=finish,
+            blocked_until__gt=begin,
+        )
+        .exclude(stale_hold)
+        .values_list("resource_id", "start", "blocked_until")
+    )
+    busy: set[tuple[int, int]] = set()
+    for resource_id, start, blocked_until in rows:
+        busy.update((resource_id, number) for number in range(cell(start), cell(blocked_until)))
+    return busy
+
+
+def free_slots(
+    appointment_type: AppointmentType,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> list[Slot]:
+    """Free slots of the type from `first` to `last` (inclusive; default: 90 days from today)."""
+    now = now or timezone.now()
+    first = first or timezone.localtime(now, TZ).date()
+    last = last or first + dt.timedelta(days=DEFAULT_DAYS - 1)
+    schedule = _Schedule(appointment_type, first, last, now)
+    if not schedule.resource_ids:
+        return []
+    busy = _busy_cells(schedule.resource_ids, schedule.first, schedule.last, now)
+    free: dict[dt.datetime, list[int]] = defaultdict(list)
+    block_cells = schedule.block_cells
+    for moment, resource_id in schedule.starts():
+        first_cell = cell(moment)
+        if not any(
+            (resource_id, number) in busy for number in range(first_cell, first_cell + block_cells)
+        ):
+            ids = free[moment]
+            if resource_id not in ids:  # overlapping opening hours of one resource
+                ids.append(resource_id)
+    return [Slot(moment, tuple(sorted(ids))) for moment, ids in sorted(free.items())]
+
+
+def scheduled_resources(
+    appointment_type: AppointmentType, start: dt.datetime, *, now: dt.datetime
+) -> list[int]:
+    """Resources whose schedule has a slot of this type at `start`, bookings disregarded.
+
+    Empty when `start` is in the past, too soon, beyond the horizon, on a closed day or holiday,
+    outside opening hours or off the grid.
+    """
+    day = timezone.localtime(start, TZ).date()
+    schedule = _Schedule(appointment_type, day, day, now)
+    return sorted({resource_id for moment, resource_id in schedule.starts() if moment == start})

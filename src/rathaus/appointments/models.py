@@ -1,0 +1,331 @@
+"""Appointment booking: locations, appointment types, resources, opening hours and bookings.
+
+How double bookings are made impossible
+=======================================
+A resource (a desk, a person) can serve appointment types of different lengths, so two bookings
+on the same resource can collide without starting at the same time (a 30-minute passport
+appointment at 9:00 and a 15-minute certificate at 9:15). A unique constraint on
+``(resource, start)`` alone would not see that collision, and a capacity counter per slot would
+need one counter per possible start and type. Instead time is cut into cells of
+``CELL_MINUTES`` minutes: a booking writes one :class:`Occupancy` row for every cell it occupies
+(its duration plus the buffer after it), and the database enforces **one row per resource and
+cell** with an unconditional unique constraint. Whatever the interleaving of concurrent requests,
+the second insert of a cell fails with an ``IntegrityError`` inside its own savepoint, and the
+booking service tries the next resource or reports the slot as taken. On PostgreSQL the loser
+waits on the winner's uncommitted index entry and fails when it commits; on SQLite writers are
+serialised by ``BEGIN IMMEDIATE``. No check-then-write in Python decides correctness.
+
+Cancelling a booking or expiring a hold deletes its occupancy rows in the same transaction as the
+status change, so the constraint only ever sees active bookings. A hold whose time has run out
+still has its rows until someone expires it: the booking service first expires stale holds that
+overlap the wanted cells, in the same transaction, and the availability query ignores held
+bookings whose ``hold_expires_at`` has passed. As a second net, :class:`Booking` carries a
+conditional unique constraint on ``(resource, start)`` for held and confirmed bookings.
+
+The per-person limit is an atomic conditional update of a counter (:class:`PersonQuota`):
+``UPDATE ... SET active = active + 1 WHERE id = ? AND active < limit``.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.models import Authority
+
+CELL_MINUTES = 5
+"""Granularity of occupancy; durations, buffers and opening hours are multiples of it."""
+
+
+def _multiple_of_cell(value: int) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value % CELL_MINUTES:
+        raise ValidationError(
+            _("Must be a multiple of %(minutes)s minutes."), params={"minutes": CELL_MINUTES}
+        )
+
+
+class Location(models.Model):
+    """A place where citizens come for appointments (a town hall office, a workshop)."""
+
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("authority"),
+        on_delete=models.CASCADE,
+        related_name="appointment_locations",
+    )
+    slug = models.SlugField(_("short name"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    accessibility = models.TextField(_("accessibility"), blank=True)
+    directions = models.TextField(_("directions"), blank=True)
+    booking_horizon_days = models.PositiveIntegerField(
+        _("booking horizon (days)"), default=90, validators=[MinValueValidator(1)]
+    )
+    min_lead_minutes = models.PositiveIntegerField(_("minimum lead time (minutes)"), default=60)
+
+    class Meta:
+        verbose_name = _("appointment location")
+        verbose_name_plural = _("appointment locations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "slug"], name="appointments_location_unique_slug"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AppointmentType(models.Model):
+    """A kind of appointment offered at a location, e.g. applying for an identity card."""
+
+    location = models.ForeignKey(
+        Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="types"
+    )
+    offer = models.ForeignKey(
+        "catalog.Offer",
+        verbose_name=_("service offer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointment_types",
+    )
+    slug = models.SlugField(_("short name"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(CELL_MINUTES), _multiple_of_cell]
+    )
+    buffer_minutes = models.PositiveIntegerField(
+        _("buffer after (minutes)"), default=0, validators=[_multiple_of_cell]
+    )
+    documents = models.TextField(_("documents to bring"), blank=True)
+    max_active_per_person = models.PositiveIntegerField(
+        _("maximum active bookings per person"), default=2, validators=[MinValueValidator(1)]
+    )
+    combinable = models.BooleanField(_("can be combined with other appointments"), default=False)
+
+    class Meta:
+        verbose_name = _("appointment type")
+        verbose_name_plural = _("appointment types")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "slug"], name="appointments_type_unique_slug"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0), name="appointments_type_duration"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def block_minutes(self) -> int:
+        """Minutes a booking of this type keeps its resource busy (duration plus buffer)."""
+        return self.duration_minutes + self.buffer_minutes
+
+
+class Resource(models.Model):
+    """A desk or a member of staff that serves appointments of the types it can do."""
+
+    location = models.ForeignKey(
+        Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="resources"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    appointment_types = models.ManyToManyField(
+        AppointmentType, verbose_name=_("appointment types"), related_name="resources", blank=True
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "name"], name="appointments_resource_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpeningHours(models.Model):
+    """A weekly interval in which a resource takes appointments (local time, Europe/Berlin)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="appointments_hours_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class Closure(models.Model):
+    """A day on which a location (or one resource of it) takes no appointments."""
+
+    location = models.ForeignKey(
+        Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="closures"
+    )
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("resource"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="closures",
+        help_text=_("Empty: the whole location is closed."),
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.reason}".strip()
+
+
+class Booking(models.Model):
+    """One appointment: held until the citizen confirms it, then confirmed (or cancelled)."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("held")
+        CONFIRMED = "confirmed", _("confirmed")
+        CANCELLED = "cancelled", _("cancelled")
+        EXPIRED = "expired", _("expired")
+
+    ACTIVE = (Status.HELD, Status.CONFIRMED)
+
+    appointment_type = models.ForeignKey(
+        AppointmentType,
+        verbose_name=_("appointment type"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    location = models.ForeignKey(
+        Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    blocked_until = models.DateTimeField(_("resource busy until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.HELD
+    )
+    hold_expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    token_hash = models.CharField(_("manage token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "start"],
+                condition=models.Q(status__in=["held", "confirmed"]),
+                name="appointments_booking_one_active_per_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start"))
+                & models.Q(blocked_until__gte=models.F("end")),
+                name="appointments_booking_times",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["resource", "start"], name="appointments_booking_res_start"),
+            models.Index(fields=["status", "hold_expires_at"], name="appointments_booking_hold"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_type} {self.start:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class Occupancy(models.Model):
+    """One cell of CELL_MINUTES minutes of a resource, taken by an active booking."""
+
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="occupancies"
+    )
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="+"
+    )
+    start = models.DateTimeField(_("start"))
+
+    class Meta:
+        verbose_name = _("occupied time")
+        verbose_name_plural = _("occupied times")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "start"], name="appointments_occupancy_one_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} {self.start:%Y-%m-%d %H:%M}"
+
+
+class PersonQuota(models.Model):
+    """How many active bookings one e-mail address has for one appointment type."""
+
+    appointment_type = models.ForeignKey(
+        AppointmentType,
+        verbose_name=_("appointment type"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    email = models.CharField(_("e-mail address"), max_length=254)
+    active = models.PositiveIntegerField(_("active bookings"), default=0)
+
+    class Meta:
+        verbose_name = _("bookings per person")
+        verbose_name_plural = _("bookings per person")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment_type", "email"], name="appointments_quota_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(active__gte=0), name="appointments_quota_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.active}"

@@ -1,0 +1,290 @@
+"""The back office: the inbox of cases and the case page (/verwaltung/vorgaenge/).
+
+Staff see only cases of their units (``access.visible_cases``); everything else is a 404. Every
+change goes through ``services`` and lands in the case's timeline and in the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from rathaus.cases import services
+from rathaus.cases.access import colleagues, visible_cases
+from rathaus.cases.models import Case
+from rathaus.core.staff_views import staff_required
+
+PAGE_SIZE = 25
+
+VIEWS = {
+    "bereich": gettext_lazy("My units"),
+    "meine": gettext_lazy("My cases"),
+    "offen": gettext_lazy("Unassigned"),
+    "ueberfaellig": gettext_lazy("Overdue"),
+    "alle": gettext_lazy("All, including closed"),
+}
+SORTS = {
+    "neueste": gettext_lazy("Newest first"),
+    "aelteste": gettext_lazy("Oldest first"),
+}
+
+
+@dataclass
+class InboxQuery:
+    view: str
+    status: str
+    form: str
+    assignee: str
+    since: datetime.date | None
+    until: datetime.date | None
+    text: str
+    sort: str
+    after: tuple[datetime.datetime, int] | None
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> InboxQuery:
+        get = request.GET
+        view = get.get("ansicht", "bereich")
+        sort = get.get("sortierung", "neueste")
+        after = None
+        cursor = get.get("nach", "")
+        if "_" in cursor:
+            stamp, _sep, pk = cursor.rpartition("_")
+            moment = parse_datetime(stamp)
+            if moment is not None and pk.isdigit():
+                after = (moment, int(pk))
+        return cls(
+            view=view if view in VIEWS else "bereich",
+            status=get.get("status", "") if get.get("status", "") in Case.Status.values else "",
+            form=get.get("formular", "")[:80],
+            assignee=get.get("bearbeitung", "") if get.get("bearbeitung", "").isdigit() else "",
+            since=_date(get.get("von", "")),
+            until=_date(get.get("bis", "")),
+            text=" ".join(get.get("suche", "").split())[:100],
+            sort=sort if sort in SORTS else "neueste",
+            after=after,
+        )
+
+    def params(self, **changes: Any) -> str:
+        values = {
+            "ansicht": self.view, "status": self.status, "formular": self.form,
+            "bearbeitung": self.assignee, "von": self.since.isoformat() if self.since else "",
+            "bis": self.until.isoformat() if self.until else "", "suche": self.text,
+            "sortierung": self.sort,
+        }  # fmt: skip
+        values.update(changes)
+        return urlencode({key: value for key, value in values.items() if value})
+
+
+def _date(raw: str) -> datetime.date | None:
+    try:
+        return parse_date(raw.strip()) if raw.strip() else None
+    except ValueError:
+        return None
+
+
+def inbox_queryset(user: Any, query: InboxQuery) -> QuerySet[Case]:
+    cases = visible_cases(user)
+    if query.view == "meine":
+        cases = cases.filter(assignee=user, status__in=Case.OPEN)
+    elif query.view == "offen":
+        cases = cases.filter(assignee__isnull=True, status__in=Case.OPEN)
+    elif query.view == "ueberfaellig":
+        cases = cases.filter(status__in=Case.OPEN, due_date__lt=timezone.localdate())
+    elif query.view == "bereich":
+        cases = cases.filter(status__in=Case.OPEN)
+    if query.status:
+        cases = cases.filter(status=query.status)
+    if query.form:
+        cases = cases.filter(submission__form_version__definition__slug=query.form)
+    if query.assignee:
+        cases = cases.filter(assignee_id=int(query.assignee))
+    if query.since:
+        cases = cases.filter(created_at__date__gte=query.since)
+    if query.until:
+        cases = cases.filter(created_at__date__lte=query.until)
+    for word in query.text.lower().split()[:5]:
+        cases = cases.filter(Q(number__icontains=word) | Q(search_text__contains=word))
+    # Keyset pagination: the next page starts after the last row shown, so deep pages cost the
+    # same as the first and no COUNT over the whole table is needed.
+    if query.sort == "aelteste":
+        if query.after:
+            moment, pk = query.after
+            cases = cases.filter(Q(created_at__gt=moment) | Q(created_at=moment, id__gt=pk))
+        return cases.order_by("created_at", "id")
+    if query.after:
+        moment, pk = query.after
+        cases = cases.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
+    return cases.order_by("-created_at", "-id")
+
+
+@never_cache
+@require_safe
+@staff_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    query = InboxQuery.from_request(request)
+    rows = list(
+        inbox_queryset(request.user, query).select_related(
+            "org_unit", "assignee", "submission__form_version__definition"
+        )[: PAGE_SIZE + 1]
+    )
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    next_url = ""
+    if more:
+        last = rows[-1]
+        next_url = "?" + query.params(nach=f"{last.created_at.isoformat()}_{last.pk}")
+    forms = (
+        visible_cases(request.user)
+        .exclude(submission__isnull=True)
+        .values_list(
+            "submission__form_version__definition__slug",
+            "submission__form_version__definition__title",
+        )
+        .distinct()
+        .order_by("submission__form_version__definition__title")[:200]
+    )
+    return render(
+        request,
+        "cases/staff/inbox.html",
+        {
+            "query": query,
+            "cases": rows,
+            "next_url": next_url,
+            "views": [
+                (key, label, "?" + query.params(ansicht=key)) for key, label in VIEWS.items()
+            ],
+            "statuses": Case.Status.choices,
+            "sorts": SORTS.items(),
+            "forms": list(forms),
+            "first_page_url": "?" + query.params() if query.after else "",
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _case(request: HttpRequest, number: str) -> Case:
+    case = (
+        visible_cases(request.user)
+        .select_related(
+            "org_unit",
+            "authority",
+            "assignee",
+            "applicant__user",
+            "submission__form_version__definition",
+            "submission__offer",
+        )
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise Http404("no such case in the user's units")
+    return case
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
+    case = _case(request, number)
+    if request.method == "POST":
+        return _act(request, case)
+    from rathaus.cases.receipts import receipt_context
+
+    events = list(case.events.select_related("actor"))
+    labels = {**dict(Case.Status.choices), **dict(Case.Priority.choices)}
+    for event in events:  # status and priority codes as words
+        event.old_label = labels.get(event.old, event.old)  # type: ignore[attr-defined]
+        event.new_label = labels.get(event.new, event.new)  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "case": case,
+        "events": events,
+        "notes": list(case.notes.select_related("author")),
+        "colleagues": list(colleagues(case)),
+        "statuses": Case.Status.choices,
+        "priorities": Case.Priority.choices,
+    }
+    if case.submission is not None:
+        receipt = receipt_context(case.submission)
+        context["summary"] = receipt["summary"]
+        context["attachments"] = receipt["attachments"]
+    return render(request, "cases/staff/case.html", context)
+
+
+def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
+    action = request.POST.get("action", "")
+    user = request.user
+    try:
+        if action == "claim":
+            services.claim(case, user)
+            messages.success(request, _("You are now working on this case."))
+        elif action == "assign":
+            raw = request.POST.get("assignee", "")
+            assignee = get_user_model().objects.filter(pk=raw).first() if raw.isdigit() else None
+            services.assign(case, user, assignee)
+            messages.success(request, _("The assignment was changed."))
+        elif action == "status":
+            services.set_status(case, user, request.POST.get("status", ""))
+            messages.success(request, _("The status was changed."))
+        elif action == "due":
+            raw = request.POST.get("due_date", "").strip()
+            due = _date(raw)
+            if raw and due is None:
+                raise services.CaseActionRefused(_("Please enter a valid date."))
+            services.set_due_date(case, user, due)
+            messages.success(request, _("The due date was changed."))
+        elif action == "priority":
+            services.set_priority(case, user, request.POST.get("priority", ""))
+            messages.success(request, _("The priority was changed."))
+        elif action == "note":
+            services.add_note(case, user, request.POST.get("note", ""))
+            messages.success(request, _("The note was saved."))
+        elif action == "message":
+            services.message_applicant(
+                case, user, request.POST.get("subject", ""), request.POST.get("body", ""),
+                portal_url=request.build_absolute_uri("/").rstrip("/"),
+            )  # fmt: skip
+            messages.success(request, _("The message is in the applicant's mailbox."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except services.CaseActionRefused as refused:
+        messages.error(request, str(refused))
+    except PermissionError:
+        raise Http404("not the user's case") from None
+    return redirect("cases_staff:case", case.number)
+
+
+@never_cache
+@require_safe
+@staff_required
+def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    from rathaus.forms.uploads import open_stored
+
+    case = _case(request, number)
+    if case.submission is None:
+        raise Http404("no submission")
+    file = case.submission.attachments.filter(pk=pk).first()
+    if file is None:
+        raise Http404("no such file")
+    response = FileResponse(
+        open_stored(file.storage_name),
+        as_attachment=True,
+        filename=file.original_name,
+        content_type=file.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
