@@ -434,6 +434,13 @@ VARIABLES: tuple[Variable, ...] = (
         "Largest request body with uploads in bytes (50 MiB); a larger request is refused "
         "from its Content-Length before anything is read.",
     ),
+    Variable(
+        "APPOINTMENT_HOLD_MINUTES",
+        "positive integer",
+        "15",
+        "How long a booked appointment is held for the citizen to confirm it by the link in the "
+        "e-mail; then the slot is free again.",
+    ),
 )
 
 _BY_NAME = {variable.name: variable for variable in VARIABLES}

@@ -29,6 +29,7 @@ urlpatterns = [
     path("health", views.health_view, name="health"),
     path("leistungen/", include("rathaus.catalog.urls")),
     path("antrag/", include("rathaus.forms.urls")),
+    path("termine/", include("rathaus.appointments.urls")),
     path("konto/antraege/", include("rathaus.cases.citizen_urls")),
     path("konto/", include("rathaus.accounts.urls")),
     path("verwaltung/angebote/", include("rathaus.catalog.staff_urls")),

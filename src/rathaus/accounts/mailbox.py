@@ -1,12 +1,17 @@
 """The mailbox (Postfach): authorities send messages with PDF attachments to an account.
 
-``send_message`` is the one way in; the case handling will call it from the case view. The
+``send_message`` is the one way in; the case handling calls it from the case view. The
 account holder gets an e-mail that says only that a message is waiting — no content and no
 personal data in the e-mail.
+
+The holder can answer a message when an app that owns its reference accepts replies (the
+cases app does for open cases): apps register a :class:`ReplyHandler`, ``send_reply`` stores the
+answer in the mailbox and hands it to the handler in the same transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -26,6 +31,64 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 class InvalidAttachment(ValueError):
     pass
+
+
+class ReplyRefused(ValueError):
+    """The message cannot be answered (no open matter behind it) or the text is empty."""
+
+
+@dataclass(frozen=True)
+class ReplyHandler:
+    """An app that takes replies: ``accepts(message)`` and ``receive(original, reply)``."""
+
+    accepts: Callable[[Message], bool]
+    receive: Callable[[Message, Message], None]
+
+
+_reply_handlers: list[ReplyHandler] = []
+MAX_REPLY_CHARS = 5000
+
+
+def register_reply_handler(handler: ReplyHandler) -> None:
+    _reply_handlers.append(handler)
+
+
+def reply_handler_for(message: Message) -> ReplyHandler | None:
+    if message.from_account:
+        return None
+    return next((handler for handler in _reply_handlers if handler.accepts(message)), None)
+
+
+def send_reply(original: Message, body: str) -> Message:
+    """The holder's answer to a message; stored in the mailbox and passed to its app."""
+    text = body.strip()
+    if not text:
+        raise ReplyRefused(_("Please write your answer."))
+    if len(text) > MAX_REPLY_CHARS:
+        raise ReplyRefused(
+            _("Please shorten your answer to at most %(limit)s characters.")
+            % {"limit": MAX_REPLY_CHARS}
+        )
+    handler = reply_handler_for(original)
+    if handler is None:
+        raise ReplyRefused(_("This message cannot be answered here."))
+    with transaction.atomic():
+        now = timezone.now()
+        subject = (
+            original.subject if original.subject.startswith("AW: ") else f"AW: {original.subject}"
+        )
+        reply = Message.objects.create(
+            account=original.account, authority=original.authority,
+            sender_unit=original.sender_unit, subject=subject[:200], body=text,
+            reference=original.reference, sent_at=now, read_at=now, from_account=True,
+            in_reply_to=original,
+        )  # fmt: skip
+        handler.receive(original, reply)
+        audit.record(
+            "mailbox.reply", actor=original.account.user, authority=original.authority,
+            obj=reply, details={"reference": original.reference},
+        )  # fmt: skip
+    return reply
 
 
 @dataclass(frozen=True)

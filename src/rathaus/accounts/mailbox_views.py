@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from rathaus.accounts import mailbox
 from rathaus.accounts.models import Message, MessageAttachment
@@ -27,12 +29,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_safe
+@require_http_methods(["GET", "POST"])
 @account_required
-def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def message_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     message = (
         _own_messages(request)
-        .select_related("authority", "sender_unit")
+        .select_related("authority", "sender_unit", "in_reply_to")
         .prefetch_related("attachments")
         .filter(pk=pk)
         .first()
@@ -40,7 +42,21 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if message is None:
         raise Http404("no such message in this mailbox")
     mailbox.mark_read(message)
-    return render(request, "accounts/message.html", {"message": message})
+    can_reply = mailbox.reply_handler_for(message) is not None
+    error = ""
+    text = ""
+    if request.method == "POST":
+        text = request.POST.get("body", "")
+        try:
+            reply = mailbox.send_reply(message, text)
+        except mailbox.ReplyRefused as refused:
+            error = str(refused)
+        else:
+            messages.success(request, _("Your answer has been sent."))
+            return redirect("accounts:message", reply.pk)
+    context = {"message": message, "can_reply": can_reply, "error": error, "text": text,
+               "replies": message.replies.order_by("sent_at")}  # fmt: skip
+    return render(request, "accounts/message.html", context, status=422 if error else 200)
 
 
 @never_cache

@@ -115,6 +115,19 @@ class Message(models.Model):
     )
     sent_at = models.DateTimeField(_("sent"), db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    from_account = models.BooleanField(
+        _("written by the account holder"),
+        default=False,
+        help_text=_("A reply of the account holder to a message of the authority."),
+    )
+    in_reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replies",
+    )
 
     class Meta:
         verbose_name = _("mailbox message")

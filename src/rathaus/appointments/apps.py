@@ -14,8 +14,10 @@ class AppointmentsConfig(AppConfig):
         from rathaus.appointments import demo as appointments_demo
         from rathaus.appointments import services
         from rathaus.core import demo as core_demo
-        from rathaus.core import housekeeping
+        from rathaus.core import housekeeping, navigation
+        from rathaus.core.navigation import NavItem
 
+        navigation.register(NavItem("appointments", _("Appointments"), "appointments:index", 20))
         core_demo.register_loader("appointments", appointments_demo.load)
         housekeeping.register(
             "appointments.expire-holds", services.expire_holds, timedelta(minutes=1)

@@ -9,7 +9,8 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from rathaus.accounts import gdpr
-        from rathaus.cases.services import open_cases_hold
+        from rathaus.accounts import gdpr, mailbox
+        from rathaus.cases.services import accepts_reply, open_cases_hold, receive_reply
 
         gdpr.register_retention_hold(open_cases_hold)
+        mailbox.register_reply_handler(mailbox.ReplyHandler(accepts_reply, receive_reply))

@@ -302,3 +302,46 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} → {self.target_id}"
+
+
+def _document_path(instance: CaseDocument, filename: str) -> str:
+    # Outside the web root under a random name; served only after a permission check.
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}.pdf"
+
+
+class CaseDocument(Immutable):
+    """A document the authority produced in a case (the decision, the Bescheid); never changed."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("decision")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=200)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha512 = models.CharField(_("SHA-512"), max_length=128)
+    created_at = models.DateTimeField(_("created"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(kind="decision"),
+                name="case_document_one_decision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -468,3 +468,50 @@ def open_cases_hold(account: Any) -> list[str]:
             "org_unit"
         )
     ]
+
+
+# --- the applicant answers in the mailbox --------------------------------------------------------
+
+
+def _case_for_message(message: Any) -> Any:
+    from rathaus.cases.models import Case
+
+    if not message.reference:
+        return None
+    return Case.objects.filter(
+        number=message.reference, applicant_id=message.account_id, status__in=Case.OPEN
+    ).first()
+
+
+def accepts_reply(message: Any) -> bool:
+    """Messages about an open case of the account holder can be answered."""
+    return _case_for_message(message) is not None
+
+
+def receive_reply(original: Any, reply: Any) -> None:
+    """The answer lands in the case's timeline; a case waiting for it goes back to work."""
+    from rathaus.cases.models import Case, CaseEvent
+
+    case = _case_for_message(original)
+    if case is None:
+        raise ValueError("no open case for this message")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    now = timezone.now()
+    applicant = reply.account.user
+    CaseEvent(
+        case=locked,
+        kind="reply",
+        actor=None,
+        actor_label=applicant.get_full_name() or applicant.get_username(),
+        at=now,
+        new=reply.subject[:200],
+        detail={"message": reply.pk, "text": reply.body},
+        visible_to_applicant=True,
+    ).save()
+    fields: dict[str, Any] = {"updated_at": now}
+    if locked.status == Case.Status.WAITING:
+        fields["status"] = Case.Status.IN_PROGRESS
+        CaseEvent(case=locked, kind="status", actor=None, actor_label="rathaus", at=now,
+                  old=Case.Status.WAITING, new=Case.Status.IN_PROGRESS,
+                  visible_to_applicant=True).save()  # fmt: skip
+    Case.objects.filter(pk=locked.pk).update(**fields)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", staff_views.inbox, name="inbox"),
     path("<str:number>/", staff_views.case_detail, name="case"),
     path("<str:number>/dateien/<int:pk>/", staff_views.attachment, name="attachment"),
+    path("<str:number>/dokumente/<int:pk>/", staff_views.document, name="document"),
 ]

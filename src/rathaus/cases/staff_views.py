@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from rathaus.cases import services
+from rathaus.cases import decisions, services
 from rathaus.cases.access import colleagues, visible_cases
-from rathaus.cases.models import Case
+from rathaus.cases.models import Case, CaseDocument
 from rathaus.core.staff_views import staff_required
 
 PAGE_SIZE = 25
@@ -217,7 +217,12 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
         "colleagues": list(colleagues(case)),
         "statuses": Case.Status.choices,
         "priorities": Case.Priority.choices,
+        "documents": list(case.documents.all()),
+        "outcomes": decisions.Outcome.choices,
     }
+    context["decided"] = any(
+        document.kind == CaseDocument.Kind.DECISION for document in context["documents"]
+    )
     if case.submission is not None:
         receipt = receipt_context(case.submission)
         context["summary"] = receipt["summary"]
@@ -259,6 +264,24 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
                 portal_url=request.build_absolute_uri("/").rstrip("/"),
             )  # fmt: skip
             messages.success(request, _("The message is in the applicant's mailbox."))
+        elif action == "decide":
+            document = decisions.decide(
+                case, user, request.POST.get("outcome", ""), request.POST.get("reasons", ""),
+                portal_url=request.build_absolute_uri("/").rstrip("/"),
+            )  # fmt: skip
+            if case.applicant_id is not None:
+                messages.success(
+                    request, _("The decision was made and sent to the applicant's mailbox.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The decision was made. The applicant has no account: please send "
+                        "%(file)s by post."
+                    )
+                    % {"file": document.filename},
+                )
         else:
             messages.error(request, _("Unknown action."))
     except services.CaseActionRefused as refused:
@@ -285,6 +308,25 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
         as_attachment=True,
         filename=file.original_name,
         content_type=file.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+@require_safe
+@staff_required
+def document(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """A document the authority made in the case (the Bescheid), for staff of the case's units."""
+    case = _case(request, number)
+    stored = case.documents.filter(pk=pk).first()
+    if stored is None:
+        raise Http404("no such document")
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.filename,
+        content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

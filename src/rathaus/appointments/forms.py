@@ -1,0 +1,49 @@
+"""The citizen's details for a booking, with the person check used at registration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.accounts import altcha
+from rathaus.accounts.forms import KernForm
+
+
+class BookingForm(KernForm):
+    name = forms.CharField(
+        label=_("Name"), max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )  # fmt: skip
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254,
+        help_text=_("We send you a link to confirm the appointment to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )  # fmt: skip
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False,
+        help_text=_("Only used if we have to reach you at short notice."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )  # fmt: skip
+    altcha = forms.CharField(required=False, widget=forms.HiddenInput)
+    question_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    question_answer = forms.CharField(label=_("Answer"), required=False, max_length=10)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Checked last, because a solution can be used only once.
+        if not self.errors and not self._is_a_person(data):
+            self.add_error(
+                None,
+                _("Please confirm that you are a person: tick the box, or answer the question."),
+            )
+        return data
+
+    @staticmethod
+    def _is_a_person(data: dict[str, Any]) -> bool:
+        if data.get("altcha"):
+            return altcha.verify_widget(data["altcha"])
+        if data.get("question_answer"):
+            return altcha.verify_answer(data.get("question_token", ""), data["question_answer"])
+        return False

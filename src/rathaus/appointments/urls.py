@@ -1,0 +1,22 @@
+from django.urls import path
+
+from rathaus.appointments import views
+
+app_name = "appointments"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("reserviert/", views.held, name="held"),
+    path("pruefung/", views.challenge, name="challenge"),
+    path("<slug:location_slug>/<int:type_id>/", views.month, name="month"),
+    path("<slug:location_slug>/<int:type_id>/<str:date>/", views.day, name="day"),
+    path(
+        "<slug:location_slug>/<int:type_id>/<str:date>/<str:time>/",
+        views.details,
+        name="details",
+    ),
+    path("<slug:token>/", views.manage, name="manage"),
+    path("<slug:token>/bestaetigen/", views.confirm, name="confirm"),
+    path("<slug:token>/absagen/", views.cancel, name="cancel"),
+    path("<slug:token>/termin.ics", views.ics_file, name="ics"),
+]

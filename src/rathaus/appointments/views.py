@@ -1,0 +1,355 @@
+"""The citizen's way to an appointment under /termine/, without JavaScript.
+
+Type → month calendar → free times of a day → details with the person check → the slot is held
+and a confirmation link is e-mailed → the link confirms → the secret manage link shows the
+appointment, offers the .ics file and cancels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from rathaus.accounts import altcha
+from rathaus.appointments import calendar, ics, mail, services
+from rathaus.appointments.availability import TZ, Slot, free_slots
+from rathaus.appointments.forms import BookingForm
+from rathaus.appointments.models import AppointmentType, Booking, Location, OpeningHours
+from rathaus.core.tenancy import current_authority
+
+SESSION_HELD = "rathaus_appointment_held"
+NEAREST = 6
+
+
+def _type(request: HttpRequest, location_slug: str, type_id: int) -> AppointmentType:
+    return get_object_or_404(
+        AppointmentType.objects.select_related("location"),
+        pk=type_id,
+        location__slug=location_slug,
+        location__authority=current_authority(request),
+    )
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Http404("not a date") from None
+
+
+def _start(day: dt.date, text: str) -> dt.datetime:
+    try:
+        moment = dt.time(int(text[:2]), int(text[2:])) if len(text) == 4 else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise Http404("not a time")
+    return dt.datetime.combine(day, moment, tzinfo=TZ)
+
+
+def _booking(request: HttpRequest, token: str) -> Booking:
+    booking = (
+        Booking.objects.select_related("appointment_type", "location")
+        .filter(
+            token_hash=services.token_hash(token),
+            location__authority=current_authority(request),
+        )
+        .first()
+    )
+    if booking is None:
+        raise Http404("no booking with this link")
+    return booking
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(TZ)
+
+
+def _day_slots(appointment_type: AppointmentType, day: dt.date) -> list[dt.datetime]:
+    return [_local(slot.start) for slot in free_slots(appointment_type, day, day)]
+
+
+def _nearest(appointment_type: AppointmentType, wanted: dt.datetime) -> list[dt.datetime]:
+    """The free times closest to the wanted one, two weeks either side, in time order."""
+    day = _local(wanted).date()
+    slots: Sequence[Slot] = free_slots(
+        appointment_type, day - dt.timedelta(days=14), day + dt.timedelta(days=14)
+    )
+    closest = sorted(slots, key=lambda slot: abs(slot.start - wanted))[:NEAREST]
+    return sorted(_local(slot.start) for slot in closest)
+
+
+# --- choose ---------------------------------------------------------------------------------------
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    locations = (
+        Location.objects.filter(authority=current_authority(request))
+        .prefetch_related("types")
+        .order_by("name")
+    )
+    groups = [(location, list(location.types.order_by("name"))) for location in locations]
+    return render(
+        request,
+        "appointments/index.html",
+        {"groups": [(location, types) for location, types in groups if types]},
+    )
+
+
+@require_safe
+def month(request: HttpRequest, location_slug: str, type_id: int) -> HttpResponse:
+    appointment_type = _type(request, location_slug, type_id)
+    now = timezone.now()
+    today = timezone.localtime(now, TZ).date()
+    first = calendar.parse_month(request.GET.get("monat"), today)
+    if not calendar.in_range(appointment_type, first, now):
+        first = today.replace(day=1)
+    view = calendar.month_view(appointment_type, first, now=now)
+    return render(
+        request,
+        "appointments/month.html",
+        {
+            "appointment_type": appointment_type,
+            "location": appointment_type.location,
+            "month": view,
+            "weekdays": [str(label) for _value, label in OpeningHours.Weekday.choices],
+        },
+    )
+
+
+def _render_day(
+    request: HttpRequest,
+    appointment_type: AppointmentType,
+    day: dt.date,
+    *,
+    error: str = "",
+    wanted: dt.datetime | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    times = _day_slots(appointment_type, day)
+    nearest = _nearest(appointment_type, wanted) if wanted is not None else []
+    return render(
+        request,
+        "appointments/day.html",
+        {
+            "appointment_type": appointment_type,
+            "location": appointment_type.location,
+            "day": day,
+            "times": times,
+            "nearest": nearest,
+            "error": error,
+            "month_param": day.strftime("%Y-%m"),
+        },
+        status=status,
+    )
+
+
+@require_safe
+def day(request: HttpRequest, location_slug: str, type_id: int, date: str) -> HttpResponse:
+    appointment_type = _type(request, location_slug, type_id)
+    return _render_day(request, appointment_type, _day(date))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def details(
+    request: HttpRequest, location_slug: str, type_id: int, date: str, time: str
+) -> HttpResponseBase:
+    appointment_type = _type(request, location_slug, type_id)
+    start = _start(_day(date), time)
+    form = BookingForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.book(
+                appointment_type,
+                start,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                hold_minutes=settings.RATHAUS_APPOINTMENT_HOLD_MINUTES,
+            )
+        except services.SlotTaken:
+            return _render_day(
+                request,
+                appointment_type,
+                start.date(),
+                error=_(
+                    "Someone else has just booked %(time)s. Please choose another time; these "
+                    "are the nearest free times."
+                )
+                % {"time": start.strftime("%H:%M")},
+                wanted=start,
+                status=409,
+            )
+        except services.InvalidSlot:
+            return _render_day(
+                request,
+                appointment_type,
+                start.date(),
+                error=_(
+                    "This time cannot be booked: it has passed, is too soon, or the office is "
+                    "closed then. Please choose one of the free times."
+                ),
+                wanted=start,
+                status=400,
+            )
+        except services.TooManyBookings:
+            error = _(
+                "This e-mail address already has the maximum number of appointments of this "
+                "kind. Please cancel one with the link in its e-mail before you book another."
+            )
+        else:
+            token: str = booking.manage_token  # type: ignore[attr-defined]
+            mail.send_held(request, booking, token)
+            request.session[SESSION_HELD] = booking.email
+            return redirect("appointments:held")
+    context = {
+        "appointment_type": appointment_type,
+        "location": appointment_type.location,
+        "start": start,
+        "end": start + dt.timedelta(minutes=appointment_type.duration_minutes),
+        "form": form,
+        "error": error,
+        "question": altcha.new_question(),
+        "hold_minutes": settings.RATHAUS_APPOINTMENT_HOLD_MINUTES,
+        "altcha_strings": json.dumps(
+            {
+                "label": _("I am not a robot"),
+                "verifying": _("Checking …"),
+                "verified": _("Checked"),
+                "error": _("The check failed. Please try again."),
+                "expired": _("The check has expired. Please confirm again."),
+                "waitAlert": _("Checking … please wait."),
+                "footer": "",
+            },
+            ensure_ascii=False,
+        ),
+    }
+    return render(request, "appointments/details.html", context, status=409 if error else 200)
+
+
+@never_cache
+@require_safe
+def challenge(request: HttpRequest) -> JsonResponse:
+    """A fresh ALTCHA challenge for the booking form."""
+    return JsonResponse(altcha.new_challenge())
+
+
+@never_cache
+@require_safe
+def held(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "appointments/held.html",
+        {
+            "email": request.session.get(SESSION_HELD, ""),
+            "hold_minutes": settings.RATHAUS_APPOINTMENT_HOLD_MINUTES,
+        },
+    )
+
+
+# --- the secret link ------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponseBase:
+    """GET shows what is confirmed (link checkers must not confirm); POST confirms."""
+    booking = _booking(request, token)
+    if request.method == "POST":
+        try:
+            booking = services.confirm(token)
+        except services.AlreadyCancelled:
+            messages.error(request, _("This appointment was cancelled and cannot be confirmed."))
+        except services.HoldExpired:
+            messages.error(
+                request,
+                _(
+                    "The time to confirm has run out and the appointment was released. "
+                    "Please book a new one."
+                ),
+            )
+        else:
+            mail.send_confirmed(request, booking, token)
+            messages.success(
+                request, _("Your appointment is confirmed. We have sent you an e-mail.")
+            )
+        return redirect("appointments:manage", token)
+    if booking.status != Booking.Status.HELD:
+        return redirect("appointments:manage", token)
+    return render(request, "appointments/confirm.html", {"booking": booking, "token": token})
+
+
+@never_cache
+@require_safe
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking(request, token)
+    expired = booking.status == Booking.Status.EXPIRED or (
+        booking.status == Booking.Status.HELD
+        and booking.hold_expires_at is not None
+        and booking.hold_expires_at <= timezone.now()
+    )
+    return render(
+        request,
+        "appointments/manage.html",
+        {
+            "booking": booking,
+            "token": token,
+            "expired": expired,
+            "active": booking.status in Booking.ACTIVE and not expired,
+        },
+    )
+
+
+@never_cache
+@require_safe
+def ics_file(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking(request, token)
+    manage_url = request.build_absolute_uri(reverse("appointments:manage", args=[token]))
+    response = HttpResponse(
+        ics.booking_ics(booking, manage_url=manage_url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="termin.ics"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponseBase:
+    booking = _booking(request, token)
+    if request.method == "GET":
+        if booking.status not in Booking.ACTIVE:
+            return redirect("appointments:manage", token)
+        return render(request, "appointments/cancel.html", {"booking": booking, "token": token})
+    return _do_cancel(request, token)
+
+
+def _do_cancel(request: HttpRequest, token: str) -> HttpResponseBase:
+    try:
+        booking = services.cancel(token)
+    except services.UnknownBooking:
+        raise Http404("no booking with this link") from None
+    except services.AlreadyCancelled:
+        messages.warning(request, _("This appointment was already cancelled."))
+    except services.HoldExpired:
+        messages.warning(
+            request, _("This appointment was not confirmed in time and is no longer reserved.")
+        )
+    else:
+        mail.send_cancelled(request, booking, token)
+        messages.success(request, _("Your appointment is cancelled. We have sent you an e-mail."))
+    return redirect("appointments:manage", token)

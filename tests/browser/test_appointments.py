@@ -1,0 +1,73 @@
+"""A citizen books a Bürgerbüro appointment, confirms it by e-mail and cancels it, with axe."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from rathaus.appointments.models import Booking
+from rathaus.core.models import OutgoingEmail
+
+Check = Callable[[Page], None]
+EMAIL = "otto.termin@example.org"
+
+
+def test_book_confirm_and_cancel_an_appointment(
+    page: Page, server: str, assert_accessible: Check
+) -> None:
+    page.goto(f"{server}/")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Termine"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Termin buchen")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Personalausweis beantragen").click()
+    expect(page.locator("table caption")).to_be_visible()
+    assert_accessible(page)
+    page.locator(".appointment-calendar__day--free a").first.click()
+    expect(page.get_by_role("heading", name="Freie Zeiten am")).to_be_visible()
+    assert_accessible(page)
+    page.locator(".appointment-times a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ihre Angaben")
+    assert_accessible(page)
+
+    # Without the person check the form says what is missing.
+    page.get_by_role("button", name="Termin reservieren").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Name").fill("Otto Termin")
+    page.get_by_label("E-Mail-Adresse").fill(EMAIL)
+    page.get_by_label("Ich bin kein Roboter").click()
+    page.wait_for_function(
+        "document.querySelector('input[name=altcha]')?.value?.length > 0", timeout=30000
+    )
+    page.get_by_role("button", name="Termin reservieren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bitte sehen Sie in Ihre E-Mails")
+    assert_accessible(page)
+    assert Booking.objects.get(email=EMAIL).status == Booking.Status.HELD
+
+    mail = OutgoingEmail.objects.get(to=EMAIL)
+    link = re.search(r"(http://\S+/termine/\S+/bestaetigen/)", mail.text_body).group(1)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Termin bestätigen")
+    assert_accessible(page)
+    page.get_by_role("button", name="Termin verbindlich bestätigen").click()
+    expect(page.locator(".site-messages")).to_contain_text("Ihr Termin ist bestätigt")
+    expect(page.get_by_role("link", name="Im Kalender speichern (.ics)")).to_be_visible()
+    assert_accessible(page)
+    assert Booking.objects.get(email=EMAIL).status == Booking.Status.CONFIRMED
+
+    confirmation = OutgoingEmail.objects.filter(to=EMAIL).exclude(pk=mail.pk).get()
+    manage = re.search(r"(http://\S+/termine/[^/\s]+/)", confirmation.text_body).group(1)
+    page.goto(manage)
+    page.get_by_role("link", name="Termin absagen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Termin wirklich absagen?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, Termin absagen").click()
+    expect(page.locator(".site-messages")).to_contain_text("Ihr Termin ist abgesagt")
+    assert_accessible(page)
+    assert Booking.objects.get(email=EMAIL).status == Booking.Status.CANCELLED
