@@ -16,6 +16,10 @@ class FormsConfig(AppConfig):
         from rathaus.forms import demo, services
 
         core_demo.register_loader("forms", demo.load)
+        core_demo.login_notes.append(
+            "Demo online forms: /antrag/anliegen/ (no account needed), "
+            "/antrag/meldebescheinigung/ (demo citizen login); staff: /verwaltung/vorgaenge/"
+        )
         housekeeping.register(
             "forms.purge-expired-drafts", services.purge_expired, timedelta(hours=1)
         )
