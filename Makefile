@@ -28,13 +28,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch node_modules/.package-lock.json
 
 assets: node_modules/.package-lock.json
-	@mkdir -p $(VENDOR)/kern/fonts $(VENDOR)/htmx $(VENDOR)/altcha
+	@mkdir -p $(VENDOR)/kern/fonts $(VENDOR)/htmx $(VENDOR)/altcha $(VENDOR)/bpmn-js
 	cp node_modules/@kern-ux/native/dist/kern.min.css $(VENDOR)/kern/
 	cp node_modules/@kern-ux/native/dist/fonts/fira-sans.css $(VENDOR)/kern/fonts/
 	cp -r node_modules/@kern-ux/native/dist/fonts/fira-sans $(VENDOR)/kern/fonts/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/altcha/dist_external/altcha.umd.cjs $(VENDOR)/altcha/altcha.js
 	cp node_modules/altcha/dist_external/altcha.css node_modules/altcha/dist_external/worker.js $(VENDOR)/altcha/
+	cp node_modules/bpmn-js/dist/bpmn-viewer.production.min.js node_modules/bpmn-js/dist/assets/diagram-js.css node_modules/bpmn-js/dist/assets/bpmn-js.css $(VENDOR)/bpmn-js/
 
 messages: $(STAMP)
 	cd src/rathaus && ../../$(BIN)/django-admin compilemessages --ignore '.venv' -v 0

@@ -340,6 +340,21 @@ VARIABLES: tuple[Variable, ...] = (
         "resume it, sent by e-mail, is valid as long.",
     ),
     Variable(
+        "PUBLIC_URL",
+        "string",
+        "http://localhost:8000",
+        "The address under which citizens reach this installation, without a trailing slash; "
+        "used for links in messages that the task worker sends on its own (process reminders).",
+    ),
+    Variable(
+        "PROCESS_SCRIPT_TASKS",
+        "boolean",
+        "false",
+        "Allow script tasks (Python code inside BPMN models). Off, models with script tasks are "
+        "refused on upload; switch it on only if every person who uploads models may run code "
+        "on the server.",
+    ),
+    Variable(
         "OTP_ISSUER",
         "string",
         "rathaus",

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rathaus.accounts",
     "rathaus.forms",
     "rathaus.cases",
+    "rathaus.processes",
     "rathaus.appointments",
 ]
 
@@ -192,6 +193,8 @@ RATHAUS_CITIZEN_SESSION_HOURS: int = env("CITIZEN_SESSION_HOURS")
 RATHAUS_STAFF_IDLE_MINUTES: int = env("STAFF_IDLE_MINUTES")
 RATHAUS_REGISTRATION_LIMIT_PER_HOUR: int = env("REGISTRATION_LIMIT_PER_HOUR")
 RATHAUS_DRAFT_DAYS: int = env("DRAFT_DAYS")
+RATHAUS_PROCESS_SCRIPT_TASKS: bool = env("PROCESS_SCRIPT_TASKS")
+RATHAUS_PUBLIC_URL: str = env("PUBLIC_URL").rstrip("/")
 
 OTP_TOTP_ISSUER: str = env("OTP_ISSUER")
 

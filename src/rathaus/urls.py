@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 
 from rathaus.api import api, not_found
 from rathaus.core import staff_views, views
+from rathaus.processes.urls import case_urlpatterns as process_case_urls
 
 staff_patterns = (
     [
@@ -34,7 +35,12 @@ urlpatterns = [
     path("konto/", include("rathaus.accounts.urls")),
     path("verwaltung/angebote/", include("rathaus.catalog.staff_urls")),
     path("verwaltung/formulare/", include("rathaus.forms.staff_urls")),
+    path(
+        "verwaltung/vorgaenge/<str:number>/",
+        include((process_case_urls, "processes_case"), namespace="processes_case"),
+    ),
     path("verwaltung/vorgaenge/", include("rathaus.cases.staff_urls")),
+    path("verwaltung/prozesse/", include("rathaus.processes.urls")),
     path("verwaltung/", include(staff_patterns)),
     path("ozg/", include("rathaus.catalog.dashboard_urls")),
     path("demo/", include("rathaus.core.demo_urls")),

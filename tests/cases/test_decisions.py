@@ -26,6 +26,15 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+@pytest.fixture(autouse=True)
+def _without_process(db):
+    """An installation without a default process: clerks decide on the case page directly.
+    (With a process, the decision is its task: tests/processes/test_casework_process.py.)"""
+    from rathaus.processes.models import ProcessModel
+
+    ProcessModel.objects.update(is_default=False)
+
+
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 

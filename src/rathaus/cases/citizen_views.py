@@ -1,15 +1,19 @@
-"""The citizen's side of submissions: "Meine Anträge"."""
+"""The citizen's side of submissions: "Meine Anträge" and one application with its history."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from rathaus.accounts.models import Account
 from rathaus.accounts.views import account_required
-from rathaus.cases.models import Submission
+from rathaus.cases import documents
+from rathaus.cases.models import Case, DocumentRequest, Submission
+from rathaus.cases.services import CaseActionRefused
 from rathaus.forms.models import Draft
 
 
@@ -32,4 +36,63 @@ def my_applications(request: HttpRequest) -> HttpResponse:
         request,
         "cases/my_applications.html",
         {"submissions": submissions, "drafts": drafts, "account": account},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@account_required
+def application(request: HttpRequest, reference: str) -> HttpResponseBase:
+    """One application: status, the steps that concern the applicant, document requests."""
+    from rathaus.forms.uploads import UploadRejected, allowed_in_words
+
+    account: Account = request.user.account  # type: ignore[union-attr]
+    submission = (
+        Submission.objects.filter(account=account, reference=reference)
+        .select_related("form_version", "authority")
+        .first()
+    )
+    if submission is None:
+        raise Http404("not an application of this account")
+    case = (
+        Case.objects.filter(submission=submission).select_related("org_unit", "authority").first()
+    )
+    error, comment, status = "", "", 200
+    open_requests = (
+        list(case.document_requests.filter(status=DocumentRequest.Status.OPEN)) if case else []
+    )
+    if request.method == "POST":
+        raw = request.POST.get("request", "")
+        item = next((r for r in open_requests if str(r.pk) == raw), None)
+        comment = request.POST.get("comment", "")
+        if item is None:
+            messages.error(request, _("This document request has already been answered."))
+            return redirect("cases_citizen:detail", reference)
+        try:
+            documents.submit_documents(item, account, request.FILES.getlist("files"), comment)
+        except UploadRejected as rejected:
+            error, status = str(rejected), 422
+        except CaseActionRefused as refused:
+            error, status = str(refused), 422
+        else:
+            messages.success(request, _("Thank you. Your documents have arrived."))
+            return redirect("cases_citizen:detail", reference)
+    events = list(case.events.filter(visible_to_applicant=True)) if case else []
+    labels = dict(Case.Status.choices)
+    for event in events:
+        event.new_label = labels.get(event.new, event.new)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "cases/application.html",
+        {
+            "submission": submission,
+            "case": case,
+            "events": events,
+            "open_requests": open_requests,
+            "error": error,
+            "comment": comment,
+            "accepted": allowed_in_words(documents.ACCEPTED_TYPES),
+            "max_files": documents.MAX_FILES,
+        },
+        status=status,
     )

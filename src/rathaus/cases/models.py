@@ -345,3 +345,55 @@ class CaseDocument(Immutable):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class DocumentRequest(models.Model):
+    """A Nachforderung: the authority asks the applicant for documents that are missing."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        FULFILLED = "fulfilled", _("answered")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_requests")
+    documents = models.TextField(_("documents requested"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    due_date = models.DateField(_("answer by"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    fulfilled_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    comment = models.TextField(_("comment of the applicant"), blank=True)
+
+    class Meta:
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.documents[:40]}"
+
+
+class CaseUpload(Immutable):
+    """A file the applicant sent later into the case, in answer to a document request."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="uploads")
+    request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="uploads")
+    storage_name = models.CharField(max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha512 = models.CharField(_("SHA-512"), max_length=128)
+    uploaded_at = models.DateTimeField(_("received"))
+
+    class Meta:
+        verbose_name = _("document sent later")
+        verbose_name_plural = _("documents sent later")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

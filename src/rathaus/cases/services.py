@@ -306,6 +306,9 @@ def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
               visible_to_applicant=True).save()  # fmt: skip
     audit.record("case.opened", actor_name="rathaus", authority=case.authority, obj=case,
                  details={"reference": submission.reference, "unit": org_unit.slug})  # fmt: skip
+    from rathaus.cases.signals import case_opened
+
+    case_opened.send(sender=Case, case=case)
     return case
 
 
@@ -321,9 +324,12 @@ def _label(user: Any) -> str:
 
 
 def _locked(case: Any, user: Any) -> Any:
+    """The case row, locked; ``user`` None is rathaus itself (a process step, the worker)."""
     from rathaus.cases.access import visible_cases
+    from rathaus.cases.models import Case
 
-    locked = visible_cases(user).select_for_update().filter(pk=case.pk).first()
+    cases = Case.objects.all() if user is None else visible_cases(user)
+    locked = cases.select_for_update().filter(pk=case.pk).first()
     if locked is None:
         raise PermissionError("this case is not in the user's units")
     return locked
@@ -337,8 +343,33 @@ def _event(case: Any, user: Any, kind: str, *, old: str = "", new: str = "",
     CaseEvent(case=case, kind=kind, actor=user, actor_label=_label(user), at=now, old=old[:200],
               new=new[:200], detail=detail or {}, visible_to_applicant=public).save()  # fmt: skip
     type(case).objects.filter(pk=case.pk).update(updated_at=now)
-    audit.record(f"case.{kind}", actor=user, authority=case.authority, obj=case,
+    audit.record(f"case.{kind}", actor=user, actor_name=None if user else "rathaus",
+                 authority=case.authority, obj=case,
                  details={"old": old[:200], "new": new[:200]})  # fmt: skip
+
+
+def record_event(case: Any, kind: str, *, user: Any = None, old: str = "", new: str = "",
+                 detail: dict[str, Any] | None = None, public: bool = False) -> None:  # fmt: skip
+    """A timeline entry (and audit entry) for something that happened to the case."""
+    _event(case, user, kind, old=old, new=new, detail=detail, public=public)
+
+
+def forward(case: Any, target: Authority) -> Any:
+    """Hand the case to another authority of this installation, into its first unit."""
+    with transaction.atomic():
+        locked = _locked(case, None)
+        unit = _first_unit(target)
+        if unit is None:
+            raise CaseActionRefused(
+                _("%(authority)s is not served by this installation.") % {"authority": target.name}
+            )
+        if not locked.is_open:
+            raise CaseActionRefused(_("The case is closed."))
+        old = locked.org_unit.name
+        locked.authority, locked.org_unit, locked.assignee = target, unit, None
+        locked.save(update_fields=["authority", "org_unit", "assignee"])
+        _event(locked, None, "forwarded", old=old, new=f"{target.name}: {unit.name}", public=True)
+    return locked
 
 
 def assign(case: Any, user: Any, assignee: Any) -> Any:
@@ -397,6 +428,10 @@ def set_status(case: Any, user: Any, status: str) -> Any:
             fields.append("closed_at")
         locked.save(update_fields=fields)
         _event(locked, user, "status", old=old, new=status, public=True)
+        if status == Case.Status.CLOSED and user is not None:
+            from rathaus.cases.signals import case_closed
+
+            case_closed.send(sender=Case, case=locked, actor=user)
     return locked
 
 
@@ -515,3 +550,7 @@ def receive_reply(original: Any, reply: Any) -> None:
                   old=Case.Status.WAITING, new=Case.Status.IN_PROGRESS,
                   visible_to_applicant=True).save()  # fmt: skip
     Case.objects.filter(pk=locked.pk).update(**fields)
+    from rathaus.cases.signals import case_message
+
+    case_message.send(sender=Case, case=locked, name="applicant_answered", actor=None,
+                      payload={"message": reply.pk})  # fmt: skip

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:number>/", staff_views.case_detail, name="case"),
     path("<str:number>/dateien/<int:pk>/", staff_views.attachment, name="attachment"),
     path("<str:number>/dokumente/<int:pk>/", staff_views.document, name="document"),
+    path("<str:number>/nachgereicht/<int:pk>/", staff_views.upload, name="upload"),
 ]

@@ -23,15 +23,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from rathaus.cases import decisions, services
+from rathaus.cases import decisions, documents, services
 from rathaus.cases.access import colleagues, visible_cases
-from rathaus.cases.models import Case, CaseDocument
+from rathaus.cases.models import Case, CaseDocument, DocumentRequest
 from rathaus.core.staff_views import staff_required
 
 PAGE_SIZE = 25
 
 VIEWS = {
     "bereich": gettext_lazy("My units"),
+    "aufgaben": gettext_lazy("My tasks"),
     "meine": gettext_lazy("My cases"),
     "offen": gettext_lazy("Unassigned"),
     "ueberfaellig": gettext_lazy("Overdue"),
@@ -99,7 +100,10 @@ def _date(raw: str) -> datetime.date | None:
 
 def inbox_queryset(user: Any, query: InboxQuery) -> QuerySet[Case]:
     cases = visible_cases(user)
-    if query.view == "meine":
+    if query.view == "aufgaben":  # open process tasks on the user's cases
+        with_tasks = Case.objects.filter(tasks__status="open").values("pk")
+        cases = cases.filter(assignee=user, status__in=Case.OPEN, pk__in=with_tasks)
+    elif query.view == "meine":
         cases = cases.filter(assignee=user, status__in=Case.OPEN)
     elif query.view == "offen":
         cases = cases.filter(assignee__isnull=True, status__in=Case.OPEN)
@@ -220,6 +224,12 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
         "documents": list(case.documents.all()),
         "outcomes": decisions.Outcome.choices,
     }
+    context["document_requests"] = list(case.document_requests.prefetch_related("uploads"))
+    context["open_request"] = any(
+        item.status == DocumentRequest.Status.OPEN for item in context["document_requests"]
+    )
+    instance = getattr(case, "process_instance", None)  # the processes app, if it runs one
+    context["process_running"] = instance is not None and instance.status in ("running", "failed")
     context["decided"] = any(
         document.kind == CaseDocument.Kind.DECISION for document in context["documents"]
     )
@@ -264,6 +274,24 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
                 portal_url=request.build_absolute_uri("/").rstrip("/"),
             )  # fmt: skip
             messages.success(request, _("The message is in the applicant's mailbox."))
+        elif action == "request_documents":
+            raw_days = request.POST.get("days", "14").strip()
+            days = int(raw_days) if raw_days.isdigit() and 0 < int(raw_days) <= 180 else None
+            if days is None:
+                raise services.CaseActionRefused(_("Please enter between 1 and 180 days."))
+            documents.request_documents(
+                case, user, request.POST.get("documents", ""),
+                due_date=timezone.localdate() + datetime.timedelta(days=days),
+                portal_url=request.build_absolute_uri("/").rstrip("/"),
+            )  # fmt: skip
+            messages.success(request, _("The applicant has been asked for the documents."))
+        elif action == "documents_received":
+            raw = request.POST.get("request", "")
+            item = case.document_requests.filter(pk=raw).first() if raw.isdigit() else None
+            if item is None:
+                raise services.CaseActionRefused(_("Unknown document request."))
+            documents.mark_received(item, user, request.POST.get("comment", ""))
+            messages.success(request, _("The documents are recorded as received."))
         elif action == "decide":
             document = decisions.decide(
                 case, user, request.POST.get("outcome", ""), request.POST.get("reasons", ""),
@@ -289,6 +317,21 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
     except PermissionError:
         raise Http404("not the user's case") from None
     return redirect("cases_staff:case", case.number)
+
+
+@never_cache
+@require_safe
+@staff_required
+def upload(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """A document the applicant sent later, after a permission check."""
+    from rathaus.forms.uploads import open_stored
+
+    case = _case(request, number)
+    item = case.uploads.filter(pk=pk).first()
+    if item is None:
+        raise Http404("no such file in this case")
+    return FileResponse(open_stored(item.storage_name), as_attachment=True,
+                        filename=item.original_name, content_type=item.content_type)  # fmt: skip
 
 
 @never_cache

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcessesConfig(AppConfig):
+    name = "rathaus.processes"
+    label = "processes"
+    verbose_name = _("Processes")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from django.db.models.signals import post_migrate
+
+        from rathaus.cases.signals import case_closed, case_message, case_opened
+        from rathaus.core import housekeeping
+        from rathaus.processes import engine, receivers
+
+        housekeeping.register("processes.timers", engine.fire_due_timers, timedelta(minutes=1))
+        case_opened.connect(receivers.start_process, dispatch_uid="processes.start")
+        case_message.connect(receivers.deliver, dispatch_uid="processes.message")
+        case_closed.connect(receivers.cancel, dispatch_uid="processes.cancel")
+        post_migrate.connect(
+            receivers.install_default, sender=self, dispatch_uid="processes.default"
+        )

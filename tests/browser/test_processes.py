@@ -1,0 +1,72 @@
+"""A clerk works through the default process in a real browser: diagram, task forms, axe."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from rathaus.cases import services
+from rathaus.cases.models import Case, Submission
+from rathaus.core.demo import DEMO_PASSWORD
+from tests.browser.test_cases import ANLIEGEN
+from tests.browser.test_staff_login import CODE_LABEL, log_in_with_password
+from tests.conftest import current_code
+
+Check = Callable[[Page], None]
+
+
+def test_clerk_follows_the_process_from_check_to_decision(
+    page: Page, server: str, assert_accessible: Check
+) -> None:
+    response = Client().post("/api/v1/forms/anliegen/submissions", json.dumps({"data": ANLIEGEN}),
+                             content_type="application/json")  # fmt: skip
+    submission = Submission.objects.get(reference=response.json()["reference"])
+    services.route(str(submission.pk))
+    case = Case.objects.get(submission=submission)
+    errors: list[str] = []
+    # Script errors and Content-Security-Policy refusals would break the diagram.
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if "Refused" in m.text else None)
+
+    page.goto(f"{server}/verwaltung/vorgaenge/{case.number}/")
+    log_in_with_password(page, "buergerbuero", DEMO_PASSWORD)
+    device = TOTPDevice.objects.get(user__username="buergerbuero", confirmed=True)
+    page.get_by_label(CODE_LABEL).fill(current_code(device))
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    page.goto(f"{server}/verwaltung/vorgaenge/{case.number}/")
+    expect(
+        page.get_by_role("heading", name="Prozess: Antrag bearbeiten (Standardablauf)")
+    ).to_be_visible()
+    # The bpmn-js viewer draws the model and marks the current task.
+    diagram = page.locator("#process-diagram")
+    expect(diagram).to_be_visible()
+    expect(diagram.locator(".process-current")).to_have_count(1)
+    expect(page.locator(".process-step--current")).to_contain_text("Vollständigkeit prüfen")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Vollständigkeit prüfen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vollständigkeit prüfen")
+    page.get_by_role("button", name="Aufgabe erledigen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Liegen alle nötigen Angaben")
+    assert_accessible(page)
+    page.get_by_label("Ja").check()
+    page.get_by_role("button", name="Aufgabe erledigen").click()
+    expect(page.get_by_role("status")).to_contain_text("„Vollständigkeit prüfen“ ist erledigt.")
+    expect(page.locator(".process-step--current").filter(has_text="Entscheiden")).to_be_visible()
+
+    page.get_by_role("link", name="Entscheiden").first.click()
+    page.get_by_label("Abgelehnt").check()
+    page.get_by_label("Begründung").fill("Für Straßenlampen ist der Landkreis zuständig.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Aufgabe erledigen").click()
+    expect(page.get_by_role("status")).to_contain_text("„Entscheiden“ ist erledigt.")
+    expect(page.locator("dl").first).to_contain_text("abgeschlossen")
+    assert_accessible(page)
+    case.refresh_from_db()
+    assert case.status == "closed"
+    assert case.documents.filter(kind="decision").exists()
+    assert errors == []
