@@ -207,8 +207,6 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
     case = _case(request, number)
     if request.method == "POST":
         return _act(request, case)
-    from rathaus.cases.receipts import receipt_context
-
     events = list(case.events.select_related("actor"))
     labels = {**dict(Case.Status.choices), **dict(Case.Priority.choices)}
     for event in events:  # status and priority codes as words
@@ -233,11 +231,20 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
     context["decided"] = any(
         document.kind == CaseDocument.Kind.DECISION for document in context["documents"]
     )
+    context.update(application_data(case))
+    return render(request, "cases/staff/case.html", context)
+
+
+def application_data(case: Case) -> dict[str, Any]:
+    """What the applicant sent: the answers, the files, and documents sent later."""
+    from rathaus.cases.receipts import receipt_context
+
+    data: dict[str, Any] = {"later_uploads": list(case.uploads.all())}
     if case.submission is not None:
         receipt = receipt_context(case.submission)
-        context["summary"] = receipt["summary"]
-        context["attachments"] = receipt["attachments"]
-    return render(request, "cases/staff/case.html", context)
+        data["summary"] = receipt["summary"]
+        data["attachments"] = receipt["attachments"]
+    return data
 
 
 def _act(request: HttpRequest, case: Case) -> HttpResponseBase:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from rathaus.cases.access import visible_cases
 from rathaus.cases.models import Case
+from rathaus.cases.staff_views import application_data
 from rathaus.core import roles
 from rathaus.core.models import Membership
 from rathaus.core.staff_views import staff_required
@@ -90,6 +91,7 @@ def task(request: HttpRequest, number: str, task_id: str) -> HttpResponseBase:
             "elements": StepBinder(spec, 0, data, errors).bind() if spec.steps else [],
             "error_list": _error_list(errors, spec),
             "editable": item.status == ProcessTask.Status.OPEN and case.is_open,
+            **application_data(case),
         },
         status=status,
     )
