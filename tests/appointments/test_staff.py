@@ -127,7 +127,8 @@ def test_the_desk_journey_check_in_call_done_and_no_show(office, clock):
     ticket = Ticket.objects.get(booking=first)
     display = Client().get(f"/aufruf/{office.slug}/")
     assert display.status_code == 200
-    assert '<meta http-equiv="refresh"' in display.text
+    assert display["Refresh"] == "10"
+    assert "Refresh" not in Client().get(f"/aufruf/{office.slug}/?anhalten")
     assert "Schalter 2" in display.text
     for name in ("Erika", "Max", "Paula", "Muster", "erika@example.org"):
         assert name not in display.text

@@ -502,7 +502,8 @@ def display(request: HttpRequest, slug: str) -> HttpResponse:
     waiting = Ticket.objects.filter(
         location=location, day=today, status=Ticket.Status.WAITING
     ).count()
-    return render(
+    paused = "anhalten" in request.GET
+    response = render(
         request,
         "appointments/display.html",
         {
@@ -510,7 +511,12 @@ def display(request: HttpRequest, slug: str) -> HttpResponse:
             "latest": called[0] if called else None,
             "earlier": called[1:],
             "waiting": waiting,
-            "refresh": DISPLAY_REFRESH_SECONDS,
+            "paused": paused,
             "now": timezone.localtime(timezone.now(), TZ),
         },
     )
+    if not paused:
+        # The Refresh header reloads the screen without JavaScript, like a meta refresh; the
+        # page offers to stop it (WCAG 2.2.1), which a meta element could not honour.
+        response["Refresh"] = str(DISPLAY_REFRESH_SECONDS)
+    return response

@@ -127,12 +127,13 @@ def compute(location: Location, first: dt.date, last: dt.date) -> Figures:
         day += dt.timedelta(days=1)
 
     leads: list[dt.timedelta] = []
-    for start, blocked_until, created_at, attendance in Booking.objects.filter(
+    for booked_start, blocked_until, created_at, attendance in Booking.objects.filter(
         location=location, status=Booking.Status.CONFIRMED, start__gte=begin, start__lt=finish
     ).values_list("start", "blocked_until", "created_at", "attendance"):
-        by_day[timezone.localtime(start, TZ).date()].booked += _minutes(blocked_until - start)
+        figure = by_day[timezone.localtime(booked_start, TZ).date()]
+        figure.booked += _minutes(blocked_until - booked_start)
         figures.appointments += 1
-        leads.append(start - created_at)
+        leads.append(booked_start - created_at)
         if attendance == Booking.Attendance.DONE:
             figures.done += 1
         elif attendance == Booking.Attendance.NO_SHOW:
