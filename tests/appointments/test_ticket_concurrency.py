@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from rathaus.appointments import services
 from rathaus.appointments.models import Ticket
 
-from ..conftest import ROOT, database_env
 from .conftest import MONDAY, berlin, make_office
+from .parallel import run_clients
 
 PROCESSES = 4
 THREADS = 10
@@ -34,7 +30,7 @@ from django.db import connections
 from rathaus.appointments import staff_services
 from rathaus.appointments.models import Booking, Location
 
-location_id, gate, now, jobs = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+gate, location_id, now, jobs = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 now = dt.datetime.fromisoformat(now)
 ready = threading.Barrier(len(jobs) + 1)
 results = []
@@ -82,28 +78,11 @@ def test_concurrent_check_ins_and_walk_ins_never_share_a_number():
             bookings.append(services.confirm(held.manage_token, now=eve).pk)
     jobs: list[int | None] = [*bookings, *([None] * (PROCESSES * THREADS - len(bookings)))]
     now = berlin(MONDAY, 8, 45)
-    env = database_env()
-    with tempfile.TemporaryDirectory() as directory:
-        gate = Path(directory) / "go"
-        processes = []
-        for number in range(PROCESSES):
-            share = jobs[number::PROCESSES]
-            processes.append(subprocess.Popen(
-                [sys.executable, "-c", CLIENT, str(office.location.pk), str(gate),
-                 now.isoformat(), json.dumps(share)],
-                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            ))  # fmt: skip
-        for process in processes:
-            assert process.stdout is not None
-            line = process.stdout.readline()
-            if line.strip() != "ready":
-                pytest.fail(f"client did not start: {line} {process.communicate(timeout=30)}")
-        gate.touch()
-        labels: list[str] = []
-        for process in processes:
-            out, err = process.communicate(timeout=180)
-            assert process.returncode == 0, err
-            labels.extend(json.loads(out.strip().splitlines()[-1]))
+    labels = run_clients(
+        CLIENT,
+        [[str(office.location.pk), now.isoformat(), json.dumps(jobs[number::PROCESSES])]
+         for number in range(PROCESSES)],
+    )  # fmt: skip
     assert [label for label in labels if label.startswith("error")] == []
     assert sorted(labels) == sorted(
         [str(n) for n in range(1, 21)] + [f"W{n}" for n in range(1, 21)]

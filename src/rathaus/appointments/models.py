@@ -24,6 +24,10 @@ conditional unique constraint on ``(resource, start)`` for held and confirmed bo
 
 The per-person limit is an atomic conditional update of a counter (:class:`PersonQuota`):
 ``UPDATE ... SET active = active + 1 WHERE id = ? AND active < limit``.
+
+A time that staff block (:class:`Block`) takes the free cells of its period with occupancy rows
+of its own (an occupancy row belongs to a booking or to a block, never both), so the same
+constraint keeps bookings out of it, also while the block is being created.
 """
 
 from __future__ import annotations

@@ -62,6 +62,18 @@ def _next_number(location: Location, day: dt.date, series: str) -> int:
     return int(counter.values_list("last", flat=True).get())
 
 
+def _new_ticket(location: Location, series: str, now: dt.datetime, **fields: Any) -> Ticket:
+    today = local_day(now)
+    return Ticket.objects.create(
+        location=location,
+        day=today,
+        series=series,
+        number=_next_number(location, today, series),
+        created_at=now,
+        **fields,
+    )
+
+
 def _audit(action: str, user: Any, location: Location, obj: Any, **details: Any) -> None:
     audit.record(action, actor=user, authority=location.authority, obj=obj, details=details or None)
 
@@ -73,7 +85,11 @@ def check_in(booking: Booking, user: Any, *, now: dt.datetime | None = None) -> 
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().select_related("location").get(pk=booking.pk)
+        locked = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("location")
+            .get(pk=booking.pk)
+        )
         existing = Ticket.objects.filter(booking=locked).first()
         if existing is not None:
             return existing
@@ -85,14 +101,12 @@ def check_in(booking: Booking, user: Any, *, now: dt.datetime | None = None) -> 
         if local_day(locked.start) != today:
             raise DeskActionRefused(_("Only appointments of today can be checked in."))
         location = locked.location
-        ticket = Ticket.objects.create(
-            location=location,
-            day=today,
-            series=Ticket.BOOKED,
-            number=_next_number(location, today, Ticket.BOOKED),
+        ticket = _new_ticket(
+            location,
+            Ticket.BOOKED,
+            now,
             booking=locked,
             appointment_type_id=locked.appointment_type_id,
-            created_at=now,
         )
         _audit("appointments.checked_in", user, location, locked, ticket=ticket.label)
     return ticket
@@ -109,16 +123,8 @@ def walk_in(
     now = now or timezone.now()
     if appointment_type is not None and appointment_type.location_id != location.pk:
         raise DeskActionRefused(_("This appointment type is not offered at this location."))
-    today = local_day(now)
     with transaction.atomic():
-        ticket = Ticket.objects.create(
-            location=location,
-            day=today,
-            series=Ticket.WALK_IN,
-            number=_next_number(location, today, Ticket.WALK_IN),
-            appointment_type=appointment_type,
-            created_at=now,
-        )
+        ticket = _new_ticket(location, Ticket.WALK_IN, now, appointment_type=appointment_type)
         _audit("appointments.walk_in", user, location, ticket, ticket=ticket.label)
     return ticket
 

@@ -215,28 +215,28 @@ def _desk(request: HttpRequest, location: Location) -> Resource:
     return desk
 
 
+def _posted(request: HttpRequest, name: str, query: QuerySet[Any]) -> Any:
+    """The row of `query` whose id was posted as `name`; 404 if there is none."""
+    raw = request.POST.get(name, "")
+    found = query.filter(pk=raw).select_related("location").first() if raw.isdigit() else None
+    if found is None:
+        raise Http404(f"no such {name} at this location")
+    return found
+
+
 def _ticket(request: HttpRequest, location: Location) -> Ticket:
-    raw = request.POST.get("ticket", "")
-    ticket = (
-        Ticket.objects.filter(location=location, pk=raw).select_related("location").first()
-        if raw.isdigit()
-        else None
-    )
-    if ticket is None:
-        raise Http404("no such waiting number at this location")
-    return ticket
+    return _posted(request, "ticket", Ticket.objects.filter(location=location))
 
 
 def _booking(request: HttpRequest, location: Location) -> Booking:
-    raw = request.POST.get("booking", "")
-    booking = (
-        Booking.objects.filter(location=location, pk=raw).select_related("location").first()
-        if raw.isdigit()
-        else None
+    return _posted(request, "booking", Booking.objects.filter(location=location))
+
+
+def _called(request: HttpRequest, ticket: Ticket, desk: Resource) -> None:
+    messages.success(
+        request,
+        _("Number %(number)s is called to %(desk)s.") % {"number": ticket.label, "desk": desk.name},
     )
-    if booking is None:
-        raise Http404("no such booking at this location")
-    return booking
 
 
 @never_cache
@@ -272,19 +272,10 @@ def act(request: HttpRequest, pk: int) -> HttpResponseBase:
             if called is None:
                 messages.info(request, _("Nobody is waiting."))
             else:
-                messages.success(
-                    request,
-                    _("Number %(number)s is called to %(desk)s.")
-                    % {"number": called.label, "desk": desk.name},
-                )
+                _called(request, called, desk)
         elif action == "call":
             desk = _desk(request, location)
-            called = staff_services.call(_ticket(request, location), desk, user)
-            messages.success(
-                request,
-                _("Number %(number)s is called to %(desk)s.")
-                % {"number": called.label, "desk": desk.name},
-            )
+            _called(request, staff_services.call(_ticket(request, location), desk, user), desk)
         elif action == "finish":
             ticket = staff_services.finish(_ticket(request, location), user)
             messages.success(request, _("Number %(number)s is done.") % {"number": ticket.label})
