@@ -99,3 +99,46 @@ def test_clerk_checks_in_calls_up_and_finishes_an_appointment(
     assert ticket.status == Ticket.Status.DONE
     assert ticket.desk is not None
     assert ticket.desk.name == "Schalter 2"
+
+
+def test_week_blocked_times_day_cancellation_and_statistics_pages(
+    page: Page, server: str, assert_accessible: Check
+) -> None:
+    booking = booking_today()
+    page.goto(f"{server}/verwaltung/termine/{booking.location_id}/woche/")
+    log_in_with_password(page, "buergerbuero", DEMO_PASSWORD)
+    device = TOTPDevice.objects.get(user__username="buergerbuero", confirmed=True)
+    page.get_by_label(CODE_LABEL).fill(current_code(device))
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Woche vom")
+    expect(page.get_by_role("cell", name="Erika Muster")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Sperrzeiten").click()
+    page.get_by_label("Schalter oder Person").select_option(label="Schalter 2")
+    page.get_by_label("Datum").fill("2099-01-05")  # a Monday far ahead, nothing booked
+    page.get_by_label("Von").fill("10:00")
+    page.get_by_label("Bis").fill("09:00")
+    page.get_by_label("Grund").fill("Teamsitzung")
+    page.get_by_role("button", name="Zeit sperren").click()
+    expect(page.get_by_role("alert")).to_contain_text("Das Ende muss nach dem Beginn liegen.")
+    assert_accessible(page)
+    page.get_by_label("Bis").fill("11:00")
+    page.get_by_role("button", name="Zeit sperren").click()
+    expect(page.get_by_role("status").first).to_contain_text("Schalter 2 ist am")
+
+    page.get_by_role("link", name="Tag absagen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tag absagen")
+    assert_accessible(page)
+    page.get_by_label("Datum").fill("2099-01-06")
+    page.get_by_label("Grund").fill("Betriebsausflug")
+    page.get_by_role("button", name="Weiter").click()
+    expect(page.get_by_role("status").first).to_contain_text("0 Termine werden abgesagt")
+    assert_accessible(page)
+    page.get_by_role("button", name="Tag jetzt absagen").click()
+    expect(page.get_by_role("status").first).to_contain_text("Der Tag ist geschlossen.")
+
+    page.get_by_role("link", name="Statistik").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Statistik")
+    expect(page.get_by_role("img", name="Auslastung je Tag")).to_be_visible()
+    assert_accessible(page)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rathaus.accounts.forms import KernForm
 from rathaus.appointments.availability import TZ
@@ -31,8 +32,12 @@ class _LocationForm(KernForm):
 class BlockForm(_LocationForm):
     resource = forms.ModelChoiceField(label=_("Desk or person"), queryset=Resource.objects.none())
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    start = forms.TimeField(
+        label=pgettext_lazy("period", "From"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end = forms.TimeField(
+        label=pgettext_lazy("period", "Until"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=200,
         help_text=_("For your colleagues, e.g. team meeting. Citizens do not see it."),
@@ -71,8 +76,12 @@ class CancelDayForm(_LocationForm):
 
 
 class PeriodForm(KernForm):
-    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(
+        label=pgettext_lazy("period", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last = forms.DateField(
+        label=pgettext_lazy("period", "Until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
