@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from rathaus.api import api, not_found
+from rathaus.appointments import staff_views as appointment_staff_views
 from rathaus.core import staff_views, views
 from rathaus.processes.urls import case_urlpatterns as process_case_urls
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("leistungen/", include("rathaus.catalog.urls")),
     path("antrag/", include("rathaus.forms.urls")),
     path("termine/", include("rathaus.appointments.urls")),
+    path("aufruf/<slug:slug>/", appointment_staff_views.display, name="appointments_display"),
     path("konto/antraege/", include("rathaus.cases.citizen_urls")),
     path("konto/", include("rathaus.accounts.urls")),
     path("verwaltung/angebote/", include("rathaus.catalog.staff_urls")),
@@ -41,6 +43,7 @@ urlpatterns = [
     ),
     path("verwaltung/vorgaenge/", include("rathaus.cases.staff_urls")),
     path("verwaltung/prozesse/", include("rathaus.processes.urls")),
+    path("verwaltung/termine/", include("rathaus.appointments.staff_urls")),
     path("verwaltung/", include(staff_patterns)),
     path("ozg/", include("rathaus.catalog.dashboard_urls")),
     path("demo/", include("rathaus.core.demo_urls")),

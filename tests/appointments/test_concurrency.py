@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from rathaus.appointments.availability import free_slots
 from rathaus.appointments.models import Booking, Occupancy
 
-from ..conftest import ROOT, database_env
 from .conftest import MONDAY, berlin, make_office
+from .parallel import run_clients
 
 PROCESSES = 8
 THREADS = 8  # 64 clients per round; PostgreSQL of with_postgres.py allows 100 connections
@@ -36,7 +32,7 @@ from django.db import connections
 from rathaus.appointments import services
 from rathaus.appointments.models import AppointmentType
 
-type_id, gate, threads, prefix, now = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+gate, type_id, threads, prefix, now = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 starts = [dt.datetime.fromisoformat(s) for s in json.loads(sys.argv[6])]
 now = dt.datetime.fromisoformat(now)
 ready = threading.Barrier(threads + 1)
@@ -77,30 +73,12 @@ print(json.dumps(results), flush=True)
 
 
 def race(type_id: int, starts: list[dt.datetime], now: dt.datetime, tag: str) -> list[str]:
-    env = database_env()
-    with tempfile.TemporaryDirectory() as directory:
-        gate = Path(directory) / "go"
-        arguments = [str(type_id), str(gate), str(THREADS), "", now.isoformat(),
-                     json.dumps([start.isoformat() for start in starts])]  # fmt: skip
-        processes = []
-        for number in range(PROCESSES):
-            arguments[3] = f"{tag}-p{number}"
-            processes.append(subprocess.Popen(
-                [sys.executable, "-c", CLIENT, *arguments], cwd=ROOT, env=env,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            ))  # fmt: skip
-        for process in processes:
-            assert process.stdout is not None
-            line = process.stdout.readline()
-            if line.strip() != "ready":
-                pytest.fail(f"client did not start: {line} {process.communicate(timeout=30)}")
-        gate.touch()
-        outcomes: list[str] = []
-        for process in processes:
-            out, err = process.communicate(timeout=180)
-            assert process.returncode == 0, err
-            outcomes.extend(json.loads(out.strip().splitlines()[-1]))
-    return outcomes
+    arguments = [str(type_id), str(THREADS), "", now.isoformat(),
+                 json.dumps([start.isoformat() for start in starts])]  # fmt: skip
+    return run_clients(
+        CLIENT,
+        [[*arguments[:2], f"{tag}-p{number}", *arguments[3:]] for number in range(PROCESSES)],
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -19,6 +19,10 @@ class AppointmentsConfig(AppConfig):
 
         navigation.register(NavItem("appointments", _("Appointments"), "appointments:index", 20))
         core_demo.register_loader("appointments", appointments_demo.load)
+        core_demo.login_notes.append(
+            "Demo appointments, staff side: /verwaltung/termine/ (buergerbuero, standesamt); "
+            "call-up display: /aufruf/buergerbuero/"
+        )
         housekeeping.register(
             "appointments.expire-holds", services.expire_holds, timedelta(minutes=1)
         )

@@ -4,12 +4,13 @@ For an appointment type the engine takes every active resource of its location t
 the type, lays a grid of slot starts over each opening-hours interval (one step is the duration
 plus the buffer, and the whole step must fit into the interval), drops days that are closed (for
 the location or the resource) or public holidays in Sachsen-Anhalt, drops starts before the
-minimum lead time and days beyond the booking horizon, and drops starts whose cells are taken by
+minimum lead time and days beyond the booking horizon, drops starts that overlap a time staff
+blocked (:class:`~rathaus.appointments.models.Block`), and drops starts whose cells are taken by
 an active booking. A held booking whose hold has run out counts as free even before the sweep
 (:func:`rathaus.appointments.services.expire_holds`) marks it expired.
 
-Queries: resources, their opening hours, closures, bookings in the range — four in total,
-independent of the length of the range.
+Queries: resources, their opening hours, closures, blocks, bookings in the range — five in
+total, independent of the length of the range.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.utils import timezone
 from rathaus.appointments.models import (
     CELL_MINUTES,
     AppointmentType,
+    Block,
     Booking,
     Closure,
     OpeningHours,
@@ -104,6 +106,17 @@ class _Schedule:
                 self.closed_location.add(day)
             else:
                 self.closed_resource.add((resource_id, day))
+        begin = dt.datetime.combine(self.first, dt.time(0), tzinfo=TZ)
+        finish = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
+        self.blocks: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+        for resource_id, block_start, block_end in Block.objects.filter(
+            resource_id__in=self.resource_ids, start__lt=finish, end__gt=begin
+        ).values_list("resource_id", "start", "end"):
+            self.blocks[resource_id].append((block_start, block_end))
+
+    def _blocked(self, resource_id: int, moment: dt.datetime) -> bool:
+        finish = moment + self.block
+        return any(start < finish and moment < end for start, end in self.blocks[resource_id])
 
     def starts(self) -> Iterator[tuple[dt.datetime, int]]:
         """(start, resource id) of every slot by the schedule alone, in date order."""
@@ -119,7 +132,9 @@ class _Schedule:
                         moment = dt.datetime.combine(day, opens, tzinfo=TZ)
                         end = dt.datetime.combine(day, closes, tzinfo=TZ)
                         while moment + self.block <= end:
-                            if moment >= self.earliest:
+                            if moment >= self.earliest and not (
+                                resource_id in self.blocks and self._blocked(resource_id, moment)
+                            ):
                                 yield moment, resource_id
                             moment += self.block
             day += one_day

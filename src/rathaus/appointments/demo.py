@@ -8,7 +8,7 @@ from typing import Any
 from rathaus.appointments.models import AppointmentType, Location, OpeningHours, Resource
 from rathaus.catalog.models import Offer
 from rathaus.core.demo import Tally
-from rathaus.core.models import Authority
+from rathaus.core.models import Authority, OrgUnit
 
 MON, TUE, WED, THU, FRI = range(5)
 MORNINGS = [(day, "09:00", "12:00") for day in (MON, TUE, WED, THU, FRI)]
@@ -27,6 +27,7 @@ TOWN_HALL = {
 LOCATIONS: list[dict[str, Any]] = [
     {
         "slug": "buergerbuero",
+        "unit": "buergerbuero",
         "values": {**TOWN_HALL, "name": "Bürgerbüro Barleben", "room": "Erdgeschoss"},
         "resources": {"Schalter 1": TOWN_HALL_HOURS, "Schalter 2": TOWN_HALL_HOURS},
         "types": [
@@ -75,6 +76,7 @@ LOCATIONS: list[dict[str, Any]] = [
     },
     {
         "slug": "standesamt",
+        "unit": "standesamt",
         "values": {**TOWN_HALL, "name": "Standesamt Barleben", "room": "1. Obergeschoss"},
         "resources": {
             "Standesbeamtin": [
@@ -99,6 +101,7 @@ LOCATIONS: list[dict[str, Any]] = [
     },
     {
         "slug": "digitalwerkstatt",
+        "unit": "digitalwerkstatt",
         "values": {
             "name": "Digitalwerkstatt Barleben",
             "street": "Breiteweg 147",
@@ -130,8 +133,11 @@ def _time(text: str) -> dt.time:
 def load(tally: Tally) -> None:
     authority = Authority.objects.get(slug="barleben")
     for spec in LOCATIONS:
+        unit = OrgUnit.objects.get(authority=authority, slug=spec["unit"])
         location = tally.upsert(
-            Location, {"authority": authority, "slug": spec["slug"]}, spec["values"]
+            Location,
+            {"authority": authority, "slug": spec["slug"]},
+            {**spec["values"], "org_unit": unit},
         )
         types = []
         for slug, name, duration, buffer, leika_key, documents in spec["types"]:

@@ -1,4 +1,5 @@
-"""Booking e-mails: the confirmation link (double opt-in), the confirmation, the cancellation."""
+"""Booking e-mails: the confirmation link (double opt-in), the confirmation, the cancellation
+by the citizen and the cancellation by the office (a closed day)."""
 
 from __future__ import annotations
 
@@ -46,5 +47,22 @@ def send_cancelled(request: HttpRequest, booking: Booking, token: str) -> None:
         subject=_("Your appointment is cancelled"),
         template="appointments/email/cancelled",
         context=_context(request, booking, token),
+        authority=booking.location.authority,
+    )
+
+
+def send_cancelled_by_office(booking: Booking, reason: str, book_url: str) -> None:
+    """The office cancelled the appointment (a closed day); there is no manage link to give."""
+    send_mail(
+        to=booking.email,
+        subject=_("Your appointment is cancelled by the office"),
+        template="appointments/email/cancelled_by_office",
+        context={
+            "booking": booking,
+            "appointment_type": booking.appointment_type,
+            "location": booking.location,
+            "reason": reason,
+            "book_url": book_url,
+        },
         authority=booking.location.authority,
     )

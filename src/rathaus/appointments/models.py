@@ -24,10 +24,15 @@ conditional unique constraint on ``(resource, start)`` for held and confirmed bo
 
 The per-person limit is an atomic conditional update of a counter (:class:`PersonQuota`):
 ``UPDATE ... SET active = active + 1 WHERE id = ? AND active < limit``.
+
+A time that staff block (:class:`Block`) takes the free cells of its period with occupancy rows
+of its own (an occupancy row belongs to a booking or to a block, never both), so the same
+constraint keeps bookings out of it, also while the block is being created.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +73,15 @@ class Location(models.Model):
         _("booking horizon (days)"), default=90, validators=[MinValueValidator(1)]
     )
     min_lead_minutes = models.PositiveIntegerField(_("minimum lead time (minutes)"), default=60)
+    org_unit = models.ForeignKey(
+        "core.OrgUnit",
+        verbose_name=_("organisational unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointment_locations",
+        help_text=_("Staff of this unit (and of units above it) work with the location."),
+    )
 
     class Meta:
         verbose_name = _("appointment location")
@@ -227,6 +241,12 @@ class Booking(models.Model):
 
     ACTIVE = (Status.HELD, Status.CONFIRMED)
 
+    class Attendance(models.TextChoices):
+        """What happened at the appointment, recorded by staff; empty until then."""
+
+        DONE = "done", _("done")
+        NO_SHOW = "no_show", _("did not come")
+
     appointment_type = models.ForeignKey(
         AppointmentType,
         verbose_name=_("appointment type"),
@@ -253,6 +273,10 @@ class Booking(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance.choices, blank=True, default=""
+    )
+    attendance_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking")
@@ -283,12 +307,25 @@ class Occupancy(models.Model):
     """One cell of CELL_MINUTES minutes of a resource, taken by an active booking."""
 
     booking = models.ForeignKey(
-        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="occupancies"
+        Booking,
+        verbose_name=_("booking"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="occupancies",
     )
     resource = models.ForeignKey(
         Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="+"
     )
     start = models.DateTimeField(_("start"))
+    block = models.ForeignKey(
+        "Block",
+        verbose_name=_("blocked time"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="occupancies",
+    )
 
     class Meta:
         verbose_name = _("occupied time")
@@ -296,7 +333,12 @@ class Occupancy(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["resource", "start"], name="appointments_occupancy_one_per_cell"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking__isnull=False, block__isnull=True)
+                | models.Q(booking__isnull=True, block__isnull=False),
+                name="appointments_occupancy_booking_or_block",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -329,3 +371,162 @@ class PersonQuota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email}: {self.active}"
+
+
+class Block(models.Model):
+    """A period in which staff took a resource out of booking (a meeting, training, absence).
+
+    It occupies the free cells of its period like a booking does, so the unique constraint on
+    (resource, cell) keeps citizens' bookings out also while the block is being created.
+    Bookings that existed before in the period are kept and reported to the person blocking.
+    """
+
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="blocks"
+    )
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("blocked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blocked time")
+        verbose_name_plural = _("blocked times")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="appointments_block_order"
+            )
+        ]
+        indexes = [models.Index(fields=["resource", "start"], name="appointments_block_res")]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.start:%Y-%m-%d %H:%M} {self.reason}"
+
+
+class TicketCounter(models.Model):
+    """The last waiting number handed out per location, day and series.
+
+    Numbers come from an atomic ``UPDATE ... SET last = last + 1`` on this row, so concurrent
+    check-ins wait for each other on the row lock and never draw the same number; the unique
+    constraint on :class:`Ticket` is the second net.
+    """
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    series = models.CharField(max_length=1, blank=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("waiting number counter")
+        verbose_name_plural = _("waiting number counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "day", "series"], name="appointments_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.day:%Y-%m-%d} {self.series}{self.last}"
+
+
+class Ticket(models.Model):
+    """A waiting number: given at check-in of a booking, or as a walk-in ticket without one."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        CALLED = "called", _("called")
+        DONE = "done", _("done")
+        NO_SHOW = "no_show", _("did not come")
+
+    BOOKED = ""
+    WALK_IN = "W"
+
+    location = models.ForeignKey(
+        Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="tickets"
+    )
+    day = models.DateField(_("day"))
+    series = models.CharField(_("series"), max_length=1, blank=True)
+    number = models.PositiveIntegerField(_("number"))
+    booking = models.OneToOneField(
+        Booking,
+        verbose_name=_("booking"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ticket",
+    )
+    appointment_type = models.ForeignKey(
+        AppointmentType,
+        verbose_name=_("appointment type"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    created_at = models.DateTimeField(_("checked in at"))
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    desk = models.ForeignKey(
+        Resource,
+        verbose_name=_("desk"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waiting number")
+        verbose_name_plural = _("waiting numbers")
+        ordering = ["day", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "day", "series", "number"],
+                name="appointments_ticket_unique_number",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["location", "day", "status"], name="appointments_ticket_day")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The number as shown and called: 7 for a booking, W3 for a walk-in."""
+        return f"{self.series}{self.number}"
+
+
+class NoShowCount(models.Model):
+    """How often an e-mail address did not come to a booked appointment, per authority."""
+
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("authority"), on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.CharField(_("e-mail address"), max_length=254)
+    count = models.PositiveIntegerField(_("no-shows"), default=0)
+    last_at = models.DateTimeField(_("last no-show"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("no-show count")
+        verbose_name_plural = _("no-show counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "email"], name="appointments_noshow_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.count}"
