@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
-from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from rathaus.cases import services
-from rathaus.cases.models import Case, Submission
+from rathaus.cases.models import Case
 from rathaus.core.demo import DEMO_PASSWORD
-from tests.browser.test_cases import ANLIEGEN
 from tests.browser.test_staff_login import CODE_LABEL, log_in_with_password
+from tests.cases.test_casework import MELDEBESCHEINIGUNG, citizen_client, submit
 from tests.conftest import current_code
 
 Check = Callable[[Page], None]
@@ -22,9 +20,7 @@ Check = Callable[[Page], None]
 def test_clerk_follows_the_process_from_check_to_decision(
     page: Page, server: str, assert_accessible: Check
 ) -> None:
-    response = Client().post("/api/v1/forms/anliegen/submissions", json.dumps({"data": ANLIEGEN}),
-                             content_type="application/json")  # fmt: skip
-    submission = Submission.objects.get(reference=response.json()["reference"])
+    submission = submit(citizen_client(), "meldebescheinigung", MELDEBESCHEINIGUNG)
     services.route(str(submission.pk))
     case = Case.objects.get(submission=submission)
     errors: list[str] = []
@@ -60,7 +56,7 @@ def test_clerk_follows_the_process_from_check_to_decision(
 
     page.get_by_role("link", name="Entscheiden").first.click()
     page.get_by_label("Abgelehnt").check()
-    page.get_by_label("Begründung").fill("Für Straßenlampen ist der Landkreis zuständig.")
+    page.get_by_label("Begründung").fill("Die Person ist in Barleben nicht gemeldet.")
     assert_accessible(page)
     page.get_by_role("button", name="Aufgabe erledigen").click()
     expect(page.get_by_role("status")).to_contain_text("„Entscheiden“ ist erledigt.")

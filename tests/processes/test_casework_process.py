@@ -254,3 +254,20 @@ def test_two_clerks_completing_the_same_task_at_once_one_wins(case):
     assert "inzwischen erledigt" in next(o for o in outcomes if o != "done")
     assert ProcessTask.objects.filter(case=case, element_id="Task_Decide").count() == 1
     assert case.events.filter(kind="task_completed").count() == 1
+
+
+def test_an_anliegen_runs_its_own_model_and_the_answer_is_e_mailed(barleben):
+    from rathaus.core.models import OutgoingEmail
+    from tests.cases.test_casework import ANLIEGEN
+
+    submission = submit(Client(), "anliegen", ANLIEGEN)
+    services.route(str(submission.pk))
+    case = Case.objects.get(submission=submission)
+    assert ProcessInstance.objects.get(case=case).version.model.slug == "barleben-anliegen"
+    clerk = log_in(Client(), "buergerbuero")
+    complete(clerk, case, {"done": "solved", "reply": "Der Bauhof tauscht die Lampe morgen."})
+    case.refresh_from_db()
+    assert case.status == "closed"
+    mail = OutgoingEmail.objects.filter(to="kim@example.org").latest("pk")
+    assert "Der Bauhof tauscht die Lampe morgen." in mail.text_body
+    assert case.events.filter(kind="replied", visible_to_applicant=True).exists()

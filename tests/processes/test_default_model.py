@@ -66,3 +66,19 @@ def test_the_task_forms_hold_the_clerk_to_the_rules(run: ModelRun) -> None:
     run.complete(CHECK, complete=True)
     with pytest.raises(AssertionError, match="reasons"):
         run.complete(DECIDE, outcome="refused")
+
+
+def test_the_anliegen_model_answers_when_an_answer_is_wanted():
+    from rathaus.processes.demo import ANLIEGEN_DIRECTORY
+
+    wanted = ModelRun.from_directory(ANLIEGEN_DIRECTORY, data={"answers": {"reply_wanted": True}})
+    assert wanted.open_tasks == ["Task_Answer"]
+    wanted.complete("Task_Answer", done="solved", reply="Die Lampe wird am Montag repariert.")
+    assert wanted.services == [("reply_to_applicant", {}), ("set_status", {"status": "closed"})]
+    assert wanted.completed
+    silent = ModelRun.from_directory(ANLIEGEN_DIRECTORY, data={"answers": {"reply_wanted": False}})
+    silent.wait(days=6)
+    assert silent.services == [("escalate", {"reason": "Anliegen seit 5 Tagen unbeantwortet"})]
+    silent.complete("Task_Answer", done="noted", reply="Danke für den Hinweis, wir prüfen es.")
+    assert silent.services[-1] == ("set_status", {"status": "closed"})
+    assert ("reply_to_applicant", {}) not in silent.services

@@ -153,12 +153,12 @@ def test_import_process_command_installs_a_model_for_a_form(barleben, tmp_path, 
 
     target = tmp_path / "anliegen"
     shutil.copytree(packages.DEFAULT_DIRECTORY, target)
-    call_command("import_process", str(target), slug="anliegen-prozess", form="anliegen")
-    model = ProcessModel.objects.get(slug="anliegen-prozess")
-    assert model.form.slug == "anliegen"
+    call_command("import_process", str(target), slug="melde-prozess", form="meldebescheinigung")
+    model = ProcessModel.objects.get(slug="melde-prozess")
+    assert model.form.slug == "meldebescheinigung"
     assert "stored as version 1" in capsys.readouterr().out
     (target / "process.bpmn").write_text(BPMN.replace('camunda:topic="escalate"', ""), "utf-8")
     with pytest.raises(CommandError, match="nothing was stored"):
-        call_command("import_process", str(target), slug="anliegen-prozess")
+        call_command("import_process", str(target), slug="melde-prozess")
     assert "Task_Escalate" in capsys.readouterr().err
     assert model.versions.count() == 1

@@ -14,9 +14,11 @@ class ProcessesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from rathaus.cases.signals import case_closed, case_message, case_opened
+        from rathaus.core import demo as core_demo
         from rathaus.core import housekeeping
-        from rathaus.processes import engine, receivers
+        from rathaus.processes import demo, engine, receivers
 
+        core_demo.register_loader("processes", demo.load)
         housekeeping.register("processes.timers", engine.fire_due_timers, timedelta(minutes=1))
         case_opened.connect(receivers.start_process, dispatch_uid="processes.start")
         case_message.connect(receivers.deliver, dispatch_uid="processes.message")

@@ -127,6 +127,33 @@ def remind_applicant(context: Context) -> None:
     documents.remind(context.case, portal_url=context.portal_url)
 
 
+@handler("reply_to_applicant")
+def reply_to_applicant(context: Context) -> None:
+    """Send the answer in the process data ``reply``: to the mailbox, else by e-mail."""
+    from rathaus.cases import services
+    from rathaus.core.mail import send_mail
+
+    case = context.case
+    reply = str(context.data.get("reply") or "").strip()
+    if not reply:
+        raise HandlerFailed(_("The process data holds no answer (“reply”)."))
+    subject = _("Answer to your request %(number)s") % {"number": case.number}
+    if case.applicant_id is not None:
+        try:
+            services.message_applicant(case, None, subject, reply, context.portal_url)
+        except services.CaseActionRefused as refused:
+            raise HandlerFailed(str(refused)) from None
+        return
+    address = case.submission.contact_email if case.submission is not None else ""
+    if not address:
+        raise HandlerFailed(_("The applicant left no e-mail address; please answer by post."))
+    send_mail(to=address, subject=subject, template="processes/email/reply",
+              context={"case": case, "reply": reply}, authority=case.authority,
+              language=settings.LANGUAGE_CODE)  # fmt: skip
+    services.record_event(case, "replied", user=context.actor, new=subject,
+                          detail={"email": address}, public=True)  # fmt: skip
+
+
 @handler("generate_decision")
 def generate_decision(context: Context) -> None:
     """Make the Bescheid from ``outcome`` and ``reasons`` of the decision task and deliver it."""
