@@ -271,3 +271,14 @@ def test_an_anliegen_runs_its_own_model_and_the_answer_is_e_mailed(barleben):
     mail = OutgoingEmail.objects.filter(to="kim@example.org").latest("pk")
     assert "Der Bauhof tauscht die Lampe morgen." in mail.text_body
     assert case.events.filter(kind="replied", visible_to_applicant=True).exists()
+
+
+def test_my_tasks_lists_my_cases_with_open_tasks(case):
+    clerk = log_in(Client(), "buergerbuero")
+    tasks_view = "/verwaltung/vorgaenge/?ansicht=aufgaben"
+    assert case.number not in clerk.get(tasks_view).content.decode()  # not taken yet
+    clerk.post(f"/verwaltung/vorgaenge/{case.number}/", {"action": "claim"})
+    assert case.number in clerk.get(tasks_view).content.decode()
+    complete(clerk, case, {"complete": "no", "missing_documents": "Geburtsurkunde"})
+    # Waiting for the applicant: no task for the clerk now.
+    assert case.number not in clerk.get(tasks_view).content.decode()
