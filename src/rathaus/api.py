@@ -77,6 +77,7 @@ api.add_router("/authorities", "rathaus.core.api.router")
 api.add_router("/services", "rathaus.catalog.api.router")
 api.add_router("/responsibility", "rathaus.catalog.api.responsibility_router")
 api.add_router("/forms", "rathaus.forms.api.router")
+api.add_router("/appointments", "rathaus.appointments.api.router")
 
 
 class VersionOut(Schema):
