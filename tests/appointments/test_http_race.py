@@ -159,8 +159,8 @@ def test_two_hundred_clients_over_http_get_exactly_ten_bookings():
                 results = _race(port, jobs, directory)
                 assert len(results) == 200
                 assert [r for r in results if r not in (202, 409)] == [], (
-                    (directory / "server.log").read_text()[-3000:]
-                )
+                    directory / "server.log"
+                ).read_text()[-3000:]
                 assert results.count(202) == 10
                 bookings = Booking.objects.filter(start__in=starts, status=Booking.Status.HELD)
                 assert {(b.resource_id, b.start) for b in bookings} == {

@@ -112,7 +112,9 @@ def _example(resource_specs, kind_specs, closed, picks) -> None:
         if choice % 7 == 0:  # some people cancel again
             services.cancel(token, now=NOW)
         elif choice % 5 == 0:  # some move to another time that is shown as free
-            others = [s for s in free_slots(kind, DAYS[0], DAYS[-1], now=NOW) if s.start != slot.start]
+            others = [
+                s for s in free_slots(kind, DAYS[0], DAYS[-1], now=NOW) if s.start != slot.start
+            ]
             if others:
                 target = others[choice % len(others)]
                 moved = services.reschedule(token, target.start, now=NOW)
