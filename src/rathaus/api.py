@@ -27,6 +27,17 @@ api = NinjaAPI(
 )
 
 
+class ProblemOut(Schema):
+    """An RFC 7807 problem document as the API's handlers write it (for the OpenAPI schema)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
 def problem(
     request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any
 ) -> HttpResponse:

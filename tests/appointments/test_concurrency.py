@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -20,8 +19,8 @@ import pytest
 from rathaus.appointments.availability import free_slots
 from rathaus.appointments.models import Booking, Occupancy
 
-from ..conftest import ROOT, database_env
-from .conftest import MONDAY, berlin, make_office
+from ..conftest import database_env
+from .conftest import MONDAY, berlin, make_office, run_gated
 
 PROCESSES = 8
 THREADS = 8  # 64 clients per round; PostgreSQL of with_postgres.py allows 100 connections
@@ -82,25 +81,11 @@ def race(type_id: int, starts: list[dt.datetime], now: dt.datetime, tag: str) ->
         gate = Path(directory) / "go"
         arguments = [str(type_id), str(gate), str(THREADS), "", now.isoformat(),
                      json.dumps([start.isoformat() for start in starts])]  # fmt: skip
-        processes = []
+        commands = []
         for number in range(PROCESSES):
             arguments[3] = f"{tag}-p{number}"
-            processes.append(subprocess.Popen(
-                [sys.executable, "-c", CLIENT, *arguments], cwd=ROOT, env=env,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            ))  # fmt: skip
-        for process in processes:
-            assert process.stdout is not None
-            line = process.stdout.readline()
-            if line.strip() != "ready":
-                pytest.fail(f"client did not start: {line} {process.communicate(timeout=30)}")
-        gate.touch()
-        outcomes: list[str] = []
-        for process in processes:
-            out, err = process.communicate(timeout=180)
-            assert process.returncode == 0, err
-            outcomes.extend(json.loads(out.strip().splitlines()[-1]))
-    return outcomes
+            commands.append([sys.executable, "-c", CLIENT, *arguments])
+        return run_gated(commands, gate, env)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -30,7 +30,7 @@ from rathaus.appointments.availability import TZ, free_slots
 from rathaus.appointments.models import Booking
 
 from ..conftest import ROOT, database_env
-from .conftest import make_office
+from .conftest import make_office, run_gated
 
 CLIENT_PROCESSES = 8
 CLIENT_THREADS = 25  # 200 clients
@@ -114,25 +114,12 @@ def _race(port: int, jobs: list[dict[str, object]], directory: Path) -> list[obj
     gate = directory / "go"
     gate.unlink(missing_ok=True)
     per_process = len(jobs) // CLIENT_PROCESSES
-    processes = []
-    for number in range(CLIENT_PROCESSES):
-        part = jobs[number * per_process : (number + 1) * per_process]
-        processes.append(subprocess.Popen(
-            [sys.executable, "-c", CLIENT, str(port), str(gate), json.dumps(part)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        ))  # fmt: skip
-    for process in processes:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if line.strip() != "ready":
-            pytest.fail(f"client did not start: {line} {process.communicate(timeout=30)}")
-    gate.touch()
-    results: list[object] = []
-    for process in processes:
-        out, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err
-        results.extend(json.loads(out.strip().splitlines()[-1]))
-    return results
+    commands = [
+        [sys.executable, "-c", CLIENT, str(port), str(gate),
+         json.dumps(jobs[number * per_process : (number + 1) * per_process])]
+        for number in range(CLIENT_PROCESSES)
+    ]  # fmt: skip
+    return run_gated(commands, gate)
 
 
 @pytest.mark.django_db(transaction=True)

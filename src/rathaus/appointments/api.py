@@ -28,6 +28,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from rathaus.accounts import altcha
+from rathaus.api import ProblemOut as BaseProblemOut
 from rathaus.api import problem
 from rathaus.appointments import mail, services
 from rathaus.appointments.availability import TZ, free_slots
@@ -41,14 +42,10 @@ router = Router(tags=["appointments"])
 MAX_RANGE_DAYS = 92
 
 
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
-    errors: list[dict[str, str]] | None = None
-    nearest: list[dt.datetime] | None = None
+class ProblemOut(BaseProblemOut):
+    nearest: list[dt.datetime] | None = Field(
+        None, description="The free times nearest to the wanted one (slot taken or invalid)"
+    )
 
 
 class AvailabilityQuery(Schema):

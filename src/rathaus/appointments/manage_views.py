@@ -32,7 +32,6 @@ from rathaus.appointments.models import Booking, WaitingListEntry
 from rathaus.appointments.views import (
     INVALID_MESSAGE,
     TAKEN_MESSAGE,
-    altcha_strings,
     booking_by_link,
     booking_limit,
     browsing,
@@ -164,7 +163,7 @@ def waiting_join(request: HttpRequest, location_slug: str, type_id: int) -> Http
             "location": appointment_type.location,
             "form": form,
             "question": altcha.new_question(),
-            "altcha_strings": altcha_strings(),
+            "altcha_strings": altcha.widget_strings(),
             "offer_minutes": settings.RATHAUS_APPOINTMENT_OFFER_MINUTES,
         },
         status=400 if form.errors else 200,

@@ -8,7 +8,6 @@ appointment, offers the .ics file and cancels.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -272,25 +271,9 @@ def details(
         "error": error,
         "question": altcha.new_question(),
         "hold_minutes": settings.RATHAUS_APPOINTMENT_HOLD_MINUTES,
-        "altcha_strings": altcha_strings(),
+        "altcha_strings": altcha.widget_strings(),
     }
     return render(request, "appointments/details.html", context, status=409 if error else 200)
-
-
-def altcha_strings() -> str:
-    """The ALTCHA widget's texts in the page's language, as its `strings` attribute wants."""
-    return json.dumps(
-        {
-            "label": _("I am not a robot"),
-            "verifying": _("Checking …"),
-            "verified": _("Checked"),
-            "error": _("The check failed. Please try again."),
-            "expired": _("The check has expired. Please confirm again."),
-            "waitAlert": _("Checking … please wait."),
-            "footer": "",
-        },
-        ensure_ascii=False,
-    )
 
 
 @never_cache
