@@ -77,7 +77,7 @@ def hit(key: str, limit: int, window: timedelta, *, now: datetime | None = None)
     try:
         with transaction.atomic():
             RateCounter.objects.create(key=key, window_start=window_start, count=1)
-        return 0 if limit >= 1 else 1
+        return 0
     except IntegrityError:
         pass  # the row exists: another request created it, or the limit is reached
     if RateCounter.objects.filter(key=key, window_start=window_start, count__lt=limit).update(
