@@ -64,12 +64,16 @@ def production_server(
     workers: int,
     tolerant: Sequence[str] = (),
     keep_database_url: bool = False,
+    extra_env: dict[str, str] | None = None,
+    info: dict[str, object] | None = None,
 ) -> Iterator[int]:
     """A fresh database, the given set-up commands, then `rathaus serve` and `rathaus worker`.
 
     Commands named in ``tolerant`` may exit non-zero (an import that rejects some rows). With
     ``keep_database_url`` the database named by RATHAUS_DATABASE_URL is used (an empty one, as
-    scripts/with_postgres.py provides); otherwise a new SQLite file.
+    scripts/with_postgres.py provides); otherwise a new SQLite file. ``extra_env`` is added to
+    the server's environment; ``info`` (if given) receives the environment as ``env``, so that a
+    benchmark can reach the same database directly.
     """
     with tempfile.TemporaryDirectory(prefix="rathaus-bench-") as data_dir:
         port = free_port()
@@ -88,7 +92,10 @@ def production_server(
             "RATHAUS_BEHIND_TLS_PROXY": "true",
             "RATHAUS_WEB_WORKERS": str(workers),
             "RATHAUS_LOG_LEVEL": "WARNING",
+            **(extra_env or {}),
         }
+        if info is not None:
+            info["env"] = production
         rathaus(production, "collectstatic", "--noinput")
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         processes = [

@@ -620,3 +620,43 @@ def test_subject_is_one_line_and_not_empty():
         queue_notice(subject=" \n ")
     with pytest.raises(ValueError, match="longer than 255"):
         queue_notice(subject="x" * 256)
+
+
+@pytest.mark.django_db
+def test_attachments_are_stored_with_the_email_and_sent_on_every_attempt(
+    use_smtp, client, settings, django_capture_on_commit_callbacks
+):
+    calendar_file = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    queued = queue_notice(
+        attachments=[mail.Attachment("termin.ics", calendar_file, "text/calendar")]
+    )
+    use_smtp.refuse = True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail.deliver(queued.pk) == "retry"
+    use_smtp.refuse = False
+    assert mail.deliver(queued.pk) == "sent"  # the retry reads the attachment from the database
+    (received,) = use_smtp.messages
+    assert received.get_content_type() == "multipart/mixed"
+    (part,) = list(received.iter_attachments())
+    assert part.get_filename() == "termin.ics"
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_payload(decode=True) == calendar_file
+    assert LINK in received.get_body(preferencelist=("plain",)).get_content()
+
+    settings.EMAIL_BACKEND = OUTBOX_BACKEND
+    page = client.get(f"/demo/postausgang/{queued.pk}/")
+    assert "termin.ics" in page.text
+    attachment = queued.attachments.get()
+    download = client.get(f"/demo/postausgang/{queued.pk}/anhang/{attachment.pk}/")
+    assert download.content == calendar_file
+    assert download["Content-Disposition"] == 'attachment; filename="termin.ics"'
+
+
+@pytest.mark.django_db
+def test_malformed_or_oversized_attachments_are_refused():
+    with pytest.raises(ValueError, match="type"):
+        queue_notice(attachments=[mail.Attachment("a.ics", b"x", "calendar")])
+    big = b"x" * (mail.ATTACHMENT_MAX_BYTES + 1)
+    with pytest.raises(ValueError, match="larger"):
+        queue_notice(attachments=[mail.Attachment("a.bin", big, "application/octet-stream")])
+    assert not OutgoingEmail.objects.exists()

@@ -27,6 +27,17 @@ api = NinjaAPI(
 )
 
 
+class ProblemOut(Schema):
+    """An RFC 7807 problem document as the API's handlers write it (for the OpenAPI schema)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
 def problem(
     request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any
 ) -> HttpResponse:
@@ -77,6 +88,7 @@ api.add_router("/authorities", "rathaus.core.api.router")
 api.add_router("/services", "rathaus.catalog.api.router")
 api.add_router("/responsibility", "rathaus.catalog.api.responsibility_router")
 api.add_router("/forms", "rathaus.forms.api.router")
+api.add_router("/appointments", "rathaus.appointments.api.router")
 
 
 class VersionOut(Schema):

@@ -161,7 +161,28 @@ def _parse_email_address(raw: str) -> str:
     return value
 
 
+def _parse_hour(raw: str) -> int:
+    hour = _parse_int(raw)
+    if not 0 <= hour <= 23:
+        raise ValueError("expected an hour between 0 and 23")
+    return hour
+
+
+def _parse_networks(raw: str) -> list[str]:
+    import ipaddress
+
+    networks = _parse_list(raw)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ValueError(f"not an IP address or network: {network}") from None
+    return networks
+
+
 _PARSERS: dict[str, Callable[[str], Any]] = {
+    "hour": _parse_hour,
+    "network list": _parse_networks,
     "boolean": _parse_bool,
     "integer": _parse_int,
     "positive integer": _parse_positive_int,
@@ -455,6 +476,42 @@ VARIABLES: tuple[Variable, ...] = (
         "15",
         "How long a booked appointment is held for the citizen to confirm it by the link in the "
         "e-mail; then the slot is free again.",
+    ),
+    Variable(
+        "APPOINTMENT_OFFER_MINUTES",
+        "positive integer",
+        "120",
+        "How long a freed appointment is held for the next person on the waiting list to "
+        "confirm it; then it goes to the person after them.",
+    ),
+    Variable(
+        "APPOINTMENT_REMINDER_HOUR",
+        "hour",
+        "9",
+        "Hour of the day (0 to 23, German time) from which reminders for the next day's "
+        "appointments are sent.",
+    ),
+    Variable(
+        "TRUSTED_PROXIES",
+        "network list",
+        "",
+        "Comma-separated addresses or networks (10.0.0.0/8) of reverse proxies in front of "
+        "rathaus. Only for requests from these is the client address taken from the "
+        "X-Forwarded-For header (for rate limits); otherwise the connection's address counts.",
+    ),
+    Variable(
+        "RATE_LIMIT_AVAILABILITY",
+        "positive integer",
+        "120",
+        "Appointment calendar and free-time requests (pages and API) one client address may "
+        "make per minute; more are answered with 429 Too Many Requests.",
+    ),
+    Variable(
+        "RATE_LIMIT_BOOKING",
+        "positive integer",
+        "20",
+        "Booking attempts (reserve, move, join the waiting list; pages and API) one client "
+        "address may make per hour; more are answered with 429 Too Many Requests.",
     ),
 )
 

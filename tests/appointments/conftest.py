@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from rathaus.appointments.availability import TZ
 from rathaus.appointments.models import AppointmentType, Location, OpeningHours, Resource
 from rathaus.core.models import Authority
+from tests.conftest import ROOT
 
 MONDAY = dt.date(2025, 10, 27)  # the week of Reformationstag (Friday, 31 October 2025)
 
@@ -61,3 +65,26 @@ def make_office(authority: Authority | None = None) -> Office:
 @pytest.fixture
 def office(db) -> Office:
     return make_office()
+
+
+def run_gated(commands: list[list[str]], gate: Path, env: dict[str, str] | None = None) -> list:
+    """Start client processes, wait until each prints "ready", open the gate, and return the
+    concatenation of the JSON lists they print last (each must exit 0)."""
+    processes = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for command in commands
+    ]
+    for process in processes:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if line.strip() != "ready":
+            pytest.fail(f"client did not start: {line} {process.communicate(timeout=30)}")
+    gate.touch()
+    results: list = []
+    for process in processes:
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+        results.extend(json.loads(out.strip().splitlines()[-1]))
+    return results

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from rathaus.appointments.availability import free_slots
 from rathaus.appointments.models import Booking, Occupancy
 
-from .conftest import MONDAY, berlin, make_office
-from .parallel import run_clients
+from ..conftest import database_env
+from .conftest import MONDAY, berlin, make_office, run_gated
 
 PROCESSES = 8
 THREADS = 8  # 64 clients per round; PostgreSQL of with_postgres.py allows 100 connections
@@ -32,7 +35,7 @@ from django.db import connections
 from rathaus.appointments import services
 from rathaus.appointments.models import AppointmentType
 
-gate, type_id, threads, prefix, now = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+type_id, gate, threads, prefix, now = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 starts = [dt.datetime.fromisoformat(s) for s in json.loads(sys.argv[6])]
 now = dt.datetime.fromisoformat(now)
 ready = threading.Barrier(threads + 1)
@@ -73,12 +76,16 @@ print(json.dumps(results), flush=True)
 
 
 def race(type_id: int, starts: list[dt.datetime], now: dt.datetime, tag: str) -> list[str]:
-    arguments = [str(type_id), str(THREADS), "", now.isoformat(),
-                 json.dumps([start.isoformat() for start in starts])]  # fmt: skip
-    return run_clients(
-        CLIENT,
-        [[*arguments[:2], f"{tag}-p{number}", *arguments[3:]] for number in range(PROCESSES)],
-    )
+    env = database_env()
+    with tempfile.TemporaryDirectory() as directory:
+        gate = Path(directory) / "go"
+        arguments = [str(type_id), str(gate), str(THREADS), "", now.isoformat(),
+                     json.dumps([start.isoformat() for start in starts])]  # fmt: skip
+        commands = []
+        for number in range(PROCESSES):
+            arguments[3] = f"{tag}-p{number}"
+            commands.append([sys.executable, "-c", CLIENT, *arguments])
+        return run_gated(commands, gate, env)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -210,3 +210,31 @@ def test_a_month_without_free_times_explains_why(client, passport):
 
 def test_navigation_has_appointments(client, barleben):
     assert 'href="/termine/"' in client.get("/").text
+
+
+def test_too_many_requests_get_a_friendly_page_with_retry_after(client, passport, settings):
+    settings.RATHAUS_RATE_LIMIT_AVAILABILITY = 3
+    url = reverse("appointments:month", args=["buergerbuero", passport.pk])
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
+    limited = client.get(url)
+    assert limited.status_code == 429
+    assert 1 <= int(limited["Retry-After"]) <= 60
+    assert "Zu viele Anfragen" in limited.text
+    assert "Bitte versuchen Sie es in 1 Minute noch einmal" in limited.text
+    # Another client address has its own limit.
+    assert client.get(url, REMOTE_ADDR="192.0.2.44").status_code == 200
+
+
+def test_booking_attempts_are_limited_per_hour(client, passport, settings):
+    settings.RATHAUS_RATE_LIMIT_BOOKING = 2
+    slots = free_slots(passport)
+    for n in range(2):
+        response = reserve(client, passport, slots[n].start, email=f"p{n}@example.org")
+        assert response.status_code == 302
+    page = client.get(details_url(passport, slots[2].start))  # showing the form is not limited
+    assert page.status_code == 200
+    data = {"name": "E", "email": "p2@example.org", **person_check(page.text)}
+    limited = client.post(details_url(passport, slots[2].start), data)
+    assert limited.status_code == 429
+    assert 0 < int(limited["Retry-After"]) <= 3600  # until the hour's window ends
+    assert Booking.objects.count() == 2

@@ -1,4 +1,5 @@
-"""Property test: random schedules and bookings never exceed capacity, free slots are bookable."""
+"""Property test: random schedules, bookings, cancellations and moves never exceed capacity, and
+every free slot shown is bookable."""
 
 from __future__ import annotations
 
@@ -107,8 +108,17 @@ def _example(resource_specs, kind_specs, closed, picks) -> None:
         slot = slots[choice % len(slots)]
         booking = services.book(kind, slot.start, name="P", email=f"{number}@example.org", now=NOW)
         assert booking.resource_id in slot.resource_ids
+        token = booking.manage_token  # type: ignore[attr-defined]
         if choice % 7 == 0:  # some people cancel again
-            services.cancel(booking.manage_token, now=NOW)  # type: ignore[attr-defined]
+            services.cancel(token, now=NOW)
+        elif choice % 5 == 0:  # some move to another time that is shown as free
+            others = [
+                s for s in free_slots(kind, DAYS[0], DAYS[-1], now=NOW) if s.start != slot.start
+            ]
+            if others:
+                target = others[choice % len(others)]
+                moved = services.reschedule(token, target.start, now=NOW)
+                assert moved.resource_id in target.resource_ids
         _assert_no_overlap()
         for other in kinds:  # every slot still shown has a free resource by the schedule
             for shown in free_slots(other, DAYS[0], DAYS[-1], now=NOW):

@@ -71,3 +71,52 @@ def test_book_confirm_and_cancel_an_appointment(
     expect(page.locator(".site-messages")).to_contain_text("Ihr Termin ist abgesagt")
     assert_accessible(page)
     assert Booking.objects.get(email=EMAIL).status == Booking.Status.CANCELLED
+
+
+def test_move_an_appointment_and_join_the_waiting_list(
+    page: Page, server: str, assert_accessible: Check
+) -> None:
+    from rathaus.appointments import services
+    from rathaus.appointments.availability import free_slots
+    from rathaus.appointments.models import AppointmentType, WaitingListEntry
+
+    kind = AppointmentType.objects.get(location__slug="buergerbuero", slug="personalausweis")
+    booking = services.book(kind, free_slots(kind)[0].start, name="Vera Verschieb",
+                            email="vera@example.org")  # fmt: skip
+    token = booking.manage_token  # type: ignore[attr-defined]
+    services.confirm(token)
+    page.goto(f"{server}/termine/{token}/")
+    page.get_by_role("link", name="Neue Zeit wählen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Neue Zeit wählen")
+    assert_accessible(page)
+    page.locator(".appointment-calendar__day--free a").last.click()
+    expect(page.get_by_role("heading", name="Freie Zeiten am")).to_be_visible()
+    assert_accessible(page)
+    page.locator("#times-heading + .appointment-times a").last.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Termin verschieben?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, Termin verschieben").click()
+    expect(page.locator(".site-messages")).to_contain_text("Ihr Termin hat eine neue Zeit")
+    assert_accessible(page)
+    moved = Booking.objects.get(email="vera@example.org", status=Booking.Status.CONFIRMED)
+    assert moved.start != booking.start
+
+    page.goto(f"{server}/termine/buergerbuero/{kind.pk}/warteliste/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Auf die Warteliste setzen")
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Wanda Warte")
+    page.get_by_label("E-Mail-Adresse").fill("wanda@example.org")
+    page.get_by_label("Ich bin kein Roboter").click()
+    page.wait_for_function(
+        "document.querySelector('input[name=altcha]')?.value?.length > 0", timeout=30000
+    )
+    page.get_by_role("button", name="Auf die Warteliste setzen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bitte sehen Sie in Ihre E-Mails")
+    assert_accessible(page)
+    mail = OutgoingEmail.objects.get(to="wanda@example.org")
+    page.goto(re.search(r"(http://\S+/termine/warteliste/\S+/)", mail.text_body).group(1))
+    assert_accessible(page)
+    page.get_by_role("button", name="Platz auf der Warteliste bestätigen").click()
+    expect(page.locator(".site-messages")).to_contain_text("Sie stehen auf der Warteliste")
+    assert_accessible(page)
+    assert WaitingListEntry.objects.get().status == WaitingListEntry.Status.WAITING

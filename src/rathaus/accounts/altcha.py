@@ -91,3 +91,19 @@ def verify_answer(token: str, answer: str) -> bool:
     if answer.strip() != str(data["sum"]):
         return False
     return _use_once(f"q:{data['nonce']}", timezone.now() + LIFETIME)
+
+
+def widget_strings() -> str:
+    """The widget's texts in the active language, as JSON for its `strings` attribute."""
+    return json.dumps(
+        {
+            "label": _("I am not a robot"),
+            "verifying": _("Checking …"),
+            "verified": _("Checked"),
+            "error": _("The check failed. Please try again."),
+            "expired": _("The check has expired. Please confirm again."),
+            "waitAlert": _("Checking … please wait."),
+            "footer": "",
+        },
+        ensure_ascii=False,
+    )

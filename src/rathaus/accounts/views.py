@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -61,18 +60,7 @@ def register(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "question": altcha.new_question(),
-        "altcha_strings": json.dumps(
-            {
-                "label": _("I am not a robot"),
-                "verifying": _("Checking …"),
-                "verified": _("Checked"),
-                "error": _("The check failed. Please try again."),
-                "expired": _("The check has expired. Please confirm again."),
-                "waitAlert": _("Checking … please wait."),
-                "footer": "",
-            },
-            ensure_ascii=False,
-        ),
+        "altcha_strings": altcha.widget_strings(),
     }
     return render(request, "accounts/register.html", context)
 

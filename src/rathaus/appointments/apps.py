@@ -26,3 +26,6 @@ class AppointmentsConfig(AppConfig):
         housekeeping.register(
             "appointments.expire-holds", services.expire_holds, timedelta(minutes=1)
         )
+        housekeeping.register(
+            "appointments.reminders", services.send_reminders, timedelta(minutes=10)
+        )

@@ -32,6 +32,7 @@ from rathaus.appointments.models import (
     Block,
     Booking,
     Closure,
+    Location,
     OpeningHours,
     Resource,
 )
@@ -54,6 +55,28 @@ def _holidays(year: int) -> frozenset[dt.date]:
 def is_holiday(day: dt.date) -> bool:
     """Public holiday in Sachsen-Anhalt (Reformationstag and Heilige Drei Könige included)."""
     return day in _holidays(day.year)
+
+
+def horizon_end(location: Location, now: dt.datetime) -> dt.date:
+    """The last bookable day: the horizon from today, less one day before the release time.
+
+    With a release time of 07:00 and a horizon of 30 days, the times of the day 30 days ahead
+    open at 07:00; before 07:00 the last bookable day is 29 days ahead.
+    """
+    local = timezone.localtime(now, TZ)
+    last = local.date() + dt.timedelta(days=location.booking_horizon_days)
+    if location.release_time is not None and local.time() < location.release_time:
+        last -= dt.timedelta(days=1)
+    return last
+
+
+def next_release(location: Location, now: dt.datetime) -> dt.datetime | None:
+    """When the next day's times open, if the location releases them at a fixed time."""
+    if location.release_time is None:
+        return None
+    local = timezone.localtime(now, TZ)
+    day = local.date() if local.time() < location.release_time else local.date() + dt.timedelta(1)
+    return dt.datetime.combine(day, location.release_time, tzinfo=TZ)
 
 
 def cell(moment: dt.datetime) -> int:
@@ -82,7 +105,7 @@ class _Schedule:
         self.earliest = now + dt.timedelta(minutes=location.min_lead_minutes)
         today = timezone.localtime(now, TZ).date()
         self.first = max(first, today)
-        self.last = min(last, today + dt.timedelta(days=location.booking_horizon_days))
+        self.last = min(last, horizon_end(location, now))
         resources = Resource.objects.filter(
             location=location, active=True, appointment_types=appointment_type
         )

@@ -42,6 +42,7 @@ class Month:
     beyond_horizon: bool  # part of the month lies beyond the booking horizon
     horizon_end: dt.date
     next_free: dt.date | None  # first day with free times after this month, if any
+    next_release: dt.datetime | None = None  # when the day after horizon_end opens
 
 
 def parse_month(text: str | None, today: dt.date) -> dt.date:
@@ -104,7 +105,7 @@ def month_view(
     """The calendar of the month that starts on `first` (weeks from Monday to Sunday)."""
     now = now or timezone.now()
     today = timezone.localtime(now, availability.TZ).date()
-    horizon_end = today + dt.timedelta(days=appointment_type.location.booking_horizon_days)
+    horizon_end = availability.horizon_end(appointment_type.location, now)
     last = _add_months(first, 1) - dt.timedelta(days=1)
     free_per_day: dict[dt.date, int] = {}
     for slot in availability.free_slots(appointment_type, first, last, now=now):
@@ -144,11 +145,12 @@ def month_view(
         beyond_horizon=last > horizon_end,
         horizon_end=horizon_end,
         next_free=next_free,
+        next_release=availability.next_release(appointment_type.location, now),
     )
 
 
 def in_range(appointment_type: AppointmentType, first: dt.date, now: dt.datetime) -> bool:
     """The month may be shown: not before this month, not after the horizon's month."""
     today = timezone.localtime(now, availability.TZ).date()
-    horizon_end = today + dt.timedelta(days=appointment_type.location.booking_horizon_days)
+    horizon_end = availability.horizon_end(appointment_type.location, now)
     return today.replace(day=1) <= first <= horizon_end.replace(day=1)

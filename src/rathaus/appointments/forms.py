@@ -30,6 +30,18 @@ class BookingForm(KernForm):
     question_token = forms.CharField(required=False, widget=forms.HiddenInput)
     question_answer = forms.CharField(label=_("Answer"), required=False, max_length=10)
 
+    def clean_phone(self) -> str:
+        from rathaus.appointments.services import normal_phone
+
+        phone: str = self.cleaned_data["phone"]
+        try:
+            normal_phone(phone)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Please enter a phone number with its area code, e.g. 039203 5650.")
+            ) from None
+        return phone
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         # Checked last, because a solution can be used only once.

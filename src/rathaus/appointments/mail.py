@@ -1,68 +1,118 @@
-"""Booking e-mails: the confirmation link (double opt-in), the confirmation, the cancellation
-by the citizen and the cancellation by the office (a closed day)."""
+"""Booking e-mails: confirmation link (double opt-in), confirmation with the appointment as an
+.ics attachment, reminder, cancellation (by the citizen or by the office), move, and the
+waiting list's e-mails.
+
+Links are built from ``portal_url`` (scheme and host of the portal, e.g. https://barleben.de),
+which views take from the request and the worker from what was stored when the citizen acted.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from rathaus.appointments.models import Booking
-from rathaus.core.mail import send_mail
+from rathaus.appointments import ics
+from rathaus.appointments.models import Booking, WaitingListEntry
+from rathaus.core.mail import Attachment, send_mail
 
 
-def _context(request: HttpRequest, booking: Booking, token: str) -> dict[str, object]:
-    return {
+def _context(portal_url: str, booking: Booking, token: str) -> dict[str, object]:
+    context: dict[str, object] = {
         "booking": booking,
         "appointment_type": booking.appointment_type,
         "location": booking.location,
-        "confirm_url": request.build_absolute_uri(reverse("appointments:confirm", args=[token])),
-        "manage_url": request.build_absolute_uri(reverse("appointments:manage", args=[token])),
     }
+    if token:
+        context["confirm_url"] = portal_url + reverse("appointments:confirm", args=[token])
+        context["manage_url"] = portal_url + reverse("appointments:manage", args=[token])
+    return context
 
 
-def send_held(request: HttpRequest, booking: Booking, token: str) -> None:
+def _send(
+    booking: Booking,
+    subject: str,
+    template: str,
+    context: dict[str, object],
+    *,
+    language: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+) -> None:
     send_mail(
         to=booking.email,
-        subject=_("Please confirm your appointment"),
-        template="appointments/email/held",
-        context=_context(request, booking, token),
+        subject=subject,
+        template=template,
+        context=context,
         authority=booking.location.authority,
+        language=language,
+        attachments=attachments,
     )
 
 
-def send_confirmed(request: HttpRequest, booking: Booking, token: str) -> None:
+def send_held(portal_url: str, booking: Booking, token: str) -> None:
+    _send(booking, _("Please confirm your appointment"), "appointments/email/held",
+          _context(portal_url, booking, token))  # fmt: skip
+
+
+def _calendar_file(portal_url: str, booking: Booking, token: str) -> Attachment:
+    manage_url = portal_url + reverse("appointments:manage", args=[token])
+    return Attachment("termin.ics", ics.booking_ics(booking, manage_url=manage_url),
+                      "text/calendar; method=PUBLISH")  # fmt: skip
+
+
+def send_confirmed(portal_url: str, booking: Booking, token: str) -> None:
+    _send(booking, _("Your appointment is confirmed"), "appointments/email/confirmed",
+          _context(portal_url, booking, token),
+          attachments=(_calendar_file(portal_url, booking, token),))  # fmt: skip
+
+
+def send_moved(portal_url: str, old: Booking, booking: Booking, token: str) -> None:
+    context = {**_context(portal_url, booking, token), "old": old}
+    _send(booking, _("Your appointment has a new time"), "appointments/email/moved", context,
+          attachments=(_calendar_file(portal_url, booking, token),))  # fmt: skip
+
+
+def send_cancelled(portal_url: str, booking: Booking, token: str) -> None:
+    _send(booking, _("Your appointment is cancelled"), "appointments/email/cancelled",
+          _context(portal_url, booking, token))  # fmt: skip
+
+
+def send_reminder(booking: Booking) -> None:
+    """The day before; no link, because only the citizen's e-mails know the manage token."""
+    _send(booking, _("Reminder: your appointment tomorrow"), "appointments/email/reminder",
+          _context("", booking, ""))  # fmt: skip
+
+
+def _entry_context(entry: WaitingListEntry, token: str) -> dict[str, object]:
+    context: dict[str, object] = {
+        "entry": entry,
+        "appointment_type": entry.appointment_type,
+        "location": entry.appointment_type.location,
+    }
+    if token:
+        context["entry_url"] = entry.portal_url + reverse("appointments:waiting", args=[token])
+    return context
+
+
+def send_waiting_confirm(entry: WaitingListEntry, token: str) -> None:
     send_mail(
-        to=booking.email,
-        subject=_("Your appointment is confirmed"),
-        template="appointments/email/confirmed",
-        context=_context(request, booking, token),
-        authority=booking.location.authority,
+        to=entry.email,
+        subject=_("Please confirm your place on the waiting list"),
+        template="appointments/email/waiting_confirm",
+        context=_entry_context(entry, token),
+        authority=entry.appointment_type.location.authority,
+        language=entry.language,
     )
 
 
-def send_cancelled(request: HttpRequest, booking: Booking, token: str) -> None:
-    send_mail(
-        to=booking.email,
-        subject=_("Your appointment is cancelled"),
-        template="appointments/email/cancelled",
-        context=_context(request, booking, token),
-        authority=booking.location.authority,
-    )
+def send_offer(entry: WaitingListEntry, booking: Booking, token: str) -> None:
+    """A freed time is held for the next person on the waiting list; the link confirms it."""
+    _send(booking, _("An appointment has become free for you"), "appointments/email/offer",
+          {**_entry_context(entry, ""), **_context(entry.portal_url, booking, token)},
+          language=entry.language)  # fmt: skip
 
 
 def send_cancelled_by_office(booking: Booking, reason: str, book_url: str) -> None:
     """The office cancelled the appointment (a closed day); there is no manage link to give."""
-    send_mail(
-        to=booking.email,
-        subject=_("Your appointment is cancelled by the office"),
-        template="appointments/email/cancelled_by_office",
-        context={
-            "booking": booking,
-            "appointment_type": booking.appointment_type,
-            "location": booking.location,
-            "reason": reason,
-            "book_url": book_url,
-        },
-        authority=booking.location.authority,
-    )
+    _send(booking, _("Your appointment is cancelled by the office"),
+          "appointments/email/cancelled_by_office",
+          {**_context("", booking, ""), "reason": reason, "book_url": book_url})  # fmt: skip

@@ -82,6 +82,15 @@ class Location(models.Model):
         related_name="appointment_locations",
         help_text=_("Staff of this unit (and of units above it) work with the location."),
     )
+    release_time = models.TimeField(
+        _("new times open at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: the times of a new day can be booked from midnight. Set, e.g. 07:00: the "
+            "times of the last day of the booking horizon open at this time of day."
+        ),
+    )
 
     class Meta:
         verbose_name = _("appointment location")
@@ -277,6 +286,15 @@ class Booking(models.Model):
         _("attendance"), max_length=10, choices=Attendance.choices, blank=True, default=""
     )
     attendance_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    rescheduled_to = models.ForeignKey(
+        "self",
+        verbose_name=_("moved to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rescheduled_from",
+    )
 
     class Meta:
         verbose_name = _("booking")
@@ -530,3 +548,93 @@ class NoShowCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email}: {self.count}"
+
+
+class PhoneQuota(models.Model):
+    """How many active bookings one phone number (normalised, +49…) has for one type."""
+
+    appointment_type = models.ForeignKey(
+        AppointmentType,
+        verbose_name=_("appointment type"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    phone = models.CharField(_("phone"), max_length=20)
+    active = models.PositiveIntegerField(_("active bookings"), default=0)
+
+    class Meta:
+        verbose_name = _("bookings per phone number")
+        verbose_name_plural = _("bookings per phone number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment_type", "phone"], name="appointments_phone_quota_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(active__gte=0), name="appointments_phone_quota_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone}: {self.active}"
+
+
+class WaitingListEntry(models.Model):
+    """A citizen who found no free time and wants to be offered the next one that is freed."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("not yet confirmed")
+        WAITING = "waiting", _("waiting")
+        OFFERED = "offered", _("offered a time")
+        BOOKED = "booked", _("booked")
+        LEFT = "left", _("left the waiting list")
+        EXPIRED = "expired", _("offer not taken")
+
+    OPEN = (Status.UNCONFIRMED, Status.WAITING, Status.OFFERED)
+
+    appointment_type = models.ForeignKey(
+        AppointmentType,
+        verbose_name=_("appointment type"),
+        on_delete=models.CASCADE,
+        related_name="waiting_list",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.UNCONFIRMED
+    )
+    token_hash = models.CharField(_("link token hash"), max_length=64, unique=True)
+    portal_url = models.CharField(_("portal address"), max_length=200)
+    language = models.CharField(_("language"), max_length=10)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    offer = models.ForeignKey(
+        Booking,
+        verbose_name=_("offered booking"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waiting_list_entries",
+    )
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list entries")
+        ordering = ["confirmed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment_type", "email"],
+                condition=models.Q(status__in=["unconfirmed", "waiting", "offered"]),
+                name="appointments_waiting_one_open_per_email",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["appointment_type", "status", "confirmed_at"],
+                name="appointments_waiting_next",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_type}: {self.email} ({self.status})"

@@ -3,14 +3,19 @@
 Correctness under concurrency rests on the database (see the docstring of
 :mod:`rathaus.appointments.models`): a booking inserts one occupancy row per cell of its resource
 inside a savepoint, and the unique constraint on (resource, cell) makes the loser of any race
-fail there. The per-person limit is an atomic conditional UPDATE of a counter. Every function
-runs in one transaction, so a refused booking writes nothing.
+fail there. The per-person limits (per e-mail address and per phone number) are atomic
+conditional UPDATEs of counters. Every function runs in one transaction, so a refused booking
+writes nothing.
+
+A slot that is freed (cancelled, hold expired, moved away from) is offered to the next person on
+the waiting list of its type in the same transaction (:mod:`rathaus.appointments.waitlist`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -18,7 +23,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from rathaus.appointments import availability
-from rathaus.appointments.models import AppointmentType, Booking, Occupancy, PersonQuota
+from rathaus.appointments.models import (
+    AppointmentType,
+    Booking,
+    Occupancy,
+    PersonQuota,
+    PhoneQuota,
+)
 
 DEFAULT_HOLD_MINUTES = 15
 
@@ -37,6 +48,14 @@ class InvalidSlot(BookingError):
 
 class TooManyBookings(BookingError):
     """The e-mail address already has the maximum of active bookings for this type."""
+
+
+class TooManyForPhone(TooManyBookings):
+    """The phone number already has the maximum of active bookings for this type."""
+
+
+class SameTime(BookingError):
+    """A booking was to be moved to the time it already has."""
 
 
 class UnknownBooking(BookingError):
@@ -59,28 +78,86 @@ def _normal_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _free(booking: Booking) -> None:
-    """Free the cells of a booking that just left the active states, and its quota unit."""
+_PHONE_NOISE = re.compile(r"[\s\-/().]")
+
+
+def normal_phone(text: str) -> str:
+    """A phone number in international form (+4939203…), so that spellings count as one.
+
+    German numbers may be written national (0392 03-1234), with 0049 or +49, with "(0)"
+    after the country code, spaces, dashes, slashes or parentheses. Empty stays empty;
+    ValueError for anything that is not a phone number.
+    """
+    value = text.strip().replace("(0)", "")
+    if not value:
+        return ""
+    value = _PHONE_NOISE.sub("", value)
+    if value.startswith("00"):
+        value = "+" + value[2:]
+    elif value.startswith("0"):
+        value = "+49" + value[1:]
+    elif not value.startswith("+"):
+        raise ValueError("a phone number starts with 0 or +")
+    digits = value[1:]
+    if not digits.isdigit() or not 6 <= len(digits) <= 15 or digits.startswith("0"):
+        raise ValueError("not a phone number")
+    return value
+
+
+def _quota_phone(phone: str) -> str:
+    try:
+        return normal_phone(phone)
+    except ValueError:
+        return ""  # stored before numbers were checked; counted by e-mail address only
+
+
+def _free(booking: Booking, *, quota: bool = True) -> None:
+    """Free the cells of a booking that just left the active states, and its quota units."""
     Occupancy.objects.filter(booking_id=booking.pk).delete()
+    if not quota:
+        return
     PersonQuota.objects.filter(
         appointment_type_id=booking.appointment_type_id,
         email=_normal_email(booking.email),
         active__gt=0,
     ).update(active=F("active") - 1)
+    phone = _quota_phone(booking.phone)
+    if phone:
+        PhoneQuota.objects.filter(
+            appointment_type_id=booking.appointment_type_id, phone=phone, active__gt=0
+        ).update(active=F("active") - 1)
 
 
-def _expire_if_stale(booking: Booking, now: dt.datetime) -> bool:
+def _released(booking: Booking, now: dt.datetime) -> None:
+    """The slot of a booking that left the active states goes to the waiting list, if any."""
+    from rathaus.appointments import waitlist
+
+    waitlist.booking_ended(booking)
+    waitlist.offer_slot(booking.appointment_type_id, booking.start, now=now)
+
+
+def _expire_if_stale(booking: Booking, now: dt.datetime, *, offer: bool = True) -> bool:
     """Expire a hold that ran out; False if it was confirmed, cancelled or expired meanwhile.
 
     The conditional UPDATE decides: of two concurrent callers only one changes the row, and
-    only that one frees the cells and gives back the quota.
+    only that one frees the cells and gives back the quota. With `offer`, the freed slot goes
+    to the waiting list; a booking that expires holds in its own way does not offer them.
     """
     updated = Booking.objects.filter(
         pk=booking.pk, status=Booking.Status.HELD, hold_expires_at__lte=now
     ).update(status=Booking.Status.EXPIRED)
     if updated:
         _free(booking)
+        if offer:
+            _released(booking, now)
+        else:
+            from rathaus.appointments import waitlist
+
+            waitlist.booking_ended(booking)
     return bool(updated)
+
+
+_STALE_FIELDS = ("pk", "appointment_type_id", "email", "phone", "start")
 
 
 def expire_holds(now: dt.datetime | None = None) -> int:
@@ -88,10 +165,46 @@ def expire_holds(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     count = 0
     stale = Booking.objects.filter(status=Booking.Status.HELD, hold_expires_at__lte=now)
-    for booking in stale.only("pk", "appointment_type_id", "email"):
+    for booking in stale.only(*_STALE_FIELDS):
         with transaction.atomic():
             count += _expire_if_stale(booking, now)
     return count
+
+
+def _expire_in_the_way(
+    appointment_type: AppointmentType,
+    candidates: list[int],
+    start: dt.datetime,
+    blocked_until: dt.datetime,
+    now: dt.datetime,
+) -> None:
+    """Holds that ran out count as free: expire those in the way first (same transaction)."""
+    for stale in Booking.objects.filter(
+        resource_id__in=candidates,
+        status=Booking.Status.HELD,
+        hold_expires_at__lte=now,
+        start__lt=blocked_until,
+        blocked_until__gt=start,
+    ).only(*_STALE_FIELDS):
+        _expire_if_stale(stale, now, offer=False)
+
+
+def _take_quota(appointment_type: AppointmentType, address: str, phone: str) -> None:
+    """Count one more active booking for the address and the phone number, or refuse."""
+    limit = appointment_type.max_active_per_person
+    quota, _created = PersonQuota.objects.get_or_create(
+        appointment_type=appointment_type, email=address
+    )
+    if not PersonQuota.objects.filter(pk=quota.pk, active__lt=limit).update(active=F("active") + 1):
+        raise TooManyBookings(address)
+    if phone:
+        by_phone, _created = PhoneQuota.objects.get_or_create(
+            appointment_type=appointment_type, phone=phone
+        )
+        if not PhoneQuota.objects.filter(pk=by_phone.pk, active__lt=limit).update(
+            active=F("active") + 1
+        ):
+            raise TooManyForPhone(phone)
 
 
 def book(
@@ -106,75 +219,174 @@ def book(
 ) -> Booking:
     """Hold the slot at `start` on a free resource; the new booking has `manage_token` set.
 
-    Raises InvalidSlot, TooManyBookings or SlotTaken; then nothing was written.
+    Raises InvalidSlot, TooManyBookings (TooManyForPhone) or SlotTaken; then nothing was
+    written. A phone number that is not one raises ValueError (forms check it first).
     """
     now = now or timezone.now()
     if timezone.is_naive(start):
         raise InvalidSlot("start must be an aware datetime")
+    phone_key = normal_phone(phone)
     candidates = availability.scheduled_resources(appointment_type, start, now=now)
     if not candidates:
         raise InvalidSlot(f"{start.isoformat()} is not a slot of {appointment_type}")
     blocked_until = start + dt.timedelta(minutes=appointment_type.block_minutes)
-    cells = range(availability.cell(start), availability.cell(blocked_until))
     address = _normal_email(email)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        # Holds that ran out count as free: expire those in the way first (same transaction).
-        for stale in Booking.objects.filter(
-            resource_id__in=candidates,
-            status=Booking.Status.HELD,
-            hold_expires_at__lte=now,
-            start__lt=blocked_until,
-            blocked_until__gt=start,
-        ).only("pk", "appointment_type_id", "email"):
-            _expire_if_stale(stale, now)
+        _expire_in_the_way(appointment_type, candidates, start, blocked_until, now)
         for stale in Booking.objects.filter(
             appointment_type=appointment_type,
             email__iexact=address,
             status=Booking.Status.HELD,
             hold_expires_at__lte=now,
-        ).only("pk", "appointment_type_id", "email"):
+        ).only(*_STALE_FIELDS):
             _expire_if_stale(stale, now)
-
-        quota, _created = PersonQuota.objects.get_or_create(
-            appointment_type=appointment_type, email=address
+        _take_quota(appointment_type, address, phone_key)
+        booking = _insert(
+            appointment_type,
+            candidates,
+            start,
+            Booking(
+                name=name,
+                email=email.strip(),
+                phone=phone.strip(),
+                status=Booking.Status.HELD,
+                hold_expires_at=now + dt.timedelta(minutes=hold_minutes),
+                token_hash=token_hash(token),
+            ),
         )
-        granted = PersonQuota.objects.filter(
-            pk=quota.pk, active__lt=appointment_type.max_active_per_person
-        ).update(active=F("active") + 1)
-        if not granted:
-            raise TooManyBookings(address)
+        if booking is None:
+            raise SlotTaken(start.isoformat())
+    booking.manage_token = token  # type: ignore[attr-defined]
+    return booking
 
-        for resource_id in candidates:
-            try:
-                with transaction.atomic():
-                    booking = Booking.objects.create(
-                        appointment_type=appointment_type,
-                        resource_id=resource_id,
-                        location_id=appointment_type.location_id,
-                        start=start,
-                        end=start + dt.timedelta(minutes=appointment_type.duration_minutes),
-                        blocked_until=blocked_until,
-                        status=Booking.Status.HELD,
-                        hold_expires_at=now + dt.timedelta(minutes=hold_minutes),
-                        name=name,
-                        email=email.strip(),
-                        phone=phone.strip(),
-                        token_hash=token_hash(token),
-                    )
-                    Occupancy.objects.bulk_create(
-                        Occupancy(
-                            booking=booking,
-                            resource_id=resource_id,
-                            start=availability.cell_start(number),
-                        )
-                        for number in cells
-                    )
-            except IntegrityError:
-                continue
-            booking.manage_token = token  # type: ignore[attr-defined]
-            return booking
-        raise SlotTaken(start.isoformat())
+
+def _insert(
+    appointment_type: AppointmentType,
+    candidates: list[int],
+    start: dt.datetime,
+    booking: Booking,
+    *,
+    own_cells: dict[int, set[dt.datetime]] | None = None,
+) -> Booking | None:
+    """Save `booking` at `start` on the first candidate whose cells are free, or None.
+
+    Each try runs in a savepoint: the unique constraint on (resource, cell) refuses a taken
+    cell. `own_cells` are cells per resource that the caller already holds (a booking being
+    moved); they are not inserted again, the caller hands them over.
+    """
+    blocked_until = start + dt.timedelta(minutes=appointment_type.block_minutes)
+    cells = [
+        availability.cell_start(number)
+        for number in range(availability.cell(start), availability.cell(blocked_until))
+    ]
+    booking.appointment_type = appointment_type
+    booking.location_id = appointment_type.location_id
+    booking.start = start
+    booking.end = start + dt.timedelta(minutes=appointment_type.duration_minutes)
+    booking.blocked_until = blocked_until
+    for resource_id in candidates:
+        mine = (own_cells or {}).get(resource_id, set())
+        try:
+            with transaction.atomic():
+                booking.pk = None
+                booking.resource_id = resource_id
+                booking.save(force_insert=True)
+                Occupancy.objects.bulk_create(
+                    Occupancy(booking=booking, resource_id=resource_id, start=moment)
+                    for moment in cells
+                    if moment not in mine
+                )
+        except IntegrityError:
+            continue
+        return booking
+    return None
+
+
+def reschedule(token: str, start: dt.datetime, *, now: dt.datetime | None = None) -> Booking:
+    """Move an active booking to `start`: the new slot is taken before the old one is freed.
+
+    One transaction: a new booking row takes the new cells (cells the old booking already has
+    on the same resource are handed over), then the old row is cancelled with a pointer to the
+    new one and its remaining cells are freed; the manage link moves to the new row. The
+    quota is unchanged. Raises UnknownBooking, AlreadyCancelled, HoldExpired, SameTime,
+    InvalidSlot or SlotTaken; then nothing changed.
+    """
+    now = now or timezone.now()
+    if timezone.is_naive(start):
+        raise InvalidSlot("start must be an aware datetime")
+    with transaction.atomic():
+        old = _by_token(token)
+        _check_active(old, now)
+        if old.start == start:
+            raise SameTime(start.isoformat())
+        appointment_type = old.appointment_type
+        candidates = availability.scheduled_resources(appointment_type, start, now=now)
+        if not candidates:
+            raise InvalidSlot(f"{start.isoformat()} is not a slot of {appointment_type}")
+        blocked_until = start + dt.timedelta(minutes=appointment_type.block_minutes)
+        _expire_in_the_way(appointment_type, candidates, start, blocked_until, now)
+        own: dict[int, set[dt.datetime]] = {}
+        for resource_id, moment in Occupancy.objects.filter(booking_id=old.pk).values_list(
+            "resource_id", "start"
+        ):
+            own.setdefault(resource_id, set()).add(moment)
+        # The old row keeps its manage hash until it is cancelled; the new one waits with a
+        # placeholder, because the hash is unique.
+        new = _insert(
+            appointment_type,
+            [old.resource_id, *(c for c in candidates if c != old.resource_id)]
+            if old.resource_id in candidates
+            else candidates,
+            start,
+            Booking(
+                name=old.name,
+                email=old.email,
+                phone=old.phone,
+                status=old.status,
+                hold_expires_at=old.hold_expires_at,
+                confirmed_at=old.confirmed_at,
+                token_hash=token_hash(secrets.token_urlsafe(32)),
+            ),
+            own_cells=own,
+        )
+        if new is None:
+            raise SlotTaken(start.isoformat())
+        moved = Booking.objects.filter(pk=old.pk, status=old.status).update(
+            status=Booking.Status.CANCELLED,
+            cancelled_at=now,
+            rescheduled_to=new,
+            token_hash=token_hash(secrets.token_urlsafe(32)),
+        )
+        if not moved:  # cancelled or moved by a concurrent request: undo everything
+            raise AlreadyCancelled
+        from rathaus.appointments.models import WaitingListEntry
+
+        WaitingListEntry.objects.filter(offer_id=old.pk).update(offer=new)
+        new_cells = {
+            availability.cell_start(number)
+            for number in range(availability.cell(new.start), availability.cell(new.blocked_until))
+        }
+        handed_over = own.get(new.resource_id, set()) & new_cells
+        Occupancy.objects.filter(
+            booking_id=old.pk, resource_id=new.resource_id, start__in=handed_over
+        ).update(booking=new)
+        _free(old, quota=False)
+        Booking.objects.filter(pk=new.pk).update(token_hash=old.token_hash)
+        new.token_hash = old.token_hash
+        _released(old, now)
+    return new
+
+
+def _check_active(booking: Booking, now: dt.datetime) -> None:
+    if booking.status == Booking.Status.CANCELLED:
+        raise AlreadyCancelled
+    if booking.status == Booking.Status.EXPIRED or (
+        booking.status == Booking.Status.HELD
+        and booking.hold_expires_at is not None
+        and booking.hold_expires_at <= now
+    ):
+        raise HoldExpired
 
 
 def _by_token(token: str) -> Booking:
@@ -195,7 +407,11 @@ def confirm(token: str, *, now: dt.datetime | None = None) -> Booking:
         updated = Booking.objects.filter(
             pk=booking.pk, status=Booking.Status.HELD, hold_expires_at__gt=now
         ).update(status=Booking.Status.CONFIRMED, confirmed_at=now, hold_expires_at=None)
-        if not updated:
+        if updated:
+            from rathaus.appointments import waitlist
+
+            waitlist.offer_taken(booking)
+        else:
             _expire_if_stale(booking, now)
         booking.refresh_from_db()
     if booking.status == Booking.Status.CONFIRMED:
@@ -220,6 +436,7 @@ def cancel(token: str, *, now: dt.datetime | None = None) -> Booking:
         )
         if updated:
             _free(booking)
+            _released(booking, now)
         else:
             _expire_if_stale(booking, now)
         booking.refresh_from_db()
@@ -228,3 +445,39 @@ def cancel(token: str, *, now: dt.datetime | None = None) -> Booking:
     if booking.status == Booking.Status.CANCELLED:
         raise AlreadyCancelled
     raise HoldExpired
+
+
+def send_reminders(now: dt.datetime | None = None) -> int:
+    """E-mail a reminder for every confirmed appointment tomorrow, once per booking.
+
+    Run by the worker's housekeeping from ``RATHAUS_APPOINTMENT_REMINDER_HOUR``. Each booking is
+    claimed with a conditional UPDATE of ``reminder_sent_at`` in the transaction that queues its
+    e-mail, so several workers never send one twice and a failure to queue sends none.
+    """
+    from django.conf import settings
+
+    from rathaus.appointments import mail
+
+    now = now or timezone.now()
+    local = timezone.localtime(now, availability.TZ)
+    if local.hour < settings.RATHAUS_APPOINTMENT_REMINDER_HOUR:
+        return 0
+    tomorrow = local.date() + dt.timedelta(days=1)
+    begin = dt.datetime.combine(tomorrow, dt.time(0), tzinfo=availability.TZ)
+    end = begin + dt.timedelta(days=1)
+    due = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        start__gte=begin,
+        start__lt=end,
+    ).select_related("appointment_type", "location__authority")
+    sent = 0
+    for booking in due:
+        with transaction.atomic():
+            claimed = Booking.objects.filter(
+                pk=booking.pk, status=Booking.Status.CONFIRMED, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if claimed:
+                mail.send_reminder(booking)
+                sent += 1
+    return sent

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.appointments import availability, mail
+from rathaus.appointments import availability, mail, waitlist
 from rathaus.appointments.availability import TZ
 from rathaus.appointments.models import (
     AppointmentType,
@@ -428,6 +428,7 @@ def cancel_day(
             if not updated:
                 continue
             _free(booking)
+            waitlist.offer_withdrawn(booking)
             cancelled.append(booking.pk)
             mail.send_cancelled_by_office(booking, reason, portal_url)
         _audit(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.appointments import views
+from rathaus.appointments import manage_views, views
 
 app_name = "appointments"
 
@@ -8,6 +8,23 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("reserviert/", views.held, name="held"),
     path("pruefung/", views.challenge, name="challenge"),
+    path("warteliste/<slug:token>/", manage_views.waiting, name="waiting"),
+    path(
+        "<slug:location_slug>/<int:type_id>/warteliste/",
+        manage_views.waiting_join,
+        name="waiting_join",
+    ),
+    path("<slug:token>/verschieben/", manage_views.reschedule, name="reschedule"),
+    path(
+        "<slug:token>/verschieben/<str:date>/",
+        manage_views.reschedule_day,
+        name="reschedule_day",
+    ),
+    path(
+        "<slug:token>/verschieben/<str:date>/<str:time>/",
+        manage_views.reschedule_time,
+        name="reschedule_time",
+    ),
     path("<slug:location_slug>/<int:type_id>/", views.month, name="month"),
     path("<slug:location_slug>/<int:type_id>/<str:date>/", views.day, name="day"),
     path(

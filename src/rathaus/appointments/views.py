@@ -8,7 +8,6 @@ appointment, offers the .ics file and cancels.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -26,13 +26,32 @@ from rathaus.appointments import calendar, ics, mail, services
 from rathaus.appointments.availability import TZ, Slot, free_slots
 from rathaus.appointments.forms import BookingForm
 from rathaus.appointments.models import AppointmentType, Booking, Location, OpeningHours
+from rathaus.core import ratelimit
 from rathaus.core.tenancy import current_authority
 
 SESSION_HELD = "rathaus_appointment_held"
 NEAREST = 6
 
+# Calendar and free times: per minute; anything that reserves a time: per hour.
+browsing = ratelimit.limit(
+    "appointments.availability", "RATHAUS_RATE_LIMIT_AVAILABILITY", dt.timedelta(minutes=1)
+)
+booking_limit = ratelimit.limit(
+    "appointments.booking", "RATHAUS_RATE_LIMIT_BOOKING", dt.timedelta(hours=1), methods=("POST",)
+)
 
-def _type(request: HttpRequest, location_slug: str, type_id: int) -> AppointmentType:
+
+def portal_url(request: HttpRequest) -> str:
+    """Scheme and host of this request, for links in e-mails (no trailing slash)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def type_url(appointment_type: AppointmentType) -> str:
+    """The month page of the type; its days and times are addressed below it."""
+    return reverse("appointments:month", args=[appointment_type.location.slug, appointment_type.pk])
+
+
+def type_of(request: HttpRequest, location_slug: str, type_id: int) -> AppointmentType:
     return get_object_or_404(
         AppointmentType.objects.select_related("location"),
         pk=type_id,
@@ -41,14 +60,14 @@ def _type(request: HttpRequest, location_slug: str, type_id: int) -> Appointment
     )
 
 
-def _day(text: str) -> dt.date:
+def parse_day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise Http404("not a date") from None
 
 
-def _start(day: dt.date, text: str) -> dt.datetime:
+def parse_start(day: dt.date, text: str) -> dt.datetime:
     try:
         moment = dt.time(int(text[:2]), int(text[2:])) if len(text) == 4 else None
     except ValueError:
@@ -58,7 +77,7 @@ def _start(day: dt.date, text: str) -> dt.datetime:
     return dt.datetime.combine(day, moment, tzinfo=TZ)
 
 
-def _booking(request: HttpRequest, token: str) -> Booking:
+def booking_by_link(request: HttpRequest, token: str) -> Booking:
     booking = (
         Booking.objects.select_related("appointment_type", "location")
         .filter(
@@ -80,7 +99,7 @@ def _day_slots(appointment_type: AppointmentType, day: dt.date) -> list[dt.datet
     return [_local(slot.start) for slot in free_slots(appointment_type, day, day)]
 
 
-def _nearest(appointment_type: AppointmentType, wanted: dt.datetime) -> list[dt.datetime]:
+def nearest(appointment_type: AppointmentType, wanted: dt.datetime) -> list[dt.datetime]:
     """The free times closest to the wanted one, two weeks either side, in time order."""
     day = _local(wanted).date()
     slots: Sequence[Slot] = free_slots(
@@ -109,8 +128,18 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@browsing
 def month(request: HttpRequest, location_slug: str, type_id: int) -> HttpResponse:
-    appointment_type = _type(request, location_slug, type_id)
+    appointment_type = type_of(request, location_slug, type_id)
+    return render_month(request, appointment_type, type_url(appointment_type))
+
+
+def render_month(
+    request: HttpRequest,
+    appointment_type: AppointmentType,
+    base_url: str,
+    extra: dict[str, object] | None = None,
+) -> HttpResponse:
     now = timezone.now()
     today = timezone.localtime(now, TZ).date()
     first = calendar.parse_month(request.GET.get("monat"), today)
@@ -125,11 +154,13 @@ def month(request: HttpRequest, location_slug: str, type_id: int) -> HttpRespons
             "location": appointment_type.location,
             "month": view,
             "weekdays": [str(label) for _value, label in OpeningHours.Weekday.choices],
+            "base_url": base_url,
+            **(extra or {}),
         },
     )
 
 
-def _render_day(
+def render_day(
     request: HttpRequest,
     appointment_type: AppointmentType,
     day: dt.date,
@@ -137,9 +168,11 @@ def _render_day(
     error: str = "",
     wanted: dt.datetime | None = None,
     status: int = 200,
+    base_url: str = "",
+    extra: dict[str, object] | None = None,
 ) -> HttpResponse:
     times = _day_slots(appointment_type, day)
-    nearest = _nearest(appointment_type, wanted) if wanted is not None else []
+    closest = nearest(appointment_type, wanted) if wanted is not None else []
     return render(
         request,
         "appointments/day.html",
@@ -148,27 +181,41 @@ def _render_day(
             "location": appointment_type.location,
             "day": day,
             "times": times,
-            "nearest": nearest,
+            "nearest": closest,
             "error": error,
             "month_param": day.strftime("%Y-%m"),
+            "base_url": base_url or type_url(appointment_type),
+            **(extra or {}),
         },
         status=status,
     )
 
 
 @require_safe
+@browsing
 def day(request: HttpRequest, location_slug: str, type_id: int, date: str) -> HttpResponse:
-    appointment_type = _type(request, location_slug, type_id)
-    return _render_day(request, appointment_type, _day(date))
+    appointment_type = type_of(request, location_slug, type_id)
+    return render_day(request, appointment_type, parse_day(date))
+
+
+TAKEN_MESSAGE = gettext_lazy(
+    "Someone else has just booked %(time)s. Please choose another time; these are the nearest "
+    "free times."
+)
+INVALID_MESSAGE = gettext_lazy(
+    "This time cannot be booked: it has passed, is too soon, or the office is closed then. "
+    "Please choose one of the free times."
+)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@booking_limit
 def details(
     request: HttpRequest, location_slug: str, type_id: int, date: str, time: str
 ) -> HttpResponseBase:
-    appointment_type = _type(request, location_slug, type_id)
-    start = _start(_day(date), time)
+    appointment_type = type_of(request, location_slug, type_id)
+    start = parse_start(parse_day(date), time)
     form = BookingForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -183,29 +230,27 @@ def details(
                 hold_minutes=settings.RATHAUS_APPOINTMENT_HOLD_MINUTES,
             )
         except services.SlotTaken:
-            return _render_day(
+            return render_day(
                 request,
                 appointment_type,
                 start.date(),
-                error=_(
-                    "Someone else has just booked %(time)s. Please choose another time; these "
-                    "are the nearest free times."
-                )
-                % {"time": start.strftime("%H:%M")},
+                error=str(TAKEN_MESSAGE) % {"time": start.strftime("%H:%M")},
                 wanted=start,
                 status=409,
             )
         except services.InvalidSlot:
-            return _render_day(
+            return render_day(
                 request,
                 appointment_type,
                 start.date(),
-                error=_(
-                    "This time cannot be booked: it has passed, is too soon, or the office is "
-                    "closed then. Please choose one of the free times."
-                ),
+                error=str(INVALID_MESSAGE),
                 wanted=start,
                 status=400,
+            )
+        except services.TooManyForPhone:
+            error = _(
+                "This phone number already has the maximum number of appointments of this "
+                "kind. Please cancel one with the link in its e-mail before you book another."
             )
         except services.TooManyBookings:
             error = _(
@@ -214,7 +259,7 @@ def details(
             )
         else:
             token: str = booking.manage_token  # type: ignore[attr-defined]
-            mail.send_held(request, booking, token)
+            mail.send_held(portal_url(request), booking, token)
             request.session[SESSION_HELD] = booking.email
             return redirect("appointments:held")
     context = {
@@ -226,18 +271,7 @@ def details(
         "error": error,
         "question": altcha.new_question(),
         "hold_minutes": settings.RATHAUS_APPOINTMENT_HOLD_MINUTES,
-        "altcha_strings": json.dumps(
-            {
-                "label": _("I am not a robot"),
-                "verifying": _("Checking …"),
-                "verified": _("Checked"),
-                "error": _("The check failed. Please try again."),
-                "expired": _("The check has expired. Please confirm again."),
-                "waitAlert": _("Checking … please wait."),
-                "footer": "",
-            },
-            ensure_ascii=False,
-        ),
+        "altcha_strings": altcha.widget_strings(),
     }
     return render(request, "appointments/details.html", context, status=409 if error else 200)
 
@@ -269,7 +303,7 @@ def held(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponseBase:
     """GET shows what is confirmed (link checkers must not confirm); POST confirms."""
-    booking = _booking(request, token)
+    booking = booking_by_link(request, token)
     if request.method == "POST":
         try:
             booking = services.confirm(token)
@@ -284,7 +318,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponseBase:
                 ),
             )
         else:
-            mail.send_confirmed(request, booking, token)
+            mail.send_confirmed(portal_url(request), booking, token)
             messages.success(
                 request, _("Your appointment is confirmed. We have sent you an e-mail.")
             )
@@ -297,7 +331,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponseBase:
 @never_cache
 @require_safe
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _booking(request, token)
+    booking = booking_by_link(request, token)
     expired = booking.status == Booking.Status.EXPIRED or (
         booking.status == Booking.Status.HELD
         and booking.hold_expires_at is not None
@@ -318,7 +352,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_safe
 def ics_file(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _booking(request, token)
+    booking = booking_by_link(request, token)
     manage_url = request.build_absolute_uri(reverse("appointments:manage", args=[token]))
     response = HttpResponse(
         ics.booking_ics(booking, manage_url=manage_url), content_type="text/calendar; charset=utf-8"
@@ -330,7 +364,7 @@ def ics_file(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, token: str) -> HttpResponseBase:
-    booking = _booking(request, token)
+    booking = booking_by_link(request, token)
     if request.method == "GET":
         if booking.status not in Booking.ACTIVE:
             return redirect("appointments:manage", token)
@@ -350,6 +384,6 @@ def _do_cancel(request: HttpRequest, token: str) -> HttpResponseBase:
             request, _("This appointment was not confirmed in time and is no longer reserved.")
         )
     else:
-        mail.send_cancelled(request, booking, token)
+        mail.send_cancelled(portal_url(request), booking, token)
         messages.success(request, _("Your appointment is cancelled. We have sent you an e-mail."))
     return redirect("appointments:manage", token)

@@ -25,3 +25,9 @@ class CoreConfig(AppConfig):
 
         navigation.register(NavItem("home", _("Home"), "core:home", 0))
         navigation.register(NavItem("contact", _("Offices and contact"), "core:contact", 90))
+
+        from datetime import timedelta
+
+        from rathaus.core import housekeeping, ratelimit
+
+        housekeeping.register("core.rate-counters", ratelimit.delete_old, timedelta(hours=1))

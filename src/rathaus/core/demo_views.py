@@ -12,11 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from rathaus.core.mail import OUTBOX_BACKEND
-from rathaus.core.models import OutgoingEmail
+from rathaus.core.models import OutgoingAttachment, OutgoingEmail
 
 View = Callable[..., HttpResponse]
 
@@ -77,4 +78,15 @@ def outbox_email_html(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Security-Policy"] = HTML_POLICY
     response["X-Frame-Options"] = "DENY"
     response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_safe
+@demo_only
+def outbox_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+    """An attachment as a download (never shown inline: it may be anything the app attached)."""
+    found = get_object_or_404(OutgoingAttachment, pk=attachment, email_id=pk)
+    response = HttpResponse(bytes(found.content), content_type=found.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, found.filename) or ""
     return response

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from email.utils import parseaddr
 from functools import partial
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone, translation
 from django_tasks import task
 
-from rathaus.core.models import Authority, OutgoingEmail
+from rathaus.core.models import Authority, OutgoingAttachment, OutgoingEmail
 
 logger = logging.getLogger("rathaus.core.mail")
 
@@ -45,6 +46,15 @@ CLAIM_DURATION = timedelta(minutes=10)
 
 OUTBOX_BACKEND = "rathaus.core.mail.OutboxBackend"
 SUBJECT_MAX_LENGTH = 255  # OutgoingEmail.subject
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024  # per e-mail; appointment files and letters are small
+
+
+class Attachment(NamedTuple):
+    """A file to send with an e-mail, e.g. an appointment as ``termin.ics``."""
+
+    filename: str
+    content: bytes
+    content_type: str
 
 
 class OutboxBackend(BaseEmailBackend):
@@ -89,8 +99,11 @@ def send_mail(
     context: dict[str, object],
     authority: Authority | None = None,
     language: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutgoingEmail:
     """Render ``template``.txt (and ``template``.html if it exists) and queue the e-mail.
+
+    Attachments are stored with the e-mail, so that a retried delivery sends them too.
 
     The row is written in the caller's transaction; delivery is enqueued when it commits. The
     subject may be a lazy translation: it is translated into the e-mail's language. The templates
@@ -114,6 +127,12 @@ def send_mail(
         raise ValueError("an e-mail needs a subject")
     if len(subject_text) > SUBJECT_MAX_LENGTH:
         raise ValueError(f"the subject is longer than {SUBJECT_MAX_LENGTH} characters")
+    if sum(len(attachment.content) for attachment in attachments) > ATTACHMENT_MAX_BYTES:
+        raise ValueError(f"the attachments are larger than {ATTACHMENT_MAX_BYTES} bytes")
+    for attachment in attachments:
+        main, _slash, sub = attachment.content_type.partition("/")
+        if not attachment.filename or "/" in attachment.filename or not (main and sub):
+            raise ValueError(f"an attachment needs a file name and a type: {attachment!r}")
     email = OutgoingEmail.objects.create(
         to=to,
         subject=subject_text,
@@ -122,6 +141,15 @@ def send_mail(
         language=language,
         authority=authority,
         created_at=timezone.now(),
+    )
+    OutgoingAttachment.objects.bulk_create(
+        OutgoingAttachment(
+            email=email,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            content=attachment.content,
+        )
+        for attachment in attachments
     )
     transaction.on_commit(partial(deliver_email.enqueue, email.pk))
     return email
@@ -152,6 +180,8 @@ def _message(email: OutgoingEmail, connection: BaseEmailBackend) -> EmailMultiAl
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
+    for attachment in email.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     return message
 
 

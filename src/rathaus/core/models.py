@@ -379,3 +379,44 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OutgoingAttachment(models.Model):
+    """A file sent with an :class:`OutgoingEmail`, stored with it so every attempt sends it."""
+
+    email = models.ForeignKey(
+        OutgoingEmail,
+        verbose_name=_("e-mail"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("e-mail attachment")
+        verbose_name_plural = _("e-mail attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class RateCounter(models.Model):
+    """Requests of one client in one fixed time window (see rathaus.core.ratelimit)."""
+
+    key = models.CharField(_("key"), max_length=200)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("requests"), default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="core_rate_counter_unique")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="core_rate_counter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start:%H:%M}: {self.count}"

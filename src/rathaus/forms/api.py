@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from rathaus.accounts.models import Account
-from rathaus.api import problem
+from rathaus.api import ProblemOut, problem
 from rathaus.core.tenancy import current_authority
 from rathaus.forms import services
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement, Upload
@@ -56,15 +56,6 @@ class UploadOut(Schema):
     content_type: str
     size: int
     sha512: str
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
-    errors: list[dict[str, str]] | None = None
 
 
 def _account(request: HttpRequest) -> Account | None:
