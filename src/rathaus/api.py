@@ -81,7 +81,10 @@ def _form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem(request, 401, "Authentication required")
+    response = problem(request, 401, "Authentication required")
+    # RFC 6750: tell the client which scheme to use; valid for the staff API's bearer keys.
+    response["WWW-Authenticate"] = 'Bearer realm="rathaus"'
+    return response
 
 
 api.add_router("/authorities", "rathaus.core.api.router")
@@ -89,6 +92,7 @@ api.add_router("/services", "rathaus.catalog.api.router")
 api.add_router("/responsibility", "rathaus.catalog.api.responsibility_router")
 api.add_router("/forms", "rathaus.forms.api.router")
 api.add_router("/appointments", "rathaus.appointments.api.router")
+api.add_router("/cases", "rathaus.cases.api.router")
 
 
 class VersionOut(Schema):

@@ -61,13 +61,7 @@ class InboxQuery:
         get = request.GET
         view = get.get("ansicht", "bereich")
         sort = get.get("sortierung", "neueste")
-        after = None
-        cursor = get.get("nach", "")
-        if "_" in cursor:
-            stamp, _sep, pk = cursor.rpartition("_")
-            moment = parse_datetime(stamp)
-            if moment is not None and pk.isdigit():
-                after = (moment, int(pk))
+        after = parse_cursor(get.get("nach", ""))
         return cls(
             view=view if view in VIEWS else "bereich",
             status=get.get("status", "") if get.get("status", "") in Case.Status.values else "",
@@ -89,6 +83,22 @@ class InboxQuery:
         }  # fmt: skip
         values.update(changes)
         return urlencode({key: value for key, value in values.items() if value})
+
+
+def parse_cursor(raw: str) -> tuple[datetime.datetime, int] | None:
+    """The position after which the next page starts (``<received>_<id>``), or None."""
+    stamp, _sep, pk = raw.rpartition("_")
+    try:
+        moment = parse_datetime(stamp) if stamp else None
+    except ValueError:
+        return None
+    if moment is None or not pk.isdigit():
+        return None
+    return moment, int(pk)
+
+
+def cursor_for(case: Case) -> str:
+    return f"{case.created_at.isoformat()}_{case.pk}"
 
 
 def _date(raw: str) -> datetime.date | None:
@@ -151,7 +161,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     next_url = ""
     if more:
         last = rows[-1]
-        next_url = "?" + query.params(nach=f"{last.created_at.isoformat()}_{last.pk}")
+        next_url = "?" + query.params(nach=cursor_for(last))
     forms = (
         visible_cases(request.user)
         .exclude(submission__isnull=True)
