@@ -262,3 +262,13 @@ def test_user_for_key_refuses_keys_of_other_shapes(db):
     assert api_tokens.user_for_key("") is None
     assert api_tokens.user_for_key("Basic abc") is None
     assert api_tokens.user_for_key("rh_" + "x" * 300) is None
+
+
+def test_a_key_follows_its_owner_s_current_units(meldung):
+    from rathaus.core.models import Membership
+
+    client = api(make_key("buergerbuero"))
+    assert client.get(f"/api/v1/cases/{meldung.number}").status_code == 200
+    Membership.objects.filter(user__username="buergerbuero").delete()
+    assert client.get(f"/api/v1/cases/{meldung.number}").status_code == 404
+    assert client.get("/api/v1/cases", {"view": "all"}).json()["items"] == []
