@@ -290,8 +290,11 @@ def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
     from rathaus.cases.models import Case, CaseEvent
 
     moment = now or timezone.now()
+    from rathaus.cases.search import search_document
+
+    number = next_case_number(org_unit, timezone.localdate(moment).year)
     case = Case.objects.create(
-        number=next_case_number(org_unit, timezone.localdate(moment).year),
+        number=number,
         authority=org_unit.authority,
         org_unit=org_unit,
         submission=submission,
@@ -299,7 +302,7 @@ def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
         applicant=submission.account,
         created_at=submission.submitted_at,
         updated_at=moment,
-        search_text=_search_text(submission),
+        search_text=search_document(number, _search_text(submission)),
     )
     CaseEvent(case=case, kind="opened", actor=None, actor_label="rathaus", at=moment,
               new=org_unit.name, detail={"reference": submission.reference},

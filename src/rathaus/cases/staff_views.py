@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from rathaus.cases import decisions, documents, services
+from rathaus.cases import decisions, documents, search, services
 from rathaus.cases.access import colleagues, visible_cases
 from rathaus.cases.models import Case, CaseDocument, DocumentRequest
 from rathaus.core.staff_views import staff_required
@@ -131,8 +131,7 @@ def inbox_queryset(user: Any, query: InboxQuery) -> QuerySet[Case]:
         cases = cases.filter(created_at__date__gte=query.since)
     if query.until:
         cases = cases.filter(created_at__date__lte=query.until)
-    for word in query.text.lower().split()[:5]:
-        cases = cases.filter(Q(number__icontains=word) | Q(search_text__contains=word))
+    cases = search.matching(cases, query.text)
     # Keyset pagination: the next page starts after the last row shown, so deep pages cost the
     # same as the first and no COUNT over the whole table is needed.
     if query.sort == "aelteste":
