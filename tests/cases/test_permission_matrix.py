@@ -64,6 +64,7 @@ class World:
     case_id: int
     number: str
     submission_id: str
+    reference: str
     attachment_id: int
     document_id: int
     message_id: int
@@ -125,6 +126,7 @@ def _build() -> World:
             for role, name in STAFF.items()}  # fmt: skip
     return World(
         case_id=case.pk, number=case.number, submission_id=submission_id,
+        reference=case.submission.reference,
         attachment_id=case.submission.attachments.get().pk, document_id=document.pk,
         message_id=message.pk, message_attachment_id=message.attachments.get().pk, keys=keys,
     )  # fmt: skip
@@ -275,6 +277,12 @@ CHECKS: dict[str, tuple[Callable[[Client, World], str], dict[str, str], bool]] =
     "Meine Anträge": (
         lambda c, w: _listing(c.get("/konto/antraege/"), w),
         citizen_only("listed", "not listed", "citizen login", "citizen login"), False),
+    "Meine Anträge: one application": (
+        lambda c, w: seen(c.get(f"/konto/antraege/{w.reference}/")),
+        citizen_only("200", "404", "citizen login", "citizen login"), False),
+    "process diagram": (
+        lambda c, w: seen(c.get(f"/verwaltung/vorgaenge/{w.number}/prozess.bpmn")),
+        staff_page(), False),
     "API list": (
         lambda c, w: _listing(c.get("/api/v1/cases", {"view": "all"}), w),
         staff_api("listed", "not listed"), True),
