@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
@@ -32,10 +32,11 @@ def rathaus(env: dict[str, str], *args: str, check: bool = True) -> None:
                    stdout=subprocess.DEVNULL)  # fmt: skip
 
 
-def get(port: int, path: str) -> float:
+def get(port: int, path: str, headers: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
+    sent = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1", **(headers or {})}
+    connection.request("GET", path, headers=sent)
     response = connection.getresponse()
     response.read()
     connection.close()
@@ -45,14 +46,20 @@ def get(port: int, path: str) -> float:
 
 
 def measure(
-    port: int, paths: Sequence[str], clients: int, requests: int
+    port: int,
+    paths: Sequence[str],
+    clients: int,
+    requests: int,
+    headers: dict[str, str] | None = None,
 ) -> tuple[float, float, float]:
     """p50 and p95 in ms and requests per second; the paths are used in turn."""
     for path in paths[:10]:  # warm up the worker processes
-        get(port, path)
+        get(port, path, headers)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
-        durations = list(pool.map(lambda n: get(port, paths[n % len(paths)]), range(requests)))
+        durations = list(
+            pool.map(lambda n: get(port, paths[n % len(paths)], headers), range(requests))
+        )
     elapsed = time.perf_counter() - started
     cuts = statistics.quantiles(durations, n=100)
     return cuts[49] * 1000, cuts[94] * 1000, requests / elapsed
@@ -66,6 +73,7 @@ def production_server(
     keep_database_url: bool = False,
     extra_env: dict[str, str] | None = None,
     info: dict[str, object] | None = None,
+    prepare: Callable[[dict[str, str]], None] | None = None,
 ) -> Iterator[int]:
     """A fresh database, the given set-up commands, then `rathaus serve` and `rathaus worker`.
 
@@ -73,7 +81,8 @@ def production_server(
     ``keep_database_url`` the database named by RATHAUS_DATABASE_URL is used (an empty one, as
     scripts/with_postgres.py provides); otherwise a new SQLite file. ``extra_env`` is added to
     the server's environment; ``info`` (if given) receives the environment as ``env``, so that a
-    benchmark can reach the same database directly.
+    benchmark can reach the same database directly. ``prepare`` runs after the set-up commands
+    with the server's environment (to generate data straight into the database).
     """
     with tempfile.TemporaryDirectory(prefix="rathaus-bench-") as data_dir:
         port = free_port()
@@ -84,6 +93,8 @@ def production_server(
         rathaus(env, "migrate", "--noinput")
         for command in setup:
             rathaus(env, *command, check=command[0] not in tolerant)
+        if prepare is not None:
+            prepare(env)
         production = {
             **env,
             "RATHAUS_DEBUG": "false",

@@ -22,7 +22,13 @@ from rathaus.api import problem
 from rathaus.cases import services
 from rathaus.cases.access import visible_cases
 from rathaus.cases.models import Case
-from rathaus.cases.staff_views import InboxQuery, cursor_for, inbox_queryset, parse_cursor
+from rathaus.cases.staff_views import (
+    LIST_DEFERRED,
+    InboxQuery,
+    cursor_for,
+    inbox_queryset,
+    parse_cursor,
+)
 from rathaus.core import api_tokens
 from rathaus.forms.api import ProblemOut
 
@@ -212,7 +218,7 @@ def list_cases(request: HttpRequest, filters: Query[InboxFilters]) -> Any:
         since=filters.since, until=filters.until,
         text=" ".join((filters.q or "").split())[:100], sort=SORTS[filters.sort], after=after,
     )  # fmt: skip
-    cases = inbox_queryset(_staff(request), query).select_related(*_RELATED)
+    cases = inbox_queryset(_staff(request), query).select_related(*_RELATED).defer(*LIST_DEFERRED)
     rows = list(cases[: filters.limit + 1])
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]

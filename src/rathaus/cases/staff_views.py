@@ -108,6 +108,12 @@ def _date(raw: str) -> datetime.date | None:
         return None
 
 
+# A list shows a few columns per case; the search document, the submitted data and the form's
+# schema and layout are large and would be read and parsed for every row.
+LIST_DEFERRED = ("search_text", "submission__data", "submission__form_version__schema",
+                 "submission__form_version__layout")  # fmt: skip
+
+
 def inbox_queryset(user: Any, query: InboxQuery) -> QuerySet[Case]:
     cases = visible_cases(user)
     if query.view == "aufgaben":  # open process tasks on the user's cases
@@ -151,9 +157,9 @@ def inbox_queryset(user: Any, query: InboxQuery) -> QuerySet[Case]:
 def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_request(request)
     rows = list(
-        inbox_queryset(request.user, query).select_related(
-            "org_unit", "assignee", "submission__form_version__definition"
-        )[: PAGE_SIZE + 1]
+        inbox_queryset(request.user, query)
+        .select_related("org_unit", "assignee", "submission__form_version__definition")
+        .defer(*LIST_DEFERRED)[: PAGE_SIZE + 1]
     )
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
