@@ -6,8 +6,8 @@ provides, generates ``--cases`` cases with their submissions straight into the t
 COPY (progress on stderr, a summary at the end), starts ``rathaus serve`` (gunicorn) and
 ``rathaus worker`` in production mode on loopback and sends GET requests to the staff API
 ``/api/v1/cases`` — the inbox's query code behind a personal API key — with 1 and 16 concurrent
-clients. The same queries are then timed without HTTP, straight through the inbox query code
-with one database connection per client thread. Prints Markdown tables (p50, p95, requests per
+clients. Then the SQL that the same query code builds is timed alone, with one database
+connection per client, to show the database's share. Prints Markdown tables (p50, p95, requests per
 second). Only 127.0.0.1 is contacted; everything stops by itself.
 
     .venv/bin/python scripts/with_postgres.py -- \\
@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter
@@ -273,12 +274,20 @@ def scenarios(spec: dict[str, Any]) -> list[tuple[str, list[dict[str, str]]]]:
 
 
 def measure_queries(spec_file: Path, requests: int) -> None:
-    """The same requests without HTTP: the inbox query code, one connection per client thread."""
+    """The database's share: the SQL of the inbox query code, one connection per client.
+
+    Each request's SQL is built once by the same code the API uses (``inbox_queryset`` with the
+    API's related tables and deferred columns; for a search this includes turning the words into
+    a tsquery). Only running it and fetching the page is timed, over psycopg connections of
+    their own, so Python's object building does not hide what the database does.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.settings")
     import django
 
     django.setup()
+    import psycopg
     from django.contrib.auth import get_user_model
+    from django.db import connection
 
     import rathaus.api  # noqa: F401 - the API module first, as the URLconf loads it
     from rathaus.cases.api import SORTS, VIEWS
@@ -287,9 +296,7 @@ def measure_queries(spec_file: Path, requests: int) -> None:
     spec = json.loads(spec_file.read_text())
     clerk = get_user_model().objects.get(username="buergerbuero")
 
-    def run(params: dict[str, str]) -> float:
-        # Django opens one database connection per thread on first use and keeps it.
-        began = time.perf_counter()
+    def compiled(params: dict[str, str]) -> tuple[str, tuple[Any, ...]]:
         query = InboxQuery(
             view=VIEWS[params.get("view", "unit")], status="", form="", assignee="",
             since=None, until=None, text=params.get("q", ""), sort=SORTS["newest"],
@@ -300,27 +307,42 @@ def measure_queries(spec_file: Path, requests: int) -> None:
             .select_related(
                 "authority", "org_unit", "assignee", "submission__form_version__definition"
             )
-            .defer(*LIST_DEFERRED)
+            .defer(*LIST_DEFERRED)[:26]
         )
-        rows = list(cases[:26])
-        if not rows and not params.get("q"):
-            raise RuntimeError(f"no rows for {params}")
+        return cases.query.sql_with_params()
+
+    settings = connection.settings_dict
+    dsn = (f"host={settings['HOST']} port={settings['PORT']} dbname={settings['NAME']} "
+           f"user={settings['USER']}")  # fmt: skip
+    local = threading.local()
+
+    def run(statement: tuple[str, tuple[Any, ...]]) -> float:
+        if not hasattr(local, "connection"):
+            local.connection = psycopg.connect(dsn, autocommit=True,
+                                               cursor_factory=psycopg.ClientCursor)  # fmt: skip
+        began = time.perf_counter()
+        with local.connection.cursor() as cursor:
+            cursor.execute(*statement)
+            rows = cursor.fetchall()
+        if not rows:
+            raise RuntimeError(f"no rows for {statement[0][:80]}")
         return time.perf_counter() - began
 
     table = []
     for label, variants in scenarios(spec):
+        statements = [compiled(params) for params in variants]
         for clients in CLIENTS:
-            for params in variants:
-                run(params)  # warm up
+            for statement in statements:
+                run(statement)  # warm up
             began = time.perf_counter()
             with ThreadPoolExecutor(max_workers=clients) as pool:
-                work = [variants[n % len(variants)] for n in range(requests)]
+                work = [statements[n % len(statements)] for n in range(requests)]
                 durations = list(pool.map(run, work))
             elapsed = time.perf_counter() - began
             cuts = statistics.quantiles(durations, n=100)
             table.append((label, clients, cuts[49] * 1000, cuts[94] * 1000, requests / elapsed))
-            _log(f"query code: {label} with {clients} client(s) done")
-    print_table("Inbox query code without HTTP", table, f"{requests} queries per row")
+            _log(f"database: {label} with {clients} client(s) done")
+    print_table("Inbox queries in the database", table, f"{requests} queries per row")
 
 
 def main() -> None:

@@ -41,12 +41,35 @@ def _tsquery(words: list[str]) -> str:
         return str(cursor.fetchone()[0])
 
 
+def _by_number(cases: QuerySet[Case], words: list[str]) -> QuerySet[Case] | None:
+    """A case number or reference typed as it is: found by its unique index, not word by word.
+
+    The text search splits "33.10-2026-00017" into parts that each match many cases; the
+    exact lookup is one index read.
+    """
+    if len(words) != 1 or not any(ch.isdigit() for ch in words[0]):
+        return None
+    if not any(ch in "-./" for ch in words[0]):
+        return None
+    word = words[0]
+    by_number = cases.filter(number__in={word, word.upper()})
+    if by_number.exists():
+        return by_number
+    by_reference = cases.filter(submission__reference=word.upper())
+    if by_reference.exists():
+        return by_reference
+    return None
+
+
 def matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """The cases whose document contains every word of ``text`` (at most five words count)."""
     words = text.lower().split()[:MAX_WORDS]
     if not words:
         return cases
     if connection.vendor == "postgresql":
+        exact = _by_number(cases, text.split())
+        if exact is not None:
+            return exact
         query = _tsquery(words)
         if not query:  # only stop words such as "die" or "und": nothing to narrow down by
             return cases
