@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_orgunit_case_numbers'),
+        ('core', '0008_attachments_and_rate_counters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
