@@ -275,3 +275,12 @@ def test_a_key_follows_its_owner_s_current_units(meldung):
     Membership.objects.filter(user__username="buergerbuero").delete()
     assert client.get(f"/api/v1/cases/{meldung.number}").status_code == 404
     assert client.get("/api/v1/cases", {"view": "all"}).json()["items"] == []
+
+
+def test_the_tasks_view_lists_my_cases_with_open_process_tasks(meldung):
+    client = api(make_key("buergerbuero"))
+    assert meldung.tasks.filter(status="open").exists()  # the process asks for a check
+    assert client.get("/api/v1/cases", {"view": "tasks"}).json()["items"] == []
+    post(client, f"/api/v1/cases/{meldung.number}/claim")
+    listed = client.get("/api/v1/cases", {"view": "tasks"}).json()["items"]
+    assert [item["number"] for item in listed] == [meldung.number]

@@ -45,14 +45,18 @@ router = Router(tags=["cases (staff)"], auth=StaffKey())
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 # The API speaks English; the inbox page's German parameter values are mapped here.
-VIEWS = {"unit": "bereich", "mine": "meine", "unassigned": "offen", "overdue": "ueberfaellig",
-         "all": "alle"}  # fmt: skip
+VIEWS = {"unit": "bereich", "mine": "meine", "tasks": "aufgaben", "unassigned": "offen",
+         "overdue": "ueberfaellig", "all": "alle"}  # fmt: skip
 SORTS = {"newest": "neueste", "oldest": "aelteste"}
 
 
 class InboxFilters(Schema):
-    view: Literal["unit", "mine", "unassigned", "overdue", "all"] = Field(
-        "unit", description="unit: open cases of my units; all: including closed ones"
+    view: Literal["unit", "mine", "tasks", "unassigned", "overdue", "all"] = Field(
+        "unit",
+        description=(
+            "unit: open cases of my units; mine: assigned to me; tasks: with open process tasks "
+            "for me; all: including closed ones"
+        ),
     )
     status: Case.Status | None = None
     form: str | None = Field(None, max_length=80, description="short name of the form")

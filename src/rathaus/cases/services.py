@@ -288,10 +288,9 @@ def next_case_number(org_unit: Any, year: int) -> str:
 
 def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
     from rathaus.cases.models import Case, CaseEvent
-
-    moment = now or timezone.now()
     from rathaus.cases.search import search_document
 
+    moment = now or timezone.now()
     number = next_case_number(org_unit, timezone.localdate(moment).year)
     case = Case.objects.create(
         number=number,
