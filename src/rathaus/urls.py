@@ -38,10 +38,7 @@ urlpatterns = [
     path("konto/", include("rathaus.accounts.urls")),
     path("verwaltung/angebote/", include("rathaus.catalog.staff_urls")),
     path("verwaltung/formulare/", include("rathaus.forms.staff_urls")),
-    path(
-        "verwaltung/vorgaenge/<str:number>/",
-        include((process_case_urls, "processes_case"), namespace="processes_case"),
-    ),
+    path("", include((process_case_urls, "processes_case"), namespace="processes_case")),
     path("verwaltung/vorgaenge/", include("rathaus.cases.staff_urls")),
     path("verwaltung/prozesse/", include("rathaus.processes.urls")),
     path("verwaltung/termine/", include("rathaus.appointments.staff_urls")),

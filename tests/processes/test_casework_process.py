@@ -282,3 +282,20 @@ def test_my_tasks_lists_my_cases_with_open_tasks(case):
     complete(clerk, case, {"complete": "no", "missing_documents": "Geburtsurkunde"})
     # Waiting for the applicant: no task for the clerk now.
     assert case.number not in clerk.get(tasks_view).content.decode()
+
+
+def test_case_numbers_with_slashes_work_on_every_page(barleben):
+    from rathaus.core.models import OrgUnit
+
+    unit = OrgUnit.objects.get(slug="buergerbuero")
+    unit.case_number_pattern = "EMA/{year}/{number}"
+    unit.save()
+    submission = submit(citizen_client(), "meldebescheinigung", MELDEBESCHEINIGUNG)
+    services.route(str(submission.pk))
+    case = Case.objects.get(submission=submission)
+    assert case.number.startswith("EMA/")
+    clerk = log_in(Client(), "buergerbuero")
+    assert clerk.get(f"/verwaltung/vorgaenge/{case.number}/").status_code == 200
+    assert clerk.get(f"/verwaltung/vorgaenge/{case.number}/prozess.bpmn").status_code == 200
+    complete(clerk, case, {"complete": "yes"})
+    assert open_task(case).element_id == "Task_Decide"

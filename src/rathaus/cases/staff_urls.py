@@ -6,10 +6,12 @@ from rathaus.cases import staff_views
 
 app_name = "cases_staff"
 
+# Case numbers may contain slashes (a unit's pattern such as "EMA/{year}/{number}"), hence
+# <path:…>; every pattern is anchored at its end, so the longer ones still match first.
 urlpatterns = [
     path("", staff_views.inbox, name="inbox"),
-    path("<str:number>/", staff_views.case_detail, name="case"),
-    path("<str:number>/dateien/<int:pk>/", staff_views.attachment, name="attachment"),
-    path("<str:number>/dokumente/<int:pk>/", staff_views.document, name="document"),
-    path("<str:number>/nachgereicht/<int:pk>/", staff_views.upload, name="upload"),
+    path("<path:number>/dateien/<int:pk>/", staff_views.attachment, name="attachment"),
+    path("<path:number>/dokumente/<int:pk>/", staff_views.document, name="document"),
+    path("<path:number>/nachgereicht/<int:pk>/", staff_views.upload, name="upload"),
+    path("<path:number>/", staff_views.case_detail, name="case"),
 ]

@@ -12,8 +12,10 @@ urlpatterns = [
     path("<slug:slug>/v<int:number>.bpmn", views.model_xml, name="model_xml"),
 ]
 
+# Below a case's page; full paths because case numbers may contain slashes (see cases).
+CASE = "verwaltung/vorgaenge/<path:number>/"
 case_urlpatterns = [
-    path("aufgaben/<uuid:task_id>/", views.task, name="task"),
-    path("prozess/wiederholen/", views.retry, name="retry"),
-    path("prozess.bpmn", views.diagram, name="diagram"),
+    path(CASE + "aufgaben/<uuid:task_id>/", views.task, name="task"),
+    path(CASE + "prozess/wiederholen/", views.retry, name="retry"),
+    path(CASE + "prozess.bpmn", views.diagram, name="diagram"),
 ]
