@@ -61,7 +61,9 @@ def _add_months(first: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _closed_days(appointment_type: AppointmentType | Visit, first: dt.date, last: dt.date) -> set[dt.date]:
+def _closed_days(
+    appointment_type: AppointmentType | Visit, first: dt.date, last: dt.date
+) -> set[dt.date]:
     """Days on which no resource of the type works: holidays, closures, no opening hours."""
     resource_ids = list(availability.serving(appointment_type).values_list("pk", flat=True))
     hours: dict[int, set[int]] = {}

@@ -159,6 +159,11 @@ class AppointmentType(models.Model):
         """Minutes a booking of this type keeps its resource busy (duration plus buffer)."""
         return self.duration_minutes + self.buffer_minutes
 
+    @property
+    def key(self) -> str:
+        """The type in a URL (see :attr:`Visit.key`)."""
+        return str(self.pk)
+
 
 class Resource(models.Model):
     """A desk or a member of staff that serves appointments of the types it can do."""

@@ -142,9 +142,9 @@ def _free(booking: Booking, *, quota: bool = True) -> None:
     ).update(active=F("active") - 1)
     phone = _quota_phone(booking.phone)
     if phone:
-        PhoneQuota.objects.filter(
-            appointment_type_id__in=kinds, phone=phone, active__gt=0
-        ).update(active=F("active") - 1)
+        PhoneQuota.objects.filter(appointment_type_id__in=kinds, phone=phone, active__gt=0).update(
+            active=F("active") - 1
+        )
 
 
 def _released(booking: Booking, now: dt.datetime) -> None:
@@ -355,8 +355,8 @@ def reschedule(token: str, start: dt.datetime, *, now: dt.datetime | None = None
     One transaction: a new booking row takes the new cells (cells the old booking already has
     on the same resource are handed over), then the old row is cancelled with a pointer to the
     new one and its remaining cells are freed; the manage link moves to the new row. The
-    quota is unchanged, and so are the services of a combined booking. Raises UnknownBooking, AlreadyCancelled, HoldExpired, SameTime,
-    InvalidSlot or SlotTaken; then nothing changed.
+    quota is unchanged, and so are the services of a combined booking. Raises UnknownBooking,
+    AlreadyCancelled, HoldExpired, SameTime, InvalidSlot or SlotTaken; then nothing changed.
     """
     now = now or timezone.now()
     if timezone.is_naive(start):

@@ -88,6 +88,7 @@ def _bookings(
         .filter(Q(status__in=Booking.ACTIVE) | ~Q(attendance=""))
         .exclude(status=Booking.Status.HELD, hold_expires_at__lte=timezone.now())
         .select_related("appointment_type", "resource", "ticket")
+        .prefetch_related("items__appointment_type")
         .order_by("start", "resource__name")
     )
     return query if resource is None else query.filter(resource=resource)
@@ -338,7 +339,7 @@ def blocks(request: HttpRequest, pk: int) -> HttpResponseBase:
             if kept:
                 listed = ", ".join(
                     f"{timezone.localtime(booking.start, TZ):%H:%M} {booking.name} "
-                    f"({booking.appointment_type.name})"
+                    f"({booking.visit.name})"
                     for booking in kept
                 )
                 messages.warning(
@@ -393,9 +394,9 @@ def cancel_day(request: HttpRequest, pk: int) -> HttpResponseBase:
                 return redirect(_list_url(location, day, resource.pk if resource else ""))
         else:
             affected = list(
-                staff_services.bookings_of_day(location, day, resource).select_related(
-                    "appointment_type", "resource"
-                )
+                staff_services.bookings_of_day(location, day, resource)
+                .select_related("appointment_type", "resource")
+                .prefetch_related("items__appointment_type")
             )
             return render(
                 request,
@@ -435,6 +436,8 @@ def statistics_view(request: HttpRequest, pk: int) -> HttpResponse:
                 (_("Offered time"), _hours(figures.offered)),
                 (_("Booked time"), _hours(figures.booked)),
                 (_("Confirmed appointments"), str(figures.appointments)),
+                (_("Of these with several services"), str(figures.combined)),
+                (_("Services in confirmed appointments"), str(figures.services)),
                 (_("No-show rate (of appointments with a recorded outcome)"),
                  _percent(figures.no_show_rate)),
                 (_("Mean lead time (booking to appointment)"), _duration(figures.lead_time)),
