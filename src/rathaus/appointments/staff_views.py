@@ -154,13 +154,15 @@ def day_list(request: HttpRequest, pk: int) -> HttpResponse:
         + f"?woche={day.isoformat()}",
     }
     if day == today:
-        tickets = Ticket.objects.filter(location=location, day=today).select_related(
-            "desk", "appointment_type", "booking"
+        tickets = (
+            Ticket.objects.filter(location=location, day=today)
+            .select_related("desk", "appointment_type", "booking__appointment_type")
+            .prefetch_related("booking__items__appointment_type")
         )
         context["waiting"] = list(
-            staff_services.waiting_queue(location, today).select_related(
-                "appointment_type", "booking"
-            )
+            staff_services.waiting_queue(location, today)
+            .select_related("appointment_type", "booking__appointment_type")
+            .prefetch_related("booking__items__appointment_type")
         )
         context["called"] = list(tickets.filter(status=Ticket.Status.CALLED).order_by("-called_at"))
         context["walk_ins"] = [
