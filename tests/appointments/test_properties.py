@@ -59,7 +59,8 @@ class Rollback(Exception):
     resource_specs=resources,
     kind_specs=kinds,
     closed=st.sets(st.tuples(st.integers(0, 2), st.integers(-1, 2)), max_size=2),
-    picks=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 10**6)), min_size=1, max_size=25),
+    # 0 and 1: a single type; 2 and 3: both types in one visit (when there are two).
+    picks=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 10**6)), min_size=1, max_size=25),
 )
 def test_capacity_is_never_exceeded_and_free_slots_are_bookable(
     db, resource_specs, kind_specs, closed, picks
@@ -67,6 +68,40 @@ def test_capacity_is_never_exceeded_and_free_slots_are_bookable(
     try:
         with transaction.atomic():
             _example(resource_specs, kind_specs, closed, picks)
+            raise Rollback
+    except Rollback:
+        pass
+
+
+long_hours = st.tuples(st.integers(0, 2), st.integers(7 * 4, 14 * 4), st.integers(6, 16))
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    both=st.lists(long_hours, min_size=1, max_size=3),  # a desk that serves both types
+    resource_specs=st.lists(
+        st.tuples(
+            st.lists(long_hours, min_size=1, max_size=2), st.sets(st.integers(0, 1), min_size=1)
+        ),
+        max_size=2,
+    ),
+    kind_specs=st.lists(
+        st.tuples(st.sampled_from([10, 15, 20, 30]), st.sampled_from([0, 5, 10])),
+        min_size=2,
+        max_size=2,
+    ),
+    picks=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 10**6)), min_size=1, max_size=20),
+)
+def test_combined_visits_never_exceed_capacity_on_desks_with_different_skills(
+    db, both, resource_specs, kind_specs, picks
+):
+    try:
+        with transaction.atomic():
+            _example([(both, {0, 1}), *resource_specs], kind_specs, set(), picks)
             raise Rollback
     except Rollback:
         pass
@@ -106,7 +141,7 @@ def _example(resource_specs, kind_specs, closed, picks) -> None:
     skills = {desk.pk: set(desk.appointment_types.values_list("pk", flat=True)) for desk in desks}
 
     for number, (kind_number, choice) in enumerate(picks):
-        kind = visits[kind_number % len(visits)]
+        kind = visits[min(kind_number, len(visits) - 1)]
         slots = free_slots(kind, DAYS[0], DAYS[-1], now=NOW)
         if not slots:
             continue
