@@ -338,3 +338,19 @@ def test_staff_lists_and_statistics_count_combined_visits(passes):
         f"/verwaltung/termine/{location.pk}/statistik/?first={day.isoformat()}&last={day.isoformat()}"
     )
     assert "Davon mit mehreren Leistungen" in stats.text
+
+
+def test_the_details_page_says_the_limit_counts_per_service(client, passes):
+    for slot in free_slots(passes.types[0])[-2:]:  # the identity card twice, late in the horizon
+        services.book(passes.types[0], slot.start, name="E", email=EMAIL)
+    start = free_slots(passes)[0].start.astimezone(TZ)
+    url = reverse(
+        "appointments:details",
+        args=["buergerbuero", passes.key, f"{start:%Y-%m-%d}", f"{start:%H%M}"],
+    )
+    page = client.get(url)
+    data = {"name": "Erika Muster", "email": EMAIL, "phone": "", **person_check(page.text)}
+    refused = client.post(url, data)
+    assert refused.status_code == 409
+    assert "Die Grenze gilt für jede der gewählten Leistungen einzeln." in refused.text
+    assert not Booking.objects.filter(items__isnull=False).exists()
