@@ -354,3 +354,15 @@ def test_the_details_page_says_the_limit_counts_per_service(client, passes):
     assert refused.status_code == 409
     assert "Die Grenze gilt für jede der gewählten Leistungen einzeln." in refused.text
     assert not Booking.objects.filter(items__isnull=False).exists()
+
+
+def test_the_calendar_of_a_combinable_service_offers_to_add_another(client, passes):
+    single = client.get(reverse("appointments:month", args=["buergerbuero", passes.ids[0]]))
+    assert "Weitere Leistung hinzufügen" in single.text
+    assert f'name="typ" value="{passes.ids[0]}" checked' in single.text
+    assert f'name="typ" value="{passes.ids[1]}">' in single.text
+    both = client.get(reverse("appointments:month", args=["buergerbuero", passes.key]))
+    assert f'name="typ" value="{passes.ids[1]}" checked' in both.text
+    wohnsitz = AppointmentType.objects.get(slug="wohnsitz-anmelden")
+    other = client.get(reverse("appointments:month", args=["buergerbuero", wohnsitz.pk]))
+    assert "Weitere Leistung hinzufügen" not in other.text

@@ -207,7 +207,20 @@ def combine(request: HttpRequest, location_slug: str) -> HttpResponse:
 @browsing
 def month(request: HttpRequest, location_slug: str, type_id: tuple[int, ...]) -> HttpResponse:
     appointment_type = visit_of(request, location_slug, type_id)
-    return render_month(request, appointment_type, type_url(appointment_type))
+    extra: dict[str, object] = {}
+    if all(kind.combinable for kind in appointment_type.types):
+        combinable = list(
+            AppointmentType.objects.filter(
+                location_id=appointment_type.location_id, combinable=True
+            ).order_by("name")
+        )
+        if len(combinable) > 1:  # the services can be changed here, the chosen ones ticked
+            extra = {
+                "combinable": combinable,
+                "chosen": [str(pk) for pk in appointment_type.ids],
+                "max_combined": MAX_COMBINED,
+            }
+    return render_month(request, appointment_type, type_url(appointment_type), extra)
 
 
 def render_month(
