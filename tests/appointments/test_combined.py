@@ -366,3 +366,12 @@ def test_the_calendar_of_a_combinable_service_offers_to_add_another(client, pass
     wohnsitz = AppointmentType.objects.get(slug="wohnsitz-anmelden")
     other = client.get(reverse("appointments:month", args=["buergerbuero", wohnsitz.pk]))
     assert "Weitere Leistung hinzufügen" not in other.text
+
+
+def test_free_times_take_five_queries_for_one_service_and_for_several(
+    combined, django_assert_num_queries
+):
+    assert combined.kind.location  # loaded with the type, as the pages do (select_related)
+    for what in (combined.kind, visit(combined)):
+        with django_assert_num_queries(5):  # resources, hours, closures, blocks, bookings
+            assert free_slots(what, MONDAY, MONDAY + dt.timedelta(days=20), now=NOW)
