@@ -1,5 +1,6 @@
 """Property test: random schedules, bookings, cancellations and moves never exceed capacity, and
-every free slot shown is bookable."""
+every free slot shown is bookable — for single types and for both types combined in one visit,
+with desks that serve one type, the other or both."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from rathaus.appointments.models import (
     Location,
     OpeningHours,
     Resource,
+    Visit,
 )
 
 from .conftest import MONDAY, berlin, make_authority
@@ -57,7 +59,8 @@ class Rollback(Exception):
     resource_specs=resources,
     kind_specs=kinds,
     closed=st.sets(st.tuples(st.integers(0, 2), st.integers(-1, 2)), max_size=2),
-    picks=st.lists(st.tuples(st.integers(0, 1), st.integers(0, 10**6)), min_size=1, max_size=25),
+    # 0 and 1: a single type; 2 and 3: both types in one visit (when there are two).
+    picks=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 10**6)), min_size=1, max_size=25),
 )
 def test_capacity_is_never_exceeded_and_free_slots_are_bookable(
     db, resource_specs, kind_specs, closed, picks
@@ -65,6 +68,40 @@ def test_capacity_is_never_exceeded_and_free_slots_are_bookable(
     try:
         with transaction.atomic():
             _example(resource_specs, kind_specs, closed, picks)
+            raise Rollback
+    except Rollback:
+        pass
+
+
+long_hours = st.tuples(st.integers(0, 2), st.integers(7 * 4, 14 * 4), st.integers(6, 16))
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    both=st.lists(long_hours, min_size=1, max_size=3),  # a desk that serves both types
+    resource_specs=st.lists(
+        st.tuples(
+            st.lists(long_hours, min_size=1, max_size=2), st.sets(st.integers(0, 1), min_size=1)
+        ),
+        max_size=2,
+    ),
+    kind_specs=st.lists(
+        st.tuples(st.sampled_from([10, 15, 20, 30]), st.sampled_from([0, 5, 10])),
+        min_size=2,
+        max_size=2,
+    ),
+    picks=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 10**6)), min_size=1, max_size=20),
+)
+def test_combined_visits_never_exceed_capacity_on_desks_with_different_skills(
+    db, both, resource_specs, kind_specs, picks
+):
+    try:
+        with transaction.atomic():
+            _example([(both, {0, 1}), *resource_specs], kind_specs, set(), picks)
             raise Rollback
     except Rollback:
         pass
@@ -82,6 +119,7 @@ def _example(resource_specs, kind_specs, closed, picks) -> None:
             duration_minutes=duration,
             buffer_minutes=buffer,
             max_active_per_person=100,
+            combinable=True,
         )
         for n, (duration, buffer) in enumerate(kind_specs)
     ]
@@ -99,15 +137,18 @@ def _example(resource_specs, kind_specs, closed, picks) -> None:
     for day, desk_number in closed:
         desk = desks[desk_number] if 0 <= desk_number < len(desks) else None
         Closure.objects.create(location=location, resource=desk, date=DAYS[day])
+    visits = [Visit([kind]) for kind in kinds] + ([Visit(kinds)] if len(kinds) > 1 else [])
+    skills = {desk.pk: set(desk.appointment_types.values_list("pk", flat=True)) for desk in desks}
 
     for number, (kind_number, choice) in enumerate(picks):
-        kind = kinds[kind_number % len(kinds)]
+        kind = visits[min(kind_number, len(visits) - 1)]
         slots = free_slots(kind, DAYS[0], DAYS[-1], now=NOW)
         if not slots:
             continue
         slot = slots[choice % len(slots)]
         booking = services.book(kind, slot.start, name="P", email=f"{number}@example.org", now=NOW)
         assert booking.resource_id in slot.resource_ids
+        assert set(kind.ids) <= skills[booking.resource_id]  # the desk serves every service
         token = booking.manage_token  # type: ignore[attr-defined]
         if choice % 7 == 0:  # some people cancel again
             services.cancel(token, now=NOW)
@@ -120,12 +161,13 @@ def _example(resource_specs, kind_specs, closed, picks) -> None:
                 moved = services.reschedule(token, target.start, now=NOW)
                 assert moved.resource_id in target.resource_ids
         _assert_no_overlap()
-        for other in kinds:  # every slot still shown has a free resource by the schedule
+        for other in visits:  # every slot still shown has a free resource by the schedule
             for shown in free_slots(other, DAYS[0], DAYS[-1], now=NOW):
                 assert shown.resource_ids
+                assert all(set(other.ids) <= skills[r] for r in shown.resource_ids)
 
     # Every slot still shown can really be booked, by as many people as it has resources.
-    for kind in kinds:
+    for kind in visits:
         for slot in free_slots(kind, DAYS[0], DAYS[-1], now=NOW)[:3]:
             current = {s.start: s for s in free_slots(kind, DAYS[0], DAYS[-1], now=NOW)}
             if slot.start not in current:

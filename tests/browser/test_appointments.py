@@ -120,3 +120,32 @@ def test_move_an_appointment_and_join_the_waiting_list(
     expect(page.locator(".site-messages")).to_contain_text("Sie stehen auf der Warteliste")
     assert_accessible(page)
     assert WaitingListEntry.objects.get().status == WaitingListEntry.Status.WAITING
+
+
+def test_book_two_services_in_one_visit(page: Page, server: str, assert_accessible: Check) -> None:
+    page.goto(f"{server}/termine/")
+    choice = page.get_by_role("group", name="Mehrere Leistungen bei einem Termin")
+    # Nothing ticked: the page says so and keeps the way open.
+    choice.locator("xpath=..").get_by_role(
+        "button", name="Freie Zeiten für die gewählten Leistungen zeigen"
+    ).click()
+    expect(page.locator("#error-summary")).to_contain_text("mindestens eine Leistung")
+    assert_accessible(page)
+
+    choice = page.get_by_role("group", name="Mehrere Leistungen bei einem Termin")
+    choice.get_by_label("Personalausweis beantragen").check()
+    choice.get_by_label("Reisepass beantragen").check()
+    choice.locator("xpath=..").get_by_role(
+        "button", name="Freie Zeiten für die gewählten Leistungen zeigen"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Personalausweis beantragen + Reisepass beantragen"
+    )
+    assert_accessible(page)
+    page.locator(".appointment-calendar__day--free a").first.click()
+    page.locator(".appointment-times a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ihre Angaben")
+    expect(page.locator(".appointment-services li")).to_have_count(2)
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert_accessible(page)

@@ -9,6 +9,10 @@ works once. The response to a new hold does not contain the manage token: like o
 booking is confirmed by the link e-mailed to the address (double opt-in), so an API client
 cannot book in someone else's name. An app that opens that link passes its token to
 ``/bookings/{token}/confirm`` and ``/cancel``.
+
+Combined appointments: instead of one ``type``, ``types`` names up to ``MAX_COMBINED``
+combinable types of the same location (``types=3,5`` in the query, a list in the body); the
+free times are those of one visit for all of them, and the limits count per type.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from rathaus.api import ProblemOut as BaseProblemOut
 from rathaus.api import problem
 from rathaus.appointments import mail, services
 from rathaus.appointments.availability import TZ, free_slots
-from rathaus.appointments.models import AppointmentType, Booking
+from rathaus.appointments.models import MAX_COMBINED, AppointmentType, Booking, Visit
 from rathaus.appointments.views import INVALID_MESSAGE, TAKEN_MESSAGE, nearest, portal_url
 from rathaus.core import ratelimit
 from rathaus.core.tenancy import current_authority
@@ -49,7 +53,15 @@ class ProblemOut(BaseProblemOut):
 
 
 class AvailabilityQuery(Schema):
-    type: int = Field(..., description="Id of the appointment type")
+    type: int | None = Field(None, description="Id of the appointment type")
+    types: str | None = Field(
+        None,
+        description=(
+            f"Instead of `type`: up to {MAX_COMBINED} ids of combinable appointment types of "
+            "the location, separated by commas (e.g. `3,5`), booked as one appointment"
+        ),
+        pattern=r"^[0-9]+(,[0-9]+)*$",
+    )
     location: str = Field(..., description="Short name (slug) of the location")
     date_from: dt.date | None = Field(None, alias="from", description="First day; default today")
     date_to: dt.date | None = Field(
@@ -64,7 +76,8 @@ class SlotOut(Schema):
 
 
 class AvailabilityOut(Schema):
-    type: int
+    type: int = Field(..., description="The (first) appointment type")
+    types: list[int] = Field(..., description="All appointment types of the visit, in order")
     location: str
     date_from: dt.date = Field(..., alias="from")
     date_to: dt.date = Field(..., alias="to")
@@ -73,7 +86,15 @@ class AvailabilityOut(Schema):
 
 class BookingIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    type: int
+    type: int | None = Field(None, description="Id of the appointment type")
+    types: list[int] | None = Field(
+        None,
+        description=(
+            f"Instead of `type`: up to {MAX_COMBINED} ids of combinable appointment types of "
+            "the location, booked as one appointment"
+        ),
+        min_length=1,
+    )
     location: str
     start: dt.datetime = Field(..., description="Start with time zone, as listed as free")
     name: str = Field(..., min_length=1, max_length=200)
@@ -84,7 +105,8 @@ class BookingIn(Schema):
 
 class BookingOut(Schema):
     status: str
-    type: int
+    type: int = Field(..., description="The (first) appointment type")
+    types: list[int] = Field(..., description="All appointment types of the booking, in order")
     location: str
     start: dt.datetime
     end: dt.datetime
@@ -114,23 +136,42 @@ def _limited(request: HttpRequest, scope: str, setting: str, window: dt.timedelt
     return response
 
 
-def _type(request: HttpRequest, type_id: int, location: str) -> AppointmentType | HttpResponse:
+def _visit(
+    request: HttpRequest, type_id: int | None, type_ids: list[int] | None, location: str, where: str
+) -> Visit | HttpResponse:
+    """The type or the combined types of a request, or the problem with them."""
+    if (type_id is None) == (type_ids is None):
+        message = "Give either `type` or `types`."
+        return problem(
+            request, 422, "Invalid request", message,
+            errors=[{"field": f"{where}.type", "message": message}],
+        )  # fmt: skip
+    ids = [type_id] if type_id is not None else list(type_ids or [])
     found = (
         AppointmentType.objects.select_related("location__authority")
-        .filter(pk=type_id, location__slug=location, location__authority=current_authority(request))
-        .first()
+        .filter(location__slug=location, location__authority=current_authority(request))
+        .in_bulk([pk for pk in ids if 0 < pk < 2**31])
     )
-    if found is None:
+    kinds = [found[pk] for pk in ids if pk in found]
+    if len(kinds) != len(ids):
         return problem(
             request, 404, "Not Found", "There is no appointment type with this id at this location."
         )
-    return found
+    visit = Visit(kinds)
+    if visit.problem():
+        message = f"These appointment types cannot be booked together: {visit.problem()}."
+        return problem(
+            request, 422, "Invalid request", message,
+            errors=[{"field": f"{where}.types", "message": visit.problem()}],
+        )  # fmt: skip
+    return visit
 
 
 def _booking_out(booking: Booking, message: str) -> dict[str, Any]:
     return {
         "status": booking.status,
         "type": booking.appointment_type_id,
+        "types": list(booking.visit.ids),
         "location": booking.location.slug,
         "start": booking.start.astimezone(TZ),
         "end": booking.end.astimezone(TZ),
@@ -147,7 +188,7 @@ def challenge(request: HttpRequest) -> dict[str, object]:
 @router.get(
     "/availability",
     response={200: AvailabilityOut, 404: ProblemOut, 422: ProblemOut, 429: ProblemOut},
-    summary="Free times of an appointment type in a date range",
+    summary="Free times of an appointment type (or of combined types) in a date range",
     description=f"At most {MAX_RANGE_DAYS} days at once. Times are in Europe/Berlin.",
     by_alias=True,
 )
@@ -160,7 +201,8 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Any:
     )
     if limited is not None:
         return limited
-    found = _type(request, query.type, query.location)
+    type_ids = [int(part) for part in query.types.split(",")] if query.types else None
+    found = _visit(request, query.type, type_ids, query.location, "query")
     if isinstance(found, HttpResponse):
         return found
     first = query.date_from or timezone.localtime(timezone.now(), TZ).date()
@@ -180,6 +222,7 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> Any:
     ]
     return {
         "type": found.pk,
+        "types": list(found.ids),
         "location": found.location.slug,
         "from": first,
         "to": last,
@@ -211,7 +254,7 @@ def _invalid(request: HttpRequest, field: str, message: str) -> HttpResponse:
         "Needs a solved ALTCHA challenge in `altcha`. Answers 202: the time is held for "
         "`hold_expires_at` and a confirmation link is e-mailed. 409 when the time was taken "
         "meanwhile (with `nearest` free times) or the e-mail address or phone number has "
-        "reached the limit of active bookings of this type."
+        "reached the limit of active bookings of this type (of one of the types when combined)."
     ),
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
@@ -220,7 +263,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
     )
     if limited is not None:
         return limited
-    found = _type(request, payload.type, payload.location)
+    found = _visit(request, payload.type, payload.types, payload.location, "body")
     if isinstance(found, HttpResponse):
         return found
     try:
@@ -281,6 +324,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
 def _by_token(request: HttpRequest, token: str) -> Booking | HttpResponse:
     booking = (
         Booking.objects.select_related("appointment_type", "location__authority")
+        .prefetch_related("items__appointment_type")
         .filter(
             token_hash=services.token_hash(token), location__authority=current_authority(request)
         )

@@ -9,6 +9,11 @@ blocked (:class:`~rathaus.appointments.models.Block`), and drops starts whose ce
 an active booking. A held booking whose hold has run out counts as free even before the sweep
 (:func:`rathaus.appointments.services.expire_holds`) marks it expired.
 
+A combined visit (several appointment types, :class:`~rathaus.appointments.models.Visit`) is
+offered only on resources that serve every one of its types, with one step of the grid being
+the combined duration plus the largest buffer; whether all its cells are free is checked the
+same way. A single type goes the same path with one filter on the resources.
+
 Queries: resources, their opening hours, closures, blocks, bookings in the range — five in
 total, independent of the length of the range.
 """
@@ -23,7 +28,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import holidays
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from rathaus.appointments.models import (
@@ -35,6 +40,7 @@ from rathaus.appointments.models import (
     Location,
     OpeningHours,
     Resource,
+    Visit,
 )
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -88,12 +94,20 @@ def cell_start(number: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(number * _CELL_SECONDS, tz=dt.UTC)
 
 
+def serving(visit: AppointmentType | Visit) -> QuerySet[Resource]:
+    """Active resources of the location that serve every appointment type of the visit."""
+    resources = Resource.objects.filter(location_id=visit.location_id, active=True)
+    for kind in Visit.of(visit).types:
+        resources = resources.filter(appointment_types=kind)  # one join each: all of them
+    return resources
+
+
 class _Schedule:
-    """Resources, hours and closures of one appointment type over a date range (no bookings)."""
+    """Resources, hours and closures of one visit over a date range (no bookings)."""
 
     def __init__(
         self,
-        appointment_type: AppointmentType,
+        appointment_type: AppointmentType | Visit,
         first: dt.date,
         last: dt.date,
         now: dt.datetime,
@@ -106,9 +120,7 @@ class _Schedule:
         today = timezone.localtime(now, TZ).date()
         self.first = max(first, today)
         self.last = min(last, horizon_end(location, now))
-        resources = Resource.objects.filter(
-            location=location, active=True, appointment_types=appointment_type
-        )
+        resources = serving(appointment_type)
         if resource_ids is not None:
             resources = resources.filter(pk__in=list(resource_ids))
         self.resource_ids = sorted(resources.values_list("pk", flat=True))
@@ -187,7 +199,7 @@ def _busy_cells(
 
 
 def free_slots(
-    appointment_type: AppointmentType,
+    appointment_type: AppointmentType | Visit,
     first: dt.date | None = None,
     last: dt.date | None = None,
     *,
@@ -215,7 +227,7 @@ def free_slots(
 
 
 def scheduled_resources(
-    appointment_type: AppointmentType, start: dt.datetime, *, now: dt.datetime
+    appointment_type: AppointmentType | Visit, start: dt.datetime, *, now: dt.datetime
 ) -> list[int]:
     """Resources whose schedule has a slot of this type at `start`, bookings disregarded.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from rathaus.appointments import availability
-from rathaus.appointments.models import AppointmentType, Closure, OpeningHours, Resource
+from rathaus.appointments.models import AppointmentType, Closure, OpeningHours, Visit
 
 
 class DayState(enum.StrEnum):
@@ -61,15 +61,11 @@ def _add_months(first: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _closed_days(appointment_type: AppointmentType, first: dt.date, last: dt.date) -> set[dt.date]:
+def _closed_days(
+    appointment_type: AppointmentType | Visit, first: dt.date, last: dt.date
+) -> set[dt.date]:
     """Days on which no resource of the type works: holidays, closures, no opening hours."""
-    resource_ids = list(
-        Resource.objects.filter(
-            location_id=appointment_type.location_id,
-            active=True,
-            appointment_types=appointment_type,
-        ).values_list("pk", flat=True)
-    )
+    resource_ids = list(availability.serving(appointment_type).values_list("pk", flat=True))
     hours: dict[int, set[int]] = {}
     for resource_id, weekday in OpeningHours.objects.filter(
         resource_id__in=resource_ids
@@ -100,7 +96,7 @@ def _closed_days(appointment_type: AppointmentType, first: dt.date, last: dt.dat
 
 
 def month_view(
-    appointment_type: AppointmentType, first: dt.date, *, now: dt.datetime | None = None
+    appointment_type: AppointmentType | Visit, first: dt.date, *, now: dt.datetime | None = None
 ) -> Month:
     """The calendar of the month that starts on `first` (weeks from Monday to Sunday)."""
     now = now or timezone.now()
@@ -149,7 +145,7 @@ def month_view(
     )
 
 
-def in_range(appointment_type: AppointmentType, first: dt.date, now: dt.datetime) -> bool:
+def in_range(appointment_type: AppointmentType | Visit, first: dt.date, now: dt.datetime) -> bool:
     """The month may be shown: not before this month, not after the horizon's month."""
     today = timezone.localtime(now, availability.TZ).date()
     horizon_end = availability.horizon_end(appointment_type.location, now)

@@ -30,6 +30,9 @@ LOCATIONS: list[dict[str, Any]] = [
         "unit": "buergerbuero",
         "values": {**TOWN_HALL, "name": "Bürgerbüro Barleben", "room": "Erdgeschoss"},
         "resources": {"Schalter 1": TOWN_HALL_HOURS, "Schalter 2": TOWN_HALL_HOURS},
+        # Often needed together: identity card and passport (and a registration certificate)
+        # in one visit.
+        "combinable": ["personalausweis", "reisepass", "meldebescheinigung"],
         "types": [
             (
                 "personalausweis",
@@ -152,6 +155,7 @@ def load(tally: Tally) -> None:
                 "buffer_minutes": buffer,
                 "documents": documents,
                 "offer": offer,
+                "combinable": slug in spec.get("combinable", ()),
             }
             types.append(
                 tally.upsert(AppointmentType, {"location": location, "slug": slug}, values)

@@ -29,7 +29,7 @@ def location_text(booking: Booking) -> str:
 
 def booking_ics(booking: Booking, *, manage_url: str = "") -> bytes:
     """One VEVENT in Europe/Berlin time with a VTIMEZONE; cancelled bookings say so."""
-    appointment_type = booking.appointment_type
+    appointment_type = booking.visit
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -41,7 +41,7 @@ def booking_ics(booking: Booking, *, manage_url: str = "") -> bytes:
     event.add("dtend", booking.end.astimezone(TZ))
     event.add("summary", f"{appointment_type.name} – {booking.location.name}")
     event.add("location", location_text(booking))
-    lines = [appointment_type.name]
+    lines = list(appointment_type.names)
     if appointment_type.documents:
         lines += ["", _("Please bring:"), appointment_type.documents]
     if booking.location.accessibility:

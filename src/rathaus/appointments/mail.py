@@ -19,7 +19,7 @@ from rathaus.core.mail import Attachment, send_mail
 def _context(portal_url: str, booking: Booking, token: str) -> dict[str, object]:
     context: dict[str, object] = {
         "booking": booking,
-        "appointment_type": booking.appointment_type,
+        "appointment_type": booking.visit,
         "location": booking.location,
     }
     if token:

@@ -1,6 +1,7 @@
 """Moving a booking to a new time by its secret link, and the waiting list pages.
 
-Moving: the manage link leads to the month calendar and the free times of the booking's type;
+Moving: the manage link leads to the month calendar and the free times of the booking's type
+(or of all the services of a combined booking, which it keeps);
 choosing a time asks once more and then moves the booking in one transaction
 (:func:`rathaus.appointments.services.reschedule`). The old time stays reserved until the new
 one is taken. A time that is gone meanwhile shows the day again with the nearest free times.
@@ -68,7 +69,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     booking = _movable(request, token)
     if isinstance(booking, HttpResponse):
         return booking
-    return render_month(request, booking.appointment_type, _base(token),
+    return render_month(request, booking.visit, _base(token),
                         {"moving": booking, "token": token})  # fmt: skip
 
 
@@ -79,7 +80,7 @@ def reschedule_day(request: HttpRequest, token: str, date: str) -> HttpResponse:
     booking = _movable(request, token)
     if isinstance(booking, HttpResponse):
         return booking
-    return render_day(request, booking.appointment_type, parse_day(date), base_url=_base(token),
+    return render_day(request, booking.visit, parse_day(date), base_url=_base(token),
                       extra={"moving": booking, "token": token})  # fmt: skip
 
 
@@ -91,7 +92,7 @@ def reschedule_time(request: HttpRequest, token: str, date: str, time: str) -> H
     if isinstance(booking, HttpResponse):
         return booking
     start = parse_start(parse_day(date), time)
-    appointment_type = booking.appointment_type
+    appointment_type = booking.visit
     if request.method == "POST":
         retry = {"base_url": _base(token), "extra": {"moving": booking, "token": token},
                  "wanted": start}  # fmt: skip

@@ -32,6 +32,9 @@ constraint keeps bookings out of it, also while the block is being created.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cached_property
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -41,6 +44,9 @@ from rathaus.core.models import Authority
 
 CELL_MINUTES = 5
 """Granularity of occupancy; durations, buffers and opening hours are multiples of it."""
+
+MAX_COMBINED = 3
+"""At most this many appointment types in one combined booking."""
 
 
 def _multiple_of_cell(value: int) -> None:
@@ -152,6 +158,11 @@ class AppointmentType(models.Model):
     def block_minutes(self) -> int:
         """Minutes a booking of this type keeps its resource busy (duration plus buffer)."""
         return self.duration_minutes + self.buffer_minutes
+
+    @property
+    def key(self) -> str:
+        """The type in a URL (see :attr:`Visit.key`)."""
+        return str(self.pk)
 
 
 class Resource(models.Model):
@@ -319,6 +330,148 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment_type} {self.start:%Y-%m-%d %H:%M} ({self.status})"
+
+    @cached_property
+    def visit(self) -> Visit:
+        """The services of this booking: its items in order, or its one appointment type.
+
+        Uses prefetched ``items__appointment_type`` when there are any.
+        """
+        items = sorted(self.items.all(), key=lambda item: item.position)
+        if not items:
+            return Visit([self.appointment_type])
+        return Visit([item.appointment_type for item in items])
+
+
+class BookingItem(models.Model):
+    """One service of a combined booking (several appointment types in one visit).
+
+    A booking of one type has no items; a combined booking has one per type, in the order the
+    citizen chose them, and ``Booking.appointment_type`` is the first of them.
+    """
+
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="items"
+    )
+    appointment_type = models.ForeignKey(
+        AppointmentType,
+        verbose_name=_("appointment type"),
+        on_delete=models.PROTECT,
+        related_name="booking_items",
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("service of a booking")
+        verbose_name_plural = _("services of a booking")
+        ordering = ["booking", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "appointment_type"], name="appointments_item_unique_type"
+            ),
+            models.UniqueConstraint(
+                fields=["booking", "position"], name="appointments_item_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.appointment_type}"
+
+
+class Visit:
+    """What a citizen books as one appointment: one appointment type, or several combined.
+
+    Duck-types the parts of :class:`AppointmentType` that availability, booking and pages use.
+    A combined visit lasts the sum of the durations (the clerk serves the services one after
+    the other) and keeps the largest buffer after it (the buffer is for the desk to finish
+    the case, which does not grow with each service). A resource must serve every type.
+    """
+
+    def __init__(self, types: Sequence[AppointmentType]) -> None:
+        if not types:
+            raise ValueError("a visit has at least one appointment type")
+        self.types = tuple(types)
+        self.first = self.types[0]
+
+    @classmethod
+    def of(cls, what: AppointmentType | Visit) -> Visit:
+        return what if isinstance(what, Visit) else cls([what])
+
+    def problem(self) -> str:
+        """Why these types cannot be booked together, or "" if they can."""
+        if len(self.types) == 1:
+            return ""
+        if len(self.types) > MAX_COMBINED:
+            return f"at most {MAX_COMBINED} services can be combined"
+        if len({kind.pk for kind in self.types}) != len(self.types):
+            return "a service is chosen twice"
+        if any(not kind.combinable for kind in self.types):
+            return "a service cannot be combined with others"
+        if len({kind.location_id for kind in self.types}) != 1:
+            return "combined services must be offered at the same location"
+        return ""
+
+    @property
+    def combined(self) -> bool:
+        return len(self.types) > 1
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(kind.pk for kind in self.types)
+
+    @property
+    def pk(self) -> int:
+        return self.first.pk
+
+    @property
+    def key(self) -> str:
+        """The visit in a URL: the type ids joined by hyphens, e.g. 3-5."""
+        return "-".join(str(pk) for pk in self.ids)
+
+    @property
+    def location(self) -> Location:
+        return self.first.location
+
+    @property
+    def location_id(self) -> int:
+        return self.first.location_id
+
+    @property
+    def name(self) -> str:
+        return " + ".join(kind.name for kind in self.types)
+
+    @property
+    def names(self) -> list[str]:
+        return [kind.name for kind in self.types]
+
+    @property
+    def documents(self) -> str:
+        parts: list[str] = []
+        for kind in self.types:
+            if kind.documents and kind.documents not in parts:
+                parts.append(kind.documents)
+        return "; ".join(parts)
+
+    @property
+    def duration_minutes(self) -> int:
+        return sum(kind.duration_minutes for kind in self.types)
+
+    @property
+    def buffer_minutes(self) -> int:
+        return max(kind.buffer_minutes for kind in self.types)
+
+    @property
+    def block_minutes(self) -> int:
+        return self.duration_minutes + self.buffer_minutes
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Visit) and self.ids == other.ids
+
+    def __hash__(self) -> int:
+        return hash(self.ids)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Occupancy(models.Model):

@@ -7,6 +7,10 @@ fail there. The per-person limits (per e-mail address and per phone number) are 
 conditional UPDATEs of counters. Every function runs in one transaction, so a refused booking
 writes nothing.
 
+A combined booking (several appointment types in one visit, see
+:class:`~rathaus.appointments.models.Visit`) takes one quota unit per type and per person, and
+gives each back when it ends.
+
 A slot that is freed (cancelled, hold expired, moved away from) is offered to the next person on
 the waiting list of its type in the same transaction (:mod:`rathaus.appointments.waitlist`).
 """
@@ -19,16 +23,18 @@ import re
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from rathaus.appointments import availability
 from rathaus.appointments.models import (
     AppointmentType,
     Booking,
+    BookingItem,
     Occupancy,
     PersonQuota,
     PhoneQuota,
+    Visit,
 )
 
 DEFAULT_HOLD_MINUTES = 15
@@ -44,6 +50,10 @@ class SlotTaken(BookingError):
 
 class InvalidSlot(BookingError):
     """The start is not a slot of the type: past, too soon, too far, closed or off the grid."""
+
+
+class NotCombinable(InvalidSlot):
+    """The chosen appointment types cannot be booked together."""
 
 
 class TooManyBookings(BookingError):
@@ -111,29 +121,44 @@ def _quota_phone(phone: str) -> str:
         return ""  # stored before numbers were checked; counted by e-mail address only
 
 
+def type_ids(booking: Booking) -> list[int]:
+    """The appointment types of a booking: its items in order, or its one type."""
+    items = list(
+        BookingItem.objects.filter(booking_id=booking.pk)
+        .order_by("position")
+        .values_list("appointment_type_id", flat=True)
+    )
+    return items or [booking.appointment_type_id]
+
+
 def _free(booking: Booking, *, quota: bool = True) -> None:
     """Free the cells of a booking that just left the active states, and its quota units."""
     Occupancy.objects.filter(booking_id=booking.pk).delete()
     if not quota:
         return
+    kinds = type_ids(booking)
     PersonQuota.objects.filter(
-        appointment_type_id=booking.appointment_type_id,
-        email=_normal_email(booking.email),
-        active__gt=0,
+        appointment_type_id__in=kinds, email=_normal_email(booking.email), active__gt=0
     ).update(active=F("active") - 1)
     phone = _quota_phone(booking.phone)
     if phone:
-        PhoneQuota.objects.filter(
-            appointment_type_id=booking.appointment_type_id, phone=phone, active__gt=0
-        ).update(active=F("active") - 1)
+        PhoneQuota.objects.filter(appointment_type_id__in=kinds, phone=phone, active__gt=0).update(
+            active=F("active") - 1
+        )
 
 
 def _released(booking: Booking, now: dt.datetime) -> None:
-    """The slot of a booking that left the active states goes to the waiting list, if any."""
+    """The slot of a booking that left the active states goes to the waiting list, if any.
+
+    A combined booking's time is offered to the waiting list of each of its types in turn;
+    the first offer that fits takes it.
+    """
     from rathaus.appointments import waitlist
 
     waitlist.booking_ended(booking)
-    waitlist.offer_slot(booking.appointment_type_id, booking.start, now=now)
+    for type_id in type_ids(booking):
+        if waitlist.offer_slot(type_id, booking.start, now=now) is not None:
+            break
 
 
 def _expire_if_stale(booking: Booking, now: dt.datetime, *, offer: bool = True) -> bool:
@@ -172,7 +197,6 @@ def expire_holds(now: dt.datetime | None = None) -> int:
 
 
 def _expire_in_the_way(
-    appointment_type: AppointmentType,
     candidates: list[int],
     start: dt.datetime,
     blocked_until: dt.datetime,
@@ -189,7 +213,14 @@ def _expire_in_the_way(
         _expire_if_stale(stale, now, offer=False)
 
 
-def _take_quota(appointment_type: AppointmentType, address: str, phone: str) -> None:
+def _take_quota(visit: Visit, address: str, phone: str) -> None:
+    """Count one more active booking per type of the visit, or refuse (nothing is kept then,
+    because the caller's transaction rolls back)."""
+    for appointment_type in visit.types:
+        _take_quota_of(appointment_type, address, phone)
+
+
+def _take_quota_of(appointment_type: AppointmentType, address: str, phone: str) -> None:
     """Count one more active booking for the address and the phone number, or refuse."""
     limit = appointment_type.max_active_per_person
     quota, _created = PersonQuota.objects.get_or_create(
@@ -208,7 +239,7 @@ def _take_quota(appointment_type: AppointmentType, address: str, phone: str) -> 
 
 
 def book(
-    appointment_type: AppointmentType,
+    appointment_type: AppointmentType | Visit,
     start: dt.datetime,
     *,
     name: str,
@@ -219,31 +250,40 @@ def book(
 ) -> Booking:
     """Hold the slot at `start` on a free resource; the new booking has `manage_token` set.
 
-    Raises InvalidSlot, TooManyBookings (TooManyForPhone) or SlotTaken; then nothing was
-    written. A phone number that is not one raises ValueError (forms check it first).
+    `appointment_type` may be a :class:`Visit` of several combinable types of one location.
+    Raises NotCombinable, InvalidSlot, TooManyBookings (TooManyForPhone) or SlotTaken; then
+    nothing was written. A phone number that is not one raises ValueError (forms check it).
     """
     now = now or timezone.now()
+    visit = Visit.of(appointment_type)
+    problem = visit.problem()
+    if problem:
+        raise NotCombinable(problem)
     if timezone.is_naive(start):
         raise InvalidSlot("start must be an aware datetime")
     phone_key = normal_phone(phone)
-    candidates = availability.scheduled_resources(appointment_type, start, now=now)
+    candidates = availability.scheduled_resources(visit, start, now=now)
     if not candidates:
-        raise InvalidSlot(f"{start.isoformat()} is not a slot of {appointment_type}")
-    blocked_until = start + dt.timedelta(minutes=appointment_type.block_minutes)
+        raise InvalidSlot(f"{start.isoformat()} is not a slot of {visit}")
+    blocked_until = start + dt.timedelta(minutes=visit.block_minutes)
     address = _normal_email(email)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        _expire_in_the_way(appointment_type, candidates, start, blocked_until, now)
-        for stale in Booking.objects.filter(
-            appointment_type=appointment_type,
-            email__iexact=address,
-            status=Booking.Status.HELD,
-            hold_expires_at__lte=now,
-        ).only(*_STALE_FIELDS):
+        _expire_in_the_way(candidates, start, blocked_until, now)
+        for stale in (
+            Booking.objects.filter(
+                Q(appointment_type_id__in=visit.ids) | Q(items__appointment_type_id__in=visit.ids),
+                email__iexact=address,
+                status=Booking.Status.HELD,
+                hold_expires_at__lte=now,
+            )
+            .distinct()
+            .only(*_STALE_FIELDS)
+        ):
             _expire_if_stale(stale, now)
-        _take_quota(appointment_type, address, phone_key)
+        _take_quota(visit, address, phone_key)
         booking = _insert(
-            appointment_type,
+            visit,
             candidates,
             start,
             Booking(
@@ -262,7 +302,7 @@ def book(
 
 
 def _insert(
-    appointment_type: AppointmentType,
+    visit: Visit,
     candidates: list[int],
     start: dt.datetime,
     booking: Booking,
@@ -275,15 +315,15 @@ def _insert(
     cell. `own_cells` are cells per resource that the caller already holds (a booking being
     moved); they are not inserted again, the caller hands them over.
     """
-    blocked_until = start + dt.timedelta(minutes=appointment_type.block_minutes)
+    blocked_until = start + dt.timedelta(minutes=visit.block_minutes)
     cells = [
         availability.cell_start(number)
         for number in range(availability.cell(start), availability.cell(blocked_until))
     ]
-    booking.appointment_type = appointment_type
-    booking.location_id = appointment_type.location_id
+    booking.appointment_type = visit.first
+    booking.location_id = visit.location_id
     booking.start = start
-    booking.end = start + dt.timedelta(minutes=appointment_type.duration_minutes)
+    booking.end = start + dt.timedelta(minutes=visit.duration_minutes)
     booking.blocked_until = blocked_until
     for resource_id in candidates:
         mine = (own_cells or {}).get(resource_id, set())
@@ -299,6 +339,12 @@ def _insert(
                 )
         except IntegrityError:
             continue
+        if visit.combined:
+            BookingItem.objects.bulk_create(
+                BookingItem(booking=booking, appointment_type=kind, position=position)
+                for position, kind in enumerate(visit.types)
+            )
+        booking.__dict__["visit"] = visit
         return booking
     return None
 
@@ -309,8 +355,8 @@ def reschedule(token: str, start: dt.datetime, *, now: dt.datetime | None = None
     One transaction: a new booking row takes the new cells (cells the old booking already has
     on the same resource are handed over), then the old row is cancelled with a pointer to the
     new one and its remaining cells are freed; the manage link moves to the new row. The
-    quota is unchanged. Raises UnknownBooking, AlreadyCancelled, HoldExpired, SameTime,
-    InvalidSlot or SlotTaken; then nothing changed.
+    quota is unchanged, and so are the services of a combined booking. Raises UnknownBooking,
+    AlreadyCancelled, HoldExpired, SameTime, InvalidSlot or SlotTaken; then nothing changed.
     """
     now = now or timezone.now()
     if timezone.is_naive(start):
@@ -320,12 +366,12 @@ def reschedule(token: str, start: dt.datetime, *, now: dt.datetime | None = None
         _check_active(old, now)
         if old.start == start:
             raise SameTime(start.isoformat())
-        appointment_type = old.appointment_type
-        candidates = availability.scheduled_resources(appointment_type, start, now=now)
+        visit = old.visit
+        candidates = availability.scheduled_resources(visit, start, now=now)
         if not candidates:
-            raise InvalidSlot(f"{start.isoformat()} is not a slot of {appointment_type}")
-        blocked_until = start + dt.timedelta(minutes=appointment_type.block_minutes)
-        _expire_in_the_way(appointment_type, candidates, start, blocked_until, now)
+            raise InvalidSlot(f"{start.isoformat()} is not a slot of {visit}")
+        blocked_until = start + dt.timedelta(minutes=visit.block_minutes)
+        _expire_in_the_way(candidates, start, blocked_until, now)
         own: dict[int, set[dt.datetime]] = {}
         for resource_id, moment in Occupancy.objects.filter(booking_id=old.pk).values_list(
             "resource_id", "start"
@@ -334,7 +380,7 @@ def reschedule(token: str, start: dt.datetime, *, now: dt.datetime | None = None
         # The old row keeps its manage hash until it is cancelled; the new one waits with a
         # placeholder, because the hash is unique.
         new = _insert(
-            appointment_type,
+            visit,
             [old.resource_id, *(c for c in candidates if c != old.resource_id)]
             if old.resource_id in candidates
             else candidates,

@@ -327,7 +327,12 @@ def block(
             ),
             ignore_conflicts=True,
         )
-        kept = list(_active(overlapping, now).select_related("appointment_type").order_by("start"))
+        kept = list(
+            _active(overlapping, now)
+            .select_related("appointment_type")
+            .prefetch_related("items__appointment_type")
+            .order_by("start")
+        )
         _audit(
             "appointments.blocked",
             user,

@@ -88,6 +88,7 @@ def _bookings(
         .filter(Q(status__in=Booking.ACTIVE) | ~Q(attendance=""))
         .exclude(status=Booking.Status.HELD, hold_expires_at__lte=timezone.now())
         .select_related("appointment_type", "resource", "ticket")
+        .prefetch_related("items__appointment_type")
         .order_by("start", "resource__name")
     )
     return query if resource is None else query.filter(resource=resource)
@@ -153,13 +154,15 @@ def day_list(request: HttpRequest, pk: int) -> HttpResponse:
         + f"?woche={day.isoformat()}",
     }
     if day == today:
-        tickets = Ticket.objects.filter(location=location, day=today).select_related(
-            "desk", "appointment_type", "booking"
+        tickets = (
+            Ticket.objects.filter(location=location, day=today)
+            .select_related("desk", "appointment_type", "booking__appointment_type")
+            .prefetch_related("booking__items__appointment_type")
         )
         context["waiting"] = list(
-            staff_services.waiting_queue(location, today).select_related(
-                "appointment_type", "booking"
-            )
+            staff_services.waiting_queue(location, today)
+            .select_related("appointment_type", "booking__appointment_type")
+            .prefetch_related("booking__items__appointment_type")
         )
         context["called"] = list(tickets.filter(status=Ticket.Status.CALLED).order_by("-called_at"))
         context["walk_ins"] = [
@@ -338,7 +341,7 @@ def blocks(request: HttpRequest, pk: int) -> HttpResponseBase:
             if kept:
                 listed = ", ".join(
                     f"{timezone.localtime(booking.start, TZ):%H:%M} {booking.name} "
-                    f"({booking.appointment_type.name})"
+                    f"({booking.visit.name})"
                     for booking in kept
                 )
                 messages.warning(
@@ -393,9 +396,9 @@ def cancel_day(request: HttpRequest, pk: int) -> HttpResponseBase:
                 return redirect(_list_url(location, day, resource.pk if resource else ""))
         else:
             affected = list(
-                staff_services.bookings_of_day(location, day, resource).select_related(
-                    "appointment_type", "resource"
-                )
+                staff_services.bookings_of_day(location, day, resource)
+                .select_related("appointment_type", "resource")
+                .prefetch_related("items__appointment_type")
             )
             return render(
                 request,
@@ -435,6 +438,8 @@ def statistics_view(request: HttpRequest, pk: int) -> HttpResponse:
                 (_("Offered time"), _hours(figures.offered)),
                 (_("Booked time"), _hours(figures.booked)),
                 (_("Confirmed appointments"), str(figures.appointments)),
+                (_("Of these with several services"), str(figures.combined)),
+                (_("Services in confirmed appointments"), str(figures.services)),
                 (_("No-show rate (of appointments with a recorded outcome)"),
                  _percent(figures.no_show_rate)),
                 (_("Mean lead time (booking to appointment)"), _duration(figures.lead_time)),

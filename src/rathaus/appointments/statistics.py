@@ -2,7 +2,9 @@
 
 - Offered minutes: the opening hours of the active resources on each day, without closed days,
   public holidays and blocked times.
-- Booked minutes: confirmed bookings (with their buffer), whatever happened at the desk later.
+- Booked minutes: confirmed bookings (with their buffer), whatever happened at the desk later;
+  a combined booking counts with its real length (the sum of its services plus its buffer).
+- Appointments and services: a combined booking is one appointment with several services.
 - No-show rate: of the appointments whose outcome staff recorded, the share marked "did not
   come".
 - Lead time: from making the booking to the appointment, over confirmed bookings.
@@ -17,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import timezone
 
 from rathaus.appointments.availability import TZ, is_holiday
@@ -48,6 +51,8 @@ class Figures:
     last: dt.date
     days: list[DayFigures] = field(default_factory=list)
     appointments: int = 0
+    combined: int = 0  # appointments with several services
+    services: int = 0  # services over all appointments
     done: int = 0
     no_shows: int = 0
     lead_time: dt.timedelta | None = None
@@ -127,12 +132,18 @@ def compute(location: Location, first: dt.date, last: dt.date) -> Figures:
         day += dt.timedelta(days=1)
 
     leads: list[dt.timedelta] = []
-    for booked_start, blocked_until, created_at, attendance in Booking.objects.filter(
-        location=location, status=Booking.Status.CONFIRMED, start__gte=begin, start__lt=finish
-    ).values_list("start", "blocked_until", "created_at", "attendance"):
+    for booked_start, blocked_until, created_at, attendance, items in (
+        Booking.objects.filter(
+            location=location, status=Booking.Status.CONFIRMED, start__gte=begin, start__lt=finish
+        )
+        .annotate(services=Count("items"))
+        .values_list("start", "blocked_until", "created_at", "attendance", "services")
+    ):
         figure = by_day[timezone.localtime(booked_start, TZ).date()]
         figure.booked += _minutes(blocked_until - booked_start)
         figures.appointments += 1
+        figures.services += max(items, 1)
+        figures.combined += items > 1
         leads.append(booked_start - created_at)
         if attendance == Booking.Attendance.DONE:
             figures.done += 1

@@ -1,11 +1,30 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from rathaus.appointments import manage_views, views
+from rathaus.appointments.models import MAX_COMBINED
+
+
+class TypesConverter:
+    """One appointment type id (3) or several combined ones joined by hyphens (3-5)."""
+
+    regex = rf"[0-9]+(?:-[0-9]+){{0,{MAX_COMBINED - 1}}}"
+
+    def to_python(self, value: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in value.split("-"))
+
+    def to_url(self, value: object) -> str:
+        if isinstance(value, tuple | list):
+            return "-".join(str(int(part)) for part in value)
+        return str(value)
+
+
+register_converter(TypesConverter, "types")
 
 app_name = "appointments"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<slug:location_slug>/kombinieren/", views.combine, name="combine"),
     path("reserviert/", views.held, name="held"),
     path("pruefung/", views.challenge, name="challenge"),
     path("warteliste/<slug:token>/", manage_views.waiting, name="waiting"),
@@ -25,10 +44,10 @@ urlpatterns = [
         manage_views.reschedule_time,
         name="reschedule_time",
     ),
-    path("<slug:location_slug>/<int:type_id>/", views.month, name="month"),
-    path("<slug:location_slug>/<int:type_id>/<str:date>/", views.day, name="day"),
+    path("<slug:location_slug>/<types:type_id>/", views.month, name="month"),
+    path("<slug:location_slug>/<types:type_id>/<str:date>/", views.day, name="day"),
     path(
-        "<slug:location_slug>/<int:type_id>/<str:date>/<str:time>/",
+        "<slug:location_slug>/<types:type_id>/<str:date>/<str:time>/",
         views.details,
         name="details",
     ),

@@ -1,14 +1,15 @@
 """The citizen's way to an appointment under /termine/, without JavaScript.
 
-Type → month calendar → free times of a day → details with the person check → the slot is held
-and a confirmation link is e-mailed → the link confirms → the secret manage link shows the
-appointment, offers the .ics file and cancels.
+Type (or several combinable types of one location, chosen with checkboxes; the URL carries
+them as ``3-5``) → month calendar → free times of a day → details with the person check →
+the slot is held and a confirmation link is e-mailed → the link confirms → the secret manage
+link shows the appointment, offers the .ics file and cancels.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,7 +26,14 @@ from rathaus.accounts import altcha
 from rathaus.appointments import calendar, ics, mail, services
 from rathaus.appointments.availability import TZ, Slot, free_slots
 from rathaus.appointments.forms import BookingForm
-from rathaus.appointments.models import AppointmentType, Booking, Location, OpeningHours
+from rathaus.appointments.models import (
+    MAX_COMBINED,
+    AppointmentType,
+    Booking,
+    Location,
+    OpeningHours,
+    Visit,
+)
 from rathaus.core import ratelimit
 from rathaus.core.tenancy import current_authority
 
@@ -46,9 +54,11 @@ def portal_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def type_url(appointment_type: AppointmentType) -> str:
-    """The month page of the type; its days and times are addressed below it."""
-    return reverse("appointments:month", args=[appointment_type.location.slug, appointment_type.pk])
+def type_url(appointment_type: AppointmentType | Visit) -> str:
+    """The month page of the type or visit; its days and times are addressed below it."""
+    return reverse(
+        "appointments:month", args=[appointment_type.location.slug, appointment_type.key]
+    )
 
 
 def type_of(request: HttpRequest, location_slug: str, type_id: int) -> AppointmentType:
@@ -58,6 +68,21 @@ def type_of(request: HttpRequest, location_slug: str, type_id: int) -> Appointme
         location__slug=location_slug,
         location__authority=current_authority(request),
     )
+
+
+def visit_of(request: HttpRequest, location_slug: str, type_ids: tuple[int, ...]) -> Visit:
+    """The types of the URL in their order; 404 unless they exist here and may be combined."""
+    found = (
+        AppointmentType.objects.select_related("location")
+        .filter(location__slug=location_slug, location__authority=current_authority(request))
+        .in_bulk([pk for pk in type_ids if pk < 2**31])
+    )
+    if len(found) != len(set(type_ids)) or len(type_ids) != len(set(type_ids)):
+        raise Http404("no such appointment type here")
+    visit = Visit([found[pk] for pk in type_ids])
+    if visit.problem():
+        raise Http404(visit.problem())
+    return visit
 
 
 def parse_day(text: str) -> dt.date:
@@ -80,6 +105,7 @@ def parse_start(day: dt.date, text: str) -> dt.datetime:
 def booking_by_link(request: HttpRequest, token: str) -> Booking:
     booking = (
         Booking.objects.select_related("appointment_type", "location")
+        .prefetch_related("items__appointment_type")
         .filter(
             token_hash=services.token_hash(token),
             location__authority=current_authority(request),
@@ -95,11 +121,11 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(TZ)
 
 
-def _day_slots(appointment_type: AppointmentType, day: dt.date) -> list[dt.datetime]:
+def _day_slots(appointment_type: AppointmentType | Visit, day: dt.date) -> list[dt.datetime]:
     return [_local(slot.start) for slot in free_slots(appointment_type, day, day)]
 
 
-def nearest(appointment_type: AppointmentType, wanted: dt.datetime) -> list[dt.datetime]:
+def nearest(appointment_type: AppointmentType | Visit, wanted: dt.datetime) -> list[dt.datetime]:
     """The free times closest to the wanted one, two weeks either side, in time order."""
     day = _local(wanted).date()
     slots: Sequence[Slot] = free_slots(
@@ -119,24 +145,87 @@ def index(request: HttpRequest) -> HttpResponse:
         .prefetch_related("types")
         .order_by("name")
     )
-    groups = [(location, list(location.types.order_by("name"))) for location in locations]
+    return _render_index(request, locations)
+
+
+def _render_index(
+    request: HttpRequest,
+    locations: Iterable[Location],
+    *,
+    error_at: Location | None = None,
+    error: str = "",
+    chosen: Sequence[int] = (),
+) -> HttpResponse:
+    groups = []
+    for location in locations:
+        types = sorted(location.types.all(), key=lambda kind: kind.name)
+        if types:
+            combinable = [kind for kind in types if kind.combinable]
+            groups.append((location, types, combinable if len(combinable) > 1 else []))
     return render(
         request,
         "appointments/index.html",
-        {"groups": [(location, types) for location, types in groups if types]},
+        {
+            "groups": groups,
+            "max_combined": MAX_COMBINED,
+            "error_at": error_at,
+            "error": error,
+            "chosen": [str(pk) for pk in chosen],
+        },
+        status=400 if error else 200,
     )
 
 
 @require_safe
+def combine(request: HttpRequest, location_slug: str) -> HttpResponse:
+    """The checkboxes of the start page: go to the calendar of the chosen services."""
+    authority = current_authority(request)
+    location = get_object_or_404(Location, authority=authority, slug=location_slug)
+    combinable = {
+        kind.pk: kind for kind in AppointmentType.objects.filter(location=location, combinable=True)
+    }
+    chosen: list[int] = []
+    for raw in request.GET.getlist("typ"):
+        if raw.isdigit() and int(raw) in combinable and int(raw) not in chosen:
+            chosen.append(int(raw))
+    error = ""
+    if not chosen:
+        error = _("Please choose at least one service.")
+    elif len(chosen) > MAX_COMBINED:
+        error = _("Please choose at most %(count)s services for one appointment.") % {
+            "count": MAX_COMBINED
+        }
+    if error:
+        locations = (
+            Location.objects.filter(authority=authority).prefetch_related("types").order_by("name")
+        )
+        return _render_index(request, locations, error_at=location, error=error, chosen=chosen)
+    return redirect(type_url(Visit([combinable[pk] for pk in chosen])))
+
+
+@require_safe
 @browsing
-def month(request: HttpRequest, location_slug: str, type_id: int) -> HttpResponse:
-    appointment_type = type_of(request, location_slug, type_id)
-    return render_month(request, appointment_type, type_url(appointment_type))
+def month(request: HttpRequest, location_slug: str, type_id: tuple[int, ...]) -> HttpResponse:
+    appointment_type = visit_of(request, location_slug, type_id)
+    extra: dict[str, object] = {}
+    if all(kind.combinable for kind in appointment_type.types):
+        combinable = list(
+            AppointmentType.objects.filter(
+                location_id=appointment_type.location_id, combinable=True
+            ).order_by("name")
+        )
+        if len(combinable) > 1:  # the services can be changed here, the chosen ones ticked
+            extra = {
+                "combinable": combinable,
+                "chosen": [str(pk) for pk in appointment_type.ids],
+                "max_combined": MAX_COMBINED,
+            }
+    return render_month(request, appointment_type, type_url(appointment_type), extra)
 
 
 def render_month(
     request: HttpRequest,
-    appointment_type: AppointmentType,
+    appointment_type: AppointmentType | Visit,
     base_url: str,
     extra: dict[str, object] | None = None,
 ) -> HttpResponse:
@@ -162,7 +251,7 @@ def render_month(
 
 def render_day(
     request: HttpRequest,
-    appointment_type: AppointmentType,
+    appointment_type: AppointmentType | Visit,
     day: dt.date,
     *,
     error: str = "",
@@ -193,8 +282,10 @@ def render_day(
 
 @require_safe
 @browsing
-def day(request: HttpRequest, location_slug: str, type_id: int, date: str) -> HttpResponse:
-    appointment_type = type_of(request, location_slug, type_id)
+def day(
+    request: HttpRequest, location_slug: str, type_id: tuple[int, ...], date: str
+) -> HttpResponse:
+    appointment_type = visit_of(request, location_slug, type_id)
     return render_day(request, appointment_type, parse_day(date))
 
 
@@ -202,6 +293,7 @@ TAKEN_MESSAGE = gettext_lazy(
     "Someone else has just booked %(time)s. Please choose another time; these are the nearest "
     "free times."
 )
+COMBINED_LIMIT_HINT = gettext_lazy("The limit counts for each of the chosen services on its own.")
 INVALID_MESSAGE = gettext_lazy(
     "This time cannot be booked: it has passed, is too soon, or the office is closed then. "
     "Please choose one of the free times."
@@ -212,9 +304,9 @@ INVALID_MESSAGE = gettext_lazy(
 @require_http_methods(["GET", "POST"])
 @booking_limit
 def details(
-    request: HttpRequest, location_slug: str, type_id: int, date: str, time: str
+    request: HttpRequest, location_slug: str, type_id: tuple[int, ...], date: str, time: str
 ) -> HttpResponseBase:
-    appointment_type = type_of(request, location_slug, type_id)
+    appointment_type = visit_of(request, location_slug, type_id)
     start = parse_start(parse_day(date), time)
     form = BookingForm(request.POST or None)
     error = ""
@@ -252,11 +344,15 @@ def details(
                 "This phone number already has the maximum number of appointments of this "
                 "kind. Please cancel one with the link in its e-mail before you book another."
             )
+            if appointment_type.combined:
+                error += " " + str(COMBINED_LIMIT_HINT)
         except services.TooManyBookings:
             error = _(
                 "This e-mail address already has the maximum number of appointments of this "
                 "kind. Please cancel one with the link in its e-mail before you book another."
             )
+            if appointment_type.combined:
+                error += " " + str(COMBINED_LIMIT_HINT)
         else:
             token: str = booking.manage_token  # type: ignore[attr-defined]
             mail.send_held(portal_url(request), booking, token)
