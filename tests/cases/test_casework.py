@@ -229,7 +229,7 @@ def test_citizen_sees_the_status_and_open_cases_hold_the_account(meldung):
     client = citizen_client()
     page = client.get("/konto/antraege/").content.decode()
     assert meldung.number in page
-    assert "neu" in page
+    assert "Eingegangen" in page  # "new" in the words of the applicant
     account = Account.objects.get(user__email=CITIZEN_EMAIL)
     reasons = retention_reasons(account)
     assert any(meldung.number in reason for reason in reasons)

@@ -68,7 +68,9 @@ def test_meldebescheinigung_from_submission_to_closed_case(barleben):
 
     # The citizen sees the request in "Meine Anträge" and uploads the document.
     detail = f"/konto/antraege/{submission.reference}/"
-    assert "Kopie Ihres Personalausweises" in citizen.get(detail).content.decode()
+    waiting_page = citizen.get(detail).content.decode()
+    assert "Kopie Ihres Personalausweises" in waiting_page
+    assert "Wartet auf Ihre Antwort oder Unterlagen" in waiting_page
     refused = citizen.post(detail, {"request": request.pk,
                                     "files": SimpleUploadedFile("ausweis.pdf", b"MZ\x90\x00",
                                                                 "application/pdf")})  # fmt: skip

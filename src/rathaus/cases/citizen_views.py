@@ -78,7 +78,9 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
             messages.success(request, _("Thank you. Your documents have arrived."))
             return redirect("cases_citizen:detail", reference)
     events = list(case.events.filter(visible_to_applicant=True)) if case else []
-    labels = dict(Case.Status.choices)
+    from rathaus.cases.models import APPLICANT_STATUS
+
+    labels = {**dict(Case.Status.choices), **APPLICANT_STATUS}
     for event in events:
         event.new_label = labels.get(event.new, event.new)  # type: ignore[attr-defined]
     return render(

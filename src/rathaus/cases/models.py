@@ -232,10 +232,22 @@ class Case(models.Model):
         return self.status in self.OPEN
 
     @property
+    def status_for_applicant(self) -> str:
+        """The status in the words of the applicant's pages ("waiting for you", not "for the
+        applicant")."""
+        return str(APPLICANT_STATUS.get(self.status, self.get_status_display()))
+
+    @property
     def overdue(self) -> bool:
         from django.utils import timezone
 
         return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+APPLICANT_STATUS: dict[str, Any] = {
+    Case.Status.NEW: _("received"),
+    Case.Status.WAITING: _("waiting for your answer or documents"),
+}
 
 
 class CaseEvent(Immutable):
