@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import builtins
 import logging
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -244,18 +243,20 @@ def _sync_tasks(instance: ProcessInstance, workflow: BpmnWorkflow, now: Any) -> 
     ).update(status=ProcessTask.Status.CANCELLED, completed_at=now)
 
 
+def _event_parts(task: Any) -> list[Any]:
+    """The event definitions a waiting task listens for (an event-based gateway has several)."""
+    definition = task.task_spec.event_definition
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition]
+
+
 def pending_events(workflow: BpmnWorkflow) -> tuple[list[Any], list[str]]:
     """When the waiting timers fire, and which messages the process waits for."""
     timers: list[Any] = []
     messages: list[str] = []
     for task in list(workflow.event_manager.tasks.values()):
-        definition = task.task_spec.event_definition
-        parts = (
-            definition.event_definitions
-            if isinstance(definition, MultipleEventDefinition)
-            else [definition]
-        )
-        for part in parts:
+        for part in _event_parts(task):
             if isinstance(part, MessageEventDefinition):
                 messages.append(part.name)
             elif isinstance(part, TimerEventDefinition):
@@ -267,17 +268,11 @@ def pending_events(workflow: BpmnWorkflow) -> tuple[list[Any], list[str]]:
 
 def waiting_timer_tasks(workflow: BpmnWorkflow) -> list[Any]:
     """The engine tasks that wait for a timer (directly or in an event-based gateway)."""
-    found = []
-    for task in list(workflow.event_manager.tasks.values()):
-        definition = task.task_spec.event_definition
-        parts = (
-            definition.event_definitions
-            if isinstance(definition, MultipleEventDefinition)
-            else [definition]
-        )
-        if any(isinstance(part, TimerEventDefinition) for part in parts):
-            found.append(task)
-    return found
+    return [
+        task
+        for task in list(workflow.event_manager.tasks.values())
+        if any(isinstance(part, TimerEventDefinition) for part in _event_parts(task))
+    ]
 
 
 def _locked_instance(pk: int) -> ProcessInstance:
@@ -436,23 +431,15 @@ def fire_due_timers(now: Any = None, limit: int = 200) -> int:
     return fired
 
 
-def current_elements(instance: ProcessInstance) -> list[str]:
-    """BPMN ids where the process stands now (open tasks, waiting events, a failed step)."""
+def element_states(instance: ProcessInstance) -> tuple[set[str], set[str]]:
+    """BPMN ids where the process stands now (open tasks, waiting events, a failed step), and
+    the ids it has passed; read from one copy of the engine state."""
     workflow = _SERIALIZER.deserialize_json(instance.state)
-    states = TaskState.READY | TaskState.WAITING | TaskState.ERROR | TaskState.STARTED
-    return sorted(
-        {
-            task.task_spec.bpmn_id
-            for task in workflow.get_tasks(state=states)
-            if task.task_spec.bpmn_id and not re.match(r"^(Start|End)$", task.task_spec.name)
-        }
-    )
-
-
-def completed_elements(instance: ProcessInstance) -> set[str]:
-    workflow = _SERIALIZER.deserialize_json(instance.state)
-    return {
-        task.task_spec.bpmn_id
-        for task in workflow.get_tasks(state=TaskState.COMPLETED)
-        if task.task_spec.bpmn_id
+    now = TaskState.READY | TaskState.WAITING | TaskState.ERROR | TaskState.STARTED
+    current = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=now) if t.task_spec.bpmn_id}
+    done = {
+        t.task_spec.bpmn_id
+        for t in workflow.get_tasks(state=TaskState.COMPLETED)
+        if t.task_spec.bpmn_id
     }
+    return current, done

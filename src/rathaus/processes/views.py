@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,6 +21,7 @@ from rathaus.core import roles
 from rathaus.core.models import Membership
 from rathaus.core.staff_views import staff_required
 from rathaus.forms.rendering import StepBinder
+from rathaus.forms.views import _error_list as forms_error_list
 from rathaus.processes import engine
 from rathaus.processes.bpmn import ModelInvalid
 from rathaus.processes.models import ProcessInstance, ProcessModel, ProcessTask
@@ -39,12 +41,6 @@ def _case(request: HttpRequest, number: str) -> Case:
 
 def _portal(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def _error_list(errors: dict[str, list[str]], spec: Any) -> list[dict[str, str]]:
-    from rathaus.forms.views import _error_list as forms_error_list
-
-    return forms_error_list(errors, spec)
 
 
 @never_cache
@@ -89,7 +85,7 @@ def task(request: HttpRequest, number: str, task_id: str) -> HttpResponseBase:
             "task": item,
             "step": spec.steps[0] if spec.steps else None,
             "elements": StepBinder(spec, 0, data, errors).bind() if spec.steps else [],
-            "error_list": _error_list(errors, spec),
+            "error_list": forms_error_list(errors, spec),
             "editable": item.status == ProcessTask.Status.OPEN and case.is_open,
             **application_data(case),
         },
@@ -98,14 +94,10 @@ def task(request: HttpRequest, number: str, task_id: str) -> HttpResponseBase:
 
 
 def _completed_message(item: ProcessTask) -> str:
-    from django.utils.translation import gettext as _
-
     return _("“%(task)s” is done.") % {"task": item.title}
 
 
 def _failed_message(instance: ProcessInstance) -> str:
-    from django.utils.translation import gettext as _
-
     return _("The task is done, but the next step “%(step)s” failed: %(error)s") % {
         "step": instance.error_task,
         "error": instance.error,
@@ -115,8 +107,6 @@ def _failed_message(instance: ProcessInstance) -> str:
 @require_POST
 @staff_required
 def retry(request: HttpRequest, number: str) -> HttpResponseBase:
-    from django.utils.translation import gettext as _
-
     case = _case(request, number)
     instance = ProcessInstance.objects.filter(case=case).first()
     if instance is None:
@@ -186,8 +176,6 @@ def model_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def model_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
-    from django.utils.translation import gettext as _
-
     from rathaus.processes import packages
 
     model = _models(request.user).filter(slug=slug).first()

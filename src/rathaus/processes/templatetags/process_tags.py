@@ -17,8 +17,7 @@ def case_process(context: Any, case: Any) -> dict[str, Any]:
     instance = ProcessInstance.objects.select_related("version__model").filter(case=case).first()
     if instance is None:
         return {"instance": None, "case": case}
-    current = set(engine.current_elements(instance))
-    done = engine.completed_elements(instance)
+    current, done = engine.element_states(instance)
     steps = []
     for step in engine._parsed(instance.version_id).steps:
         if step.element_id in current:
