@@ -16,10 +16,13 @@ class ProcessesConfig(AppConfig):
         from rathaus.cases.signals import case_closed, case_message, case_opened
         from rathaus.core import demo as core_demo
         from rathaus.core import housekeeping
-        from rathaus.processes import demo, engine, receivers
 
-        core_demo.register_loader("processes", demo.load)
-        housekeeping.register("processes.timers", engine.fire_due_timers, timedelta(minutes=1))
+        # Only the receivers here: SpiffWorkflow is imported when a process is first needed,
+        # not by every command that starts Django.
+        from rathaus.processes import receivers
+
+        core_demo.register_loader("processes", receivers.load_demo)
+        housekeeping.register("processes.timers", receivers.fire_timers, timedelta(minutes=1))
         case_opened.connect(receivers.start_process, dispatch_uid="processes.start")
         case_message.connect(receivers.deliver, dispatch_uid="processes.message")
         case_closed.connect(receivers.cancel, dispatch_uid="processes.cancel")

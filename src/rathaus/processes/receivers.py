@@ -36,6 +36,18 @@ def cancel(sender: Any, case: Any, actor: Any = None, **kwargs: Any) -> None:
     engine.cancel(case, actor)
 
 
+def fire_timers() -> int:
+    from rathaus.processes import engine
+
+    return engine.fire_due_timers()
+
+
+def load_demo(tally: Any) -> None:
+    from rathaus.processes import demo
+
+    demo.load(tally)
+
+
 def install_default(sender: Any, using: str = "default", **kwargs: Any) -> None:
     from rathaus.processes import packages
 
