@@ -62,9 +62,11 @@ unit-postgres: setup
 browser: setup
 	$(BIN)/pytest -m browser
 
+# Everything on SQLite, browser tests included; then what touches the database again on
+# PostgreSQL. The browser tests drive pages, not SQL, so they run once.
 test: setup lint types
 	$(BIN)/pytest
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'not browser'
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache

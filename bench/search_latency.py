@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Catalogue search latency over the full OZG catalogue (5,251 rows) in production mode.
 
-Imports ``../shared/data/ozg-katalog/leistungen.csv`` (or the file given with --catalog) into a
+Imports ``tests/data/ozg-katalog/leistungen.csv`` (or the file given with --catalog) into a
 fresh database with the Barleben demo, starts ``rathaus serve`` on loopback and sends search
 requests — a fixed list of everyday queries, used in turn — with 1 and 8 concurrent clients, to
 the search page and to the API, plus service pages with the responsibility finder. Prints a
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="requests per row")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
-        "--catalog", default=str(ROOT.parent / "shared" / "data" / "ozg-katalog" / "leistungen.csv")
+        "--catalog", default=str(ROOT / "tests" / "data" / "ozg-katalog" / "leistungen.csv")
     )
     args = parser.parse_args()
     page_paths = [f"/leistungen/suche?q={quote(query)}" for query in QUERIES]

@@ -7,23 +7,45 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.core import demo
+from tests.support import (
+    CLAMD_STREAM_MAX_BYTES,
+    EICAR,
+    MELDEBESCHEINIGUNG,
+    ROOT,
+    OutsideReads,
+    citizen_client,
+    submit,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# Installed before the test modules are imported, so their imports are watched too.
+OUTSIDE_READS = OutsideReads(ROOT)
+sys.addaudithook(OUTSIDE_READS)
 
 
-def current_code(device: TOTPDevice, offset: int = 0) -> str:
-    """The code an authenticator app shows now (offset in steps: -1 is the previous code)."""
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset)
-    return f"{value:0{device.digits}d}"
+@pytest.fixture(autouse=True)
+def _nothing_read_beside_the_checkout() -> Iterator[None]:
+    """Fail a test that (or whose imports or fixtures) opened a path beside the checkout."""
+    earlier = OUTSIDE_READS.take()
+    yield
+    found = earlier + OUTSIDE_READS.take()
+    if found:
+        pytest.fail(
+            "opened beside the checkout (copy the file into the repository, e.g. tests/data/): "
+            + ", ".join(sorted(set(found))),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def outside_reads() -> OutsideReads:
+    """The watcher itself, for the test that checks it."""
+    return OUTSIDE_READS
 
 
 @pytest.fixture(scope="session")
@@ -51,58 +73,6 @@ def barleben(db):
     from rathaus.core.models import Authority
 
     return Authority.objects.get(slug="barleben")
-
-
-def database_env() -> dict[str, str]:
-    """Environment for a subprocess that should use the test database of this test run."""
-    env = dict(os.environ)
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        env["RATHAUS_DATABASE_URL"] = f"sqlite:///{Path(settings['NAME']).resolve()}"
-    else:
-        user = settings["USER"]
-        host = settings["HOST"]
-        port = settings["PORT"]
-        env["RATHAUS_DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{settings['NAME']}"
-    return env
-
-
-def rathaus(*args: str, env: dict[str, str] | None = None, timeout: int = 60):
-    """Run the installed `rathaus` command the way an operator would."""
-    return subprocess.run(
-        [sys.executable, "-m", "rathaus", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        cwd=ROOT,
-        check=False,
-    )
-
-
-def human_check() -> dict[str, str]:
-    """Form fields that pass the registration's person check (the no-JavaScript question)."""
-    from django.core import signing
-
-    from rathaus.accounts import altcha
-
-    question = altcha.new_question()
-    answer = signing.loads(question.token, salt=altcha._SALT)["sum"]
-    return {"question_token": question.token, "question_answer": str(answer)}
-
-
-def start_worker(env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """A real `rathaus worker` on this test run's database, polling every 0.2 seconds."""
-    command = [sys.executable, "-m", "rathaus", "worker", "--queue-name", "*", "--interval", "0.2",
-               "--no-startup-delay"]  # fmt: skip
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env or database_env(), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-
-
-EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-CLAMD_STREAM_MAX_BYTES = 4 * 1024 * 1024  # small, so that clamd's size-limit error is testable
 
 
 def _clamd_answers(socket_path: Path) -> bool:
@@ -175,3 +145,14 @@ def clamd():
             process.kill()
             process.wait(timeout=10)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def meldung(barleben):
+    """A Meldebescheinigung applied for by the demo citizen, routed to the Bürgerbüro as a case."""
+    from rathaus.cases import services
+    from rathaus.cases.models import Case
+
+    submission = submit(citizen_client(), "meldebescheinigung", MELDEBESCHEINIGUNG)
+    assert services.route(str(submission.pk)) == "routed"
+    return Case.objects.get(submission=submission)

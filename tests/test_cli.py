@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rathaus.core.models import AuditEvent
-from tests.conftest import database_env, rathaus
+from tests.support import database_env, rathaus
 
 
 def test_help_lists_the_rathaus_commands():
@@ -38,7 +38,7 @@ def test_serve_runs_the_production_web_server():
     import time
     import urllib.request
 
-    from tests.conftest import ROOT
+    from tests.support import ROOT
 
     rathaus("demo-data", env=database_env())
     with socket.socket() as sock:
@@ -81,7 +81,7 @@ def test_run_starts_web_server_and_worker_and_ctrl_c_stops_both():
     import urllib.request
 
     from rathaus.core.models import WorkerHeartbeat
-    from tests.conftest import ROOT
+    from tests.support import ROOT
 
     rathaus("demo-data", env=database_env())
     with socket.socket() as sock:

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from rathaus.conf import VARIABLES, ConfigurationError, Variable, env, render_markdown
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def test_configuration_page_is_generated_from_the_code():

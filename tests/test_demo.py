@@ -98,7 +98,7 @@ def test_demo_is_refused_in_production_mode(settings):
 def test_demo_totp_prints_the_current_code(capsys):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from tests.conftest import current_code
+    from tests.support import current_code
 
     demo.load()
     out = StringIO()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from rathaus.core.models import WorkerHeartbeat
-from tests.conftest import ROOT, start_worker
+from tests.support import ROOT, start_worker
 from tests.tasks_for_tests import add
 
 

@@ -27,8 +27,8 @@ from rathaus.conf import ConfigurationError, EmailTransport, env
 from rathaus.core import mail
 from rathaus.core.mail import MAX_ATTEMPTS, OUTBOX_BACKEND, deliver_email, send_mail
 from rathaus.core.models import OutgoingEmail, WorkerHeartbeat
-from tests.conftest import ROOT, database_env, start_worker
 from tests.factories import AuthorityFactory
+from tests.support import ROOT, database_env, start_worker
 
 LINK = "https://barleben.localhost/konto/bestaetigen/?uid=7&token=ab-12"
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -10,8 +10,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.core.models import AuditEvent
-from tests.conftest import current_code
 from tests.factories import PASSWORD, MembershipFactory, TOTPDeviceFactory, UserFactory
+from tests.support import current_code
 
 
 def login_password(client, username, password=PASSWORD, next_url=""):

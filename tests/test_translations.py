@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 PACKAGE = ROOT / "src" / "rathaus"
 PO = PACKAGE / "locale" / "de" / "LC_MESSAGES" / "django.po"

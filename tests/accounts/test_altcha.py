@@ -12,8 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from rathaus.accounts import altcha
-from tests.accounts.test_journey import REGISTRATION
-from tests.conftest import human_check
+from tests.support import REGISTRATION, human_check
 
 
 def solved_payload(client) -> str:

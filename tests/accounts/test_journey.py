@@ -9,19 +9,9 @@ from django.contrib.auth import get_user_model
 
 from rathaus.accounts.models import Account, Consent
 from rathaus.core.models import AuditEvent, OutgoingEmail
-from tests.conftest import human_check
 from tests.factories import UserFactory
-
-PASSWORD = "ein langer satz als passwort"
-REGISTRATION = {
-    "kind": "person",
-    "first_name": "Kim",
-    "last_name": "Beispiel",
-    "email": "Kim.Beispiel@example.org",
-    "password1": PASSWORD,
-    "password2": PASSWORD,
-    "privacy": "on",
-}
+from tests.support import CITIZEN_PASSWORD as PASSWORD
+from tests.support import REGISTRATION, human_check
 
 
 def confirmation_link(to: str) -> str:

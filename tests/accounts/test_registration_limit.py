@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from rathaus.core.models import AuditEvent
-from tests.conftest import human_check
+from tests.support import human_check
 
 PASSWORD = "ein langer satz als passwort"
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from rathaus.accounts.models import Account
 from rathaus.core.models import AuditEvent
-from tests.conftest import current_code
 from tests.factories import PASSWORD as STAFF_PASSWORD
 from tests.factories import MembershipFactory, TOTPDeviceFactory
+from tests.support import current_code
 
 EMAIL = "kim.beispiel@example.org"
 PASSWORD = "ein langer satz als passwort"

@@ -11,7 +11,7 @@ import pytest
 from rathaus.appointments.availability import TZ
 from rathaus.appointments.models import AppointmentType, Location, OpeningHours, Resource
 from rathaus.core.models import Authority
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 MONDAY = dt.date(2025, 10, 27)  # the week of Reformationstag (Friday, 31 October 2025)
 

@@ -24,7 +24,7 @@ from rathaus.appointments.models import (
     Visit,
 )
 from rathaus.core.models import OutgoingEmail
-from tests.catalog.test_staff_offers import log_in
+from tests.support import log_in
 
 from .conftest import MONDAY, Office, berlin
 from .test_api import BASE, post, solved, token_from_mail

@@ -28,7 +28,7 @@ from rathaus.appointments.models import (
     Ticket,
 )
 from rathaus.core.models import AuditEvent, OutgoingEmail
-from tests.catalog.test_staff_offers import log_in
+from tests.support import log_in
 
 from .conftest import berlin
 

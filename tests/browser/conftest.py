@@ -7,6 +7,8 @@ over), German as the browser language, and a live server with the Barleben demo 
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import textwrap
 from collections.abc import Callable, Iterator
@@ -23,6 +25,7 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+from playwright.sync_api import Error as PlaywrightError
 
 from rathaus.core import audit, demo, roles
 from rathaus.core.models import AuditChainHead
@@ -111,22 +114,95 @@ def empty_server(live_server: Any) -> str:
     return str(live_server.url)
 
 
+# Runs axe-core in every page that finishes loading (top frame, HTML only) and reports the
+# result to the test through an exposed binding. A run that a navigation interrupts is lost;
+# the next page is checked again.
+AUTO_AXE_SCRIPT = """
+(() => {
+  if (window.top !== window) return;
+  window.addEventListener("load", () => setTimeout(async () => {
+    if (document.contentType !== "text/html" || typeof axe === "undefined") return;
+    if (window.__rathausAxeRunning) return;
+    window.__rathausAxeRunning = true;
+    try {
+      const result = await axe.run(document, {runOnly: {type: "tag", values: %s}});
+      await window.__rathausAxeReport({url: location.href, violations: result.violations});
+    } catch (error) {
+      await window.__rathausAxeReport({url: location.href, error: String(error)});
+    } finally {
+      window.__rathausAxeRunning = false;
+    }
+  }, 0));
+})();
+"""
+WAIT_FOR_AXE = """() => new Promise(resolve => {
+  const check = () => window.__rathausAxeRunning ? setTimeout(check, 25) : resolve();
+  check();
+})"""
+
+
+class AxeReports:
+    """What axe-core found in the pages of one test's contexts."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.checked: list[str] = []
+
+    def __call__(self, source: Any, report: dict[str, Any]) -> None:
+        url = str(report.get("url", ""))
+        self.checked.append(url)
+        error = str(report.get("error") or "")
+        if error and "already running" not in error:
+            self.failures.append(f"axe-core could not check {url}: {error}")
+        violations = report.get("violations") or []
+        if violations:
+            self.failures.append(_format_violations(url, violations))
+
+    @staticmethod
+    def wait(page: Page) -> None:
+        """Wait until the check of the page's last load has reported."""
+        page.evaluate(WAIT_FOR_AXE)
+
+
 @pytest.fixture
-def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
-    """Make browser contexts (German, CSP bypassed for axe); all are closed after the test."""
+def axe_reports() -> AxeReports:
+    """What the automatic axe-core checks found in this test's pages."""
+    return AxeReports()
+
+
+@pytest.fixture
+def new_context(
+    browser: Browser, axe_source: str, axe_reports: AxeReports
+) -> Iterator[Callable[..., BrowserContext]]:
+    """Make browser contexts (German, CSP bypassed for axe); all are closed after the test.
+
+    axe-core checks every page that loads in a context with JavaScript (WCAG 2.0/2.1 A and
+    AA); the test fails at its end if any page had a violation. Pages in contexts without
+    JavaScript, and states that htmx or a script reached after loading, are checked where the
+    test calls ``assert_accessible``.
+    """
     contexts: list[BrowserContext] = []
+    reports = axe_reports
 
     def make(**options: Any) -> BrowserContext:
         settings: dict[str, Any] = {"locale": "de-DE", "bypass_csp": True}
         settings.update(options)
         context = browser.new_context(**settings)
         context.set_default_timeout(TIMEOUT_MS)
+        if settings.get("java_script_enabled", True):
+            context.expose_binding("__rathausAxeReport", reports)
+            context.add_init_script(axe_source + AUTO_AXE_SCRIPT % json.dumps(AXE_TAGS))
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
+        for open_page in context.pages:
+            with contextlib.suppress(PlaywrightError):
+                open_page.evaluate(WAIT_FOR_AXE)
         context.close()
+    if reports.failures:
+        pytest.fail("\n\n".join(reports.failures), pytrace=False)
 
 
 @pytest.fixture
@@ -163,6 +239,8 @@ def axe_source() -> str:
 def _axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]] | None:
     """axe-core's violations on the page as it is now; None if the page runs no JavaScript."""
     page.wait_for_load_state("load")
+    with contextlib.suppress(PlaywrightError):
+        page.evaluate(WAIT_FOR_AXE)  # the check that runs on every load must finish first
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source)
     if not page.evaluate("typeof window.axe !== 'undefined'"):

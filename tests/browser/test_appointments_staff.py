@@ -18,8 +18,7 @@ from rathaus.appointments.availability import TZ
 from rathaus.appointments.models import AppointmentType, Booking, Ticket
 from rathaus.appointments.services import token_hash
 from rathaus.core.demo import DEMO_PASSWORD
-from tests.browser.test_staff_login import CODE_LABEL, log_in_with_password
-from tests.conftest import current_code
+from tests.support import CODE_LABEL, current_code, log_in_with_password
 
 Check = Callable[[Page], None]
 

@@ -12,8 +12,7 @@ from playwright.sync_api import Page, expect
 from rathaus.cases import services
 from rathaus.cases.models import Case, Submission
 from rathaus.core.demo import DEMO_PASSWORD
-from tests.browser.test_staff_login import CODE_LABEL, log_in_with_password
-from tests.conftest import current_code
+from tests.support import CODE_LABEL, current_code, log_in_with_password
 
 Check = Callable[[Page], None]
 ANLIEGEN = {

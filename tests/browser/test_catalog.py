@@ -101,7 +101,7 @@ def test_clerk_edits_an_offer_in_the_staff_area(
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from rathaus.core.demo import DEMO_PASSWORD
-    from tests.conftest import current_code
+    from tests.support import current_code
 
     page.goto(f"{server}/verwaltung/angebote/")
     page.get_by_label("Benutzername").fill("standesamt")

@@ -10,9 +10,14 @@ from playwright.sync_api import Page, expect
 from rathaus.cases import services
 from rathaus.cases.models import Case
 from rathaus.core.demo import DEMO_PASSWORD
-from tests.browser.test_staff_login import CODE_LABEL, log_in_with_password
-from tests.cases.test_casework import MELDEBESCHEINIGUNG, citizen_client, submit
-from tests.conftest import current_code
+from tests.support import (
+    CODE_LABEL,
+    MELDEBESCHEINIGUNG,
+    citizen_client,
+    current_code,
+    log_in_with_password,
+    submit,
+)
 
 Check = Callable[[Page], None]
 

@@ -11,22 +11,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from rathaus.core.demo import DEMO_PASSWORD
-from tests.conftest import current_code
 from tests.factories import PASSWORD, UserFactory
+from tests.support import CODE_LABEL, current_code, log_in_with_password
 
 Check = Callable[[Page], None]
-CODE_LABEL = "Sechsstelliger Code aus Ihrer Authenticator-App"
 FORMAT_ERROR = "Geben Sie die sechs Ziffern ein, die Ihre Authenticator-App anzeigt."
 WRONG_CODE_ERROR = (
     "Der Code ist nicht richtig. Prüfen Sie die Uhrzeit Ihres Telefons und geben Sie den "
     "aktuellen Code ein."
 )
-
-
-def log_in_with_password(page: Page, username: str, password: str) -> None:
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(password)
-    page.get_by_role("button", name="Weiter").click()
 
 
 def key_from_page(key_text: str) -> bytes:

@@ -17,36 +17,13 @@ from rathaus.cases import services
 from rathaus.cases.models import Case, CaseEvent, CaseNote
 from rathaus.core import api_tokens
 from rathaus.core.models import ApiToken, AuditEvent
-from tests.cases.test_casework import ANLIEGEN, citizen_client, submit
-from tests.catalog.test_staff_offers import log_in
+from tests.support import ANLIEGEN, api, citizen_client, log_in, make_key, submit
 
 pytestmark = pytest.mark.django_db
 
 
-def make_key(username: str, name: str = "Fachverfahren", days: int = 90, client=None) -> str:
-    """A key made on the staff page, as the staff member would: shown once in the page."""
-    client = client or log_in(Client(), username)
-    page = client.post("/verwaltung/konto/api-schluessel/", {"action": "create", "name": name,
-                                                            "days": str(days)})  # fmt: skip
-    assert page.status_code == 200
-    return re.search(r'id="new-key">(rh_[^<]+)<', page.content.decode()).group(1)
-
-
-def api(key: str | None) -> Client:
-    return Client(headers={"Authorization": f"Bearer {key}"} if key else {})
-
-
 def post(client: Client, path: str, body: dict | None = None):
     return client.post(path, json.dumps(body or {}), content_type="application/json")
-
-
-@pytest.fixture
-def meldung(barleben) -> Case:
-    from tests.cases.test_casework import MELDEBESCHEINIGUNG
-
-    submission = submit(citizen_client(), "meldebescheinigung", MELDEBESCHEINIGUNG)
-    services.route(str(submission.pk))
-    return Case.objects.get(submission=submission)
 
 
 def test_the_key_page_shows_the_key_once_and_stores_only_its_hash(barleben):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 import re
 
 import pytest
@@ -13,45 +12,12 @@ from rathaus.accounts.demo import CITIZEN_EMAIL
 from rathaus.accounts.gdpr import retention_reasons
 from rathaus.accounts.models import Account, Message
 from rathaus.cases import services
-from rathaus.cases.models import Case, CaseEvent, OutboxItem, Submission, SubmissionEvent
+from rathaus.cases.models import Case, CaseEvent, OutboxItem, SubmissionEvent
 from rathaus.catalog.models import Responsibility
-from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import AuditEvent, Authority, OrgUnit
-from tests.catalog.test_staff_offers import log_in
+from tests.support import ANLIEGEN, MELDEBESCHEINIGUNG, citizen_client, log_in, submit
 
 pytestmark = pytest.mark.django_db
-
-MELDEBESCHEINIGUNG = {
-    "first_name": "Ilse", "family_name": "Beispiel", "date_of_birth": "1957-03-14",
-    "address": {"street": "Breiteweg 12", "postal_code": "39179", "place": "Barleben"},
-    "kind": "simple", "purpose": "employer", "copies": 1, "include_others": False,
-    "delivery": "post",
-}  # fmt: skip
-ANLIEGEN = {
-    "topic": "lights", "subject": "Lampe am Spielplatz", "message": "Die Lampe ist seit Tagen aus.",
-    "name": "Kim Muster", "email": "kim@example.org", "reply_wanted": True,
-}  # fmt: skip
-
-
-def citizen_client() -> Client:
-    client = Client()
-    response = client.post("/konto/anmelden/", {"email": CITIZEN_EMAIL, "password": DEMO_PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
-def submit(client: Client, slug: str, data: dict) -> Submission:
-    response = client.post(f"/api/v1/forms/{slug}/submissions", json.dumps({"data": data}),
-                           content_type="application/json")  # fmt: skip
-    assert response.status_code == 201, response.content
-    return Submission.objects.get(reference=response.json()["reference"])
-
-
-@pytest.fixture
-def meldung(barleben) -> Case:
-    submission = submit(citizen_client(), "meldebescheinigung", MELDEBESCHEINIGUNG)
-    assert services.route(str(submission.pk)) == "routed"
-    return Case.objects.get(submission=submission)
 
 
 def test_a_submission_becomes_a_case_in_the_responsible_unit(meldung):

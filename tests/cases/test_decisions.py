@@ -15,8 +15,7 @@ from rathaus.accounts.models import Message
 from rathaus.cases import decisions, services
 from rathaus.cases.models import Case, CaseDocument, CaseEvent
 from rathaus.core.models import AuditEvent
-from tests.cases.test_casework import ANLIEGEN, MELDEBESCHEINIGUNG, meldung, submit  # noqa: F401
-from tests.catalog.test_staff_offers import log_in
+from tests.support import ANLIEGEN, log_in, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,7 @@ def clerk():
     return get_user_model().objects.get(username="buergerbuero")
 
 
-def test_clerk_decides_a_meldebescheinigung(client, meldung):  # noqa: F811
+def test_clerk_decides_a_meldebescheinigung(client, meldung):
     log_in(client, "buergerbuero")
     url = f"/verwaltung/vorgaenge/{meldung.number}/"
     page = client.get(url).content.decode()
@@ -95,7 +94,7 @@ def test_clerk_decides_a_meldebescheinigung(client, meldung):  # noqa: F811
     assert download["Content-Type"] == "application/pdf"
 
 
-def test_deciding_twice_is_refused(client, meldung):  # noqa: F811
+def test_deciding_twice_is_refused(client, meldung):
     decisions.decide(meldung, clerk(), "granted", "")
     with pytest.raises(services.CaseActionRefused, match=r"bereits entschieden|already been"):
         decisions.decide(meldung, clerk(), "refused", "Nicht gemeldet.")
@@ -109,7 +108,7 @@ def test_deciding_twice_is_refused(client, meldung):  # noqa: F811
     assert Message.objects.filter(reference=meldung.number).count() == 1
 
 
-def test_bad_decisions_are_refused_without_a_trace(meldung):  # noqa: F811
+def test_bad_decisions_are_refused_without_a_trace(meldung):
     with pytest.raises(services.CaseActionRefused):
         decisions.decide(meldung, clerk(), "maybe", "")
     with pytest.raises(services.CaseActionRefused):
@@ -120,7 +119,7 @@ def test_bad_decisions_are_refused_without_a_trace(meldung):  # noqa: F811
     assert not CaseDocument.objects.exists()
 
 
-def test_staff_of_another_unit_get_404(client, meldung):  # noqa: F811
+def test_staff_of_another_unit_get_404(client, meldung):
     document = decisions.decide(meldung, clerk(), "granted", "")
     other = Case.objects.get(pk=meldung.pk)
     log_in(client, "bauamt")
@@ -133,7 +132,7 @@ def test_staff_of_another_unit_get_404(client, meldung):  # noqa: F811
     assert CaseDocument.objects.count() == 1
 
 
-def test_a_document_of_another_case_is_not_found_under_this_one(client, meldung):  # noqa: F811
+def test_a_document_of_another_case_is_not_found_under_this_one(client, meldung):
     document = decisions.decide(meldung, clerk(), "granted", "")
     submission = submit(Client(), "anliegen", ANLIEGEN)
     services.route(str(submission.pk))
@@ -170,7 +169,7 @@ def test_an_applicant_without_account_gets_the_decision_by_post(client, barleben
     assert "per Post" in client.get(url).content.decode()
 
 
-def test_templates_are_chosen_per_service(meldung):  # noqa: F811
+def test_templates_are_chosen_per_service(meldung):
     assert decisions.template_name(meldung) == "cases/decisions/meldebescheinigung.html"
     meldung.submission = None
     assert decisions.template_name(meldung) == decisions.DEFAULT_TEMPLATE

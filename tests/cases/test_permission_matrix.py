@@ -35,8 +35,7 @@ from rathaus.cases.models import Case, CaseDocument, CaseNote
 from rathaus.core import api_tokens, demo, roles
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import Membership, OrgUnit
-from tests.catalog.test_staff_offers import log_in
-from tests.forms.test_uploads import image
+from tests.support import image, log_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from rathaus.accounts.models import Message
 from rathaus.cases import services
 from rathaus.cases.models import Case, CaseEvent
-from tests.cases.test_casework import citizen_client, meldung  # noqa: F401 (fixture)
+from tests.support import citizen_client
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def clerk():
     return get_user_model().objects.get(username="buergerbuero")
 
 
-def test_applicant_answers_and_the_case_goes_on(meldung):  # noqa: F811
+def test_applicant_answers_and_the_case_goes_on(meldung):
     services.claim(meldung, clerk())
     services.message_applicant(meldung, clerk(), "Rückfrage", "Für welchen Arbeitgeber?")
     services.set_status(meldung, clerk(), Case.Status.WAITING)
@@ -42,7 +42,7 @@ def test_applicant_answers_and_the_case_goes_on(meldung):  # noqa: F811
     # The clerk reads it in the timeline.
     from django.test import Client
 
-    from tests.catalog.test_staff_offers import log_in
+    from tests.support import log_in
 
     staff = log_in(Client(), "buergerbuero")
     case_page = staff.get(f"/verwaltung/vorgaenge/{meldung.number}/").content.decode()
@@ -52,7 +52,7 @@ def test_applicant_answers_and_the_case_goes_on(meldung):  # noqa: F811
     assert "Antwort senden" not in reply_page
 
 
-def test_no_answers_once_the_case_is_closed_or_without_a_case(meldung):  # noqa: F811
+def test_no_answers_once_the_case_is_closed_or_without_a_case(meldung):
     services.message_applicant(meldung, clerk(), "Bescheid folgt", "Wir melden uns.")
     services.set_status(meldung, clerk(), Case.Status.CLOSED)
     message = Message.objects.get(reference=meldung.number)
@@ -64,7 +64,7 @@ def test_no_answers_once_the_case_is_closed_or_without_a_case(meldung):  # noqa:
     assert not CaseEvent.objects.filter(case=meldung, kind="reply").exists()
 
 
-def test_nobody_answers_someone_elses_message(meldung):  # noqa: F811
+def test_nobody_answers_someone_elses_message(meldung):
     services.message_applicant(meldung, clerk(), "Rückfrage", "Bitte melden.")
     message = Message.objects.get(reference=meldung.number)
     from django.test import Client

@@ -7,8 +7,7 @@ from django.test import Client
 
 from rathaus.cases import services
 from rathaus.cases.models import Case
-from tests.cases.test_api import api, make_key
-from tests.cases.test_casework import ANLIEGEN, MELDEBESCHEINIGUNG, citizen_client, submit
+from tests.support import ANLIEGEN, MELDEBESCHEINIGUNG, api, citizen_client, make_key, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +45,7 @@ def test_search_finds_a_case_by_a_word_from_its_data(two_cases):
 
 
 def test_search_in_the_inbox_page_uses_the_same_search(client, two_cases):
-    from tests.catalog.test_staff_offers import log_in
+    from tests.support import log_in
 
     meldung, anliegen = two_cases
     log_in(client, "buergerbuero")

@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 
 from rathaus.catalog.importer import CatalogFileError, import_catalog
 from rathaus.catalog.models import LifeSituation, OzgService, Service, Topic
-from tests.conftest import SHARED
+from tests.support import DATA
 
-FULL = SHARED / "data" / "ozg-katalog" / "leistungen.csv"
+FULL = DATA / "ozg-katalog" / "leistungen.csv"
 HEADER = "themenfeld,lebenslage,ozg_id,ozg_leistung,leika_schluessel,leistung,leika_typ,rechtsgrundlage,gesetze_kurz\n"
 
 

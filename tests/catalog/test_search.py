@@ -8,9 +8,9 @@ from rathaus.catalog import search, services
 from rathaus.catalog.importer import import_catalog
 from rathaus.catalog.models import LifeSituation, OzgService, Service, Topic
 from rathaus.catalog.text import fold, terms
-from tests.conftest import SHARED
+from tests.support import DATA
 
-FULL = SHARED / "data" / "ozg-katalog" / "leistungen.csv"
+FULL = DATA / "ozg-katalog" / "leistungen.csv"
 
 
 @pytest.fixture(scope="module")

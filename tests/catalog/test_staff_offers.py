@@ -10,14 +10,12 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.catalog import services
 from rathaus.catalog.models import Offer, Service
-from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import AuditEvent, OrgUnit
-from tests.conftest import current_code
 from tests.factories import PASSWORD, MembershipFactory, TOTPDeviceFactory, UserFactory
+from tests.support import log_in
 
 LIST = "/verwaltung/angebote/"
 ADD = "/verwaltung/angebote/neu/"
@@ -25,16 +23,6 @@ BIRTH_CERTIFICATE = "99027002012000"  # Standesamt, 12,00 €, maturity 2
 DOG_REGISTRATION = "99110009104000"  # Ordnungsamt
 DOG_DEREGISTRATION = "99110009070000"  # in the catalogue, not offered by Barleben
 ASSEMBLY = "99089016000000"  # Landkreis Börde, Versammlungsbehörde
-
-
-def log_in(client, username, password=DEMO_PASSWORD):
-    """Both factors, as a person logs in: password, then the current code of their app."""
-    response = client.post("/verwaltung/anmelden/", {"username": username, "password": password})
-    assert response.status_code == 302, response.content.decode()
-    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    response = client.post("/verwaltung/anmelden/code/", {"token": current_code(device)})
-    assert response["Location"] == "/verwaltung/"
-    return client
 
 
 def offer(leika_key, authority="barleben"):

@@ -18,7 +18,7 @@ from django.core import checks
 from rathaus.conf import VIRUS_SCANNERS, ConfigurationError, env
 from rathaus.core import scanning
 from rathaus.core.scanning import ClamAVScanner, ScannerUnavailable, ScanResult, get_scanner
-from tests.conftest import CLAMD_STREAM_MAX_BYTES, EICAR, ROOT
+from tests.support import CLAMD_STREAM_MAX_BYTES, EICAR, ROOT
 
 Behaviour = Callable[[socket.socket, threading.Event], None]
 

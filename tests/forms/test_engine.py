@@ -5,34 +5,23 @@ from __future__ import annotations
 import copy
 
 import pytest
-from django.template import Context, Template
 from django.utils import translation
 
 from rathaus.forms.engine import DefinitionError, FormSpec, definition_problems
-from rathaus.forms.rendering import FileInfo, StepBinder, summary
-from tests.forms.conftest import ALL_TYPES_LAYOUT, ALL_TYPES_SCHEMA, VALID_DATA
-from tests.forms.htmlform import as_querydict, form_fields
-
-STEP_TEMPLATE = Template('{% for el in elements %}{% include "forms/_element.html" %}{% endfor %}')
+from rathaus.forms.rendering import FileInfo, summary
+from tests.support import (
+    ALL_TYPES_LAYOUT,
+    ALL_TYPES_SCHEMA,
+    VALID_DATA,
+    as_querydict,
+    render_step,
+    resubmit,
+)
 
 
 @pytest.fixture
 def spec() -> FormSpec:
     return FormSpec(ALL_TYPES_SCHEMA, ALL_TYPES_LAYOUT)
-
-
-def render_step(spec: FormSpec, index: int, data, errors=None, files=None) -> str:
-    elements = StepBinder(spec, index, data, errors, files).bind()
-    return STEP_TEMPLATE.render(Context({"elements": elements}))
-
-
-def resubmit(spec: FormSpec, data) -> dict:
-    """Render every step with the data and read the rendered forms back, as a browser would."""
-    result: dict = {key: value for key, value in data.items() if key == "evidence"}
-    for index in range(len(spec.steps)):
-        html = render_step(spec, index, data)
-        result = spec.read_step(index, as_querydict(form_fields(html)), result)
-    return result
 
 
 def test_valid_data_is_valid(spec):

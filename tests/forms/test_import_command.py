@@ -15,9 +15,9 @@ from django.test import Client
 from rathaus.forms.engine import FormSpec
 from rathaus.forms.models import FormDefinition, FormVersion
 from rathaus.forms.xdatenfelder import NS_V2, convert
-from tests.conftest import SHARED, database_env, rathaus
+from tests.support import DATA, database_env, rathaus
 
-XDF = SHARED / "data" / "xdatenfelder"
+XDF = DATA / "xdatenfelder"
 REAL = XDF / "v2" / "S00000246v1.1_xdf2.xml"
 BARLEBEN_AGS = "15083040"
 

@@ -20,47 +20,19 @@ from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import OutgoingEmail
 from rathaus.forms import services
 from rathaus.forms.models import Draft, FormDefinition
-from tests.forms.htmlform import post_data
+from tests.support import ANLIEGEN_STEP as ANLIEGEN
+from tests.support import KONTAKT_STEP as KONTAKT
+from tests.support import fill_step as fill
+from tests.support import follow_post, post_data
+from tests.support import get_page as page
+from tests.support import start_application as start
 
 pytestmark = pytest.mark.django_db
-
-
-def page(client: Client, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return response.content.decode()
-
-
-def follow_post(client: Client, url: str, data: dict, status: int = 302) -> str:
-    response = client.post(url, data)
-    assert response.status_code == status, (url, response.status_code, response.content[:2000])
-    return response["Location"] if status == 302 else response.content.decode()
-
-
-def start(client: Client, slug: str, **extra: str) -> str:
-    """Start a new application; returns the first step's address."""
-    return follow_post(client, f"/antrag/{slug}/", extra)
-
-
-def fill(client: Client, url: str, answers: dict, action: str = "next") -> str:
-    """Post the step's form as rendered, with some answers changed; returns the redirect."""
-    html = page(client, url)
-    data = post_data(html, action=action, **answers)
-    return follow_post(client, url, data)
 
 
 def log_in(client: Client) -> None:
     response = client.post("/konto/anmelden/", {"email": CITIZEN_EMAIL, "password": DEMO_PASSWORD})
     assert response.status_code == 302
-
-
-ANLIEGEN = {
-    "topic": "lights",
-    "subject": "Straßenlampe defekt",
-    "message": "Die Lampe vor Breiteweg 147 ist seit Tagen dunkel.",
-    "location": "Breiteweg 147",
-}
-KONTAKT = {"name": "Ilse Beispiel", "email": "ilse@example.org", "reply_wanted": "yes"}
 
 
 def test_anonymous_application_from_start_to_receipt(client, barleben):

@@ -11,9 +11,7 @@ from stdnum import iban as stdnum_iban
 
 from rathaus.forms.engine import FormSpec
 from rathaus.forms.rendering import StepBinder, summary
-from tests.forms.conftest import ALL_TYPES_LAYOUT, ALL_TYPES_SCHEMA
-from tests.forms.htmlform import as_querydict
-from tests.forms.test_engine import render_step, resubmit
+from tests.support import ALL_TYPES_LAYOUT, ALL_TYPES_SCHEMA, as_querydict, render_step, resubmit
 
 SPEC = FormSpec(ALL_TYPES_SCHEMA, ALL_TYPES_LAYOUT)
 PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -21,12 +21,12 @@ from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import AuditEvent
 from rathaus.forms import services
 from rathaus.forms.models import FormDefinition, FormVersion
-from tests.conftest import SHARED, current_code
+from tests.support import DATA, current_code
 
 LIST = "/verwaltung/formulare/"
 CREATE = "/verwaltung/formulare/neu/"
 IMPORT = "/verwaltung/formulare/importieren/"
-XDF = SHARED / "data" / "xdatenfelder"
+XDF = DATA / "xdatenfelder"
 CITIZEN_HOST = "barleben.localhost"
 
 

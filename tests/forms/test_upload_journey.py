@@ -12,9 +12,12 @@ from django.test import Client
 
 from rathaus.cases.models import Submission, SubmissionAttachment
 from rathaus.forms.models import Upload
-from tests.forms.htmlform import post_data
-from tests.forms.test_journey import ANLIEGEN, KONTAKT, fill, follow_post, page, start
-from tests.forms.test_uploads import JS_ACTION, image, pdf
+from tests.support import ANLIEGEN_STEP as ANLIEGEN
+from tests.support import JS_ACTION, follow_post, image, pdf, post_data
+from tests.support import KONTAKT_STEP as KONTAKT
+from tests.support import fill_step as fill
+from tests.support import get_page as page
+from tests.support import start_application as start
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
@@ -41,7 +40,7 @@ from rathaus.forms.uploads import (
     request_too_large,
     sanitize_name,
 )
-from tests.conftest import EICAR
+from tests.support import EICAR, JS_ACTION, image, pdf
 
 MiB = 1024 * 1024
 RULES = UploadRules(accept=(PDF, JPEG, PNG), max_bytes=10 * MiB)
@@ -82,43 +81,6 @@ def rejected(data: bytes, name: str, rules: UploadRules = RULES, content_type: s
 
 
 # --- generated files -------------------------------------------------------------------------
-
-
-def pdf(catalog: bytes = b"", page: bytes = b"", objects: tuple[bytes, ...] = (),
-        content: bytes = b"BT /F1 12 Tf 72 720 Td (Antrag) Tj ET") -> bytes:  # fmt: skip
-    """A small, well-formed PDF with a correct cross-reference table.
-
-    Objects 1-4 are catalogue, page tree, page and content stream; ``objects`` become 5, 6, …
-    """
-    bodies = [
-        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R " + page + b" >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        *objects,
-    ]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(bodies, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(bodies) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
-JS_ACTION = b"<< /S /JavaScript /JS (app.alert\\('hallo'\\)) >>"
-
-
-def image(kind: str, size: tuple[int, int] = (32, 24)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (0, 90, 160)).save(buffer, kind)
-    return buffer.getvalue()
 
 
 def zip_file(members: dict[str, bytes], stored_first: str | None = None) -> bytes:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,22 +18,9 @@ from rathaus.forms.xdatenfelder import (
     convert,
     slug_for,
 )
-from tests.conftest import SHARED
+from tests.support import DATA as SUPPORT_DATA
 
-
-def _data_dir() -> Path:
-    """shared/data/xdatenfelder beside the checkout, else below $RATHAUS_SHARED_DIR."""
-    default = SHARED / "data" / "xdatenfelder"
-    if default.is_dir() or not os.environ.get("RATHAUS_SHARED_DIR"):
-        return default
-    shared = Path(os.environ["RATHAUS_SHARED_DIR"])
-    for candidate in (shared / "data" / "xdatenfelder", shared / "xdatenfelder"):
-        if candidate.is_dir():
-            return candidate
-    return default
-
-
-DATA = _data_dir()
+DATA = SUPPORT_DATA / "xdatenfelder"
 REAL = "v2/S00000246v1.1_xdf2.xml"
 
 VALID = [

@@ -13,10 +13,7 @@ from rathaus.cases import services
 from rathaus.cases.models import Case, CaseDocument, DocumentRequest
 from rathaus.core.models import AuditEvent
 from rathaus.processes.models import ProcessInstance, ProcessTask
-from tests.cases.test_casework import MELDEBESCHEINIGUNG, citizen_client, submit
-from tests.catalog.test_staff_offers import log_in
-from tests.forms.htmlform import post_data
-from tests.forms.test_uploads import pdf
+from tests.support import MELDEBESCHEINIGUNG, citizen_client, log_in, pdf, post_data, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -260,7 +257,7 @@ def test_two_clerks_completing_the_same_task_at_once_one_wins(case):
 
 def test_an_anliegen_runs_its_own_model_and_the_answer_is_e_mailed(barleben):
     from rathaus.core.models import OutgoingEmail
-    from tests.cases.test_casework import ANLIEGEN
+    from tests.support import ANLIEGEN
 
     submission = submit(Client(), "anliegen", ANLIEGEN)
     services.route(str(submission.pk))

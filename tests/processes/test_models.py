@@ -9,7 +9,7 @@ from django.test import Client
 from rathaus.processes import packages
 from rathaus.processes.bpmn import ModelInvalid, parse
 from rathaus.processes.models import ProcessModel, ProcessVersion
-from tests.catalog.test_staff_offers import log_in
+from tests.support import log_in
 
 BPMN, FORMS = packages.read_directory(packages.DEFAULT_DIRECTORY)
 

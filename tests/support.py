@@ -1,0 +1,551 @@
+"""Helpers shared by the test modules: paths, processes, log-ins, submissions, generated files.
+
+Test modules import shared code from here (and factories from ``tests.factories``), never from
+each other; fixtures shared between folders live in ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from rathaus.cases.models import Submission
+
+ROOT = Path(__file__).resolve().parent.parent
+# Reference files the tests read (see tests/data/README.md for their sources and licences).
+DATA = ROOT / "tests" / "data"
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+CLAMD_STREAM_MAX_BYTES = 4 * 1024 * 1024  # small, so that clamd's size-limit error is testable
+
+
+# --- processes -------------------------------------------------------------------------------
+
+
+def database_env() -> dict[str, str]:
+    """Environment for a subprocess that should use the test database of this test run."""
+    env = dict(os.environ)
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env["RATHAUS_DATABASE_URL"] = f"sqlite:///{Path(settings['NAME']).resolve()}"
+    else:
+        user = settings["USER"]
+        host = settings["HOST"]
+        port = settings["PORT"]
+        env["RATHAUS_DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{settings['NAME']}"
+    return env
+
+
+def rathaus(*args: str, env: dict[str, str] | None = None, timeout: int = 60):
+    """Run the installed `rathaus` command the way an operator would."""
+    return subprocess.run(
+        [sys.executable, "-m", "rathaus", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def start_worker(env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """A real `rathaus worker` on this test run's database, polling every 0.2 seconds."""
+    command = [sys.executable, "-m", "rathaus", "worker", "--queue-name", "*", "--interval", "0.2",
+               "--no-startup-delay"]  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env or database_env(), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def current_code(device: TOTPDevice, offset: int = 0) -> str:
+    """The code an authenticator app shows now (offset in steps: -1 is the previous code)."""
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset)
+    return f"{value:0{device.digits}d}"
+
+
+def human_check() -> dict[str, str]:
+    """Form fields that pass the registration's person check (the no-JavaScript question)."""
+    from django.core import signing
+
+    from rathaus.accounts import altcha
+
+    question = altcha.new_question()
+    answer = signing.loads(question.token, salt=altcha._SALT)["sum"]
+    return {"question_token": question.token, "question_answer": str(answer)}
+
+
+def log_in(client: Client, username: str, password: str | None = None) -> Client:
+    """A staff member logs in with both factors: password, then the current code of their app."""
+    from rathaus.core.demo import DEMO_PASSWORD
+
+    response = client.post(
+        "/verwaltung/anmelden/", {"username": username, "password": password or DEMO_PASSWORD}
+    )
+    assert response.status_code == 302, response.content.decode()
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    response = client.post("/verwaltung/anmelden/code/", {"token": current_code(device)})
+    assert response["Location"] == "/verwaltung/"
+    return client
+
+
+def citizen_client() -> Client:
+    """A client logged in as the demo citizen."""
+    from rathaus.accounts.demo import CITIZEN_EMAIL
+    from rathaus.core.demo import DEMO_PASSWORD
+
+    client = Client()
+    response = client.post("/konto/anmelden/", {"email": CITIZEN_EMAIL, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+# A new citizen's registration form, as filled in on /konto/registrieren/.
+CITIZEN_PASSWORD = "ein langer satz als passwort"
+REGISTRATION = {
+    "kind": "person",
+    "first_name": "Kim",
+    "last_name": "Beispiel",
+    "email": "Kim.Beispiel@example.org",
+    "password1": CITIZEN_PASSWORD,
+    "password2": CITIZEN_PASSWORD,
+    "privacy": "on",
+}
+
+# A browser's staff log-in: the label of the code field, and the password step.
+CODE_LABEL = "Sechsstelliger Code aus Ihrer Authenticator-App"
+
+
+def log_in_with_password(page: Page, username: str, password: str) -> None:
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Weiter").click()
+
+
+# --- applications ----------------------------------------------------------------------------
+
+# Answers to the demo forms as the JSON API takes them.
+MELDEBESCHEINIGUNG = {
+    "first_name": "Ilse", "family_name": "Beispiel", "date_of_birth": "1957-03-14",
+    "address": {"street": "Breiteweg 12", "postal_code": "39179", "place": "Barleben"},
+    "kind": "simple", "purpose": "employer", "copies": 1, "include_others": False,
+    "delivery": "post",
+}  # fmt: skip
+ANLIEGEN = {
+    "topic": "lights", "subject": "Lampe am Spielplatz", "message": "Die Lampe ist seit Tagen aus.",
+    "name": "Kim Muster", "email": "kim@example.org", "reply_wanted": True,
+}  # fmt: skip
+
+
+def submit(client: Client, slug: str, data: dict) -> Submission:
+    """Submit answers through the JSON API; returns the stored submission."""
+    from rathaus.cases.models import Submission
+
+    response = client.post(f"/api/v1/forms/{slug}/submissions", json.dumps({"data": data}),
+                           content_type="application/json")  # fmt: skip
+    assert response.status_code == 201, response.content
+    return Submission.objects.get(reference=response.json()["reference"])
+
+
+# The "Anliegen" form's steps as a person fills them in the HTML pages.
+ANLIEGEN_STEP = {
+    "topic": "lights",
+    "subject": "Straßenlampe defekt",
+    "message": "Die Lampe vor Breiteweg 147 ist seit Tagen dunkel.",
+    "location": "Breiteweg 147",
+}
+KONTAKT_STEP = {"name": "Ilse Beispiel", "email": "ilse@example.org", "reply_wanted": "yes"}
+
+
+def get_page(client: Client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def follow_post(client: Client, url: str, data: dict, status: int = 302) -> str:
+    response = client.post(url, data)
+    assert response.status_code == status, (url, response.status_code, response.content[:2000])
+    return response["Location"] if status == 302 else response.content.decode()
+
+
+def start_application(client: Client, slug: str, **extra: str) -> str:
+    """Start a new application; returns the first step's address."""
+    return follow_post(client, f"/antrag/{slug}/", extra)
+
+
+def fill_step(client: Client, url: str, answers: dict, action: str = "next") -> str:
+    """Post the step's form as rendered, with some answers changed; returns the redirect."""
+    html = get_page(client, url)
+    data = post_data(html, action=action, **answers)
+    return follow_post(client, url, data)
+
+
+# --- the staff API ---------------------------------------------------------------------------
+
+
+def make_key(username: str, name: str = "Fachverfahren", days: int = 90, client=None) -> str:
+    """A key made on the staff page, as the staff member would: shown once in the page."""
+    client = client or log_in(Client(), username)
+    page = client.post("/verwaltung/konto/api-schluessel/", {"action": "create", "name": name,
+                                                            "days": str(days)})  # fmt: skip
+    assert page.status_code == 200
+    found = re.search(r'id="new-key">(rh_[^<]+)<', page.content.decode())
+    assert found is not None
+    return found.group(1)
+
+
+def api(key: str | None) -> Client:
+    return Client(headers={"Authorization": f"Bearer {key}"} if key else {})
+
+
+# --- forms -----------------------------------------------------------------------------------
+
+# A form with every widget, a condition, a section and a repeatable group.
+ALL_TYPES_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "$defs": {
+        "address": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "street": {"type": "string", "minLength": 1, "maxLength": 200},
+                "postal_code": {"type": "string", "format": "postal-code-de"},
+                "place": {"type": "string", "minLength": 1, "maxLength": 100},
+            },
+            "required": ["street", "postal_code", "place"],
+        }
+    },
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 50},
+        "notes": {"type": "string", "maxLength": 2000},
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "phone": {"type": "string", "format": "phone", "maxLength": 30},
+        "iban": {"type": "string", "format": "iban"},
+        "amount": {"type": "number", "minimum": 0, "maximum": 100000},
+        "count": {"type": "integer", "minimum": 1, "maximum": 9},
+        "born": {"type": "string", "format": "date"},
+        "colour": {"type": "string", "enum": ["red", "green", "blue"]},
+        "size": {
+            "type": "string",
+            "oneOf": [{"const": "s", "title": "Klein"}, {"const": "l", "title": "Groß"}],
+        },
+        "extras": {
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"enum": ["wifi", "parking", "ramp"]},
+        },
+        "has_pet": {"type": "boolean"},
+        "pet_name": {"type": "string", "maxLength": 40},
+        "home": {"$ref": "#/$defs/address"},
+        "evidence": {
+            "type": "array",
+            "maxItems": 2,
+            "items": {"type": "string", "format": "upload"},
+        },
+        "employer": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"company": {"type": "string", "maxLength": 100}},
+        },
+        "children": {
+            "type": "array",
+            "maxItems": 4,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "first_name": {"type": "string", "minLength": 1, "maxLength": 50},
+                    "born": {"type": "string", "format": "date"},
+                },
+                "required": ["first_name"],
+            },
+        },
+    },
+    "required": ["name", "email", "count", "colour", "has_pet"],
+    "allOf": [
+        {
+            "if": {"properties": {"has_pet": {"const": True}}, "required": ["has_pet"]},
+            "then": {"required": ["pet_name"]},
+        }
+    ],
+}
+
+ALL_TYPES_LAYOUT: dict[str, Any] = {
+    "steps": [
+        {
+            "id": "basics",
+            "title": "Grunddaten",
+            "elements": [
+                {"static": "Bitte füllen Sie alles aus.\n\nDanke.", "title": "Hinweis"},
+                {"field": "name", "widget": "text", "label": "Name", "prefill": "last_name"},
+                {"field": "notes", "widget": "textarea", "label": "Bemerkungen"},
+                {"field": "email", "widget": "email", "label": "E-Mail", "prefill": "email"},
+                {"field": "phone", "widget": "phone", "label": "Telefon"},
+                {"field": "iban", "widget": "iban", "label": "IBAN"},
+                {"field": "amount", "widget": "number", "label": "Betrag"},
+                {"field": "count", "widget": "number", "label": "Anzahl"},
+                {"field": "born", "widget": "date", "label": "Geburtsdatum"},
+            ],
+        },
+        {
+            "id": "choices",
+            "title": "Auswahl",
+            "elements": [
+                {"field": "colour", "widget": "radio", "label": "Farbe",
+                 "choices": [{"value": "red", "label": "Rot"}]},
+                {"field": "size", "widget": "select", "label": "Größe"},
+                {"field": "extras", "widget": "checkboxes", "label": "Extras"},
+                {"field": "has_pet", "widget": "yesno", "label": "Haustier?"},
+                {"field": "pet_name", "widget": "text", "label": "Name des Tiers",
+                 "show_if": {"field": "has_pet", "equals": True}},
+            ],
+        },
+        {
+            "id": "more",
+            "title": "Weiteres",
+            "elements": [
+                {"field": "home", "widget": "address", "label": "Anschrift", "prefill": "address"},
+                {"field": "evidence", "widget": "file", "label": "Nachweis",
+                 "accept": ["application/pdf", "image/png"], "max_size": 1048576},
+                {"group": "employer", "label": "Arbeitgeber", "elements": [
+                    {"field": "company", "widget": "text", "label": "Firma"}]},
+                {"group": "children", "label": "Kind", "repeat": True, "elements": [
+                    {"field": "first_name", "widget": "text", "label": "Vorname"},
+                    {"field": "born", "widget": "date", "label": "Geboren"}]},
+            ],
+        },
+    ]
+}  # fmt: skip
+
+VALID_DATA: dict[str, Any] = {
+    "name": "Erika Muster",
+    "notes": "Zeile eins\nZeile zwei",
+    "email": "erika@example.org",
+    "phone": "+49 39203 565-0",
+    "iban": "DE89370400440532013000",
+    "amount": 12.5,
+    "count": 3,
+    "born": "1980-12-31",
+    "colour": "green",
+    "size": "l",
+    "extras": ["wifi", "ramp"],
+    "has_pet": True,
+    "pet_name": "Bello",
+    "home": {"street": "Breiteweg 147", "postal_code": "39179", "place": "Barleben"},
+    "employer": {"company": "Muster GmbH"},
+    "children": [{"first_name": "Ben", "born": "2015-05-01"}, {"first_name": "Lea"}],
+}
+
+# --- HTML forms as a browser without JavaScript submits them -----------------------------------
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.fields: list[tuple[str, str]] = []
+        self.inputs: list[dict[str, str | None]] = []
+        self._select: str | None = None
+        self._select_values: list[str] = []
+        self._first_option: str | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        name = attributes.get("name")
+        if tag == "input" and name:
+            self.inputs.append(attributes)
+            kind = (attributes.get("type") or "text").lower()
+            if kind in {"submit", "file", "button", "image", "reset"}:
+                return
+            if kind in {"radio", "checkbox"} and "checked" not in attributes:
+                return
+            self.fields.append((name, attributes.get("value") or ""))
+        elif tag == "select" and name:
+            self._select = name
+            self._select_values = []
+            self._first_option = None
+        elif tag == "option" and self._select is not None:
+            value = attributes.get("value") or ""
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in attributes:
+                self._select_values.append(value)
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select is not None:
+            chosen = self._select_values or ([self._first_option] if self._first_option else [""])
+            self.fields.extend((self._select, value) for value in chosen)
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            text = "".join(self._text)
+            # A browser drops one newline directly after <textarea>.
+            self.fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text.append(data)
+
+
+def form_fields(html: str) -> list[tuple[str, str]]:
+    parser = _FormParser()
+    parser.feed(html)
+    return parser.fields
+
+
+def as_querydict(pairs: list[tuple[str, str]], **extra: str) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name, value in pairs:
+        query.appendlist(name, value)
+    for name, value in extra.items():
+        query[name] = value
+    return query
+
+
+def post_data(html: str, **extra: str) -> dict[str, list[str] | str]:
+    """The fields of the page's form as a dict for Django's test client (lists for repeats)."""
+    data: dict[str, list[str]] = {}
+    for name, value in form_fields(html):
+        if name == "csrfmiddlewaretoken":
+            continue
+        data.setdefault(name, []).append(value)
+    result: dict[str, list[str] | str] = {k: v if len(v) > 1 else v[0] for k, v in data.items()}
+    result.update(extra)
+    return result
+
+
+# --- generated files -------------------------------------------------------------------------
+
+
+def pdf(catalog: bytes = b"", page: bytes = b"", objects: tuple[bytes, ...] = (),
+        content: bytes = b"BT /F1 12 Tf 72 720 Td (Antrag) Tj ET") -> bytes:  # fmt: skip
+    """A small, well-formed PDF with a correct cross-reference table.
+
+    Objects 1-4 are catalogue, page tree, page and content stream; ``objects`` become 5, 6, …
+    """
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R " + page + b" >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *objects,
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(bodies) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+JS_ACTION = b"<< /S /JavaScript /JS (app.alert\\('hallo'\\)) >>"
+
+
+def image(kind: str, size: tuple[int, int] = (32, 24)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (0, 90, 160)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+# --- rendering a form step -------------------------------------------------------------------
+
+
+def render_step(spec: Any, index: int, data: Any, errors: Any = None, files: Any = None) -> str:
+    """One step of a form as the page renders it."""
+    from django.template import Context, Template
+
+    from rathaus.forms.rendering import StepBinder
+
+    template = Template('{% for el in elements %}{% include "forms/_element.html" %}{% endfor %}')
+    elements = StepBinder(spec, index, data, errors, files).bind()
+    return template.render(Context({"elements": elements}))
+
+
+def resubmit(spec: Any, data: Any) -> dict:
+    """Render every step with the data and read the rendered forms back, as a browser would."""
+    result: dict = {key: value for key, value in data.items() if key == "evidence"}
+    for index in range(len(spec.steps)):
+        html = render_step(spec, index, data)
+        result = spec.read_step(index, as_querydict(form_fields(html)), result)
+    return result
+
+
+# --- the checkout is self-contained ------------------------------------------------------------
+
+
+class OutsideReads:
+    """Records every file or folder opened beside the checkout (``../shared`` and its siblings).
+
+    The repository must work for someone who clones it alone, so nothing may read what happens
+    to lie next to the checkout. Python's audit hooks see every ``open`` (also of imported
+    modules), ``os.listdir`` and ``os.scandir``. The temporary directory is allowed even when it
+    happens to be the checkout's parent.
+    """
+
+    EVENTS = frozenset({"open", "os.listdir", "os.scandir"})
+
+    def __init__(self, root: Path) -> None:
+        import tempfile
+
+        self.root = os.path.abspath(root)
+        self.parent = os.path.dirname(self.root)
+        self.temp = os.path.abspath(tempfile.gettempdir())
+        self.found: list[str] = []
+
+    def __call__(self, event: str, args: tuple[Any, ...]) -> None:
+        if event not in self.EVENTS or not args:
+            return
+        path = args[0]
+        if path is None or isinstance(path, int):
+            return
+        try:
+            name = os.path.abspath(os.fsdecode(path))
+        except (TypeError, ValueError):
+            return
+        if self.outside(name):
+            self.found.append(name)
+
+    def outside(self, name: str) -> bool:
+        def below(folder: str) -> bool:
+            return name == folder or name.startswith(folder + os.sep)
+
+        return below(self.parent) and not below(self.root) and not below(self.temp)
+
+    def take(self) -> list[str]:
+        found, self.found = self.found, []
+        return found
