@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rathaus.core.models import AuditEvent
-from tests.support import database_env, rathaus
+from tests.support import ROOT, database_env, rathaus
 
 
 def test_help_lists_the_rathaus_commands():
@@ -114,3 +114,16 @@ def test_run_starts_web_server_and_worker_and_ctrl_c_stops_both():
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0, "web server still listening"
     assert not WorkerHeartbeat.objects.exists(), "worker still registered"
+
+
+def test_the_readme_names_every_rathaus_command():
+    """The README's command table keeps up with the management commands the apps ship."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = sorted(
+        path.stem.replace("_", "-")
+        for path in (ROOT / "src" / "rathaus").glob("*/management/commands/*.py")
+        if not path.stem.startswith("_")
+    )
+    assert "import-process" in commands
+    missing = [name for name in commands if f"`rathaus {name}" not in readme]
+    assert missing == []
