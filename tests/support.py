@@ -6,22 +6,32 @@ each other; fixtures shared between folders live in ``tests/conftest.py``.
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import io
 import json
 import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+from altcha.v1 import solve_challenge
 from django.db import connection
 from django.http import QueryDict
 from django.test import Client
+from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
+
+from rathaus.appointments.availability import TZ
+from rathaus.appointments.models import AppointmentType, Location, OpeningHours, Resource
+from rathaus.core.models import Authority, OutgoingEmail
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -549,3 +559,147 @@ class OutsideReads:
     def take(self) -> list[str]:
         found, self.found = self.found, []
         return found
+
+
+# --- appointments ----------------------------------------------------------------------------
+
+MONDAY = dt.date(2025, 10, 27)  # the week of Reformationstag (Friday, 31 October 2025)
+
+
+def berlin(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TZ)
+
+
+@dataclass
+class Office:
+    location: Location
+    kind: AppointmentType  # 20 minutes + 10 buffer: a slot every 30 minutes
+    short: AppointmentType  # 10 minutes, no buffer, same desks
+    desk_a: Resource
+    desk_b: Resource
+
+
+def make_authority(slug: str = "testort") -> Authority:
+    return Authority.objects.create(
+        slug=slug, name=f"Gemeinde {slug}", kind=Authority.Kind.GEMEINDE, ags="15083040",
+        ars=f"1508{abs(hash(slug)) % 10**8:08d}",
+    )  # fmt: skip
+
+
+def make_office(authority: Authority | None = None) -> Office:
+    """Two desks, Monday to Friday 9–12; desk A also Tuesday 13–15."""
+    location = Location.objects.create(
+        authority=authority or make_authority(), slug="amt", name="Amt",
+        booking_horizon_days=30, min_lead_minutes=60,
+    )  # fmt: skip
+    kind = AppointmentType.objects.create(
+        location=location, slug="ausweis", name="Ausweis", duration_minutes=20, buffer_minutes=10,
+        max_active_per_person=2,
+    )  # fmt: skip
+    short = AppointmentType.objects.create(
+        location=location, slug="kurz", name="Kurz", duration_minutes=10, buffer_minutes=0
+    )
+    desks = []
+    for name in ("A", "B"):
+        desk = Resource.objects.create(location=location, name=name)
+        desk.appointment_types.add(kind, short)
+        for weekday in range(5):
+            OpeningHours.objects.create(
+                resource=desk, weekday=weekday, start=dt.time(9), end=dt.time(12)
+            )
+        desks.append(desk)
+    OpeningHours.objects.create(resource=desks[0], weekday=1, start=dt.time(13), end=dt.time(15))
+    return Office(location, kind, short, desks[0], desks[1])
+
+
+def run_gated(commands: list[list[str]], gate: Path, env: dict[str, str] | None = None) -> list:
+    """Start client processes, wait until each prints "ready", open the gate, and return the
+    concatenation of the JSON lists they print last (each must exit 0)."""
+    processes = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for command in commands
+    ]
+    for process in processes:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if line.strip() != "ready":
+            pytest.fail(f"client did not start: {line} {process.communicate(timeout=30)}")
+    gate.touch()
+    results: list = []
+    for process in processes:
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+        results.extend(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
+def run_clients(script: str, argument_lists: list[list[str]]) -> list[str]:
+    """Start one process per argument list with ``script GATE *arguments``; each prints
+    ``ready`` once its threads wait at the gate, and a JSON list of outcomes at the end. The
+    gate opens when all are ready; the outcomes of all processes are returned."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        gate = Path(directory) / "go"
+        commands = [[sys.executable, "-c", script, str(gate), *arguments]
+                    for arguments in argument_lists]  # fmt: skip
+        return run_gated(commands, gate, database_env())
+
+
+WORDS = ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"]
+APPOINTMENT_EMAIL = "erika.muster@example.org"
+
+
+def person_check(html: str) -> dict[str, str]:
+    """Answer the arithmetic question the page asks people without JavaScript."""
+    token = re.search(r'name="question_token" value="([^"]+)"', html).group(1)
+    a, b = re.search(r"Wie viel ist (\w+) plus (\w+)\?", html).groups()
+    return {"question_token": token, "question_answer": str(WORDS.index(a) + WORDS.index(b))}
+
+
+def details_url(kind: AppointmentType, start: dt.datetime) -> str:
+    local = start.astimezone(TZ)
+    return reverse(
+        "appointments:details",
+        args=[kind.location.slug, kind.pk, f"{local:%Y-%m-%d}", f"{local:%H%M}"],
+    )
+
+
+def reserve(
+    client: Client, kind: AppointmentType, start: dt.datetime, email: str = APPOINTMENT_EMAIL
+):
+    url = details_url(kind, start)
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {"name": "Erika Muster", "email": email, "phone": "", **person_check(page.text)}
+    return client.post(url, data)
+
+
+def link(email: OutgoingEmail, pattern: str) -> str:
+    return re.search(rf"http://testserver(/termine/\S+/{pattern})", email.text_body).group(1)
+
+
+APPOINTMENTS_API = "/api/v1/appointments"
+
+
+def solved(client) -> str:
+    challenge = client.get(f"{APPOINTMENTS_API}/challenge").json()
+    solution = solve_challenge(
+        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxnumber"], 0
+    )
+    payload = {
+        "algorithm": challenge["algorithm"], "challenge": challenge["challenge"],
+        "number": solution.number, "salt": challenge["salt"], "signature": challenge["signature"],
+    }  # fmt: skip
+    return base64.b64encode(json.dumps(payload).encode()).decode()
+
+
+def api_post(client, url, body=None):
+    return client.post(url, json.dumps(body or {}), content_type="application/json")
+
+
+def token_from_mail(email: str) -> str:
+    text = OutgoingEmail.objects.filter(to=email).latest("id").text_body
+    return re.search(r"/termine/([\w-]+)/bestaetigen/", text).group(1)

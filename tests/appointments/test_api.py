@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
-import re
 
 import pytest
-from altcha.v1 import solve_challenge
 
 from rathaus.appointments import services
 from rathaus.appointments.availability import TZ, free_slots
 from rathaus.appointments.models import Booking
 from rathaus.core.models import OutgoingEmail
-
-from .test_pages import passport  # noqa: F401 (fixture)
-
-BASE = "/api/v1/appointments"
-
-
-def solved(client) -> str:
-    challenge = client.get(f"{BASE}/challenge").json()
-    solution = solve_challenge(
-        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxnumber"], 0
-    )
-    payload = {
-        "algorithm": challenge["algorithm"], "challenge": challenge["challenge"],
-        "number": solution.number, "salt": challenge["salt"], "signature": challenge["signature"],
-    }  # fmt: skip
-    return base64.b64encode(json.dumps(payload).encode()).decode()
-
-
-def post(client, url, body=None):
-    return client.post(url, json.dumps(body or {}), content_type="application/json")
+from tests.support import APPOINTMENTS_API as BASE
+from tests.support import api_post as post
+from tests.support import solved, token_from_mail
 
 
 def hold(client, kind, start, email="api@example.org", **overrides):
@@ -42,12 +22,7 @@ def hold(client, kind, start, email="api@example.org", **overrides):
     return post(client, f"{BASE}/bookings", body)
 
 
-def token_from_mail(email: str) -> str:
-    text = OutgoingEmail.objects.filter(to=email).latest("id").text_body
-    return re.search(r"/termine/([\w-]+)/bestaetigen/", text).group(1)
-
-
-def test_availability_lists_the_free_times_like_the_pages(client, passport):  # noqa: F811
+def test_availability_lists_the_free_times_like_the_pages(client, passport):
     today = dt.datetime.now(TZ).date()
     response = client.get(f"{BASE}/availability", {"type": passport.pk, "location": "buergerbuero",
                                                      "from": today, "to": today + dt.timedelta(20)})  # fmt: skip
@@ -65,7 +40,7 @@ def test_availability_lists_the_free_times_like_the_pages(client, passport):  # 
     assert body["from"] == today.isoformat()
 
 
-def test_availability_problems(client, passport):  # noqa: F811
+def test_availability_problems(client, passport):
     wrong = client.get(f"{BASE}/availability", {"type": passport.pk, "location": "woanders"})
     assert wrong.status_code == 404
     assert wrong["Content-Type"] == "application/problem+json"
@@ -78,7 +53,7 @@ def test_availability_problems(client, passport):  # noqa: F811
     assert missing["Content-Type"] == "application/problem+json"
 
 
-def test_hold_confirm_and_cancel_through_the_api(client, passport):  # noqa: F811
+def test_hold_confirm_and_cancel_through_the_api(client, passport):
     start = free_slots(passport)[0].start
     response = hold(client, passport, start)
     assert response.status_code == 202, response.content
@@ -104,7 +79,7 @@ def test_hold_confirm_and_cancel_through_the_api(client, passport):  # noqa: F81
     assert post(client, f"{BASE}/bookings/{'x' * 43}/cancel").status_code == 404
 
 
-def test_an_expired_hold_is_gone(client, passport, settings):  # noqa: F811
+def test_an_expired_hold_is_gone(client, passport, settings):
     settings.RATHAUS_APPOINTMENT_HOLD_MINUTES = 1
     hold(client, passport, free_slots(passport)[0].start)
     token = token_from_mail("api@example.org")
@@ -112,7 +87,7 @@ def test_an_expired_hold_is_gone(client, passport, settings):  # noqa: F811
     assert post(client, f"{BASE}/bookings/{token}/confirm").status_code == 410
 
 
-def test_hold_problems(client, passport):  # noqa: F811
+def test_hold_problems(client, passport):
     slot = free_slots(passport)[0]
     for n, _desk in enumerate(slot.resource_ids):
         services.book(passport, slot.start, name="S", email=f"s{n}@example.org")
@@ -147,7 +122,7 @@ def test_hold_problems(client, passport):  # noqa: F811
     assert limit.json()["errors"][0]["field"] == "body.email"
 
 
-def test_the_api_has_the_same_rate_limits(client, passport, settings):  # noqa: F811
+def test_the_api_has_the_same_rate_limits(client, passport, settings):
     settings.RATHAUS_RATE_LIMIT_AVAILABILITY = 2
     query = {"type": passport.pk, "location": "buergerbuero"}
     assert [client.get(f"{BASE}/availability", query).status_code for _ in range(2)] == [200, 200]

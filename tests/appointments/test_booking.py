@@ -7,8 +7,7 @@ import pytest
 from rathaus.appointments import availability, services
 from rathaus.appointments.availability import free_slots, is_holiday
 from rathaus.appointments.models import Booking, Closure, Occupancy
-
-from .conftest import MONDAY, Office, berlin
+from tests.support import MONDAY, Office, berlin
 
 SUNDAY_NOON = berlin(MONDAY - dt.timedelta(days=1), 12)
 

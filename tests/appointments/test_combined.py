@@ -24,11 +24,19 @@ from rathaus.appointments.models import (
     Visit,
 )
 from rathaus.core.models import OutgoingEmail
-from tests.support import log_in
-
-from .conftest import MONDAY, Office, berlin
-from .test_api import BASE, post, solved, token_from_mail
-from .test_pages import EMAIL, link, person_check
+from tests.support import APPOINTMENT_EMAIL as EMAIL
+from tests.support import APPOINTMENTS_API as BASE
+from tests.support import (
+    MONDAY,
+    Office,
+    berlin,
+    link,
+    log_in,
+    person_check,
+    solved,
+    token_from_mail,
+)
+from tests.support import api_post as post
 
 NOW = berlin(MONDAY - dt.timedelta(days=1), 12)
 TUESDAY = MONDAY + dt.timedelta(days=1)

@@ -18,9 +18,7 @@ import pytest
 
 from rathaus.appointments.availability import free_slots
 from rathaus.appointments.models import Booking, Occupancy
-
-from ..conftest import database_env
-from .conftest import MONDAY, berlin, make_office, run_gated
+from tests.support import MONDAY, berlin, database_env, make_office, run_gated
 
 PROCESSES = 8
 THREADS = 8  # 64 clients per round; PostgreSQL of with_postgres.py allows 100 connections

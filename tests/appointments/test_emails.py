@@ -15,14 +15,13 @@ from rathaus.appointments.availability import free_slots
 from rathaus.core import housekeeping
 from rathaus.core.mail import deliver
 from rathaus.core.models import OutgoingEmail
-
-from .conftest import MONDAY, berlin
-from .test_pages import EMAIL, link, passport, reserve  # noqa: F401 (fixture)
+from tests.support import APPOINTMENT_EMAIL as EMAIL
+from tests.support import MONDAY, berlin, link, reserve
 
 SUNDAY_NOON = berlin(MONDAY - dt.timedelta(days=1), 12)
 
 
-def test_the_confirmation_email_has_the_appointment_as_ics_attachment(client, passport):  # noqa: F811
+def test_the_confirmation_email_has_the_appointment_as_ics_attachment(client, passport):
     start = free_slots(passport)[0].start
     reserve(client, passport, start)
     confirm_url = link(OutgoingEmail.objects.get(to=EMAIL), "bestaetigen/")
@@ -79,7 +78,7 @@ def test_reminders_go_out_the_day_before_once_per_booking(office):
 
 @pytest.mark.django_db(transaction=True)
 def test_several_workers_send_each_reminder_exactly_once():
-    from .conftest import make_office
+    from tests.support import make_office
 
     office = make_office()
     for n, start in enumerate(slot.start for slot in free_slots(office.kind, MONDAY, MONDAY,

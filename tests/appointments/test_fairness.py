@@ -10,8 +10,7 @@ from rathaus.appointments import services, waitlist
 from rathaus.appointments.availability import free_slots, horizon_end
 from rathaus.appointments.models import Booking, Occupancy, OpeningHours, WaitingListEntry
 from rathaus.core.models import OutgoingEmail
-
-from .conftest import MONDAY, berlin
+from tests.support import MONDAY, berlin
 
 SUNDAY_NOON = berlin(MONDAY - dt.timedelta(days=1), 12)
 
@@ -123,8 +122,7 @@ def test_the_limit_counts_per_phone_number_in_any_spelling(office):
 
 def test_the_booking_page_explains_a_wrong_phone_number(client, barleben):
     from rathaus.appointments.models import AppointmentType
-
-    from .test_pages import details_url, person_check
+    from tests.support import details_url, person_check
 
     passport = AppointmentType.objects.get(location__slug="buergerbuero", slug="reisepass")
     url = details_url(passport, free_slots(passport)[0].start)

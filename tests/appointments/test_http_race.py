@@ -28,9 +28,7 @@ from django.utils import timezone
 from rathaus.accounts import altcha
 from rathaus.appointments.availability import TZ, free_slots
 from rathaus.appointments.models import Booking
-
-from ..conftest import ROOT, database_env
-from .conftest import make_office, run_gated
+from tests.support import ROOT, database_env, make_office, run_gated
 
 CLIENT_PROCESSES = 8
 CLIENT_THREADS = 25  # 200 clients

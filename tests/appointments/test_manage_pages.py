@@ -10,8 +10,8 @@ from rathaus.appointments import services
 from rathaus.appointments.availability import TZ, free_slots
 from rathaus.appointments.models import Booking, WaitingListEntry
 from rathaus.core.models import OutgoingEmail
-
-from .test_pages import EMAIL, link, passport, person_check, reserve  # noqa: F401 (fixture)
+from tests.support import APPOINTMENT_EMAIL as EMAIL
+from tests.support import link, person_check, reserve
 
 
 def _confirmed(client, kind):
@@ -22,7 +22,7 @@ def _confirmed(client, kind):
     return manage_url.strip("/").split("/")[-1], start
 
 
-def test_moving_by_the_manage_link(client, passport):  # noqa: F811
+def test_moving_by_the_manage_link(client, passport):
     token, start = _confirmed(client, passport)
     manage = client.get(reverse("appointments:manage", args=[token]))
     move_url = reverse("appointments:reschedule", args=[token])
@@ -53,7 +53,7 @@ def test_moving_by_the_manage_link(client, passport):  # noqa: F811
     assert reverse("appointments:manage", args=[token]) in mail.text_body
 
 
-def test_moving_into_a_slot_taken_meanwhile_offers_the_nearest_free_times(client, passport):  # noqa: F811
+def test_moving_into_a_slot_taken_meanwhile_offers_the_nearest_free_times(client, passport):
     token, start = _confirmed(client, passport)
     target = next(slot for slot in free_slots(passport) if slot.start != start)
     for n, _desk in enumerate(target.resource_ids):
@@ -70,14 +70,14 @@ def test_moving_into_a_slot_taken_meanwhile_offers_the_nearest_free_times(client
     assert Booking.objects.get(email=EMAIL, status=Booking.Status.CONFIRMED).start == start
 
 
-def test_a_cancelled_booking_cannot_be_moved(client, passport):  # noqa: F811
+def test_a_cancelled_booking_cannot_be_moved(client, passport):
     token, _start = _confirmed(client, passport)
     services.cancel(token)
     response = client.get(reverse("appointments:reschedule", args=[token]), follow=True)
     assert "Nur ein aktiver Termin kann verschoben werden" in response.text
 
 
-def test_joining_the_waiting_list_and_getting_an_offer(client, passport):  # noqa: F811
+def test_joining_the_waiting_list_and_getting_an_offer(client, passport):
     url = reverse("appointments:waiting_join", args=["buergerbuero", passport.pk])
     page = client.get(url)
     assert page.status_code == 200
@@ -108,7 +108,7 @@ def test_joining_the_waiting_list_and_getting_an_offer(client, passport):  # noq
     assert "gebucht" in client.get(entry_url).text
 
 
-def test_leaving_the_waiting_list_by_its_link(client, passport):  # noqa: F811
+def test_leaving_the_waiting_list_by_its_link(client, passport):
     url = reverse("appointments:waiting_join", args=["buergerbuero", passport.pk])
     page = client.get(url)
     client.post(url, {"name": "W", "email": "w@example.org", **person_check(page.text)})

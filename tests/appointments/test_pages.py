@@ -5,51 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
 from rathaus.appointments import services
 from rathaus.appointments.availability import TZ, free_slots
-from rathaus.appointments.models import AppointmentType, Booking
+from rathaus.appointments.models import Booking
 from rathaus.core.models import OutgoingEmail
-
-WORDS = ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"]
-EMAIL = "erika.muster@example.org"
-
-
-@pytest.fixture
-def passport(barleben) -> AppointmentType:
-    return AppointmentType.objects.get(location__slug="buergerbuero", slug="reisepass")
-
-
-def person_check(html: str) -> dict[str, str]:
-    """Answer the arithmetic question the page asks people without JavaScript."""
-    token = re.search(r'name="question_token" value="([^"]+)"', html).group(1)
-    a, b = re.search(r"Wie viel ist (\w+) plus (\w+)\?", html).groups()
-    return {"question_token": token, "question_answer": str(WORDS.index(a) + WORDS.index(b))}
-
-
-def details_url(kind: AppointmentType, start: dt.datetime) -> str:
-    local = start.astimezone(TZ)
-    return reverse(
-        "appointments:details",
-        args=[kind.location.slug, kind.pk, f"{local:%Y-%m-%d}", f"{local:%H%M}"],
-    )
-
-
-def reserve(client: Client, kind: AppointmentType, start: dt.datetime, email: str = EMAIL):
-    url = details_url(kind, start)
-    page = client.get(url)
-    assert page.status_code == 200
-    data = {"name": "Erika Muster", "email": email, "phone": "", **person_check(page.text)}
-    return client.post(url, data)
-
-
-def link(email: OutgoingEmail, pattern: str) -> str:
-    return re.search(rf"http://testserver(/termine/\S+/{pattern})", email.text_body).group(1)
+from tests.support import APPOINTMENT_EMAIL as EMAIL
+from tests.support import details_url, link, person_check, reserve
 
 
 def test_the_whole_flow_book_confirm_ics_and_cancel_twice(client, passport):

@@ -23,8 +23,7 @@ from rathaus.appointments.models import (
     Resource,
     Visit,
 )
-
-from .conftest import MONDAY, berlin, make_authority
+from tests.support import MONDAY, berlin, make_authority
 
 NOW = berlin(MONDAY - dt.timedelta(days=1), 12)
 DAYS = [MONDAY + dt.timedelta(days=n) for n in range(3)]

@@ -28,9 +28,7 @@ from rathaus.appointments.models import (
     Ticket,
 )
 from rathaus.core.models import AuditEvent, OutgoingEmail
-from tests.support import log_in
-
-from .conftest import berlin
+from tests.support import berlin, log_in
 
 DAY = dt.date(2026, 11, 30)  # a Monday without holiday
 EVE = berlin(DAY - dt.timedelta(days=1), 18)

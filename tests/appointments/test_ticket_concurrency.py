@@ -14,9 +14,7 @@ import pytest
 
 from rathaus.appointments import services
 from rathaus.appointments.models import Ticket
-
-from .conftest import MONDAY, berlin, make_office
-from .parallel import run_clients
+from tests.support import MONDAY, berlin, make_office, run_clients
 
 PROCESSES = 4
 THREADS = 10

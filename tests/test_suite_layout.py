@@ -1,0 +1,46 @@
+"""Test modules share code through tests/support.py and tests/factories.py, never each other."""
+
+from __future__ import annotations
+
+import ast
+
+from tests.support import ROOT
+
+SHARED_MODULES = {"tests.support", "tests.factories", "tests.tasks_for_tests"}
+
+
+def imported_modules(source: str, package: str) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                found.add(".".join([*base, node.module] if node.module else base))
+            elif node.module:
+                found.add(node.module)
+    return found
+
+
+def test_no_test_module_imports_another():
+    offenders = {}
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        package = ".".join(path.relative_to(ROOT).parts[:-1])
+        wrong = {
+            name
+            for name in imported_modules(path.read_text(encoding="utf-8"), package)
+            if (name == "tests" or name.startswith("tests.")) and name not in SHARED_MODULES
+        }
+        if wrong:
+            offenders[str(path.relative_to(ROOT))] = sorted(wrong)
+    assert offenders == {}
+
+
+def test_the_check_sees_relative_and_absolute_imports():
+    source = "from .conftest import x\nfrom ..support import y\nimport tests.cases.test_api\n"
+    assert imported_modules(source, "tests.appointments") == {
+        "tests.appointments.conftest",
+        "tests.support",
+        "tests.cases.test_api",
+    }
