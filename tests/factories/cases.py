@@ -49,6 +49,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     The case row is written directly, not by ``services.open_case``, so no process starts and
     the timeline stays empty (use ProcessInstanceFactory and CaseEventFactory for those).
+    Even ``build()`` stores the submission: only the service can write one.
     """
 
     class Meta:
