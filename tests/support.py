@@ -120,6 +120,19 @@ def log_in(client: Client, username: str, password: str | None = None) -> Client
     return client
 
 
+def clerk_of(org_unit: Any, username: str, **fields: Any) -> Any:
+    """A clerk of the unit with a confirmed authenticator app, built with the factories.
+
+    Log in with ``log_in(Client(), username, tests.factories.PASSWORD)``.
+    """
+    from tests.factories import MembershipFactory, TOTPDeviceFactory, UserFactory
+
+    user = UserFactory(username=username, **fields)
+    TOTPDeviceFactory(user=user)
+    MembershipFactory(user=user, org_unit=org_unit)
+    return user
+
+
 def citizen_client() -> Client:
     """A client logged in as the demo citizen."""
     from rathaus.accounts.demo import CITIZEN_EMAIL

@@ -1,0 +1,96 @@
+"""Factories for the accounts app: citizens' accounts, their mailbox and their logins."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from rathaus.accounts.models import (
+    Account,
+    Consent,
+    ExternalIdentity,
+    Message,
+    MessageAttachment,
+    RegistrationAttempt,
+    UsedChallenge,
+)
+from tests.factories.core import PDF, AuthorityFactory, UserFactory, now, sha256_of
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    """A private person's account; the login name is the e-mail address, as on registration."""
+
+    class Meta:
+        model = Account
+
+    user = factory.SubFactory(
+        UserFactory,
+        username=factory.Sequence(lambda n: f"ilse.beispiel{n}@example.org"),
+        email=factory.SelfAttribute("username"),
+        first_name="Ilse",
+        is_staff=False,
+    )
+    kind = Account.Kind.PERSON
+    date_of_birth = datetime.date(1957, 3, 14)
+    street = "Lindenallee 7"
+    postal_code = "39179"
+    city = "Beispielstadt"
+    email_verified_at = factory.LazyFunction(now)
+
+
+class RegistrationAttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegistrationAttempt
+
+    ip_address = factory.Sequence(lambda n: f"192.0.2.{n % 250 + 1}")  # TEST-NET-1
+    created_at = factory.LazyFunction(now)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    account = factory.SubFactory(AccountFactory)
+    topic = "datenschutz"
+    version = "2026-01"
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    account = factory.SubFactory(AccountFactory)
+    authority = factory.SubFactory(AuthorityFactory)
+    subject = "Ihre Meldebescheinigung"
+    body = "Guten Tag,\n\nIhre Meldebescheinigung liegt zur Abholung bereit."
+    sent_at = factory.LazyFunction(now)
+
+
+class MessageAttachmentFactory(factory.django.DjangoModelFactory):
+    """Writes the file into MEDIA_ROOT: tests set ``settings.MEDIA_ROOT = tmp_path`` first."""
+
+    class Meta:
+        model = MessageAttachment
+
+    message = factory.SubFactory(MessageFactory)
+    file = factory.django.FileField(filename="bescheid.pdf", data=PDF)
+    filename = "bescheid.pdf"
+    size = len(PDF)
+
+
+class ExternalIdentityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExternalIdentity
+
+    account = factory.SubFactory(AccountFactory)
+    provider = "https://id.example.org/realms/buerger"
+    subject = factory.Sequence(lambda n: f"sub-{n:06d}")
+
+
+class UsedChallengeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UsedChallenge
+
+    signature = factory.Sequence(lambda n: sha256_of(f"altcha-{n}"))
+    expires_at = factory.LazyFunction(lambda: now() + datetime.timedelta(minutes=20))

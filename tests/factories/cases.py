@@ -1,0 +1,154 @@
+"""Factories for cases and what belongs to them.
+
+Submissions are stored the way the portal and the API store them, through
+:func:`rathaus.cases.services.create_submission` (reference number, first event, audit entry),
+so these factories never write a submission row themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+
+from rathaus.cases import services
+from rathaus.cases.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseNote,
+    CaseUpload,
+    DocumentRequest,
+    OutboxItem,
+)
+from rathaus.cases.search import search_document
+from tests.factories.core import PDF, PDF_SHA512, AuthorityFactory, OrgUnitFactory, UserFactory, now
+from tests.factories.forms import ANSWERS, FormDefinitionFactory, FormVersionFactory
+
+
+def submission_for(
+    authority: Any, *, form_version: Any = None, account: Any = None, data: Any = None
+) -> Any:
+    """A stored submission to the authority (of a new form unless ``form_version`` is given)."""
+    if form_version is None:
+        form_version = FormVersionFactory(definition=FormDefinitionFactory(authority=authority))
+    submission, _created = services.create_submission(
+        authority=authority,
+        form_version=form_version,
+        data=dict(ANSWERS) if data is None else data,
+        trust_level="basic" if account is not None else "none",
+        channel="web",
+        account=account,
+        contact_email="" if account is not None else ANSWERS["email"],
+    )
+    return submission
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A new case in a unit, opened from a submission; pass ``form_version`` to share a form.
+
+    The case row is written directly, not by ``services.open_case``, so no process starts and
+    the timeline stays empty (use ProcessInstanceFactory and CaseEventFactory for those).
+    Even ``build()`` stores the submission: only the service can write one.
+    """
+
+    class Meta:
+        model = Case
+
+    class Params:
+        form_version = None
+        account = None
+
+    org_unit = factory.SubFactory(OrgUnitFactory)
+    authority = factory.SelfAttribute("org_unit.authority")
+    submission = factory.LazyAttribute(
+        lambda o: submission_for(o.authority, form_version=o.form_version, account=o.account)
+    )
+    number = factory.Sequence(lambda n: f"BSP-2026-{n:05d}")
+    title = factory.LazyAttribute(lambda o: o.submission.form_version.title[:200])
+    applicant = factory.SelfAttribute("submission.account")
+    status = Case.Status.NEW
+    priority = Case.Priority.NORMAL
+    created_at = factory.SelfAttribute("submission.submitted_at")
+    updated_at = factory.SelfAttribute("created_at")
+    search_text = factory.LazyAttribute(lambda o: search_document(o.number, o.title.lower()))
+
+
+class CaseEventFactory(factory.django.DjangoModelFactory):
+    """A status change by a clerk, shown to the applicant."""
+
+    class Meta:
+        model = CaseEvent
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "status"
+    actor = factory.SubFactory(UserFactory)
+    actor_label = factory.LazyAttribute(lambda o: o.actor.get_full_name() or o.actor.username)
+    at = factory.LazyFunction(now)
+    old = Case.Status.NEW
+    new = Case.Status.IN_PROGRESS
+    visible_to_applicant = True
+
+
+class CaseNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseNote
+
+    case = factory.SubFactory(CaseFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Rückfrage beim Einwohnermeldeamt gestellt."
+    created_at = factory.LazyFunction(now)
+
+
+class OutboxItemFactory(factory.django.DjangoModelFactory):
+    """A submission waiting for the exchange to an authority not served here."""
+
+    class Meta:
+        model = OutboxItem
+
+    target = factory.SubFactory(AuthorityFactory)
+    submission = factory.LazyAttribute(lambda o: submission_for(o.target))
+    created_at = factory.LazyFunction(now)
+
+
+class CaseDocumentFactory(factory.django.DjangoModelFactory):
+    """The decision of a case; writes the file into MEDIA_ROOT (set it to tmp_path first)."""
+
+    class Meta:
+        model = CaseDocument
+
+    case = factory.SubFactory(CaseFactory)
+    kind = CaseDocument.Kind.DECISION
+    title = "Bescheid"
+    filename = "bescheid.pdf"
+    file = factory.django.FileField(filename="bescheid.pdf", data=PDF)
+    size = len(PDF)
+    sha512 = PDF_SHA512
+    created_at = factory.LazyFunction(now)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class DocumentRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentRequest
+
+    case = factory.SubFactory(CaseFactory)
+    documents = "Kopie des Personalausweises (Vorder- und Rückseite)"
+    requested_at = factory.LazyFunction(now)
+    requested_by = factory.SubFactory(UserFactory)
+
+
+class CaseUploadFactory(factory.django.DjangoModelFactory):
+    """The row of a document sent later; the stored file itself is not written."""
+
+    class Meta:
+        model = CaseUpload
+
+    request = factory.SubFactory(DocumentRequestFactory)
+    case = factory.SelfAttribute("request.case")
+    storage_name = factory.Sequence(lambda n: f"nachgereicht/{n:032x}.pdf")
+    original_name = "personalausweis.pdf"
+    content_type = "application/pdf"
+    size = len(PDF)
+    sha512 = PDF_SHA512
+    uploaded_at = factory.LazyFunction(now)

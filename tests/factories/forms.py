@@ -1,0 +1,90 @@
+"""Factories for online forms: definitions, versions, drafts and uploads."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from rathaus.forms.models import Draft, FormDefinition, FormVersion, TrustRequirement, Upload
+from tests.factories.core import PDF, PDF_SHA512, AuthorityFactory, now
+
+# A small form the form engine accepts: who asks, and what for.
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "minLength": 2, "maxLength": 200},
+        "email": {"type": "string", "format": "email"},
+        "message": {"type": "string", "minLength": 3, "maxLength": 2000},
+    },
+    "required": ["name", "email", "message"],
+}
+LAYOUT = {
+    "steps": [
+        {
+            "id": "antrag",
+            "title": "Ihr Antrag",
+            "elements": [
+                {"field": "name", "widget": "text", "label": "Name"},
+                {"field": "email", "widget": "email", "label": "E-Mail-Adresse"},
+                {"field": "message", "widget": "textarea", "label": "Ihr Anliegen"},
+            ],
+        }
+    ]
+}
+ANSWERS = {"name": "Ilse Beispiel", "email": "ilse@example.org", "message": "Bitte um Rückruf."}
+
+
+class FormDefinitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormDefinition
+
+    authority = factory.SubFactory(AuthorityFactory)
+    slug = factory.Sequence(lambda n: f"antrag-{n}")
+    title = factory.Sequence(lambda n: f"Antrag auf Beispielbescheinigung {n}")
+
+
+class FormVersionFactory(factory.django.DjangoModelFactory):
+    """A published version 1 of a new form; pass ``definition`` and ``number`` for another."""
+
+    class Meta:
+        model = FormVersion
+
+    definition = factory.SubFactory(FormDefinitionFactory)
+    number = 1
+    status = FormVersion.Status.PUBLISHED
+    title = factory.SelfAttribute("definition.title")
+    introduction = "Beantragen Sie die Bescheinigung online."
+    schema = factory.LazyFunction(lambda: dict(SCHEMA))
+    layout = factory.LazyFunction(lambda: dict(LAYOUT))
+    min_trust_level = TrustRequirement.NONE
+    receipt_email_field = "email"
+    next_steps = "Wir melden uns innerhalb von 5 Arbeitstagen."
+    published_at = factory.LazyFunction(now)
+
+
+class DraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Draft
+
+    version = factory.SubFactory(FormVersionFactory)
+    data = factory.LazyFunction(lambda: {"name": "Ilse Beispiel"})
+    expires_at = factory.LazyFunction(lambda: now() + datetime.timedelta(days=30))
+
+
+class UploadFactory(factory.django.DjangoModelFactory):
+    """The row of a checked upload; the stored file itself is not written."""
+
+    class Meta:
+        model = Upload
+
+    draft = factory.SubFactory(DraftFactory)
+    definition = factory.SelfAttribute("draft.version.definition")
+    field = "nachweis"
+    storage_name = factory.Sequence(lambda n: f"uploads/{n:032x}.pdf")
+    original_name = "personalausweis.pdf"
+    content_type = "application/pdf"
+    size = len(PDF)
+    sha512 = PDF_SHA512
