@@ -59,8 +59,8 @@ _REGISTRIES: weakref.WeakSet[Registry[Any]] = weakref.WeakSet()
 
 def _origin(plugin: object) -> str:
     """``module.qualname`` of a function or class, or of an instance's class."""
-    target: Any = plugin if hasattr(plugin, "__qualname__") else type(plugin)
-    name = f"{getattr(target, '__module__', '?')}.{target.__qualname__}"
+    target: object = plugin if hasattr(plugin, "__qualname__") else type(plugin)
+    name = f"{getattr(target, '__module__', '?')}.{getattr(target, '__qualname__', '?')}"
     code = getattr(target, "__code__", None)
     if code is not None:  # two lambdas of one module differ by their line
         name += f":{code.co_firstlineno}"

@@ -17,8 +17,8 @@ class ProcessesConfig(AppConfig):
         from rathaus.core import demo as core_demo
         from rathaus.core import housekeeping
 
-        # Only the receivers here: SpiffWorkflow is imported when a process is first needed,
-        # not by every command that starts Django.
+        # Only the receivers and handlers here: SpiffWorkflow is imported when a process is
+        # first needed, not by every command that starts Django.
         from rathaus.processes import handlers, receivers
 
         for topic, handler in handlers.BUILT_IN.items():
