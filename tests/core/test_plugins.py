@@ -7,9 +7,10 @@ import sys
 from collections.abc import Callable
 
 import pytest
+from django import forms
 from django.apps import apps
 from django.core import checks
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
@@ -146,6 +147,16 @@ def test_choices_use_the_label_then_verbose_name_then_the_id():
     assert shown == [("hello", "Passwort wiederholen"), ("polite", "Passwort"), ("plain", "plain")]
     with translation.override("de"):
         assert str(registry.label("polite")) == "Passwort"
+
+
+def test_choices_serve_a_form_field_including_later_plugins():
+    registry: Registry[Greeter] = Registry("greeter")
+    registry.register("hello", hello, label="Hello")
+    field = forms.ChoiceField(choices=registry.choices)
+    registry.register("polite", Polite())
+    assert field.clean("polite") == "polite"
+    with pytest.raises(ValidationError):
+        field.clean("wave")
 
 
 def test_override_swaps_a_plugin_for_the_block_only():
