@@ -66,7 +66,7 @@ def _parse_log_level(raw: str) -> str:
     return level
 
 
-VIRUS_SCANNERS = ("none", "clamav")  # the implementations in rathaus.core.scanning
+VIRUS_SCANNERS = ("none", "clamav")  # = rathaus.core.scanning.scanners (checked: rathaus.E021)
 
 
 def _parse_virus_scanner(raw: str) -> str:

@@ -219,7 +219,7 @@ def test_none_scanner_warns_in_production_only(settings):
 
 
 def test_every_configurable_scanner_is_registered():
-    assert set(scanning.registered()) == set(VIRUS_SCANNERS)
+    assert set(scanning.scanners) == set(VIRUS_SCANNERS)
 
 
 @pytest.mark.parametrize(

@@ -169,26 +169,24 @@ def test_only_the_assignee_completes_tasks_of_an_assigned_case(case):
     assert open_task(case).element_id == "Task_Decide"
 
 
-def test_a_failing_step_is_shown_and_can_be_retried(case, monkeypatch):
+def test_a_failing_step_is_shown_and_can_be_retried(case):
     from rathaus.processes import handlers
 
     clerk = log_in(Client(), "buergerbuero")
     clerk.post(f"/verwaltung/vorgaenge/{case.number}/", {"action": "claim"})
-    original = handlers._handlers["request_documents"]
 
     def broken(context):
         raise handlers.HandlerFailed("Der Postdienst ist nicht erreichbar.")
 
-    monkeypatch.setitem(handlers._handlers, "request_documents", broken)
-    complete(clerk, case, {"complete": "no",
-                           "missing_documents": "Geburtsurkunde"})  # fmt: skip
-    instance = ProcessInstance.objects.get(case=case)
-    assert instance.status == "failed"
-    assert instance.error_task == "Unterlagen nachfordern"
-    assert not DocumentRequest.objects.filter(case=case).exists()
-    page = clerk.get(f"/verwaltung/vorgaenge/{case.number}/").content.decode()
-    assert "Der Postdienst ist nicht erreichbar." in page
-    monkeypatch.setitem(handlers._handlers, "request_documents", original)
+    with handlers.service_tasks.override("request_documents", broken):
+        complete(clerk, case, {"complete": "no",
+                               "missing_documents": "Geburtsurkunde"})  # fmt: skip
+        instance = ProcessInstance.objects.get(case=case)
+        assert instance.status == "failed"
+        assert instance.error_task == "Unterlagen nachfordern"
+        assert not DocumentRequest.objects.filter(case=case).exists()
+        page = clerk.get(f"/verwaltung/vorgaenge/{case.number}/").content.decode()
+        assert "Der Postdienst ist nicht erreichbar." in page
     clerk.post(f"/verwaltung/vorgaenge/{case.number}/prozess/wiederholen/")
     instance.refresh_from_db()
     assert instance.status == "running", instance.error

@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from rathaus.accounts import demo, providers
         from rathaus.accounts.providers.local import LocalPasswordProvider
+        from rathaus.accounts.providers.oidc import OIDCProvider
         from rathaus.core import demo as core_demo
         from rathaus.core import navigation
         from rathaus.core.navigation import NavItem
@@ -21,4 +22,5 @@ class AccountsConfig(AppConfig):
             f"Demo citizen login at /konto/anmelden/: {demo.CITIZEN_EMAIL} "
             f"(password {core_demo.DEMO_PASSWORD})"
         )
-        providers.register(LocalPasswordProvider())
+        providers.login_providers.register(LocalPasswordProvider.key, LocalPasswordProvider())
+        providers.login_providers.register(OIDCProvider.key, OIDCProvider())

@@ -111,7 +111,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        result = providers.get("local").authenticate(request, email, form.cleaned_data["password"])
+        local = providers.password_provider("local")
+        result = local.authenticate(request, email, form.cleaned_data["password"])
         if result is None:
             audit.record("account.login.failed", actor_name=email[:200],
                          authority=current_authority(request))  # fmt: skip

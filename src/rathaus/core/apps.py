@@ -16,12 +16,16 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_save
 
-        from rathaus.core import navigation, scanning  # noqa: F401 (registers its system check)
+        from rathaus.core import navigation, scanning
         from rathaus.core.session_timeout import on_user_logged_in
         from rathaus.core.signals import audit_admin_log_entry
 
         post_save.connect(audit_admin_log_entry, sender=LogEntry, dispatch_uid="audit-admin-log")
         user_logged_in.connect(on_user_logged_in, dispatch_uid="session-timeout-login")
+
+        label = _("No virus scan (development only)")
+        scanning.scanners.register("none", scanning.no_scanner, label=label)
+        scanning.scanners.register("clamav", scanning.clamav_scanner, label=_("ClamAV (clamd)"))
 
         navigation.register(NavItem("home", _("Home"), "core:home", 0))
         navigation.register(NavItem("contact", _("Offices and contact"), "core:contact", 90))

@@ -1,6 +1,7 @@
 """Virus scanners for uploaded files: one interface, implementations chosen by configuration.
 
-``RATHAUS_VIRUS_SCANNER`` names the implementation (see :data:`rathaus.conf.VIRUS_SCANNERS`):
+``RATHAUS_VIRUS_SCANNER`` names the implementation in :data:`scanners` (the ids are repeated in
+:data:`rathaus.conf.VIRUS_SCANNERS`, which parses the setting before any app is ready):
 
 - ``clamav`` talks to a clamd daemon (``RATHAUS_CLAMD_ADDRESS``) over its own socket protocol.
   It fails closed: when clamd cannot be reached, does not answer in time or answers with an
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.core import checks
 
 from rathaus.conf import VIRUS_SCANNERS
+from rathaus.core.plugins import Registry
 
 CHUNK_BYTES = 64 * 1024  # clamd's default StreamMaxLength is far larger; chunks keep memory flat
 MAX_REPLY_BYTES = 4096
@@ -53,28 +55,13 @@ class Scanner(Protocol):
 
 
 ScannerFactory = Callable[[], Scanner]
-_REGISTRY: dict[str, ScannerFactory] = {}
-
-
-def register(name: str) -> Callable[[ScannerFactory], ScannerFactory]:
-    """Register a factory for the scanner that ``RATHAUS_VIRUS_SCANNER=<name>`` selects."""
-
-    def decorator(factory: ScannerFactory) -> ScannerFactory:
-        if name in _REGISTRY:
-            raise ValueError(f"virus scanner {name!r} is registered twice")
-        _REGISTRY[name] = factory
-        return factory
-
-    return decorator
-
-
-def registered() -> tuple[str, ...]:
-    return tuple(_REGISTRY)
+# Filled by CoreConfig.ready(); rathaus.conf.VIRUS_SCANNERS must name the same ids (rathaus.E021).
+scanners: Registry[ScannerFactory] = Registry("virus scanner", setting="RATHAUS_VIRUS_SCANNER")
 
 
 def get_scanner() -> Scanner:
     """The scanner chosen by ``RATHAUS_VIRUS_SCANNER``, configured from the settings."""
-    return _REGISTRY[settings.RATHAUS_VIRUS_SCANNER]()
+    return scanners.get(settings.RATHAUS_VIRUS_SCANNER)()
 
 
 class NoScanner:
@@ -184,13 +171,11 @@ def parse_reply(reply: str) -> ScanResult:
     raise ScannerUnavailable(f"clamd answered {reply!r}")
 
 
-@register("none")
-def _no_scanner() -> Scanner:
+def no_scanner() -> Scanner:
     return NoScanner()
 
 
-@register("clamav")
-def _clamav_scanner() -> Scanner:
+def clamav_scanner() -> Scanner:
     return ClamAVScanner(settings.RATHAUS_CLAMD_ADDRESS, settings.RATHAUS_CLAMD_TIMEOUT_SECONDS)
 
 
@@ -215,11 +200,11 @@ def check_health() -> dict[str, Any]:
 def check_virus_scanner(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Production without a scanner, or clamav without an address, is reported at start."""
     messages: list[checks.CheckMessage] = []
-    if set(VIRUS_SCANNERS) != set(_REGISTRY):
+    if set(VIRUS_SCANNERS) != set(scanners):
         messages.append(
             checks.Error(
                 "rathaus.conf.VIRUS_SCANNERS and the registered scanners differ: "
-                f"{sorted(VIRUS_SCANNERS)} != {sorted(_REGISTRY)}",
+                f"{sorted(VIRUS_SCANNERS)} != {sorted(scanners)}",
                 id="rathaus.E021",
             )
         )

@@ -17,10 +17,12 @@ class ProcessesConfig(AppConfig):
         from rathaus.core import demo as core_demo
         from rathaus.core import housekeeping
 
-        # Only the receivers here: SpiffWorkflow is imported when a process is first needed,
-        # not by every command that starts Django.
-        from rathaus.processes import receivers
+        # Only the receivers and handlers here: SpiffWorkflow is imported when a process is
+        # first needed, not by every command that starts Django.
+        from rathaus.processes import handlers, receivers
 
+        for topic, handler in handlers.BUILT_IN.items():
+            handlers.service_tasks.register(topic, handler)
         core_demo.register_loader("processes", receivers.load_demo)
         housekeeping.register("processes.timers", receivers.fire_timers, timedelta(minutes=1))
         case_opened.connect(receivers.start_process, dispatch_uid="processes.start")

@@ -159,7 +159,7 @@ def parse(
     topics: set[str] | None = None,
 ) -> ParsedModel:
     """Check and parse a BPMN file; raises :class:`ModelInvalid` listing every problem."""
-    from rathaus.processes.handlers import registered_topics
+    from rathaus.processes.handlers import service_tasks
 
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -183,7 +183,7 @@ def parse(
                 for entry in list(validator.error_log)[:20]
             ]
         )
-    problems = _check(root, task_forms or {}, topics if topics is not None else registered_topics())
+    problems = _check(root, task_forms or {}, topics if topics is not None else set(service_tasks))
     if problems:
         raise ModelInvalid(problems)
     processes = [node for node in root if _local(node.tag) == "process"]

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.core.plugins import Registry, UnknownPlugin
+
 
 class HandlerFailed(Exception):
     """A handler could not do its work; the message (German, for staff) says why."""
@@ -34,25 +36,17 @@ class Context:
 
 
 Handler = Callable[[Context], None]
-_handlers: dict[str, Handler] = {}
-
-
-def handler(topic: str) -> Callable[[Handler], Handler]:
-    def register(function: Handler) -> Handler:
-        _handlers[topic] = function
-        return function
-
-    return register
-
-
-def registered_topics() -> set[str]:
-    return set(_handlers)
+# Filled by ProcessesConfig.ready() with the handlers below; other apps may add their own topics.
+service_tasks: Registry[Handler] = Registry("service task handler")
 
 
 def run(topic: str, context: Context) -> None:
-    function = _handlers.get(topic)
-    if function is None:
-        raise HandlerFailed(_("There is no handler for the topic “%(topic)s”.") % {"topic": topic})
+    try:
+        function = service_tasks.get(topic)
+    except UnknownPlugin:
+        raise HandlerFailed(
+            _("There is no handler for the topic “%(topic)s”.") % {"topic": topic}
+        ) from None
     function(context)
 
 
@@ -68,7 +62,6 @@ def _format(template: str, context: Context) -> str:
 # --- the handlers ---------------------------------------------------------------------------------
 
 
-@handler("set_status")
 def set_status(context: Context) -> None:
     """Set the case status given as parameter ``status`` (new, in_progress, waiting, closed …)."""
     from rathaus.cases import services
@@ -80,7 +73,6 @@ def set_status(context: Context) -> None:
         raise HandlerFailed(str(refused)) from None
 
 
-@handler("send_message")
 def send_message(context: Context) -> None:
     """Write to the applicant: parameters ``subject`` and ``body`` ({number}, {title}, {unit})."""
     from rathaus.cases import services
@@ -95,7 +87,6 @@ def send_message(context: Context) -> None:
         raise HandlerFailed(str(refused)) from None
 
 
-@handler("request_documents")
 def request_documents(context: Context) -> None:
     """Ask the applicant for the documents named in the process data ``missing_documents``.
 
@@ -119,7 +110,6 @@ def request_documents(context: Context) -> None:
     )
 
 
-@handler("remind_applicant")
 def remind_applicant(context: Context) -> None:
     """Remind the applicant of the open document request (sent by the worker's timer)."""
     from rathaus.cases import documents
@@ -127,7 +117,6 @@ def remind_applicant(context: Context) -> None:
     documents.remind(context.case, portal_url=context.portal_url)
 
 
-@handler("reply_to_applicant")
 def reply_to_applicant(context: Context) -> None:
     """Send the answer in the process data ``reply``: to the mailbox, else by e-mail."""
     from rathaus.cases import services
@@ -154,7 +143,6 @@ def reply_to_applicant(context: Context) -> None:
                           detail={"email": address}, public=True)  # fmt: skip
 
 
-@handler("generate_decision")
 def generate_decision(context: Context) -> None:
     """Make the Bescheid from ``outcome`` and ``reasons`` of the decision task and deliver it."""
     from rathaus.cases import decisions, services
@@ -173,7 +161,6 @@ def generate_decision(context: Context) -> None:
         raise HandlerFailed(str(refused)) from None
 
 
-@handler("escalate")
 def escalate(context: Context) -> None:
     """A deadline has passed: raise the priority and tell the heads of the unit by e-mail."""
     from rathaus.cases import services
@@ -205,7 +192,6 @@ def escalate(context: Context) -> None:
         )
 
 
-@handler("forward")
 def forward(context: Context) -> None:
     """Hand the case to another authority of this installation (parameter ``authority``: slug)."""
     from rathaus.cases import services
@@ -219,3 +205,16 @@ def forward(context: Context) -> None:
         services.forward(context.case, target)
     except services.CaseActionRefused as refused:
         raise HandlerFailed(str(refused)) from None
+
+
+# Registered by ProcessesConfig.ready() under these topics.
+BUILT_IN: dict[str, Handler] = {
+    "set_status": set_status,
+    "send_message": send_message,
+    "request_documents": request_documents,
+    "remind_applicant": remind_applicant,
+    "reply_to_applicant": reply_to_applicant,
+    "generate_decision": generate_decision,
+    "escalate": escalate,
+    "forward": forward,
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate, user_login_failed
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from rathaus.accounts.models import Account, TrustLevel
 from rathaus.accounts.providers import LoginResult
@@ -11,7 +12,11 @@ from rathaus.accounts.providers import LoginResult
 
 class LocalPasswordProvider:
     key = "local"
+    verbose_name = _("E-mail address and password")
     trust_level = TrustLevel.BASIC
+
+    def enabled(self) -> bool:
+        return True
 
     def authenticate(self, request: HttpRequest, email: str, password: str) -> LoginResult | None:
         user = authenticate(request, username=email.strip().lower(), password=password)

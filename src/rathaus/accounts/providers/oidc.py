@@ -26,6 +26,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge  # type: ignore[im
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -53,6 +54,16 @@ def enabled() -> bool:
 
 def label() -> str:
     return str(settings.RATHAUS_OIDC_LABEL)
+
+
+class OIDCProvider:
+    """The login provider entry; the flow itself is :func:`start` and :func:`finish`."""
+
+    key = KEY
+    verbose_name = _("OpenID Connect (BundID, Servicekonto)")
+
+    def enabled(self) -> bool:
+        return enabled()
 
 
 def issuer() -> str:
