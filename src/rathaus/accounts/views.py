@@ -59,8 +59,7 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:registered")
     context = {
         "form": form,
-        "question": altcha.new_question(),
-        "altcha_strings": altcha.widget_strings(),
+        **altcha.page_context(),
     }
     return render(request, "accounts/register.html", context)
 
