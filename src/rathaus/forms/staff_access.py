@@ -60,6 +60,17 @@ def access_or_refusal(request: HttpRequest) -> tuple[OfferAccess, list[OfferAcce
     return chosen_access(request, accesses), accesses
 
 
+def changing_access(request: HttpRequest) -> OfferAccess | HttpResponse:
+    """The chosen authority if the user may change its forms, otherwise the page refusing it."""
+    found = access_or_refusal(request)
+    if isinstance(found, HttpResponse):
+        return found
+    access, _accesses = found
+    if not may_change(access):
+        return no_role(request, access.authority)
+    return access
+
+
 def definition_of(request: HttpRequest, pk: int) -> tuple[FormDefinition, OfferAccess]:
     """A form of one of the user's authorities; 404 for every other form."""
     by_authority = {

@@ -23,11 +23,10 @@ from rathaus.forms import services
 from rathaus.forms.engine import DefinitionError
 from rathaus.forms.models import FormDefinition
 from rathaus.forms.staff_access import (
-    access_or_refusal,
+    changing_access,
     definition_of,
     list_url,
     may_change,
-    no_role,
     version_of,
     version_url,
 )
@@ -71,12 +70,9 @@ def starter_definition() -> tuple[dict[str, Any], dict[str, Any]]:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def form_create(request: HttpRequest) -> HttpResponse:
-    found = access_or_refusal(request)
-    if isinstance(found, HttpResponse):
-        return found
-    access, _accesses = found
-    if not may_change(access):
-        return no_role(request, access.authority)
+    access = changing_access(request)
+    if isinstance(access, HttpResponse):
+        return access
     form = DefinitionCreateForm(
         request.POST if request.method == "POST" else None, authority=access.authority
     )
@@ -125,12 +121,9 @@ def unique_slug(authority: Authority, wanted: str) -> str:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def form_import(request: HttpRequest) -> HttpResponse:
-    found = access_or_refusal(request)
-    if isinstance(found, HttpResponse):
-        return found
-    access, _accesses = found
-    if not may_change(access):
-        return no_role(request, access.authority)
+    access = changing_access(request)
+    if isinstance(access, HttpResponse):
+        return access
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, authority=access.authority)
     else:
