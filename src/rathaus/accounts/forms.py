@@ -25,6 +25,18 @@ class KernForm(forms.Form):
                 widget.attrs.setdefault("class", "kern-form-input__input")
 
 
+def _check_new_password(form: forms.Form, data: dict[str, Any], user: Any = None) -> None:
+    """The password typed twice is the same and passes the password validators."""
+    password1, password2 = data.get("password1"), data.get("password2")
+    if password1 and password2 and password1 != password2:
+        form.add_error("password2", _("The two passwords are not the same."))
+    if password1:
+        try:
+            password_validation.validate_password(password1, user)
+        except forms.ValidationError as exc:
+            form.add_error("password1", exc)
+
+
 class PersonCheckForm(KernForm):
     """A form with the person check (ADR 0006): the solution of the ALTCHA widget, or without
     JavaScript the answer to a question in words (``accounts/_person_check.html`` shows both).
@@ -99,14 +111,7 @@ class RegistrationForm(PersonCheckForm):
         data = super().clean() or {}
         if data.get("kind") == Account.Kind.ORGANISATION and not data.get("organisation_name"):
             self.add_error("organisation_name", _("Please enter the name of the organisation."))
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords are not the same."))
-        if password1:
-            try:
-                password_validation.validate_password(password1)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+        _check_new_password(self, data)
         return data
 
 
@@ -187,14 +192,7 @@ class SetPasswordForm(KernForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords are not the same."))
-        if password1:
-            try:
-                password_validation.validate_password(password1, self.user)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+        _check_new_password(self, data, self.user)
         return data
 
 
