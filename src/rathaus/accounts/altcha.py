@@ -107,3 +107,9 @@ def widget_strings() -> str:
         },
         ensure_ascii=False,
     )
+
+
+def page_context() -> dict[str, object]:
+    """What ``accounts/_person_check.html`` needs besides the form: a fresh question for visitors
+    without JavaScript and the widget's texts."""
+    return {"question": new_question(), "altcha_strings": widget_strings()}

@@ -25,7 +25,60 @@ class KernForm(forms.Form):
                 widget.attrs.setdefault("class", "kern-form-input__input")
 
 
-class RegistrationForm(KernForm):
+def _check_new_password(form: forms.Form, data: dict[str, Any], user: Any = None) -> None:
+    """The password typed twice is the same and passes the password validators."""
+    password1, password2 = data.get("password1"), data.get("password2")
+    if password1 and password2 and password1 != password2:
+        form.add_error("password2", _("The two passwords are not the same."))
+    if password1:
+        try:
+            password_validation.validate_password(password1, user)
+        except forms.ValidationError as exc:
+            form.add_error("password1", exc)
+
+
+class PersonCheckForm(KernForm):
+    """A form with the person check (ADR 0006): the solution of the ALTCHA widget, or without
+    JavaScript the answer to a question in words (``accounts/_person_check.html`` shows both).
+
+    The check runs after every other check of the form and only when they passed, because a
+    solution can be used only once. Its fields come last, but before ``after_person_check``.
+    """
+
+    after_person_check: tuple[str, ...] = ()
+
+    altcha = forms.CharField(required=False, widget=forms.HiddenInput)
+    question_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    question_answer = forms.CharField(label=_("Answer"), required=False, max_length=10)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("altcha", "question_token", "question_answer", *self.after_person_check):
+            self.fields[name] = self.fields.pop(name)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        cleaned = getattr(self, "cleaned_data", None)
+        if cleaned is not None and not self.errors and not self._is_a_person(cleaned):
+            self.add_error(
+                None,
+                _("Please confirm that you are a person: tick the box, or answer the question."),
+            )
+
+    @staticmethod
+    def _is_a_person(data: dict[str, Any]) -> bool:
+        from rathaus.accounts import altcha
+
+        if data.get("altcha"):
+            return altcha.verify_widget(data["altcha"])
+        if data.get("question_answer"):
+            return altcha.verify_answer(data.get("question_token", ""), data["question_answer"])
+        return False
+
+
+class RegistrationForm(PersonCheckForm):
+    after_person_check = ("privacy",)
+
     kind = forms.ChoiceField(
         label=_("I register as"), choices=Account.Kind.choices, widget=forms.RadioSelect,
         initial=Account.Kind.PERSON,
@@ -49,9 +102,6 @@ class RegistrationForm(KernForm):
         label=_("Password again"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )  # fmt: skip
-    altcha = forms.CharField(required=False, widget=forms.HiddenInput)
-    question_token = forms.CharField(required=False, widget=forms.HiddenInput)
-    question_answer = forms.CharField(label=_("Answer"), required=False, max_length=10)
     privacy = forms.BooleanField(
         label=_("I have read the privacy notice and agree that my data is stored for my account."),
         error_messages={"required": _("Please agree to the privacy notice to open an account.")},
@@ -61,31 +111,8 @@ class RegistrationForm(KernForm):
         data = super().clean() or {}
         if data.get("kind") == Account.Kind.ORGANISATION and not data.get("organisation_name"):
             self.add_error("organisation_name", _("Please enter the name of the organisation."))
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords are not the same."))
-        if password1:
-            try:
-                password_validation.validate_password(password1)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
-        if not self.errors and not self._is_a_person(data):
-            self.add_error(
-                None,
-                _("Please confirm that you are a person: tick the box, or answer the question."),
-            )
+        _check_new_password(self, data)
         return data
-
-    @staticmethod
-    def _is_a_person(data: dict[str, Any]) -> bool:
-        # Checked last, because a solution can be used only once.
-        from rathaus.accounts import altcha
-
-        if data.get("altcha"):
-            return altcha.verify_widget(data["altcha"])
-        if data.get("question_answer"):
-            return altcha.verify_answer(data.get("question_token", ""), data["question_answer"])
-        return False
 
 
 class LoginForm(KernForm):
@@ -165,14 +192,7 @@ class SetPasswordForm(KernForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords are not the same."))
-        if password1:
-            try:
-                password_validation.validate_password(password1, self.user)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+        _check_new_password(self, data, self.user)
         return data
 
 

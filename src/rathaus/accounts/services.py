@@ -24,6 +24,7 @@ from rathaus.accounts.providers import LoginResult
 from rathaus.accounts.tokens import email_confirmation
 from rathaus.core import audit
 from rathaus.core.mail import send_mail
+from rathaus.core.models import Authority
 from rathaus.core.tenancy import current_authority
 
 PRIVACY_NOTICE_VERSION = "2026-11"
@@ -72,16 +73,21 @@ def register(request: HttpRequest, data: dict[str, Any]) -> None:
         Consent.objects.create(
             account=account, topic="privacy-notice", version=PRIVACY_NOTICE_VERSION
         )
-        send_mail(
-            to=email,
-            subject=_("Please confirm your e-mail address"),
-            template="accounts/email/confirm",
-            context={"confirm_url": _confirmation_url(request, user), "user": user},
-            authority=authority,
-        )
+        _send_confirmation(request, user, authority)
         audit.record(
             "account.registered", actor=None, actor_name=email, authority=authority, obj=account
         )
+
+
+def _send_confirmation(request: HttpRequest, user: User, authority: Authority | None) -> None:
+    """The e-mail with the link that confirms the address (at registration and on request)."""
+    send_mail(
+        to=user.email,
+        subject=_("Please confirm your e-mail address"),
+        template="accounts/email/confirm",
+        context={"confirm_url": _confirmation_url(request, user), "user": user},
+        authority=authority,
+    )
 
 
 def confirm_email(request: HttpRequest, user: User, token: str) -> bool:
@@ -110,13 +116,7 @@ def resend_confirmation(request: HttpRequest, email: str) -> None:
     )
     if user is None or Account.objects.filter(user=user, email_verified_at__isnull=False).exists():
         return
-    send_mail(
-        to=user.email,
-        subject=_("Please confirm your e-mail address"),
-        template="accounts/email/confirm",
-        context={"confirm_url": _confirmation_url(request, user), "user": user},
-        authority=current_authority(request),
-    )
+    _send_confirmation(request, user, current_authority(request))
 
 
 def log_in(request: HttpRequest, result: LoginResult) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,6 +25,7 @@ from rathaus.accounts.forms import LoginForm, ProfileForm, RegistrationForm, Res
 from rathaus.accounts.models import Account, TrustLevel
 from rathaus.accounts.providers import oidc
 from rathaus.core import audit
+from rathaus.core.logout import log_out
 from rathaus.core.redirects import safe_next_url
 from rathaus.core.tenancy import current_authority
 
@@ -59,8 +60,7 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:registered")
     context = {
         "form": form,
-        "question": altcha.new_question(),
-        "altcha_strings": altcha.widget_strings(),
+        **altcha.page_context(),
     }
     return render(request, "accounts/register.html", context)
 
@@ -130,11 +130,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        audit.record("account.logout", actor=request.user, authority=current_authority(request))
-    logout(request)
-    messages.info(request, _("You have been logged out."))
-    return redirect("core:home")
+    return log_out(request, "account.logout", "core:home")
 
 
 @never_cache

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.accounts import altcha
-from rathaus.accounts.forms import KernForm
+from rathaus.accounts.forms import PersonCheckForm
 
 
-class BookingForm(KernForm):
+class BookingForm(PersonCheckForm):
     name = forms.CharField(
         label=_("Name"), max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -26,9 +23,6 @@ class BookingForm(KernForm):
         help_text=_("Only used if we have to reach you at short notice."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )  # fmt: skip
-    altcha = forms.CharField(required=False, widget=forms.HiddenInput)
-    question_token = forms.CharField(required=False, widget=forms.HiddenInput)
-    question_answer = forms.CharField(label=_("Answer"), required=False, max_length=10)
 
     def clean_phone(self) -> str:
         from rathaus.appointments.services import normal_phone
@@ -41,21 +35,3 @@ class BookingForm(KernForm):
                 _("Please enter a phone number with its area code, e.g. 039203 5650.")
             ) from None
         return phone
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        # Checked last, because a solution can be used only once.
-        if not self.errors and not self._is_a_person(data):
-            self.add_error(
-                None,
-                _("Please confirm that you are a person: tick the box, or answer the question."),
-            )
-        return data
-
-    @staticmethod
-    def _is_a_person(data: dict[str, Any]) -> bool:
-        if data.get("altcha"):
-            return altcha.verify_widget(data["altcha"])
-        if data.get("question_answer"):
-            return altcha.verify_answer(data.get("question_token", ""), data["question_answer"])
-        return False

@@ -34,220 +34,46 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from typing import ClassVar
 
-from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.appointments.locations import (
+    CELL_MINUTES,
+    MAX_COMBINED,
+    AppointmentType,
+    Block,
+    Closure,
+    Location,
+    OpeningHours,
+    Resource,
+    _multiple_of_cell,
+)
 from rathaus.core.models import Authority
 
-CELL_MINUTES = 5
-"""Granularity of occupancy; durations, buffers and opening hours are multiples of it."""
-
-MAX_COMBINED = 3
-"""At most this many appointment types in one combined booking."""
-
-
-def _multiple_of_cell(value: int) -> None:
-    from django.core.exceptions import ValidationError
-
-    if value % CELL_MINUTES:
-        raise ValidationError(
-            _("Must be a multiple of %(minutes)s minutes."), params={"minutes": CELL_MINUTES}
-        )
-
-
-class Location(models.Model):
-    """A place where citizens come for appointments (a town hall office, a workshop)."""
-
-    authority = models.ForeignKey(
-        Authority,
-        verbose_name=_("authority"),
-        on_delete=models.CASCADE,
-        related_name="appointment_locations",
-    )
-    slug = models.SlugField(_("short name"), max_length=60)
-    name = models.CharField(_("name"), max_length=200)
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    room = models.CharField(_("room"), max_length=100, blank=True)
-    accessibility = models.TextField(_("accessibility"), blank=True)
-    directions = models.TextField(_("directions"), blank=True)
-    booking_horizon_days = models.PositiveIntegerField(
-        _("booking horizon (days)"), default=90, validators=[MinValueValidator(1)]
-    )
-    min_lead_minutes = models.PositiveIntegerField(_("minimum lead time (minutes)"), default=60)
-    org_unit = models.ForeignKey(
-        "core.OrgUnit",
-        verbose_name=_("organisational unit"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="appointment_locations",
-        help_text=_("Staff of this unit (and of units above it) work with the location."),
-    )
-    release_time = models.TimeField(
-        _("new times open at"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "Empty: the times of a new day can be booked from midnight. Set, e.g. 07:00: the "
-            "times of the last day of the booking horizon open at this time of day."
-        ),
-    )
-
-    class Meta:
-        verbose_name = _("appointment location")
-        verbose_name_plural = _("appointment locations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["authority", "slug"], name="appointments_location_unique_slug"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class AppointmentType(models.Model):
-    """A kind of appointment offered at a location, e.g. applying for an identity card."""
-
-    location = models.ForeignKey(
-        Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="types"
-    )
-    offer = models.ForeignKey(
-        "catalog.Offer",
-        verbose_name=_("service offer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="appointment_types",
-    )
-    slug = models.SlugField(_("short name"), max_length=60)
-    name = models.CharField(_("name"), max_length=200)
-    duration_minutes = models.PositiveIntegerField(
-        _("duration (minutes)"), validators=[MinValueValidator(CELL_MINUTES), _multiple_of_cell]
-    )
-    buffer_minutes = models.PositiveIntegerField(
-        _("buffer after (minutes)"), default=0, validators=[_multiple_of_cell]
-    )
-    documents = models.TextField(_("documents to bring"), blank=True)
-    max_active_per_person = models.PositiveIntegerField(
-        _("maximum active bookings per person"), default=2, validators=[MinValueValidator(1)]
-    )
-    combinable = models.BooleanField(_("can be combined with other appointments"), default=False)
-
-    class Meta:
-        verbose_name = _("appointment type")
-        verbose_name_plural = _("appointment types")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["location", "slug"], name="appointments_type_unique_slug"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(duration_minutes__gt=0), name="appointments_type_duration"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def block_minutes(self) -> int:
-        """Minutes a booking of this type keeps its resource busy (duration plus buffer)."""
-        return self.duration_minutes + self.buffer_minutes
-
-    @property
-    def key(self) -> str:
-        """The type in a URL (see :attr:`Visit.key`)."""
-        return str(self.pk)
-
-
-class Resource(models.Model):
-    """A desk or a member of staff that serves appointments of the types it can do."""
-
-    location = models.ForeignKey(
-        Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="resources"
-    )
-    name = models.CharField(_("name"), max_length=200)
-    appointment_types = models.ManyToManyField(
-        AppointmentType, verbose_name=_("appointment types"), related_name="resources", blank=True
-    )
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("resource")
-        verbose_name_plural = _("resources")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["location", "name"], name="appointments_resource_unique_name"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class OpeningHours(models.Model):
-    """A weekly interval in which a resource takes appointments (local time, Europe/Berlin)."""
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
-
-    resource = models.ForeignKey(
-        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="hours"
-    )
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    start = models.TimeField(_("from"))
-    end = models.TimeField(_("until"))
-
-    class Meta:
-        verbose_name = _("opening hours")
-        verbose_name_plural = _("opening hours")
-        ordering = ["weekday", "start"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="appointments_hours_order"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
-
-
-class Closure(models.Model):
-    """A day on which a location (or one resource of it) takes no appointments."""
-
-    location = models.ForeignKey(
-        Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="closures"
-    )
-    resource = models.ForeignKey(
-        Resource,
-        verbose_name=_("resource"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="closures",
-        help_text=_("Empty: the whole location is closed."),
-    )
-    date = models.DateField(_("date"))
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("closed day")
-        verbose_name_plural = _("closed days")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.reason}".strip()
+__all__ = [
+    "CELL_MINUTES",
+    "MAX_COMBINED",
+    "AppointmentType",
+    "Block",
+    "Booking",
+    "BookingItem",
+    "BookingQuota",
+    "Closure",
+    "Location",
+    "NoShowCount",
+    "Occupancy",
+    "OpeningHours",
+    "PersonQuota",
+    "PhoneQuota",
+    "Resource",
+    "Ticket",
+    "TicketCounter",
+    "Visit",
+    "WaitingListEntry",
+    "_multiple_of_cell",
+]
 
 
 class Booking(models.Model):
@@ -516,8 +342,22 @@ class Occupancy(models.Model):
         return f"{self.resource_id} {self.start:%Y-%m-%d %H:%M}"
 
 
-class PersonQuota(models.Model):
-    """How many active bookings one e-mail address has for one appointment type."""
+def _quota_constraints(key: str, prefix: str) -> list[models.BaseConstraint]:
+    """One row per type and key, never a negative count (names as in the migrations)."""
+    return [
+        models.UniqueConstraint(fields=["appointment_type", key], name=f"{prefix}_unique"),
+        models.CheckConstraint(condition=models.Q(active__gte=0), name=f"{prefix}_not_negative"),
+    ]
+
+
+class BookingQuota(models.Model):
+    """How many active bookings one person, known by a key (``KEY``: the name of the field
+    holding the normalised e-mail address or phone number), has for one appointment type.
+
+    Both quotas are counted the same way (``services._count_quota``); only the key differs.
+    """
+
+    KEY: ClassVar[str]
 
     appointment_type = models.ForeignKey(
         AppointmentType,
@@ -525,61 +365,39 @@ class PersonQuota(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    email = models.CharField(_("e-mail address"), max_length=254)
     active = models.PositiveIntegerField(_("active bookings"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.KEY)}: {self.active}"
+
+
+class PersonQuota(BookingQuota):
+    """How many active bookings one e-mail address has for one appointment type."""
+
+    KEY = "email"
+
+    email = models.CharField(_("e-mail address"), max_length=254)
 
     class Meta:
         verbose_name = _("bookings per person")
         verbose_name_plural = _("bookings per person")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["appointment_type", "email"], name="appointments_quota_unique"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(active__gte=0), name="appointments_quota_not_negative"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email}: {self.active}"
+        constraints = _quota_constraints("email", "appointments_quota")
 
 
-class Block(models.Model):
-    """A period in which staff took a resource out of booking (a meeting, training, absence).
+class PhoneQuota(BookingQuota):
+    """How many active bookings one phone number (normalised, +49…) has for one type."""
 
-    It occupies the free cells of its period like a booking does, so the unique constraint on
-    (resource, cell) keeps citizens' bookings out also while the block is being created.
-    Bookings that existed before in the period are kept and reported to the person blocking.
-    """
+    KEY = "phone"
 
-    resource = models.ForeignKey(
-        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="blocks"
-    )
-    start = models.DateTimeField(_("from"))
-    end = models.DateTimeField(_("until"))
-    reason = models.CharField(_("reason"), max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("blocked by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    phone = models.CharField(_("phone"), max_length=20)
 
     class Meta:
-        verbose_name = _("blocked time")
-        verbose_name_plural = _("blocked times")
-        ordering = ["start"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="appointments_block_order"
-            )
-        ]
-        indexes = [models.Index(fields=["resource", "start"], name="appointments_block_res")]
-
-    def __str__(self) -> str:
-        return f"{self.resource} {self.start:%Y-%m-%d %H:%M} {self.reason}"
+        verbose_name = _("bookings per phone number")
+        verbose_name_plural = _("bookings per phone number")
+        constraints = _quota_constraints("phone", "appointments_phone_quota")
 
 
 class TicketCounter(models.Model):
@@ -701,34 +519,6 @@ class NoShowCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email}: {self.count}"
-
-
-class PhoneQuota(models.Model):
-    """How many active bookings one phone number (normalised, +49…) has for one type."""
-
-    appointment_type = models.ForeignKey(
-        AppointmentType,
-        verbose_name=_("appointment type"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    phone = models.CharField(_("phone"), max_length=20)
-    active = models.PositiveIntegerField(_("active bookings"), default=0)
-
-    class Meta:
-        verbose_name = _("bookings per phone number")
-        verbose_name_plural = _("bookings per phone number")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["appointment_type", "phone"], name="appointments_phone_quota_unique"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(active__gte=0), name="appointments_phone_quota_not_negative"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.phone}: {self.active}"
 
 
 class WaitingListEntry(models.Model):

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -31,6 +32,7 @@ from rathaus.appointments.models import (
     AppointmentType,
     Booking,
     BookingItem,
+    BookingQuota,
     Occupancy,
     PersonQuota,
     PhoneQuota,
@@ -137,14 +139,18 @@ def _free(booking: Booking, *, quota: bool = True) -> None:
     if not quota:
         return
     kinds = type_ids(booking)
-    PersonQuota.objects.filter(
-        appointment_type_id__in=kinds, email=_normal_email(booking.email), active__gt=0
-    ).update(active=F("active") - 1)
-    phone = _quota_phone(booking.phone)
+    for model, key in _quota_keys(_normal_email(booking.email), _quota_phone(booking.phone)):
+        model._default_manager.filter(
+            appointment_type_id__in=kinds, active__gt=0, **{model.KEY: key}
+        ).update(active=F("active") - 1)
+
+
+def _quota_keys(address: str, phone: str) -> list[tuple[type[BookingQuota], str]]:
+    """The quotas a booking counts against: always its e-mail address, its phone if given."""
+    keys: list[tuple[type[BookingQuota], str]] = [(PersonQuota, address)]
     if phone:
-        PhoneQuota.objects.filter(appointment_type_id__in=kinds, phone=phone, active__gt=0).update(
-            active=F("active") - 1
-        )
+        keys.append((PhoneQuota, phone))
+    return keys
 
 
 def _released(booking: Booking, now: dt.datetime) -> None:
@@ -223,19 +229,13 @@ def _take_quota(visit: Visit, address: str, phone: str) -> None:
 def _take_quota_of(appointment_type: AppointmentType, address: str, phone: str) -> None:
     """Count one more active booking for the address and the phone number, or refuse."""
     limit = appointment_type.max_active_per_person
-    quota, _created = PersonQuota.objects.get_or_create(
-        appointment_type=appointment_type, email=address
-    )
-    if not PersonQuota.objects.filter(pk=quota.pk, active__lt=limit).update(active=F("active") + 1):
-        raise TooManyBookings(address)
-    if phone:
-        by_phone, _created = PhoneQuota.objects.get_or_create(
-            appointment_type=appointment_type, phone=phone
-        )
-        if not PhoneQuota.objects.filter(pk=by_phone.pk, active__lt=limit).update(
+    for model, key in _quota_keys(address, phone):
+        lookup: dict[str, Any] = {"appointment_type": appointment_type, model.KEY: key}
+        quota, _created = model._default_manager.get_or_create(defaults=None, **lookup)
+        if not model._default_manager.filter(pk=quota.pk, active__lt=limit).update(
             active=F("active") + 1
         ):
-            raise TooManyForPhone(phone)
+            raise TooManyBookings(address) if model is PersonQuota else TooManyForPhone(phone)
 
 
 def book(

@@ -365,9 +365,8 @@ def details(
         "end": start + dt.timedelta(minutes=appointment_type.duration_minutes),
         "form": form,
         "error": error,
-        "question": altcha.new_question(),
+        **altcha.page_context(),
         "hold_minutes": settings.RATHAUS_APPOINTMENT_HOLD_MINUTES,
-        "altcha_strings": altcha.widget_strings(),
     }
     return render(request, "appointments/details.html", context, status=409 if error else 200)
 

@@ -8,11 +8,8 @@ offers the user may see but not change are answered with a 403 page. Every chang
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,15 +21,14 @@ from rathaus.catalog import search, selectors, services
 from rathaus.catalog.forms import OfferFilterForm, OfferForm, ServiceSearchForm
 from rathaus.catalog.models import Maturity, Offer, Service
 from rathaus.catalog.selectors import OfferAccess
+from rathaus.catalog.staff_access import (
+    acting_user,
+    authority_list_url,
+    chosen_access,
+    list_context,
+)
 from rathaus.core.models import Authority
 from rathaus.core.staff_views import staff_required
-
-
-def _actor(request: HttpRequest) -> AbstractBaseUser:
-    user = request.user
-    if not isinstance(user, AbstractBaseUser):  # staff_required lets no anonymous user through
-        raise PermissionDenied
-    return user
 
 
 def _forbidden(request: HttpRequest, message: str, authority: Authority | None) -> HttpResponse:
@@ -41,23 +37,12 @@ def _forbidden(request: HttpRequest, message: str, authority: Authority | None) 
 
 
 def _list_url(authority: Authority) -> str:
-    return f"{reverse('catalog_staff:list')}?{urlencode({'behoerde': authority.slug})}"
-
-
-def _chosen_access(request: HttpRequest, accesses: list[OfferAccess]) -> OfferAccess:
-    """The authority named by ``?behoerde=<slug>``, by default the first by name."""
-    slug = request.GET.get("behoerde", "").strip()
-    if not slug:
-        return accesses[0]
-    for access in accesses:
-        if access.authority.slug == slug:
-            return access
-    raise Http404("not an authority of this user")
+    return authority_list_url("catalog_staff:list", authority)
 
 
 def _authority_access(request: HttpRequest) -> tuple[OfferAccess, list[OfferAccess]] | HttpResponse:
     """The user's access to the chosen authority and to all theirs, or the 403 page."""
-    accesses = selectors.offer_accesses(_actor(request).pk)
+    accesses = selectors.offer_accesses(acting_user(request).pk)
     if not accesses:
         return _forbidden(
             request,
@@ -67,7 +52,7 @@ def _authority_access(request: HttpRequest) -> tuple[OfferAccess, list[OfferAcce
             ),
             None,
         )
-    access = _chosen_access(request, accesses)
+    access = chosen_access(request, accesses)
     if not access.allowed:
         return _forbidden(request, _no_role_message(access.authority), None)
     return access, accesses
@@ -83,7 +68,7 @@ def _no_role_message(authority: Authority) -> str:
 def _offer_access(request: HttpRequest, pk: int) -> tuple[Offer, OfferAccess] | HttpResponse:
     """An offer the user may change; 404 outside their authorities, the 403 page otherwise."""
     by_authority = {
-        access.authority.pk: access for access in selectors.offer_accesses(_actor(request).pk)
+        access.authority.pk: access for access in selectors.offer_accesses(acting_user(request).pk)
     }
     offer = selectors.staff_offer(by_authority, pk)
     if offer is None:
@@ -128,8 +113,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         maturity = filters.cleaned_data["reifegrad"]
     offers = list(selectors.staff_offers(access, org_unit_id=unit_id, maturity=maturity))
     context = {
-        "access": access,
-        "authority_choices": accesses if len(accesses) > 1 else [],
+        **list_context(access, accesses),
         "filters": filters,
         "filtered": unit_id is not None or maturity is not None,
         "offers": offers,
@@ -198,7 +182,7 @@ def _add_form(request: HttpRequest, access: OfferAccess, service_id: str) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             offer, _outcome = services.save_offer(
-                access.authority, service, form.offer_values(), actor=_actor(request)
+                access.authority, service, form.offer_values(), actor=acting_user(request)
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -228,7 +212,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _offer, outcome = services.save_offer(
-                offer.authority, offer.service, form.offer_values(), actor=_actor(request)
+                offer.authority, offer.service, form.offer_values(), actor=acting_user(request)
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -254,7 +238,7 @@ def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return found
     offer, _access = found
     if request.method == "POST":
-        services.withdraw_offer(offer, actor=_actor(request))
+        services.withdraw_offer(offer, actor=acting_user(request))
         messages.success(
             request, _("The offer “%(service)s” was withdrawn.") % {"service": offer.service.name}
         )

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout, user_login_failed
+from django.contrib.auth import authenticate, login, user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django_otp import login as otp_login
 
 from rathaus.core import audit, staff_auth
 from rathaus.core.forms import StaffLoginForm, TokenForm
+from rathaus.core.logout import log_out
 from rathaus.core.models import Membership
 from rathaus.core.redirects import safe_next_url
 from rathaus.core.tenancy import current_authority
@@ -176,11 +177,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        audit.record("staff.logout", actor=request.user, authority=current_authority(request))
-    logout(request)
-    messages.info(request, _("You have been logged out."))
-    return redirect("staff:login")
+    return log_out(request, "staff.logout", "staff:login")
 
 
 @never_cache

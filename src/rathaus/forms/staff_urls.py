@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-from rathaus.forms import staff_views
+from rathaus.forms import staff_import_views, staff_views
 
 app_name = "forms_staff"
 
 urlpatterns = [
     path("", staff_views.form_list, name="list"),
-    path("neu/", staff_views.form_create, name="create"),
-    path("importieren/", staff_views.form_import, name="import"),
+    path("neu/", staff_import_views.form_create, name="create"),
+    path("importieren/", staff_import_views.form_import, name="import"),
     path("<int:pk>/", staff_views.form_detail, name="detail"),
     path("<int:pk>/neue-version/", staff_views.version_new, name="new_version"),
     path("<int:pk>/zurueckziehen/", staff_views.form_retire, name="retire"),
@@ -22,7 +22,7 @@ urlpatterns = [
     ),
     path(
         "<int:pk>/versionen/<int:number>/importbericht/",
-        staff_views.import_report,
+        staff_import_views.import_report,
         name="import_report",
     ),
 ]

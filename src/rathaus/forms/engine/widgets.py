@@ -1,0 +1,103 @@
+"""The field types (widgets) a layout may use, the JSON types they store, and the string
+formats the schema validation checks."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from jsonschema import FormatChecker
+from stdnum import iban as stdnum_iban
+
+WIDGETS = frozenset(
+    {
+        "text",
+        "textarea",
+        "email",
+        "phone",
+        "iban",
+        "number",
+        "date",
+        "radio",
+        "select",
+        "checkboxes",
+        "yesno",
+        "address",
+        "file",
+    }
+)
+# The JSON types each widget stores; a definition that mixes them up is refused.
+WIDGET_TYPES: dict[str, set[str]] = {
+    "text": {"string"},
+    "textarea": {"string"},
+    "email": {"string"},
+    "phone": {"string"},
+    "iban": {"string"},
+    "number": {"number", "integer"},
+    "date": {"string"},
+    "radio": {"string", "integer", "number", "boolean"},
+    "select": {"string", "integer", "number"},
+    "checkboxes": {"array"},
+    "yesno": {"boolean"},
+    "address": {"object"},
+    "file": {"array"},
+}
+ADDRESS_PARTS = ("street", "postal_code", "place")
+PREFILL_SOURCES = frozenset(
+    {"first_name", "last_name", "date_of_birth", "email", "phone", "address"}
+)
+UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+_PHONE = re.compile(r"^\+?[0-9 ()/\-]{3,30}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+FORMAT_CHECKER = FormatChecker(formats=())
+
+
+@FORMAT_CHECKER.checks("email")
+def _is_email(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@FORMAT_CHECKER.checks("date")
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _ISO_DATE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@FORMAT_CHECKER.checks("iban")
+def _is_iban(value: object) -> bool:
+    return not isinstance(value, str) or bool(stdnum_iban.is_valid(value))
+
+
+@FORMAT_CHECKER.checks("phone")
+def _is_phone(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return bool(_PHONE.match(value)) and sum(ch.isdigit() for ch in value) >= 3
+
+
+@FORMAT_CHECKER.checks("upload")
+def _is_upload(value: object) -> bool:
+    return not isinstance(value, str) or bool(UPLOAD_ID.match(value))
+
+
+@FORMAT_CHECKER.checks("postal-code-de")
+def _is_postal_code(value: object) -> bool:
+    return not isinstance(value, str) or bool(re.fullmatch(r"\d{5}", value))

@@ -1,0 +1,69 @@
+"""The preview of a form version for staff: every step as the citizen sees it, or the problems
+that prevent it; and the notes (rules the converter could not turn into checks) of a version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rathaus.forms.engine import DefinitionError, FormSpec
+from rathaus.forms.models import FormVersion
+from rathaus.forms.rendering import BoundElement, StepBinder
+from rathaus.forms.staff_forms import (
+    DefinitionJSONForm,
+)
+
+
+@dataclass
+class PreviewStep:
+    number: int
+    title: str
+    description: str
+    elements: list[BoundElement]
+
+
+@dataclass
+class Preview:
+    """What the preview region shows: the steps, or the problems that prevent them."""
+
+    steps: list[PreviewStep] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    shown: bool = False
+
+
+def preview_of(spec: FormSpec) -> Preview:
+    """Every step as the citizen sees it when starting, conditional questions included."""
+    every_question = {template for template, _element in spec.fields()}
+    steps = []
+    for index, step in enumerate(spec.steps):
+        binder = StepBinder(spec, index, {})
+        # Conditions on any step are shown as hints, as for conditions on the same step.
+        binder.step_templates = every_question
+        steps.append(PreviewStep(index + 1, step.title, step.description, binder.bind()))
+    return Preview(steps=steps, shown=True)
+
+
+def stored_preview(version: FormVersion) -> Preview:
+    try:
+        return preview_of(FormSpec(version.schema, version.layout))
+    except DefinitionError as exc:
+        return Preview(problems=list(exc.problems), shown=True)
+
+
+def posted_preview(data: Any) -> Preview:
+    form = DefinitionJSONForm(data)
+    if not form.is_valid():
+        return Preview(problems=form.problems, shown=True)
+    return preview_of(form.spec())
+
+
+def spec_or_none(version: FormVersion) -> FormSpec | None:
+    try:
+        return FormSpec(version.schema, version.layout)
+    except DefinitionError:
+        return None
+
+
+def notes_of(version: FormVersion) -> list[str]:
+    notes = version.layout.get("notes", []) if isinstance(version.layout, dict) else []
+    return [str(note) for note in notes] if isinstance(notes, list) else []

@@ -1,0 +1,84 @@
+"""What the reader makes of a message (groups, fields, rules) and what the conversion returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rathaus.forms.xdatenfelder.constants import (
+    JSON,
+)
+
+
+class XDatenfelderError(Exception):
+    """The file is not a usable XDatenfelder schema; str(exc) names the problem."""
+
+
+@dataclass(frozen=True)
+class ConvertedForm:
+    identifier: str
+    version: str
+    title: str
+    description: str
+    standard: str
+    schema: JSON
+    layout: JSON
+    warnings: list[str]
+
+
+# --- the parsed document ---------------------------------------------------------------------
+
+
+@dataclass
+class _Rule:
+    id: str
+    version: str
+    name: str
+    text: str
+
+
+@dataclass
+class _Field:
+    id: str
+    version: str
+    name: str
+    label: str
+    help: str
+    feldart: str
+    datentyp: str
+    constraints: dict[str, str]
+    content: str
+    values: list[tuple[str, str]]
+    code_list: str
+    media_types: list[str]
+    max_size: int | None
+    rules: list[_Rule]
+
+
+@dataclass
+class _Group:
+    id: str
+    version: str
+    name: str
+    label: str
+    help: str
+    kind: str
+    rules: list[_Rule]
+    children: list[_Child]
+
+
+@dataclass
+class _Child:
+    min: int
+    max: int | None  # None: unbounded ("*")
+    element: _Field | _Group
+
+
+@dataclass
+class _Document:
+    id: str
+    version: str
+    name: str
+    title: str
+    description: str
+    rules: list[_Rule]
+    children: list[_Child]
