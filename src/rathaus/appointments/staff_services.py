@@ -30,10 +30,9 @@ from rathaus.appointments.models import (
     Occupancy,
     Resource,
     Ticket,
-    TicketCounter,
 )
 from rathaus.appointments.services import _expire_if_stale, _free, _normal_email
-from rathaus.core import audit
+from rathaus.core import audit, sequences
 
 MAX_BLOCK_DAYS = 31
 
@@ -53,13 +52,8 @@ def day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _next_number(location: Location, day: dt.date, series: str) -> int:
-    """Draw the next waiting number: the counter row's lock serialises concurrent check-ins."""
-    TicketCounter.objects.bulk_create(
-        [TicketCounter(location=location, day=day, series=series)], ignore_conflicts=True
-    )
-    counter = TicketCounter.objects.filter(location=location, day=day, series=series)
-    counter.update(last=F("last") + 1)
-    return int(counter.values_list("last", flat=True).get())
+    """Draw the next waiting number: the sequence row's lock serialises concurrent check-ins."""
+    return sequences.next_value(sequences.scope("ticket", location.pk, day.isoformat(), series))
 
 
 def _new_ticket(location: Location, series: str, now: dt.datetime, **fields: Any) -> Ticket:
