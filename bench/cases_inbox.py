@@ -98,11 +98,12 @@ def generate(count: int, spec_file: Path) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from rathaus.cases.models import Case, CaseCounter, ReferenceCounter, Submission
+    from rathaus.cases.models import Case, Submission
     from rathaus.cases.search import search_document
     from rathaus.cases.services import _search_text
     from rathaus.core import api_tokens
-    from rathaus.core.models import Membership, OrgUnit
+    from rathaus.core.models import Membership, OrgUnit, Sequence
+    from rathaus.core.sequences import scope
     from rathaus.forms.models import FormVersion
 
     if connection.vendor != "postgresql":
@@ -204,11 +205,11 @@ def generate(count: int, spec_file: Path) -> None:
     # The counters go past the generated numbers, so cases opened later get new numbers.
     for year in range(start.year, end.year + 1):
         for unit in units:
-            CaseCounter.objects.update_or_create(org_unit=unit, year=year,
-                                                 defaults={"value": count + 1})  # fmt: skip
+            Sequence.objects.update_or_create(scope=scope("case", unit.pk, year),
+                                              defaults={"value": count + 1})  # fmt: skip
         for authority_id in {unit.authority_id for unit in units}:
-            ReferenceCounter.objects.update_or_create(authority_id=authority_id, year=year,
-                                                      defaults={"value": count + 1})  # fmt: skip
+            Sequence.objects.update_or_create(scope=scope("reference", authority_id, year),
+                                              defaults={"value": count + 1})  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('cases_case')), "
                        "pg_size_pretty(pg_relation_size('case_search_vector')), "

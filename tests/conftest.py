@@ -66,6 +66,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _portal_at_the_test_client(settings):
+    """The portal of an authority without host names is RATHAUS_PUBLIC_URL; in tests it is the
+    test client's address, so links in e-mails read http://testserver/… as in a request."""
+    settings.RATHAUS_PUBLIC_URL = "http://testserver"
+
+
 @pytest.fixture
 def barleben(db):
     """The Barleben demo as `rathaus demo-data` loads it."""

@@ -364,8 +364,9 @@ VARIABLES: tuple[Variable, ...] = (
         "PUBLIC_URL",
         "string",
         "http://localhost:8000",
-        "The address under which citizens reach this installation, without a trailing slash; "
-        "used for links in messages that the task worker sends on its own (process reminders).",
+        "The address under which citizens reach this installation, without a trailing slash. "
+        "Links in e-mails lead here when this address reaches the authority (or it has no host "
+        "names), otherwise to the authority's first host name with this scheme and port.",
     ),
     Variable(
         "PROCESS_SCRIPT_TASKS",

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import Account, Message, MessageAttachment
-from rathaus.core import audit
+from rathaus.core import audit, tenancy
 from rathaus.core.mail import send_mail
 from rathaus.core.models import Authority, OrgUnit
 
@@ -104,6 +104,11 @@ def _check_pdf(attachment: Attachment) -> None:
         raise InvalidAttachment(f"{attachment.filename}: not a PDF document")
 
 
+def _mailbox_url(authority: Authority, portal_url: str) -> str:
+    path = reverse("accounts:mailbox")
+    return portal_url + path if portal_url else tenancy.portal_url(authority, path)
+
+
 def send_message(
     *,
     authority: Authority,
@@ -116,7 +121,12 @@ def send_message(
     actor: User | None = None,
     portal_url: str = "",
 ) -> Message:
-    """Put a message into the account's mailbox and notify the holder by e-mail."""
+    """Put a message into the account's mailbox and notify the holder by e-mail.
+
+    The link in the e-mail leads to the authority's portal
+    (:func:`rathaus.core.tenancy.portal_url`); a ``portal_url`` given by a caller that still passes
+    one (the receipt task) is used instead.
+    """
     files = attachments or []
     for attachment in files:
         _check_pdf(attachment)
@@ -135,7 +145,7 @@ def send_message(
             to=account.user.email,
             subject=_("A new message in your mailbox"),
             template="accounts/email/new_message",
-            context={"mailbox_url": portal_url + reverse("accounts:mailbox")},
+            context={"mailbox_url": _mailbox_url(authority, portal_url)},
             authority=authority,
         )
         audit.record(

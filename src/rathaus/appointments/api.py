@@ -37,7 +37,7 @@ from rathaus.api import problem
 from rathaus.appointments import mail, services
 from rathaus.appointments.availability import TZ, free_slots
 from rathaus.appointments.models import MAX_COMBINED, AppointmentType, Booking, Visit
-from rathaus.appointments.views import INVALID_MESSAGE, TAKEN_MESSAGE, nearest, portal_url
+from rathaus.appointments.views import INVALID_MESSAGE, TAKEN_MESSAGE, nearest
 from rathaus.core import ratelimit
 from rathaus.core.tenancy import current_authority
 
@@ -317,7 +317,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
             errors=[{"field": f"body.{field}", "message": "limit reached"}],
         )
     token: str = booking.manage_token  # type: ignore[attr-defined]
-    mail.send_held(portal_url(request), booking, token)
+    mail.send_held(booking, token)
     return Status(202, _booking_out(booking, "Confirm the booking with the link sent by e-mail."))
 
 
@@ -361,7 +361,7 @@ def confirm_booking(request: HttpRequest, token: str) -> Any:
     except services.HoldExpired:
         return _gone(request)
     if was_held:
-        mail.send_confirmed(portal_url(request), booking, token)
+        mail.send_confirmed(booking, token)
     return _booking_out(booking, "The booking is confirmed.")
 
 
@@ -380,5 +380,5 @@ def cancel_booking(request: HttpRequest, token: str) -> Any:
         return problem(request, 409, "Cancelled", "The booking was already cancelled.")
     except services.HoldExpired:
         return _gone(request)
-    mail.send_cancelled(portal_url(request), booking, token)
+    mail.send_cancelled(booking, token)
     return _booking_out(booking, "The booking is cancelled.")

@@ -2,8 +2,8 @@
 .ics attachment, reminder, cancellation (by the citizen or by the office), move, and the
 waiting list's e-mails.
 
-Links are built from ``portal_url`` (scheme and host of the portal, e.g. https://barleben.de),
-which views take from the request and the worker from what was stored when the citizen acted.
+Links lead to the portal of the location's authority (:func:`rathaus.core.tenancy.portal_url`);
+only the waiting list's offer uses the address stored with the entry when the person joined.
 """
 
 from __future__ import annotations
@@ -13,16 +13,22 @@ from django.utils.translation import gettext as _
 
 from rathaus.appointments import ics
 from rathaus.appointments.models import Booking, WaitingListEntry
+from rathaus.core import tenancy
 from rathaus.core.mail import Attachment, send_mail
 
 
-def _context(portal_url: str, booking: Booking, token: str) -> dict[str, object]:
+def _portal(booking: Booking) -> str:
+    return tenancy.portal_url(booking.location.authority)
+
+
+def _context(booking: Booking, token: str, portal_url: str = "") -> dict[str, object]:
     context: dict[str, object] = {
         "booking": booking,
         "appointment_type": booking.visit,
         "location": booking.location,
     }
     if token:
+        portal_url = portal_url or _portal(booking)
         context["confirm_url"] = portal_url + reverse("appointments:confirm", args=[token])
         context["manage_url"] = portal_url + reverse("appointments:manage", args=[token])
     return context
@@ -48,38 +54,38 @@ def _send(
     )
 
 
-def send_held(portal_url: str, booking: Booking, token: str) -> None:
+def send_held(booking: Booking, token: str) -> None:
     _send(booking, _("Please confirm your appointment"), "appointments/email/held",
-          _context(portal_url, booking, token))  # fmt: skip
+          _context(booking, token))  # fmt: skip
 
 
-def _calendar_file(portal_url: str, booking: Booking, token: str) -> Attachment:
-    manage_url = portal_url + reverse("appointments:manage", args=[token])
+def _calendar_file(booking: Booking, token: str) -> Attachment:
+    manage_url = _portal(booking) + reverse("appointments:manage", args=[token])
     return Attachment("termin.ics", ics.booking_ics(booking, manage_url=manage_url),
                       "text/calendar; method=PUBLISH")  # fmt: skip
 
 
-def send_confirmed(portal_url: str, booking: Booking, token: str) -> None:
+def send_confirmed(booking: Booking, token: str) -> None:
     _send(booking, _("Your appointment is confirmed"), "appointments/email/confirmed",
-          _context(portal_url, booking, token),
-          attachments=(_calendar_file(portal_url, booking, token),))  # fmt: skip
+          _context(booking, token),
+          attachments=(_calendar_file(booking, token),))  # fmt: skip
 
 
-def send_moved(portal_url: str, old: Booking, booking: Booking, token: str) -> None:
-    context = {**_context(portal_url, booking, token), "old": old}
+def send_moved(old: Booking, booking: Booking, token: str) -> None:
+    context = {**_context(booking, token), "old": old}
     _send(booking, _("Your appointment has a new time"), "appointments/email/moved", context,
-          attachments=(_calendar_file(portal_url, booking, token),))  # fmt: skip
+          attachments=(_calendar_file(booking, token),))  # fmt: skip
 
 
-def send_cancelled(portal_url: str, booking: Booking, token: str) -> None:
+def send_cancelled(booking: Booking, token: str) -> None:
     _send(booking, _("Your appointment is cancelled"), "appointments/email/cancelled",
-          _context(portal_url, booking, token))  # fmt: skip
+          _context(booking, token))  # fmt: skip
 
 
 def send_reminder(booking: Booking) -> None:
     """The day before; no link, because only the citizen's e-mails know the manage token."""
     _send(booking, _("Reminder: your appointment tomorrow"), "appointments/email/reminder",
-          _context("", booking, ""))  # fmt: skip
+          _context(booking, ""))  # fmt: skip
 
 
 def _entry_context(entry: WaitingListEntry, token: str) -> dict[str, object]:
@@ -107,7 +113,7 @@ def send_waiting_confirm(entry: WaitingListEntry, token: str) -> None:
 def send_offer(entry: WaitingListEntry, booking: Booking, token: str) -> None:
     """A freed time is held for the next person on the waiting list; the link confirms it."""
     _send(booking, _("An appointment has become free for you"), "appointments/email/offer",
-          {**_entry_context(entry, ""), **_context(entry.portal_url, booking, token)},
+          {**_entry_context(entry, ""), **_context(booking, token, entry.portal_url)},
           language=entry.language)  # fmt: skip
 
 
@@ -115,4 +121,4 @@ def send_cancelled_by_office(booking: Booking, reason: str, book_url: str) -> No
     """The office cancelled the appointment (a closed day); there is no manage link to give."""
     _send(booking, _("Your appointment is cancelled by the office"),
           "appointments/email/cancelled_by_office",
-          {**_context("", booking, ""), "reason": reason, "book_url": book_url})  # fmt: skip
+          {**_context(booking, ""), "reason": reason, "book_url": book_url})  # fmt: skip

@@ -38,7 +38,6 @@ from rathaus.appointments.views import (
     browsing,
     parse_day,
     parse_start,
-    portal_url,
     render_day,
     render_month,
     type_of,
@@ -111,7 +110,7 @@ def reschedule_time(request: HttpRequest, token: str, date: str, time: str) -> H
         except (services.AlreadyCancelled, services.HoldExpired):
             messages.warning(request, _("Only an active appointment can be moved."))
             return redirect("appointments:manage", token)
-        mail.send_moved(portal_url(request), booking, moved, token)
+        mail.send_moved(booking, moved, token)
         messages.success(request, _("Your appointment has a new time. We have sent you an e-mail."))
         return redirect("appointments:manage", token)
     return render(
@@ -145,7 +144,6 @@ def waiting_join(request: HttpRequest, location_slug: str, type_id: int) -> Http
                 name=data["name"],
                 email=data["email"],
                 phone=data["phone"],
-                portal_url=portal_url(request),
                 language=get_language() or "de",
             )
         except waitlist.AlreadyWaiting:

@@ -400,32 +400,6 @@ class PhoneQuota(BookingQuota):
         constraints = _quota_constraints("phone", "appointments_phone_quota")
 
 
-class TicketCounter(models.Model):
-    """The last waiting number handed out per location, day and series.
-
-    Numbers come from an atomic ``UPDATE ... SET last = last + 1`` on this row, so concurrent
-    check-ins wait for each other on the row lock and never draw the same number; the unique
-    constraint on :class:`Ticket` is the second net.
-    """
-
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    series = models.CharField(max_length=1, blank=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("waiting number counter")
-        verbose_name_plural = _("waiting number counters")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["location", "day", "series"], name="appointments_counter_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.location_id} {self.day:%Y-%m-%d} {self.series}{self.last}"
-
-
 class Ticket(models.Model):
     """A waiting number: given at check-in of a booking, or as a walk-in ticket without one."""
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,10 +31,9 @@ from rathaus.appointments.models import (
     Occupancy,
     Resource,
     Ticket,
-    TicketCounter,
 )
 from rathaus.appointments.services import _expire_if_stale, _free, _normal_email
-from rathaus.core import audit
+from rathaus.core import audit, sequences, tenancy
 
 MAX_BLOCK_DAYS = 31
 
@@ -53,13 +53,8 @@ def day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _next_number(location: Location, day: dt.date, series: str) -> int:
-    """Draw the next waiting number: the counter row's lock serialises concurrent check-ins."""
-    TicketCounter.objects.bulk_create(
-        [TicketCounter(location=location, day=day, series=series)], ignore_conflicts=True
-    )
-    counter = TicketCounter.objects.filter(location=location, day=day, series=series)
-    counter.update(last=F("last") + 1)
-    return int(counter.values_list("last", flat=True).get())
+    """Draw the next waiting number: the sequence row's lock serialises concurrent check-ins."""
+    return sequences.next_value(sequences.scope("ticket", location.pk, day.isoformat(), series))
 
 
 def _new_ticket(location: Location, series: str, now: dt.datetime, **fields: Any) -> Ticket:
@@ -394,7 +389,7 @@ def cancel_day(
     reason: str,
     user: Any,
     *,
-    portal_url: str,
+    portal_url: str = "",
     resource: Resource | None = None,
     now: dt.datetime | None = None,
 ) -> DayCancelled:
@@ -402,7 +397,8 @@ def cancel_day(
 
     In one transaction: the closure is added (the day is no longer offered), each held or
     confirmed booking that has not begun is cancelled and its cells and quota are freed, and an
-    e-mail to each person is written; the worker sends the e-mails after the commit.
+    e-mail to each person is written; the worker sends the e-mails after the commit. The
+    e-mail links to the booking pages of the authority's portal, or to ``portal_url`` if given.
     """
     now = now or timezone.now()
     reason = " ".join(reason.split())[:200]
@@ -412,6 +408,7 @@ def cancel_day(
         raise DeskActionRefused(_("A day in the past cannot be cancelled."))
     if resource is not None and resource.location_id != location.pk:
         raise DeskActionRefused(_("This desk does not belong to the location."))
+    book_url = portal_url or tenancy.portal_url(location.authority, reverse("appointments:index"))
     with transaction.atomic():
         closure = Closure.objects.filter(location=location, resource=resource, date=day).first()
         if closure is None:
@@ -435,7 +432,7 @@ def cancel_day(
             _free(booking)
             waitlist.offer_withdrawn(booking)
             cancelled.append(booking.pk)
-            mail.send_cancelled_by_office(booking, reason, portal_url)
+            mail.send_cancelled_by_office(booking, reason, book_url)
         _audit(
             "appointments.day_cancelled",
             user,

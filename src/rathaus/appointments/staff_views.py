@@ -379,9 +379,8 @@ def cancel_day(request: HttpRequest, pk: int) -> HttpResponseBase:
         if request.POST.get("step") == "confirm":
             try:
                 result = staff_services.cancel_day(
-                    location, day, form.cleaned_data["reason"], request.user, resource=resource,
-                    portal_url=request.build_absolute_uri(reverse("appointments:index")),
-                )  # fmt: skip
+                    location, day, form.cleaned_data["reason"], request.user, resource=resource
+                )
             except DeskActionRefused as refused:
                 form.add_error(None, str(refused))
             else:

@@ -49,11 +49,6 @@ booking_limit = ratelimit.limit(
 )
 
 
-def portal_url(request: HttpRequest) -> str:
-    """Scheme and host of this request, for links in e-mails (no trailing slash)."""
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def type_url(appointment_type: AppointmentType | Visit) -> str:
     """The month page of the type or visit; its days and times are addressed below it."""
     return reverse(
@@ -355,7 +350,7 @@ def details(
                 error += " " + str(COMBINED_LIMIT_HINT)
         else:
             token: str = booking.manage_token  # type: ignore[attr-defined]
-            mail.send_held(portal_url(request), booking, token)
+            mail.send_held(booking, token)
             request.session[SESSION_HELD] = booking.email
             return redirect("appointments:held")
     context = {
@@ -413,7 +408,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponseBase:
                 ),
             )
         else:
-            mail.send_confirmed(portal_url(request), booking, token)
+            mail.send_confirmed(booking, token)
             messages.success(
                 request, _("Your appointment is confirmed. We have sent you an e-mail.")
             )
@@ -479,6 +474,6 @@ def _do_cancel(request: HttpRequest, token: str) -> HttpResponseBase:
             request, _("This appointment was not confirmed in time and is no longer reserved.")
         )
     else:
-        mail.send_cancelled(portal_url(request), booking, token)
+        mail.send_cancelled(booking, token)
         messages.success(request, _("Your appointment is cancelled. We have sent you an e-mail."))
     return redirect("appointments:manage", token)

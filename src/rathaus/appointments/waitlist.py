@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from rathaus.appointments import mail, services
 from rathaus.appointments.models import AppointmentType, Booking, WaitingListEntry
+from rathaus.core import tenancy
 
 TRIES = 5  # entries tried for one freed slot (someone may have reached their limit meanwhile)
 
@@ -38,10 +39,15 @@ def join(
     name: str,
     email: str,
     phone: str = "",
-    portal_url: str,
+    portal_url: str = "",
     language: str,
 ) -> tuple[WaitingListEntry, str]:
-    """Put the person on the waiting list (unconfirmed) and e-mail the confirmation link."""
+    """Put the person on the waiting list (unconfirmed) and e-mail the confirmation link.
+
+    The links lead to the portal of the location's authority unless ``portal_url`` names
+    another address; it is stored with the entry for the offer e-mail the worker sends later.
+    """
+    portal_url = portal_url or tenancy.portal_url(appointment_type.location.authority)
     services.normal_phone(phone)  # ValueError for what is not a phone number
     token = secrets.token_urlsafe(32)
     try:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from rathaus.cases.models import Case, CaseUpload, DocumentRequest
 from rathaus.cases.services import CaseActionRefused, _label, _locked, record_event
 from rathaus.cases.signals import case_message
+from rathaus.core import tenancy
 
 DOCUMENTS_RECEIVED = "documents_received"
 """The message a process waits for after asking for documents."""
@@ -41,7 +42,8 @@ def upload_rules() -> Any:
 def _page_url(case: Case, portal_url: str) -> str:
     if case.submission is None:
         return ""
-    return portal_url + reverse("cases_citizen:detail", args=[case.submission.reference])
+    path = reverse("cases_citizen:detail", args=[case.submission.reference])
+    return portal_url + path if portal_url else tenancy.portal_url(case.authority, path)
 
 
 def _date(value: datetime.date | None) -> str:

@@ -27,22 +27,6 @@ class Immutable(models.Model):
         raise ValueError(f"{type(self).__name__} records cannot be deleted one by one")
 
 
-class ReferenceCounter(models.Model):
-    """The last reference number given per authority and year (BAR-2026-000123)."""
-
-    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["authority", "year"], name="reference_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.authority_id} {self.year}: {self.value}"
-
-
 class Channel(models.TextChoices):
     WEB = "web", _("online form")
     API = "api", _("programming interface")
@@ -138,22 +122,6 @@ class SubmissionEvent(Immutable):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.kind}"
-
-
-class CaseCounter(models.Model):
-    """The last running number of case numbers per organisational unit and year."""
-
-    org_unit = models.ForeignKey("core.OrgUnit", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["org_unit", "year"], name="case_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.org_unit_id} {self.year}: {self.value}"
 
 
 class Case(models.Model):

@@ -9,17 +9,15 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.cases.models import (
-    ReferenceCounter,
     Submission,
     SubmissionAttachment,
     SubmissionEvent,
 )
-from rathaus.core import audit
+from rathaus.core import audit, sequences
 from rathaus.core.models import Authority
 
 logger = logging.getLogger(__name__)
@@ -50,12 +48,10 @@ def prefix_for(authority: Authority) -> str:
 def next_reference(authority: Authority, year: int) -> str:
     """The next reference of the authority for the year; call inside the submitting transaction.
 
-    The counter row is raised with one UPDATE, so two transactions never get the same number
-    (the second waits for the first's row lock, or on SQLite for the write lock).
+    The number comes from :func:`rathaus.core.sequences.next_value`, so two transactions never
+    get the same one.
     """
-    counter, _created = ReferenceCounter.objects.get_or_create(authority=authority, year=year)
-    ReferenceCounter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
-    value = ReferenceCounter.objects.values_list("value", flat=True).get(pk=counter.pk)
+    value = sequences.next_value(sequences.scope("reference", authority.pk, year))
     return f"{prefix_for(authority)}-{year}-{value:06d}"
 
 
@@ -274,11 +270,7 @@ def _search_text(submission: Submission) -> str:
 
 
 def next_case_number(org_unit: Any, year: int) -> str:
-    from rathaus.cases.models import CaseCounter
-
-    counter, _created = CaseCounter.objects.get_or_create(org_unit=org_unit, year=year)
-    CaseCounter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
-    value = CaseCounter.objects.values_list("value", flat=True).get(pk=counter.pk)
+    value = sequences.next_value(sequences.scope("case", org_unit.pk, year))
     code = org_unit.file_plan_code or org_unit.slug.upper()
     try:
         return str(org_unit.case_number_pattern.format(code=code, year=year, number=value))

@@ -298,9 +298,8 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
             messages.success(request, _("The note was saved."))
         elif action == "message":
             services.message_applicant(
-                case, user, request.POST.get("subject", ""), request.POST.get("body", ""),
-                portal_url=request.build_absolute_uri("/").rstrip("/"),
-            )  # fmt: skip
+                case, user, request.POST.get("subject", ""), request.POST.get("body", "")
+            )
             messages.success(request, _("The message is in the applicant's mailbox."))
         elif action == "request_documents":
             raw_days = request.POST.get("days", "14").strip()
@@ -310,7 +309,6 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
             documents.request_documents(
                 case, user, request.POST.get("documents", ""),
                 due_date=timezone.localdate() + datetime.timedelta(days=days),
-                portal_url=request.build_absolute_uri("/").rstrip("/"),
             )  # fmt: skip
             messages.success(request, _("The applicant has been asked for the documents."))
         elif action == "documents_received":
@@ -322,9 +320,8 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
             messages.success(request, _("The documents are recorded as received."))
         elif action == "decide":
             document = decisions.decide(
-                case, user, request.POST.get("outcome", ""), request.POST.get("reasons", ""),
-                portal_url=request.build_absolute_uri("/").rstrip("/"),
-            )  # fmt: skip
+                case, user, request.POST.get("outcome", ""), request.POST.get("reasons", "")
+            )
             if case.applicant_id is not None:
                 messages.success(
                     request, _("The decision was made and sent to the applicant's mailbox.")

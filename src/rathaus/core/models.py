@@ -447,3 +447,21 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Sequence(models.Model):
+    """The last number drawn in one numbering scope (see :mod:`rathaus.core.sequences`).
+
+    The scope is a plain string such as ``case:12:2026``, without foreign keys, so drawing a
+    number takes a lock on this one row only and never on the authority, unit or location rows.
+    """
+
+    scope = models.CharField(_("scope"), max_length=200, primary_key=True)
+    value = models.PositiveBigIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.value}"

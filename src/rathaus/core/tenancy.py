@@ -1,6 +1,12 @@
-"""Which authority a request is for: by host name, else the configured default authority."""
+"""Which authority a request is for: by host name, else the configured default authority.
+
+And the other way round: under which address an authority's portal is reached
+(:func:`portal_url`), for links in messages written away from a request, e.g. by the worker.
+"""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -34,3 +40,33 @@ def current_authority(request: HttpRequest) -> Authority | None:
         cached = authority_for_host(request.get_host())
         request._rathaus_authority = cached  # type: ignore[attr-defined]
     return cached  # type: ignore[return-value]
+
+
+def portal_url(authority: Authority | None, path: str = "") -> str:
+    """The absolute address of ``path`` on the portal of the authority (no trailing slash when
+    ``path`` is empty).
+
+    ``RATHAUS_PUBLIC_URL`` when its host leads to the authority — the host is one of the
+    authority's host names, or assigned to none and the authority is the default one — or when
+    the authority has no host names. Otherwise the authority's primary host name (the first one
+    entered, lowest id) with the scheme and port of ``RATHAUS_PUBLIC_URL``, so one setting says
+    whether the installation is reached through TLS.
+    """
+    public = str(settings.RATHAUS_PUBLIC_URL).rstrip("/")
+    if authority is None:
+        return public + path
+    parts = urlsplit(public)
+    hostnames = list(
+        AuthorityHost.objects.filter(authority=authority)
+        .order_by("pk")
+        .values_list("hostname", flat=True)
+    )
+    if not hostnames or parts.hostname in hostnames:
+        return public + path
+    if (
+        authority.slug == settings.RATHAUS_DEFAULT_AUTHORITY
+        and not AuthorityHost.objects.filter(hostname=parts.hostname).exists()
+    ):
+        return public + path
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme or 'https'}://{hostnames[0]}{port}{path}"

@@ -34,6 +34,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from rathaus.core import tenancy
 from rathaus.processes import handlers
 from rathaus.processes.bpmn import ISO_LITERAL, HandlerServiceTask, parse
 from rathaus.processes.models import ProcessInstance, ProcessModel, ProcessTask, ProcessVersion
@@ -83,11 +84,10 @@ class ScriptEngine(PythonScriptEngine):
     """Conditions see the process data without Python's builtins; timers take ISO literals;
     script tasks run only when the installation allows them; service tasks call handlers."""
 
-    def __init__(self, actor: Any, case: Any, portal_url: str) -> None:
+    def __init__(self, actor: Any, case: Any) -> None:
         super().__init__(environment=TaskDataEnvironment({"__builtins__": SAFE_BUILTINS}))
         self.actor = actor
         self.case = case
-        self.portal_url = portal_url
 
     def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
         text = expression.strip()
@@ -102,7 +102,8 @@ class ScriptEngine(PythonScriptEngine):
 
     def run_service(self, task: Any, topic: str, params: Mapping[str, str]) -> None:
         context = handlers.Context(case=self.case, actor=self.actor, params=dict(params),
-                                   data=task.data, portal_url=self.portal_url)  # fmt: skip
+                                   data=task.data,
+                                   portal_url=tenancy.portal_url(self.case.authority))  # fmt: skip
         with transaction.atomic():  # a savepoint: a failing handler leaves no trace
             handlers.run(topic, context)
         from rathaus.cases.services import record_event
@@ -151,10 +152,6 @@ def _load(instance: ProcessInstance, engine: ScriptEngine) -> BpmnWorkflow:
     return workflow
 
 
-def _portal_url(portal_url: str) -> str:
-    return portal_url or settings.RATHAUS_PUBLIC_URL
-
-
 def _initial_data(case: Any) -> dict[str, Any]:
     submission = case.submission
     return {
@@ -166,13 +163,13 @@ def _initial_data(case: Any) -> dict[str, Any]:
     }
 
 
-def start(case: Any, *, actor: Any = None, portal_url: str = "") -> ProcessInstance | None:
+def start(case: Any, *, actor: Any = None) -> ProcessInstance | None:
     """Start the case's process (in the transaction that opened the case)."""
     version = model_for(case)
     if version is None:
         return None
     parsed = _parsed(version.pk)
-    engine = ScriptEngine(actor, case, _portal_url(portal_url))
+    engine = ScriptEngine(actor, case)
     workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=engine)
     for task in workflow.get_tasks(state=TaskState.READY):
         task.set_data(**_initial_data(case))
@@ -282,9 +279,7 @@ def _locked_instance(pk: int) -> ProcessInstance:
 # --- what moves a process ------------------------------------------------------------------------
 
 
-def complete_task(
-    task: ProcessTask, user: Any, answers: Mapping[str, Any], *, portal_url: str = ""
-) -> ProcessTask:
+def complete_task(task: ProcessTask, user: Any, answers: Mapping[str, Any]) -> ProcessTask:
     """Complete a staff task with the answers to its form; of two at once, one wins.
 
     Raises ``PermissionError`` if the case is not in the user's units, :class:`TaskRefused` if
@@ -318,7 +313,7 @@ def complete_task(
         )
         if not won:
             _refuse_closed(task.pk)
-        engine = ScriptEngine(user, case, _portal_url(portal_url))
+        engine = ScriptEngine(user, case)
         workflow = _load(instance, engine)
         engine_task = workflow.get_task_from_id(task.engine_task_id)
         if engine_task is None or engine_task.state != TaskState.READY:
@@ -345,7 +340,7 @@ def _refuse_closed(task_pk: Any) -> None:
 
 
 def deliver_message(case: Any, name: str, payload: Mapping[str, Any] | None = None, *,
-                    actor: Any = None, portal_url: str = "") -> bool:  # fmt: skip
+                    actor: Any = None) -> bool:  # fmt: skip
     """Give the process a message it may wait for; False if it does not wait for it."""
     instance = ProcessInstance.objects.filter(case=case).first()
     if instance is None or name not in instance.waiting_for:
@@ -354,14 +349,14 @@ def deliver_message(case: Any, name: str, payload: Mapping[str, Any] | None = No
         instance = _locked_instance(instance.pk)
         if name not in instance.waiting_for:
             return False
-        engine = ScriptEngine(actor, instance.case, _portal_url(portal_url))
+        engine = ScriptEngine(actor, instance.case)
         workflow = _load(instance, engine)
         workflow.send_event(BpmnEvent(MessageEventDefinition(name), dict(payload or {})))
         _advance(instance, workflow, engine)
     return True
 
 
-def retry(instance: ProcessInstance, user: Any, *, portal_url: str = "") -> ProcessInstance:
+def retry(instance: ProcessInstance, user: Any) -> ProcessInstance:
     """Run a failed step again (after the cause was fixed)."""
     from rathaus.cases.access import visible_cases
     from rathaus.cases.services import record_event
@@ -372,7 +367,7 @@ def retry(instance: ProcessInstance, user: Any, *, portal_url: str = "") -> Proc
         locked = _locked_instance(instance.pk)
         if locked.status != ProcessInstance.Status.FAILED:
             raise TaskRefused(_("The process has no failed step."))
-        engine = ScriptEngine(user, locked.case, _portal_url(portal_url))
+        engine = ScriptEngine(user, locked.case)
         workflow = _load(locked, engine)
         for task in workflow.get_tasks(state=TaskState.ERROR):
             task._set_state(TaskState.READY)
@@ -392,7 +387,7 @@ def cancel(case: Any, actor: Any) -> bool:
         locked = _locked_instance(instance.pk)
         if locked.status in (ProcessInstance.Status.COMPLETED, ProcessInstance.Status.CANCELLED):
             return False
-        workflow = _load(locked, ScriptEngine(actor, locked.case, _portal_url("")))
+        workflow = _load(locked, ScriptEngine(actor, locked.case))
         workflow.cancel()
         now = timezone.now()
         locked.state = _SERIALIZER.serialize_json(workflow)
@@ -425,7 +420,7 @@ def fire_due_timers(now: Any = None, limit: int = 200) -> int:
             instance = query.select_related("case__org_unit").first()
             if instance is None:
                 continue
-            engine = ScriptEngine(None, instance.case, _portal_url(""))
+            engine = ScriptEngine(None, instance.case)
             _advance(instance, _load(instance, engine), engine)
             fired += 1
     return fired

@@ -31,7 +31,7 @@ from rathaus.processes.packages import read_directory
 
 class _RecordingEngine(ScriptEngine):
     def __init__(self, run: ModelRun) -> None:
-        super().__init__(None, None, "")
+        super().__init__(None, None)
         self.run = run
 
     def run_service(self, task: Any, topic: str, params: Any) -> None:

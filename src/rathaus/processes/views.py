@@ -39,10 +39,6 @@ def _case(request: HttpRequest, number: str) -> Case:
     return case
 
 
-def _portal(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 @staff_required
@@ -62,7 +58,7 @@ def task(request: HttpRequest, number: str, task_id: str) -> HttpResponseBase:
     if request.method == "POST":
         data = spec.read_step(0, request.POST, {})
         try:
-            engine.complete_task(item, request.user, data, portal_url=_portal(request))
+            engine.complete_task(item, request.user, data)
         except engine.TaskFormInvalid as invalid:
             errors, data, status = invalid.errors, invalid.answers, 422
         except engine.TaskRefused as refused:
@@ -112,7 +108,7 @@ def retry(request: HttpRequest, number: str) -> HttpResponseBase:
     if instance is None:
         raise Http404("no process")
     try:
-        instance = engine.retry(instance, request.user, portal_url=_portal(request))
+        instance = engine.retry(instance, request.user)
     except engine.TaskRefused as refused:
         messages.error(request, str(refused))
     else:
