@@ -44,6 +44,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings, tmp_path):
+    """Each test has its own checkpoint file: checkpoints outlive the rolled-back database."""
+    settings.RATHAUS_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+
+
 @pytest.fixture
 def barleben(db):
     """The Barleben demo as `rathaus demo-data` loads it."""
@@ -55,7 +61,10 @@ def barleben(db):
 
 def database_env() -> dict[str, str]:
     """Environment for a subprocess that should use the test database of this test run."""
+    from django.conf import settings as django_settings
+
     env = dict(os.environ)
+    env["RATHAUS_AUDIT_CHECKPOINT_FILE"] = str(django_settings.RATHAUS_AUDIT_CHECKPOINT_FILE)
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
         env["RATHAUS_DATABASE_URL"] = f"sqlite:///{Path(settings['NAME']).resolve()}"

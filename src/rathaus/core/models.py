@@ -222,6 +222,9 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The actor's id as it was when the entry was written: hashed, unlike the foreign key,
+    # which becomes empty when the user is deleted (verification checks the two agree).
+    actor_ref = models.PositiveBigIntegerField(null=True, editable=False)
     actor_label = models.CharField(max_length=200)
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=100, blank=True)
@@ -230,6 +233,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
+    # Which audit key made ``hash`` (an HMAC); empty for the unkeyed entries of the legacy chain.
+    key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit event")
