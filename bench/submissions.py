@@ -4,8 +4,9 @@
 Sets up a fresh database with the Barleben demo, starts ``rathaus serve`` (gunicorn) and
 ``rathaus worker`` on loopback, and submits the demo form "Anliegen an die Gemeinde" through the
 API: once without a file, and once with a small PNG uploaded first (upload + submission = one
-application). Every submission is validated, stored with its "submitted" event and audit entry,
-and its receipt e-mail is queued for the worker, as in real use. Prints a Markdown table.
+application). Every submission is validated, stored with its "submitted" event (since ADR 0016
+no audit entry), and its receipt e-mail is queued for the worker, as in real use. Prints a
+Markdown table.
 
     .venv/bin/python bench/submissions.py [--applications 300] [--workers 2]
     .venv/bin/python scripts/with_postgres.py -- .venv/bin/python bench/submissions.py

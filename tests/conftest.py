@@ -73,6 +73,12 @@ def _portal_at_the_test_client(settings):
     settings.RATHAUS_PUBLIC_URL = "http://testserver"
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings, tmp_path):
+    """Each test has its own checkpoint file: checkpoints outlive the rolled-back database."""
+    settings.RATHAUS_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+
+
 @pytest.fixture
 def barleben(db):
     """The Barleben demo as `rathaus demo-data` loads it."""

@@ -51,7 +51,10 @@ CLAMD_STREAM_MAX_BYTES = 4 * 1024 * 1024  # small, so that clamd's size-limit er
 
 def database_env() -> dict[str, str]:
     """Environment for a subprocess that should use the test database of this test run."""
+    from django.conf import settings as django_settings
+
     env = dict(os.environ)
+    env["RATHAUS_AUDIT_CHECKPOINT_FILE"] = str(django_settings.RATHAUS_AUDIT_CHECKPOINT_FILE)
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
         env["RATHAUS_DATABASE_URL"] = f"sqlite:///{Path(settings['NAME']).resolve()}"

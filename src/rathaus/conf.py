@@ -240,6 +240,29 @@ VARIABLES: tuple[Variable, ...] = (
         secret=True,
     ),
     Variable(
+        "AUDIT_KEY",
+        "string",
+        "",
+        "Key (at least 32 characters) for the keyed hashes (HMAC-SHA256) of the audit log and its "
+        "checkpoints. Keep it outside the database and its backups. Empty: derived from the "
+        "secret key, which production mode reports as a warning (ADR 0016).",
+        secret=True,
+    ),
+    Variable(
+        "AUDIT_KEY_FILE",
+        "string",
+        "",
+        "File with the audit key instead of RATHAUS_AUDIT_KEY: the current key on the first "
+        "line, older keys on the following lines (kept to verify entries made with them).",
+    ),
+    Variable(
+        "AUDIT_CHECKPOINT_FILE",
+        "string",
+        "",
+        "Append-only file for the signed checkpoints of the audit chains (hourly); empty means "
+        "audit-checkpoints.jsonl in the data directory. Best on other storage than the database.",
+    ),
+    Variable(
         "ALLOWED_HOSTS",
         "list",
         "localhost,.localhost,127.0.0.1,[::1]",

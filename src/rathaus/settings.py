@@ -26,6 +26,24 @@ if not DEBUG and len(SECRET_KEY) < 32:
     raise ConfigurationError("RATHAUS_SECRET_KEY: must be at least 32 characters in production")
 
 DATA_DIR = Path(env("DATA_DIR")).resolve()
+
+# The audit log's keys (ADR 0016), the current one first; never stored in the database.
+_audit_key_file: str = env("AUDIT_KEY_FILE")
+if _audit_key_file:
+    RATHAUS_AUDIT_KEYS: list[str] = [
+        line.strip()
+        for line in Path(_audit_key_file).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    if not RATHAUS_AUDIT_KEYS:
+        raise ConfigurationError(f"RATHAUS_AUDIT_KEY_FILE: {_audit_key_file} holds no key")
+else:
+    RATHAUS_AUDIT_KEYS = [env("AUDIT_KEY")] if env("AUDIT_KEY") else []
+if any(len(key) < 32 for key in RATHAUS_AUDIT_KEYS):
+    raise ConfigurationError("RATHAUS_AUDIT_KEY: must be at least 32 characters")
+RATHAUS_AUDIT_CHECKPOINT_FILE = Path(
+    env("AUDIT_CHECKPOINT_FILE") or DATA_DIR / "audit-checkpoints.jsonl"
+).resolve()
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STATIC_ROOT = DATA_DIR / "static"

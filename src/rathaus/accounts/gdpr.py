@@ -79,7 +79,7 @@ def export_data(account: Account) -> dict[str, Any]:
         ],
         "activity": [
             {"time": _iso(event.created_at), "action": event.action}
-            for event in AuditEvent.objects.filter(actor=user).order_by("sequence")
+            for event in AuditEvent.objects.filter(actor=user).order_by("id")
         ],
     }
 

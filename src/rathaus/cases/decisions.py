@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from rathaus.cases.models import Case, CaseDocument
 from rathaus.cases.services import CaseActionRefused, _event, _locked
+from rathaus.core import audit
 from rathaus.core.pdf import render_pdf
 
 DEFAULT_TEMPLATE = "cases/decisions/default.html"
@@ -144,7 +145,7 @@ def decide(case: Case, user: Any, outcome: str, reasons: str, portal_url: str = 
     reasons = reasons.strip()[:20000]
     if outcome != Outcome.GRANTED and not reasons:
         raise CaseActionRefused(_("Please give the reasons when the application is not granted."))
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         locked = _locked(case, user)
         if CaseDocument.objects.filter(case=locked, kind=CaseDocument.Kind.DECISION).exists():
             raise CaseActionRefused(_("This case has already been decided."))

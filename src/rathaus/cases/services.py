@@ -121,14 +121,8 @@ def create_submission(
                     "attachments": len(attachments),
                 },
             ).save()
-            audit.record(
-                "submission.created",
-                actor=account.user if account is not None else None,
-                actor_name=None if account is not None else "applicant without account",
-                obj=submission,
-                authority=authority,
-                details={"reference": submission.reference, "channel": channel},
-            )
+            # The SUBMITTED event is the submission's history; receiving one is no security
+            # event, so it does not go into the audit chain (ADR 0016).
             from rathaus.cases.tasks import route_submission, send_receipt
 
             transaction.on_commit(partial(send_receipt.enqueue, str(submission.pk), portal_url))
@@ -240,7 +234,9 @@ def route(submission_id: str) -> str:
     target = route_for(submission)
     now = timezone.now()
     try:
-        with transaction.atomic():
+        # The case's process may run its first steps in this transaction: link the audit
+        # entries at its end, so the chain head is not locked while they run (ADR 0016).
+        with transaction.atomic(), audit.deferred():
             if target.org_unit is None:
                 OutboxItem.objects.create(submission=submission, target=target.authority,
                                           created_at=now)  # fmt: skip
@@ -408,7 +404,8 @@ def set_status(case: Any, user: Any, status: str) -> Any:
 
     if status not in Case.Status.values:
         raise CaseActionRefused(_("Unknown status."))
-    with transaction.atomic():
+    # Closing cancels the process: its audit entries are linked at the end (ADR 0016).
+    with transaction.atomic(), audit.deferred():
         locked = _locked(case, user)
         if locked.status == status:
             return locked

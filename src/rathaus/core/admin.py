@@ -50,7 +50,15 @@ class MembershipAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit log is written by the application and never edited."""
 
-    list_display = ["sequence", "created_at", "action", "actor_label", "object_repr", "authority"]
+    list_display = [
+        "chain",
+        "sequence",
+        "created_at",
+        "action",
+        "actor_label",
+        "object_repr",
+        "authority",
+    ]
     list_filter = ["action", "authority"]
     list_select_related = ["authority"]
     search_fields = ["action", "actor_label", "object_repr"]

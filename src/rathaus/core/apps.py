@@ -32,6 +32,8 @@ class CoreConfig(AppConfig):
 
         from datetime import timedelta
 
-        from rathaus.core import housekeeping, ratelimit
+        from rathaus.core import audit, housekeeping, ratelimit
 
         housekeeping.register("core.rate-counters", ratelimit.delete_old, timedelta(hours=1))
+        # Anchors the audit chains outside the database (ADR 0016); also registers its check.
+        housekeeping.register("core.audit-checkpoint", audit.write_checkpoint, timedelta(hours=1))

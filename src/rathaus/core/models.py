@@ -203,10 +203,14 @@ class AuditEvent(models.Model):
     """One entry of the append-only audit log, chained to its predecessor by a SHA-256 hash.
 
     Rows are written only by :func:`rathaus.core.audit.record`; the hash of each row covers its
-    content and the previous row's hash, so changing or deleting a row breaks the chain.
+    content and the previous row's hash in the same chain (one chain per authority, see
+    ADR 0016), so changing or deleting a row breaks its chain. ``sequence`` counts within the
+    chain; it is empty only for a moment, between ``record`` and the end of its ``deferred()``
+    block in the same transaction.
     """
 
-    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    chain = models.PositiveBigIntegerField(editable=False)
+    sequence = models.PositiveBigIntegerField(null=True, editable=False)
     created_at = models.DateTimeField(editable=False)
     authority = models.ForeignKey(
         Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -218,6 +222,9 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The actor's id as it was when the entry was written: hashed, unlike the foreign key,
+    # which becomes empty when the user is deleted (verification checks the two agree).
+    actor_ref = models.PositiveBigIntegerField(null=True, editable=False)
     actor_label = models.CharField(max_length=200)
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=100, blank=True)
@@ -226,33 +233,40 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
+    # Which audit key made ``hash`` (an HMAC); empty for the unkeyed entries of the legacy chain.
+    key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["sequence"]
+        # Across chains, the order of writing; within a chain it is the sequence order.
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_chain_sequence")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} ({self.actor_label})"
 
 
 class AuditChainHead(models.Model):
-    """The single row that records the last entry of the audit chain.
+    """The last entry of one audit chain; the primary key is the chain number.
 
-    Writers lock it to append in order, and verification compares it with the last row, so
-    deleting entries at the end of the log is detected too.
+    Chain 0 is the global chain of the entries written before ADR 0016, chain 1 holds the
+    installation-wide events, and chain 1 + *id* those of the authority with that id. Writers
+    lock the head of their chain to append in order, and verification compares it with the
+    chain's last row, so deleting entries at the end of a chain is detected too.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    id = models.PositiveBigIntegerField(primary_key=True)
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("audit chain head")
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="single_audit_head")]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.hash[:12]}"
+        return f"chain {self.pk}: #{self.sequence} {self.hash[:12]}"
 
 
 class WorkerHeartbeat(models.Model):

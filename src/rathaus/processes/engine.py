@@ -34,7 +34,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from rathaus.core import tenancy
+from rathaus.core import audit, tenancy
 from rathaus.processes import handlers
 from rathaus.processes.bpmn import ISO_LITERAL, HandlerServiceTask, parse
 from rathaus.processes.models import ProcessInstance, ProcessModel, ProcessTask, ProcessVersion
@@ -297,7 +297,7 @@ def complete_task(task: ProcessTask, user: Any, answers: Mapping[str, Any]) -> P
     errors = spec.errors(data)
     if errors:
         raise TaskFormInvalid(errors, data)
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         instance = _locked_instance(task.instance_id)
         case = instance.case
         if ProcessTask.objects.filter(pk=task.pk).exclude(status=ProcessTask.Status.OPEN).exists():
@@ -345,7 +345,7 @@ def deliver_message(case: Any, name: str, payload: Mapping[str, Any] | None = No
     instance = ProcessInstance.objects.filter(case=case).first()
     if instance is None or name not in instance.waiting_for:
         return False
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         instance = _locked_instance(instance.pk)
         if name not in instance.waiting_for:
             return False
@@ -363,7 +363,7 @@ def retry(instance: ProcessInstance, user: Any) -> ProcessInstance:
 
     if not visible_cases(user).filter(pk=instance.case_id).exists():
         raise PermissionError("not the user's case")
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         locked = _locked_instance(instance.pk)
         if locked.status != ProcessInstance.Status.FAILED:
             raise TaskRefused(_("The process has no failed step."))
@@ -383,7 +383,7 @@ def cancel(case: Any, actor: Any) -> bool:
     instance = ProcessInstance.objects.filter(case=case).first()
     if instance is None:
         return False
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         locked = _locked_instance(instance.pk)
         if locked.status in (ProcessInstance.Status.COMPLETED, ProcessInstance.Status.CANCELLED):
             return False
@@ -413,7 +413,7 @@ def fire_due_timers(now: Any = None, limit: int = 200) -> int:
     )
     fired = 0
     for pk in due:
-        with transaction.atomic():
+        with transaction.atomic(), audit.deferred():
             query = ProcessInstance.objects.select_for_update(
                 skip_locked=connection.features.has_select_for_update_skip_locked
             ).filter(pk=pk, next_timer_at__lte=moment, status=ProcessInstance.Status.RUNNING)
