@@ -16,8 +16,8 @@ from django.utils import timezone
 from rathaus.cases import services
 from rathaus.core import audit
 from rathaus.core.models import AuditChainHead, AuditEvent
-from tests.support import MELDEBESCHEINIGUNG, citizen_client, submit
 from tests.factories import AuthorityFactory
+from tests.support import MELDEBESCHEINIGUNG, citizen_client, submit
 
 
 def test_each_authority_has_its_own_chain(db):

@@ -69,7 +69,6 @@ __all__ = [
     "PhoneQuota",
     "Resource",
     "Ticket",
-    "TicketCounter",
     "Visit",
     "WaitingListEntry",
     "_multiple_of_cell",
