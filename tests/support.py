@@ -535,7 +535,7 @@ def resubmit(spec: Any, data: Any) -> dict:
 
 
 class OutsideReads:
-    """Records every file or folder opened beside the checkout (``../shared`` and its siblings).
+    """Records every file or folder opened beside the checkout (a ``shared`` folder next to it, or any other).
 
     The repository must work for someone who clones it alone, so nothing may read what happens
     to lie next to the checkout. Python's audit hooks see every ``open`` (also of imported
