@@ -14,6 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from rathaus.cases import services
+from rathaus.cases.models import Submission
 from rathaus.core import audit
 from rathaus.core.models import AuditChainHead, AuditEvent
 from tests.factories import AuthorityFactory
@@ -116,8 +117,18 @@ def test_a_row_inserted_without_a_chain_position_is_reported(db):
                         "it was inserted outside `record`"]  # fmt: skip
 
 
-def test_a_submission_is_no_audit_entry_but_its_case_is(barleben):
-    submission = submit(citizen_client(), "meldebescheinigung", MELDEBESCHEINIGUNG)
+ANLIEGEN = {
+    "topic": "roads", "subject": "Schlagloch", "message": "Vor dem Haus ist ein Schlagloch.",
+    "location": "Breiteweg 147", "name": "Ilse Beispiel", "email": "ilse@example.org",
+    "reply_wanted": True,
+}  # fmt: skip
+
+
+def test_a_submission_is_no_audit_entry_but_its_case_is(barleben, client):
+    response = client.post("/api/v1/forms/anliegen/submissions", {"data": ANLIEGEN},
+                           content_type="application/json")  # fmt: skip
+    assert response.status_code == 201, response.content
+    submission = Submission.objects.get(reference=response.json()["reference"])
     assert "submission.created" not in set(AuditEvent.objects.values_list("action", flat=True))
     assert services.route(str(submission.pk)) == "routed"
     opened = AuditEvent.objects.get(action="case.opened")
