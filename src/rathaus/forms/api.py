@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from rathaus.accounts.models import Account
-from rathaus.api import ProblemOut, problem
+from rathaus.core.problems import ProblemOut, problem
 from rathaus.core.tenancy import current_authority
 from rathaus.forms import services
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement, Upload
