@@ -98,12 +98,12 @@ def generate(count: int, spec_file: Path) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from rathaus.cases.models import Case, CaseCounter, ReferenceCounter, Submission
+    from rathaus.cases.models import Case, CaseCounter
     from rathaus.cases.search import search_document
     from rathaus.cases.services import _search_text
     from rathaus.core import api_tokens
     from rathaus.core.models import Membership, OrgUnit
-    from rathaus.forms.models import FormVersion
+    from rathaus.forms.models import FormVersion, ReferenceCounter, Submission
 
     if connection.vendor != "postgresql":
         raise SystemExit(

@@ -13,10 +13,11 @@ from rathaus.accounts.demo import CITIZEN_EMAIL
 from rathaus.accounts.gdpr import retention_reasons
 from rathaus.accounts.models import Account, Message
 from rathaus.cases import services
-from rathaus.cases.models import Case, CaseEvent, OutboxItem, Submission, SubmissionEvent
+from rathaus.cases.models import Case, CaseEvent, OutboxItem
 from rathaus.catalog.models import Responsibility
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import AuditEvent, Authority, OrgUnit
+from rathaus.forms.models import Submission, SubmissionEvent
 from tests.catalog.test_staff_offers import log_in
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from rathaus.cases.models import Submission, SubmissionAttachment
-from rathaus.forms.models import Upload
+from rathaus.forms.models import Submission, SubmissionAttachment, Upload
 from tests.forms.htmlform import post_data
 from tests.forms.test_journey import ANLIEGEN, KONTAKT, fill, follow_post, page, start
 from tests.forms.test_uploads import JS_ACTION, image, pdf

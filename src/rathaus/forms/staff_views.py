@@ -25,13 +25,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rathaus.cases.models import Submission
 from rathaus.catalog.selectors import OfferAccess, offer_accesses
 from rathaus.core.models import Authority
 from rathaus.core.staff_views import staff_required
 from rathaus.forms import services
 from rathaus.forms.engine import DefinitionError, FormSpec
-from rathaus.forms.models import Draft, FormDefinition, FormVersion
+from rathaus.forms.models import Draft, FormDefinition, FormVersion, Submission
 from rathaus.forms.rendering import BoundElement, StepBinder
 from rathaus.forms.staff_forms import (
     DefinitionCreateForm,
