@@ -49,6 +49,7 @@ demo: migrate
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/lint-imports
 
 types: $(STAMP)
 	$(BIN)/mypy

@@ -98,13 +98,13 @@ def generate(count: int, spec_file: Path) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from rathaus.cases.models import Case, Submission
+    from rathaus.cases.models import Case
     from rathaus.cases.search import search_document
     from rathaus.cases.services import _search_text
     from rathaus.core import api_tokens
     from rathaus.core.models import Membership, OrgUnit, Sequence
     from rathaus.core.sequences import scope
-    from rathaus.forms.models import FormVersion
+    from rathaus.forms.models import FormVersion, Submission
 
     if connection.vendor != "postgresql":
         raise SystemExit(

@@ -36,7 +36,7 @@ from rathaus.core.models import Authority, OutgoingEmail
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-    from rathaus.cases.models import Submission
+    from rathaus.forms.models import Submission
 
 ROOT = Path(__file__).resolve().parent.parent
 # Reference files the tests read (see tests/data/README.md for their sources and licences).
@@ -186,7 +186,7 @@ ANLIEGEN = {
 
 def submit(client: Client, slug: str, data: dict) -> Submission:
     """Submit answers through the JSON API; returns the stored submission."""
-    from rathaus.cases.models import Submission
+    from rathaus.forms.models import Submission
 
     response = client.post(f"/api/v1/forms/{slug}/submissions", json.dumps({"data": data}),
                            content_type="application/json")  # fmt: skip

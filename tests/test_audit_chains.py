@@ -14,11 +14,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from rathaus.cases import services
-from rathaus.cases.models import Submission
 from rathaus.core import audit
 from rathaus.core.models import AuditChainHead, AuditEvent
+from rathaus.forms.models import Submission
 from tests.factories import AuthorityFactory
-from tests.support import MELDEBESCHEINIGUNG, citizen_client, submit
 
 
 def test_each_authority_has_its_own_chain(db):
@@ -236,8 +235,8 @@ def _legacy_hash(row: dict) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_entries_of_the_global_chain_stay_verifiable_after_the_migration(capsys):
-    before = [("core", "0009_api_token")]
-    after = [("core", "0010_audit_chain_per_authority")]
+    before = [("core", "0010_sequence")]
+    after = [("core", "0011_audit_chain_per_authority")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps

@@ -12,8 +12,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from rathaus import __version__
 from rathaus.core import health
+from rathaus.core.problems import problem
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 _STATUS_CODES = {status.value for status in HTTPStatus}
 
 api = NinjaAPI(
@@ -25,30 +25,6 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
 )
-
-
-class ProblemOut(Schema):
-    """An RFC 7807 problem document as the API's handlers write it (for the OpenAPI schema)."""
-
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
-    errors: list[dict[str, str]] | None = None
-
-
-def problem(
-    request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any
-) -> HttpResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    body["instance"] = request.path
-    body.update(extra)
-    response = api.create_response(request, body, status=status)
-    response["Content-Type"] = PROBLEM_CONTENT_TYPE
-    return response
 
 
 def _location(loc: list[Any]) -> str:

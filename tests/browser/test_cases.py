@@ -10,8 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from rathaus.cases import services
-from rathaus.cases.models import Case, Submission
+from rathaus.cases.models import Case
 from rathaus.core.demo import DEMO_PASSWORD
+from rathaus.forms.models import Submission
 from tests.support import CODE_LABEL, current_code, log_in_with_password
 
 Check = Callable[[Page], None]

@@ -9,8 +9,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from rathaus.accounts.demo import CITIZEN_EMAIL
-from rathaus.cases.models import Submission
 from rathaus.core.demo import DEMO_PASSWORD
+from rathaus.forms.models import Submission
 
 Check = Callable[[Page], None]
 

@@ -12,9 +12,10 @@ from rathaus.accounts.demo import CITIZEN_EMAIL
 from rathaus.accounts.gdpr import retention_reasons
 from rathaus.accounts.models import Account, Message
 from rathaus.cases import services
-from rathaus.cases.models import Case, CaseEvent, OutboxItem, SubmissionEvent
+from rathaus.cases.models import Case, CaseEvent, OutboxItem
 from rathaus.catalog.models import Responsibility
 from rathaus.core.models import AuditEvent, Authority, OrgUnit
+from rathaus.forms.models import SubmissionEvent
 from tests.support import ANLIEGEN, MELDEBESCHEINIGUNG, citizen_client, log_in, submit
 
 pytestmark = pytest.mark.django_db

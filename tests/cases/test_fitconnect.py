@@ -26,12 +26,11 @@ from rathaus.cases.fitconnect import (
     submission_metadata,
     validate_metadata,
 )
-from rathaus.cases.models import Channel, Submission
-from rathaus.cases.services import AttachmentSpec, create_submission
 from rathaus.catalog.models import Offer, Service
 from rathaus.core.models import Authority
 from rathaus.forms import services as form_services
-from rathaus.forms.models import FormVersion
+from rathaus.forms.models import Channel, FormVersion, Submission
+from rathaus.forms.submissions import AttachmentSpec, create_submission
 from tests.support import database_env, rathaus
 
 LEIKA_KEY = "99050012104000"  # Gewerbe anmelden

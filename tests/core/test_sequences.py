@@ -13,9 +13,10 @@ from django.db.migrations.executor import MigrationExecutor
 from rathaus.appointments import staff_services
 from rathaus.appointments.availability import TZ
 from rathaus.appointments.models import Location
-from rathaus.cases.services import next_case_number, next_reference
+from rathaus.cases.services import next_case_number
 from rathaus.core import sequences
 from rathaus.core.models import Authority, OrgUnit
+from rathaus.forms.submissions import next_reference
 
 
 @pytest.mark.django_db

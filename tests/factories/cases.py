@@ -1,7 +1,7 @@
 """Factories for cases and what belongs to them.
 
 Submissions are stored the way the portal and the API store them, through
-:func:`rathaus.cases.services.create_submission` (reference number, first event, audit entry),
+:func:`rathaus.forms.submissions.create_submission` (reference number, first event),
 so these factories never write a submission row themselves.
 """
 
@@ -11,7 +11,6 @@ from typing import Any
 
 import factory
 
-from rathaus.cases import services
 from rathaus.cases.models import (
     Case,
     CaseDocument,
@@ -22,6 +21,7 @@ from rathaus.cases.models import (
     OutboxItem,
 )
 from rathaus.cases.search import search_document
+from rathaus.forms import submissions as services
 from tests.factories.core import PDF, PDF_SHA512, AuthorityFactory, OrgUnitFactory, UserFactory, now
 from tests.factories.forms import ANSWERS, FormDefinitionFactory, FormVersionFactory
 
@@ -47,7 +47,7 @@ def submission_for(
 class CaseFactory(factory.django.DjangoModelFactory):
     """A new case in a unit, opened from a submission; pass ``form_version`` to share a form.
 
-    The case row is written directly, not by ``services.open_case``, so no process starts and
+    The case row is written directly, not by ``rathaus.cases.services.open_case``, so no process starts and
     the timeline stays empty (use ProcessInstanceFactory and CaseEventFactory for those).
     Even ``build()`` stores the submission: only the service can write one.
     """

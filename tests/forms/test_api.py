@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from rathaus.cases.models import Submission
+from rathaus.forms.models import Submission
 from tests.support import VALID_DATA
 
 pytestmark = pytest.mark.django_db

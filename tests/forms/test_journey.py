@@ -14,12 +14,11 @@ from django.utils import timezone
 
 from rathaus.accounts.demo import CITIZEN_EMAIL
 from rathaus.accounts.models import Consent, Message
-from rathaus.cases.models import Submission, SubmissionEvent
 from rathaus.cases.tasks import deliver_receipt
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import OutgoingEmail
 from rathaus.forms import services
-from rathaus.forms.models import Draft, FormDefinition
+from rathaus.forms.models import Draft, FormDefinition, Submission, SubmissionEvent
 from tests.support import ANLIEGEN_STEP as ANLIEGEN
 from tests.support import KONTAKT_STEP as KONTAKT
 from tests.support import fill_step as fill

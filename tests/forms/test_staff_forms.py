@@ -14,13 +14,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rathaus.cases.models import Channel
-from rathaus.cases.services import create_submission
 from rathaus.catalog.models import Offer
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import AuditEvent
 from rathaus.forms import services
-from rathaus.forms.models import FormDefinition, FormVersion
+from rathaus.forms.models import Channel, FormDefinition, FormVersion
+from rathaus.forms.submissions import create_submission
 from tests.support import DATA, current_code
 
 LIST = "/verwaltung/formulare/"

@@ -10,8 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from rathaus.cases.models import Submission, SubmissionAttachment
-from rathaus.forms.models import Upload
+from rathaus.forms.models import Submission, SubmissionAttachment, Upload
 from tests.support import ANLIEGEN_STEP as ANLIEGEN
 from tests.support import JS_ACTION, follow_post, image, pdf, post_data
 from tests.support import KONTAKT_STEP as KONTAKT

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from rathaus.appointments.models import Location
-from rathaus.cases.access import unit_ids
+from rathaus.core.scoping import unit_ids
 
 
 def visible_locations(user: Any) -> QuerySet[Location]:

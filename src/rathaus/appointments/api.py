@@ -32,13 +32,13 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from rathaus.accounts import altcha
-from rathaus.api import ProblemOut as BaseProblemOut
-from rathaus.api import problem
 from rathaus.appointments import mail, services
 from rathaus.appointments.availability import TZ, free_slots
 from rathaus.appointments.models import MAX_COMBINED, AppointmentType, Booking, Visit
 from rathaus.appointments.views import INVALID_MESSAGE, TAKEN_MESSAGE, nearest
 from rathaus.core import ratelimit
+from rathaus.core.problems import ProblemOut as BaseProblemOut
+from rathaus.core.problems import problem
 from rathaus.core.tenancy import current_authority
 
 router = Router(tags=["appointments"])

@@ -11,31 +11,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from rathaus.cases.models import Case
-from rathaus.core.models import Membership, OrgUnit
-
-
-def unit_ids(user: Any) -> set[int]:
-    """The units whose cases the user works on: their memberships and every unit below them."""
-    if user is None or not user.is_authenticated or not user.is_staff:
-        return set()
-    direct = set(Membership.objects.filter(user=user).values_list("org_unit_id", flat=True))
-    if not direct:
-        return set()
-    authorities = OrgUnit.objects.filter(pk__in=direct).values_list("authority_id", flat=True)
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in OrgUnit.objects.filter(authority_id__in=authorities).values_list(
-        "pk", "parent_id"
-    ):
-        children.setdefault(parent, []).append(pk)
-    result: set[int] = set()
-    stack = list(direct)
-    while stack:
-        unit = stack.pop()
-        if unit in result:
-            continue
-        result.add(unit)
-        stack.extend(children.get(unit, []))
-    return result
+from rathaus.core.models import OrgUnit
+from rathaus.core.scoping import unit_ids
 
 
 def visible_cases(user: Any) -> QuerySet[Case]:

@@ -18,7 +18,6 @@ from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field
 
-from rathaus.api import problem
 from rathaus.cases import services
 from rathaus.cases.access import visible_cases
 from rathaus.cases.models import Case
@@ -30,7 +29,7 @@ from rathaus.cases.staff_views import (
     parse_cursor,
 )
 from rathaus.core import api_tokens
-from rathaus.forms.api import ProblemOut
+from rathaus.core.problems import ProblemOut, problem
 
 
 class StaffKey(HttpBearer):

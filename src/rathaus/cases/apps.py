@@ -11,6 +11,9 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from rathaus.accounts import gdpr, mailbox
         from rathaus.cases.services import accepts_reply, open_cases_hold, receive_reply
+        from rathaus.cases.tasks import follow_submission
+        from rathaus.forms.signals import submission_stored
 
+        submission_stored.connect(follow_submission, dispatch_uid="cases.follow_submission")
         gdpr.register_retention_hold(open_cases_hold)
         mailbox.register_reply_handler(mailbox.ReplyHandler(accepts_reply, receive_reply))

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rathaus.accounts.models import Account
 from rathaus.accounts.views import account_required
 from rathaus.cases import documents
-from rathaus.cases.models import Case, DocumentRequest, Submission
+from rathaus.cases.models import Case, DocumentRequest
 from rathaus.cases.services import CaseActionRefused
-from rathaus.forms.models import Draft
+from rathaus.forms.models import Draft, Submission
 
 
 @never_cache

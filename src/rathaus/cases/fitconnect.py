@@ -33,7 +33,7 @@ from urllib.parse import quote
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
-from rathaus.cases.models import Submission, SubmissionAttachment
+from rathaus.forms.models import Submission, SubmissionAttachment
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "fit-connect-metadata.schema.v1.0.0.json"
 """The FIT-Connect metadata schema 1.0.0 (published by FITKO), shipped with the package."""

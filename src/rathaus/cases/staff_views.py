@@ -258,7 +258,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
 
 def application_data(case: Case) -> dict[str, Any]:
     """What the applicant sent: the answers, the files, and documents sent later."""
-    from rathaus.cases.receipts import receipt_context
+    from rathaus.forms.receipts import receipt_context
 
     data: dict[str, Any] = {"later_uploads": list(case.uploads.all())}
     if case.submission is not None:

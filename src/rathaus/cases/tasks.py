@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from rathaus.cases.models import Submission, SubmissionEvent
+from rathaus.forms.models import Submission, SubmissionEvent
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +22,8 @@ def deliver_receipt(submission_id: str, portal_url: str = "") -> str:
     The e-mail never contains the application's data, only that it arrived and its reference.
     """
     from rathaus.accounts.mailbox import Attachment, send_message
-    from rathaus.cases.receipts import receipt_filename, receipt_pdf
     from rathaus.core.mail import send_mail
+    from rathaus.forms.receipts import receipt_filename, receipt_pdf
 
     submission = Submission.objects.select_related(
         "authority", "account__user", "offer__org_unit", "form_version"
@@ -84,3 +86,11 @@ def route_submission(submission_id: str) -> str:
     from rathaus.cases.services import route
 
     return route(submission_id)
+
+
+def follow_submission(
+    sender: Any, submission: Submission, portal_url: str = "", **kwargs: Any
+) -> None:
+    """A new submission was stored: once it commits, send its receipt and route it to a case."""
+    transaction.on_commit(partial(send_receipt.enqueue, str(submission.pk), portal_url))
+    transaction.on_commit(partial(route_submission.enqueue, str(submission.pk)))

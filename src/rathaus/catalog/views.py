@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from rathaus.catalog import responsibility, search, selectors
+from rathaus.catalog import online, responsibility, search, selectors
 from rathaus.catalog.models import LifeSituation, Offer, Service, Topic
 from rathaus.core.tenancy import current_authority
 
@@ -86,18 +86,6 @@ def search_view(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/search.html", context, status=status)
 
 
-def _form_url(offer: Offer | None) -> str:
-    """The address of the offer's online form on this platform, if one is published."""
-    if offer is None:
-        return ""
-    from django.urls import reverse
-
-    from rathaus.forms.selectors import published_for_offer
-
-    definition = published_for_offer(offer.pk)
-    return reverse("forms:start", args=[definition.slug]) if definition is not None else ""
-
-
 def _service_page(request: HttpRequest, service: Service) -> HttpResponse:
     authority = current_authority(request)
     offer = (
@@ -111,7 +99,7 @@ def _service_page(request: HttpRequest, service: Service) -> HttpResponse:
         "service": service,
         "offer": offer,
         "postal_code": "",
-        "form_url": _form_url(offer),
+        "form_url": online.form_url(offer),
     }
     postal_code = request.GET.get("plz", "").strip()
     if "plz" in request.GET:

@@ -16,11 +16,12 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from rathaus.accounts.models import Account
-from rathaus.api import ProblemOut, problem
+from rathaus.core.problems import ProblemOut, problem
 from rathaus.core.tenancy import current_authority
 from rathaus.forms import services
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement, Upload
 from rathaus.forms.selectors import definition_by_slug, spec_for
+from rathaus.forms.submissions import IdempotencyConflict
 
 router = Router(tags=["forms"])
 
@@ -226,8 +227,6 @@ def submit(request: HttpRequest, slug: str, payload: SubmissionIn) -> Any:
     if errors:
         return _invalid(request, errors)
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    from rathaus.cases.services import IdempotencyConflict
-
     try:
         result = services.submit_data(
             version,

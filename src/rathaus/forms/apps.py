@@ -11,9 +11,12 @@ class FormsConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
+        from rathaus.catalog import online
         from rathaus.core import demo as core_demo
         from rathaus.core import housekeeping
-        from rathaus.forms import demo, services
+        from rathaus.forms import demo, selectors, services
+
+        online.register("forms", selectors.online_form_url)
 
         core_demo.register_loader("forms", demo.load)
         core_demo.login_notes.append(

@@ -16,14 +16,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import Account, Consent
-from rathaus.cases.models import Channel, Submission
-from rathaus.cases.services import AttachmentSpec, create_submission
 from rathaus.core import audit
 from rathaus.core.mail import send_mail
 from rathaus.core.models import Authority
 from rathaus.forms.engine import FormSpec, definition_problems, get_path, set_path
-from rathaus.forms.models import Draft, FormDefinition, FormVersion, TrustRequirement, Upload
+from rathaus.forms.models import (
+    Channel,
+    Draft,
+    FormDefinition,
+    FormVersion,
+    Submission,
+    SubmissionAttachment,
+    TrustRequirement,
+    Upload,
+)
 from rathaus.forms.selectors import spec_for
+from rathaus.forms.submissions import AttachmentSpec, create_submission
 
 SESSION_DRAFTS = "rathaus_drafts"
 SESSION_SUBMISSIONS = "rathaus_submissions"
@@ -364,7 +372,6 @@ def purge_expired(now: datetime.datetime | None = None) -> int:
 
 def _purge_unclaimed_uploads(moment: datetime.datetime) -> int:
     """API uploads that no submission claimed within RATHAUS_DRAFT_DAYS."""
-    from rathaus.cases.models import SubmissionAttachment
     from rathaus.forms.uploads import delete_stored
 
     cutoff = moment - datetime.timedelta(days=settings.RATHAUS_DRAFT_DAYS)
@@ -524,8 +531,6 @@ def submit_data(
     Files are named by the ids that the upload endpoint returned; each must be an upload for
     this form that no other submission has claimed.
     """
-    from rathaus.cases.models import SubmissionAttachment
-
     spec = spec_for(version)
     wanted = referenced_uploads(spec, data)
     uploads = {

@@ -15,11 +15,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from rathaus.cases.models import Submission
 from rathaus.catalog.selectors import OfferAccess, offer_accesses
 from rathaus.catalog.staff_access import acting_user, authority_list_url, chosen_access
 from rathaus.core.models import Authority
-from rathaus.forms.models import FormDefinition, FormVersion
+from rathaus.forms.models import FormDefinition, FormVersion, Submission
 
 
 def may_change(access: OfferAccess) -> bool:

@@ -23,11 +23,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from rathaus.accounts import trust
 from rathaus.accounts.models import Account, TrustLevel
-from rathaus.cases.models import Submission
 from rathaus.core.tenancy import current_authority
-from rathaus.forms import services
+from rathaus.forms import receipts, services
 from rathaus.forms.engine import FormSpec
-from rathaus.forms.models import Draft, FormDefinition, FormVersion, TrustRequirement, Upload
+from rathaus.forms.models import (
+    Draft,
+    FormDefinition,
+    FormVersion,
+    Submission,
+    TrustRequirement,
+    Upload,
+)
 from rathaus.forms.rendering import FileInfo, StepBinder, summary
 from rathaus.forms.selectors import definition_by_slug, spec_for
 
@@ -468,10 +474,8 @@ def _submission(request: HttpRequest, submission_id: Any) -> Submission:
 @never_cache
 @require_safe
 def receipt(request: HttpRequest, submission_id: Any) -> HttpResponse:
-    from rathaus.cases.receipts import receipt_context
-
     submission = _submission(request, submission_id)
-    context = receipt_context(submission)
+    context = receipts.receipt_context(submission)
     context["account"] = _account(request)
     return render(request, "forms/receipt.html", context)
 
@@ -479,10 +483,9 @@ def receipt(request: HttpRequest, submission_id: Any) -> HttpResponse:
 @never_cache
 @require_safe
 def receipt_pdf(request: HttpRequest, submission_id: Any) -> HttpResponse:
-    from rathaus.cases.receipts import receipt_filename
-    from rathaus.cases.receipts import receipt_pdf as render_receipt
-
     submission = _submission(request, submission_id)
-    response = HttpResponse(render_receipt(submission), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(submission)}"'
+    response = HttpResponse(receipts.receipt_pdf(submission), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{receipts.receipt_filename(submission)}"'
+    )
     return response

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rathaus.cases.fitconnect import submission_metadata, validate_metadata
-from rathaus.cases.models import Submission
+from rathaus.forms.models import Submission
 
 
 class Command(BaseCommand):

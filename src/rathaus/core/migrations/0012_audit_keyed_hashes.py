@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0010_audit_chain_per_authority'),
+        ('core', '0011_audit_chain_per_authority'),
     ]
 
     operations = [

@@ -29,7 +29,7 @@ def global_head(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0009_api_token'),
+        ('core', '0010_sequence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from rathaus.cases.models import Submission
 from rathaus.core.pdf import render_pdf
+from rathaus.forms.models import Submission
 from rathaus.forms.rendering import FileInfo, summary
 from rathaus.forms.selectors import spec_for
 
@@ -35,7 +35,7 @@ def receipt_context(submission: Submission) -> dict[str, Any]:
 
 
 def receipt_pdf(submission: Submission) -> bytes:
-    return render_pdf("cases/receipt_pdf.html", receipt_context(submission))
+    return render_pdf("forms/receipt_pdf.html", receipt_context(submission))
 
 
 def receipt_filename(submission: Submission) -> str:
