@@ -45,7 +45,7 @@ def test_without_a_host_name_the_public_url_is_the_portal(settings):
 def test_booking_e_mails_link_to_the_host_of_the_locations_authority():
     from rathaus.appointments import mail, services
     from rathaus.core.models import AuthorityHost, OutgoingEmail
-    from tests.appointments.conftest import MONDAY, berlin, make_authority, make_office
+    from tests.support import MONDAY, berlin, make_authority, make_office
 
     authority = make_authority("hostort")
     AuthorityHost.objects.create(authority=authority, hostname="termine.hostort.example")
