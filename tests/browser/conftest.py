@@ -103,14 +103,20 @@ def demo_data(transactional_db: None) -> None:
 
 
 @pytest.fixture
-def server(demo_data: None, live_server: Any) -> str:
-    """Base URL of the live server (host ``localhost``: the default authority, Barleben)."""
+def server(demo_data: None, live_server: Any, settings: Any) -> str:
+    """Base URL of the live server (host ``localhost``: the default authority, Barleben).
+
+    Links in e-mails lead to the portal of the authority (``core.tenancy.portal_url``); here
+    that is the live server.
+    """
+    settings.RATHAUS_PUBLIC_URL = str(live_server.url)
     return str(live_server.url)
 
 
 @pytest.fixture
-def empty_server(live_server: Any) -> str:
+def empty_server(live_server: Any, settings: Any) -> str:
     """Base URL of the live server without the demo, for pages that show no data."""
+    settings.RATHAUS_PUBLIC_URL = str(live_server.url)
     return str(live_server.url)
 
 
@@ -121,6 +127,7 @@ AUTO_AXE_SCRIPT = """
 (() => {
   if (window.top !== window) return;
   window.addEventListener("load", () => setTimeout(async () => {
+    if (!location.protocol.startsWith("http")) return;  // not the browser's own error pages
     if (document.contentType !== "text/html" || typeof axe === "undefined") return;
     if (window.__rathausAxeRunning) return;
     window.__rathausAxeRunning = true;
