@@ -540,7 +540,7 @@ class OutsideReads:
     The repository must work for someone who clones it alone, so nothing may read what happens
     to lie next to the checkout. Python's audit hooks see every ``open`` (also of imported
     modules), ``os.listdir`` and ``os.scandir``. The temporary directory is allowed even when it
-    happens to be the checkout's parent.
+    lies beside the checkout.
     """
 
     EVENTS = frozenset({"open", "os.listdir", "os.scandir"})
@@ -567,10 +567,14 @@ class OutsideReads:
             self.found.append(name)
 
     def outside(self, name: str) -> bool:
-        def below(folder: str) -> bool:
-            return name == folder or name.startswith(folder + os.sep)
+        def below(path: str, folder: str) -> bool:
+            return path == folder or path.startswith(folder + os.sep)
 
-        return below(self.parent) and not below(self.root) and not below(self.temp)
+        if not below(name, self.parent) or below(name, self.root):
+            return False
+        # Temporary files are fine even where the temporary directory lies beside the checkout
+        # (a checkout in /tmp, or at the top of the file system).
+        return not (below(self.temp, self.parent) and below(name, self.temp))
 
     def take(self) -> list[str]:
         found, self.found = self.found, []

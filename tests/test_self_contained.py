@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from tests.support import DATA, ROOT
+from tests.support import DATA, ROOT, OutsideReads
 
 
 def test_a_read_beside_the_checkout_is_caught(outside_reads) -> None:
@@ -56,3 +56,10 @@ def test_no_source_names_a_folder_beside_the_checkout() -> None:
     ]
     assert offenders == [], offenders
     assert sys.modules["tests.support"].ROOT == ROOT
+
+
+def test_a_checkout_inside_the_temporary_directory_is_watched_too(tmp_path) -> None:
+    watcher = OutsideReads(tmp_path / "clone" / "rathaus")
+    assert watcher.outside(str(tmp_path / "clone" / "shared" / "data" / "README.md"))
+    assert not watcher.outside(str(tmp_path / "clone" / "rathaus" / "README.md"))
+    assert not watcher.outside("/usr/lib/python3/dist-packages/x.py")
