@@ -13,17 +13,7 @@ import tests.factories
 
 # Models without a factory, on purpose. Shrink this list; never add a model only to silence the
 # test.
-WITHOUT_FACTORY = {
-    # changed by the platform-seams work (issue 12); factories follow with the file store
-    "forms.Submission",
-    "forms.SubmissionAttachment",
-    "forms.SubmissionEvent",
-    "core.Sequence",
-    "appointments.PersonQuota",
-    "appointments.PhoneQuota",
-    "core.AuditEvent",
-    "core.AuditChainHead",
-}
+WITHOUT_FACTORY: set[str] = set()
 
 FACTORIES = [
     value

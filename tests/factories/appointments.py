@@ -21,6 +21,8 @@ from rathaus.appointments.models import (
     NoShowCount,
     Occupancy,
     OpeningHours,
+    PersonQuota,
+    PhoneQuota,
     Resource,
     Ticket,
     WaitingListEntry,
@@ -188,3 +190,25 @@ class WaitingListEntryFactory(factory.django.DjangoModelFactory):
     portal_url = "https://gemeinde.example.org"
     language = "de"
     confirmed_at = factory.LazyFunction(now)
+
+
+class PersonQuotaFactory(factory.django.DjangoModelFactory):
+    """One active booking of an e-mail address for a type (addresses are kept lower case)."""
+
+    class Meta:
+        model = PersonQuota
+
+    appointment_type = factory.SubFactory(AppointmentTypeFactory)
+    email = factory.Sequence(lambda n: f"ilse{n}@example.org")
+    active = 1
+
+
+class PhoneQuotaFactory(factory.django.DjangoModelFactory):
+    """One active booking of a phone number for a type (numbers are kept as +49…)."""
+
+    class Meta:
+        model = PhoneQuota
+
+    appointment_type = factory.SubFactory(AppointmentTypeFactory)
+    phone = factory.Sequence(lambda n: f"+4939203{n:05d}")
+    active = 1

@@ -7,8 +7,6 @@ so these factories never write a submission row themselves.
 
 from __future__ import annotations
 
-from typing import Any
-
 import factory
 
 from rathaus.cases.models import (
@@ -21,27 +19,8 @@ from rathaus.cases.models import (
     OutboxItem,
 )
 from rathaus.cases.search import search_document
-from rathaus.forms import submissions as services
 from tests.factories.core import PDF, PDF_SHA512, AuthorityFactory, OrgUnitFactory, UserFactory, now
-from tests.factories.forms import ANSWERS, FormDefinitionFactory, FormVersionFactory
-
-
-def submission_for(
-    authority: Any, *, form_version: Any = None, account: Any = None, data: Any = None
-) -> Any:
-    """A stored submission to the authority (of a new form unless ``form_version`` is given)."""
-    if form_version is None:
-        form_version = FormVersionFactory(definition=FormDefinitionFactory(authority=authority))
-    submission, _created = services.create_submission(
-        authority=authority,
-        form_version=form_version,
-        data=dict(ANSWERS) if data is None else data,
-        trust_level="basic" if account is not None else "none",
-        channel="web",
-        account=account,
-        contact_email="" if account is not None else ANSWERS["email"],
-    )
-    return submission
+from tests.factories.forms import submission_for
 
 
 class CaseFactory(factory.django.DjangoModelFactory):

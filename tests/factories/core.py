@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -13,6 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rathaus.core import keys, roles
 from rathaus.core.models import (
     ApiToken,
+    AuditChainHead,
+    AuditEvent,
     Authority,
     AuthorityHost,
     Locality,
@@ -23,6 +26,7 @@ from rathaus.core.models import (
     PostalPlace,
     RateCounter,
     ScheduledJob,
+    Sequence,
     WorkerHeartbeat,
 )
 
@@ -209,3 +213,50 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     key_hash = factory.Sequence(lambda n: sha256_of(f"api-key-{n}"))
     created_at = factory.LazyFunction(now)
     expires_at = factory.LazyAttribute(lambda o: o.created_at + datetime.timedelta(days=90))
+
+
+class SequenceFactory(factory.django.DjangoModelFactory):
+    """A numbering scope that has handed out a few numbers."""
+
+    class Meta:
+        model = Sequence
+
+    scope = factory.Sequence(lambda n: f"reference:{9000 + n}:2026")
+    value = 3
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    """A security event written the only way one is written: :func:`rathaus.core.audit.record`
+    (so it is linked into its authority's chain, with a keyed hash)."""
+
+    class Meta:
+        model = AuditEvent
+
+    action = "auth.login"
+    actor = factory.SubFactory(UserFactory)
+    authority = factory.SubFactory(AuthorityFactory)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> AuditEvent:
+        from rathaus.core import audit
+
+        return audit.record(
+            str(kwargs["action"]),
+            actor=kwargs["actor"],
+            authority=kwargs["authority"],
+            details={"how": "password"},
+        )
+
+
+class AuditChainHeadFactory(factory.django.DjangoModelFactory):
+    """The head of an authority's chain after one entry: written by ``audit.record`` too."""
+
+    class Meta:
+        model = AuditChainHead
+
+    authority = factory.SubFactory(AuthorityFactory)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> AuditChainHead:
+        event = AuditEventFactory(authority=kwargs["authority"])
+        return AuditChainHead.objects.get(pk=event.chain)

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import datetime
+import uuid
+from typing import Any
 
 import factory
 
-from rathaus.forms.models import Draft, FormDefinition, FormVersion, TrustRequirement, Upload
+from rathaus.forms import submissions
+from rathaus.forms.models import (
+    Draft,
+    FormDefinition,
+    FormVersion,
+    Submission,
+    SubmissionAttachment,
+    SubmissionEvent,
+    TrustRequirement,
+    Upload,
+)
 from tests.factories.core import PDF, PDF_SHA512, AuthorityFactory, now
 
 # A small form the form engine accepts: who asks, and what for.
@@ -88,3 +100,61 @@ class UploadFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     size = len(PDF)
     sha512 = PDF_SHA512
+
+
+def submission_for(
+    authority: Any, *, form_version: Any = None, account: Any = None, data: Any = None
+) -> Any:
+    """A stored submission to the authority (of a new form unless ``form_version`` is given)."""
+    if form_version is None:
+        form_version = FormVersionFactory(definition=FormDefinitionFactory(authority=authority))
+    submission, _created = submissions.create_submission(
+        authority=authority,
+        form_version=form_version,
+        data=dict(ANSWERS) if data is None else data,
+        trust_level="basic" if account is not None else "none",
+        channel="web",
+        account=account,
+        contact_email="" if account is not None else ANSWERS["email"],
+    )
+    return submission
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A submission stored through :func:`rathaus.forms.submissions.create_submission`, the only
+    writer of submissions (reference number and "submitted" event with it)."""
+
+    class Meta:
+        model = Submission
+
+    authority = factory.SubFactory(AuthorityFactory)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Any:
+        return submission_for(kwargs.pop("authority"), **kwargs)
+
+
+class SubmissionAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubmissionAttachment
+
+    submission = factory.SubFactory(SubmissionFactory)
+    upload_id = factory.LazyFunction(uuid.uuid4)
+    field = "nachweis"
+    storage_name = factory.Sequence(lambda n: f"uploads/2026/12/nachweis-{n}.pdf")
+    original_name = "Nachweis.pdf"
+    content_type = "application/pdf"
+    size = len(PDF)
+    sha512 = PDF_SHA512
+
+
+class SubmissionEventFactory(factory.django.DjangoModelFactory):
+    """The submission went to its unit (the "submitted" event comes with the submission)."""
+
+    class Meta:
+        model = SubmissionEvent
+
+    submission = factory.SubFactory(SubmissionFactory)
+    kind = SubmissionEvent.Kind.ROUTED
+    at = factory.LazyFunction(now)
+    detail = factory.LazyFunction(lambda: {"unit": "buergerbuero"})
