@@ -1,0 +1,143 @@
+"""Changing form definitions and their versions: create, new version, edit, publish, retire.
+
+Part of the forms app's domain functions (``services`` re-exports them); every change is
+audited in the authority's chain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.core import audit
+from rathaus.core.models import Authority
+from rathaus.forms.engine import FormSpec, definition_problems
+from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement
+
+
+def create_definition(
+    *,
+    authority: Authority,
+    slug: str,
+    title: str,
+    schema: dict[str, Any],
+    layout: dict[str, Any],
+    offer: Any = None,
+    actor: Any = None,
+    **version_fields: Any,
+) -> FormVersion:
+    """A new form with a first version in preparation (not yet published)."""
+    with transaction.atomic():
+        definition = FormDefinition.objects.create(
+            authority=authority, slug=slug, title=title, offer=offer
+        )
+        version = new_version(definition, schema=schema, layout=layout, title=title, actor=actor,
+                              **version_fields)  # fmt: skip
+    return version
+
+
+def new_version(
+    definition: FormDefinition,
+    *,
+    schema: dict[str, Any],
+    layout: dict[str, Any],
+    actor: Any = None,
+    **fields: Any,
+) -> FormVersion:
+    """A new version in preparation; refused (DefinitionError) if the definition is unusable."""
+    FormSpec(schema, layout)  # raises DefinitionError with every problem
+    with transaction.atomic():
+        last = (
+            FormVersion.objects.select_for_update()
+            .filter(definition=definition)
+            .order_by("-number")
+            .first()
+        )
+        base: dict[str, Any] = {
+            "title": definition.title,
+            "min_trust_level": TrustRequirement.NONE,
+        }
+        if last is not None:
+            base.update(
+                title=last.title,
+                introduction=last.introduction,
+                min_trust_level=last.min_trust_level,
+                fee_cents=last.fee_cents,
+                fee_text=last.fee_text,
+                receipt_email_field=last.receipt_email_field,
+                next_steps=last.next_steps,
+                source=last.source,
+            )
+        base.update(fields)
+        version = FormVersion.objects.create(
+            definition=definition,
+            number=(last.number + 1) if last is not None else 1,
+            schema=schema,
+            layout=layout,
+            **base,
+        )
+        audit.record(
+            "form.version_created",
+            actor=actor,
+            actor_name=None if actor is not None else "system",
+            authority=definition.authority,
+            obj=version,
+        )
+    return version
+
+
+def update_version(version: FormVersion, *, actor: Any = None, **fields: Any) -> FormVersion:
+    """Change a version that is still in preparation."""
+    if version.status != FormVersion.Status.DRAFT:
+        raise ValueError("only a version in preparation can be changed")
+    schema = fields.get("schema", version.schema)
+    layout = fields.get("layout", version.layout)
+    FormSpec(schema, layout)
+    for name, value in fields.items():
+        setattr(version, name, value)
+    version.save()
+    audit.record(
+        "form.version_changed", actor=actor, authority=version.definition.authority, obj=version
+    )
+    return version
+
+
+def publish(version: FormVersion, *, actor: Any = None) -> FormVersion:
+    """Make the version the one new applications use; the previous one stays for its drafts."""
+    problems = definition_problems(version.schema, version.layout)
+    if problems:
+        from rathaus.forms.engine import DefinitionError
+
+        raise DefinitionError(problems)
+    with transaction.atomic():
+        locked = FormVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.status != FormVersion.Status.DRAFT:
+            return locked
+        FormVersion.objects.filter(
+            definition=locked.definition_id, status=FormVersion.Status.PUBLISHED
+        ).update(status=FormVersion.Status.SUPERSEDED)
+        locked.status = FormVersion.Status.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.published_by = actor if actor is not None and actor.is_authenticated else None
+        locked.save(update_fields=["status", "published_at", "published_by"])
+        FormDefinition.objects.filter(pk=locked.definition_id).update(
+            retired_at=None, title=locked.title
+        )
+        audit.record(
+            "form.published",
+            actor=actor,
+            actor_name=None if actor is not None else "system",
+            authority=locked.definition.authority,
+            obj=locked,
+            details={"version": locked.number},
+        )
+    return locked
+
+
+def retire(definition: FormDefinition, *, actor: Any = None) -> None:
+    """No new applications; drafts already started can still be sent."""
+    with transaction.atomic():
+        FormDefinition.objects.filter(pk=definition.pk).update(retired_at=timezone.now())
+        audit.record("form.retired", actor=actor, authority=definition.authority, obj=definition)
