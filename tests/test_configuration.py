@@ -125,3 +125,14 @@ def test_production_mode_turns_on_secure_settings():
         '[false, true, true, 31536000, true, ["portal.barleben.de"], '
         '"django.contrib.auth.hashers.Argon2PasswordHasher"]'
     )
+
+
+def test_an_unreadable_audit_key_file_is_a_configuration_error(tmp_path):
+    env = {**os.environ, "RATHAUS_AUDIT_KEY_FILE": str(tmp_path / "missing.key")}
+    result = subprocess.run(
+        [sys.executable, "-m", "rathaus", "check"], capture_output=True, text=True, env=env,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "RATHAUS_AUDIT_KEY_FILE: cannot read" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -30,10 +30,15 @@ DATA_DIR = Path(env("DATA_DIR")).resolve()
 # The audit log's keys (ADR 0016), the current one first; never stored in the database.
 _audit_key_file: str = env("AUDIT_KEY_FILE")
 if _audit_key_file:
+    try:
+        _audit_key_text = Path(_audit_key_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise ConfigurationError(
+            f"RATHAUS_AUDIT_KEY_FILE: cannot read {_audit_key_file}: {reason}"
+        ) from None
     RATHAUS_AUDIT_KEYS: list[str] = [
-        line.strip()
-        for line in Path(_audit_key_file).read_text(encoding="utf-8").splitlines()
-        if line.strip()
+        line.strip() for line in _audit_key_text.splitlines() if line.strip()
     ]
     if not RATHAUS_AUDIT_KEYS:
         raise ConfigurationError(f"RATHAUS_AUDIT_KEY_FILE: {_audit_key_file} holds no key")
