@@ -14,6 +14,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from altcha.v1 import solve_challenge
-from django.db import connection
+from django.db import connection, connections
 from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
@@ -666,6 +668,32 @@ def run_clients(script: str, argument_lists: list[list[str]]) -> list[str]:
         commands = [[sys.executable, "-c", script, str(gate), *arguments]
                     for arguments in argument_lists]  # fmt: skip
         return run_gated(commands, gate, database_env())
+
+
+def run_in_threads(*calls: Callable[[], object], together: bool = False) -> list[BaseException]:
+    """Run each call in a thread of its own and wait for all; return what they raised.
+
+    Each thread closes its database connections when done. With ``together`` the calls wait
+    at a barrier first, so that they start at the same moment and race for real."""
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(calls)) if together else None
+
+    def run(call: Callable[[], object]) -> None:
+        try:
+            if barrier is not None:
+                barrier.wait()
+            call()
+        except BaseException as exc:  # reported to the test, which asserts on them
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 WORDS = ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"]

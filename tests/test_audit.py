@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connection
 
 from rathaus.core import audit
 from rathaus.core.models import AuditChainHead, AuditEvent
 from tests.factories import AuthorityFactory
+from tests.support import run_in_threads
 
 
 @pytest.fixture
@@ -73,23 +74,12 @@ def test_concurrent_writers_keep_one_unbroken_chain(head_present):
     else:
         AuditChainHead.objects.get_or_create(pk=1, defaults={"hash": audit.GENESIS_HASH})
     writers, per_writer = 4, 10
-    errors: list[BaseException] = []
 
     def write(n: int) -> None:
-        try:
-            for i in range(per_writer):
-                audit.record("concurrent", actor_name=f"writer {n}", details={"i": i})
-        except BaseException as exc:  # collected and reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for i in range(per_writer):
+            audit.record("concurrent", actor_name=f"writer {n}", details={"i": i})
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_in_threads(*(partial(write, n) for n in range(writers))) == []
     result = audit.verify()
     assert result.ok, result.problems
     assert result.checked == writers * per_writer

@@ -6,10 +6,11 @@ import hashlib
 import json
 import threading
 from datetime import UTC
+from functools import partial
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from rathaus.core import audit
 from rathaus.core.models import AuditChainHead, AuditEvent
 from rathaus.forms.models import Submission
 from tests.factories import AuthorityFactory
+from tests.support import run_in_threads
 
 
 def test_each_authority_has_its_own_chain(db):
@@ -139,28 +141,17 @@ def test_a_submission_is_no_audit_entry_but_its_case_is(barleben, client):
 def test_writers_of_several_authorities_keep_unbroken_chains():
     authorities = [AuthorityFactory(), AuthorityFactory()]
     writers, per_writer = 4, 8
-    errors: list[BaseException] = []
 
     def write(n: int) -> None:
-        try:
-            for i in range(per_writer):
-                with transaction.atomic(), audit.deferred():
-                    # Both authorities in one transaction, in a different order per writer:
-                    # the link step locks heads in chain order, so this cannot deadlock.
-                    for authority in authorities[:: 1 if n % 2 else -1]:
-                        audit.record("step", actor_name=f"writer {n}", authority=authority,
-                                     details={"i": i})  # fmt: skip
-        except BaseException as exc:  # collected and reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for i in range(per_writer):
+            with transaction.atomic(), audit.deferred():
+                # Both authorities in one transaction, in a different order per writer:
+                # the link step locks heads in chain order, so this cannot deadlock.
+                for authority in authorities[:: 1 if n % 2 else -1]:
+                    audit.record("step", actor_name=f"writer {n}", authority=authority,
+                                 details={"i": i})  # fmt: skip
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_in_threads(*(partial(write, n) for n in range(writers))) == []
     result = audit.verify()
     assert result.ok, result.problems
     assert result.checked == writers * per_writer * 2
@@ -177,36 +168,20 @@ def test_a_slow_transaction_does_not_hold_the_chain_of_its_authority():
         pytest.skip("SQLite has one writer at a time; row locks exist only on PostgreSQL")
     authority = AuthorityFactory()
     recorded, other_done = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
 
     def slow() -> None:
-        try:
-            with transaction.atomic(), audit.deferred():
-                audit.record("case.opened", actor_name="rathaus", authority=authority)
-                recorded.set()
-                # The slow work (process steps, a PDF): another writer must get through.
-                other_done.wait(timeout=20)
-        except BaseException as exc:  # collected and reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with transaction.atomic(), audit.deferred():
+            audit.record("case.opened", actor_name="rathaus", authority=authority)
+            recorded.set()
+            # The slow work (process steps, a PDF): another writer must get through.
+            other_done.wait(timeout=20)
 
     def other() -> None:
-        try:
-            recorded.wait(timeout=20)
-            audit.record("staff.login", actor_name="clerk", authority=authority)
-            other_done.set()
-        except BaseException as exc:  # collected and reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        recorded.wait(timeout=20)
+        audit.record("staff.login", actor_name="clerk", authority=authority)
+        other_done.set()
 
-    threads = [threading.Thread(target=slow), threading.Thread(target=other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_in_threads(slow, other) == []
     assert other_done.is_set(), "the second writer waited for the slow transaction"
     assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == [
         "staff.login",

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail as django_mail
-from django.db import connections
 from icalendar import Calendar
 
 from rathaus.appointments import services
@@ -16,7 +14,7 @@ from rathaus.core import housekeeping
 from rathaus.core.mail import deliver
 from rathaus.core.models import OutgoingEmail
 from tests.support import APPOINTMENT_EMAIL as EMAIL
-from tests.support import MONDAY, berlin, link, reserve
+from tests.support import MONDAY, berlin, link, reserve, run_in_threads
 
 SUNDAY_NOON = berlin(MONDAY - dt.timedelta(days=1), 12)
 
@@ -85,20 +83,11 @@ def test_several_workers_send_each_reminder_exactly_once():
                                                                   now=SUNDAY_NOON)):  # fmt: skip
         _confirmed(office, start, f"p{n}@example.org")
     total = []
-    gate = threading.Barrier(4)
 
     def worker() -> None:
-        try:
-            gate.wait()
-            total.append(services.send_reminders(SUNDAY_NOON))
-        finally:
-            connections.close_all()
+        total.append(services.send_reminders(SUNDAY_NOON))
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_in_threads(*[worker] * 4, together=True) == []
     assert sum(total) == 6
     assert OutgoingEmail.objects.count() == 6
     assert sorted(OutgoingEmail.objects.values_list("to", flat=True)) == sorted(

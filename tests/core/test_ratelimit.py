@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connections
 from django.test import RequestFactory
 from django.utils import timezone
 
 from rathaus.core import ratelimit
 from rathaus.core.models import RateCounter
+from tests.support import run_in_threads
 
 WINDOW = dt.timedelta(minutes=1)
 
@@ -50,22 +49,13 @@ def test_the_limit_counts_per_key_and_window():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_never_pass_more_than_the_limit():
     allowed = []
-    gate = threading.Barrier(8)
     now = timezone.now()
 
     def client() -> None:
-        try:
-            gate.wait()
-            for _ in range(5):
-                allowed.append(ratelimit.hit("race", 12, WINDOW, now=now) == 0)
-        finally:
-            connections.close_all()
+        for _ in range(5):
+            allowed.append(ratelimit.hit("race", 12, WINDOW, now=now) == 0)
 
-    threads = [threading.Thread(target=client) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_in_threads(*[client] * 8, together=True) == []
     assert len(allowed) == 40
     assert allowed.count(True) == 12
     assert RateCounter.objects.get().count == 12

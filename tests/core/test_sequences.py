@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from rathaus.appointments import staff_services
@@ -17,6 +16,7 @@ from rathaus.cases.services import next_case_number
 from rathaus.core import sequences
 from rathaus.core.models import Authority, OrgUnit
 from rathaus.forms.submissions import next_reference
+from tests.support import run_in_threads
 
 
 @pytest.mark.django_db
@@ -49,27 +49,14 @@ def test_a_rolled_back_transaction_gives_its_number_back():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_transactions_never_draw_the_same_number():
     drawn: list[int] = []
-    errors: list[str] = []
-    gate = threading.Barrier(8)
 
     def client() -> None:
-        try:
-            gate.wait()
-            for _ in range(5):
-                with transaction.atomic():
-                    drawn.append(sequences.next_value("race"))
-                    time.sleep(0.001)  # hold the lock a moment, so others must wait for it
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
+        for _ in range(5):
+            with transaction.atomic():
+                drawn.append(sequences.next_value("race"))
+                time.sleep(0.001)  # hold the lock a moment, so others must wait for it
 
-    threads = [threading.Thread(target=client) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_in_threads(*[client] * 8, together=True) == []
     assert sorted(drawn) == list(range(1, 41))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,15 @@ from rathaus.cases import services
 from rathaus.cases.models import Case, CaseDocument, DocumentRequest
 from rathaus.core.models import AuditEvent
 from rathaus.processes.models import ProcessInstance, ProcessTask
-from tests.support import MELDEBESCHEINIGUNG, citizen_client, log_in, pdf, post_data, submit
+from tests.support import (
+    MELDEBESCHEINIGUNG,
+    citizen_client,
+    log_in,
+    pdf,
+    post_data,
+    run_in_threads,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -218,33 +227,23 @@ def test_reminder_runs_by_the_worker_timer(case):
 def test_two_clerks_completing_the_same_task_at_once_one_wins(case):
     """Both requests reach the database together; the instance lock and the conditional
     UPDATE of the task let exactly one through (PostgreSQL row locks, SQLite's write lock)."""
-    import threading
 
     from django.contrib.auth import get_user_model
-    from django.db import connection
 
     from rathaus.processes import engine
 
     clerks = [get_user_model().objects.get(username="buergerbuero"), colleague()]
     task = open_task(case)
-    barrier = threading.Barrier(len(clerks))
     outcomes: list[str] = []
 
     def work(user) -> None:
-        barrier.wait()
         try:
             engine.complete_task(ProcessTask.objects.get(pk=task.pk), user, {"complete": True})
             outcomes.append("done")
         except engine.TaskRefused as refused:
             outcomes.append(f"refused: {refused}")
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=work, args=(user,)) for user in clerks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_in_threads(*(partial(work, user) for user in clerks), together=True) == []
     assert sorted(outcomes)[0] == "done"
     assert len(outcomes) == 2
     assert outcomes.count("done") == 1
