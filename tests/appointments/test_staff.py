@@ -190,6 +190,8 @@ def test_cancelling_a_day_notifies_everyone_frees_the_slots_and_is_audited(offic
 
     form = clerk.get(url)
     assert form.status_code == 200
+    # The date picker proposes today, in the ISO form <input type="date"> understands.
+    assert f'type="date" name="date" value="{DAY.isoformat()}"' in form.text
     missing = clerk.post(url, {"step": "check", "date": DAY.isoformat(), "reason": ""})
     assert "Dieses Feld ist zwingend erforderlich." in missing.text
 
@@ -244,6 +246,14 @@ def test_cancelling_one_desk_keeps_the_other(office, clock):
     slots = free_slots(kind(office), DAY, DAY)
     assert slots
     assert all(desk_one.pk not in slot.resource_ids for slot in slots)
+
+
+def test_cancelling_a_day_with_one_appointment_says_so_in_the_singular(office, clock):
+    confirmed(office, berlin(DAY, 10), "a@example.org")
+    clerk = log_in(Client(), "buergerbuero")
+    data = {"step": "confirm", "date": DAY.isoformat(), "resource": "", "reason": "Krankheit"}
+    page = clerk.post(f"/verwaltung/termine/{office.pk}/tag-absagen/", data, follow=True)
+    assert "1 Termin wurde abgesagt. Die betroffene Person erhält eine E-Mail." in page.text
 
 
 def test_a_blocked_time_is_not_offered_and_bookings_in_it_are_reported(office, clock):
@@ -340,6 +350,12 @@ def test_statistics_show_utilisation_no_shows_lead_and_waiting_time(office, cloc
     assert "12 Min." in text  # waited 8:50 → 9:02
     assert "30 Min." in text  # booked at 8:30 for 9:00
     assert 'role="img"' in text  # the chart
+    start = text.rindex("<svg", 0, text.index('aria-labelledby="chart-title'))
+    chart = text[start : text.index("</svg>", start)]
+    coordinates = re.findall(r' (?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', chart)
+    assert "145.8" in coordinates  # the bar of 14 %, 22.2 high, in SVG's decimal point
+    assert [value for value in coordinates if not re.fullmatch(r"\d+(\.\d+)?", value)] == []
+    assert 'y1="88.0"' in chart  # the 50 % line
     assert "Die Zahlen als Tabelle" in text  # and its text alternative
     too_long = clerk.get(
         f"/verwaltung/termine/{office.pk}/statistik/?first=2026-01-01&last=2026-12-31"

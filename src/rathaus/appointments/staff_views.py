@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -386,9 +387,12 @@ def cancel_day(request: HttpRequest, pk: int) -> HttpResponseBase:
             else:
                 messages.success(
                     request,
-                    _(
+                    ngettext(
+                        "The day is closed. %(count)s appointment was cancelled; the person "
+                        "affected gets an e-mail.",
                         "The day is closed. %(count)s appointments were cancelled; everyone "
-                        "affected gets an e-mail."
+                        "affected gets an e-mail.",
+                        result.cancelled,
                     )
                     % {"count": result.cancelled},
                 )

@@ -29,3 +29,23 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return "".join(self.cleaned_data["token"].split())
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO 8601 (2026-12-07) in every language: a
+    German "07.12.2026" is not a valid value of ``<input type="date">``, which then shows an
+    empty field instead of the date the form proposes."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    """A browser time picker, with its value as hours and minutes (09:30) in every language."""
+
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
