@@ -59,7 +59,7 @@ def test_unknown_page_is_a_friendly_german_404(client, barleben, settings):
 
 def test_host_name_selects_the_authority(client, barleben):
     response = client.get("/", HTTP_HOST="boerde.localhost")
-    assert "Willkommen im digitalen Rathaus der Landkreis Börde" in response.content.decode()
+    assert "Willkommen im digitalen Rathaus des Landkreises Börde" in response.content.decode()
 
 
 def test_unassigned_host_falls_back_to_the_default_authority(client, barleben):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core import keys
+from rathaus.core.grammar import of_name as _of_name
 
 
 def _ags_validator(value: str) -> None:
@@ -82,6 +83,11 @@ class Authority(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def of_name(self) -> str:
+        """'of' and the name, in German in the genitive: 'des Landkreises Börde'."""
+        return _of_name(self.name, self.kind)
 
     def clean(self) -> None:
         if self.parent_id is not None and self.parent_id == self.pk:
