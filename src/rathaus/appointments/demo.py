@@ -11,7 +11,7 @@ from rathaus.core.demo import Tally
 from rathaus.core.models import Authority, OrgUnit
 
 MON, TUE, WED, THU, FRI = range(5)
-MORNINGS = [(day, "09:00", "12:00") for day in (MON, TUE, WED, THU, FRI)]
+MORNINGS = [(day, "09:00", "12:00") for day in (MON, TUE, THU, FRI)]
 TOWN_HALL_HOURS = [*MORNINGS, (TUE, "13:00", "18:00"), (THU, "13:00", "16:00")]
 
 TOWN_HALL = {

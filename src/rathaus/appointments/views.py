@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,15 +27,18 @@ from rathaus.accounts import altcha
 from rathaus.appointments import calendar, ics, mail, services
 from rathaus.appointments.availability import TZ, Slot, free_slots
 from rathaus.appointments.forms import BookingForm
+from rathaus.appointments.hours import weekly_hours
 from rathaus.appointments.models import (
     MAX_COMBINED,
     AppointmentType,
     Booking,
     Location,
     OpeningHours,
+    Resource,
     Visit,
 )
 from rathaus.core import ratelimit
+from rathaus.core.models import Authority
 from rathaus.core.tenancy import current_authority
 
 SESSION_HELD = "rathaus_appointment_held"
@@ -135,12 +139,16 @@ def nearest(appointment_type: AppointmentType | Visit, wanted: dt.datetime) -> l
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    locations = (
-        Location.objects.filter(authority=current_authority(request))
-        .prefetch_related("types")
+    return _render_index(request, _locations(current_authority(request)))
+
+
+def _locations(authority: Authority | None) -> QuerySet[Location]:
+    active = Resource.objects.filter(active=True).prefetch_related("hours")
+    return (
+        Location.objects.filter(authority=authority)
+        .prefetch_related("types", Prefetch("resources", queryset=active))
         .order_by("name")
     )
-    return _render_index(request, locations)
 
 
 def _render_index(
@@ -156,7 +164,10 @@ def _render_index(
         types = sorted(location.types.all(), key=lambda kind: kind.name)
         if types:
             combinable = [kind for kind in types if kind.combinable]
-            groups.append((location, types, combinable if len(combinable) > 1 else []))
+            hours = weekly_hours(
+                entry for resource in location.resources.all() for entry in resource.hours.all()
+            )
+            groups.append((location, types, combinable if len(combinable) > 1 else [], hours))
     return render(
         request,
         "appointments/index.html",
@@ -191,9 +202,7 @@ def combine(request: HttpRequest, location_slug: str) -> HttpResponse:
             "count": MAX_COMBINED
         }
     if error:
-        locations = (
-            Location.objects.filter(authority=authority).prefetch_related("types").order_by("name")
-        )
+        locations = _locations(authority)
         return _render_index(request, locations, error_at=location, error=error, chosen=chosen)
     return redirect(type_url(Visit([combinable[pk] for pk in chosen])))
 
