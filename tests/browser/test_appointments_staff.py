@@ -111,6 +111,13 @@ def test_week_blocked_times_day_cancellation_and_statistics_pages(
     page.get_by_role("button", name="Anmelden", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Woche vom")
     expect(page.get_by_role("cell", name="Erika Muster")).to_be_visible()
+    # The subline stands under the heading's text, not run into it.
+    heading = page.evaluate(
+        """() => { const h = document.querySelector('h1'), s = h.querySelector('.kern-subline');
+                   const r = document.createRange(); r.selectNodeContents(h.firstChild);
+                   return [r.getBoundingClientRect().bottom, s.getBoundingClientRect().top]; }"""
+    )
+    assert heading[1] >= heading[0] - 1, heading
     assert_accessible(page)
 
     page.get_by_role("link", name="Sperrzeiten").click()
