@@ -81,6 +81,7 @@ def test_each_authority_sees_only_its_own_units(client):
 def test_host_not_in_allowed_hosts_is_rejected(client, barleben):
     response = client.get("/", HTTP_HOST="evil.example.com")
     assert response.status_code == 400
+    assert "Die Anfrage konnte nicht bearbeitet werden" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -51,5 +51,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+handler400 = "rathaus.core.views.bad_request"
+handler403 = "rathaus.core.views.permission_denied"
 handler404 = "rathaus.core.views.page_not_found"
 handler500 = "rathaus.core.views.server_error"

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from rathaus.core import health
 from rathaus.core.models import OrgUnit
+from rathaus.core.problems import problem
 from rathaus.core.tenancy import current_authority
 
 
@@ -47,12 +50,37 @@ def health_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(result, status=200 if result["status"] == "ok" else 503)
 
 
+def _api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _api(request):
+        return problem(request, 400, "Bad request", "The request could not be read.")
+    # Without the context processors: the request may be one they cannot read (a wrong host).
+    return HttpResponse(render_to_string("errors/400.html"), status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _api(request):
+        return problem(request, 403, "Forbidden", "You may not do this.")
+    return render(request, "errors/403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent after its page expired (or from another site): explain, offer the way back."""
+    if _api(request):
+        return problem(request, 403, "Forbidden", "The request was refused (CSRF check).")
+    back = request.path if url_has_allowed_host_and_scheme(request.path, None) else "/"
+    return render(request, "errors/403_csrf.html", {"back": back}, status=403)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _api(request):
+        return problem(request, 404, "Not found", "There is nothing at this address.")
     return render(request, "errors/404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the context processors: the failure may be the database itself.
-    from django.template.loader import render_to_string
-
     return HttpResponse(render_to_string("errors/500.html"), status=500)
