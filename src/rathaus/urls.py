@@ -30,6 +30,7 @@ core_patterns = (
 urlpatterns = [
     path("", include(core_patterns)),
     path("health", views.health_view, name="health"),
+    path("favicon.ico", views.favicon),
     path("leistungen/", include("rathaus.catalog.urls")),
     path("antrag/", include("rathaus.forms.urls")),
     path("termine/", include("rathaus.appointments.urls")),
