@@ -242,6 +242,10 @@ def _run(request: HttpRequest, number: str, action: Any, status: int = 200) -> A
         return case
     try:
         action(case)
+    except services.TransitionRefused as refused:  # not in the status table (workflow.py)
+        return problem(request, 409, "Conflict", str(refused), current_status=refused.current,
+                       requested_status=refused.target,
+                       allowed_statuses=refused.allowed)  # fmt: skip
     except services.CaseActionRefused as refused:
         return problem(request, 409, "Conflict", str(refused))
     except PermissionError:
@@ -281,6 +285,12 @@ def assign(request: HttpRequest, number: str, payload: AssignIn) -> Any:
     "/{path:number}/status",
     response=_ACTION_RESPONSES,
     summary="Change the status; the applicant sees the change",
+    description=(
+        "Only the changes of the status table are allowed: new → in_progress, waiting, closed; "
+        "in_progress ↔ waiting; any open status → closed; decided → closed. A case becomes "
+        "decided only with its decision document. Any other change is refused with 409; the "
+        "problem names `current_status`, `requested_status` and `allowed_statuses`."
+    ),
 )
 def set_status(request: HttpRequest, number: str, payload: StatusIn) -> Any:
     return _run(
