@@ -165,8 +165,13 @@ def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
         search_text=search_document(number, _search_text(submission)),
     )
     work = CaseWork(case, None)  # a new row: nobody else can hold it yet
-    work.record("opened", new=org_unit.name, detail={"reference": submission.reference},
-                public=True, audited=False)  # audited below with the reference and unit
+    work.record(
+        "opened",
+        new=org_unit.name,
+        detail={"reference": submission.reference},
+        public=True,
+        audited=False,
+    )  # audited below with the reference and unit
     work.publish(CaseOpened, org_unit_id=org_unit.pk, submission_id=str(submission.pk))
     audit.record("case.opened", actor_name="rathaus", authority=case.authority, obj=case,
                  details={"reference": submission.reference, "unit": org_unit.slug})  # fmt: skip
