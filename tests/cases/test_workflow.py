@@ -138,6 +138,13 @@ def test_api_answers_a_refused_transition_with_409(unit, clerk):
     assert body["allowed_statuses"] == ["waiting", "decided", "closed"]
     case.refresh_from_db()
     assert case.status == S.IN_PROGRESS
+    assert not CaseEvent.objects.filter(case=case).exists()
+    services.set_status(case, clerk, S.WAITING)
+    with translation.override("de"):
+        timeline = api(key).get(f"/api/v1/cases/{case.number}").json()["timeline"]
+    assert [(entry["kind"], entry["label"]) for entry in timeline] == [
+        ("status", "Status geändert")
+    ]
 
 
 def test_a_process_step_with_a_refused_transition_fails_with_the_reason(unit):

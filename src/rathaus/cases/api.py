@@ -18,7 +18,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field
 
-from rathaus.cases import services
+from rathaus.cases import services, timeline
 from rathaus.cases.access import visible_cases
 from rathaus.cases.models import Case
 from rathaus.cases.staff_views import (
@@ -122,6 +122,7 @@ class SubmissionOut(Schema):
 
 class EventOut(Schema):
     kind: str
+    label: str = Field(description="the kind in words, as registered by the app that writes it")
     at: datetime.datetime
     by: str
     old: str
@@ -337,8 +338,9 @@ def get_case(request: HttpRequest, number: str) -> Any:
             ],
         }  # fmt: skip
     body["timeline"] = [
-        {"kind": event.kind, "at": event.at, "by": event.actor_label, "old": event.old,
-         "new": event.new, "visible_to_applicant": event.visible_to_applicant}
+        {"kind": event.kind, "label": timeline.label(event.kind), "at": event.at,
+         "by": event.actor_label, "old": event.old, "new": event.new,
+         "visible_to_applicant": event.visible_to_applicant}
         for event in case.events.all()
     ]  # fmt: skip
     body["notes"] = [

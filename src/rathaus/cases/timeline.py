@@ -51,6 +51,11 @@ def prepare(events: Iterable[Any], *, applicant: bool = False) -> list[Any]:
     return prepared
 
 
+def label(kind: str) -> str:
+    """The kind in words (its registered label), or its id if no app registered it."""
+    return str(event_kinds.label(kind)) if kind in event_kinds else kind
+
+
 def _kind(name: str, public: bool = False) -> EventKind:
     return EventKind(
         staff_template=f"cases/timeline/{name}.html",
