@@ -25,8 +25,13 @@ from rathaus.forms.models import Submission, SubmissionEvent
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CaseActionRefused", "CaseWork", "TransitionRefused", "acting_on", "assign", "claim",
-           "forward", "record_event", "route", "set_status"]  # fmt: skip
+# The case-action API: the functions below, and from ``actions`` what callers catch or use.
+__all__ = [
+    "CaseActionRefused", "CaseWork", "TransitionRefused", "accepts_reply", "acting_on",
+    "add_note", "assign", "claim", "forward", "label", "lock", "message_applicant",
+    "next_case_number", "open_case", "open_cases_hold", "receive_reply", "record_event",
+    "route", "route_for", "set_due_date", "set_priority", "set_status", "take_over",
+]  # fmt: skip
 
 
 # --- routing: every submission to the responsible authority and unit --------------------------
@@ -186,9 +191,6 @@ def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
 # applies it and appends a typed timeline entry (``actions.CaseWork``); the page's actions
 # (``staff_actions``), the API and the process steps (``process_tasks``) all call these.
 
-_label = label
-_locked = lock
-
 
 def record_event(case: Any, kind: str, *, user: Any = None, old: str = "", new: str = "",
                  detail: dict[str, Any] | None = None, public: bool = False) -> None:  # fmt: skip
@@ -235,11 +237,11 @@ def assign(case: Any, user: Any, assignee: Any) -> Any:
 def claim(case: Any, user: Any, *, expected_assignee: Any = None) -> Any:
     """Take an unassigned case; refused if someone else took it meanwhile."""
     with transaction.atomic():
-        locked = _locked(case, user)
+        locked = lock(case, user)
         if locked.assignee_id is not None and locked.assignee_id != user.pk:
             raise CaseActionRefused(
                 _("%(name)s has taken this case in the meantime.")
-                % {"name": _label(locked.assignee)}
+                % {"name": label(locked.assignee)}
             )
         return assign(locked, user, user)
 
@@ -366,10 +368,10 @@ def receive_reply(original: Any, reply: Any) -> None:
     case = _case_for_message(original)
     if case is None:
         raise ValueError("no open case for this message")
-    work = CaseWork(_locked(case, None), None)  # in the transaction of the answer
+    work = CaseWork(lock(case, None), None)  # in the transaction of the answer
     applicant = reply.account.user
     work.record("reply", new=reply.subject, detail={"message": reply.pk, "text": reply.body},
-                public=True, actor_label=_label(applicant), audited=False)  # fmt: skip
+                public=True, actor_label=label(applicant), audited=False)  # fmt: skip
     if work.case.status == Case.Status.WAITING:
         work.move_to(Case.Status.IN_PROGRESS, audited=False)
     from rathaus.cases.signals import case_message
