@@ -223,3 +223,19 @@ def test_domain_events_reach_subscribers_only_after_the_commit(
         assert heard == []
         case.refresh_from_db()
         assert case.status == S.WAITING
+
+
+def test_completing_a_process_task_takes_an_unassigned_case_like_a_claim(unit, clerk):
+    case = case_in(unit, S.NEW)
+    services.take_over(case, clerk)
+    case.refresh_from_db()
+    assert (case.assignee, case.status) == (clerk, S.IN_PROGRESS)
+    assert list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True)) == [
+        "assigned",
+        "status",
+    ]
+    colleague = clerk_of(unit, "kollegin")
+    services.take_over(case, colleague)  # already someone's: nothing changes
+    case.refresh_from_db()
+    assert case.assignee == clerk
+    assert CaseEvent.objects.filter(case=case).count() == 2
