@@ -79,6 +79,18 @@ def _own_audit_checkpoints(settings, tmp_path):
     settings.RATHAUS_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
 
 
+@pytest.fixture(autouse=True)
+def _no_caches_from_rolled_back_tests() -> None:
+    """Published form specs and parsed process models are cached by primary key; a test's rows
+    are rolled back and SQLite gives the same ids again, so a later test could read an earlier
+    test's form or model from the cache."""
+    from rathaus.forms import selectors
+    from rathaus.processes import engine
+
+    selectors._published_spec.cache_clear()
+    engine._parsed.cache_clear()
+
+
 @pytest.fixture
 def barleben(db):
     """The Barleben demo as `rathaus demo-data` loads it."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from rathaus.accounts import providers
 from rathaus.accounts.providers.local import LocalPasswordProvider
+from rathaus.cases import process_tasks
 from rathaus.conf import VIRUS_SCANNERS
 from rathaus.core import demo as core_demo
 from rathaus.core import scanning
@@ -245,7 +246,7 @@ def test_service_task_handlers_resolve_through_the_registry():
         "escalate",
         "forward",
     }
-    assert handlers.service_tasks.get("escalate") is handlers.escalate
+    assert handlers.service_tasks.get("escalate") is process_tasks.escalate
     seen: list[str] = []
     context = handlers.Context(case=None, actor=None, params={"x": "1"}, data={})
     with handlers.service_tasks.override("count", lambda ctx: seen.append(ctx.params["x"])):
@@ -263,7 +264,7 @@ def test_ready_may_run_again_without_changing_the_registries(monkeypatch):
         providers.login_providers.ids(),
         dict(handlers.service_tasks.items()),
     )
-    for label in ("core", "accounts", "processes"):
+    for label in ("core", "accounts", "cases", "processes"):
         apps.get_app_config(label).ready()
     after = (
         scanning.scanners.choices(),

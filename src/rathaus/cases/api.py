@@ -18,7 +18,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field
 
-from rathaus.cases import services
+from rathaus.cases import services, timeline
 from rathaus.cases.access import visible_cases
 from rathaus.cases.models import Case
 from rathaus.cases.staff_views import (
@@ -122,6 +122,7 @@ class SubmissionOut(Schema):
 
 class EventOut(Schema):
     kind: str
+    label: str = Field(description="the kind in words, as registered by the app that writes it")
     at: datetime.datetime
     by: str
     old: str
@@ -242,6 +243,10 @@ def _run(request: HttpRequest, number: str, action: Any, status: int = 200) -> A
         return case
     try:
         action(case)
+    except services.TransitionRefused as refused:  # not in the status table (workflow.py)
+        return problem(request, 409, "Conflict", str(refused), current_status=refused.current,
+                       requested_status=refused.target,
+                       allowed_statuses=refused.allowed)  # fmt: skip
     except services.CaseActionRefused as refused:
         return problem(request, 409, "Conflict", str(refused))
     except PermissionError:
@@ -281,6 +286,12 @@ def assign(request: HttpRequest, number: str, payload: AssignIn) -> Any:
     "/{path:number}/status",
     response=_ACTION_RESPONSES,
     summary="Change the status; the applicant sees the change",
+    description=(
+        "Only the changes of the status table are allowed: new → in_progress, waiting, closed; "
+        "in_progress ↔ waiting; any open status → closed; decided → closed. A case becomes "
+        "decided only with its decision document. Any other change is refused with 409; the "
+        "problem names `current_status`, `requested_status` and `allowed_statuses`."
+    ),
 )
 def set_status(request: HttpRequest, number: str, payload: StatusIn) -> Any:
     return _run(
@@ -327,8 +338,9 @@ def get_case(request: HttpRequest, number: str) -> Any:
             ],
         }  # fmt: skip
     body["timeline"] = [
-        {"kind": event.kind, "at": event.at, "by": event.actor_label, "old": event.old,
-         "new": event.new, "visible_to_applicant": event.visible_to_applicant}
+        {"kind": event.kind, "label": timeline.label(event.kind), "at": event.at,
+         "by": event.actor_label, "old": event.old, "new": event.new,
+         "visible_to_applicant": event.visible_to_applicant}
         for event in case.events.all()
     ]  # fmt: skip
     body["notes"] = [

@@ -10,9 +10,16 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from rathaus.accounts import gdpr, mailbox
+        from rathaus.cases import process_tasks, staff_actions, timeline
         from rathaus.cases.services import accepts_reply, open_cases_hold, receive_reply
         from rathaus.cases.tasks import follow_submission
+        from rathaus.core.service_tasks import service_tasks
         from rathaus.forms.signals import submission_stored
+
+        timeline.register_case_kinds()
+        staff_actions.register_built_in()
+        for topic, handler in process_tasks.BUILT_IN.items():
+            service_tasks.register(topic, handler)
 
         submission_stored.connect(follow_submission, dispatch_uid="cases.follow_submission")
         gdpr.register_retention_hold(open_cases_hold)

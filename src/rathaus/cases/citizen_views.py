@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from rathaus.accounts.models import Account
 from rathaus.accounts.views import account_required
-from rathaus.cases import documents
+from rathaus.cases import documents, timeline
 from rathaus.cases.models import Case, DocumentRequest
 from rathaus.cases.services import CaseActionRefused
 from rathaus.forms.models import Draft, Submission
@@ -77,12 +77,11 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
         else:
             messages.success(request, _("Thank you. Your documents have arrived."))
             return redirect("cases_citizen:detail", reference)
-    events = list(case.events.filter(visible_to_applicant=True)) if case else []
-    from rathaus.cases.models import APPLICANT_STATUS
-
-    labels = {**dict(Case.Status.choices), **APPLICANT_STATUS}
-    for event in events:
-        event.new_label = labels.get(event.new, event.new)  # type: ignore[attr-defined]
+    events = (
+        timeline.prepare(case.events.filter(visible_to_applicant=True), applicant=True)
+        if case
+        else []
+    )
     return render(
         request,
         "cases/application.html",

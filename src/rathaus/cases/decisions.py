@@ -23,9 +23,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.cases.actions import CaseActionRefused, acting_on
+from rathaus.cases.events import CaseDecided
 from rathaus.cases.models import Case, CaseDocument
-from rathaus.cases.services import CaseActionRefused, _event, _locked
-from rathaus.core import audit
 from rathaus.core.pdf import render_pdf
 
 DEFAULT_TEMPLATE = "cases/decisions/default.html"
@@ -145,8 +145,8 @@ def decide(case: Case, user: Any, outcome: str, reasons: str, portal_url: str = 
     reasons = reasons.strip()[:20000]
     if outcome != Outcome.GRANTED and not reasons:
         raise CaseActionRefused(_("Please give the reasons when the application is not granted."))
-    with transaction.atomic(), audit.deferred():
-        locked = _locked(case, user)
+    with acting_on(case, user, deferred_audit=True) as work:
+        locked = work.case
         if CaseDocument.objects.filter(case=locked, kind=CaseDocument.Kind.DECISION).exists():
             raise CaseActionRefused(_("This case has already been decided."))
         if not locked.is_open:
@@ -166,8 +166,8 @@ def decide(case: Case, user: Any, outcome: str, reasons: str, portal_url: str = 
             with transaction.atomic():
                 document.save()
                 old = locked.status
-                locked.status = Case.Status.DECIDED
-                locked.save(update_fields=["status"])
+                # The table allows "decided" only with the decision document, saved just now.
+                work.move_to(Case.Status.DECIDED, record=False)
                 detail: dict[str, Any] = {"document": document.pk, "outcome": outcome}
                 if locked.applicant is not None:
                     with translation.override(settings.LANGUAGE_CODE):
@@ -187,7 +187,8 @@ def decide(case: Case, user: Any, outcome: str, reasons: str, portal_url: str = 
                     detail.update(delivery="mailbox", message=message.pk)
                 else:
                     detail["delivery"] = "post"
-                _event(locked, user, "decided", old=old, new=outcome, detail=detail, public=True)
+                work.record("decided", old=old, new=outcome, detail=detail, public=True)
+                work.publish(CaseDecided, outcome=outcome, document_id=document.pk)
         except BaseException as error:
             document.file.delete(save=False)  # nothing was stored: no file without its record
             if isinstance(error, IntegrityError):  # a decision stored meanwhile (one per case)

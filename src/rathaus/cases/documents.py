@@ -16,13 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from rathaus.cases.actions import CaseActionRefused, CaseWork, acting_on, label
 from rathaus.cases.models import Case, CaseUpload, DocumentRequest
-from rathaus.cases.services import CaseActionRefused, _label, _locked, record_event
 from rathaus.cases.signals import case_message
 from rathaus.core import tenancy
 
@@ -62,8 +61,8 @@ def request_documents(
     documents = documents.strip()[:5000]
     if not documents:
         raise CaseActionRefused(_("Please name the documents you need."))
-    with transaction.atomic():
-        locked = _locked(case, user)
+    with acting_on(case, user) as work:
+        locked = work.case
         if not locked.is_open:
             raise CaseActionRefused(_("The case is closed."))
         if locked.document_requests.filter(status=DocumentRequest.Status.OPEN).exists():
@@ -73,25 +72,21 @@ def request_documents(
             requested_by=user,
         )  # fmt: skip
         delivery = _notify(locked, request, portal_url, reminder=False)
-        record_event(locked, "documents_requested", user=user, new=documents,
-                     detail={"request": request.pk, "delivery": delivery}, public=True)  # fmt: skip
-        if locked.status != Case.Status.WAITING:
-            old = locked.status
-            Case.objects.filter(pk=locked.pk).update(status=Case.Status.WAITING)
-            record_event(locked, "status", user=user, old=old, new=Case.Status.WAITING, public=True)
+        work.record("documents_requested", new=documents,
+                    detail={"request": request.pk, "delivery": delivery}, public=True)  # fmt: skip
+        work.move_to(Case.Status.WAITING)
     return request
 
 
 def remind(case: Case, portal_url: str = "") -> DocumentRequest | None:
     """Remind the applicant of the open request, if there is one."""
-    with transaction.atomic():
-        locked = _locked(case, None)
-        request = locked.document_requests.filter(status=DocumentRequest.Status.OPEN).last()
+    with acting_on(case, None) as work:
+        request = work.case.document_requests.filter(status=DocumentRequest.Status.OPEN).last()
         if request is None:
             return None
-        delivery = _notify(locked, request, portal_url, reminder=True)
-        record_event(locked, "documents_reminded", detail={"request": request.pk,
-                     "delivery": delivery}, public=True)  # fmt: skip
+        delivery = _notify(work.case, request, portal_url, reminder=True)
+        work.record("documents_reminded", detail={"request": request.pk, "delivery": delivery},
+                    public=True)  # fmt: skip
     return request
 
 
@@ -146,19 +141,18 @@ def _answer(
     )
     if not won:
         raise CaseActionRefused(_("This document request has already been answered."))
-    case = request.case
+    case = request.case  # locked by the caller
+    work = CaseWork(case, user)
     for item in stored:
         CaseUpload(case=case, request=request, storage_name=item.storage_name,
                    original_name=item.original_name, content_type=item.content_type,
                    size=item.size, sha512=item.sha512, uploaded_at=now).save()  # fmt: skip
     names = ", ".join(item.original_name for item in stored)
-    record_event(case, "documents_received", user=user, new=names or by,
-                 detail={"request": request.pk, "files": len(stored), "comment": comment[:500]},
-                 public=True)  # fmt: skip
+    work.record("documents_received", new=names or by,
+                detail={"request": request.pk, "files": len(stored), "comment": comment[:500]},
+                public=True)  # fmt: skip
     if case.status == Case.Status.WAITING:
-        Case.objects.filter(pk=case.pk).update(status=Case.Status.IN_PROGRESS)
-        record_event(case, "status", user=user, old=Case.Status.WAITING,
-                     new=Case.Status.IN_PROGRESS, public=True)  # fmt: skip
+        work.move_to(Case.Status.IN_PROGRESS)
     case_message.send(sender=Case, case=case, name=DOCUMENTS_RECEIVED, actor=user,
                       payload={"request": request.pk, "files": len(stored)})  # fmt: skip
     request.refresh_from_db()
@@ -187,12 +181,11 @@ def submit_documents(
     try:
         for uploaded in files:
             stored.append(check_and_store(uploaded, upload_rules()))
-        with transaction.atomic():
-            locked = _locked(request.case, None)
-            if not locked.is_open:
+        with acting_on(request.case, None) as work:
+            if not work.case.is_open:
                 raise CaseActionRefused(_("The case is closed."))
-            request.case = locked
-            return _answer(request, by=_label(account.user), user=None, comment=comment.strip(),
+            request.case = work.case
+            return _answer(request, by=label(account.user), user=None, comment=comment.strip(),
                            stored=stored)  # fmt: skip
     except BaseException:
         for item in stored:
@@ -202,9 +195,8 @@ def submit_documents(
 
 def mark_received(request: DocumentRequest, user: Any, comment: str = "") -> DocumentRequest:
     """A clerk records that the documents arrived on paper or at the counter."""
-    with transaction.atomic():
-        locked = _locked(request.case, user)
-        request.case = locked
+    with acting_on(request.case, user) as work:
+        request.case = work.case
         return _answer(
             request, by=_("received by the authority"), user=user, comment=comment.strip()
         )

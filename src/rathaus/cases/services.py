@@ -10,11 +10,28 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.cases.actions import (
+    CaseActionRefused,
+    CaseWork,
+    TransitionRefused,
+    acting_on,
+    label,
+    lock,
+)
+from rathaus.cases.events import CaseOpened
 from rathaus.core import audit, sequences
 from rathaus.core.models import Authority
 from rathaus.forms.models import Submission, SubmissionEvent
 
 logger = logging.getLogger(__name__)
+
+# The case-action API: the functions below, and from ``actions`` what callers catch or use.
+__all__ = [
+    "CaseActionRefused", "CaseWork", "TransitionRefused", "accepts_reply", "acting_on",
+    "add_note", "assign", "claim", "forward", "label", "lock", "message_applicant",
+    "next_case_number", "open_case", "open_cases_hold", "receive_reply", "record_event",
+    "route", "route_for", "set_due_date", "set_priority", "set_status", "take_over",
+]  # fmt: skip
 
 
 # --- routing: every submission to the responsible authority and unit --------------------------
@@ -136,7 +153,7 @@ def next_case_number(org_unit: Any, year: int) -> str:
 
 
 def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
-    from rathaus.cases.models import Case, CaseEvent
+    from rathaus.cases.models import Case
     from rathaus.cases.search import search_document
 
     moment = now or timezone.now()
@@ -152,9 +169,15 @@ def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
         updated_at=moment,
         search_text=search_document(number, _search_text(submission)),
     )
-    CaseEvent(case=case, kind="opened", actor=None, actor_label="rathaus", at=moment,
-              new=org_unit.name, detail={"reference": submission.reference},
-              visible_to_applicant=True).save()  # fmt: skip
+    work = CaseWork(case, None)  # a new row: nobody else can hold it yet
+    work.record(
+        "opened",
+        new=org_unit.name,
+        detail={"reference": submission.reference},
+        public=True,
+        audited=False,
+    )  # audited below with the reference and unit
+    work.publish(CaseOpened, org_unit_id=org_unit.pk, submission_id=str(submission.pk))
     audit.record("case.opened", actor_name="rathaus", authority=case.authority, obj=case,
                  details={"reference": submission.reference, "unit": org_unit.slug})  # fmt: skip
     from rathaus.cases.signals import case_opened
@@ -164,51 +187,24 @@ def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
 
 
 # --- working on a case ---------------------------------------------------------------------------
-
-
-class CaseActionRefused(Exception):
-    """The action is not possible on this case now; the message says why (German, for staff)."""
-
-
-def _label(user: Any) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else "rathaus"
-
-
-def _locked(case: Any, user: Any) -> Any:
-    """The case row, locked; ``user`` None is rathaus itself (a process step, the worker)."""
-    from rathaus.cases.access import visible_cases
-    from rathaus.cases.models import Case
-
-    cases = Case.objects.all() if user is None else visible_cases(user)
-    locked = cases.select_for_update().filter(pk=case.pk).first()
-    if locked is None:
-        raise PermissionError("this case is not in the user's units")
-    return locked
-
-
-def _event(case: Any, user: Any, kind: str, *, old: str = "", new: str = "",
-           detail: dict[str, Any] | None = None, public: bool = False) -> None:  # fmt: skip
-    from rathaus.cases.models import CaseEvent
-
-    now = timezone.now()
-    CaseEvent(case=case, kind=kind, actor=user, actor_label=_label(user), at=now, old=old[:200],
-              new=new[:200], detail=detail or {}, visible_to_applicant=public).save()  # fmt: skip
-    type(case).objects.filter(pk=case.pk).update(updated_at=now)
-    audit.record(f"case.{kind}", actor=user, actor_name=None if user else "rathaus",
-                 authority=case.authority, obj=case,
-                 details={"old": old[:200], "new": new[:200]})  # fmt: skip
+# Every action locks the case row, checks the change against the status table (``workflow``),
+# applies it and appends a typed timeline entry (``actions.CaseWork``); the page's actions
+# (``staff_actions``), the API and the process steps (``process_tasks``) all call these.
 
 
 def record_event(case: Any, kind: str, *, user: Any = None, old: str = "", new: str = "",
                  detail: dict[str, Any] | None = None, public: bool = False) -> None:  # fmt: skip
-    """A timeline entry (and audit entry) for something that happened to the case."""
-    _event(case, user, kind, old=old, new=new, detail=detail, public=public)
+    """A timeline entry (and audit entry) of a registered kind for something that happened to
+    the case (a process step, a reminder); the caller holds the case's lock if it needs one."""
+    CaseWork(case, user).record(kind, old=old, new=new, detail=detail, public=public)
 
 
 def forward(case: Any, target: Authority) -> Any:
     """Hand the case to another authority of this installation, into its first unit."""
-    with transaction.atomic():
-        locked = _locked(case, None)
+    from rathaus.cases.events import CaseForwarded
+
+    with acting_on(case, None) as work:
+        locked = work.case
         unit = _first_unit(target)
         if unit is None:
             raise CaseActionRefused(
@@ -216,84 +212,75 @@ def forward(case: Any, target: Authority) -> Any:
             )
         if not locked.is_open:
             raise CaseActionRefused(_("The case is closed."))
-        old = locked.org_unit.name
+        old, old_authority = locked.org_unit.name, locked.authority_id
         locked.authority, locked.org_unit, locked.assignee = target, unit, None
         locked.save(update_fields=["authority", "org_unit", "assignee"])
-        _event(locked, None, "forwarded", old=old, new=f"{target.name}: {unit.name}", public=True)
+        work.record("forwarded", old=old, new=f"{target.name}: {unit.name}", public=True)
+        work.publish(CaseForwarded, old_authority_id=old_authority, org_unit_id=unit.pk)
     return locked
 
 
 def assign(case: Any, user: Any, assignee: Any) -> Any:
     """Give the case to a colleague (or to oneself: claim); None takes it back to the unit."""
     from rathaus.cases.access import colleagues
-    from rathaus.cases.models import Case
 
-    with transaction.atomic():
-        locked = _locked(case, user)
+    with acting_on(case, user) as work:
+        locked = work.case
         if not locked.is_open:
             raise CaseActionRefused(_("The case is closed."))
         if assignee is not None and not colleagues(locked).filter(pk=assignee.pk).exists():
             raise CaseActionRefused(_("This person does not work in the case's unit."))
-        if locked.assignee_id == (assignee.pk if assignee else None):
-            return locked
-        old = _label(locked.assignee) if locked.assignee else ""
-        locked.assignee = assignee
-        status = locked.status
-        if assignee is not None and locked.status == Case.Status.NEW:
-            locked.status = Case.Status.IN_PROGRESS
-        locked.save(update_fields=["assignee", "status"])
-        _event(locked, user, "assigned", old=old, new=_label(assignee) if assignee else "")
-        if status != locked.status:
-            _event(locked, user, "status", old=status, new=locked.status, public=True)
+        work.assign(assignee)
     return locked
 
 
 def claim(case: Any, user: Any, *, expected_assignee: Any = None) -> Any:
     """Take an unassigned case; refused if someone else took it meanwhile."""
     with transaction.atomic():
-        locked = _locked(case, user)
+        locked = lock(case, user)
         if locked.assignee_id is not None and locked.assignee_id != user.pk:
             raise CaseActionRefused(
                 _("%(name)s has taken this case in the meantime.")
-                % {"name": _label(locked.assignee)}
+                % {"name": label(locked.assignee)}
             )
         return assign(locked, user, user)
 
 
+def take_over(case: Any, user: Any) -> Any:
+    """The person who completes a process task of an unassigned case takes the case."""
+    with acting_on(case, user) as work:
+        if work.case.assignee_id is None and work.case.is_open:
+            work.assign(user)
+    return work.case
+
+
 def set_status(case: Any, user: Any, status: str) -> Any:
+    """Move the case to ``status`` if the status table allows it (``TransitionRefused`` if not).
+
+    Closing by a person ends the case's process (``signals.case_closed``).
+    """
     from rathaus.cases.models import Case
 
     if status not in Case.Status.values:
         raise CaseActionRefused(_("Unknown status."))
     # Closing cancels the process: its audit entries are linked at the end (ADR 0016).
-    with transaction.atomic(), audit.deferred():
-        locked = _locked(case, user)
-        if locked.status == status:
-            return locked
-        if locked.status == Case.Status.CLOSED:
-            raise CaseActionRefused(_("The case is closed."))
-        old = locked.status
-        locked.status = status
-        fields = ["status"]
-        if status == Case.Status.CLOSED:
-            locked.closed_at = timezone.now()
-            fields.append("closed_at")
-        locked.save(update_fields=fields)
-        _event(locked, user, "status", old=old, new=status, public=True)
+    with acting_on(case, user, deferred_audit=True) as work:
+        if not work.move_to(status):
+            return work.case
         if status == Case.Status.CLOSED and user is not None:
             from rathaus.cases.signals import case_closed
 
-            case_closed.send(sender=Case, case=locked, actor=user)
-    return locked
+            case_closed.send(sender=Case, case=work.case, actor=user)
+    return work.case
 
 
 def set_due_date(case: Any, user: Any, due: Any) -> Any:
-    with transaction.atomic():
-        locked = _locked(case, user)
+    with acting_on(case, user) as work:
+        locked = work.case
         old = locked.due_date.isoformat() if locked.due_date else ""
         locked.due_date = due
         locked.save(update_fields=["due_date"])
-        _event(locked, user, "due_date", old=old, new=due.isoformat() if due else "")
+        work.record("due_date", old=old, new=due.isoformat() if due else "")
     return locked
 
 
@@ -302,12 +289,12 @@ def set_priority(case: Any, user: Any, priority: str) -> Any:
 
     if priority not in Case.Priority.values:
         raise CaseActionRefused(_("Unknown priority."))
-    with transaction.atomic():
-        locked = _locked(case, user)
+    with acting_on(case, user) as work:
+        locked = work.case
         old = locked.priority
         locked.priority = priority
         locked.save(update_fields=["priority"])
-        _event(locked, user, "priority", old=old, new=priority)
+        work.record("priority", old=old, new=priority)
     return locked
 
 
@@ -317,10 +304,9 @@ def add_note(case: Any, user: Any, text: str) -> None:
     text = text.strip()
     if not text:
         raise CaseActionRefused(_("Please write a note."))
-    with transaction.atomic():
-        locked = _locked(case, user)
-        CaseNote(case=locked, author=user, text=text[:10000], created_at=timezone.now()).save()
-        _event(locked, user, "note")
+    with acting_on(case, user) as work:
+        CaseNote(case=work.case, author=user, text=text[:10000], created_at=timezone.now()).save()
+        work.record("note")
 
 
 def message_applicant(case: Any, user: Any, subject: str, body: str, portal_url: str = "") -> None:
@@ -330,8 +316,8 @@ def message_applicant(case: Any, user: Any, subject: str, body: str, portal_url:
     subject, body = subject.strip(), body.strip()
     if not subject or not body:
         raise CaseActionRefused(_("Please write a subject and a text."))
-    with transaction.atomic():
-        locked = _locked(case, user)
+    with acting_on(case, user) as work:
+        locked = work.case
         if locked.applicant is None:
             raise CaseActionRefused(
                 _("The applicant has no account, so there is no mailbox to write to.")
@@ -341,7 +327,7 @@ def message_applicant(case: Any, user: Any, subject: str, body: str, portal_url:
             sender_unit=locked.org_unit, reference=locked.number, actor=user,
             portal_url=portal_url,
         )  # fmt: skip
-        _event(locked, user, "message", new=subject, detail={"message": message.pk}, public=True)
+        work.record("message", new=subject, detail={"message": message.pk}, public=True)
 
 
 def open_cases_hold(account: Any) -> list[str]:
@@ -377,32 +363,18 @@ def accepts_reply(message: Any) -> bool:
 
 def receive_reply(original: Any, reply: Any) -> None:
     """The answer lands in the case's timeline; a case waiting for it goes back to work."""
-    from rathaus.cases.models import Case, CaseEvent
+    from rathaus.cases.models import Case
 
     case = _case_for_message(original)
     if case is None:
         raise ValueError("no open case for this message")
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    now = timezone.now()
+    work = CaseWork(lock(case, None), None)  # in the transaction of the answer
     applicant = reply.account.user
-    CaseEvent(
-        case=locked,
-        kind="reply",
-        actor=None,
-        actor_label=applicant.get_full_name() or applicant.get_username(),
-        at=now,
-        new=reply.subject[:200],
-        detail={"message": reply.pk, "text": reply.body},
-        visible_to_applicant=True,
-    ).save()
-    fields: dict[str, Any] = {"updated_at": now}
-    if locked.status == Case.Status.WAITING:
-        fields["status"] = Case.Status.IN_PROGRESS
-        CaseEvent(case=locked, kind="status", actor=None, actor_label="rathaus", at=now,
-                  old=Case.Status.WAITING, new=Case.Status.IN_PROGRESS,
-                  visible_to_applicant=True).save()  # fmt: skip
-    Case.objects.filter(pk=locked.pk).update(**fields)
+    work.record("reply", new=reply.subject, detail={"message": reply.pk, "text": reply.body},
+                public=True, actor_label=label(applicant), audited=False)  # fmt: skip
+    if work.case.status == Case.Status.WAITING:
+        work.move_to(Case.Status.IN_PROGRESS, audited=False)
     from rathaus.cases.signals import case_message
 
-    case_message.send(sender=Case, case=locked, name="applicant_answered", actor=None,
+    case_message.send(sender=Case, case=work.case, name="applicant_answered", actor=None,
                       payload={"message": reply.pk})  # fmt: skip

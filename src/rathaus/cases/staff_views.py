@@ -12,18 +12,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from rathaus.cases import decisions, documents, search, services
+from rathaus.cases import decisions, search, services, staff_actions, timeline, workflow
 from rathaus.cases.access import colleagues, visible_cases
 from rathaus.cases.models import Case, CaseDocument, DocumentRequest
 from rathaus.core.staff_views import staff_required
@@ -228,17 +226,12 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
     case = _case(request, number)
     if request.method == "POST":
         return _act(request, case)
-    events = list(case.events.select_related("actor"))
-    labels = {**dict(Case.Status.choices), **dict(Case.Priority.choices)}
-    for event in events:  # status and priority codes as words
-        event.old_label = labels.get(event.old, event.old)  # type: ignore[attr-defined]
-        event.new_label = labels.get(event.new, event.new)  # type: ignore[attr-defined]
+    events = timeline.prepare(case.events.select_related("actor"))
     context: dict[str, Any] = {
         "case": case,
         "events": events,
         "notes": list(case.notes.select_related("author")),
         "colleagues": list(colleagues(case)),
-        "statuses": Case.Status.choices,
         "priorities": Case.Priority.choices,
         "documents": list(case.documents.all()),
         "outcomes": decisions.Outcome.choices,
@@ -252,8 +245,19 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
     context["decided"] = any(
         document.kind == CaseDocument.Kind.DECISION for document in context["documents"]
     )
+    context["statuses"] = status_choices(case, context["decided"])
     context.update(application_data(case))
     return render(request, "cases/staff/case.html", context)
+
+
+def status_choices(case: Case, decided: bool) -> list[tuple[str, Any]]:
+    """The current status and those the table allows from it; "decided" only once the decision
+    document exists (it is made with "Create the decision")."""
+    allowed = {case.status, *workflow.targets(case.status)}
+    if not decided:
+        allowed.discard(Case.Status.DECIDED)
+    allowed.add(case.status)
+    return [(value, label) for value, label in Case.Status.choices if value in allowed]
 
 
 def application_data(case: Case) -> dict[str, Any]:
@@ -269,78 +273,16 @@ def application_data(case: Case) -> dict[str, Any]:
 
 
 def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
-    action = request.POST.get("action", "")
-    user = request.user
+    """Run the posted action from the registry (``staff_actions``); refusals become messages."""
     try:
-        if action == "claim":
-            services.claim(case, user)
-            messages.success(request, _("You are now working on this case."))
-        elif action == "assign":
-            raw = request.POST.get("assignee", "")
-            assignee = get_user_model().objects.filter(pk=raw).first() if raw.isdigit() else None
-            services.assign(case, user, assignee)
-            messages.success(request, _("The assignment was changed."))
-        elif action == "status":
-            services.set_status(case, user, request.POST.get("status", ""))
-            messages.success(request, _("The status was changed."))
-        elif action == "due":
-            raw = request.POST.get("due_date", "").strip()
-            due = _date(raw)
-            if raw and due is None:
-                raise services.CaseActionRefused(_("Please enter a valid date."))
-            services.set_due_date(case, user, due)
-            messages.success(request, _("The due date was changed."))
-        elif action == "priority":
-            services.set_priority(case, user, request.POST.get("priority", ""))
-            messages.success(request, _("The priority was changed."))
-        elif action == "note":
-            services.add_note(case, user, request.POST.get("note", ""))
-            messages.success(request, _("The note was saved."))
-        elif action == "message":
-            services.message_applicant(
-                case, user, request.POST.get("subject", ""), request.POST.get("body", "")
-            )
-            messages.success(request, _("The message is in the applicant's mailbox."))
-        elif action == "request_documents":
-            raw_days = request.POST.get("days", "14").strip()
-            days = int(raw_days) if raw_days.isdigit() and 0 < int(raw_days) <= 180 else None
-            if days is None:
-                raise services.CaseActionRefused(_("Please enter between 1 and 180 days."))
-            documents.request_documents(
-                case, user, request.POST.get("documents", ""),
-                due_date=timezone.localdate() + datetime.timedelta(days=days),
-            )  # fmt: skip
-            messages.success(request, _("The applicant has been asked for the documents."))
-        elif action == "documents_received":
-            raw = request.POST.get("request", "")
-            item = case.document_requests.filter(pk=raw).first() if raw.isdigit() else None
-            if item is None:
-                raise services.CaseActionRefused(_("Unknown document request."))
-            documents.mark_received(item, user, request.POST.get("comment", ""))
-            messages.success(request, _("The documents are recorded as received."))
-        elif action == "decide":
-            document = decisions.decide(
-                case, user, request.POST.get("outcome", ""), request.POST.get("reasons", "")
-            )
-            if case.applicant_id is not None:
-                messages.success(
-                    request, _("The decision was made and sent to the applicant's mailbox.")
-                )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The decision was made. The applicant has no account: please send "
-                        "%(file)s by post."
-                    )
-                    % {"file": document.filename},
-                )
-        else:
-            messages.error(request, _("Unknown action."))
+        done = staff_actions.perform(request.POST.get("action", ""), case, request.user,
+                                     request.POST)  # fmt: skip
     except services.CaseActionRefused as refused:
         messages.error(request, str(refused))
     except PermissionError:
         raise Http404("not the user's case") from None
+    else:
+        messages.success(request, done)
     return redirect("cases_staff:case", case.number)
 
 

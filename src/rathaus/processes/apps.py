@@ -14,15 +14,19 @@ class ProcessesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from rathaus.cases.signals import case_closed, case_message, case_opened
+        from rathaus.cases.timeline import EventKind, event_kinds
         from rathaus.core import demo as core_demo
         from rathaus.core import housekeeping
 
-        # Only the receivers and handlers here: SpiffWorkflow is imported when a process is
-        # first needed, not by every command that starts Django.
-        from rathaus.processes import handlers, receivers
+        # Only the receivers here: SpiffWorkflow is imported when a process is first needed,
+        # not by every command that starts Django. The service-task handlers that do case work
+        # are registered by the cases app (``cases.process_tasks``).
+        from rathaus.processes import receivers
 
-        for topic, handler in handlers.BUILT_IN.items():
-            handlers.service_tasks.register(topic, handler)
+        for kind, label in receivers.TIMELINE_KINDS:
+            event_kinds.register(
+                kind, EventKind(staff_template=f"processes/timeline/{kind}.html"), label=label
+            )
         core_demo.register_loader("processes", receivers.load_demo)
         housekeeping.register("processes.timers", receivers.fire_timers, timedelta(minutes=1))
         case_opened.connect(receivers.start_process, dispatch_uid="processes.start")

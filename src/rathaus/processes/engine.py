@@ -322,10 +322,10 @@ def complete_task(task: ProcessTask, user: Any, answers: Mapping[str, Any]) -> P
         engine_task.run()
         record_event(case, "task_completed", user=user, new=task.title,
                      detail={"task": str(task.pk), "answers": data})  # fmt: skip
-        if case.assignee_id is None:
-            from rathaus.cases.models import Case
+        if case.assignee_id is None:  # whoever completes a task of an unassigned case takes it
+            from rathaus.cases.services import take_over
 
-            Case.objects.filter(pk=case.pk, assignee__isnull=True).update(assignee=user)
+            take_over(case, user)
         _advance(instance, workflow, engine)
     task.refresh_from_db()
     return task

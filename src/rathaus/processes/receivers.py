@@ -6,8 +6,20 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
+
+# The timeline entries the process engine writes (through ``cases.services.record_event``),
+# each shown by its snippet ``processes/timeline/<kind>.html``.
+TIMELINE_KINDS = (
+    ("process_started", _("Process started")),
+    ("process_step", _("Process step done")),
+    ("task_completed", _("Task completed")),
+    ("process_failed", _("Process step failed")),
+    ("process_retried", _("Step run again")),
+    ("process_cancelled", _("Process ended")),
+)
 
 
 def start_process(sender: Any, case: Any, **kwargs: Any) -> None:
