@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -34,6 +34,9 @@ from rathaus.appointments.models import (
 )
 from rathaus.appointments.services import _expire_if_stale, _free, _normal_email
 from rathaus.core import audit, sequences, tenancy
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MAX_BLOCK_DAYS = 31
 
@@ -69,11 +72,11 @@ def _new_ticket(location: Location, series: str, now: dt.datetime, **fields: Any
     )
 
 
-def _audit(action: str, user: Any, location: Location, obj: Any, **details: Any) -> None:
+def _audit(action: str, user: User | None, location: Location, obj: Any, **details: Any) -> None:
     audit.record(action, actor=user, authority=location.authority, obj=obj, details=details or None)
 
 
-def check_in(booking: Booking, user: Any, *, now: dt.datetime | None = None) -> Ticket:
+def check_in(booking: Booking, user: User | None, *, now: dt.datetime | None = None) -> Ticket:
     """Give a confirmed booking of today its waiting number; checking in twice returns the same.
 
     Raises DeskActionRefused for bookings that are not confirmed, not today or already closed.
@@ -109,7 +112,7 @@ def check_in(booking: Booking, user: Any, *, now: dt.datetime | None = None) -> 
 
 def walk_in(
     location: Location,
-    user: Any,
+    user: User | None,
     appointment_type: AppointmentType | None = None,
     *,
     now: dt.datetime | None = None,
@@ -143,7 +146,9 @@ def _check_desk(location: Location, desk: Resource) -> None:
         raise DeskActionRefused(_("This desk does not belong to the location."))
 
 
-def call(ticket: Ticket, desk: Resource, user: Any, *, now: dt.datetime | None = None) -> Ticket:
+def call(
+    ticket: Ticket, desk: Resource, user: User | None, *, now: dt.datetime | None = None
+) -> Ticket:
     """Call a waiting number to a desk; calling a called number again shows it again."""
     now = now or timezone.now()
     _check_desk(ticket.location, desk)
@@ -161,7 +166,7 @@ def call(ticket: Ticket, desk: Resource, user: Any, *, now: dt.datetime | None =
 
 
 def call_next(
-    location: Location, desk: Resource, user: Any, *, now: dt.datetime | None = None
+    location: Location, desk: Resource, user: User | None, *, now: dt.datetime | None = None
 ) -> Ticket | None:
     """Call the next waiting number to the desk; None when nobody is waiting.
 
@@ -200,7 +205,7 @@ def _close_booking(booking: Booking, attendance: str, now: dt.datetime) -> bool:
     )
 
 
-def finish(ticket: Ticket, user: Any, *, now: dt.datetime | None = None) -> Ticket:
+def finish(ticket: Ticket, user: User | None, *, now: dt.datetime | None = None) -> Ticket:
     """The person was served: the ticket (and its booking) is done."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -216,7 +221,7 @@ def finish(ticket: Ticket, user: Any, *, now: dt.datetime | None = None) -> Tick
     return ticket
 
 
-def mark_done(booking: Booking, user: Any, *, now: dt.datetime | None = None) -> None:
+def mark_done(booking: Booking, user: User | None, *, now: dt.datetime | None = None) -> None:
     """Done without a waiting number (the person went straight to the desk)."""
     now = now or timezone.now()
     ticket = Ticket.objects.filter(booking=booking).select_related("location").first()
@@ -232,7 +237,7 @@ def mark_done(booking: Booking, user: Any, *, now: dt.datetime | None = None) ->
 
 
 def mark_no_show(
-    booking: Booking, user: Any, *, now: dt.datetime | None = None, called: bool = False
+    booking: Booking, user: User | None, *, now: dt.datetime | None = None, called: bool = False
 ) -> None:
     """The person did not come (or did not answer the call); counted for their e-mail address."""
     now = now or timezone.now()
@@ -248,7 +253,7 @@ def mark_no_show(
         _audit("appointments.no_show", user, booking.location, booking)
 
 
-def ticket_no_show(ticket: Ticket, user: Any, *, now: dt.datetime | None = None) -> None:
+def ticket_no_show(ticket: Ticket, user: User | None, *, now: dt.datetime | None = None) -> None:
     """A called number nobody answered; for a booking this is a no-show of the booking."""
     now = now or timezone.now()
     if ticket.booking_id is not None:
@@ -283,7 +288,7 @@ def block(
     start: dt.datetime,
     end: dt.datetime,
     reason: str,
-    user: Any,
+    user: User | None,
     *,
     now: dt.datetime | None = None,
 ) -> tuple[Block, list[Booking]]:
@@ -341,7 +346,7 @@ def block(
     return created, kept
 
 
-def unblock(blocked: Block, user: Any) -> None:
+def unblock(blocked: Block, user: User | None) -> None:
     """Give the blocked time back to booking."""
     with transaction.atomic():
         location = blocked.resource.location
@@ -387,7 +392,7 @@ def cancel_day(
     location: Location,
     day: dt.date,
     reason: str,
-    user: Any,
+    user: User | None,
     *,
     portal_url: str = "",
     resource: Resource | None = None,

@@ -37,6 +37,7 @@ from rathaus.appointments.models import (
 )
 from rathaus.appointments.staff_forms import BlockForm, CancelDayForm, PeriodForm
 from rathaus.appointments.staff_services import DeskActionRefused, day_range, local_day
+from rathaus.core.staff_auth import staff_member
 from rathaus.core.staff_views import staff_required
 from rathaus.core.tenancy import current_authority
 
@@ -250,7 +251,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponseBase:
     """One desk action from the day list; back to the list with a message."""
     location = _location(request, pk)
     action = request.POST.get("action", "")
-    user = request.user
+    user = staff_member(request)
     try:
         if action == "check_in":
             ticket = staff_services.check_in(_booking(request, location), user)
@@ -315,7 +316,7 @@ def blocks(request: HttpRequest, pk: int) -> HttpResponseBase:
             pk=request.POST["remove"],
             resource__location=location,
         )
-        staff_services.unblock(found, request.user)
+        staff_services.unblock(found, staff_member(request))
         messages.success(request, _("The blocked time is free for booking again."))
         return redirect("appointments_staff:blocks", location.pk)
     form = BlockForm(location, request.POST or None)
@@ -324,7 +325,7 @@ def blocks(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             created, kept = staff_services.block(
                 form.cleaned_data["resource"], start, end, form.cleaned_data["reason"],
-                request.user,
+                staff_member(request),
             )  # fmt: skip
         except DeskActionRefused as refused:
             form.add_error(None, str(refused))
@@ -380,7 +381,11 @@ def cancel_day(request: HttpRequest, pk: int) -> HttpResponseBase:
         if request.POST.get("step") == "confirm":
             try:
                 result = staff_services.cancel_day(
-                    location, day, form.cleaned_data["reason"], request.user, resource=resource
+                    location,
+                    day,
+                    form.cleaned_data["reason"],
+                    staff_member(request),
+                    resource=resource,
                 )
             except DeskActionRefused as refused:
                 form.add_error(None, str(refused))

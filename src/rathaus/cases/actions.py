@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,14 +31,17 @@ from rathaus.cases.workflow import CaseActionRefused, TransitionRefused
 from rathaus.core import audit
 from rathaus.core import events as bus
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 __all__ = ["CaseActionRefused", "CaseWork", "TransitionRefused", "acting_on", "label", "lock"]
 
 
-def label(user: Any) -> str:
+def label(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else "rathaus"
 
 
-def lock(case: Any, user: Any) -> Case:
+def lock(case: Case, user: User | None) -> Case:
     """The case row, locked; ``user`` None is rathaus itself (a process step, the worker).
 
     Raises ``PermissionError`` if the case is not in the user's units.
@@ -55,7 +58,7 @@ def lock(case: Any, user: Any) -> Case:
 class CaseWork:
     """A locked case and the person acting on it (None: rathaus)."""
 
-    def __init__(self, case: Case, user: Any) -> None:
+    def __init__(self, case: Case, user: User | None) -> None:
         self.case = case
         self.user = user
 
@@ -103,7 +106,7 @@ class CaseWork:
         self.publish(CaseStatusChanged, old=old, new=status)
         return True
 
-    def assign(self, assignee: Any) -> bool:
+    def assign(self, assignee: User | None) -> bool:
         """Give the case to ``assignee`` (None: back to the unit); a new case is then in progress.
 
         The caller checks who may be assigned; False if nothing changed.
@@ -132,7 +135,7 @@ class CaseWork:
 
 
 @contextmanager
-def acting_on(case: Any, user: Any, *, deferred_audit: bool = False) -> Iterator[CaseWork]:
+def acting_on(case: Case, user: User | None, *, deferred_audit: bool = False) -> Iterator[CaseWork]:
     """A transaction with the case's row lock; ``deferred_audit`` links the audit entries at its
     end (ADR 0016), for actions with slow work (a PDF, a process step)."""
     with ExitStack() as stack:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,8 +20,16 @@ from rathaus.cases.actions import (
 )
 from rathaus.cases.events import CaseOpened
 from rathaus.core import audit, sequences
-from rathaus.core.models import Authority
+from rathaus.core.models import Authority, OrgUnit
 from rathaus.forms.models import Submission, SubmissionEvent
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from rathaus.accounts.models import Account, Message
+    from rathaus.cases.models import Case
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +48,7 @@ __all__ = [
 @dataclass(frozen=True)
 class Route:
     authority: Authority
-    org_unit: Any  # OrgUnit | None: None means the authority is not served here
+    org_unit: OrgUnit | None  # None: the authority is not served here
 
 
 def _applicant_postal_code(submission: Submission) -> str:
@@ -59,9 +67,7 @@ def _applicant_postal_code(submission: Submission) -> str:
     return account.postal_code if account is not None else ""
 
 
-def _first_unit(authority: Authority) -> Any:
-    from rathaus.core.models import OrgUnit
-
+def _first_unit(authority: Authority) -> OrgUnit | None:
     return (
         OrgUnit.objects.filter(authority=authority, parent__isnull=True)
         .order_by("position", "name")
@@ -143,7 +149,7 @@ def _search_text(submission: Submission) -> str:
     return " ".join(parts).lower()[:20000]
 
 
-def next_case_number(org_unit: Any, year: int) -> str:
+def next_case_number(org_unit: OrgUnit, year: int) -> str:
     value = sequences.next_value(sequences.scope("case", org_unit.pk, year))
     code = org_unit.file_plan_code or org_unit.slug.upper()
     try:
@@ -152,7 +158,7 @@ def next_case_number(org_unit: Any, year: int) -> str:
         return f"{code}-{year}-{value:05d}"
 
 
-def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
+def open_case(submission: Submission, org_unit: OrgUnit, *, now: dt.datetime | None = None) -> Case:
     from rathaus.cases.models import Case
     from rathaus.cases.search import search_document
 
@@ -192,14 +198,14 @@ def open_case(submission: Submission, org_unit: Any, *, now: Any = None) -> Any:
 # (``staff_actions``), the API and the process steps (``process_tasks``) all call these.
 
 
-def record_event(case: Any, kind: str, *, user: Any = None, old: str = "", new: str = "",
+def record_event(case: Case, kind: str, *, user: User | None = None, old: str = "", new: str = "",
                  detail: dict[str, Any] | None = None, public: bool = False) -> None:  # fmt: skip
     """A timeline entry (and audit entry) of a registered kind for something that happened to
     the case (a process step, a reminder); the caller holds the case's lock if it needs one."""
     CaseWork(case, user).record(kind, old=old, new=new, detail=detail, public=public)
 
 
-def forward(case: Any, target: Authority) -> Any:
+def forward(case: Case, target: Authority) -> Case:
     """Hand the case to another authority of this installation, into its first unit."""
     from rathaus.cases.events import CaseForwarded
 
@@ -220,7 +226,7 @@ def forward(case: Any, target: Authority) -> Any:
     return locked
 
 
-def assign(case: Any, user: Any, assignee: Any) -> Any:
+def assign(case: Case, user: User | None, assignee: User | None) -> Case:
     """Give the case to a colleague (or to oneself: claim); None takes it back to the unit."""
     from rathaus.cases.access import colleagues
 
@@ -234,7 +240,7 @@ def assign(case: Any, user: Any, assignee: Any) -> Any:
     return locked
 
 
-def claim(case: Any, user: Any, *, expected_assignee: Any = None) -> Any:
+def claim(case: Case, user: User, *, expected_assignee: User | None = None) -> Case:
     """Take an unassigned case; refused if someone else took it meanwhile."""
     with transaction.atomic():
         locked = lock(case, user)
@@ -246,7 +252,7 @@ def claim(case: Any, user: Any, *, expected_assignee: Any = None) -> Any:
         return assign(locked, user, user)
 
 
-def take_over(case: Any, user: Any) -> Any:
+def take_over(case: Case, user: User | None) -> Case:
     """The person who completes a process task of an unassigned case takes the case."""
     with acting_on(case, user) as work:
         if work.case.assignee_id is None and work.case.is_open:
@@ -254,7 +260,7 @@ def take_over(case: Any, user: Any) -> Any:
     return work.case
 
 
-def set_status(case: Any, user: Any, status: str) -> Any:
+def set_status(case: Case, user: User | None, status: str) -> Case:
     """Move the case to ``status`` if the status table allows it (``TransitionRefused`` if not).
 
     Closing by a person ends the case's process (``signals.case_closed``).
@@ -274,7 +280,7 @@ def set_status(case: Any, user: Any, status: str) -> Any:
     return work.case
 
 
-def set_due_date(case: Any, user: Any, due: Any) -> Any:
+def set_due_date(case: Case, user: User | None, due: dt.date | None) -> Case:
     with acting_on(case, user) as work:
         locked = work.case
         old = locked.due_date.isoformat() if locked.due_date else ""
@@ -284,7 +290,7 @@ def set_due_date(case: Any, user: Any, due: Any) -> Any:
     return locked
 
 
-def set_priority(case: Any, user: Any, priority: str) -> Any:
+def set_priority(case: Case, user: User | None, priority: str) -> Case:
     from rathaus.cases.models import Case
 
     if priority not in Case.Priority.values:
@@ -298,7 +304,7 @@ def set_priority(case: Any, user: Any, priority: str) -> Any:
     return locked
 
 
-def add_note(case: Any, user: Any, text: str) -> None:
+def add_note(case: Case, user: User | None, text: str) -> None:
     from rathaus.cases.models import CaseNote
 
     text = text.strip()
@@ -309,7 +315,9 @@ def add_note(case: Any, user: Any, text: str) -> None:
         work.record("note")
 
 
-def message_applicant(case: Any, user: Any, subject: str, body: str, portal_url: str = "") -> None:
+def message_applicant(
+    case: Case, user: User | None, subject: str, body: str, portal_url: str = ""
+) -> None:
     """A message into the applicant's mailbox, recorded in the timeline."""
     from rathaus.accounts.mailbox import send_message
 
@@ -330,7 +338,7 @@ def message_applicant(case: Any, user: Any, subject: str, body: str, portal_url:
         work.record("message", new=subject, detail={"message": message.pk}, public=True)
 
 
-def open_cases_hold(account: Any) -> list[str]:
+def open_cases_hold(account: Account) -> list[str]:
     """GDPR: an account with open cases is kept until they are closed; the reasons say which."""
     from rathaus.cases.models import Case
 
@@ -346,7 +354,7 @@ def open_cases_hold(account: Any) -> list[str]:
 # --- the applicant answers in the mailbox --------------------------------------------------------
 
 
-def _case_for_message(message: Any) -> Any:
+def _case_for_message(message: Message) -> Case | None:
     from rathaus.cases.models import Case
 
     if not message.reference:
@@ -356,12 +364,12 @@ def _case_for_message(message: Any) -> Any:
     ).first()
 
 
-def accepts_reply(message: Any) -> bool:
+def accepts_reply(message: Message) -> bool:
     """Messages about an open case of the account holder can be answered."""
     return _case_for_message(message) is not None
 
 
-def receive_reply(original: Any, reply: Any) -> None:
+def receive_reply(original: Message, reply: Message) -> None:
     """The answer lands in the case's timeline; a case waiting for it goes back to work."""
     from rathaus.cases.models import Case
 
