@@ -184,7 +184,8 @@ DEFAULT_FROM_EMAIL: str = env("EMAIL_FROM")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # django-axes' lock per (user name, client address) plus the per-user slow-down.
+    "rathaus.accounts.lockouts.LoginGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -207,11 +208,14 @@ AXES_FAILURE_LIMIT: int = env("LOGIN_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = env("LOGIN_COOLOFF_MINUTES") / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "staff/locked.html"
+# Refused attempts during a lock-out are not counted, so the lock ends when Retry-After says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "rathaus.accounts.lockouts.lockout_response"
+# The client address as the rate limits read it: X-Forwarded-For only from trusted proxies.
+AXES_CLIENT_IP_CALLABLE = "rathaus.accounts.lockouts.client_ip"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env("BEHIND_TLS_PROXY") else ["REMOTE_ADDR"]
-)
+RATHAUS_LOGIN_SLOWDOWN_AFTER: int = env("LOGIN_SLOWDOWN_AFTER")
+RATHAUS_LOGIN_SLOWDOWN_MAX_SECONDS: int = env("LOGIN_SLOWDOWN_MAX_SECONDS")
 
 RATHAUS_CITIZEN_IDLE_MINUTES: int = env("CITIZEN_IDLE_MINUTES")
 RATHAUS_CITIZEN_SESSION_HOURS: int = env("CITIZEN_SESSION_HOURS")
