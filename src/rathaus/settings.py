@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "rathaus.core.middleware.LanguageMiddleware",
     # Before anything reads the body (CSRF does): refuses oversized uploads with 413.
     "rathaus.forms.uploads.UploadLimitMiddleware",
+    # A NUL character in the path, query or form is refused with 400 before any view runs.
+    "rathaus.core.middleware.BoundedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -248,6 +250,9 @@ RATHAUS_RATE_LIMIT_AVAILABILITY: int = env("RATE_LIMIT_AVAILABILITY")
 RATHAUS_RATE_LIMIT_BOOKING: int = env("RATE_LIMIT_BOOKING")
 
 OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin does not show a staff member's TOTP secret (QR code): it would let an administrator
+# copy someone's second factor. Staff enrol their app themselves at the login.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

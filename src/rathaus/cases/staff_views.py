@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rathaus.cases import decisions, documents, search, services
 from rathaus.cases.access import colleagues, visible_cases
 from rathaus.cases.models import Case, CaseDocument, DocumentRequest
+from rathaus.core.bounds import bounded_day, parse_id
 from rathaus.core.staff_views import staff_required
 
 PAGE_SIZE = 25
@@ -66,7 +67,7 @@ class InboxQuery:
             view=view if view in VIEWS else "bereich",
             status=get.get("status", "") if get.get("status", "") in Case.Status.values else "",
             form=get.get("formular", "")[:80],
-            assignee=get.get("bearbeitung", "") if get.get("bearbeitung", "").isdigit() else "",
+            assignee=str(parse_id(get.get("bearbeitung")) or ""),
             since=_date(get.get("von", "")),
             until=_date(get.get("bis", "")),
             text=" ".join(get.get("suche", "").split())[:100],
@@ -92,9 +93,10 @@ def parse_cursor(raw: str) -> tuple[datetime.datetime, int] | None:
         moment = parse_datetime(stamp) if stamp else None
     except ValueError:
         return None
-    if moment is None or not pk.isdigit():
+    case_id = parse_id(pk)
+    if moment is None or case_id is None:
         return None
-    return moment, int(pk)
+    return moment, case_id
 
 
 def cursor_for(case: Case) -> str:
@@ -102,10 +104,7 @@ def cursor_for(case: Case) -> str:
 
 
 def _date(raw: str) -> datetime.date | None:
-    try:
-        return parse_date(raw.strip()) if raw.strip() else None
-    except ValueError:
-        return None
+    return bounded_day(raw)
 
 
 # A list shows a few columns per case; the search document, the submitted data and the form's
@@ -277,7 +276,10 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
             messages.success(request, _("You are now working on this case."))
         elif action == "assign":
             raw = request.POST.get("assignee", "")
-            assignee = get_user_model().objects.filter(pk=raw).first() if raw.isdigit() else None
+            assignee_id = parse_id(raw)
+            assignee = (
+                get_user_model().objects.filter(pk=assignee_id).first() if assignee_id else None
+            )
             services.assign(case, user, assignee)
             messages.success(request, _("The assignment was changed."))
         elif action == "status":
@@ -302,9 +304,8 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
             )
             messages.success(request, _("The message is in the applicant's mailbox."))
         elif action == "request_documents":
-            raw_days = request.POST.get("days", "14").strip()
-            days = int(raw_days) if raw_days.isdigit() and 0 < int(raw_days) <= 180 else None
-            if days is None:
+            days = parse_id(request.POST.get("days", "14"))
+            if days is None or days > 180:
                 raise services.CaseActionRefused(_("Please enter between 1 and 180 days."))
             documents.request_documents(
                 case, user, request.POST.get("documents", ""),
@@ -313,7 +314,7 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
             messages.success(request, _("The applicant has been asked for the documents."))
         elif action == "documents_received":
             raw = request.POST.get("request", "")
-            item = case.document_requests.filter(pk=raw).first() if raw.isdigit() else None
+            item = case.document_requests.filter(pk=parse_id(raw) or 0).first()
             if item is None:
                 raise services.CaseActionRefused(_("Unknown document request."))
             documents.mark_received(item, user, request.POST.get("comment", ""))
