@@ -444,3 +444,14 @@ def test_nul_characters_are_refused_at_the_door(demo_clients):
     page = client.post("/antrag/anliegen/", {"name": "a\x00b"})  # multipart
     assert page.status_code == 400
     assert "Ungültige Anfrage" in page.content.decode()
+
+
+def test_no_url_of_ours_takes_an_unbounded_integer():
+    """``<int:…>`` takes any number of digits; ``<id:…>`` at most 18 (ADR 0022)."""
+    unbounded = [
+        "".join(parts)
+        for parts, _pattern in page_patterns()
+        if "<int:" in "".join(parts) and not parts[0].startswith("admin/")
+    ]
+    assert not unbounded
+    assert any("<id:" in "".join(parts) for parts, _pattern in page_patterns())

@@ -160,11 +160,7 @@ def _add_form(request: HttpRequest, access: OfferAccess, service_id: str) -> Htt
     pk = parse_id(service_id)
     if pk is None:
         raise Http404("no such service")
-    service = (
-        Service.objects.select_related("ozg_service__life_situation")
-        .filter(pk=pk)
-        .first()
-    )
+    service = Service.objects.select_related("ozg_service__life_situation").filter(pk=pk).first()
     if service is None:
         raise Http404("no such service")
     existing = Offer.objects.filter(authority=access.authority, service=service).first()

@@ -8,6 +8,7 @@ every value fits a 64-bit integer column, and a longer one simply does not match
 from __future__ import annotations
 
 from django.urls import register_converter
+from django.urls.converters import get_converters
 
 ID_DIGITS = 18  # 10**18 - 1 < 2**63 - 1
 
@@ -23,5 +24,6 @@ class IdConverter:
 
 
 def register() -> None:
-    """Called once from ``CoreConfig.ready``, before any URL module is imported."""
-    register_converter(IdConverter, "id")
+    """Called from ``CoreConfig.ready``, before any URL module is imported (once per process)."""
+    if not isinstance(get_converters().get("id"), IdConverter):
+        register_converter(IdConverter, "id")
