@@ -15,13 +15,14 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RoutePattern
 
 from rathaus.api import api
@@ -380,31 +381,58 @@ def form_body(fields: dict[str, str]) -> str:
 FIELD_EXTREMES = [str(2**63), "x" * 10_000, "9999-12-31"]
 
 
+# Pages reached by a link (their URL has parameters) get fewer values, to keep the test fast.
+LINKED_ALL = [str(2**63), "x" * 10_000, "9999-12-31", NON_UTF8]
+LINKED_FIELD = [str(2**63), "9999-12-31"]
+HREF = re.compile(r'href="(/[^"#]*)"')
+NOT_FOLLOWED = ("/static/", "/admin/", "/api/", "/i18n/")
+
+
+def _route(path: str) -> str | None:
+    try:
+        return str(resolve(path.split("?")[0]).route)
+    except Resolver404:
+        return None
+
+
+def _links(html: str, visited: set[str]) -> Iterator[str]:
+    """Links to pages with parameters, one per URL pattern not visited yet."""
+    for href in HREF.findall(html):
+        href = unescape(href)
+        if href.startswith(NOT_FOLLOWED) or "abmelden" in href or "<" not in (_route(href) or "<"):
+            continue
+        route = _route(href)
+        if route is not None and route not in visited:
+            visited.add(route)
+            yield href
+
+
 def probe_forms(demo_clients: dict[str, Client]) -> list[str]:
     failures = []
-    seen: set[tuple[str, str, tuple[str, ...]]] = set()
-    for url in form_pages():
-        for who in ("anonymous", "clerk session", "admin session"):
-            client = demo_clients[who]
+    seen: set[tuple[str, str | None, tuple[str, ...]]] = set()
+    for who in ("anonymous", "clerk session", "admin session"):
+        client = demo_clients[who]
+        visited: set[str] = set()
+        queue = [(url, False) for url in form_pages()]
+        while queue:
+            url, linked = queue.pop(0)
             page = client.get(url)
             if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
                 continue
-            forms = forms_of(url, page.content.decode()) + read_parameters(url)
-            for method, action, fields in forms:
+            html = page.content.decode()
+            queue += [(link, True) for link in _links(html, visited)]
+            for method, action, fields in forms_of(url, html) + read_parameters(url):
                 fields.pop("csrfmiddlewaretoken", None)
                 # A form that one visitor was probed with is not probed again for the next.
-                key = (method, action.split("?")[0], tuple(sorted(fields)))
+                key = (method, _route(action), tuple(sorted(fields)))
                 if not fields or key in seen:
                     continue
                 seen.add(key)
-                cases = [
-                    (dict.fromkeys(fields, extreme), "all fields") for extreme in TEXT_EXTREMES
-                ]
-                cases += [
-                    ({**fields, name: extreme}, name)
-                    for name in fields
-                    for extreme in FIELD_EXTREMES
-                ]
+                every, each = (
+                    (LINKED_ALL, LINKED_FIELD) if linked else (TEXT_EXTREMES, FIELD_EXTREMES)
+                )
+                cases = [(dict.fromkeys(fields, extreme), "all fields") for extreme in every]
+                cases += [({**fields, name: extreme}, name) for name in fields for extreme in each]
                 for data, what in cases:
                     body = form_body(data)
                     if method == "GET":
@@ -419,7 +447,7 @@ def probe_forms(demo_clients: dict[str, Client]) -> list[str]:
                         failures.append(
                             f"{response.status_code} {method} {action} {what}={value[:20]!r} ({who})"
                         )
-    assert len(seen) > 20
+    assert len(seen) > 40
     return failures
 
 

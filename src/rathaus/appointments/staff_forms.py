@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from rathaus.accounts.forms import KernForm
 from rathaus.appointments.availability import TZ
 from rathaus.appointments.models import Location, Resource
+from rathaus.core.forms import BoundedDateField
 
 MAX_STATISTICS_DAYS = 92
 
@@ -31,7 +32,7 @@ class _LocationForm(KernForm):
 
 class BlockForm(_LocationForm):
     resource = forms.ModelChoiceField(label=_("Desk or person"), queryset=Resource.objects.none())
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(
         label=pgettext_lazy("period", "From"), widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -58,7 +59,7 @@ class BlockForm(_LocationForm):
 
 
 class CancelDayForm(_LocationForm):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     resource = forms.ModelChoiceField(
         label=_("Desk or person"), queryset=Resource.objects.none(), required=False,
         empty_label=_("the whole location"),
@@ -76,10 +77,10 @@ class CancelDayForm(_LocationForm):
 
 
 class PeriodForm(KernForm):
-    first = forms.DateField(
+    first = BoundedDateField(
         label=pgettext_lazy("period", "From"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    last = forms.DateField(
+    last = BoundedDateField(
         label=pgettext_lazy("period", "Until"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
