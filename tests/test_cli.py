@@ -58,12 +58,18 @@ def test_serve_runs_the_production_web_server():
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
                     body = response.read().decode()
+                    headers = response.headers
                 break
             except OSError:
                 assert time.monotonic() < deadline, "server did not answer"
                 assert server.poll() is None, server.stdout.read() if server.stdout else ""
                 time.sleep(0.3)
         assert "Gemeinde Barleben" in body
+        # The server names no product version an attacker could look up.
+        server_name = headers.get("Server", "")
+        assert not any(character.isdigit() for character in server_name), server_name
+        assert "/" not in server_name
+        assert "camera=()" in headers["Permissions-Policy"]
     finally:
         server.terminate()
         server.wait(timeout=30)

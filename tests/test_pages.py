@@ -31,6 +31,18 @@ def test_start_page_sets_a_csp_with_a_nonce_for_its_script(client, barleben):
     assert response["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.parametrize(
+    "path", ["/", "/gibt-es-nicht/", "/api/v1/services", "/static/rathaus/rathaus.css"]
+)
+def test_every_response_denies_browser_features(client, barleben, path):
+    response = client.get(path)
+    policy = response["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
+    assert "*" not in policy
+    assert "self" not in policy
+
+
 def test_contact_page_lists_units_with_opening_hours(client, barleben):
     response = client.get("/kontakt/")
     html = response.content.decode()

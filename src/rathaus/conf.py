@@ -344,13 +344,30 @@ VARIABLES: tuple[Variable, ...] = (
         "LOGIN_FAILURE_LIMIT",
         "integer",
         "5",
-        "Failed staff logins (per user name and address) before the login is locked.",
+        "Failed logins (staff and citizens) for one user name from one client address before "
+        "that address may not try this user name for a while. The address is read as for the "
+        "rate limits (RATHAUS_TRUSTED_PROXIES); other addresses, the owner's, are not locked.",
     ),
     Variable(
         "LOGIN_COOLOFF_MINUTES",
         "integer",
         "15",
-        "How long a locked staff login stays locked.",
+        "How long a user name stays locked for the client address that failed too often.",
+    ),
+    Variable(
+        "LOGIN_SLOWDOWN_AFTER",
+        "positive integer",
+        "20",
+        "Failed logins for one user name from all addresses together (since its last successful "
+        "login) after which logins to it are slowed down: each further failure doubles the wait "
+        "before the next attempt, up to RATHAUS_LOGIN_SLOWDOWN_MAX_SECONDS. Earlier attempts "
+        "get 429 with Retry-After. The holder is told by e-mail and at the next login.",
+    ),
+    Variable(
+        "LOGIN_SLOWDOWN_MAX_SECONDS",
+        "positive integer",
+        "300",
+        "The longest wait between two login attempts for a slowed-down user name.",
     ),
     Variable(
         "CITIZEN_IDLE_MINUTES",

@@ -88,11 +88,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so that static files get the header too.
+    "rathaus.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rathaus.core.middleware.LanguageMiddleware",
     # Before anything reads the body (CSRF does): refuses oversized uploads with 413.
     "rathaus.forms.uploads.UploadLimitMiddleware",
+    # A NUL character in the path, query or form is refused with 400 before any view runs.
+    "rathaus.core.middleware.BoundedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -182,7 +186,8 @@ DEFAULT_FROM_EMAIL: str = env("EMAIL_FROM")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # django-axes' lock per (user name, client address) plus the per-user slow-down.
+    "rathaus.accounts.lockouts.LoginGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -205,11 +210,14 @@ AXES_FAILURE_LIMIT: int = env("LOGIN_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = env("LOGIN_COOLOFF_MINUTES") / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "staff/locked.html"
+# Refused attempts during a lock-out are not counted, so the lock ends when Retry-After says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "rathaus.accounts.lockouts.lockout_response"
+# The client address as the rate limits read it: X-Forwarded-For only from trusted proxies.
+AXES_CLIENT_IP_CALLABLE = "rathaus.accounts.lockouts.client_ip"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env("BEHIND_TLS_PROXY") else ["REMOTE_ADDR"]
-)
+RATHAUS_LOGIN_SLOWDOWN_AFTER: int = env("LOGIN_SLOWDOWN_AFTER")
+RATHAUS_LOGIN_SLOWDOWN_MAX_SECONDS: int = env("LOGIN_SLOWDOWN_MAX_SECONDS")
 
 RATHAUS_CITIZEN_IDLE_MINUTES: int = env("CITIZEN_IDLE_MINUTES")
 RATHAUS_CITIZEN_SESSION_HOURS: int = env("CITIZEN_SESSION_HOURS")
@@ -242,6 +250,9 @@ RATHAUS_RATE_LIMIT_AVAILABILITY: int = env("RATE_LIMIT_AVAILABILITY")
 RATHAUS_RATE_LIMIT_BOOKING: int = env("RATE_LIMIT_BOOKING")
 
 OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin does not show a staff member's TOTP secret (QR code): it would let an administrator
+# copy someone's second factor. Staff enrol their app themselves at the login.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -10,6 +10,7 @@ from rathaus.accounts.models import (
     Account,
     Consent,
     ExternalIdentity,
+    LoginDelay,
     Message,
     MessageAttachment,
     RegistrationAttempt,
@@ -45,6 +46,16 @@ class RegistrationAttemptFactory(factory.django.DjangoModelFactory):
 
     ip_address = factory.Sequence(lambda n: f"192.0.2.{n % 250 + 1}")  # TEST-NET-1
     created_at = factory.LazyFunction(now)
+
+
+class LoginDelayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LoginDelay
+
+    user = factory.SubFactory(UserFactory)
+    failures = 3
+    first_failure_at = factory.LazyFunction(now)
+    last_failure_at = factory.LazyFunction(now)
 
 
 class ConsentFactory(factory.django.DjangoModelFactory):

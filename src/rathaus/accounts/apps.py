@@ -9,7 +9,9 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from rathaus.accounts import demo, providers
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from rathaus.accounts import demo, lockouts, providers
         from rathaus.accounts.providers.local import LocalPasswordProvider
         from rathaus.accounts.providers.oidc import OIDCProvider
         from rathaus.core import demo as core_demo
@@ -24,3 +26,5 @@ class AccountsConfig(AppConfig):
         )
         providers.login_providers.register(LocalPasswordProvider.key, LocalPasswordProvider())
         providers.login_providers.register(OIDCProvider.key, OIDCProvider())
+        user_login_failed.connect(lockouts.record_failure, dispatch_uid="rathaus-login-failure")
+        user_logged_in.connect(lockouts.after_login, dispatch_uid="rathaus-login-delay-reset")

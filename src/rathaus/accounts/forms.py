@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.accounts.models import Account
+from rathaus.core.forms import BoundedDateField
 from rathaus.core.models import PostalPlace
 
 
@@ -136,7 +137,7 @@ class ProfileForm(KernForm):
     organisation_name = forms.CharField(
         label=_("Name of the business or organisation"), max_length=200, required=False
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = BoundedDateField(
         label=_("Date of birth"), required=False,
         help_text=_("For example 24.12.1955"),
         input_formats=["%d.%m.%Y", "%Y-%m-%d"],

@@ -71,6 +71,35 @@ class RegistrationAttempt(models.Model):
         return f"{self.ip_address} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class LoginDelay(models.Model):
+    """Failed logins of one user, from every address, since the last successful login.
+
+    From ``RATHAUS_LOGIN_SLOWDOWN_AFTER`` failures on, each failure makes the next attempt wait
+    longer (``next_attempt_at``); attempts before then are refused without checking the password.
+    The row is deleted when the user logs in.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="login_delay",
+        verbose_name=_("user"),
+    )
+    failures = models.PositiveIntegerField(_("failed logins"), default=0)
+    first_failure_at = models.DateTimeField(_("first failure"))
+    last_failure_at = models.DateTimeField(_("last failure"))
+    next_attempt_at = models.DateTimeField(_("next attempt allowed"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("holder warned by e-mail"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login delay")
+        verbose_name_plural = _("login delays")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.failures}"
+
+
 class Consent(models.Model):
     """A record that the account holder agreed to a text in a given version (GDPR Art. 7)."""
 

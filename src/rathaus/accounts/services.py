@@ -3,6 +3,7 @@ profile changes."""
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from rathaus.accounts import lockouts
 from rathaus.accounts.models import Account, Consent, RegistrationAttempt
 from rathaus.accounts.providers import LoginResult
 from rathaus.accounts.tokens import email_confirmation
@@ -206,16 +208,27 @@ def external_account(request: HttpRequest, provider: str, claims: dict[str, Any]
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The visitor's address, read like the login lock-out reads it.
+    """The visitor's address, read like the rate limits and the login lock-out read it.
 
-    Behind the TLS proxy this is the last entry of X-Forwarded-For, the one our proxy added;
-    earlier entries come from the client and could be changed to dodge the limit.
+    X-Forwarded-For counts only from ``RATHAUS_TRUSTED_PROXIES``; otherwise anyone could send
+    another address in it to dodge the limit.
     """
-    for key in settings.AXES_IPWARE_META_PRECEDENCE_ORDER:
-        value = str(request.META.get(key) or "").split(",")[-1].strip()
-        if value:
-            return value
-    return "127.0.0.1"
+    return lockouts.client_ip(request) or "127.0.0.1"
+
+
+def registration_wait(request: HttpRequest) -> int:
+    """Seconds until the visitor's address may register again (for Retry-After)."""
+    oldest = (
+        RegistrationAttempt.objects.filter(
+            ip_address=client_ip(request), created_at__gte=timezone.now() - timedelta(hours=1)
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return 60
+    return max(1, math.ceil((oldest + timedelta(hours=1) - timezone.now()).total_seconds()))
 
 
 def registration_allowed(request: HttpRequest) -> bool:

@@ -26,9 +26,9 @@ urlpatterns = [
     path("daten/", gdpr_views.my_data, name="my_data"),
     path("daten/herunterladen/", gdpr_views.export, name="export"),
     path("postfach/", mailbox_views.inbox, name="mailbox"),
-    path("postfach/<int:pk>/", mailbox_views.message_detail, name="message"),
+    path("postfach/<id:pk>/", mailbox_views.message_detail, name="message"),
     path(
-        "postfach/<int:pk>/anhang/<int:attachment_pk>/",
+        "postfach/<id:pk>/anhang/<id:attachment_pk>/",
         mailbox_views.attachment,
         name="attachment",
     ),

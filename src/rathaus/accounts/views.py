@@ -54,7 +54,9 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not services.registration_allowed(request):
-            return render(request, "accounts/registration_limited.html", status=429)
+            response = render(request, "accounts/registration_limited.html", status=429)
+            response["Retry-After"] = str(services.registration_wait(request))
+            return response
         services.register(request, form.cleaned_data)
         request.session["rathaus_registered_email"] = form.cleaned_data["email"]
         return redirect("accounts:registered")

@@ -37,6 +37,7 @@ from rathaus.appointments.availability import TZ, free_slots
 from rathaus.appointments.models import MAX_COMBINED, AppointmentType, Booking, Visit
 from rathaus.appointments.views import INVALID_MESSAGE, TAKEN_MESSAGE, nearest
 from rathaus.core import ratelimit
+from rathaus.core.bounds import Day, Id, Key, Moment, Slug, Text
 from rathaus.core.problems import ProblemOut as BaseProblemOut
 from rathaus.core.problems import problem
 from rathaus.core.tenancy import current_authority
@@ -53,18 +54,19 @@ class ProblemOut(BaseProblemOut):
 
 
 class AvailabilityQuery(Schema):
-    type: int | None = Field(None, description="Id of the appointment type")
+    type: Id | None = Field(None, description="Id of the appointment type")
     types: str | None = Field(
         None,
         description=(
             f"Instead of `type`: up to {MAX_COMBINED} ids of combinable appointment types of "
             "the location, separated by commas (e.g. `3,5`), booked as one appointment"
         ),
-        pattern=r"^[0-9]+(,[0-9]+)*$",
+        pattern=r"^[0-9]{1,18}(,[0-9]{1,18})*$",
+        max_length=200,
     )
-    location: str = Field(..., description="Short name (slug) of the location")
-    date_from: dt.date | None = Field(None, alias="from", description="First day; default today")
-    date_to: dt.date | None = Field(
+    location: Slug = Field(..., description="Short name (slug) of the location")
+    date_from: Day | None = Field(None, alias="from", description="First day; default today")
+    date_to: Day | None = Field(
         None, alias="to", description="Last day (inclusive); default 13 days after `from`"
     )
 
@@ -86,21 +88,24 @@ class AvailabilityOut(Schema):
 
 class BookingIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    type: int | None = Field(None, description="Id of the appointment type")
-    types: list[int] | None = Field(
+    type: Id | None = Field(None, description="Id of the appointment type")
+    types: list[Id] | None = Field(
         None,
         description=(
             f"Instead of `type`: up to {MAX_COMBINED} ids of combinable appointment types of "
             "the location, booked as one appointment"
         ),
         min_length=1,
+        max_length=MAX_COMBINED,
     )
-    location: str
-    start: dt.datetime = Field(..., description="Start with time zone, as listed as free")
-    name: str = Field(..., min_length=1, max_length=200)
-    email: str = Field(..., max_length=254)
-    phone: str = Field("", max_length=40)
-    altcha: str = Field(..., description="base64 payload of a solved ALTCHA challenge")
+    location: Slug
+    start: Moment = Field(..., description="Start with time zone, as listed as free")
+    name: Text = Field(..., min_length=1, max_length=200)
+    email: Text = Field(..., max_length=254)
+    phone: Text = Field("", max_length=40)
+    altcha: Text = Field(
+        ..., max_length=2000, description="base64 payload of a solved ALTCHA challenge"
+    )
 
 
 class BookingOut(Schema):
@@ -349,7 +354,7 @@ def _gone(request: HttpRequest) -> HttpResponse:
     response={200: BookingOut, 404: ProblemOut, 409: ProblemOut, 410: ProblemOut},
     summary="Confirm a held booking with the token from the e-mailed link",
 )
-def confirm_booking(request: HttpRequest, token: str) -> Any:
+def confirm_booking(request: HttpRequest, token: Key) -> Any:
     found = _by_token(request, token)
     if isinstance(found, HttpResponse):
         return found
@@ -370,7 +375,7 @@ def confirm_booking(request: HttpRequest, token: str) -> Any:
     response={200: BookingOut, 404: ProblemOut, 409: ProblemOut, 410: ProblemOut},
     summary="Cancel a held or confirmed booking; the time is free again at once",
 )
-def cancel_booking(request: HttpRequest, token: str) -> Any:
+def cancel_booking(request: HttpRequest, token: Key) -> Any:
     found = _by_token(request, token)
     if isinstance(found, HttpResponse):
         return found

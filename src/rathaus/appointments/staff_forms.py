@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from rathaus.accounts.forms import KernForm
 from rathaus.appointments.availability import TZ
 from rathaus.appointments.models import Location, Resource
-from rathaus.core.forms import DateInput, TimeInput
+from rathaus.core.forms import BoundedDateField, DateInput, TimeInput
 
 MAX_STATISTICS_DAYS = 92
 
@@ -32,7 +32,7 @@ class _LocationForm(KernForm):
 
 class BlockForm(_LocationForm):
     resource = forms.ModelChoiceField(label=_("Desk or person"), queryset=Resource.objects.none())
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BoundedDateField(label=_("Date"), widget=DateInput())
     start = forms.TimeField(label=pgettext_lazy("period", "From"), widget=TimeInput())
     end = forms.TimeField(label=pgettext_lazy("period", "Until"), widget=TimeInput())
     reason = forms.CharField(
@@ -55,7 +55,7 @@ class BlockForm(_LocationForm):
 
 
 class CancelDayForm(_LocationForm):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BoundedDateField(label=_("Date"), widget=DateInput())
     resource = forms.ModelChoiceField(
         label=_("Desk or person"), queryset=Resource.objects.none(), required=False,
         empty_label=_("the whole location"),
@@ -73,8 +73,8 @@ class CancelDayForm(_LocationForm):
 
 
 class PeriodForm(KernForm):
-    first = forms.DateField(label=pgettext_lazy("period", "From"), widget=DateInput())
-    last = forms.DateField(label=pgettext_lazy("period", "Until"), widget=DateInput())
+    first = BoundedDateField(label=pgettext_lazy("period", "From"), widget=DateInput())
+    last = BoundedDateField(label=pgettext_lazy("period", "Until"), widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,10 +8,10 @@ app_name = "appointments_staff"
 
 urlpatterns = [
     path("", staff_views.locations, name="locations"),
-    path("<int:pk>/", staff_views.day_list, name="day"),
-    path("<int:pk>/woche/", staff_views.week_list, name="week"),
-    path("<int:pk>/aktion/", staff_views.act, name="act"),
-    path("<int:pk>/sperrzeiten/", staff_views.blocks, name="blocks"),
-    path("<int:pk>/tag-absagen/", staff_views.cancel_day, name="cancel_day"),
-    path("<int:pk>/statistik/", staff_views.statistics_view, name="statistics"),
+    path("<id:pk>/", staff_views.day_list, name="day"),
+    path("<id:pk>/woche/", staff_views.week_list, name="week"),
+    path("<id:pk>/aktion/", staff_views.act, name="act"),
+    path("<id:pk>/sperrzeiten/", staff_views.blocks, name="blocks"),
+    path("<id:pk>/tag-absagen/", staff_views.cancel_day, name="cancel_day"),
+    path("<id:pk>/statistik/", staff_views.statistics_view, name="statistics"),
 ]

@@ -17,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,6 +36,7 @@ from rathaus.appointments.models import (
 )
 from rathaus.appointments.staff_forms import BlockForm, CancelDayForm, PeriodForm
 from rathaus.appointments.staff_services import DeskActionRefused, day_range, local_day
+from rathaus.core.bounds import bounded_day, parse_id
 from rathaus.core.staff_auth import staff_member
 from rathaus.core.staff_views import staff_required
 from rathaus.core.tenancy import current_authority
@@ -54,10 +54,7 @@ def _day_param(request: HttpRequest, name: str, default: dt.date) -> dt.date:
     raw = request.GET.get(name, "").strip()
     if not raw:
         return default
-    try:
-        day = parse_date(raw)
-    except ValueError:
-        day = None
+    day = bounded_day(raw)
     if day is None:
         messages.error(request, _("“%(value)s” is not a date; today is shown.") % {"value": raw})
         return default
@@ -68,7 +65,7 @@ def _resource_param(request: HttpRequest, location: Location) -> Resource | None
     raw = request.GET.get("ressource", "")
     if not raw:
         return None
-    resource = Resource.objects.filter(location=location, pk=raw).first() if raw.isdigit() else None
+    resource = Resource.objects.filter(location=location, pk=parse_id(raw) or 0).first()
     if resource is None:
         messages.error(request, _("This desk does not belong to the location; all are shown."))
     return resource
@@ -213,7 +210,7 @@ def week_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _desk(request: HttpRequest, location: Location) -> Resource:
     raw = request.POST.get("desk", "")
-    desk = Resource.objects.filter(location=location, pk=raw).first() if raw.isdigit() else None
+    desk = Resource.objects.filter(location=location, pk=parse_id(raw) or 0).first()
     if desk is None:
         raise DeskActionRefused(_("Please choose your desk."))
     request.session[f"{SESSION_DESK}_{location.pk}"] = desk.pk
@@ -223,7 +220,7 @@ def _desk(request: HttpRequest, location: Location) -> Resource:
 def _posted(request: HttpRequest, name: str, query: QuerySet[Any]) -> Any:
     """The row of `query` whose id was posted as `name`; 404 if there is none."""
     raw = request.POST.get(name, "")
-    found = query.filter(pk=raw).select_related("location").first() if raw.isdigit() else None
+    found = query.filter(pk=parse_id(raw) or 0).select_related("location").first()
     if found is None:
         raise Http404(f"no such {name} at this location")
     return found
@@ -261,8 +258,8 @@ def act(request: HttpRequest, pk: int) -> HttpResponseBase:
         elif action == "walk_in":
             raw = request.POST.get("appointment_type", "")
             kind = (
-                AppointmentType.objects.filter(location=location, pk=raw).first()
-                if raw.isdigit()
+                AppointmentType.objects.filter(location=location, pk=parse_id(raw) or 0).first()
+                if raw
                 else None
             )
             if raw and kind is None:
@@ -300,9 +297,9 @@ def act(request: HttpRequest, pk: int) -> HttpResponseBase:
             messages.error(request, _("Unknown action."))
     except DeskActionRefused as refused:
         messages.error(request, str(refused))
-    day = parse_date(request.POST.get("tag", "")) if request.POST.get("tag") else None
-    resource = request.POST.get("ressource", "")
-    return redirect(_list_url(location, day, resource if resource.isdigit() else ""))
+    day = bounded_day(request.POST.get("tag", ""))
+    resource = parse_id(request.POST.get("ressource"))
+    return redirect(_list_url(location, day, str(resource) if resource else ""))
 
 
 @never_cache
@@ -310,10 +307,10 @@ def act(request: HttpRequest, pk: int) -> HttpResponseBase:
 @staff_required
 def blocks(request: HttpRequest, pk: int) -> HttpResponseBase:
     location = _location(request, pk)
-    if request.method == "POST" and request.POST.get("remove", "").isdigit():
+    if request.method == "POST" and parse_id(request.POST.get("remove")):
         found = get_object_or_404(
             Block.objects.select_related("resource__location"),
-            pk=request.POST["remove"],
+            pk=parse_id(request.POST.get("remove")),
             resource__location=location,
         )
         staff_services.unblock(found, staff_member(request))

@@ -7,7 +7,7 @@ from rathaus.appointments.models import MAX_COMBINED
 class TypesConverter:
     """One appointment type id (3) or several combined ones joined by hyphens (3-5)."""
 
-    regex = rf"[0-9]+(?:-[0-9]+){{0,{MAX_COMBINED - 1}}}"
+    regex = rf"[0-9]{{1,18}}(?:-[0-9]{{1,18}}){{0,{MAX_COMBINED - 1}}}"  # 64-bit ids
 
     def to_python(self, value: str) -> tuple[int, ...]:
         return tuple(int(part) for part in value.split("-"))
@@ -29,7 +29,7 @@ urlpatterns = [
     path("pruefung/", views.challenge, name="challenge"),
     path("warteliste/<slug:token>/", manage_views.waiting, name="waiting"),
     path(
-        "<slug:location_slug>/<int:type_id>/warteliste/",
+        "<slug:location_slug>/<id:type_id>/warteliste/",
         manage_views.waiting_join,
         name="waiting_join",
     ),

@@ -38,6 +38,7 @@ from rathaus.appointments.models import (
     Visit,
 )
 from rathaus.core import ratelimit
+from rathaus.core.bounds import bounded_day, parse_id
 from rathaus.core.models import Authority
 from rathaus.core.tenancy import current_authority
 
@@ -85,10 +86,10 @@ def visit_of(request: HttpRequest, location_slug: str, type_ids: tuple[int, ...]
 
 
 def parse_day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Http404("not a date") from None
+    day = bounded_day(text)
+    if day is None:
+        raise Http404("not a date")
+    return day
 
 
 def parse_start(day: dt.date, text: str) -> dt.datetime:
@@ -192,8 +193,9 @@ def combine(request: HttpRequest, location_slug: str) -> HttpResponse:
     }
     chosen: list[int] = []
     for raw in request.GET.getlist("typ"):
-        if raw.isdigit() and int(raw) in combinable and int(raw) not in chosen:
-            chosen.append(int(raw))
+        value = parse_id(raw)
+        if value in combinable and value not in chosen:
+            chosen.append(value)
     error = ""
     if not chosen:
         error = _("Please choose at least one service.")

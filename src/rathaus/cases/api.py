@@ -29,6 +29,7 @@ from rathaus.cases.staff_views import (
     parse_cursor,
 )
 from rathaus.core import api_tokens
+from rathaus.core.bounds import Day, Id, Key, Text
 from rathaus.core.problems import ProblemOut, problem
 
 
@@ -58,13 +59,13 @@ class InboxFilters(Schema):
         ),
     )
     status: Case.Status | None = None
-    form: str | None = Field(None, max_length=80, description="short name of the form")
-    assignee: int | None = Field(None, description="id of the assigned staff member")
-    since: datetime.date | None = Field(None, description="received on or after this day")
-    until: datetime.date | None = Field(None, description="received on or before this day")
-    q: str | None = Field(None, max_length=200, description="words from the case's data")
+    form: Text | None = Field(None, max_length=80, description="short name of the form")
+    assignee: Id | None = Field(None, description="id of the assigned staff member")
+    since: Day | None = Field(None, description="received on or after this day")
+    until: Day | None = Field(None, description="received on or before this day")
+    q: Text | None = Field(None, max_length=200, description="words from the case's data")
     sort: Literal["newest", "oldest"] = "newest"
-    cursor: str | None = Field(None, max_length=100, description="next_cursor of the last page")
+    cursor: Text | None = Field(None, max_length=100, description="next_cursor of the last page")
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -144,9 +145,7 @@ class CaseOut(CaseSummaryOut):
 
 class AssignIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    assignee: int | None = Field(
-        description="id of a staff member of the case's unit; null: nobody"
-    )
+    assignee: Id | None = Field(description="id of a staff member of the case's unit; null: nobody")
 
 
 class StatusIn(Schema):
@@ -156,7 +155,7 @@ class StatusIn(Schema):
 
 class NoteIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=10000)
+    text: Text = Field(min_length=1, max_length=10000)
 
 
 def _staff(request: HttpRequest) -> Any:
@@ -262,7 +261,7 @@ def _run(request: HttpRequest, number: str, action: Any, status: int = 200) -> A
     response=_ACTION_RESPONSES,
     summary="Take the case (refused with 409 if a colleague has taken it)",
 )
-def claim(request: HttpRequest, number: str) -> Any:
+def claim(request: HttpRequest, number: Key) -> Any:
     return _run(request, number, lambda case: services.claim(case, _staff(request)))
 
 
@@ -271,7 +270,7 @@ def claim(request: HttpRequest, number: str) -> Any:
     response=_ACTION_RESPONSES,
     summary="Give the case to a colleague of its unit, or back to the unit (null)",
 )
-def assign(request: HttpRequest, number: str, payload: AssignIn) -> Any:
+def assign(request: HttpRequest, number: Key, payload: AssignIn) -> Any:
     assignee = None
     if payload.assignee is not None:
         assignee = get_user_model().objects.filter(pk=payload.assignee, is_active=True).first()
@@ -293,7 +292,7 @@ def assign(request: HttpRequest, number: str, payload: AssignIn) -> Any:
         "problem names `current_status`, `requested_status` and `allowed_statuses`."
     ),
 )
-def set_status(request: HttpRequest, number: str, payload: StatusIn) -> Any:
+def set_status(request: HttpRequest, number: Key, payload: StatusIn) -> Any:
     return _run(
         request, number, lambda case: services.set_status(case, _staff(request), payload.status)
     )
@@ -304,7 +303,7 @@ def set_status(request: HttpRequest, number: str, payload: StatusIn) -> Any:
     response={**_ACTION_RESPONSES, 201: CaseSummaryOut},
     summary="Add an internal note (never shown to the applicant)",
 )
-def add_note(request: HttpRequest, number: str, payload: NoteIn) -> Any:
+def add_note(request: HttpRequest, number: Key, payload: NoteIn) -> Any:
     return _run(
         request, number, lambda case: services.add_note(case, _staff(request), payload.text), 201
     )
@@ -317,7 +316,7 @@ def add_note(request: HttpRequest, number: str, payload: NoteIn) -> Any:
     response={200: CaseOut, 401: ProblemOut, 404: ProblemOut},
     summary="One case: its data, attachments (metadata), timeline and internal notes",
 )
-def get_case(request: HttpRequest, number: str) -> Any:
+def get_case(request: HttpRequest, number: Key) -> Any:
     case = _find(request, number)
     if isinstance(case, HttpResponse):
         return case

@@ -18,12 +18,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.cases import decisions, documents, services
 from rathaus.cases.models import Case
+from rathaus.core.bounds import bounded_day, parse_id
 from rathaus.core.plugins import Registry
 
 
@@ -62,8 +62,8 @@ class AssignForm(ActionForm):
     assignee = forms.CharField(required=False)
 
     def clean_assignee(self) -> Any:
-        raw = self.cleaned_data["assignee"]
-        return get_user_model().objects.filter(pk=raw).first() if raw.isdigit() else None
+        assignee_id = parse_id(self.cleaned_data["assignee"])
+        return get_user_model().objects.filter(pk=assignee_id).first() if assignee_id else None
 
 
 class StatusForm(ActionForm):
@@ -75,10 +75,7 @@ class DueDateForm(ActionForm):
 
     def clean_due_date(self) -> datetime.date | None:
         raw = self.cleaned_data["due_date"]
-        try:
-            due = parse_date(raw) if raw else None
-        except ValueError:
-            due = None
+        due = bounded_day(raw) if raw else None
         if raw and due is None:
             raise forms.ValidationError(_("Please enter a valid date."))
         return due
@@ -103,9 +100,10 @@ class RequestDocumentsForm(ActionForm):
 
     def clean_days(self) -> int:
         raw = str(self.data.get("days", "14")).strip()  # not sent: the usual 14 days
-        if not (raw.isdigit() and 0 < int(raw) <= 180):
+        days = parse_id(raw)
+        if days is None or days > 180:
             raise forms.ValidationError(_("Please enter between 1 and 180 days."))
-        return int(raw)
+        return days
 
 
 class DocumentsReceivedForm(ActionForm):
@@ -113,8 +111,8 @@ class DocumentsReceivedForm(ActionForm):
     comment = forms.CharField(required=False)
 
     def clean_request(self) -> Any:
-        raw = self.cleaned_data["request"]
-        item = self.case.document_requests.filter(pk=raw).first() if raw.isdigit() else None
+        request_id = parse_id(self.cleaned_data["request"])
+        item = self.case.document_requests.filter(pk=request_id).first() if request_id else None
         if item is None:
             raise forms.ValidationError(_("Unknown document request."))
         return item

@@ -10,8 +10,8 @@ app_name = "cases_staff"
 # <path:…>; every pattern is anchored at its end, so the longer ones still match first.
 urlpatterns = [
     path("", staff_views.inbox, name="inbox"),
-    path("<path:number>/dateien/<int:pk>/", staff_views.attachment, name="attachment"),
-    path("<path:number>/dokumente/<int:pk>/", staff_views.document, name="document"),
-    path("<path:number>/nachgereicht/<int:pk>/", staff_views.upload, name="upload"),
+    path("<path:number>/dateien/<id:pk>/", staff_views.attachment, name="attachment"),
+    path("<path:number>/dokumente/<id:pk>/", staff_views.document, name="document"),
+    path("<path:number>/nachgereicht/<id:pk>/", staff_views.upload, name="upload"),
     path("<path:number>/", staff_views.case_detail, name="case"),
 ]

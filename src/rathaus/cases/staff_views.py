@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rathaus.cases import decisions, search, services, staff_actions, timeline, workflow
 from rathaus.cases.access import colleagues, visible_cases
 from rathaus.cases.models import Case, CaseDocument, DocumentRequest
+from rathaus.core.bounds import bounded_day, parse_id
 from rathaus.core.staff_views import staff_required
 
 PAGE_SIZE = 25
@@ -64,7 +65,7 @@ class InboxQuery:
             view=view if view in VIEWS else "bereich",
             status=get.get("status", "") if get.get("status", "") in Case.Status.values else "",
             form=get.get("formular", "")[:80],
-            assignee=get.get("bearbeitung", "") if get.get("bearbeitung", "").isdigit() else "",
+            assignee=str(parse_id(get.get("bearbeitung")) or ""),
             since=_date(get.get("von", "")),
             until=_date(get.get("bis", "")),
             text=" ".join(get.get("suche", "").split())[:100],
@@ -90,9 +91,10 @@ def parse_cursor(raw: str) -> tuple[datetime.datetime, int] | None:
         moment = parse_datetime(stamp) if stamp else None
     except ValueError:
         return None
-    if moment is None or not pk.isdigit():
+    case_id = parse_id(pk)
+    if moment is None or case_id is None:
         return None
-    return moment, int(pk)
+    return moment, case_id
 
 
 def cursor_for(case: Case) -> str:
@@ -100,10 +102,7 @@ def cursor_for(case: Case) -> str:
 
 
 def _date(raw: str) -> datetime.date | None:
-    try:
-        return parse_date(raw.strip()) if raw.strip() else None
-    except ValueError:
-        return None
+    return bounded_day(raw)
 
 
 # A list shows a few columns per case; the search document, the submitted data and the form's

@@ -12,6 +12,7 @@ from pydantic import Field
 from rathaus.catalog import responsibility, search, selectors
 from rathaus.catalog.keys import InvalidLeikaKey, validate_leika_key
 from rathaus.catalog.models import Offer, Service
+from rathaus.core.bounds import Key, Text
 from rathaus.core.tenancy import current_authority
 
 router = Router(tags=["services"])
@@ -84,7 +85,7 @@ class ResponsibilityOut(Schema):
 
 
 class SearchParams(Schema):
-    q: str = Field(..., min_length=1, max_length=200, description="search words")
+    q: Text = Field(..., min_length=1, max_length=200, description="search words")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10_000)
 
@@ -139,7 +140,7 @@ def search_services(request: HttpRequest, params: Query[SearchParams]) -> dict[s
 
 
 @router.get("/{leika_key}", response=ServiceDetailOut, summary="One service by its LeiKa key")
-def service_detail(request: HttpRequest, leika_key: str) -> dict[str, Any]:
+def service_detail(request: HttpRequest, leika_key: Key) -> dict[str, Any]:
     service = selectors.service_by_key(_key(leika_key, "leika_key"))
     if service is None:
         raise HttpError(404, f"No service with the LeiKa key {leika_key}.")
@@ -181,7 +182,7 @@ responsibility_router = Router(tags=["services"])
     summary="Who is responsible for a service in an area (postal code or ARS)",
 )
 def responsibility_lookup(
-    request: HttpRequest, leika: str, plz: str | None = None, ars: str | None = None
+    request: HttpRequest, leika: Key, plz: Key | None = None, ars: Key | None = None
 ) -> dict[str, Any]:
     key = _key(leika, "leika")
     if bool(plz) == bool(ars):

@@ -9,6 +9,6 @@ app_name = "catalog_staff"
 urlpatterns = [
     path("", staff_views.offer_list, name="list"),
     path("neu/", staff_views.offer_add, name="add"),
-    path("<int:pk>/", staff_views.offer_edit, name="edit"),
-    path("<int:pk>/zurueckziehen/", staff_views.offer_withdraw, name="withdraw"),
+    path("<id:pk>/", staff_views.offer_edit, name="edit"),
+    path("<id:pk>/zurueckziehen/", staff_views.offer_withdraw, name="withdraw"),
 ]

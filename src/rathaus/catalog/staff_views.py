@@ -27,6 +27,7 @@ from rathaus.catalog.staff_access import (
     chosen_access,
     list_context,
 )
+from rathaus.core.bounds import parse_id
 from rathaus.core.models import Authority
 from rathaus.core.staff_views import staff_required
 
@@ -156,13 +157,10 @@ def offer_add(request: HttpRequest) -> HttpResponse:
 
 
 def _add_form(request: HttpRequest, access: OfferAccess, service_id: str) -> HttpResponse:
-    if not service_id.isdigit():
+    pk = parse_id(service_id)
+    if pk is None:
         raise Http404("no such service")
-    service = (
-        Service.objects.select_related("ozg_service__life_situation")
-        .filter(pk=int(service_id))
-        .first()
-    )
+    service = Service.objects.select_related("ozg_service__life_situation").filter(pk=pk).first()
     if service is None:
         raise Http404("no such service")
     existing = Offer.objects.filter(authority=access.authority, service=service).first()

@@ -13,7 +13,7 @@ urlpatterns = [
         views.life_situation,
         name="life_situation",
     ),
-    path("ohne-schluessel/<int:pk>/", views.service_without_key, name="service_without_key"),
+    path("ohne-schluessel/<id:pk>/", views.service_without_key, name="service_without_key"),
     path("<str:leika_key>/", views.service_detail, name="service"),
     path("<str:leika_key>/online-beantragen/", views.apply_online, name="apply"),
 ]

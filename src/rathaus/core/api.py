@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from rathaus.core.bounds import Slug
 from rathaus.core.models import Authority
 
 router = Router(tags=["authorities"])
@@ -67,7 +68,7 @@ def list_authorities(
 
 
 @router.get("/{slug}", response=AuthorityDetailOut, summary="One authority with its units")
-def get_authority(request: HttpRequest, slug: str) -> dict[str, object]:
+def get_authority(request: HttpRequest, slug: Slug) -> dict[str, object]:
     authority = (
         Authority.objects.select_related("parent")
         .prefetch_related("org_units__parent", "localities")

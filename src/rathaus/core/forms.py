@@ -1,7 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.bounds import FIRST_DAY, LAST_DAY
+
+
+class BoundedDateField(forms.DateField):
+    """A date between 1900 and 2999 (ADR 0022): 9999-12-31 would overflow when a day is added."""
+
+    default_validators = [MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]
 
 
 class StaffLoginForm(forms.Form):

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -56,3 +56,61 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+# No page uses any of these browser features (there is no map, camera or payment), so every one
+# is denied to the portal and to anything it might embed. Only names that browsers know are
+# listed; an unknown name makes the browser log an error on every page.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
+        "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "web-share", "xr-spatial-tracking",
+    )
+)  # fmt: skip
+
+
+class PermissionsPolicyMiddleware:
+    """A ``Permissions-Policy`` header on every response, static files and errors included."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class BoundedInputMiddleware:
+    """400 for a NUL character in the path, the query or a form field (ADR 0022).
+
+    No address, search word or form field of the portal contains one, and PostgreSQL cannot
+    store it in text: without this check it would reach a query and fail there with a 500.
+    The fields of a multipart form are checked, the uploaded files are not (UploadLimitMiddleware
+    has parsed the body already, within its size limit).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or _has_nul(request.GET):
+            return _bad_request(request)
+        form = request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}
+        if request.method == "POST" and form and _has_nul(request.POST):
+            return _bad_request(request)
+        return self.get_response(request)
+
+
+def _has_nul(values: QueryDict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in items) for key, items in values.lists()
+    )
+
+
+def _bad_request(request: HttpRequest) -> HttpResponse:
+    # Without the context processors, like the 503 page: the request is refused before them.
+    return HttpResponse(render_to_string("errors/400.html", {"request": request}), status=400)

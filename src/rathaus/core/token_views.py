@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from rathaus.core import api_tokens
+from rathaus.core.bounds import parse_id
 from rathaus.core.staff_views import staff_required
 from rathaus.core.tenancy import current_authority
 
@@ -44,8 +45,9 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
     new_key = ""
     if request.method == "POST" and request.POST.get("action") == "revoke":
         raw = request.POST.get("token", "")
-        revoked = raw.isdigit() and api_tokens.revoke(
-            request.user, int(raw), authority=current_authority(request)
+        token_id = parse_id(raw)
+        revoked = token_id is not None and api_tokens.revoke(
+            request.user, token_id, authority=current_authority(request)
         )
         if revoked:
             messages.success(request, _("The key was revoked. It no longer works."))

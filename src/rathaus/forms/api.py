@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from rathaus.accounts.models import Account
+from rathaus.core.bounds import JsonObject, Key, Slug
 from rathaus.core.problems import ProblemOut, problem
 from rathaus.core.tenancy import current_authority
 from rathaus.forms import services
@@ -39,7 +40,7 @@ class FormOut(Schema):
 
 class SubmissionIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    data: dict[str, Any]
+    data: JsonObject
 
 
 class SubmissionOut(Schema):
@@ -97,7 +98,7 @@ def _login_problem(request: HttpRequest, version: FormVersion) -> HttpResponse |
     response={200: FormOut, 404: ProblemOut, 410: ProblemOut},
     summary="A form's current published definition (JSON Schema and layout)",
 )
-def form_detail(request: HttpRequest, slug: str) -> Any:
+def form_detail(request: HttpRequest, slug: Slug) -> Any:
     found = _form(request, slug)
     if isinstance(found, HttpResponse):
         return found
@@ -125,7 +126,7 @@ def form_detail(request: HttpRequest, slug: str) -> Any:
     },
     summary="Upload one file for a file question; the returned id goes into the data",
 )
-def upload(request: HttpRequest, slug: str, field: Form[str], file: File[UploadedFile]) -> Any:
+def upload(request: HttpRequest, slug: Slug, field: Form[Key], file: File[UploadedFile]) -> Any:
     from rathaus.forms.uploads import UploadRejected, UploadRules, check_and_store
 
     found = _form(request, slug)
@@ -196,7 +197,7 @@ def upload(request: HttpRequest, slug: str, field: Form[str], file: File[Uploade
         "(200); the same key with different data is refused (422)."
     ),
 )
-def submit(request: HttpRequest, slug: str, payload: SubmissionIn) -> Any:
+def submit(request: HttpRequest, slug: Slug, payload: SubmissionIn) -> Any:
     content_type = request.content_type or ""
     if content_type != "application/json":
         return problem(request, 415, "Unsupported Media Type", "Send application/json.")

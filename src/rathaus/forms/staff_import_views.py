@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from rathaus.catalog.staff_access import acting_user
+from rathaus.core.bounds import parse_id
 from rathaus.core.models import Authority
 from rathaus.core.staff_views import staff_required
 from rathaus.forms import services
@@ -128,9 +129,9 @@ def form_import(request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES, authority=access.authority)
     else:
         initial = {}
-        wanted = request.GET.get("formular", "")
-        if wanted.isdigit():
-            initial["definition"] = int(wanted)
+        wanted = parse_id(request.GET.get("formular"))
+        if wanted is not None:
+            initial["definition"] = wanted
         form = ImportForm(initial=initial, authority=access.authority)
     if request.method == "POST" and form.is_valid():
         converted: ConvertedForm = form.cleaned_data["file"]

@@ -9,7 +9,7 @@ app_name = "processes"
 urlpatterns = [
     path("", views.model_list, name="models"),
     path("<slug:slug>/", views.model_detail, name="model"),
-    path("<slug:slug>/v<int:number>.bpmn", views.model_xml, name="model_xml"),
+    path("<slug:slug>/v<id:number>.bpmn", views.model_xml, name="model_xml"),
 ]
 
 # Below a case's page; full paths because case numbers may contain slashes (see cases).
