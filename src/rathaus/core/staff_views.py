@@ -188,4 +188,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
         .select_related("org_unit", "org_unit__authority", "role")
         .order_by("org_unit__authority__name", "org_unit__name", "role__name")
     )
-    return render(request, "staff/home.html", {"memberships": memberships})
+    from rathaus.core.task_views import may_manage_tasks
+
+    context = {"memberships": memberships, "may_manage_tasks": may_manage_tasks(request.user)}
+    return render(request, "staff/home.html", context)
