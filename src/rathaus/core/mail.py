@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -261,7 +261,7 @@ def deliver_email(email_id: int) -> str:
     return deliver(email_id)
 
 
-def describe_delivery(args: list[object], kwargs: dict[str, object]) -> str:
+def describe_delivery(args: list[Any], kwargs: dict[str, Any]) -> str:
     subject = OutgoingEmail.objects.filter(pk=args[0]).values_list("subject", flat=True).first()
     return _("Send e-mail no. %(number)s “%(subject)s”") % {
         "number": args[0],
