@@ -35,7 +35,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
-from common import ROOT, measure, print_table, production_server
+from common import ROOT, add_smoke_option, measure, print_table, production_server
 
 CHUNK = 50_000
 CLIENTS = (1, 16)
@@ -358,7 +358,10 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000, help="how many cases to generate")
     parser.add_argument("--requests", type=int, default=400, help="requests per row")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    add_smoke_option(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.cases, args.requests, args.workers = 200, 4, 1
     if args.step == "generate":
         generate(args.cases, args.spec)
         return
