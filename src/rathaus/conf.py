@@ -373,6 +373,13 @@ VARIABLES: tuple[Variable, ...] = (
         "The reconciliation leaves alone what is younger than this, as its task may still run.",
     ),
     Variable(
+        "RECONCILE_LOOKBACK_HOURS",
+        "positive integer",
+        "72",
+        "The reconciliation checks work of this many past hours; older work (imported, or from "
+        "before an upgrade) does not suddenly get its receipt.",
+    ),
+    Variable(
         "LOGIN_FAILURE_LIMIT",
         "integer",
         "5",

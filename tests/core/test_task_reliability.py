@@ -267,6 +267,17 @@ def test_reconciliation_repairs_a_submission_whose_tasks_were_lost(submission):
 
 
 @pytest.mark.django_db
+def test_reconciliation_leaves_old_work_alone(submission, settings):
+    """Imported submissions, or those from before an upgrade, do not suddenly get receipts."""
+    DBTaskResult.objects.all().delete()
+    Submission.objects.filter(pk=submission.pk).update(
+        submitted_at=timezone.now() - timedelta(hours=settings.RATHAUS_RECONCILE_LOOKBACK_HOURS + 1)
+    )
+    assert taskqueue.reconcile(0) == {"e-mails": 0, "submissions": 0}
+    assert taskqueue.reconcile(0, lookback_hours=1000)["submissions"] == 2
+
+
+@pytest.mark.django_db
 def test_reconciliation_leaves_set_aside_work_to_staff(submission, settings):
     settings.RATHAUS_TASK_MAX_ATTEMPTS = 1
     DBTaskResult.objects.get(task_path=case_tasks.route_submission.module_path).claim("dead")

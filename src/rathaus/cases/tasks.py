@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +11,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rathaus.forms.models import Submission, SubmissionEvent
+
+if TYPE_CHECKING:
+    from rathaus.core.taskqueue import Window
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +117,7 @@ def describe_receipt(args: list[Any], kwargs: dict[str, Any]) -> str:
     return _("Send the receipt for application %(reference)s") % {"reference": _reference(args[0])}
 
 
-def reconcile_submissions(older_than: datetime) -> int:
+def reconcile_submissions(window: Window) -> int:
     """Queue routing and receipt tasks of submissions that have neither the effect nor a task.
 
     Submissions of the last moments are left alone: their tasks may be about to run.
@@ -123,7 +125,9 @@ def reconcile_submissions(older_than: datetime) -> int:
     from rathaus.cases.models import Case, OutboxItem
     from rathaus.core import taskqueue
 
-    older = Submission.objects.filter(submitted_at__lte=older_than)
+    older = Submission.objects.filter(
+        submitted_at__gte=window.newer_than, submitted_at__lte=window.older_than
+    )
     queued = 0
     routed = SubmissionEvent.objects.filter(kind=SubmissionEvent.Kind.ROUTED)
     unrouted = (

@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.utils import parseaddr
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +30,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rathaus.core.models import Authority, OutgoingAttachment, OutgoingEmail
+
+if TYPE_CHECKING:
+    from rathaus.core.taskqueue import Window
 
 logger = logging.getLogger("rathaus.core.mail")
 
@@ -133,7 +136,8 @@ def send_mail(
         main, _slash, sub = attachment.content_type.partition("/")
         if not attachment.filename or "/" in attachment.filename or not (main and sub):
             raise ValueError(f"an attachment needs a file name and a type: {attachment!r}")
-    with transaction.atomic():  # the e-mail and its delivery task exist together (ADR 0021)
+    # The e-mail and its delivery task exist together, or neither does (ADR 0021).
+    with transaction.atomic(savepoint=False):
         email = OutgoingEmail.objects.create(
             to=to,
             subject=subject_text,
@@ -269,13 +273,17 @@ def describe_delivery(args: list[Any], kwargs: dict[str, Any]) -> str:
     }
 
 
-def reconcile_emails(older_than: datetime) -> int:
+def reconcile_emails(window: Window) -> int:
     """Queue delivery of e-mails still waiting without a task (and not claimed by a worker)."""
     from rathaus.core import taskqueue
 
     now = timezone.now()
     waiting = (
-        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED, created_at__lte=older_than)
+        OutgoingEmail.objects.filter(
+            status=OutgoingEmail.Status.QUEUED,
+            created_at__gte=window.newer_than,
+            created_at__lte=window.older_than,
+        )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .values_list("pk", flat=True)
     )

@@ -186,17 +186,25 @@ def retry(letter_id: int, user: Any = None) -> bool:
 
 
 @dataclass(frozen=True)
+class Window:
+    """Work created in this time span is checked by the reconciliation."""
+
+    newer_than: datetime
+    older_than: datetime
+
+
+@dataclass(frozen=True)
 class Reconciler:
     name: str
-    run: Callable[[datetime], int]
+    run: Callable[[Window], int]
 
 
 _reconcilers: dict[str, Reconciler] = {}
 
 
-def register_reconciler(name: str, run: Callable[[datetime], int]) -> None:
-    """``run(older_than)`` queues the task of work created before ``older_than`` that has none;
-    returns how many it queued."""
+def register_reconciler(name: str, run: Callable[[Window], int]) -> None:
+    """``run(window)`` queues the task of work created in the window that has none; returns how
+    many it queued."""
     _reconcilers[name] = Reconciler(name, run)
 
 
@@ -211,14 +219,26 @@ def tracked_arguments(task_path: str) -> set[str]:
     return {str(args["args"][0]) for args in rows if args.get("args")}
 
 
-def reconcile(min_age_seconds: int | None = None) -> dict[str, int]:
-    """Queue the tasks of work that has none; the count per reconciler."""
+def reconcile(
+    min_age_seconds: int | None = None, lookback_hours: int | None = None
+) -> dict[str, int]:
+    """Queue the tasks of work that has none; the count per reconciler.
+
+    Only work between ``lookback_hours`` and ``min_age_seconds`` old is checked (defaults:
+    ``RATHAUS_RECONCILE_LOOKBACK_HOURS``, ``RATHAUS_RECONCILE_AFTER_SECONDS``): younger work
+    may still have its task about to run, and older work (imported, or from before this
+    check existed) should not suddenly get a receipt.
+    """
+    now = timezone.now()
     age = settings.RATHAUS_RECONCILE_AFTER_SECONDS if min_age_seconds is None else min_age_seconds
-    older_than = timezone.now() - timedelta(seconds=age)
+    hours = settings.RATHAUS_RECONCILE_LOOKBACK_HOURS if lookback_hours is None else lookback_hours
+    window = Window(
+        newer_than=now - timedelta(hours=hours), older_than=now - timedelta(seconds=age)
+    )
     counts = {}
     for reconciler in _reconcilers.values():
         with transaction.atomic():
-            counts[reconciler.name] = reconciler.run(older_than)
+            counts[reconciler.name] = reconciler.run(window)
     if any(counts.values()):
         logger.warning("reconciliation queued missing tasks: %s", counts)
     return counts

@@ -27,10 +27,17 @@ class Command(BaseCommand):
             metavar="SECONDS",
             help="leave alone work younger than this (default: RATHAUS_RECONCILE_AFTER_SECONDS)",
         )
+        parser.add_argument(
+            "--lookback-hours",
+            type=int,
+            default=None,
+            metavar="HOURS",
+            help="check work of this many past hours (default: RATHAUS_RECONCILE_LOOKBACK_HOURS)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         swept = taskqueue.sweep()
-        found = taskqueue.reconcile(options["min_age"])
+        found = taskqueue.reconcile(options["min_age"], options["lookback_hours"])
         self.stdout.write(
             "sweep: {requeued} of dead workers queued again, {retried} failed tasks queued again, "
             "{set_aside} set aside for staff".format(**swept)
