@@ -124,6 +124,11 @@ def test_a_failed_task_runs_again_later_then_is_set_aside(settings):
     assert taskqueue.sweep()["set_aside"] == 1
     letter = DeadLetter.objects.get()
     assert (letter.reason, letter.error) == ("failed", "builtins.RuntimeError")
+    # A failure from long ago (before an upgrade) is history, not work to run again.
+    old = claimed_by(fail.enqueue(), "w")
+    old.set_failed(RuntimeError("long ago"))
+    DBTaskResult.objects.filter(pk=old.pk).update(finished_at=now - timedelta(days=30))
+    assert taskqueue.sweep() == {"requeued": 0, "retried": 0, "set_aside": 0}
 
 
 # --- /health -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
@@ -92,9 +93,13 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     with transaction.atomic():
         ScheduledJob.objects.filter(name=SWEEP_LEASE).update(last_run_at=moment)
         alive = live_worker_ids(moment)
+        # Failures older than the reconciliation's look-back are history (e.g. from before an
+        # upgrade), not work to run again now.
+        recent = moment - timedelta(hours=settings.RATHAUS_RECONCILE_LOOKBACK_HOURS)
         rows = (
             DBTaskResult.objects.filter(
-                status__in=[TaskResultStatus.RUNNING, TaskResultStatus.FAILED]
+                Q(status=TaskResultStatus.RUNNING)
+                | Q(status=TaskResultStatus.FAILED, finished_at__gte=recent)
             )
             .exclude(id__in=DeadLetter.objects.values("task_id"))
             .order_by("enqueued_at")
