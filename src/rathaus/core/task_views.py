@@ -16,14 +16,14 @@ from rathaus.core import roles, taskqueue
 from rathaus.core.models import Membership
 from rathaus.core.staff_views import staff_required
 
+MANAGING_ROLES = (roles.HEAD, roles.ADMINISTRATOR)
+
 
 def may_manage_tasks(user: Any) -> bool:
     """Heads and administrators of any unit (and superusers) look after the task queue."""
     if user.is_superuser:
         return True
-    return Membership.objects.filter(
-        user_id=user.pk or 0, role__name__in=(roles.HEAD, roles.ADMINISTRATOR)
-    ).exists()
+    return Membership.objects.filter(user_id=user.pk or 0, role__name__in=MANAGING_ROLES).exists()
 
 
 @never_cache
