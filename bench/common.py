@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import os
 import platform
@@ -19,6 +20,14 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_smoke_option(parser: argparse.ArgumentParser) -> None:
+    """``--smoke``: tiny sizes, so the test suite can check in seconds that the script still runs
+    end to end (tests/test_bench_smoke.py); its numbers mean nothing."""
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes to check that the benchmark runs"
+    )
 
 
 def free_port() -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from common import measure, print_table, production_server
+from common import add_smoke_option, measure, print_table, production_server
 
 PATHS = ["/", "/kontakt/", "/health", "/api/v1/authorities", "/verwaltung/anmelden/"]
 
@@ -23,7 +23,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="requests per path and level")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    add_smoke_option(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.requests, args.workers = 4, 1
     rows = []
     with production_server([["demo-data"]], args.workers) as port:
         for path in PATHS:

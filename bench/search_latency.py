@@ -16,7 +16,7 @@ import argparse
 import sys
 from urllib.parse import quote
 
-from common import ROOT, measure, print_table, production_server
+from common import ROOT, add_smoke_option, measure, print_table, production_server
 
 QUERIES = [
     "Geburtsurkunde", "Personalausweis verloren", "Hund anmelden", "Strassenfest", "Umzug",
@@ -37,7 +37,10 @@ def main() -> None:
     parser.add_argument(
         "--catalog", default=str(ROOT / "tests" / "data" / "ozg-katalog" / "leistungen.csv")
     )
+    add_smoke_option(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.requests, args.workers = 4, 1
     page_paths = [f"/leistungen/suche?q={quote(query)}" for query in QUERIES]
     api_paths = [f"/api/v1/services?q={quote(query)}" for query in QUERIES]
     setup = [["demo-data"], ["import-catalog", args.catalog]]

@@ -27,7 +27,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from common import print_table, production_server
+from common import add_smoke_option, print_table, production_server
 
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
 DATA = {
@@ -107,7 +107,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--applications", type=int, default=300, help="applications per row")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    add_smoke_option(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.applications, args.workers = 4, 1
     postgres = os.environ.get("RATHAUS_DATABASE_URL", "").startswith("postgres")
     rows = []
     with production_server([["demo-data"]], args.workers, keep_database_url=postgres) as port:

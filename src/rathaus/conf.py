@@ -341,6 +341,45 @@ VARIABLES: tuple[Variable, ...] = (
         "A worker whose last heartbeat is older than this counts as down in /health.",
     ),
     Variable(
+        "TASK_MAX_ATTEMPTS",
+        "positive integer",
+        "5",
+        "How often a background task is started before it is set aside for staff (dead letter): "
+        "a task whose worker died, or that ended with an error, is tried again until then.",
+    ),
+    Variable(
+        "TASK_SWEEP_SECONDS",
+        "positive integer",
+        "30",
+        "How often one worker looks for tasks of dead workers and failed tasks to run again.",
+    ),
+    Variable(
+        "TASK_STUCK_SECONDS",
+        "positive integer",
+        "600",
+        "/health reports an error when the oldest waiting task has waited longer than this.",
+    ),
+    Variable(
+        "RECONCILE_MINUTES",
+        "positive integer",
+        "15",
+        "How often the worker looks for work that has no task (a submission without a case or "
+        "receipt, an e-mail not sent) and queues it again; rathaus reconcile does it by hand.",
+    ),
+    Variable(
+        "RECONCILE_AFTER_SECONDS",
+        "positive integer",
+        "300",
+        "The reconciliation leaves alone what is younger than this, as its task may still run.",
+    ),
+    Variable(
+        "RECONCILE_LOOKBACK_HOURS",
+        "positive integer",
+        "72",
+        "The reconciliation checks work of this many past hours; older work (imported, or from "
+        "before an upgrade) does not suddenly get its receipt.",
+    ),
+    Variable(
         "LOGIN_FAILURE_LIMIT",
         "integer",
         "5",

@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 
 from rathaus.api import api, not_found
 from rathaus.appointments import staff_views as appointment_staff_views
-from rathaus.core import staff_views, token_views, views
+from rathaus.core import staff_views, task_views, token_views, views
 from rathaus.processes.urls import case_urlpatterns as process_case_urls
 
 staff_patterns = (
@@ -14,6 +14,7 @@ staff_patterns = (
         path("anmelden/einrichten/", staff_views.enrol_view, name="enrol"),
         path("abmelden/", staff_views.logout_view, name="logout"),
         path("konto/api-schluessel/", token_views.api_tokens_view, name="api_tokens"),
+        path("hintergrundaufgaben/", task_views.tasks_view, name="tasks"),
     ],
     "staff",
 )

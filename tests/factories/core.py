@@ -18,6 +18,7 @@ from rathaus.core.models import (
     AuditEvent,
     Authority,
     AuthorityHost,
+    DeadLetter,
     Locality,
     Membership,
     OrgUnit,
@@ -182,6 +183,22 @@ class OutgoingAttachmentFactory(factory.django.DjangoModelFactory):
     filename = "eingangsbestaetigung.pdf"
     content_type = "application/pdf"
     content = PDF
+
+
+class DeadLetterFactory(factory.django.DjangoModelFactory):
+    """A routing task set aside after its worker died five times."""
+
+    class Meta:
+        model = DeadLetter
+
+    task_id = factory.Faker("uuid4", cast_to=None)
+    task_path = "rathaus.cases.tasks.route_submission"
+    args_kwargs = factory.LazyFunction(lambda: {"args": ["00000000-0000-0000-0000-000000000000"],
+                                                "kwargs": {}})  # fmt: skip
+    reason = DeadLetter.Reason.WORKER_LOST
+    attempts = 5
+    error = "rathaus.core.taskqueue.WorkerLost"
+    created_at = factory.LazyFunction(now)
 
 
 class ScheduledJobFactory(factory.django.DjangoModelFactory):

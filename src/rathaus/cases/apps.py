@@ -10,9 +10,10 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from rathaus.accounts import gdpr, mailbox
-        from rathaus.cases import process_tasks, staff_actions, timeline
+        from rathaus.cases import process_tasks, staff_actions, tasks, timeline
         from rathaus.cases.services import accepts_reply, open_cases_hold, receive_reply
         from rathaus.cases.tasks import follow_submission
+        from rathaus.core import taskqueue
         from rathaus.core.service_tasks import service_tasks
         from rathaus.forms.signals import submission_stored
 
@@ -22,5 +23,8 @@ class CasesConfig(AppConfig):
             service_tasks.register(topic, handler)
 
         submission_stored.connect(follow_submission, dispatch_uid="cases.follow_submission")
+        taskqueue.register_reconciler("submissions", tasks.reconcile_submissions)
+        taskqueue.register_description(tasks.route_submission.module_path, tasks.describe_routing)
+        taskqueue.register_description(tasks.send_receipt.module_path, tasks.describe_receipt)
         gdpr.register_retention_hold(open_cases_hold)
         mailbox.register_reply_handler(mailbox.ReplyHandler(accepts_reply, receive_reply))

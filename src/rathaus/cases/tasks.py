@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +11,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rathaus.forms.models import Submission, SubmissionEvent
+
+if TYPE_CHECKING:
+    from rathaus.core.taskqueue import Window
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +93,61 @@ def route_submission(submission_id: str) -> str:
 def follow_submission(
     sender: Any, submission: Submission, portal_url: str = "", **kwargs: Any
 ) -> None:
-    """A new submission was stored: once it commits, send its receipt and route it to a case."""
-    transaction.on_commit(partial(send_receipt.enqueue, str(submission.pk), portal_url))
-    transaction.on_commit(partial(route_submission.enqueue, str(submission.pk)))
+    """A new submission is being stored: queue its receipt and its routing to a case.
+
+    The task rows are written in the submission's transaction (ADR 0021): both exist once it
+    commits, or neither does. The worker sees them only after the commit.
+    """
+    send_receipt.enqueue(str(submission.pk), portal_url)
+    route_submission.enqueue(str(submission.pk))
+
+
+def _reference(submission_id: str) -> str:
+    reference = (
+        Submission.objects.filter(pk=submission_id).values_list("reference", flat=True).first()
+    )
+    return reference or submission_id
+
+
+def describe_routing(args: list[Any], kwargs: dict[str, Any]) -> str:
+    return _("Open a case for application %(reference)s") % {"reference": _reference(args[0])}
+
+
+def describe_receipt(args: list[Any], kwargs: dict[str, Any]) -> str:
+    return _("Send the receipt for application %(reference)s") % {"reference": _reference(args[0])}
+
+
+def reconcile_submissions(window: Window) -> int:
+    """Queue routing and receipt tasks of submissions that have neither the effect nor a task.
+
+    Submissions of the last moments are left alone: their tasks may be about to run.
+    """
+    from rathaus.cases.models import Case, OutboxItem
+    from rathaus.core import taskqueue
+
+    older = Submission.objects.filter(
+        submitted_at__gte=window.newer_than, submitted_at__lte=window.older_than
+    )
+    queued = 0
+    routed = SubmissionEvent.objects.filter(kind=SubmissionEvent.Kind.ROUTED)
+    unrouted = (
+        older.exclude(pk__in=routed.values("submission_id"))
+        .exclude(pk__in=Case.objects.filter(submission__isnull=False).values("submission_id"))
+        .exclude(pk__in=OutboxItem.objects.values("submission_id"))
+        .values_list("pk", flat=True)
+    )
+    tracked = taskqueue.tracked_arguments(route_submission.module_path)
+    for pk in unrouted:
+        if str(pk) not in tracked:
+            route_submission.enqueue(str(pk))
+            queued += 1
+    receipts = SubmissionEvent.objects.filter(kind=SubmissionEvent.Kind.RECEIPT_SENT)
+    unreceipted = older.exclude(pk__in=receipts.values("submission_id")).values_list(
+        "pk", flat=True
+    )
+    tracked = taskqueue.tracked_arguments(send_receipt.module_path)
+    for pk in unreceipted:
+        if str(pk) not in tracked:
+            send_receipt.enqueue(str(pk))
+            queued += 1
+    return queued

@@ -38,3 +38,15 @@ class CoreConfig(AppConfig):
         housekeeping.register("core.rate-counters", ratelimit.delete_old, timedelta(hours=1))
         # Anchors the audit chains outside the database (ADR 0016); also registers its check.
         housekeeping.register("core.audit-checkpoint", audit.write_checkpoint, timedelta(hours=1))
+
+        # Reliable tasks (ADR 0021): tasks of dead workers run again, work without a task gets one.
+        from django.conf import settings
+
+        from rathaus.core import mail, taskqueue
+
+        sweep_every = timedelta(seconds=settings.RATHAUS_TASK_SWEEP_SECONDS)
+        housekeeping.register("core.task-sweep", taskqueue.sweep, sweep_every)
+        reconcile_every = timedelta(minutes=settings.RATHAUS_RECONCILE_MINUTES)
+        housekeeping.register("core.reconcile", taskqueue.reconcile, reconcile_every)
+        taskqueue.register_reconciler("e-mails", mail.reconcile_emails)
+        taskqueue.register_description(mail.deliver_email.module_path, mail.describe_delivery)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from rathaus.core.models import WorkerHeartbeat
 
@@ -30,20 +27,32 @@ def check_database() -> dict[str, Any]:
 
 
 def check_worker() -> dict[str, Any]:
-    now = timezone.now()
-    fresh_after = now - timedelta(seconds=settings.RATHAUS_WORKER_STALE_SECONDS)
-    alive = WorkerHeartbeat.objects.filter(last_seen__gte=fresh_after)
-    latest = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True)
-    last_seen = latest.first()
-    ready = DBTaskResult.objects.ready()
-    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
-    workers = alive.count()
+    """Live workers and the state of the task queue (rathaus.core.taskqueue, ADR 0021).
+
+    Not "ok" while work is stuck: no live worker, a task running in a dead worker, a task set
+    aside for staff, or a task waiting longer than ``RATHAUS_TASK_STUCK_SECONDS``.
+    """
+    from rathaus.core.taskqueue import queue_state
+
+    state = queue_state()
+    last_seen = (
+        WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first()
+    )
+    problems = []
+    if not state["workers"]:
+        problems.append("no live worker")
+    if state["stuck_tasks"]:
+        problems.append("tasks of dead workers")
+    if state["set_aside_tasks"]:
+        problems.append("tasks set aside for staff")
+    oldest = state["oldest_queued_seconds"]
+    if oldest is not None and oldest > settings.RATHAUS_TASK_STUCK_SECONDS:
+        problems.append("queue not moving")
     return {
-        "status": "ok" if workers else "error",
-        "workers": workers,
+        "status": "error" if problems else "ok",
+        **state,
         "last_seen": last_seen.isoformat() if last_seen else None,
-        "queued_tasks": ready.count(),
-        "oldest_queued_seconds": round((now - oldest).total_seconds()) if oldest else None,
+        "problems": problems,
     }
 
 

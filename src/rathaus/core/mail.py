@@ -15,8 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from email.utils import parseaddr
-from functools import partial
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,9 +26,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rathaus.core.models import Authority, OutgoingAttachment, OutgoingEmail
+
+if TYPE_CHECKING:
+    from rathaus.core.taskqueue import Window
 
 logger = logging.getLogger("rathaus.core.mail")
 
@@ -105,7 +108,7 @@ def send_mail(
 
     Attachments are stored with the e-mail, so that a retried delivery sends them too.
 
-    The row is written in the caller's transaction; delivery is enqueued when it commits. The
+    The row and its delivery task are written in the caller's transaction (ADR 0021). The
     subject may be a lazy translation: it is translated into the e-mail's language. The templates
     also see ``authority`` and ``subject``.
     """
@@ -133,25 +136,27 @@ def send_mail(
         main, _slash, sub = attachment.content_type.partition("/")
         if not attachment.filename or "/" in attachment.filename or not (main and sub):
             raise ValueError(f"an attachment needs a file name and a type: {attachment!r}")
-    email = OutgoingEmail.objects.create(
-        to=to,
-        subject=subject_text,
-        text_body=text_body,
-        html_body=html_body,
-        language=language,
-        authority=authority,
-        created_at=timezone.now(),
-    )
-    OutgoingAttachment.objects.bulk_create(
-        OutgoingAttachment(
-            email=email,
-            filename=attachment.filename,
-            content_type=attachment.content_type,
-            content=attachment.content,
+    # The e-mail and its delivery task exist together, or neither does (ADR 0021).
+    with transaction.atomic(savepoint=False):
+        email = OutgoingEmail.objects.create(
+            to=to,
+            subject=subject_text,
+            text_body=text_body,
+            html_body=html_body,
+            language=language,
+            authority=authority,
+            created_at=timezone.now(),
         )
-        for attachment in attachments
-    )
-    transaction.on_commit(partial(deliver_email.enqueue, email.pk))
+        OutgoingAttachment.objects.bulk_create(
+            OutgoingAttachment(
+                email=email,
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                content=attachment.content,
+            )
+            for attachment in attachments
+        )
+        deliver_email.enqueue(email.pk)
     return email
 
 
@@ -216,7 +221,7 @@ def _record_failure(email: OutgoingEmail, exc: Exception) -> str:
         else:
             run_after = timezone.now() + RETRY_DELAYS[email.attempts - 1]
             retry = deliver_email.using(run_after=run_after)
-            transaction.on_commit(partial(retry.enqueue, email.pk))
+            retry.enqueue(email.pk)
             outcome = "retry"
             logger.warning(
                 "e-mail #%s attempt %s failed, next attempt at %s: %s",
@@ -258,3 +263,34 @@ def deliver(email_id: int) -> str:
 def deliver_email(email_id: int) -> str:
     """The worker's delivery task for one :class:`OutgoingEmail`."""
     return deliver(email_id)
+
+
+def describe_delivery(args: list[Any], kwargs: dict[str, Any]) -> str:
+    subject = OutgoingEmail.objects.filter(pk=args[0]).values_list("subject", flat=True).first()
+    return _("Send e-mail no. %(number)s “%(subject)s”") % {
+        "number": args[0],
+        "subject": subject or "–",
+    }
+
+
+def reconcile_emails(window: Window) -> int:
+    """Queue delivery of e-mails still waiting without a task (and not claimed by a worker)."""
+    from rathaus.core import taskqueue
+
+    now = timezone.now()
+    waiting = (
+        OutgoingEmail.objects.filter(
+            status=OutgoingEmail.Status.QUEUED,
+            created_at__gte=window.newer_than,
+            created_at__lte=window.older_than,
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .values_list("pk", flat=True)
+    )
+    tracked = taskqueue.tracked_arguments(deliver_email.module_path)
+    queued = 0
+    for pk in waiting:
+        if str(pk) not in tracked:
+            deliver_email.enqueue(pk)
+            queued += 1
+    return queued

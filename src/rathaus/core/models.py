@@ -292,6 +292,45 @@ class WorkerHeartbeat(models.Model):
         return f"{self.worker_id} on {self.hostname}"
 
 
+class DeadLetter(models.Model):
+    """A background task set aside for staff: it will not run again by itself.
+
+    Its worker died while running it, or it ended with an error, as often as
+    ``RATHAUS_TASK_MAX_ATTEMPTS`` allows (see rathaus.core.taskqueue). Staff retry it from
+    the staff area; the retry is a new task, this row keeps the history.
+    """
+
+    class Reason(models.TextChoices):
+        WORKER_LOST = "worker_lost", _("the worker stopped while running it")
+        FAILED = "failed", _("it ended with an error")
+
+    task_id = models.UUIDField(_("task"), unique=True)
+    task_path = models.CharField(_("task type"), max_length=300)
+    args_kwargs = models.JSONField(_("arguments"), default=dict)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    attempts = models.PositiveIntegerField(_("attempts"))
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("set aside at"), db_index=True)
+    retried_at = models.DateTimeField(_("retried at"), null=True, blank=True)
+    retried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("retried by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    retry_task_id = models.UUIDField(_("retry task"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("set-aside task")
+        verbose_name_plural = _("set-aside tasks")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} ({self.task_id})"
+
+
 class Locality(models.Model):
     """A village or district (Ortsteil) of an authority's area, with its postal code."""
 

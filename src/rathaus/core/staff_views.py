@@ -188,4 +188,9 @@ def home_view(request: HttpRequest) -> HttpResponse:
         .select_related("org_unit", "org_unit__authority", "role")
         .order_by("org_unit__authority__name", "org_unit__name", "role__name")
     )
-    return render(request, "staff/home.html", {"memberships": memberships})
+    from rathaus.core.task_views import MANAGING_ROLES
+
+    listed = list(memberships)
+    managing = request.user.is_superuser or any(m.role.name in MANAGING_ROLES for m in listed)
+    context = {"memberships": listed, "may_manage_tasks": managing}
+    return render(request, "staff/home.html", context)

@@ -1,0 +1,66 @@
+"""Every benchmark in bench/ still runs: each script once with ``--smoke`` (tiny sizes).
+
+The scripts set up their own database and production-mode server; a broken set-up step or a
+raw-SQL statement that no longer matches the tables fails here, not on the day someone wants
+numbers. On PostgreSQL each script gets a fresh database on the test server.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+
+from tests.support import ROOT
+
+SCRIPTS = sorted(path.name for path in (ROOT / "bench").glob("*.py") if path.name != "common.py")
+POSTGRES_ONLY = {"cases_inbox.py"}
+
+
+def test_every_benchmark_has_a_smoke_mode():
+    assert SCRIPTS, "no benchmark scripts found"
+    for script in SCRIPTS:
+        text = (ROOT / "bench" / script).read_text(encoding="utf-8")
+        assert "add_smoke_option(parser)" in text, f"bench/{script} has no --smoke"
+
+
+@pytest.fixture
+def bench_database() -> Iterator[dict[str, str]]:
+    """The environment for a benchmark: a new SQLite file, or a new PostgreSQL database."""
+    env = dict(os.environ)
+    env.pop("RATHAUS_DATABASE_URL", None)
+    if connection.vendor != "postgresql":
+        yield env
+        return
+    import psycopg
+
+    settings = connection.settings_dict
+    server = {"host": settings["HOST"], "port": settings["PORT"], "user": settings["USER"]}
+    name = f"bench_smoke_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env["RATHAUS_DATABASE_URL"] = (
+        f"postgres://{server['user']}@{server['host']}:{server['port']}/{name}"
+    )
+    try:
+        yield env
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_benchmark_runs_in_smoke_mode(script, bench_database):
+    if script in POSTGRES_ONLY and "RATHAUS_DATABASE_URL" not in bench_database:
+        pytest.skip(f"bench/{script} measures PostgreSQL only; it runs in the PostgreSQL pass")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), "--smoke"],
+        cwd=ROOT, env=bench_database, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "| what | clients | p50 ms | p95 ms | requests/s |" in result.stdout
