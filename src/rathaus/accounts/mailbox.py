@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import Account, Message, MessageAttachment
 from rathaus.core import audit, tenancy
+from rathaus.core.files import store_bytes
 from rathaus.core.mail import send_mail
 from rathaus.core.models import Authority, OrgUnit
 
@@ -136,11 +136,11 @@ def send_message(
             body=body, reference=reference[:60], sent_at=timezone.now(),
         )  # fmt: skip
         for attachment in files:
-            stored = MessageAttachment(
-                message=message, filename=attachment.filename[:200], size=len(attachment.content)
-            )
-            stored.file.save("attachment.pdf", ContentFile(attachment.content), save=False)
-            stored.save()
+            MessageAttachment.objects.create(
+                message=message, filename=attachment.filename[:200], size=len(attachment.content),
+                file=store_bytes(attachment.content, name=attachment.filename,
+                                       media_type="application/pdf"),
+            )  # fmt: skip
         send_mail(
             to=account.user.email,
             subject=_("A new message in your mailbox"),

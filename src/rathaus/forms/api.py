@@ -126,7 +126,7 @@ def form_detail(request: HttpRequest, slug: str) -> Any:
     summary="Upload one file for a file question; the returned id goes into the data",
 )
 def upload(request: HttpRequest, slug: str, field: Form[str], file: File[UploadedFile]) -> Any:
-    from rathaus.forms.uploads import UploadRejected, UploadRules, check_and_store
+    from rathaus.core.files import UploadRejected, UploadRules, check_and_store
 
     found = _form(request, slug)
     if isinstance(found, HttpResponse):
@@ -158,7 +158,7 @@ def upload(request: HttpRequest, slug: str, field: Form[str], file: File[Uploade
         draft=None,
         definition=definition,
         field=field,
-        storage_name=stored.storage_name,
+        file=stored.file,
         original_name=stored.original_name,
         content_type=stored.content_type,
         size=stored.size,
