@@ -24,3 +24,8 @@ class AccountsConfig(AppConfig):
         )
         providers.login_providers.register(LocalPasswordProvider.key, LocalPasswordProvider())
         providers.login_providers.register(OIDCProvider.key, OIDCProvider())
+
+        from rathaus.accounts import mailbox
+        from rathaus.core.files import access
+
+        access.register_owner("accounts.MessageAttachment", mailbox.may_download)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from rathaus.accounts.models import Account, Message, MessageAttachment
 from rathaus.core import audit, tenancy
 from rathaus.core.files import store_bytes
 from rathaus.core.mail import send_mail
-from rathaus.core.models import Authority, OrgUnit
+from rathaus.core.models import Authority, OrgUnit, StoredFile
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
@@ -159,3 +160,11 @@ def mark_read(message: Message) -> None:
     if message.read_at is None:
         Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
         message.refresh_from_db(fields=["read_at"])
+
+
+def may_download(request: HttpRequest, stored: StoredFile) -> bool:
+    """The holder of the mailbox may download its attachments (``/dateien/…``, ADR 0019)."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    return user_id is not None and (
+        MessageAttachment.objects.filter(file=stored, message__account__user_id=user_id).exists()
+    )

@@ -17,3 +17,8 @@ class CasesConfig(AppConfig):
         submission_stored.connect(follow_submission, dispatch_uid="cases.follow_submission")
         gdpr.register_retention_hold(open_cases_hold)
         mailbox.register_reply_handler(mailbox.ReplyHandler(accepts_reply, receive_reply))
+
+        from rathaus.cases import access
+        from rathaus.core.files import access as file_access
+
+        file_access.register_owner("cases.Case", access.may_download)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from rathaus.accounts.models import Account, Consent
 from rathaus.core import files as stored_files
 from rathaus.core.mail import send_mail
+from rathaus.core.models import StoredFile
 from rathaus.forms.definitions import (  # noqa: F401 (callers use services.publish etc.)
     create_definition,
     new_version,
@@ -107,6 +108,12 @@ def may_open(request: HttpRequest, draft: Draft) -> bool:
         account = getattr(request.user, "account", None) if request.user.is_authenticated else None
         return account is not None and account.pk == draft.account_id
     return str(draft.pk) in request.session.get(SESSION_DRAFTS, [])
+
+
+def may_download(request: HttpRequest, stored: StoredFile) -> bool:
+    """Whoever may open a draft may download its uploads (``/dateien/…``, ADR 0019)."""
+    uploads = Upload.objects.filter(file=stored, draft__isnull=False).select_related("draft")
+    return any(upload.draft is not None and may_open(request, upload.draft) for upload in uploads)
 
 
 def profile_values(account: Account) -> dict[str, Any]:
