@@ -142,3 +142,29 @@ def test_s3_without_a_bucket_stops_the_start():
     )  # fmt: skip
     assert run.returncode != 0
     assert "RATHAUS_S3_BUCKET" in run.stderr
+
+
+def test_purging_drafts_deletes_their_files_but_keeps_those_a_submission_holds(
+    file_storage, django_capture_on_commit_callbacks
+):
+    """Housekeeping (forms.purge-expired-drafts) releases the uploads of expired drafts; a file
+    that became an attachment of a submission stays, with its blob."""
+    import datetime
+
+    from django.utils import timezone
+
+    from rathaus.forms import services
+    from tests.factories import PDF as PDF_BYTES
+    from tests.factories import DraftFactory, SubmissionAttachmentFactory, UploadFactory
+
+    old = timezone.now() - datetime.timedelta(days=1)
+    forgotten = UploadFactory(
+        draft=DraftFactory(expires_at=old), file=StoredFileFactory(content=pdf(b"/Lang (de)"))
+    )
+    sent = UploadFactory(draft=DraftFactory(expires_at=old))
+    SubmissionAttachmentFactory(upload_id=sent.pk, file=sent.file)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.purge_expired() == 2
+    assert not StoredFile.objects.filter(pk=forgotten.file.pk).exists()
+    assert not files.blob_exists(forgotten.file.key)
+    assert sent.file.read_bytes() == PDF_BYTES
