@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +90,70 @@ def _no_caches_from_rolled_back_tests() -> None:
 
     selectors._published_spec.cache_clear()
     engine._parsed.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):
+    """Each test keeps its stored files (the "files" storage below MEDIA_ROOT) in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A real S3-compatible server (moto) over HTTP on a free loopback port; yields its URL."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server) -> dict[str, str]:
+    """A new, empty bucket on the S3 server; the RATHAUS_S3_* values that reach it."""
+    import boto3
+
+    config = {
+        "RATHAUS_S3_ENDPOINT_URL": s3_server,
+        "RATHAUS_S3_BUCKET": f"rathaus-{uuid.uuid4().hex[:16]}",
+        "RATHAUS_S3_REGION": "eu-central-1",
+        "RATHAUS_S3_ACCESS_KEY_ID": "rathaus-test",
+        "RATHAUS_S3_SECRET_ACCESS_KEY": "rathaus-test-secret",
+    }
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name=config["RATHAUS_S3_REGION"],
+        aws_access_key_id=config["RATHAUS_S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=config["RATHAUS_S3_SECRET_ACCESS_KEY"],
+    )
+    client.create_bucket(
+        Bucket=config["RATHAUS_S3_BUCKET"],
+        CreateBucketConfiguration={"LocationConstraint": config["RATHAUS_S3_REGION"]},
+    )
+    return config
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def file_storage(request, settings) -> str:
+    """Runs a test once with the stored files on the file system and once in an S3 bucket."""
+    if request.param == "s3":
+        from rathaus.settings import s3_files_storage
+
+        config = request.getfixturevalue("s3_bucket")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "files": s3_files_storage(
+                bucket=config["RATHAUS_S3_BUCKET"],
+                endpoint_url=config["RATHAUS_S3_ENDPOINT_URL"],
+                region=config["RATHAUS_S3_REGION"],
+                access_key=config["RATHAUS_S3_ACCESS_KEY_ID"],
+                secret_key=config["RATHAUS_S3_SECRET_ACCESS_KEY"],
+            ),
+        }
+    return str(request.param)
 
 
 @pytest.fixture

@@ -648,7 +648,7 @@ def test_attachments_are_stored_with_the_email_and_sent_on_every_attempt(
     assert "termin.ics" in page.text
     attachment = queued.attachments.get()
     download = client.get(f"/demo/postausgang/{queued.pk}/anhang/{attachment.pk}/")
-    assert download.content == calendar_file
+    assert b"".join(download.streaming_content) == calendar_file
     assert download["Content-Disposition"] == 'attachment; filename="termin.ics"'
 
 

@@ -69,11 +69,17 @@ def _parse_log_level(raw: str) -> str:
 VIRUS_SCANNERS = ("none", "clamav")  # = rathaus.core.scanning.scanners (checked: rathaus.E021)
 
 
-def _parse_virus_scanner(raw: str) -> str:
-    value = raw.strip().lower()
-    if value not in VIRUS_SCANNERS:
-        raise ValueError(f"expected one of {', '.join(VIRUS_SCANNERS)}")
-    return value
+FILE_STORAGES = ("filesystem", "s3")  # the storage alias "files" (ADR 0019)
+
+
+def _one_of(values: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in values:
+            raise ValueError(f"expected one of {', '.join(values)}")
+        return value
+
+    return parse
 
 
 def _parse_clamd_address(raw: str) -> str:
@@ -161,6 +167,12 @@ def _parse_email_address(raw: str) -> str:
     return value
 
 
+def _parse_url(raw: str) -> str:
+    if raw.strip() and urlsplit(raw.strip()).scheme not in {"http", "https"}:
+        raise ValueError("expected an http:// or https:// address")
+    return raw.strip()
+
+
 def _parse_hour(raw: str) -> int:
     hour = _parse_int(raw)
     if not 0 <= hour <= 23:
@@ -192,8 +204,10 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "log level": _parse_log_level,
     "e-mail URL": _parse_email_url,
     "e-mail address": _parse_email_address,
-    "virus scanner": _parse_virus_scanner,
+    "virus scanner": _one_of(VIRUS_SCANNERS),
     "clamd address": _parse_clamd_address,
+    "file storage": _one_of(FILE_STORAGES),
+    "URL": _parse_url,
 }
 
 
@@ -550,6 +564,18 @@ VARIABLES: tuple[Variable, ...] = (
         "Largest request body with uploads in bytes (50 MiB); a larger request is refused "
         "from its Content-Length before anything is read.",
     ),
+    Variable(
+        "FILE_STORAGE",
+        "file storage",
+        "filesystem",
+        "Where stored files are kept, each content once under its SHA-256: filesystem (media/ in "
+        "the data directory) or s3 (a bucket of an S3-compatible store, RATHAUS_S3_*).",
+    ),
+    Variable("S3_ENDPOINT_URL", "URL", "", "Address of the S3 store; empty means Amazon S3."),
+    Variable("S3_BUCKET", "string", "", "Bucket for the stored files (must exist); needed for s3."),
+    Variable("S3_REGION", "string", "", "Region of the bucket; empty for the store's default."),
+    Variable("S3_ACCESS_KEY_ID", "string", "", "Access key for the object store."),
+    Variable("S3_SECRET_ACCESS_KEY", "string", "", "Secret of the access key.", secret=True),
     Variable(
         "APPOINTMENT_HOLD_MINUTES",
         "positive integer",

@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rathaus.core.middleware.LanguageMiddleware",
     # Before anything reads the body (CSRF does): refuses oversized uploads with 413.
-    "rathaus.forms.uploads.UploadLimitMiddleware",
+    "rathaus.core.files.limits.UploadLimitMiddleware",
     # A NUL character in the path, query or form is refused with 400 before any view runs.
     "rathaus.core.middleware.BoundedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -243,7 +243,7 @@ RATHAUS_OIDC_CLIENT_SECRET: str = env("OIDC_CLIENT_SECRET")
 RATHAUS_OIDC_LABEL: str = env("OIDC_LABEL")
 RATHAUS_OIDC_ACR_CLAIM: str = env("OIDC_ACR_CLAIM")
 
-# Uploads (rathaus.forms.uploads) and their virus scanner (rathaus.core.scanning).
+# Uploads (rathaus.core.files) and their virus scanner (rathaus.core.scanning).
 RATHAUS_VIRUS_SCANNER: str = env("VIRUS_SCANNER")
 RATHAUS_CLAMD_ADDRESS: str = env("CLAMD_ADDRESS")
 RATHAUS_CLAMD_TIMEOUT_SECONDS: int = env("CLAMD_TIMEOUT_SECONDS")
@@ -304,8 +304,47 @@ TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+
+def s3_files_storage(
+    *, bucket: str, endpoint_url: str, region: str, access_key: str, secret_key: str
+) -> dict[str, object]:
+    """The "files" storage in a bucket of an S3-compatible store (django-storages, boto3)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "default_acl": None,  # private: the bucket's policy applies, nothing is public
+            "querystring_auth": True,
+            "file_overwrite": True,  # a key names its content: writing it again changes nothing
+        },
+    }
+
+
+# Stored files (rathaus.core.files, ADR 0019): content-addressed blobs behind the alias "files".
+# The file system storage has no fixed location, so it follows MEDIA_ROOT.
+RATHAUS_FILE_STORAGE: str = env("FILE_STORAGE")
+if RATHAUS_FILE_STORAGE == "s3":
+    if not env("S3_BUCKET"):
+        raise ConfigurationError("RATHAUS_S3_BUCKET: RATHAUS_FILE_STORAGE=s3 needs a bucket")
+    _FILES = s3_files_storage(
+        bucket=env("S3_BUCKET"),
+        endpoint_url=env("S3_ENDPOINT_URL"),
+        region=env("S3_REGION"),
+        access_key=env("S3_ACCESS_KEY_ID"),
+        secret_key=env("S3_SECRET_ACCESS_KEY"),
+    )
+else:
+    _FILES = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "files": _FILES,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from rathaus.api import api, not_found
 from rathaus.appointments import staff_views as appointment_staff_views
 from rathaus.core import staff_views, task_views, token_views, views
+from rathaus.core.files import views as file_views
 from rathaus.processes.urls import case_urlpatterns as process_case_urls
 
 staff_patterns = (
@@ -28,8 +29,11 @@ core_patterns = (
     "core",
 )
 
+file_patterns = ([path("<uuid:pk>/<str:name>", file_views.download, name="download")], "files")
+
 urlpatterns = [
     path("", include(core_patterns)),
+    path("dateien/", include(file_patterns)),
     path("health", views.health_view, name="health"),
     path("favicon.ico", views.favicon),
     path("leistungen/", include("rathaus.catalog.urls")),

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 
 from rathaus.accounts import gdpr, mailbox
 from rathaus.accounts.demo import CITIZEN_EMAIL
-from rathaus.accounts.models import Account, Message
+from rathaus.accounts.models import Account, Message, MessageAttachment
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import AuditEvent, Authority
 
@@ -53,8 +53,10 @@ def test_export_needs_a_post_and_a_login(client, barleben):
 def test_delete_requires_the_address_and_removes_everything(
     client, citizen, tmp_path, django_capture_on_commit_callbacks
 ):
-    files = list(tmp_path.rglob("*.pdf"))
+    attachments = MessageAttachment.objects.filter(message__account=citizen)
+    files = [tmp_path / attachment.file.key for attachment in attachments]
     assert files
+    assert all(path.exists() for path in files)
     wrong = client.post("/konto/daten/", {"confirm_email": "someone@example.org"})
     assert wrong.status_code == 200
     assert "nicht die E-Mail-Adresse Ihres Kontos" in wrong.content.decode()

@@ -29,7 +29,7 @@ def test_the_confirmation_email_has_the_appointment_as_ics_attachment(client, pa
     attachment = confirmation.attachments.get()
     assert attachment.filename == "termin.ics"
     assert attachment.content_type.startswith("text/calendar")
-    calendar = Calendar.from_ical(bytes(attachment.content))
+    calendar = Calendar.from_ical(attachment.file.read_bytes())
     assert str(calendar["version"]) == "2.0"
     event = calendar.walk("VEVENT")[0]
     assert event.decoded("dtstart") == start

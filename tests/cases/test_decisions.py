@@ -14,6 +14,7 @@ from rathaus.accounts.demo import CITIZEN_EMAIL
 from rathaus.accounts.models import Message
 from rathaus.cases import decisions, services
 from rathaus.cases.models import Case, CaseDocument, CaseEvent
+from rathaus.core import files
 from rathaus.core.models import AuditEvent
 from tests.support import ANLIEGEN, log_in, submit
 
@@ -54,9 +55,8 @@ def test_clerk_decides_a_meldebescheinigung(client, meldung):
     assert meldung.status == Case.Status.DECIDED
     document = CaseDocument.objects.get(case=meldung)
     assert document.kind == "decision"
-    assert document.file.name.startswith(f"cases/{meldung.pk}/")
-    content = document.file.read()
-    document.file.close()
+    content = document.file.read_bytes()
+    assert document.file.key == files.blob_key(hashlib.sha256(content).hexdigest())
     assert content.startswith(b"%PDF")
     assert document.size == len(content)
     assert document.sha512 == hashlib.sha512(content).hexdigest()
@@ -75,8 +75,8 @@ def test_clerk_decides_a_meldebescheinigung(client, meldung):
     assert message.account.user.email == CITIZEN_EMAIL
     attachment = message.attachments.get()
     assert attachment.filename == document.filename
-    assert attachment.file.read() == content
-    attachment.file.close()
+    assert attachment.file.read_bytes() == content
+    assert attachment.file.key == document.file.key  # one blob for the same PDF
     event = CaseEvent.objects.get(case=meldung, kind="decided")
     assert event.visible_to_applicant
     assert event.new == "granted"
@@ -154,8 +154,7 @@ def test_an_applicant_without_account_gets_the_decision_by_post(client, barleben
                            follow=True)  # fmt: skip
     assert "per Post" in response.content.decode()
     document = CaseDocument.objects.get(case=case)
-    content = document.file.read()
-    document.file.close()
+    content = document.file.read_bytes()
     text = pdf_text(content)
     assert case.number in text
     assert "Kim Muster" in text

@@ -31,6 +31,7 @@ from rathaus.core.models import Authority
 from rathaus.forms import services as form_services
 from rathaus.forms.models import Channel, FormVersion, Submission
 from rathaus.forms.submissions import AttachmentSpec, create_submission
+from tests.factories import StoredFileFactory
 from tests.support import database_env, rathaus
 
 LEIKA_KEY = "99050012104000"  # Gewerbe anmelden
@@ -110,7 +111,7 @@ def attachment(content: bytes, name: str, content_type: str = "application/pdf")
     return AttachmentSpec(
         upload_id=upload_id.hex,
         field="belege",
-        storage_name=f"uploads/{upload_id.hex}",
+        file=StoredFileFactory(content=content, name=name, media_type=content_type),
         original_name=name,
         content_type=content_type,
         size=len(content),
@@ -479,7 +480,7 @@ def test_command_refuses_an_invalid_document(version: FormVersion, tmp_path: Pat
     broken = AttachmentSpec(
         upload_id=uuid.uuid4().hex,
         field="belege",
-        storage_name="uploads/x",
+        file=StoredFileFactory(content=b"x", name="x.pdf"),
         original_name="x.pdf",
         content_type="application/pdf",
         size=1,

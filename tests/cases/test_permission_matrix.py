@@ -84,6 +84,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
+@pytest.fixture(autouse=True)
+def _own_media_root():
+    """Not a folder per test here: the stored files of the world stay in its media folder."""
+
+
 def _build() -> World:
     demo.load()
     users = get_user_model().objects

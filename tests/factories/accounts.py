@@ -16,7 +16,14 @@ from rathaus.accounts.models import (
     RegistrationAttempt,
     UsedChallenge,
 )
-from tests.factories.core import PDF, AuthorityFactory, UserFactory, now, sha256_of
+from tests.factories.core import (
+    PDF,
+    AuthorityFactory,
+    StoredFileFactory,
+    UserFactory,
+    now,
+    sha256_of,
+)
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
@@ -79,13 +86,13 @@ class MessageFactory(factory.django.DjangoModelFactory):
 
 
 class MessageAttachmentFactory(factory.django.DjangoModelFactory):
-    """Writes the file into MEDIA_ROOT: tests set ``settings.MEDIA_ROOT = tmp_path`` first."""
+    """Stores the file in the "files" storage (below MEDIA_ROOT, the test's own folder)."""
 
     class Meta:
         model = MessageAttachment
 
     message = factory.SubFactory(MessageFactory)
-    file = factory.django.FileField(filename="bescheid.pdf", data=PDF)
+    file = factory.SubFactory(StoredFileFactory, name="bescheid.pdf")
     filename = "bescheid.pdf"
     size = len(PDF)
 

@@ -19,7 +19,15 @@ from rathaus.cases.models import (
     OutboxItem,
 )
 from rathaus.cases.search import search_document
-from tests.factories.core import PDF, PDF_SHA512, AuthorityFactory, OrgUnitFactory, UserFactory, now
+from tests.factories.core import (
+    PDF,
+    PDF_SHA512,
+    AuthorityFactory,
+    OrgUnitFactory,
+    StoredFileFactory,
+    UserFactory,
+    now,
+)
 from tests.factories.forms import submission_for
 
 
@@ -91,7 +99,7 @@ class OutboxItemFactory(factory.django.DjangoModelFactory):
 
 
 class CaseDocumentFactory(factory.django.DjangoModelFactory):
-    """The decision of a case; writes the file into MEDIA_ROOT (set it to tmp_path first)."""
+    """The decision of a case, with its PDF as a stored file."""
 
     class Meta:
         model = CaseDocument
@@ -100,7 +108,7 @@ class CaseDocumentFactory(factory.django.DjangoModelFactory):
     kind = CaseDocument.Kind.DECISION
     title = "Bescheid"
     filename = "bescheid.pdf"
-    file = factory.django.FileField(filename="bescheid.pdf", data=PDF)
+    file = factory.SubFactory(StoredFileFactory, name="bescheid.pdf")
     size = len(PDF)
     sha512 = PDF_SHA512
     created_at = factory.LazyFunction(now)
@@ -118,14 +126,14 @@ class DocumentRequestFactory(factory.django.DjangoModelFactory):
 
 
 class CaseUploadFactory(factory.django.DjangoModelFactory):
-    """The row of a document sent later; the stored file itself is not written."""
+    """A document sent later, with its stored file."""
 
     class Meta:
         model = CaseUpload
 
     request = factory.SubFactory(DocumentRequestFactory)
     case = factory.SelfAttribute("request.case")
-    storage_name = factory.Sequence(lambda n: f"nachgereicht/{n:032x}.pdf")
+    file = factory.SubFactory(StoredFileFactory, name="personalausweis.pdf")
     original_name = "personalausweis.pdf"
     content_type = "application/pdf"
     size = len(PDF)

@@ -28,6 +28,7 @@ from rathaus.core.models import (
     RateCounter,
     ScheduledJob,
     Sequence,
+    StoredFile,
     WorkerHeartbeat,
 )
 
@@ -175,6 +176,24 @@ class OutgoingEmailFactory(factory.django.DjangoModelFactory):
     created_at = factory.LazyFunction(now)
 
 
+class StoredFileFactory(factory.django.DjangoModelFactory):
+    """A stored file with its blob in the "files" storage (below MEDIA_ROOT, which every test
+    has in its own temporary folder)."""
+
+    class Meta:
+        model = StoredFile
+
+    name = "bescheid.pdf"
+    media_type = "application/pdf"
+    content = PDF
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, content: bytes = PDF, **kwargs: Any) -> Any:
+        from rathaus.core import files
+
+        return files.store_bytes(content, **kwargs)
+
+
 class OutgoingAttachmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OutgoingAttachment
@@ -182,7 +201,7 @@ class OutgoingAttachmentFactory(factory.django.DjangoModelFactory):
     email = factory.SubFactory(OutgoingEmailFactory)
     filename = "eingangsbestaetigung.pdf"
     content_type = "application/pdf"
-    content = PDF
+    file = factory.SubFactory(StoredFileFactory, name="eingangsbestaetigung.pdf")
 
 
 class DeadLetterFactory(factory.django.DjangoModelFactory):

@@ -19,7 +19,7 @@ from rathaus.forms.models import (
     TrustRequirement,
     Upload,
 )
-from tests.factories.core import PDF, PDF_SHA512, AuthorityFactory, now
+from tests.factories.core import PDF, PDF_SHA512, AuthorityFactory, StoredFileFactory, now
 
 # A small form the form engine accepts: who asks, and what for.
 SCHEMA = {
@@ -87,7 +87,7 @@ class DraftFactory(factory.django.DjangoModelFactory):
 
 
 class UploadFactory(factory.django.DjangoModelFactory):
-    """The row of a checked upload; the stored file itself is not written."""
+    """A checked upload with its stored file."""
 
     class Meta:
         model = Upload
@@ -95,7 +95,7 @@ class UploadFactory(factory.django.DjangoModelFactory):
     draft = factory.SubFactory(DraftFactory)
     definition = factory.SelfAttribute("draft.version.definition")
     field = "nachweis"
-    storage_name = factory.Sequence(lambda n: f"uploads/{n:032x}.pdf")
+    file = factory.SubFactory(StoredFileFactory, name="personalausweis.pdf")
     original_name = "personalausweis.pdf"
     content_type = "application/pdf"
     size = len(PDF)
@@ -141,7 +141,7 @@ class SubmissionAttachmentFactory(factory.django.DjangoModelFactory):
     submission = factory.SubFactory(SubmissionFactory)
     upload_id = factory.LazyFunction(uuid.uuid4)
     field = "nachweis"
-    storage_name = factory.Sequence(lambda n: f"uploads/2026/12/nachweis-{n}.pdf")
+    file = factory.SubFactory(StoredFileFactory, name="Nachweis.pdf")
     original_name = "Nachweis.pdf"
     content_type = "application/pdf"
     size = len(PDF)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -28,8 +30,19 @@ def _migrate(targets: list[tuple[str, str]]):
     return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
+@pytest.fixture
+def newest_state_afterwards():
+    """Later migrations (stored files, ADR 0019) run after the test, as on a real upgrade."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_existing_submissions_cases_and_permissions_survive_the_move_to_forms():
+def test_existing_submissions_cases_and_permissions_survive_the_move_to_forms(
+    newest_state_afterwards,
+):
     authority = AuthorityFactory()
     unit = OrgUnitFactory(authority=authority)
     old = _migrate(BEFORE)
@@ -72,6 +85,9 @@ def test_existing_submissions_cases_and_permissions_survive_the_move_to_forms():
             idempotency_key="key-1",
         )
         upload_id = uuid.uuid4()
+        stored = Path(settings.MEDIA_ROOT) / "uploads" / "ab" / "cd"
+        stored.parent.mkdir(parents=True)
+        stored.write_bytes(b"\xff\xd8\xff laterne")
         old.get_model("cases", "SubmissionAttachment").objects.create(
             submission=submission,
             upload_id=upload_id,

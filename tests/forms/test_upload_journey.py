@@ -28,8 +28,7 @@ def private_media(settings, tmp_path):
 
 
 def stored_files(root: Path) -> list[Path]:
-    uploads = root / "uploads"
-    return [path for path in uploads.rglob("*") if path.is_file()] if uploads.exists() else []
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
 def send_file(client: Client, url: str, name: str, content: bytes, ctype: str = ""):
@@ -39,7 +38,9 @@ def send_file(client: Client, url: str, name: str, content: bytes, ctype: str = 
     return client.post(url, data)
 
 
-def test_upload_show_remove_and_submit_with_a_file(client, barleben, private_media):
+def test_upload_show_remove_and_submit_with_a_file(
+    client, barleben, private_media, django_capture_on_commit_callbacks
+):
     step1 = start(client, "anliegen")
     photo = image("PNG")
     response = send_file(client, step1, "lampe.png", photo, "image/png")
@@ -53,9 +54,12 @@ def test_upload_show_remove_and_submit_with_a_file(client, barleben, private_med
     assert b"".join(download.streaming_content) == photo
     assert Client().get(f"{step1.split('/schritt/')[0]}/datei/{upload.pk}/").status_code == 404
     # remove it, upload a PDF instead
-    follow_post(client, step1, post_data(html, remove_file=upload.pk.hex, action=""))
+    blob = private_media / upload.file.key
+    assert blob in stored_files(private_media)
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes when the row has gone
+        follow_post(client, step1, post_data(html, remove_file=upload.pk.hex, action=""))
     assert not Upload.objects.exists()
-    assert stored_files(private_media) == []
+    assert blob not in stored_files(private_media)
     send_file(client, step1, "foto.pdf", pdf(), "application/pdf")
     check = fill(client, fill(client, step1, ANLIEGEN), KONTAKT)
     receipt = page(client, follow_post(client, check, {}))
@@ -79,13 +83,14 @@ def test_upload_show_remove_and_submit_with_a_file(client, barleben, private_med
 def test_bad_files_are_refused_with_a_message(client, barleben, private_media, name, content,
                                               ctype, message):  # fmt: skip
     step1 = start(client, "anliegen")
+    before = stored_files(private_media)  # what the demo stored (letters in mailboxes)
     response = send_file(client, step1, name, content, ctype)
     assert response.status_code == 422
     html = response.content.decode()
     assert f"„{name}“" in html
     assert message in html
     assert not Upload.objects.exists()
-    assert stored_files(private_media) == []
+    assert stored_files(private_media) == before
 
 
 def test_too_many_files(client, barleben):

@@ -116,7 +116,7 @@ def test_meldebescheinigung_from_submission_to_closed_case(barleben):
     assert instance.status == "completed"
     assert not ProcessTask.objects.filter(case=case, status="open").exists()
     decision = CaseDocument.objects.get(case=case, kind="decision")
-    assert decision.file.read().startswith(b"%PDF")
+    assert decision.file.read_bytes().startswith(b"%PDF")
     letter = Message.objects.filter(account=case.applicant, reference=case.number).latest("pk")
     assert letter.attachments.count() == 1
     kinds = list(case.events.values_list("kind", flat=True))

@@ -28,3 +28,8 @@ class AccountsConfig(AppConfig):
         providers.login_providers.register(OIDCProvider.key, OIDCProvider())
         user_login_failed.connect(lockouts.record_failure, dispatch_uid="rathaus-login-failure")
         user_logged_in.connect(lockouts.after_login, dispatch_uid="rathaus-login-delay-reset")
+
+        from rathaus.accounts import mailbox
+        from rathaus.core.files import access
+
+        access.register_owner("accounts.MessageAttachment", mailbox.may_download)

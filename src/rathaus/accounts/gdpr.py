@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.accounts.models import Account, MessageAttachment
-from rathaus.core import audit
+from rathaus.core import audit, files
 from rathaus.core.models import AuditEvent, Authority
 
 RetentionHold = Callable[[Account], list[str]]
@@ -91,12 +91,11 @@ def export_zip(account: Account) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("daten.json", json.dumps(data, ensure_ascii=False, indent=2))
         attachments = MessageAttachment.objects.filter(message__account=account)
-        for attachment in attachments:
-            with attachment.file.open("rb") as handle:
-                archive.writestr(
-                    f"postfach/{attachment.message_id}/{attachment.pk}-{attachment.filename}",
-                    handle.read(),
-                )
+        for attachment in attachments.select_related("file"):
+            archive.writestr(
+                f"postfach/{attachment.message_id}/{attachment.pk}-{attachment.filename}",
+                attachment.file.read_bytes(),
+            )
     audit.record("account.exported", actor=account.user)
     return buffer.getvalue()
 
@@ -107,12 +106,12 @@ def delete_account(account: Account, authority: Authority | None) -> None:
     if reasons:
         raise PermissionError("; ".join(reasons))
     user: User = account.user
-    files = [
-        attachment.file for attachment in MessageAttachment.objects.filter(message__account=account)
-    ]
+    stored = list(
+        MessageAttachment.objects.filter(message__account=account).values_list("file_id", flat=True)
+    )
     with transaction.atomic():
         audit.record(
             "account.deleted", actor_name=f"deleted account (#{user.pk})", authority=authority
         )
         user.delete()
-        transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+        files.release(stored)  # the blobs go when nothing else holds the same content

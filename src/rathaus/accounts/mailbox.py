@@ -15,16 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import Account, Message, MessageAttachment
 from rathaus.core import audit, tenancy
+from rathaus.core.files import store_bytes
 from rathaus.core.mail import send_mail
-from rathaus.core.models import Authority, OrgUnit
+from rathaus.core.models import Authority, OrgUnit, StoredFile
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
@@ -136,11 +137,11 @@ def send_message(
             body=body, reference=reference[:60], sent_at=timezone.now(),
         )  # fmt: skip
         for attachment in files:
-            stored = MessageAttachment(
-                message=message, filename=attachment.filename[:200], size=len(attachment.content)
-            )
-            stored.file.save("attachment.pdf", ContentFile(attachment.content), save=False)
-            stored.save()
+            MessageAttachment.objects.create(
+                message=message, filename=attachment.filename[:200], size=len(attachment.content),
+                file=store_bytes(attachment.content, name=attachment.filename,
+                                       media_type="application/pdf"),
+            )  # fmt: skip
         send_mail(
             to=account.user.email,
             subject=_("A new message in your mailbox"),
@@ -159,3 +160,11 @@ def mark_read(message: Message) -> None:
     if message.read_at is None:
         Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
         message.refresh_from_db(fields=["read_at"])
+
+
+def may_download(request: HttpRequest, stored: StoredFile) -> bool:
+    """The holder of the mailbox may download its attachments (``/dateien/…``, ADR 0019)."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    return user_id is not None and (
+        MessageAttachment.objects.filter(file=stored, message__account__user_id=user_id).exists()
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rathaus.accounts import mailbox
 from rathaus.accounts.models import Message, MessageAttachment
 from rathaus.accounts.views import account_required
+from rathaus.core import files
 
 
 def _own_messages(request: HttpRequest) -> QuerySet[Message]:
@@ -67,14 +68,9 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
         MessageAttachment.objects.filter(
             pk=attachment_pk, message_id=pk, message__account__user_id=request.user.pk or 0
         )
-        .select_related("message")
+        .select_related("message", "file")
         .first()
     )
     if found is None:
         raise Http404("no such attachment in this mailbox")
-    response = FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.filename,
-        content_type="application/pdf",
-    )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.response(found.file, filename=found.filename, content_type="application/pdf")

@@ -6,11 +6,13 @@ Staff users are Django users with ``is_staff``; citizens and businesses are user
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.models import postal_code_validator
+from rathaus.core.models import StoredFile, postal_code_validator
 
 
 class TrustLevel(models.TextChoices):
@@ -117,8 +119,8 @@ class Consent(models.Model):
         return f"{self.topic} {self.version}"
 
 
-def _attachment_path(instance: MessageAttachment, filename: str) -> str:
-    # Stored outside the web root under a random name; served only after a permission check.
+def _attachment_path(instance: Any, filename: str) -> str:
+    """Where attachments were kept before stored files (ADR 0019); old migrations name it."""
     import uuid
 
     return f"mailbox/{instance.message.account_id}/{uuid.uuid4().hex}.pdf"
@@ -169,7 +171,9 @@ class Message(models.Model):
 
 class MessageAttachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=_attachment_path)
+    file = models.ForeignKey(
+        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
     filename = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"))
 

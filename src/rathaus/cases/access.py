@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 from rathaus.cases.models import Case
-from rathaus.core.models import OrgUnit
+from rathaus.core.models import OrgUnit, StoredFile
 from rathaus.core.scoping import unit_ids
 
 
@@ -34,3 +35,15 @@ def colleagues(case: Case) -> QuerySet[Any]:
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+def may_download(request: HttpRequest, stored: StoredFile) -> bool:
+    """Staff of a case's units may download its files: the attachments of the submission,
+    documents sent later and the decision (``/dateien/…``, ADR 0019)."""
+    from rathaus.core import staff_auth
+
+    if not staff_auth.is_verified_staff(request.user):
+        return False
+    holds = Q(documents__file=stored) | Q(uploads__file=stored)
+    holds |= Q(submission__attachments__file=stored)
+    return visible_cases(request.user).filter(holds).exists()

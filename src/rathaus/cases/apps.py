@@ -28,3 +28,8 @@ class CasesConfig(AppConfig):
         taskqueue.register_description(tasks.send_receipt.module_path, tasks.describe_receipt)
         gdpr.register_retention_hold(open_cases_hold)
         mailbox.register_reply_handler(mailbox.ReplyHandler(accepts_reply, receive_reply))
+
+        from rathaus.cases import access
+        from rathaus.core.files import access as file_access
+
+        file_access.register_owner("cases.Case", access.may_download)

@@ -44,7 +44,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 @account_required
 def application(request: HttpRequest, reference: str) -> HttpResponseBase:
     """One application: status, the steps that concern the applicant, document requests."""
-    from rathaus.forms.uploads import UploadRejected, allowed_in_words
+    from rathaus.core.files import UploadRejected, allowed_in_words
 
     account: Account = request.user.account  # type: ignore[union-attr]
     submission = (

@@ -14,7 +14,6 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from rathaus.cases.actions import CaseActionRefused, acting_on
 from rathaus.cases.events import CaseDecided
 from rathaus.cases.models import Case, CaseDocument
+from rathaus.core import files
 from rathaus.core.pdf import render_pdf
 
 DEFAULT_TEMPLATE = "cases/decisions/default.html"
@@ -156,12 +156,13 @@ def decide(case: Case, user: Any, outcome: str, reasons: str, portal_url: str = 
             context = decision_context(locked, outcome, reasons, now, user)
             pdf = render_pdf(template_name(locked), context)
             title = _("Decision: %(subject)s") % {"subject": locked.title}
+        filename = _filename(locked)
         document = CaseDocument(
             case=locked, kind=CaseDocument.Kind.DECISION, title=title[:200],
-            filename=_filename(locked), size=len(pdf), sha512=hashlib.sha512(pdf).hexdigest(),
+            filename=filename, size=len(pdf), sha512=hashlib.sha512(pdf).hexdigest(),
             created_at=now, created_by=user,
+            file=files.store_bytes(pdf, name=filename, media_type="application/pdf"),
         )  # fmt: skip
-        document.file.save("decision.pdf", ContentFile(pdf), save=False)
         try:
             with transaction.atomic():
                 document.save()
@@ -190,7 +191,7 @@ def decide(case: Case, user: Any, outcome: str, reasons: str, portal_url: str = 
                 work.record("decided", old=old, new=outcome, detail=detail, public=True)
                 work.publish(CaseDecided, outcome=outcome, document_id=document.pk)
         except BaseException as error:
-            document.file.delete(save=False)  # nothing was stored: no file without its record
+            files.forget(document.file)  # nothing was stored: no file without its record
             if isinstance(error, IntegrityError):  # a decision stored meanwhile (one per case)
                 raise CaseActionRefused(_("This case has already been decided.")) from None
             raise

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from rathaus.cases.actions import CaseActionRefused, CaseWork, acting_on, label
 from rathaus.cases.models import Case, CaseUpload, DocumentRequest
 from rathaus.cases.signals import case_message
+from rathaus.core import files as core_files
 from rathaus.core import tenancy
 
 DOCUMENTS_RECEIVED = "documents_received"
@@ -33,9 +34,8 @@ MAX_FILES = 10
 
 
 def upload_rules() -> Any:
-    from rathaus.forms.uploads import UploadRules
-
-    return UploadRules(accept=ACCEPTED_TYPES, max_bytes=settings.RATHAUS_UPLOAD_MAX_BYTES)
+    limit = settings.RATHAUS_UPLOAD_MAX_BYTES
+    return core_files.UploadRules(accept=ACCEPTED_TYPES, max_bytes=limit)
 
 
 def _page_url(case: Case, portal_url: str) -> str:
@@ -144,7 +144,7 @@ def _answer(
     case = request.case  # locked by the caller
     work = CaseWork(case, user)
     for item in stored:
-        CaseUpload(case=case, request=request, storage_name=item.storage_name,
+        CaseUpload(case=case, request=request, file=item.file,
                    original_name=item.original_name, content_type=item.content_type,
                    size=item.size, sha512=item.sha512, uploaded_at=now).save()  # fmt: skip
     names = ", ".join(item.original_name for item in stored)
@@ -167,8 +167,6 @@ def submit_documents(
     Raises ``UploadRejected`` for a file that is refused (nothing is kept then) and
     ``CaseActionRefused`` if the request is no longer open.
     """
-    from rathaus.forms.uploads import check_and_store, delete_stored
-
     if request.case.applicant_id != account.pk:
         raise PermissionError("not the applicant of this case")
     if not files:
@@ -180,7 +178,7 @@ def submit_documents(
     stored: list[Any] = []
     try:
         for uploaded in files:
-            stored.append(check_and_store(uploaded, upload_rules()))
+            stored.append(core_files.check_and_store(uploaded, upload_rules()))
         with acting_on(request.case, None) as work:
             if not work.case.is_open:
                 raise CaseActionRefused(_("The case is closed."))
@@ -188,8 +186,7 @@ def submit_documents(
             return _answer(request, by=label(account.user), user=None, comment=comment.strip(),
                            stored=stored)  # fmt: skip
     except BaseException:
-        for item in stored:
-            delete_stored(item.storage_name)
+        core_files.release(item.file for item in stored)
         raise
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.immutable import Immutable
-from rathaus.core.models import Authority
+from rathaus.core.models import Authority, StoredFile
 from rathaus.forms.models import Submission
 
 
@@ -174,8 +174,8 @@ class OutboxItem(models.Model):
         return f"{self.submission_id} → {self.target_id}"
 
 
-def _document_path(instance: CaseDocument, filename: str) -> str:
-    # Outside the web root under a random name; served only after a permission check.
+def _document_path(instance: Any, filename: str) -> str:
+    """Where documents were kept before stored files (ADR 0019); old migrations name it."""
     return f"cases/{instance.case_id}/{uuid.uuid4().hex}.pdf"
 
 
@@ -189,7 +189,9 @@ class CaseDocument(Immutable):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     filename = models.CharField(_("file name"), max_length=200)
-    file = models.FileField(_("file"), upload_to=_document_path, max_length=200)
+    file = models.ForeignKey(
+        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha512 = models.CharField(_("SHA-512"), max_length=128)
     created_at = models.DateTimeField(_("created"))
@@ -253,7 +255,9 @@ class CaseUpload(Immutable):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="uploads")
     request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="uploads")
-    storage_name = models.CharField(max_length=200)
+    file = models.ForeignKey(
+        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rathaus.cases import decisions, search, services, staff_actions, timeline, workflow
 from rathaus.cases.access import colleagues, visible_cases
 from rathaus.cases.models import Case, CaseDocument, DocumentRequest
+from rathaus.core import files
 from rathaus.core.bounds import bounded_day, parse_id
 from rathaus.core.staff_views import staff_required
 
@@ -290,36 +291,24 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
 @staff_required
 def upload(request: HttpRequest, number: str, pk: int) -> FileResponse:
     """A document the applicant sent later, after a permission check."""
-    from rathaus.forms.uploads import open_stored
-
     case = _case(request, number)
-    item = case.uploads.filter(pk=pk).first()
+    item = case.uploads.select_related("file").filter(pk=pk).first()
     if item is None:
         raise Http404("no such file in this case")
-    return FileResponse(open_stored(item.storage_name), as_attachment=True,
-                        filename=item.original_name, content_type=item.content_type)  # fmt: skip
+    return files.response(item.file, filename=item.original_name, content_type=item.content_type)
 
 
 @never_cache
 @require_safe
 @staff_required
 def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
-    from rathaus.forms.uploads import open_stored
-
     case = _case(request, number)
     if case.submission is None:
         raise Http404("no submission")
-    file = case.submission.attachments.filter(pk=pk).first()
+    file = case.submission.attachments.select_related("file").filter(pk=pk).first()
     if file is None:
         raise Http404("no such file")
-    response = FileResponse(
-        open_stored(file.storage_name),
-        as_attachment=True,
-        filename=file.original_name,
-        content_type=file.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.response(file.file, filename=file.original_name, content_type=file.content_type)
 
 
 @never_cache
@@ -328,14 +317,7 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
 def document(request: HttpRequest, number: str, pk: int) -> FileResponse:
     """A document the authority made in the case (the Bescheid), for staff of the case's units."""
     case = _case(request, number)
-    stored = case.documents.filter(pk=pk).first()
+    stored = case.documents.select_related("file").filter(pk=pk).first()
     if stored is None:
         raise Http404("no such document")
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.filename,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.response(stored.file, filename=stored.filename, content_type="application/pdf")

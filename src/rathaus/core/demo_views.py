@@ -10,16 +10,16 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from rathaus.core import files
 from rathaus.core.mail import OUTBOX_BACKEND
 from rathaus.core.models import OutgoingAttachment, OutgoingEmail
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 LIST_LENGTH = 50
 
@@ -33,7 +33,7 @@ HTML_POLICY = (
 
 def demo_only(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if settings.RATHAUS_PRODUCTION:
             raise Http404("demo pages are off in production mode")
         return view(request, *args, **kwargs)
@@ -84,9 +84,9 @@ def outbox_email_html(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_safe
 @demo_only
-def outbox_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+def outbox_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBase:
     """An attachment as a download (never shown inline: it may be anything the app attached)."""
-    found = get_object_or_404(OutgoingAttachment, pk=attachment, email_id=pk)
-    response = HttpResponse(bytes(found.content), content_type=found.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, found.filename) or ""
-    return response
+    found = get_object_or_404(
+        OutgoingAttachment.objects.select_related("file"), pk=attachment, email_id=pk
+    )
+    return files.response(found.file, filename=found.filename, content_type=found.content_type)

@@ -106,12 +106,15 @@ def send_mail(
 ) -> OutgoingEmail:
     """Render ``template``.txt (and ``template``.html if it exists) and queue the e-mail.
 
-    Attachments are stored with the e-mail, so that a retried delivery sends them too.
+    Attachments are kept with the e-mail (as stored files), so that a retried delivery sends
+    them too.
 
     The row and its delivery task are written in the caller's transaction (ADR 0021). The
     subject may be a lazy translation: it is translated into the e-mail's language. The templates
     also see ``authority`` and ``subject``.
     """
+    from rathaus.core import files
+
     try:
         validate_email(to)
     except ValidationError:
@@ -152,7 +155,9 @@ def send_mail(
                 email=email,
                 filename=attachment.filename,
                 content_type=attachment.content_type,
-                content=attachment.content,
+                file=files.store_bytes(
+                    attachment.content, name=attachment.filename, media_type=attachment.content_type
+                ),
             )
             for attachment in attachments
         )
@@ -185,8 +190,8 @@ def _message(email: OutgoingEmail, connection: BaseEmailBackend) -> EmailMultiAl
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
-    for attachment in email.attachments.all():
-        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
+    for attachment in email.attachments.select_related("file"):
+        message.attach(attachment.filename, attachment.file.read_bytes(), attachment.content_type)
     return message
 
 

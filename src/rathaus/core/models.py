@@ -1,12 +1,17 @@
-"""Tenants (authorities), their organisation, staff roles, the audit log and worker heartbeats."""
+"""Tenants (authorities), their organisation, staff roles, the audit log, worker heartbeats and
+stored files."""
 
 from __future__ import annotations
+
+import uuid
+from typing import IO
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core import keys
@@ -441,7 +446,7 @@ class ScheduledJob(models.Model):
 
 
 class OutgoingAttachment(models.Model):
-    """A file sent with an :class:`OutgoingEmail`, stored with it so every attempt sends it."""
+    """A file sent with an :class:`OutgoingEmail`, kept with it so every attempt sends it."""
 
     email = models.ForeignKey(
         OutgoingEmail,
@@ -451,7 +456,9 @@ class OutgoingAttachment(models.Model):
     )
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
-    content = models.BinaryField(_("content"))
+    file = models.ForeignKey(
+        "StoredFile", verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("e-mail attachment")
@@ -524,3 +531,37 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.value}"
+
+
+class StoredFile(models.Model):
+    """One stored file: its name and type for people, and the content-addressed blob it reads.
+
+    Rows of other apps (uploads, documents, attachments) point here; several rows with the same
+    content share one blob in the ``files`` storage (see :mod:`rathaus.core.files`, ADR 0019).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("file name"), max_length=200)
+    media_type = models.CharField(_("media type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    key = models.CharField(_("storage key"), max_length=200, db_index=True)
+    created_at = models.DateTimeField(_("stored"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def open(self) -> IO[bytes]:
+        """The content for reading; hand it out only after a permission check."""
+        from rathaus.core.files import store
+
+        return store.open_blob(self.key)
+
+    def read_bytes(self) -> bytes:
+        with self.open() as handle:
+            return handle.read()

@@ -127,7 +127,7 @@ def form_detail(request: HttpRequest, slug: Slug) -> Any:
     summary="Upload one file for a file question; the returned id goes into the data",
 )
 def upload(request: HttpRequest, slug: Slug, field: Form[Key], file: File[UploadedFile]) -> Any:
-    from rathaus.forms.uploads import UploadRejected, UploadRules, check_and_store
+    from rathaus.core.files import UploadRejected, UploadRules, check_and_store
 
     found = _form(request, slug)
     if isinstance(found, HttpResponse):
@@ -159,7 +159,7 @@ def upload(request: HttpRequest, slug: Slug, field: Form[Key], file: File[Upload
         draft=None,
         definition=definition,
         field=field,
-        storage_name=stored.storage_name,
+        file=stored.file,
         original_name=stored.original_name,
         content_type=stored.content_type,
         size=stored.size,

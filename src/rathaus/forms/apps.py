@@ -26,3 +26,7 @@ class FormsConfig(AppConfig):
         housekeeping.register(
             "forms.purge-expired-drafts", services.purge_expired, timedelta(hours=1)
         )
+
+        from rathaus.core.files import access
+
+        access.register_owner("forms.Upload", services.may_download)

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.immutable import Immutable
-from rathaus.core.models import Authority
+from rathaus.core.models import Authority, StoredFile
 
 
 class TrustRequirement(models.TextChoices):
@@ -180,7 +180,9 @@ class Upload(models.Model):
     )
     definition = models.ForeignKey(FormDefinition, on_delete=models.CASCADE, related_name="uploads")
     field = models.CharField(_("question"), max_length=200)
-    storage_name = models.CharField(max_length=200, unique=True)
+    file = models.ForeignKey(
+        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
@@ -250,7 +252,9 @@ class SubmissionAttachment(Immutable):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
     upload_id = models.UUIDField()
     field = models.CharField(_("question"), max_length=200)
-    storage_name = models.CharField(max_length=200)
+    file = models.ForeignKey(
+        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))

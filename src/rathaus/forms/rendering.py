@@ -71,7 +71,7 @@ class BoundElement:
 
     @property
     def accept_label(self) -> str:
-        from rathaus.forms.uploads import allowed_in_words
+        from rathaus.core.files import allowed_in_words
 
         return allowed_in_words(self.element.accept)
 

@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import Account, Consent
+from rathaus.core import files as stored_files
 from rathaus.core.mail import send_mail
+from rathaus.core.models import StoredFile
 from rathaus.forms.definitions import (  # noqa: F401 (callers use services.publish etc.)
     create_definition,
     new_version,
@@ -106,6 +108,12 @@ def may_open(request: HttpRequest, draft: Draft) -> bool:
         account = getattr(request.user, "account", None) if request.user.is_authenticated else None
         return account is not None and account.pk == draft.account_id
     return str(draft.pk) in request.session.get(SESSION_DRAFTS, [])
+
+
+def may_download(request: HttpRequest, stored: StoredFile) -> bool:
+    """Whoever may open a draft may download its uploads (``/dateien/…``, ADR 0019)."""
+    uploads = Upload.objects.filter(file=stored, draft__isnull=False).select_related("draft")
+    return any(upload.draft is not None and may_open(request, upload.draft) for upload in uploads)
 
 
 def profile_values(account: Account) -> dict[str, Any]:
@@ -211,56 +219,41 @@ def resume(token: str, request: HttpRequest) -> Draft:
 
 
 def discard(draft: Draft) -> None:
-    from rathaus.forms.uploads import delete_stored
-
     with transaction.atomic():
-        names = list(draft.uploads.values_list("storage_name", flat=True))
+        stored = list(draft.uploads.values_list("file_id", flat=True))
         deleted, _counts = Draft.objects.filter(pk=draft.pk, submitted_at__isnull=True).delete()
-    if deleted:
-        for name in names:
-            delete_stored(name)
+        if deleted:
+            stored_files.release(stored)
 
 
 def purge_expired(now: datetime.datetime | None = None) -> int:
-    """Delete drafts that were not touched for RATHAUS_DRAFT_DAYS, with their files."""
-    from rathaus.forms.uploads import delete_stored
+    """Delete drafts that were not touched for RATHAUS_DRAFT_DAYS, with their files.
 
+    A file that a submission holds (its attachment points to the same stored file) stays.
+    """
     moment = now or timezone.now()
     expired = Draft.objects.filter(expires_at__lt=moment)
     count = 0
     for draft in expired.iterator():
-        names = (
-            []
-            if draft.submitted_at is not None
-            else list(draft.uploads.values_list("storage_name", flat=True))
-        )
         with transaction.atomic():
-            if draft.submitted_at is not None:
-                Upload.objects.filter(draft=draft).delete()
+            stored = list(draft.uploads.values_list("file_id", flat=True))
+            Upload.objects.filter(draft=draft).delete()
             Draft.objects.filter(pk=draft.pk).delete()
-        for name in names:
-            delete_stored(name)
+            stored_files.release(stored)
         count += 1
     count += _purge_unclaimed_uploads(moment)
     return count
 
 
 def _purge_unclaimed_uploads(moment: datetime.datetime) -> int:
-    """API uploads that no submission claimed within RATHAUS_DRAFT_DAYS."""
-    from rathaus.forms.uploads import delete_stored
-
+    """API uploads that no submission claimed within RATHAUS_DRAFT_DAYS (claimed files stay)."""
     cutoff = moment - datetime.timedelta(days=settings.RATHAUS_DRAFT_DAYS)
     stale = Upload.objects.filter(draft__isnull=True, created_at__lt=cutoff)
-    claimed = set(
-        SubmissionAttachment.objects.filter(
-            upload_id__in=stale.values_list("pk", flat=True)
-        ).values_list("upload_id", flat=True)
-    )
     count = 0
     for upload in stale.iterator():
-        Upload.objects.filter(pk=upload.pk).delete()
-        if upload.pk not in claimed:
-            delete_stored(upload.storage_name)
+        with transaction.atomic():
+            Upload.objects.filter(pk=upload.pk).delete()
+            stored_files.release([upload.file_id])
         count += 1
     return count
 
@@ -275,7 +268,7 @@ def attach_upload(draft: Draft, field: str, stored: Any) -> Upload:
             draft=draft,
             definition_id=draft.version.definition_id,
             field=field,
-            storage_name=stored.storage_name,
+            file=stored.file,
             original_name=stored.original_name,
             content_type=stored.content_type,
             size=stored.size,
@@ -294,7 +287,6 @@ def attach_upload(draft: Draft, field: str, stored: Any) -> Upload:
 
 def remove_upload(draft: Draft, upload_id: str) -> None:
     from rathaus.forms.engine import delete_path
-    from rathaus.forms.uploads import delete_stored
 
     upload = Upload.objects.filter(draft=draft, pk=upload_id).first() if upload_id else None
     if upload is None:
@@ -312,7 +304,7 @@ def remove_upload(draft: Draft, upload_id: str) -> None:
         Draft.objects.filter(pk=draft.pk).update(data=data, updated_at=timezone.now())
         draft.data = data
         upload.delete()
-    delete_stored(upload.storage_name)
+        stored_files.release([upload.file_id])
 
 
 # --- submitting ----------------------------------------------------------------------------------
@@ -349,7 +341,7 @@ def submit(
             AttachmentSpec(
                 upload_id=upload.pk.hex,
                 field=upload.field,
-                storage_name=upload.storage_name,
+                file=upload.file,
                 original_name=upload.original_name,
                 content_type=upload.content_type,
                 size=upload.size,
@@ -448,7 +440,7 @@ def submit_data(
             AttachmentSpec(
                 upload_id=upload.pk.hex,
                 field=upload.field,
-                storage_name=upload.storage_name,
+                file=upload.file,
                 original_name=upload.original_name,
                 content_type=upload.content_type,
                 size=upload.size,

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rathaus.core import sequences
-from rathaus.core.models import Authority
+from rathaus.core.models import Authority, StoredFile
 from rathaus.forms.models import (
     Submission,
     SubmissionAttachment,
@@ -34,7 +34,7 @@ class IdempotencyConflict(Exception):
 class AttachmentSpec:
     upload_id: str
     field: str
-    storage_name: str
+    file: StoredFile
     original_name: str
     content_type: str
     size: int
@@ -107,7 +107,7 @@ def create_submission(
                     submission=submission,
                     upload_id=spec.upload_id,
                     field=spec.field,
-                    storage_name=spec.storage_name,
+                    file=spec.file,
                     original_name=spec.original_name,
                     content_type=spec.content_type,
                     size=spec.size,

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from rathaus.accounts import trust
 from rathaus.accounts.models import Account, TrustLevel
+from rathaus.core import files
 from rathaus.core.tenancy import current_authority
 from rathaus.forms import receipts, services
 from rathaus.forms.engine import FormSpec
@@ -281,7 +281,7 @@ def _handle_files(
     request: HttpRequest, draft: Draft, spec: FormSpec, index: int
 ) -> dict[str, list[str]]:
     """Check and store the files posted for this step; remove files the citizen removed."""
-    from rathaus.forms.uploads import UploadRejected, UploadRules, check_and_store
+    from rathaus.core.files import UploadRejected, UploadRules, check_and_store
 
     removed = request.POST.get("remove_file", "")
     if removed:
@@ -317,18 +317,11 @@ def _handle_files(
 @never_cache
 @require_safe
 def upload(request: HttpRequest, slug: str, draft_id: Any, upload_id: Any) -> HttpResponseBase:
-    from rathaus.forms.uploads import open_stored
-
     draft = _draft(request, slug, draft_id)
-    stored = get_object_or_404(Upload, pk=upload_id, draft=draft)
-    response = FileResponse(
-        open_stored(stored.storage_name),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
+    stored = get_object_or_404(Upload.objects.select_related("file"), pk=upload_id, draft=draft)
+    return files.response(
+        stored.file, filename=stored.original_name, content_type=stored.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- save, resume, discard -----------------------------------------------------------------------

@@ -166,7 +166,7 @@ def _check_elements(
             accept = raw.get("accept")
             from django.conf import settings
 
-            from rathaus.forms.uploads import SUPPORTED_TYPES
+            from rathaus.core.files import SUPPORTED_TYPES
 
             if not isinstance(accept, list) or not accept:
                 problems.append(f"The file field {path!r} needs an 'accept' list of types.")

@@ -260,7 +260,7 @@ class _Builder:
         """The accepted types and size of a file question, within what uploads can check."""
         from django.conf import settings
 
-        from rathaus.forms.uploads import SUPPORTED_TYPES
+        from rathaus.core.files import SUPPORTED_TYPES
 
         accept = [media for media in item.media_types or [] if media in SUPPORTED_TYPES]
         unknown = [media for media in item.media_types or [] if media not in SUPPORTED_TYPES]

@@ -1,6 +1,6 @@
-"""Uploads: only files whose content is what they claim, without active content or malware, are
-stored, privately and completely; everything else is refused with a clear message and leaves
-nothing on disk."""
+"""Upload checks (rathaus.core.files): only files whose content is what they claim, without active
+content or malware, are stored, privately and completely; everything else is refused with a
+clear message and leaves nothing on disk."""
 
 from __future__ import annotations
 
@@ -22,23 +22,25 @@ from django.utils import translation
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
-from rathaus.forms.uploads import (
+from rathaus.core import files
+from rathaus.core.files import (
     DOCX,
     JPEG,
     ODT,
     PDF,
     PNG,
     WEBP,
-    LimitedUploadHandler,
-    UploadLimitMiddleware,
     UploadRejected,
     UploadRules,
-    UploadTooLarge,
     check_and_store,
-    delete_stored,
-    open_stored,
-    request_too_large,
+    open_blob,
     sanitize_name,
+)
+from rathaus.core.files.limits import (
+    LimitedUploadHandler,
+    UploadLimitMiddleware,
+    UploadTooLarge,
+    request_too_large,
 )
 from tests.support import EICAR, JS_ACTION, image, pdf
 
@@ -48,7 +50,7 @@ OFFICE_RULES = UploadRules(accept=(PDF, DOCX, ODT), max_bytes=10 * MiB)
 
 
 @pytest.fixture
-def media(settings, tmp_path) -> Path:
+def media(settings, tmp_path, db) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RATHAUS_VIRUS_SCANNER = "none"
     return settings.MEDIA_ROOT
@@ -151,32 +153,45 @@ EXE = (
     ],
 )
 def test_accepted_file_is_stored_privately_with_its_checksum(
-    media, name, data, content_type, detected
+    media, name, data, content_type, detected, django_capture_on_commit_callbacks
 ):
     stored = check_and_store(upload(name, data, content_type), RULES)
 
-    assert re.fullmatch(r"uploads/\d{4}/\d{2}/[0-9a-f]{32}", stored.storage_name)
     assert stored.original_name == name
     assert stored.content_type == detected
     assert stored.size == len(data)
     assert stored.sha512 == hashlib.sha512(data).hexdigest()
-    path = media / stored.storage_name
+    sha256 = hashlib.sha256(data).hexdigest()
+    assert stored.file.sha256 == sha256
+    assert re.fullmatch(r"blobs/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}", stored.file.key)
+    path = media / stored.file.key
     assert path.read_bytes() == data
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0
     assert files_in(media) == [path]  # no partial file left beside it
-    with open_stored(stored.storage_name) as fh:
-        assert fh.read() == data
-    delete_stored(stored.storage_name)
+    assert stored.file.read_bytes() == data
+    with django_capture_on_commit_callbacks(execute=True):
+        files.release([stored.file])
     assert files_in(media) == []
-    delete_stored(stored.storage_name)  # already gone: no error
+    files.release([stored.file])  # already gone: no error
 
 
-def test_two_uploads_of_the_same_file_get_different_unguessable_names(media):
+def test_the_same_file_uploaded_twice_is_one_blob_under_a_name_from_its_content(
+    media, django_capture_on_commit_callbacks
+):
     first = check_and_store(upload("a.pdf", pdf()), RULES)
-    second = check_and_store(upload("a.pdf", pdf()), RULES)
-    assert first.storage_name != second.storage_name
-    assert "a.pdf" not in first.storage_name
+    second = check_and_store(upload("b.pdf", pdf()), RULES)
+    assert first.file.pk != second.file.pk
+    assert (first.original_name, second.original_name) == ("a.pdf", "b.pdf")
+    assert first.file.key == second.file.key
+    assert "a.pdf" not in first.file.key
+    assert files_in(media) == [media / first.file.key]
+    with django_capture_on_commit_callbacks(execute=True):
+        files.release([first.file])
+    assert second.file.read_bytes() == pdf()  # still held by the second
+    with django_capture_on_commit_callbacks(execute=True):
+        files.release([second.file])
+    assert files_in(media) == []
 
 
 def test_real_pdf_from_weasyprint_is_accepted(media):
@@ -215,18 +230,16 @@ def test_display_name_is_sanitised(media):
     assert long.endswith(".pdf")
 
 
-def test_storage_names_from_outside_cannot_reach_other_files(media):
-    for name in ["../settings.py", "uploads/2026/11/../../x", "/etc/passwd", "uploads/2026/11/ABC"]:
-        with pytest.raises(ValueError, match="not a storage name"):
-            open_stored(name)
-        with pytest.raises(ValueError, match="not a storage name"):
-            delete_stored(name)
+def test_storage_keys_from_outside_cannot_reach_other_files(media):
+    for key in ["../settings.py", "blobs/ab/cd/../../x", "/etc/passwd", "blobs/ab/cd/ABC"]:
+        with pytest.raises(ValueError, match="not a storage key"):
+            open_blob(key)
 
 
 @pytest.mark.django_db
 def test_stored_files_are_not_served_by_any_url(media, client, settings):
     stored = check_and_store(upload("a.pdf", pdf()), RULES)
-    for url in [settings.MEDIA_URL + stored.storage_name, "/" + stored.storage_name]:
+    for url in [settings.MEDIA_URL + stored.file.key, "/" + stored.file.key]:
         assert client.get(url).status_code == 404
 
 
@@ -419,7 +432,7 @@ def test_plain_zip_named_like_a_document_is_a_mismatch(media):
 
 def test_clean_file_passes_the_real_scanner(clamav, media):
     stored = check_and_store(upload("a.pdf", pdf()), RULES)
-    assert (media / stored.storage_name).exists()
+    assert (media / stored.file.key).exists()
 
 
 @pytest.mark.parametrize(
@@ -430,7 +443,7 @@ def test_clean_file_passes_the_real_scanner(clamav, media):
     ],
 )
 def test_malware_is_refused_without_naming_it_to_the_citizen(clamav, media, caplog, name, data):
-    caplog.set_level(logging.WARNING, logger="rathaus.forms.uploads")
+    caplog.set_level(logging.WARNING, logger="rathaus.core.files.checks")
     with pytest.raises(UploadRejected) as excinfo:
         check_and_store(upload(name, data), RULES)
     assert excinfo.value.code == "malware"

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0012_audit_keyed_hashes'),
+        ('core', '0014_outgoing_attachment_files'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

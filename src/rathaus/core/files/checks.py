@@ -1,17 +1,15 @@
-"""Checking and storing files that citizens upload into online forms.
+"""The upload checks: one pipeline that every app runs on a file from outside.
 
-:func:`check_and_store` accepts a file only when every check passes, in this order: size (before
-anything is read), the real type from the content's magic bytes compared with the form's accept
-list, the file name's extension and the browser's declared type, the content checks of that
-type (PDF without JavaScript or actions, images that open as what they claim, office documents
-without archive bombs, nested archives or macros), and the virus scanner. The file is written
-once, in chunks, to a private directory outside the web root under a random name; a file that
-fails a check is removed again.
+:func:`check_upload` accepts a file only when every check passes, in this order: size (before
+anything is read), the real type from the content's magic bytes compared with the accept list,
+the file name's extension and the browser's declared type, the content checks of that type (PDF
+without JavaScript or actions, images that open as what they claim, office documents without
+archive bombs, nested archives or macros), and the virus scanner (ADR 0008). The file is written
+once, in chunks, to a private temporary file while its SHA-256 and SHA-512 are computed; a file
+that fails a check is removed again. :func:`rathaus.core.files.check_and_store` then keeps it as
+a content-addressed blob (ADR 0019).
 
-Two guards work before a view sees the files: :func:`request_too_large` (from Content-Length,
-before the body is read) and :class:`LimitedUploadHandler` (stops a multipart request as soon as
-one file passes ``RATHAUS_UPLOAD_MAX_BYTES``). :class:`UploadLimitMiddleware` applies both and
-answers 413; it must come before ``CsrfViewMiddleware``, which reads ``request.POST``.
+The guards that work before a view sees the files are in :mod:`rathaus.core.files.limits`.
 """
 
 from __future__ import annotations
@@ -21,22 +19,18 @@ import logging
 import mmap
 import os
 import re
+import tempfile
 import unicodedata
-import uuid
 import warnings
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any
 
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from PIL import Image
 from pypdf import PdfReader
@@ -48,8 +42,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 64 * 1024
 HEAD_BYTES = 8192  # what the type detector looks at
-STORAGE_DIR = "uploads"
-_STORAGE_NAME = re.compile(r"^uploads/\d{4}/\d{2}/[0-9a-f]{32}$")
+TEMP_DIR = "tmp"  # below MEDIA_ROOT: a checked file is renamed from there into the store
 MAX_NAME_CHARS = 200
 
 PDF = "application/pdf"
@@ -119,12 +112,18 @@ class UploadRules:
 
 
 @dataclass(frozen=True)
-class StoredFile:
-    storage_name: str  # relative to MEDIA_ROOT, e.g. uploads/2026/11/<32 hex digits>
+class CheckedUpload:
+    """A file that passed every check, still in its private temporary file."""
+
+    path: Path
     original_name: str
     content_type: str
     size: int
+    sha256: str
     sha512: str
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 class UploadRejected(Exception):
@@ -134,15 +133,6 @@ class UploadRejected(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
-
-
-class UploadTooLarge(Exception):
-    """A file in a multipart request passed ``RATHAUS_UPLOAD_MAX_BYTES`` while it arrived."""
-
-    def __init__(self, limit: int, file_name: str | None = None) -> None:
-        super().__init__(f"upload {file_name!r} is larger than {limit} bytes")
-        self.limit = limit
-        self.file_name = file_name
 
 
 # --- messages --------------------------------------------------------------------------------
@@ -208,43 +198,22 @@ def sanitize_name(name: str) -> str:
     return base
 
 
-def _root() -> Path:
-    return Path(settings.MEDIA_ROOT)
+def _new_temporary() -> Path:
+    """A new, empty private file (mode 0600) in MEDIA_ROOT/tmp (mode 0700)."""
+    directory = Path(settings.MEDIA_ROOT) / TEMP_DIR
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=directory)
+    os.close(fd)
+    return Path(name)
 
 
-def _path(storage_name: str) -> Path:
-    if not _STORAGE_NAME.fullmatch(storage_name):
-        raise ValueError(f"not a storage name: {storage_name!r}")
-    return _root() / storage_name
-
-
-def open_stored(storage_name: str) -> BinaryIO:
-    """The stored file for reading; serve it only after a permission check."""
-    fd = os.open(_path(storage_name), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    return os.fdopen(fd, "rb")
-
-
-def delete_stored(storage_name: str) -> None:
-    """Remove a stored file; a file that is already gone is no error."""
-    _path(storage_name).unlink(missing_ok=True)
-
-
-def _new_location() -> tuple[str, Path]:
-    today = timezone.localdate()
-    relative = f"{STORAGE_DIR}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}"
-    directory = _root()
-    directory.mkdir(parents=True, exist_ok=True)
-    for part in relative.split("/")[:-1]:
-        directory = directory / part
-        directory.mkdir(mode=0o700, exist_ok=True)
-    return relative, _root() / relative
-
-
-def _write(uploaded: UploadedFile, target: Path, limit: int, rules: UploadRules) -> tuple[int, str]:
-    """Write the upload in chunks to a new file (mode 0600); its size and SHA-512."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(target, flags, 0o600)
+def _write(
+    uploaded: UploadedFile, target: Path, limit: int, rules: UploadRules
+) -> tuple[int, str, str]:
+    """Write the upload in chunks into the empty private file; its size, SHA-256 and SHA-512."""
+    fd = os.open(target, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
     digest = hashlib.sha512()
+    digest256 = hashlib.sha256()
     size = 0
     with os.fdopen(fd, "wb") as out:
         os.fchmod(out.fileno(), 0o600)  # whatever the umask says
@@ -253,10 +222,11 @@ def _write(uploaded: UploadedFile, target: Path, limit: int, rules: UploadRules)
             if size > limit:
                 raise _reject("too_large", rules, limit)
             digest.update(chunk)
+            digest256.update(chunk)
             out.write(chunk)
         out.flush()
         os.fsync(out.fileno())
-    return size, digest.hexdigest()
+    return size, digest256.hexdigest(), digest.hexdigest()
 
 
 # --- type detection --------------------------------------------------------------------------
@@ -447,10 +417,11 @@ def _scan(path: Path, rules: UploadRules, sha512: str) -> None:
 # --- the entry point -------------------------------------------------------------------------
 
 
-def check_and_store(uploaded: UploadedFile, rules: UploadRules) -> StoredFile:
-    """Check an uploaded file against the rules and store it privately, or raise UploadRejected.
+def check_upload(uploaded: UploadedFile, rules: UploadRules) -> CheckedUpload:
+    """Check an uploaded file against the rules, or raise UploadRejected.
 
-    Nothing stays on disk when a check fails.
+    The checked file stays in a private temporary file until the caller stores or discards
+    it; nothing stays on disk when a check fails.
     """
     limit = min(rules.max_bytes, settings.RATHAUS_UPLOAD_MAX_BYTES)
     original_name = sanitize_name(uploaded.name or "")
@@ -458,10 +429,9 @@ def check_and_store(uploaded: UploadedFile, rules: UploadRules) -> StoredFile:
         raise _reject("too_large", rules, limit)
     if uploaded.size == 0:
         raise _reject("empty", rules)
-    storage_name, final = _new_location()
-    partial = final.with_name(final.name + ".part")
+    partial = _new_temporary()
     try:
-        size, sha512 = _write(uploaded, partial, limit, rules)
+        size, sha256, sha512 = _write(uploaded, partial, limit, rules)
         if size == 0:
             raise _reject("empty", rules)
         detected = _detect(partial)
@@ -479,86 +449,9 @@ def check_and_store(uploaded: UploadedFile, rules: UploadRules) -> StoredFile:
         elif kind.pil_format:
             _check_image(partial, kind.pil_format, rules)
         _scan(partial, rules, sha512)
-        os.replace(partial, final)
     except BaseException as exc:
         partial.unlink(missing_ok=True)
         if isinstance(exc, UploadRejected):
             logger.info("upload rejected: %s", exc.code)
         raise
-    return StoredFile(storage_name, original_name, detected, size, sha512)
-
-
-# --- request guards --------------------------------------------------------------------------
-
-
-def request_too_large(request: HttpRequest) -> bool:
-    """Whether the declared body passes ``RATHAUS_UPLOAD_REQUEST_MAX_BYTES``; reads nothing."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False  # Django reads no body without a valid length
-    return length > settings.RATHAUS_UPLOAD_REQUEST_MAX_BYTES
-
-
-class LimitedUploadHandler(FileUploadHandler):
-    """First in the handler chain: raises UploadTooLarge once a file passes the limit.
-
-    The later handlers (memory, temporary file) have then received at most the limit and are
-    told to discard what they have; the rest of the request body is not read.
-    """
-
-    def __init__(self, request: HttpRequest | None = None, max_bytes: int | None = None) -> None:
-        super().__init__(request)
-        self.max_bytes = settings.RATHAUS_UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
-        self.received = 0
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.received = 0
-        if self.content_length is not None and self.content_length > self.max_bytes:
-            self._abort()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        self.received += len(raw_data)
-        if self.received > self.max_bytes:
-            self._abort()
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-    def _abort(self) -> None:
-        if self.request is not None:
-            for handler in self.request.upload_handlers:
-                if handler is not self:
-                    handler.upload_interrupted()
-        raise UploadTooLarge(self.max_bytes, self.file_name)
-
-
-def _too_large_response(limit: int) -> HttpResponse:
-    message = gettext(
-        "The upload is too large. A file may have at most %(limit)s. Please go back and choose "
-        "a smaller file."
-    ) % {"limit": filesizeformat(limit)}
-    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
-
-
-class UploadLimitMiddleware:
-    """Refuse oversized uploads with 413 before CsrfViewMiddleware or a view reads the body."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        content_type = request.META.get("CONTENT_TYPE", "")
-        if request.method == "POST" and content_type.startswith("multipart/form-data"):
-            if request_too_large(request):
-                return _too_large_response(settings.RATHAUS_UPLOAD_MAX_BYTES)
-            handlers = request.upload_handlers
-            if isinstance(handlers, list):  # an ImmutableList once the body has been read
-                handlers.insert(0, LimitedUploadHandler(request))
-            try:
-                request.FILES  # noqa: B018 (parse now, while the limit can still answer 413)
-            except UploadTooLarge as exc:
-                return _too_large_response(exc.limit)
-        return self.get_response(request)
+    return CheckedUpload(partial, original_name, detected, size, sha256, sha512)

@@ -1,0 +1,29 @@
+"""The one download view for stored files: ``/dateien/<id>/<name>``, after the owners' rules."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from rathaus.core.files.access import may_download
+from rathaus.core.files.serving import response
+from rathaus.core.models import StoredFile
+
+
+def url(stored: StoredFile) -> str:
+    """The download address of a stored file (it works only for those the owners allow)."""
+    return reverse("files:download", args=[stored.pk, stored.name])
+
+
+@never_cache
+@require_safe
+def download(request: HttpRequest, pk: uuid.UUID, name: str) -> HttpResponseBase:
+    stored = StoredFile.objects.filter(pk=pk).first()
+    if stored is None or not may_download(request, stored):
+        raise Http404("no such file, or not yours")
+    return response(stored)
