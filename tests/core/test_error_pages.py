@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.test import Client, RequestFactory
+from django.utils import translation
 
 from rathaus.core import views
 from rathaus.core.problems import PROBLEM_CONTENT_TYPE
@@ -28,7 +29,8 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_pages_say_what_happened_in_german_and_lead_back(handler, exception, status, heading):
-    response = handler(RequestFactory().get("/konto/etwas/"), exception)
+    with translation.override("de"):  # as the language middleware sets it for the request
+        response = handler(RequestFactory().get("/konto/etwas/"), exception)
     assert response.status_code == status
     html = response.content.decode()
     assert f'<h1 class="kern-heading-large">{heading}</h1>' in html
@@ -63,5 +65,6 @@ def test_an_expired_form_explains_itself_and_offers_the_page_again():
 
 
 def test_the_server_error_page_leads_back_to_the_start():
-    html = views.server_error(RequestFactory().get("/")).content.decode()
+    with translation.override("de"):
+        html = views.server_error(RequestFactory().get("/")).content.decode()
     assert '<a class="kern-link" href="/">Zur Startseite</a>' in html

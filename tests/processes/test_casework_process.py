@@ -81,6 +81,9 @@ def test_meldebescheinigung_from_submission_to_closed_case(barleben):
                                     "files": SimpleUploadedFile("ausweis.pdf", b"MZ\x90\x00",
                                                                 "application/pdf")})  # fmt: skip
     assert refused.status_code == 422
+    refusal = refused.content.decode()
+    assert "Der Inhalt der Datei passt nicht zu ihrem Namen oder Typ." in refusal
+    assert "type_mismatch" not in refusal  # the code is for programs, not for the citizen
     response = citizen.post(detail, {"request": request.pk, "comment": "Vorder- und Rückseite",
                                      "files": SimpleUploadedFile("ausweis.pdf", pdf(),
                                                                  "application/pdf")})  # fmt: skip

@@ -71,7 +71,7 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
         try:
             documents.submit_documents(item, account, request.FILES.getlist("files"), comment)
         except UploadRejected as rejected:
-            error, status = str(rejected), 422
+            error, status = rejected.message, 422
         except CaseActionRefused as refused:
             error, status = str(refused), 422
         else:

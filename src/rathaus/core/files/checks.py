@@ -130,7 +130,7 @@ class UploadRejected(Exception):
     """A file was refused; ``code`` for programs, ``message`` (translated) for the citizen."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
+        super().__init__(message)  # str() is what a person may read; the code stays apart
         self.code = code
         self.message = message
 
