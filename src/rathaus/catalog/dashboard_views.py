@@ -72,7 +72,6 @@ class Segment:
 @dataclass(frozen=True)
 class Bar:
     label: str
-    key: str
     label_y: float
     y: float
     badge_y: float
@@ -133,7 +132,6 @@ def chart(status: dashboard.Status) -> Chart:
         bars.append(
             Bar(
                 label=_short(str(row.label)),
-                key=row.key,
                 label_y=top + 16,
                 y=bar_y,
                 badge_y=bar_y + (BAR_HEIGHT - BADGE_HEIGHT) / 2,
