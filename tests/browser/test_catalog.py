@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
@@ -89,6 +90,16 @@ def test_ozg_dashboard_on_desktop_and_phone(
         expect(page.get_by_role("img").first).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert_accessible(page)
+        # Every number leads to the services behind it, without JavaScript.
+        table = page.get_by_role("table", name="Leistungen nach Themenfeld", exact=False)
+        link = table.get_by_role("link").first
+        count = int(link.inner_text())
+        link.click()
+        expect(page).to_have_url(re.compile(r"/ozg/leistungen/\?behoerde=barleben&thema="))
+        expect(page.locator("ul.ozg-services > li")).to_have_count(count)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert_accessible(page)
+        page.go_back()
         page.get_by_label("Behörde").select_option("landkreis-boerde")
         page.get_by_role("button", name="Anzeigen").click()
         expect(page).to_have_url(f"{server}/ozg/?behoerde=landkreis-boerde")

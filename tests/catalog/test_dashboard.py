@@ -13,11 +13,15 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import time_machine
+from django.utils import timezone
 
+from rathaus.appointments.locations import AppointmentType
 from rathaus.catalog import services
 from rathaus.catalog.models import LifeSituation, Offer, OzgService, Service, Topic
 from rathaus.core.models import Authority
-from tests.factories import AuthorityFactory
+from rathaus.forms import definitions
+from rathaus.forms.models import FormDefinition, FormVersion
+from tests.factories import AuthorityFactory, FormVersionFactory
 
 WITHOUT_TOPIC = "ohne Themenfeld"
 
@@ -65,15 +69,38 @@ class Tables(HTMLParser):
             self._cell.append(data)
 
 
+def expected_level(offer: Offer) -> int:
+    """The level of an offer worked out from the live tables directly (the slow, obvious way)."""
+    if offer.maturity_override is not None:
+        return offer.maturity_override
+    live_forms = FormDefinition.objects.filter(
+        retired_at__isnull=True, versions__status=FormVersion.Status.PUBLISHED
+    )
+    if live_forms.filter(offer=offer).exists():
+        return 3
+    general = offer.general_request and live_forms.filter(
+        authority=offer.authority, slug="anliegen", offer__isnull=True
+    )
+    bookable = AppointmentType.objects.filter(offer=offer, resources__active=True).exists()
+    if offer.online_url or offer.appointment_url or bookable or general:
+        return 2
+    return 1 if offer.description.strip() else 0
+
+
+def expected_levels(authority: Authority) -> list[int]:
+    return [expected_level(offer) for offer in Offer.objects.filter(authority=authority)]
+
+
 def expected_counts(authority: Authority) -> dict[str, list[int]]:
-    """Offers per topic and maturity level, counted one by one (the slow, obvious way)."""
+    """Offers per topic and maturity level, counted one by one."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
     offers = Offer.objects.filter(authority=authority).select_related(
         "service__ozg_service__life_situation__topic"
     )
     for offer in offers:
         ozg = offer.service.ozg_service
-        counts[ozg.life_situation.topic.name if ozg else WITHOUT_TOPIC][offer.maturity] += 1
+        topic = ozg.life_situation.topic.name if ozg else WITHOUT_TOPIC
+        counts[topic][expected_level(offer)] += 1
     return dict(counts)
 
 
@@ -88,21 +115,25 @@ def topic_table(html: str, authority: Authority) -> list[list[str]]:
 
 def offer_without_topic(authority: Authority, maturity: int) -> Offer:
     service = Service.objects.create(name="Hundesteuer An- und Abmeldung (örtlich)")
-    offer, _outcome = services.save_offer(authority, service, {"maturity": maturity})
+    values: dict[str, object] = {"description": "Hunde melden Sie im Rathaus an."}
+    if maturity != 1:
+        values.update(maturity_override=maturity, maturity_override_reason="Prüfung")
+    offer, _outcome = services.save_offer(authority, service, values)
     return offer
 
 
 def test_page_shows_the_totals_of_the_current_authority(
     client, barleben_catalogue, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(5):
+    # One for the offers, one per kind of online way, and the page's own few.
+    with django_assert_max_num_queries(7):
         response = client.get("/ozg/")
     assert response.status_code == 200
     html = response.content.decode()
-    offers = Offer.objects.filter(authority=barleben_catalogue)
-    total = offers.count()
-    online = offers.filter(maturity__gte=3).count()
-    assert total > 20  # the demo, not an empty page
+    levels_live = expected_levels(barleben_catalogue)
+    total = len(levels_live)
+    online = sum(level >= 3 for level in levels_live)
+    assert 0 < online < total  # the demo, not an empty page
     assert f'<dd class="ozg-figure__value">{total}</dd>' in html
     assert f'<dd class="ozg-figure__value">{online}</dd>' in html
     assert (
@@ -114,7 +145,7 @@ def test_page_shows_the_totals_of_the_current_authority(
     levels = Tables(html).tables["Leistungen nach OZG-Reifegrad"]
     assert levels[0] == ["Reifegrad", "Leistungen", "Anteil"]
     by_level = {row[0][0]: int(row[1]) for row in levels[1:]}
-    assert by_level == {str(level): offers.filter(maturity=level).count() for level in range(5)}
+    assert by_level == {str(level): levels_live.count(level) for level in range(5)}
     assert levels[4][0] == "3 – vollständig online mit Nachweisen und Bescheid"
 
 
@@ -198,7 +229,7 @@ def test_csv_export_opens_in_german_excel(
     offer_without_topic(barleben_catalogue, maturity=1)
     # 22:30 UTC on 31 March is already 1 April in Berlin: the file is named by the German date.
     berlin_midnight = time_machine.travel(datetime(2026, 3, 31, 22, 30, tzinfo=UTC), tick=False)
-    with berlin_midnight, django_assert_max_num_queries(3):
+    with berlin_midnight, django_assert_max_num_queries(5):
         response = client.get("/ozg/umsetzungsstand.csv", {"behoerde": "barleben"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -218,15 +249,13 @@ def test_csv_export_opens_in_german_excel(
     body, total = rows[1:-1], rows[-1]
     assert {row[0]: [int(cell) for cell in row[1:6]] for row in body} == expected
     assert body[-1][0] == WITHOUT_TOPIC
-    offers = Offer.objects.filter(authority=barleben_catalogue)
-    online = offers.filter(maturity__gte=3).count()
+    levels_live = expected_levels(barleben_catalogue)
+    online = sum(level >= 3 for level in levels_live)
     assert total[0] == "Gesamt"
-    assert int(total[6]) == offers.count()
+    assert int(total[6]) == len(levels_live)
     assert int(total[7]) == online
-    assert total[8] == german_percent(online, offers.count()).removesuffix(" %")
-    assert [int(cell) for cell in total[1:6]] == [
-        offers.filter(maturity=level).count() for level in range(5)
-    ]
+    assert total[8] == german_percent(online, len(levels_live)).removesuffix(" %")
+    assert [int(cell) for cell in total[1:6]] == [levels_live.count(level) for level in range(5)]
 
 
 def test_csv_export_does_not_hand_formulas_to_spreadsheets(client, barleben_catalogue):
@@ -234,7 +263,7 @@ def test_csv_export_does_not_hand_formulas_to_spreadsheets(client, barleben_cata
     situation = LifeSituation.objects.create(topic=topic, name="Formel", slug="formel")
     ozg = OzgService.objects.create(ozg_id="99999", name="Formel", life_situation=situation)
     service = Service.objects.create(name="Formelleistung", ozg_service=ozg)
-    services.save_offer(barleben_catalogue, service, {"maturity": 2})
+    services.save_offer(barleben_catalogue, service, {"appointment_url": "https://termine.example"})
     response = client.get("/ozg/umsetzungsstand.csv", {"behoerde": "barleben"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert ["'=HYPERLINK(1)", "0", "0", "1", "0", "0", "1", "0", "0,0"] in rows
@@ -288,3 +317,61 @@ def test_ozg_entry_in_the_navigation(client, barleben_catalogue):
     assert 'href="/ozg/"' in html
     page = client.get("/ozg/").content.decode()
     assert 'href="/ozg/" aria-current="page"' in page
+
+
+def level_counts(client) -> dict[str, int]:
+    levels = Tables(client.get("/ozg/").content.decode()).tables["Leistungen nach OZG-Reifegrad"]
+    return {row[0][0]: int(row[1]) for row in levels[1:]}
+
+
+def test_numbers_follow_a_published_online_form(client, barleben_catalogue):
+    birth = Offer.objects.get(authority=barleben_catalogue, service__leika_key="99027002012000")
+    before = level_counts(client)
+    version = FormVersionFactory(
+        definition__authority=barleben_catalogue,
+        definition__offer=birth,
+        status=FormVersion.Status.DRAFT,
+        published_at=None,
+    )
+    assert level_counts(client) == before  # a draft is not live
+    definitions.publish(version)
+    after = level_counts(client)
+    old_level = before_level(before, after)
+    assert after["3"] == before["3"] + 1
+    assert after[old_level] == before[old_level] - 1
+    FormDefinition.objects.filter(pk=version.definition_id).update(retired_at=timezone.now())
+    assert level_counts(client) == before  # retired: no longer live
+
+
+def before_level(before: dict[str, int], after: dict[str, int]) -> str:
+    (level,) = [key for key in before if after[key] == before[key] - 1]
+    return level
+
+
+def test_an_override_with_reason_replaces_the_derived_level(client, barleben_catalogue):
+    before = level_counts(client)
+    offer = offer_without_topic(barleben_catalogue, maturity=4)
+    assert level_counts(client)["4"] == before["4"] + 1
+    page = client.get("/ozg/leistungen/", {"behoerde": "barleben", "stufe": "4"})
+    html = page.content.decode()
+    assert offer.service.name in html
+    assert "Prüfung" in html  # the reason is shown with the level
+
+
+def test_every_number_links_to_its_services(client, barleben_catalogue):
+    html = client.get("/ozg/").content.decode()
+    links = re.findall(r'href="(/ozg/leistungen/\?[^"]+)">(\d+)</a>', html)
+    assert links
+    for href, number in links:
+        page = client.get(href.replace("&amp;", "&"))
+        assert page.status_code == 200, href
+        items = re.findall(r'<li><a class="kern-link" href="/leistungen/', page.content.decode())
+        assert len(items) == int(number), href
+    # The chart is one image (its table has the links); the PDF has no links.
+    svg = html[html.index('<svg class="ozg-chart"') : html.index("</svg>", html.index("ozg-chart"))]
+    assert "<a " not in svg
+
+
+def test_services_page_refuses_unknown_filters(client, barleben_catalogue):
+    assert client.get("/ozg/leistungen/", {"stufe": "7"}).status_code == 404
+    assert client.get("/ozg/leistungen/", {"thema": "atlantis"}).status_code == 404

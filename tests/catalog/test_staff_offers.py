@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from rathaus.catalog import services
+from rathaus.catalog import maturity, services
 from rathaus.catalog.models import Offer, Service
 from rathaus.core.models import AuditEvent, OrgUnit
 from tests.factories import PASSWORD, MembershipFactory, TOTPDeviceFactory, UserFactory
@@ -61,7 +61,8 @@ def clerk(client, barleben_catalogue):
 
 
 def test_clerk_sees_the_offers_of_the_authority(clerk, django_assert_max_num_queries):
-    with django_assert_max_num_queries(9):
+    # The page's queries plus one per kind of online way (catalog.online) for all offers.
+    with django_assert_max_num_queries(12):
         response = clerk.get(LIST)
     html = response.content.decode()
     assert response.status_code == 200
@@ -70,7 +71,7 @@ def test_clerk_sees_the_offers_of_the_authority(clerk, django_assert_max_num_que
     assert f'href="{edit_url(birth)}">Geburtsurkunde Ausstellung</a>' in html
     assert BIRTH_CERTIFICATE in html
     assert "12,00\u00a0€" in html
-    assert "2 – Formular online, Abgabe auf Papier" in html
+    assert "1 – Informationen online" in html
     # Offers of other units are listed, but without a link to change them.
     assert "Hundehaltung Anmeldung" in html
     assert f'href="{edit_url(offer(DOG_REGISTRATION))}"' not in html
@@ -94,18 +95,15 @@ def test_list_needs_the_same_number_of_queries_for_more_offers(clerk, barleben_c
 
 
 def test_list_filters_by_unit_and_maturity(clerk, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         response = clerk.get(LIST, {"einheit": "standesamt", "reifegrad": "2"})
     assert response.status_code == 200
     shown = {found.service.leika_key for found in response.context["offers"]}
-    expected = set(
-        Offer.objects.filter(
-            authority__slug="barleben", org_unit__slug="standesamt", maturity=2
-        ).values_list("service__leika_key", flat=True)
-    )
+    standesamt = list(Offer.objects.filter(authority__slug="barleben", org_unit__slug="standesamt"))
+    maturity.annotate(standesamt)
+    expected = {found.service.leika_key for found in standesamt if found.maturity == 2}
     assert shown == expected
-    assert BIRTH_CERTIFICATE in shown
-    assert len(shown) == 3
+    assert shown  # the demo's Standesamt has offers with an appointment booking
     assert "Alle Angebote anzeigen" in response.content.decode()
 
 
@@ -121,7 +119,8 @@ def test_unknown_filter_values_are_explained_at_the_field(clerk):
 
 def test_clerk_changes_an_offer_of_their_unit(clerk, django_assert_max_num_queries):
     birth = offer(BIRTH_CERTIFICATE)
-    with django_assert_max_num_queries(9):
+    # Including the offer's live online ways for its derived maturity level.
+    with django_assert_max_num_queries(11):
         page = clerk.get(edit_url(birth))
     assert page.status_code == 200
     assert 'value="12,00"' in page.content.decode()
@@ -199,9 +198,9 @@ def test_clerk_cannot_change_another_units_offer(clerk):
         response = clerk.get(url)
         assert response.status_code == 403
         assert "Nicht erlaubt" in response.content.decode()
-        assert clerk.post(url, {"maturity": "4", "fee": "1"}).status_code == 403
+        assert clerk.post(url, {"maturity_override": "4", "fee": "1"}).status_code == 403
     dogs.refresh_from_db()
-    assert dogs.maturity == 2
+    assert dogs.maturity_override is None
     assert Offer.objects.filter(pk=dogs.pk).exists()
     assert not AuditEvent.objects.filter(
         action__startswith="catalog.offer.", actor__isnull=False
@@ -235,11 +234,14 @@ def test_head_and_administrator_change_every_offer(client, barleben_catalogue, u
     assert "Bürgerbüro" in page.content.decode()
     data = form_data(page)
     data["org_unit"] = str(unit("buergerbuero").pk)
-    data["maturity"] = "3"
+    data["maturity_override"] = "2"
+    data["maturity_override_reason"] = "Antrag per E-Mail an das Standesamt"
     assert client.post(edit_url(birth), data).status_code == 302
     birth.refresh_from_db()
-    assert (birth.org_unit.slug, birth.maturity) == ("buergerbuero", 3)
-    assert events("catalog.offer.changed")[0].details == {"fields": ["maturity", "org_unit"]}
+    assert (birth.org_unit.slug, birth.maturity_override) == ("buergerbuero", 2)
+    assert events("catalog.offer.changed")[0].details == {
+        "fields": ["maturity_override", "maturity_override_reason", "org_unit"]
+    }
 
 
 def test_offers_of_another_authority_are_not_found(client, barleben_catalogue):
@@ -247,7 +249,7 @@ def test_offers_of_another_authority_are_not_found(client, barleben_catalogue):
     birth = offer(BIRTH_CERTIFICATE)
     for url in (edit_url(birth), f"{edit_url(birth)}zurueckziehen/"):
         assert client.get(url).status_code == 404
-        assert client.post(url, {"maturity": "4"}).status_code == 404
+        assert client.post(url, {"maturity_override": "4"}).status_code == 404
     assert client.get(LIST, {"behoerde": "barleben"}).status_code == 404
     assert client.get(ADD, {"behoerde": "barleben"}).status_code == 404
     assert client.get("/verwaltung/angebote/999999/").status_code == 404
@@ -324,7 +326,11 @@ def test_add_a_new_offer_found_by_a_word(clerk, django_assert_max_num_queries):
     response = clerk.post(f"{ADD}?behoerde=barleben&leistung={service.pk}", data)
     assert response.status_code == 302
     added = offer(DOG_DEREGISTRATION)
-    assert (added.org_unit.slug, added.fee_cents, added.maturity) == ("standesamt", 500, 1)
+    assert (added.org_unit.slug, added.fee_cents, added.maturity_override) == (
+        "standesamt",
+        500,
+        None,
+    )
     (event,) = events("catalog.offer.created")
     assert event.object_id == str(added.pk)
     assert "wurde hinzugefügt" in clerk.get(response["Location"]).content.decode()
@@ -419,3 +425,71 @@ def test_pages_are_translated_to_english(clerk):
     html = clerk.get(LIST).content.decode()
     assert "Offered services" in html
     assert "Angebotene Leistungen" not in html
+
+
+def test_text_cannot_promise_an_online_way_that_does_not_exist(clerk):
+    birth = offer(BIRTH_CERTIFICATE)
+    data = form_data(clerk.get(edit_url(birth)))
+    data["description"] = "Sie können die Urkunde auch online beantragen."
+    data["processing_time"] = "online etwa 1 Woche"
+    response = clerk.post(edit_url(birth), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_description_error"' in html
+    assert 'id="id_processing_time_error"' in html
+    assert "es gibt aber keinen Online-Weg" in html
+    birth.refresh_from_db()
+    assert "online" not in birth.description
+    # With a link to an online application the same text is true and is saved.
+    data["online_url"] = "https://formulare.example.org/geburtsurkunde"
+    assert clerk.post(edit_url(birth), data).status_code == 302
+    birth.refresh_from_db()
+    assert "online beantragen" in birth.description
+
+
+def test_a_compound_word_promises_nothing(clerk):
+    birth = offer(BIRTH_CERTIFICATE)
+    data = form_data(clerk.get(edit_url(birth)))
+    data["required_documents"] = "Personalausweis (die Online-Ausweisfunktion ist nicht nötig)"
+    assert clerk.post(edit_url(birth), data).status_code == 302
+
+
+def test_level_three_needs_a_live_online_application(clerk):
+    birth = offer(BIRTH_CERTIFICATE)
+    data = form_data(clerk.get(edit_url(birth)))
+    data["maturity_override"] = "3"
+    data["maturity_override_reason"] = "Wir wollen online sein"
+    response = clerk.post(edit_url(birth), data)
+    assert response.status_code == 400
+    assert 'id="id_maturity_override_error"' in response.content.decode()
+    birth.refresh_from_db()
+    assert birth.maturity_override is None
+
+
+def test_override_and_reason_go_together(clerk):
+    birth = offer(BIRTH_CERTIFICATE)
+    data = form_data(clerk.get(edit_url(birth)))
+    data["maturity_override"] = "0"
+    response = clerk.post(edit_url(birth), data)
+    assert response.status_code == 400
+    assert 'id="id_maturity_override_reason_error"' in response.content.decode()
+    data["maturity_override"] = ""
+    data["maturity_override_reason"] = "ohne Stufe"
+    response = clerk.post(edit_url(birth), data)
+    assert response.status_code == 400
+    assert 'id="id_maturity_override_error"' in response.content.decode()
+
+
+def test_staff_page_shows_the_derived_level_and_the_override(clerk):
+    birth = offer(BIRTH_CERTIFICATE)
+    html = clerk.get(edit_url(birth)).content.decode()
+    assert "Abgeleitet aus den Online-Wegen, die jetzt freigeschaltet sind:" in html
+    assert "Online-Formular: keines veröffentlicht" in html
+    services.save_offer(
+        birth.authority,
+        birth.service,
+        {"maturity_override": 0, "maturity_override_reason": "Angaben werden überarbeitet"},
+    )
+    html = clerk.get(edit_url(birth)).content.decode()
+    assert "Von Mitarbeitenden gesetzt. Grund: Angaben werden überarbeitet." in html
+    assert "0 – Informationen nur offline" in html

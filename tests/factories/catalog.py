@@ -6,7 +6,6 @@ import factory
 
 from rathaus.catalog.models import (
     LifeSituation,
-    Maturity,
     Offer,
     OzgService,
     Responsibility,
@@ -68,7 +67,6 @@ class OfferFactory(factory.django.DjangoModelFactory):
     fee_cents = 1000
     fee_text = "10,00 € je Bescheinigung"
     processing_time = "sofort"
-    maturity = Maturity.ONLINE
 
 
 class ResponsibilityFactory(factory.django.DjangoModelFactory):

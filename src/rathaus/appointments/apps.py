@@ -12,12 +12,14 @@ class AppointmentsConfig(AppConfig):
         from datetime import timedelta
 
         from rathaus.appointments import demo as appointments_demo
-        from rathaus.appointments import services
+        from rathaus.appointments import services, ways
+        from rathaus.catalog import online
         from rathaus.core import demo as core_demo
         from rathaus.core import housekeeping, navigation
         from rathaus.core.navigation import NavItem
 
         navigation.register(NavItem("appointments", _("Appointments"), "appointments:index", 20))
+        online.register(online.Kind.APPOINTMENT, "appointments", ways.booking_urls)
         core_demo.register_loader("appointments", appointments_demo.load)
         core_demo.login_notes.append(
             "Demo appointments, staff side: /verwaltung/termine/ (buergerbuero, standesamt); "

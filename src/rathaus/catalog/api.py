@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from rathaus.catalog import responsibility, search, selectors
+from rathaus.catalog import maturity, responsibility, search, selectors
 from rathaus.catalog.keys import InvalidLeikaKey, validate_leika_key
 from rathaus.catalog.models import Offer, Service
 from rathaus.core.bounds import Key, Text
@@ -158,6 +158,7 @@ def service_detail(request: HttpRequest, leika_key: Key) -> dict[str, Any]:
         offer=None,
     )
     if offer is not None:
+        maturity.annotate([offer])
         data["offer"] = {
             "authority": offer.authority.slug,
             "org_unit": _unit(offer.org_unit),

@@ -1,7 +1,9 @@
 """OZG implementation status ("Umsetzungsstand"): an authority's offers by topic and maturity.
 
-One grouped SQL query counts the offers per topic (Themenfeld) and maturity level; everything else
-is arithmetic on those few groups, so the cost does not grow with the number of offers.
+The maturity level of each offer is derived from what is live right now (``catalog.maturity``),
+so the numbers follow every published form or bookable appointment type without a stored copy.
+The offers are read in one query and their online ways in one query per kind of way
+(``catalog.online.ways_for``); the counting is done here, one pass over the offers.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.catalog import maturity
 from rathaus.catalog.models import Maturity, Offer
 from rathaus.core.models import Authority
 
@@ -21,6 +23,8 @@ LEVELS: tuple[int, ...] = tuple(Maturity.values)
 ONLINE_FROM: int = Maturity.ONLINE
 
 _TOPIC = "service__ozg_service__life_situation__topic"
+WITHOUT_TOPIC = "ohne-thema"
+"""The topic key in links for the offers of services without an OZG assignment."""
 _GERMAN_SORT = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
 
@@ -34,6 +38,13 @@ class Row:
 
     label: str | Promise
     counts: tuple[int, ...]
+    key: str = ""
+    """The topic in links to the list of services (its slug, or ``WITHOUT_TOPIC``)."""
+
+    @property
+    def cells(self) -> tuple[tuple[int, int], ...]:
+        """(level, count) pairs, for links from each number to its services."""
+        return tuple(zip(LEVELS, self.counts, strict=True))
 
     @property
     def total(self) -> int:
@@ -81,39 +92,59 @@ def _sort_key(name: str) -> str:
     return name.casefold().translate(_GERMAN_SORT)
 
 
+def offers(authority: Authority) -> list[Offer]:
+    """The authority's offers with their topic, each with its live ways and maturity level."""
+    found = list(
+        Offer.objects.filter(authority=authority)
+        .select_related(_TOPIC.removesuffix("__topic"), _TOPIC, "service")
+        .order_by("service__name", "pk")
+    )
+    maturity.annotate(found)
+    return found
+
+
+def topic_key(offer: Offer) -> str:
+    ozg = offer.service.ozg_service
+    return ozg.life_situation.topic.slug if ozg is not None else WITHOUT_TOPIC
+
+
 def status(authority: Authority) -> Status:
-    """Offers of the authority per topic and maturity level, in one grouped query.
+    """Offers of the authority per topic and maturity level, from the live state.
 
     Topics are sorted by name; offers of services without an OZG assignment form a last row
     "without topic".
     """
-    groups = (
-        Offer.objects.filter(authority=authority, maturity__in=LEVELS)
-        .values(_TOPIC, f"{_TOPIC}__name", "maturity")
-        .annotate(count=Count("pk"), last_change=Max("updated_at"))
-        .order_by()
-    )
-    counts: dict[int | None, list[int]] = {}
-    names: dict[int, str] = {}
+    counts: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
     last_change: datetime | None = None
-    for group in groups:
-        topic_id = group[_TOPIC]
-        level_counts = counts.setdefault(topic_id, [0] * len(LEVELS))
-        level_counts[LEVELS.index(group["maturity"])] += group["count"]
-        if topic_id is not None:
-            names[topic_id] = group[f"{_TOPIC}__name"]
-        if last_change is None or group["last_change"] > last_change:
-            last_change = group["last_change"]
+    for offer in offers(authority):
+        key = topic_key(offer)
+        counts.setdefault(key, [0] * len(LEVELS))[LEVELS.index(offer.maturity)] += 1
+        if offer.service.ozg_service is not None:
+            names[key] = offer.service.ozg_service.life_situation.topic.name
+        if last_change is None or offer.updated_at > last_change:
+            last_change = offer.updated_at
 
     rows = [
-        Row(names[topic_id], tuple(level_counts))
-        for topic_id, level_counts in counts.items()
-        if topic_id is not None
+        Row(names[key], tuple(level_counts), key)
+        for key, level_counts in counts.items()
+        if key != WITHOUT_TOPIC
     ]
     rows.sort(key=lambda row: _sort_key(str(row.label)))
-    if None in counts:
-        rows.append(Row(_("without topic"), tuple(counts[None])))
+    if WITHOUT_TOPIC in counts:
+        rows.append(Row(_("without topic"), tuple(counts[WITHOUT_TOPIC]), WITHOUT_TOPIC))
     totals = Row(
         _("Total"), tuple(sum(row.counts[index] for row in rows) for index in range(len(LEVELS)))
     )
     return Status(authority, tuple(rows), totals, last_change)
+
+
+def services_behind(
+    authority: Authority, *, topic: str = "", level: int | None = None
+) -> list[Offer]:
+    """The offers behind one number of the dashboard: of a topic (key) and/or a level."""
+    return [
+        offer
+        for offer in offers(authority)
+        if (not topic or topic_key(offer) == topic) and (level is None or offer.maturity == level)
+    ]

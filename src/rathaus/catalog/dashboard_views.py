@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from rathaus.catalog import dashboard
+from rathaus.catalog.models import Maturity, Topic
 from rathaus.core.models import Authority
 from rathaus.core.pdf import render_pdf
 from rathaus.core.tenancy import current_authority
@@ -175,7 +176,44 @@ def _context(authority: Authority) -> dict[str, Any]:
         "legend": _legend(status),
         "generated_at": timezone.now(),
         "export_query": urlencode({"behoerde": authority.slug}),
+        "links": True,
     }
+
+
+def _level_param(request: HttpRequest) -> int | None:
+    text = request.GET.get("stufe", "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) not in dashboard.LEVELS:
+        raise Http404("no such maturity level")
+    return int(text)
+
+
+@require_safe
+def services_page(request: HttpRequest) -> HttpResponse:
+    """The services behind one number of the dashboard: of a topic, a level or both."""
+    authority = _selected_authority(request)
+    if authority is None:
+        return _no_authority(request)
+    topic = request.GET.get("thema", "").strip()[:100]
+    level = _level_param(request)
+    offers = dashboard.services_behind(authority, topic=topic, level=level)
+    topic_name = ""
+    if topic == dashboard.WITHOUT_TOPIC:
+        topic_name = _("without topic")
+    elif topic:
+        found = Topic.objects.filter(slug=topic).first()
+        if found is None:
+            raise Http404("no such topic")
+        topic_name = found.name
+    context = {
+        "selected": authority,
+        "offers": offers,
+        "topic_name": topic_name,
+        "level_label": Maturity(level).label if level is not None else "",
+        "back_query": urlencode({"behoerde": authority.slug}),
+    }
+    return render(request, "catalog/dashboard_services.html", context)
 
 
 def _filename(authority: Authority, generated_at: datetime, extension: str) -> str:
@@ -249,6 +287,7 @@ def status_pdf(request: HttpRequest) -> HttpResponse:
     if authority is None:
         return _no_authority(request)
     context = _context(authority)
+    context["links"] = False
     pdf = render_pdf("catalog/dashboard_pdf.html", context, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     return _attachment(response, _filename(authority, context["generated_at"], "pdf"))

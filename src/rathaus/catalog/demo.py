@@ -66,8 +66,8 @@ def _load_offers(tally: Tally) -> None:
             "fee_cents": spec["fee_cents"],
             "fee_text": spec["fee_text"],
             "processing_time": spec["processing_time"],
-            "maturity": spec["maturity"],
             "legal_basis": spec["legal_basis"],
+            "general_request": spec.get("general_request", False),
         }
         _offer, outcome = services.save_offer(authority, service, values)
         tally[f"Offer: {'updated' if outcome == 'changed' else outcome}"] += 1

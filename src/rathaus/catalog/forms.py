@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.catalog import claims, online
 from rathaus.catalog.models import Maturity, Offer
-from rathaus.core.models import OrgUnit
+from rathaus.core.models import Authority, OrgUnit
 
 # The largest amount the database column holds (PositiveIntegerField, in cents).
 MAX_FEE_CENTS = 2_147_483_647
@@ -122,12 +123,6 @@ class OfferForm(KernFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example the local fee regulation. A source can be added as [https://…]."),
     )
-    maturity = forms.TypedChoiceField(
-        label=_("OZG maturity level"),
-        choices=Maturity.choices,
-        coerce=int,
-        help_text=_("How far the service can be used online (0 to 4)."),
-    )
     online_url = forms.URLField(
         label=_("Link to the online application"),
         required=False,
@@ -149,9 +144,42 @@ class OfferForm(KernFormMixin, forms.Form):
         ],
         initial="basic",
     )
+    general_request = forms.ChoiceField(
+        label=_("General request form"),
+        choices=[
+            ("", _("No")),
+            ("1", _("Yes: citizens report this with the general request form")),
+        ],
+        required=False,
+        help_text=_("For reports such as a pothole or a broken street lamp."),
+    )
+    maturity_override = forms.TypedChoiceField(
+        label=_("OZG maturity level"),
+        choices=[("", _("Derived from the live online ways")), *Maturity.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "The portal derives the level from what is live. Choose a level only if the "
+            "derived one is wrong, and give the reason."
+        ),
+    )
+    maturity_override_reason = forms.CharField(
+        label=_("Reason for the level"), required=False, max_length=300
+    )
 
-    def __init__(self, *args: Any, units: QuerySet[OrgUnit], unit_required: bool, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[OrgUnit],
+        unit_required: bool,
+        authority: Authority,
+        offer: Offer | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        self.authority = authority
+        self.offer = offer
         org_unit = cast(forms.ModelChoiceField, self.fields["org_unit"])
         org_unit.queryset = units
         if unit_required:
@@ -172,11 +200,16 @@ class OfferForm(KernFormMixin, forms.Form):
             "contact": offer.contact,
             "opening_hours_url": offer.opening_hours_url,
             "legal_basis": offer.legal_basis,
-            "maturity": offer.maturity,
             "online_url": offer.online_url,
             "appointment_url": offer.appointment_url,
             "min_trust_level": offer.min_trust_level,
+            "general_request": "1" if offer.general_request else "",
+            "maturity_override": offer.maturity_override,
+            "maturity_override_reason": offer.maturity_override_reason,
         }
+
+    def clean_general_request(self) -> bool:
+        return self.cleaned_data.get("general_request") == "1"
 
     def clean_fee(self) -> int | None:
         return parse_euro_amount(self.cleaned_data.get("fee") or "")
@@ -184,6 +217,33 @@ class OfferForm(KernFormMixin, forms.Form):
     def clean_required_documents(self) -> str:
         lines = (line.strip() for line in self.cleaned_data["required_documents"].splitlines())
         return "\n".join(line for line in lines if line)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        level = data.get("maturity_override")
+        reason = (data.get("maturity_override_reason") or "").strip()
+        data["maturity_override_reason"] = reason
+        if level is not None and not reason:
+            self.add_error(
+                "maturity_override_reason", _("Please give the reason for the level you set.")
+            )
+        elif level is None and reason:
+            self.add_error("maturity_override", _("Please choose the level the reason is about."))
+        for name, message in claims.problems(data, self._ways(data)).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+    def _ways(self, data: dict[str, Any]) -> online.Ways:
+        """The online ways the offer would have with these values."""
+        probe = Offer(
+            pk=self.offer.pk if self.offer is not None else None,
+            authority=self.authority,
+            online_url=data.get("online_url") or "",
+            appointment_url=data.get("appointment_url") or "",
+            general_request=bool(data.get("general_request")),
+        )
+        return online.ways_for([probe])[probe.pk]
 
     def offer_values(self) -> dict[str, Any]:
         """The cleaned data as the fields of ``services.save_offer``."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -133,7 +135,7 @@ class Maturity(models.IntegerChoices):
 
     NONE = 0, _("0 – information only offline")
     INFORMATION = 1, _("1 – information online")
-    FORM = 2, _("2 – form online, submitted on paper")
+    FORM = 2, _("2 – start online, finish on paper or in person")
     ONLINE = 3, _("3 – fully online incl. evidence and decision")
     ONCE_ONLY = 4, _("4 – once-only: data from registers")
 
@@ -166,11 +168,22 @@ class Offer(models.Model):
     contact = models.TextField(_("contact"), blank=True)
     opening_hours_url = models.URLField(_("opening hours link"), blank=True)
     legal_basis = models.TextField(_("legal basis (local)"), blank=True)
-    maturity = models.PositiveSmallIntegerField(
-        _("OZG maturity"),
+    maturity_override = models.PositiveSmallIntegerField(
+        _("OZG maturity level set by staff"),
         choices=Maturity.choices,
-        default=Maturity.INFORMATION,
-        validators=[MaxValueValidator(4)],
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only if the level derived from the live online ways is wrong; give the reason."
+        ),
+    )
+    maturity_override_reason = models.CharField(
+        _("reason for the maturity level"), max_length=300, blank=True
+    )
+    general_request = models.BooleanField(
+        _("reported with the general request form"),
+        default=False,
+        help_text=_("Citizens report this with the general form “Anliegen an die Gemeinde”."),
     )
     online_url = models.URLField(_("online application link"), blank=True)
     min_trust_level = models.CharField(
@@ -188,14 +201,41 @@ class Offer(models.Model):
         verbose_name_plural = _("offers")
         ordering = ["service__name"]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "service"], name="offer_unique_service")
+            models.UniqueConstraint(fields=["authority", "service"], name="offer_unique_service"),
+            models.CheckConstraint(
+                condition=(Q(maturity_override__isnull=True) & Q(maturity_override_reason=""))
+                | (Q(maturity_override__isnull=False) & ~Q(maturity_override_reason="")),
+                name="offer_maturity_override_with_reason",
+            ),
         ]
+
+    # Set by catalog.maturity.annotate: the level shown (derived or overridden), the derived
+    # level and the live ways. The model cannot compute them: the ways come from apps above.
+    maturity: int
+    derived_maturity: int
+    ways: Any
 
     def __str__(self) -> str:
         return f"{self.service} – {self.authority}"
 
     def clean(self) -> None:
         _check_unit_belongs_to_authority(self.org_unit, self.authority_id)
+        if self.maturity_override is not None and not self.maturity_override_reason.strip():
+            raise ValidationError(
+                {"maturity_override_reason": _("Please give the reason for the level you set.")}
+            )
+        if self.maturity_override is None and self.maturity_override_reason.strip():
+            raise ValidationError(
+                {"maturity_override": _("Please choose the level the reason is about.")}
+            )
+
+    @property
+    def maturity_label(self) -> str:
+        return str(Maturity(self.maturity).label)
+
+    @property
+    def derived_maturity_label(self) -> str:
+        return str(Maturity(self.derived_maturity).label)
 
     @property
     def document_list(self) -> list[str]:

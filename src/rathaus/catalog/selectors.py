@@ -129,15 +129,15 @@ def offer_accesses(user_id: int) -> list[OfferAccess]:
     ]
 
 
-def staff_offers(
-    access: OfferAccess, *, org_unit_id: int | None = None, maturity: int | None = None
-) -> QuerySet[Offer]:
-    """The authority's offers for the staff list, each marked ``editable`` by the database."""
+def staff_offers(access: OfferAccess, *, org_unit_id: int | None = None) -> QuerySet[Offer]:
+    """The authority's offers for the staff list, each marked ``editable`` by the database.
+
+    The maturity level is derived from live state (``catalog.maturity.annotate``), so the
+    caller filters by it after annotating.
+    """
     offers = Offer.objects.filter(authority=access.authority)
     if org_unit_id is not None:
         offers = offers.filter(org_unit_id=org_unit_id)
-    if maturity is not None:
-        offers = offers.filter(maturity=maturity)
     editable: Value | Case
     if access.all_units:
         editable = Value(True, output_field=BooleanField())

@@ -54,8 +54,8 @@ def set_synonyms_many(synonyms_by_service: dict[int, Iterable[str]]) -> int:
 
 OFFER_FIELDS = (
     "org_unit", "description", "required_documents", "fee_cents", "fee_text", "processing_time",
-    "contact", "opening_hours_url", "legal_basis", "maturity", "online_url", "appointment_url",
-    "min_trust_level",
+    "contact", "opening_hours_url", "legal_basis", "online_url", "appointment_url",
+    "min_trust_level", "maturity_override", "maturity_override_reason", "general_request",
 )  # fmt: skip
 
 

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from rathaus.catalog import maturity as maturity_of
 from rathaus.catalog import search, selectors, services
 from rathaus.catalog.forms import OfferFilterForm, OfferForm, ServiceSearchForm
-from rathaus.catalog.models import Maturity, Offer, Service
+from rathaus.catalog.models import Offer, Service
 from rathaus.catalog.selectors import OfferAccess
 from rathaus.catalog.staff_access import (
     acting_user,
@@ -89,12 +90,19 @@ def _offer_access(request: HttpRequest, pk: int) -> tuple[Offer, OfferAccess] | 
     return offer, access
 
 
-def _offer_form(request: HttpRequest, access: OfferAccess, initial: dict[str, object]) -> OfferForm:
+def _offer_form(
+    request: HttpRequest,
+    access: OfferAccess,
+    initial: dict[str, object],
+    offer: Offer | None = None,
+) -> OfferForm:
     return OfferForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         units=selectors.assignable_units(access),
         unit_required=not access.all_units,
+        authority=access.authority,
+        offer=offer,
     )
 
 
@@ -112,7 +120,10 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         unit = filters.cleaned_data["einheit"]
         unit_id = unit.pk if unit is not None else None
         maturity = filters.cleaned_data["reifegrad"]
-    offers = list(selectors.staff_offers(access, org_unit_id=unit_id, maturity=maturity))
+    offers = list(selectors.staff_offers(access, org_unit_id=unit_id))
+    maturity_of.annotate(offers)
+    if maturity is not None:
+        offers = [offer for offer in offers if offer.maturity == maturity]
     context = {
         **list_context(access, accesses),
         "filters": filters,
@@ -173,7 +184,7 @@ def _add_form(request: HttpRequest, access: OfferAccess, service_id: str) -> Htt
         if access.may_edit(existing):
             return HttpResponseRedirect(reverse("catalog_staff:edit", args=[existing.pk]))
         return HttpResponseRedirect(_list_url(access.authority))
-    initial: dict[str, object] = {"maturity": Maturity.INFORMATION}
+    initial: dict[str, object] = {}
     if not access.all_units and len(access.unit_ids) == 1:
         initial["org_unit"] = next(iter(access.unit_ids))
     form = _offer_form(request, access, initial)
@@ -206,7 +217,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     offer, access = found
-    form = _offer_form(request, access, OfferForm.initial_for(offer))
+    form = _offer_form(request, access, OfferForm.initial_for(offer), offer)
     if request.method == "POST" and form.is_valid():
         try:
             _offer, outcome = services.save_offer(
@@ -223,6 +234,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     _("The offer “%(service)s” was saved.") % {"service": offer.service.name},
                 )
             return HttpResponseRedirect(_list_url(offer.authority))
+    maturity_of.annotate([offer])
     context = {"offer": offer, "form": form, "list_url": _list_url(offer.authority)}
     return render(request, "catalog/staff/edit.html", context, status=400 if form.errors else 200)
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from rathaus.catalog import online, responsibility, search, selectors
+from rathaus.catalog import maturity, online, responsibility, search, selectors
 from rathaus.catalog.models import LifeSituation, Offer, Service, Topic
 from rathaus.core.tenancy import current_authority
 
@@ -95,11 +95,12 @@ def _service_page(request: HttpRequest, service: Service) -> HttpResponse:
         if authority
         else None
     )
+    ways = maturity.annotate([offer])[offer.pk] if offer is not None else online.Ways()
     context: dict[str, object] = {
         "service": service,
         "offer": offer,
         "postal_code": "",
-        "form_url": online.form_url(offer),
+        "ways": ways,
     }
     postal_code = request.GET.get("plz", "").strip()
     if "plz" in request.GET:

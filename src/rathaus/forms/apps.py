@@ -14,9 +14,10 @@ class FormsConfig(AppConfig):
         from rathaus.catalog import online
         from rathaus.core import demo as core_demo
         from rathaus.core import housekeeping
-        from rathaus.forms import demo, selectors, services
+        from rathaus.forms import demo, services, ways
 
-        online.register("forms", selectors.online_form_url)
+        online.register(online.Kind.FORM, "forms", ways.form_urls)
+        online.register(online.Kind.REQUEST, "forms", ways.general_request_urls)
 
         core_demo.register_loader("forms", demo.load)
         core_demo.login_notes.append(

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.urls import reverse
-
-from rathaus.catalog.models import Offer
 from rathaus.core.models import Authority
 from rathaus.forms.engine import FormSpec
 from rathaus.forms.models import FormDefinition, FormVersion
@@ -45,9 +42,3 @@ def published_for_offer(offer_id: int) -> FormDefinition | None:
         .order_by("pk")
         .first()
     )
-
-
-def online_form_url(offer: Offer) -> str:
-    """The start page of the offer's published form (the catalogue's service page links it)."""
-    definition = published_for_offer(offer.pk)
-    return reverse("forms:start", args=[definition.slug]) if definition is not None else ""
