@@ -103,9 +103,6 @@ class LoginGuardBackend(AxesStandaloneBackend):
             request.axes_locked_out = True  # type: ignore[attr-defined]
             raise PermissionDenied("login slowed down")
 
-    def get_user(self, user_id: int) -> None:
-        return None
-
 
 def _pair_wait(request: HttpRequest, credentials: dict[str, Any] | None) -> int:
     """Seconds until the axes lock of this user name and address ends."""
