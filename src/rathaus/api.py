@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from rathaus import __version__
 from rathaus.core import health
-from rathaus.core.problems import problem
+from rathaus.core.problems import ProblemSchema, problem, title_for
 
-_STATUS_CODES = {status.value for status in HTTPStatus}
 
-api = NinjaAPI(
+class RathausAPI(NinjaAPI):
+    """Ninja's API whose OpenAPI schema documents the problem documents as they are sent."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return ProblemSchema(self, path_prefix)
+
+
+api = RathausAPI(
     title="rathaus API",
     version="1",
     description=(
-        "Public and staff API of the rathaus digital town hall. Errors follow RFC 7807 "
-        "(`application/problem+json`)."
+        "Public and staff API of the rathaus digital town hall. Every error is an RFC 7807 "
+        "problem document (`application/problem+json`) with `type`, `title`, `status`, "
+        "`detail` and `instance`; invalid parameters and fields are listed in `errors`, each "
+        "with its place (`query.kind`, `body.start`). Each operation lists the errors it gives. "
+        "The staff operations need a personal API key: `Authorization: Bearer rh_…`."
     ),
     urls_namespace="api-v1",
 )
@@ -45,8 +58,12 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    title = HTTPStatus(exc.status_code).phrase if exc.status_code in _STATUS_CODES else "Error"
-    return problem(request, exc.status_code, title, str(exc.message))
+    return problem(request, exc.status_code, title_for(exc.status_code), str(exc.message))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, "Not Found", "There is nothing with this key.")
 
 
 @api.exception_handler(RawPostDataException)
@@ -83,6 +100,7 @@ class HealthOut(Schema):
 
 @api.get("/version", response=VersionOut, tags=["system"], summary="Software version")
 def version(request: HttpRequest) -> dict[str, str]:
+    """The name and version of the software that answers."""
     return {"name": "rathaus", "version": __version__}
 
 
@@ -93,6 +111,10 @@ def version(request: HttpRequest) -> dict[str, str]:
     summary="Database and worker health (same as /health)",
 )
 def api_health(request: HttpRequest) -> Status[dict[str, Any]]:
+    """Whether the database answers, live workers exist, the task queue moves and the virus
+    scanner (if configured) answers; 503 with the same report when a check fails. Meant for
+    monitoring.
+    """
     result = health.report()
     return Status(200 if result["status"] == "ok" else 503, result)
 

@@ -95,6 +95,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Under /api/ every error the inner layers answer (405, 413, 400, 500, 503) becomes a
+    # problem document (ADR 0026).
+    "rathaus.core.problems.ApiProblemMiddleware",
     # Outside WhiteNoise, so that static files get the header too.
     "rathaus.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

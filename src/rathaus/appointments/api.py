@@ -38,8 +38,7 @@ from rathaus.appointments.models import MAX_COMBINED, AppointmentType, Booking, 
 from rathaus.appointments.views import INVALID_MESSAGE, TAKEN_MESSAGE, nearest
 from rathaus.core import ratelimit
 from rathaus.core.bounds import Day, Id, Key, Moment, Slug, Text
-from rathaus.core.problems import ProblemOut as BaseProblemOut
-from rathaus.core.problems import problem
+from rathaus.core.problems import ProblemOut, problem
 from rathaus.core.tenancy import current_authority
 
 router = Router(tags=["appointments"])
@@ -47,7 +46,7 @@ router = Router(tags=["appointments"])
 MAX_RANGE_DAYS = 92
 
 
-class ProblemOut(BaseProblemOut):
+class BookingProblemOut(ProblemOut):
     nearest: list[dt.datetime] | None = Field(
         None, description="The free times nearest to the wanted one (slot taken or invalid)"
     )
@@ -185,8 +184,23 @@ def _booking_out(booking: Booking, message: str) -> dict[str, Any]:
     }
 
 
-@router.get("/challenge", summary="A fresh ALTCHA proof-of-work challenge for a booking")
+class ChallengeOut(Schema):
+    algorithm: str
+    challenge: str
+    maxnumber: int
+    salt: str
+    signature: str
+
+
+@router.get(
+    "/challenge",
+    response=ChallengeOut,
+    summary="A fresh ALTCHA proof-of-work challenge for a booking",
+)
 def challenge(request: HttpRequest) -> dict[str, object]:
+    """A new ALTCHA challenge (SHA-256 proof of work). Solve it and send the base64 payload of the
+    solution as `altcha` when holding a time; a solution works once.
+    """
     return altcha.new_challenge()
 
 
@@ -250,8 +264,8 @@ def _invalid(request: HttpRequest, field: str, message: str) -> HttpResponse:
     response={
         202: BookingOut,
         404: ProblemOut,
-        409: ProblemOut,
-        422: ProblemOut,
+        409: BookingProblemOut,
+        422: BookingProblemOut,
         429: ProblemOut,
     },
     summary="Hold a free time; the person confirms it with the e-mailed link",
@@ -355,6 +369,10 @@ def _gone(request: HttpRequest) -> HttpResponse:
     summary="Confirm a held booking with the token from the e-mailed link",
 )
 def confirm_booking(request: HttpRequest, token: Key) -> Any:
+    """Confirms the held booking whose token came in the e-mailed link. Confirming again is
+    harmless. 404 for an unknown token, 409 for a cancelled booking, 410 when the hold expired
+    before.
+    """
     found = _by_token(request, token)
     if isinstance(found, HttpResponse):
         return found
@@ -376,6 +394,10 @@ def confirm_booking(request: HttpRequest, token: Key) -> Any:
     summary="Cancel a held or confirmed booking; the time is free again at once",
 )
 def cancel_booking(request: HttpRequest, token: Key) -> Any:
+    """Cancels the booking whose token came in the e-mailed link and frees its time at once; a
+    cancellation e-mail is sent. 404 for an unknown token, 409 when it is already cancelled,
+    410 when the hold had expired.
+    """
     found = _by_token(request, token)
     if isinstance(found, HttpResponse):
         return found

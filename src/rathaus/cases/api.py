@@ -110,7 +110,7 @@ class AttachmentOut(Schema):
     sha512: str
 
 
-class SubmissionOut(Schema):
+class CaseSubmissionOut(Schema):
     reference: str
     form: str
     form_version: int
@@ -138,7 +138,7 @@ class NoteOut(Schema):
 
 
 class CaseOut(CaseSummaryOut):
-    submission: SubmissionOut | None
+    submission: CaseSubmissionOut | None
     timeline: list[EventOut]
     notes: list[NoteOut]
 
@@ -231,13 +231,15 @@ def list_cases(request: HttpRequest, filters: Query[InboxFilters]) -> Any:
     }
 
 
-_ACTION_RESPONSES = {200: CaseSummaryOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut,
-                     422: ProblemOut}  # fmt: skip
+_ACTION_ERRORS = {401: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut}
+_ACTION_RESPONSES = {200: CaseSummaryOut, **_ACTION_ERRORS}
 
 
-def _run(request: HttpRequest, number: str, action: Any, status: int = 200) -> Any:
+def _run(
+    request: HttpRequest, number: str, action: Any, status: int = 200, found: Any = None
+) -> Any:
     """Run a service function on the case; its refusals become problems, foreign cases 404."""
-    case = _find(request, number)
+    case = found if found is not None else _find(request, number)
     if isinstance(case, HttpResponse):
         return case
     try:
@@ -262,6 +264,9 @@ def _run(request: HttpRequest, number: str, action: Any, status: int = 200) -> A
     summary="Take the case (refused with 409 if a colleague has taken it)",
 )
 def claim(request: HttpRequest, number: Key) -> Any:
+    """Assigns the case to the staff member of the key, as the inbox page's button does. 409 when
+    a colleague has taken it meanwhile; 404 when the case is not in the key owner's units.
+    """
     return _run(request, number, lambda case: services.claim(case, _staff(request)))
 
 
@@ -271,6 +276,12 @@ def claim(request: HttpRequest, number: Key) -> Any:
     summary="Give the case to a colleague of its unit, or back to the unit (null)",
 )
 def assign(request: HttpRequest, number: Key, payload: AssignIn) -> Any:
+    """Gives the case to an active staff member of the case's unit (`assignee`: their id), or to
+    nobody (`null`): the case goes back to the unit. 422 for someone who does not work there.
+    """
+    case = _find(request, number)  # an unknown case is 404 whatever the body says
+    if isinstance(case, HttpResponse):
+        return case
     assignee = None
     if payload.assignee is not None:
         assignee = get_user_model().objects.filter(pk=payload.assignee, is_active=True).first()
@@ -278,7 +289,9 @@ def assign(request: HttpRequest, number: Key, payload: AssignIn) -> Any:
             message = _("This person does not work in the case's unit.")
             return problem(request, 422, "Invalid request", message,
                            errors=[{"field": "body.assignee", "message": message}])  # fmt: skip
-    return _run(request, number, lambda case: services.assign(case, _staff(request), assignee))
+    return _run(
+        request, number, lambda case: services.assign(case, _staff(request), assignee), found=case
+    )
 
 
 @router.post(
@@ -300,10 +313,14 @@ def set_status(request: HttpRequest, number: Key, payload: StatusIn) -> Any:
 
 @router.post(
     "/{path:number}/notes",
-    response={**_ACTION_RESPONSES, 201: CaseSummaryOut},
+    response={201: CaseSummaryOut, **_ACTION_ERRORS},
     summary="Add an internal note (never shown to the applicant)",
 )
 def add_note(request: HttpRequest, number: Key, payload: NoteIn) -> Any:
+    """Adds an internal note to the case (1 to 10,000 characters). Notes are for staff only; they
+    appear on the staff case page and in this API, never to the applicant. Answers 201 with the
+    case.
+    """
     return _run(
         request, number, lambda case: services.add_note(case, _staff(request), payload.text), 201
     )
@@ -317,6 +334,10 @@ def add_note(request: HttpRequest, number: Key, payload: NoteIn) -> Any:
     summary="One case: its data, attachments (metadata), timeline and internal notes",
 )
 def get_case(request: HttpRequest, number: Key) -> Any:
+    """The case with this number (slashes included, e.g. `EMA/2026/1`) in the key owner's units:
+    its state, the submission's data and attachments (metadata only), the timeline and the
+    internal notes. 404 for a case outside the units.
+    """
     case = _find(request, number)
     if isinstance(case, HttpResponse):
         return case

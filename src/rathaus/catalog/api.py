@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from rathaus.catalog import maturity, responsibility, search, selectors
 from rathaus.catalog.keys import InvalidLeikaKey, validate_leika_key
 from rathaus.catalog.models import Offer, Service
 from rathaus.core.bounds import Key, Text
+from rathaus.core.problems import ProblemOut
 from rathaus.core.tenancy import current_authority
 
 router = Router(tags=["services"])
+
+# The key as the API accepts it: 14 digits starting with 99, or its URN.
+LeikaKey = Annotated[str, StringConstraints(pattern=r"^(urn:de:fim:leika:leistung:)?99[0-9]{12}$")]
 
 
 class ServiceOut(Schema):
@@ -85,7 +89,14 @@ class ResponsibilityOut(Schema):
 
 
 class SearchParams(Schema):
-    q: Text = Field(..., min_length=1, max_length=200, description="search words")
+    q: Text = Field(
+        ...,
+        min_length=2,
+        max_length=200,
+        # Two letters or digits in a row make a word the search can look for.
+        pattern=r"[0-9A-Za-zÄÖÜäöüß]{2}",
+        description="search words; at least one of two letters or digits",
+    )
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10_000)
 
@@ -125,6 +136,10 @@ def _key(value: str, field: str) -> str:
 
 @router.get("", response=SearchOut, summary="Search the service catalogue")
 def search_services(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
+    """Finds services of the catalogue (LeiKa) by words of their names and synonyms, the services
+    the authority of the host offers first. At least two letters; pages by `offset` and
+    `limit`.
+    """
     try:
         results = selectors.search_services(
             params.q, current_authority(request), offset=params.offset, limit=params.limit
@@ -140,7 +155,11 @@ def search_services(request: HttpRequest, params: Query[SearchParams]) -> dict[s
 
 
 @router.get("/{leika_key}", response=ServiceDetailOut, summary="One service by its LeiKa key")
-def service_detail(request: HttpRequest, leika_key: Key) -> dict[str, Any]:
+def service_detail(request: HttpRequest, leika_key: LeikaKey) -> dict[str, Any]:
+    """The service with this LeiKa key (14 digits) and the offer of the authority of the host:
+    department, documents, fee, processing time, online form and appointment link. 422 for a
+    malformed key, 404 for an unknown one.
+    """
     service = selectors.service_by_key(_key(leika_key, "leika_key"))
     if service is None:
         raise HttpError(404, f"No service with the LeiKa key {leika_key}.")
@@ -179,12 +198,17 @@ responsibility_router = Router(tags=["services"])
 
 @responsibility_router.get(
     "",
-    response=ResponsibilityOut,
+    response={200: ResponsibilityOut, 404: ProblemOut},
     summary="Who is responsible for a service in an area (postal code or ARS)",
 )
 def responsibility_lookup(
-    request: HttpRequest, leika: Key, plz: Key | None = None, ars: Key | None = None
+    request: HttpRequest, leika: LeikaKey, plz: Key | None = None, ars: Key | None = None
 ) -> dict[str, Any]:
+    """Which authority and department is responsible for the service for a place given by postal
+    code (`plz`) or regional key (`ars`, 12 digits) — exactly one of them. `found` is false
+    when no authority of this installation offers it there; `fallback` is then the authority of
+    the area.
+    """
     key = _key(leika, "leika")
     if bool(plz) == bool(ars):
         raise HttpError(422, "give either plz (postal code) or ars (12-digit regional key)")

@@ -61,6 +61,9 @@ def _out(authority: Authority) -> dict[str, object]:
 def list_authorities(
     request: HttpRequest, kind: Authority.Kind | None = None
 ) -> list[dict[str, object]]:
+    """Every authority (Gemeinde, Verbandsgemeinde, Landkreis, Land) of this installation, by
+    name; `kind` keeps one kind.
+    """
     authorities = Authority.objects.select_related("parent").order_by("name")
     if kind is not None:
         authorities = authorities.filter(kind=kind)
@@ -69,6 +72,9 @@ def list_authorities(
 
 @router.get("/{slug}", response=AuthorityDetailOut, summary="One authority with its units")
 def get_authority(request: HttpRequest, slug: Slug) -> dict[str, object]:
+    """The authority with this short name, its departments (org units, with their parent unit) and
+    its localities (Ortsteile with postal codes). 404 if there is none.
+    """
     authority = (
         Authority.objects.select_related("parent")
         .prefetch_related("org_units__parent", "localities")

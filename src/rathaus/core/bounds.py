@@ -10,9 +10,10 @@ its column (PostgreSQL: DataError).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit (BigAutoField) column
 ID_DIGITS = 18  # every number of at most 18 digits is below MAX_ID
@@ -59,9 +60,27 @@ def _no_nul(value: str) -> str:
     return value
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}")
+
+
+def _iso(pattern: re.Pattern[str], example: str) -> Any:
+    """Only ISO 8601 text, as the schema's ``format`` says: pydantic would also read a number
+    (``0``) as a Unix time."""
+
+    def check(value: object) -> object:
+        if isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str) or not pattern.match(value):
+            raise ValueError(f"must be written as ISO 8601, e.g. {example}")
+        return value
+
+    return BeforeValidator(check)
+
+
 # Types for ninja schemas and path parameters.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+Day = Annotated[dt.date, _iso(_ISO_DAY, "2026-03-31"), Field(ge=FIRST_DAY, le=LAST_DAY)]
 Slug = Annotated[str, StringConstraints(max_length=100, pattern=r"^[-a-zA-Z0-9_]+$")]
 Key = Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)]
 # Any other string: give its length with Field(max_length=…) where it is declared.
@@ -84,4 +103,6 @@ def _bounded_moment(value: dt.datetime) -> dt.datetime:
     return value
 
 
-Moment = Annotated[dt.datetime, AfterValidator(_bounded_moment)]
+Moment = Annotated[
+    dt.datetime, _iso(_ISO_MOMENT, "2026-03-31T09:30:00+02:00"), AfterValidator(_bounded_moment)
+]

@@ -99,6 +99,10 @@ def _login_problem(request: HttpRequest, version: FormVersion) -> HttpResponse |
     summary="A form's current published definition (JSON Schema and layout)",
 )
 def form_detail(request: HttpRequest, slug: Slug) -> Any:
+    """The published version of the form: its JSON Schema (what `data` of a submission must
+    match), its layout and the trust level of the login it needs. 404 for an unknown or
+    unpublished form, 410 for a retired one.
+    """
     found = _form(request, slug)
     if isinstance(found, HttpResponse):
         return found
@@ -127,6 +131,11 @@ def form_detail(request: HttpRequest, slug: Slug) -> Any:
     summary="Upload one file for a file question; the returned id goes into the data",
 )
 def upload(request: HttpRequest, slug: Slug, field: Form[Key], file: File[UploadedFile]) -> Any:
+    """Sends one file (`multipart/form-data`, fields `field` and `file`) for a file question of
+    the form. The file is checked like on the page (type, size, virus scanner); the returned
+    `id` goes into the submission's `data`. Forms that need a login need it here too (401,
+    403).
+    """
     from rathaus.core.files import UploadRejected, UploadRules, check_and_store
 
     found = _form(request, slug)
