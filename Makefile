@@ -58,16 +58,17 @@ unit: setup
 	$(BIN)/pytest -m 'not browser'
 
 unit-postgres: setup
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'not browser'
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'not browser and not contract'
 
 browser: setup
 	$(BIN)/pytest -m browser
 
 # Everything on SQLite, browser tests included; then what touches the database again on
-# PostgreSQL. The browser tests drive pages, not SQL, so they run once.
+# PostgreSQL. The browser tests drive pages and the API contract test (schemathesis) checks
+# HTTP answers against the schema, not SQL, so they run once.
 test: setup lint types
 	$(BIN)/pytest
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'not browser'
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'not browser and not contract'
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache
