@@ -12,7 +12,7 @@ from rathaus.core import privacy
 
 def test_every_model_and_activity_of_the_installed_apps_has_its_privacy_section():
     assert privacy.problems() == []
-    keys = [activity.key for activity in privacy.activities()]
+    keys = [activity.key for activity in privacy.activities(performed_only=False)]
     for expected in ("core.server-logs", "core.cookies", "core.security-log", "core.email",
                      "accounts.account", "accounts.login", "accounts.oidc", "accounts.mailbox",
                      "forms.applications", "forms.virus-scan", "cases.cases",
@@ -62,3 +62,16 @@ def test_the_privacy_notice_shows_every_activity_with_all_its_texts(barleben):
         for text in activity.texts().values():
             assert escape(text) in html, text
     assert "Landesbeauftragter für den Datenschutz Sachsen-Anhalt" in html
+
+
+def test_an_activity_the_installation_does_not_perform_has_no_section(barleben, settings):
+    settings.RATHAUS_OIDC_ISSUER = ""
+    settings.RATHAUS_VIRUS_SCANNER = "none"
+    html = Client().get("/datenschutz/").content.decode()
+    assert "Anmeldung mit BundID" not in html
+    assert "Prüfung hochgeladener Dateien auf Viren" not in html
+    settings.RATHAUS_OIDC_ISSUER = "https://id.example.org"
+    settings.RATHAUS_VIRUS_SCANNER = "clamav"
+    html = Client().get("/datenschutz/").content.decode()
+    assert "Anmeldung mit BundID oder einem anderen Identitätsdienst" in html
+    assert "Prüfung hochgeladener Dateien auf Viren" in html

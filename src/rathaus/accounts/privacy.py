@@ -1,5 +1,6 @@
 """What the accounts app does with personal data (the sections of the privacy notice, ADR 0024)."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.privacy import Activity
@@ -64,6 +65,7 @@ ACTIVITIES = (
         ),
         retention=_("As long as your account exists."),
         models=("accounts.ExternalIdentity",),
+        applies=lambda: bool(settings.RATHAUS_OIDC_ISSUER),
     ),
     Activity(
         key="accounts.mailbox",

@@ -14,6 +14,7 @@ above it (ADR 0014).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
@@ -24,6 +25,10 @@ from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 Text = Any  # a str or lazy translated text
+
+
+def always() -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Activity:
     recipients: Text
     retention: Text
     models: tuple[str, ...] = field(default=())  # "app_label.Model" of the rows it covers
+    # Whether the installation performs it now (e.g. only with an identity provider configured).
+    applies: Callable[[], bool] = always
     app: str = ""  # filled in when the declarations are collected
 
     def texts(self) -> dict[str, str]:
@@ -83,9 +90,15 @@ def declarations() -> list[Declaration]:
     return found
 
 
-def activities() -> list[Activity]:
-    """Every processing activity of the installed apps, in the order of ``INSTALLED_APPS``."""
-    return [activity for declaration in declarations() for activity in declaration.activities]
+def activities(*, performed_only: bool = True) -> list[Activity]:
+    """The processing activities of the installed apps, in the order of ``INSTALLED_APPS``:
+    those the installation performs with its configuration, or all declared."""
+    return [
+        activity
+        for declaration in declarations()
+        for activity in declaration.activities
+        if not performed_only or activity.applies()
+    ]
 
 
 def problems(found: list[Declaration] | None = None) -> list[str]:

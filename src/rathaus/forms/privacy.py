@@ -1,5 +1,6 @@
 """What the forms app does with personal data (the sections of the privacy notice, ADR 0024)."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.privacy import Activity
@@ -48,6 +49,7 @@ ACTIVITIES = (
         data=_("The content of the file you upload."),
         recipients=_("Nobody: the check runs on the servers of the portal."),
         retention=_("A file that fails the check is deleted at once."),
+        applies=lambda: settings.RATHAUS_VIRUS_SCANNER != "none",
     ),
 )
 
