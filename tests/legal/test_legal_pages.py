@@ -53,6 +53,7 @@ def test_the_demo_texts_are_marked_as_demo(barleben):
 
 def test_a_clerk_may_not_change_the_legal_pages(barleben):
     client = log_in(Client(), "buergerbuero")
+    assert "/verwaltung/rechtliches/" not in client.get("/verwaltung/").content.decode()
     assert client.get("/verwaltung/rechtliches/").status_code == 403
     response = client.get("/verwaltung/rechtliches/barleben/")
     assert response.status_code == 403
@@ -65,6 +66,7 @@ def test_a_clerk_may_not_change_the_legal_pages(barleben):
 
 def test_a_head_changes_what_the_public_sees_for_their_authority_only(barleben):
     client = log_in(Client(), "ordnungsamt")  # Leitung in Barleben
+    assert "/verwaltung/rechtliches/" in client.get("/verwaltung/").content.decode()
     # Another authority's pages are not theirs: as if they did not exist.
     assert client.get("/verwaltung/rechtliches/landkreis-boerde/").status_code == 404
     assert client.get("/verwaltung/rechtliches/").status_code == 302
