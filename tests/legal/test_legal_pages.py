@@ -152,3 +152,21 @@ def test_a_file_that_is_no_video_or_captions_is_refused(barleben, field, upload)
     assert response.status_code == 400
     assert "nicht gespeichert" in response.content.decode()
     assert LegalTexts.objects.get(authority=barleben).sign_language_video is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_without_any_authority_the_legal_pages_say_the_portal_is_not_set_up(client, url):
+    response = client.get(url)
+    assert response.status_code == 503
+    assert "rathaus demo-data" in response.content.decode()
+
+
+def test_an_authority_without_texts_gets_plain_pages_that_say_what_is_missing(barleben):
+    LegalTexts.objects.filter(authority=barleben).delete()
+    assert "Beispieltexte" not in Client().get("/impressum/").content.decode()
+    html = Client().get("/leichte-sprache/").content.decode()
+    assert "noch keinen Text in Leichter Sprache" in html
+    statement = Client().get("/barrierefreiheit/").content.decode()
+    assert "Es gibt noch keine Erklärung in Leichter Sprache." in statement
+    assert "Bitte fragen Sie die Behörde, welche Schlichtungsstelle zuständig ist." in statement
