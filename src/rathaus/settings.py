@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "rathaus.cases",
     "rathaus.processes",
     "rathaus.appointments",
+    "rathaus.legal",
 ]
 
 MIDDLEWARE = [

@@ -24,7 +24,6 @@ core_patterns = (
     [
         path("", views.home, name="home"),
         path("kontakt/", views.contact, name="contact"),
-        path("datenschutz/", views.privacy, name="privacy"),
     ],
     "core",
 )
@@ -33,6 +32,7 @@ file_patterns = ([path("<uuid:pk>/<str:name>", file_views.download, name="downlo
 
 urlpatterns = [
     path("", include(core_patterns)),
+    path("", include("rathaus.legal.urls")),
     path("dateien/", include(file_patterns)),
     path("health", views.health_view, name="health"),
     path("favicon.ico", views.favicon),
@@ -48,6 +48,7 @@ urlpatterns = [
     path("verwaltung/vorgaenge/", include("rathaus.cases.staff_urls")),
     path("verwaltung/prozesse/", include("rathaus.processes.urls")),
     path("verwaltung/termine/", include("rathaus.appointments.staff_urls")),
+    path("verwaltung/rechtliches/", include("rathaus.legal.staff_urls")),
     path("verwaltung/", include(staff_patterns)),
     path("ozg/", include("rathaus.catalog.dashboard_urls")),
     path("demo/", include("rathaus.core.demo_urls")),

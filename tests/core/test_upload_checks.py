@@ -26,13 +26,17 @@ from rathaus.core import files
 from rathaus.core.files import (
     DOCX,
     JPEG,
+    MP4,
     ODT,
     PDF,
     PNG,
+    VTT,
+    WEBM,
     WEBP,
     UploadRejected,
     UploadRules,
     check_and_store,
+    check_upload,
     open_blob,
     sanitize_name,
 )
@@ -217,6 +221,20 @@ def test_webp_and_office_documents_when_the_form_accepts_them(media):
     assert check_and_store(upload("b.webp", image("WEBP")), rules).content_type == WEBP
     assert check_and_store(upload("c.docx", docx()), rules).content_type == DOCX
     assert check_and_store(upload("d.odt", odt()), rules).content_type == ODT
+
+
+def test_videos_and_captions_when_staff_upload_them(media):
+    rules = UploadRules(accept=(MP4, WEBM, VTT), max_bytes=MiB)
+    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(64)
+    webm = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" + bytes(64)
+    vtt = "\ufeffWEBVTT\n\n00:00.000 --> 00:02.000\nGrüß Gott\n".encode()
+    assert check_and_store(upload("a.mp4", mp4, "video/mp4"), rules).content_type == MP4
+    assert check_and_store(upload("b.webm", webm, "video/webm"), rules).content_type == WEBM
+    assert check_and_store(upload("c.vtt", vtt, "text/vtt"), rules).content_type == VTT
+    for name, data in [("d.vtt", b"WEBVTTX\n"), ("e.vtt", b"WEBVTT\n\xff\xfe"),
+                       ("f.vtt", b"WEBVTT\n\x07"), ("g.mp4", pdf())]:  # fmt: skip
+        with pytest.raises(UploadRejected):
+            check_upload(upload(name, data), rules)
 
 
 def test_display_name_is_sanitised(media):

@@ -83,6 +83,7 @@ from tests.factories.forms import (
     UploadFactory,
     submission_for,
 )
+from tests.factories.legal import LegalTextsFactory
 from tests.factories.processes import (
     ProcessInstanceFactory,
     ProcessModelFactory,
@@ -120,6 +121,7 @@ __all__ = [
     "ExternalIdentityFactory",
     "FormDefinitionFactory",
     "FormVersionFactory",
+    "LegalTextsFactory",
     "LifeSituationFactory",
     "LocalityFactory",
     "LocationFactory",

@@ -29,7 +29,7 @@ from rathaus.core.mail import send_mail
 from rathaus.core.models import Authority
 from rathaus.core.tenancy import current_authority
 
-PRIVACY_NOTICE_VERSION = "2026-11"
+PRIVACY_NOTICE_VERSION = "2026-12"  # the notice made of the apps' declarations (ADR 0024)
 SESSION_TRUST_LEVEL = "rathaus_trust_level"
 SESSION_PROVIDER = "rathaus_login_provider"
 

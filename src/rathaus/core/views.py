@@ -37,13 +37,6 @@ def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "core/contact.html", {"units": _public_units(request)})
 
 
-@require_safe
-def privacy(request: HttpRequest) -> HttpResponse:
-    if current_authority(request) is None:
-        return render(request, "core/no_authority.html", status=503)
-    return render(request, "core/privacy.html")
-
-
 @never_cache
 @require_safe
 def health_view(request: HttpRequest) -> JsonResponse:

@@ -53,6 +53,9 @@ HEIC = "image/heic"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 ZIP = "application/zip"
+MP4 = "video/mp4"
+WEBM = "video/webm"
+VTT = "text/vtt"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,10 @@ SUPPORTED_TYPES: dict[str, FileType] = {
         FileType(HEIC, "HEIC", (".heic", ".heif"), ("image/heif",)),
         FileType(DOCX, "Word (DOCX)", (".docx",), _ZIP_DECLARED, zip_based=True),
         FileType(ODT, "OpenDocument (ODT)", (".odt",), _ZIP_DECLARED, zip_based=True),
+        # Staff upload videos in sign language and their captions (ADR 0024).
+        FileType(MP4, "MP4", (".mp4", ".m4v"), ("video/x-m4v",)),
+        FileType(WEBM, "WebM", (".webm",)),
+        FileType(VTT, "WebVTT", (".vtt",), ("text/plain",)),
     )
 }
 # Browsers send these when they do not know the type; they say nothing about the content.
@@ -232,11 +239,17 @@ def _write(
 # --- type detection --------------------------------------------------------------------------
 
 
+_VTT_AFTER = (b"", b" ", b"\t", b"\n", b"\r")
+
+
 def _detect(path: Path) -> str:
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return ZIP  # which document it is, is decided from the central directory
+    text = head.removeprefix(b"\xef\xbb\xbf")
+    if text.startswith(b"WEBVTT") and text[6:7] in _VTT_AFTER:
+        return VTT  # a text format without magic bytes: its first line is the signature
     kind = filetype.guess(head)
     return str(kind.mime) if kind is not None else "application/octet-stream"
 
@@ -400,6 +413,16 @@ def _check_image(path: Path, pil_format: str, rules: UploadRules) -> None:
         raise _reject("unreadable", rules) from None
 
 
+def _check_text(path: Path, rules: UploadRules) -> None:
+    """A text file (captions) must be UTF-8 without control characters other than line ends."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise _reject("unreadable", rules) from None
+    if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in text):
+        raise _reject("unreadable", rules)
+
+
 def _scan(path: Path, rules: UploadRules, sha512: str) -> None:
     scanner = get_scanner()
     try:
@@ -448,6 +471,8 @@ def check_upload(uploaded: UploadedFile, rules: UploadRules) -> CheckedUpload:
             _check_pdf(partial, rules)
         elif kind.pil_format:
             _check_image(partial, kind.pil_format, rules)
+        elif detected == VTT:
+            _check_text(partial, rules)
         _scan(partial, rules, sha512)
     except BaseException as exc:
         partial.unlink(missing_ok=True)

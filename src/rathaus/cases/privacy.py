@@ -1,0 +1,38 @@
+"""What the cases app does with personal data (the sections of the privacy notice, ADR 0024)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.privacy import Activity
+
+ACTIVITIES = (
+    Activity(
+        key="cases.cases",
+        title=_("Handling your case"),
+        purpose=_(
+            "To decide on your application or request: the responsible staff see it in their "
+            "inbox, ask for documents, write notes, send you messages and the decision."
+        ),
+        legal_basis=_(
+            "Art. 6 (1) (c) and (e) GDPR together with the law of the service and the "
+            "administrative procedure law (VwVfG of the Land)."
+        ),
+        data=_(
+            "Your application, documents sent later, notes of the staff, the decision and its "
+            "history."
+        ),
+        recipients=_(
+            "The staff responsible; another authority when it is responsible for your case "
+            "or must take part by law."
+        ),
+        retention=_("As long as the rules on keeping files of the administration require."),
+        models=(
+            "cases.Case",
+            "cases.CaseEvent",
+            "cases.CaseNote",
+            "cases.CaseDocument",
+            "cases.DocumentRequest",
+            "cases.CaseUpload",
+            "cases.OutboxItem",
+        ),
+    ),
+)

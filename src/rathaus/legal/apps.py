@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LegalConfig(AppConfig):
+    name = "rathaus.legal"
+    label = "legal"
+    verbose_name = _("Legal pages")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from rathaus.core import demo as core_demo
+        from rathaus.core.files import access as file_access
+        from rathaus.legal import demo, services
+
+        core_demo.register_loader("legal", demo.load)
+        file_access.register_owner("legal.LegalTexts", services.is_published_file)
