@@ -46,7 +46,7 @@ def test_every_page_links_the_five_legal_pages_in_its_footer(barleben):
 
 def test_the_demo_texts_are_marked_as_demo(barleben):
     html = Client().get("/impressum/").content.decode()
-    assert "Frank Nase, Bürgermeister" in html
+    assert "Erika Beispiel, Bürgermeisterin (erfundener Name)" in html
     assert "Beispieltexte" in html
     assert "Kommunalaufsicht" in html
 
@@ -61,7 +61,10 @@ def test_a_clerk_may_not_change_the_legal_pages(barleben):
     response = client.post("/verwaltung/rechtliches/barleben/",
                            {**_edit_form(client), "representative": "Jemand anderes"})  # fmt: skip
     assert response.status_code == 403
-    assert LegalTexts.objects.get(authority=barleben).representative == "Frank Nase, Bürgermeister"
+    assert (
+        LegalTexts.objects.get(authority=barleben).representative
+        == "Erika Beispiel, Bürgermeisterin (erfundener Name)"
+    )
 
 
 def test_a_head_changes_what_the_public_sees_for_their_authority_only(barleben):

@@ -68,13 +68,13 @@ SIGN_LANGUAGE = (
 
 TEXTS = {
     "barleben": {
-        "representative": "Frank Nase, Bürgermeister",
+        "representative": "Erika Beispiel, Bürgermeisterin (erfundener Name)",
         "legal_form": "Die Gemeinde Barleben ist eine Körperschaft des öffentlichen Rechts.",
         "supervisory_authority": (
             "Landkreis Börde, Kommunalaufsicht\nGerikestraße 104\n39340 Haldensleben"
         ),
         "imprint_notes": (
-            "## Verantwortlich für den Inhalt\n\nFrank Nase, Bürgermeister, Anschrift wie oben.\n\n"
+            "## Verantwortlich für den Inhalt\n\nErika Beispiel, Bürgermeisterin, Anschrift wie oben.\n\n"
             "## Technik\n\nDas Portal läuft mit rathaus, freier Software unter der EUPL-1.2."
         ),
         "data_protection_officer": (

@@ -25,7 +25,7 @@ class LegalTexts(models.Model):
         _("represented by"),
         max_length=200,
         blank=True,
-        help_text=_("Name and office, e.g. “Frank Nase, Mayor”."),
+        help_text=_("Name and office, e.g. “Erika Beispiel, Mayor”."),
     )
     legal_form = models.CharField(_("legal form"), max_length=200, blank=True)
     vat_id = models.CharField(_("VAT identification number"), max_length=20, blank=True)

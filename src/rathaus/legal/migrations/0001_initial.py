@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='LegalTexts',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('representative', models.CharField(blank=True, help_text='Name and office, e.g. “Frank Nase, Mayor”.', max_length=200, verbose_name='represented by')),
+                ('representative', models.CharField(blank=True, help_text='Name and office, e.g. “Erika Beispiel, Mayor”.', max_length=200, verbose_name='represented by')),
                 ('legal_form', models.CharField(blank=True, max_length=200, verbose_name='legal form')),
                 ('vat_id', models.CharField(blank=True, max_length=20, verbose_name='VAT identification number')),
                 ('supervisory_authority', models.TextField(blank=True, verbose_name='supervisory authority')),
