@@ -44,9 +44,7 @@ class Authority(models.Model):
         LANDKREIS = "landkreis", _("District (Landkreis)")
         LAND = "land", _("Federal state (Land)")
 
-    class State(models.TextChoices):
-        """The Land (ISO 3166-2:DE subdivision code); its public holidays apply."""
-
+    class State(models.TextChoices):  # ISO 3166-2:DE codes of the Länder
         BW = "BW", _("Baden-Württemberg")
         BY = "BY", _("Bavaria")
         BE = "BE", _("Berlin")
@@ -126,12 +124,8 @@ class Authority(models.Model):
             raise ValidationError({"parent": _("An authority cannot be its own parent.")})
         land = keys.state_of_ars(self.ars or "")
         if land and self.state and land != self.state:
-            raise ValidationError(
-                {
-                    "state": _("The regional key (ARS) belongs to %(land)s.")
-                    % {"land": self.State(land).label}
-                }
-            )
+            message = _("The regional key (ARS) belongs to %(land)s.")
+            raise ValidationError({"state": message % {"land": self.State(land).label}})
 
 
 class AuthorityHost(models.Model):
