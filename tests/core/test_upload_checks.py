@@ -471,13 +471,14 @@ def test_unreachable_scanner_refuses_the_file(settings, media, tmp_path):
 # --- decompression bombs ---------------------------------------------------------------------
 
 
-def _deflated_zeros(gibibytes: int = 1, *, header: bool = True) -> bytes:
+def _deflated_zeros(gibibytes: int = 1, *, header: bool = True, prefix: bytes = b"") -> bytes:
     """Zeros deflated to about 1 MB per GiB, built without the gigabyte: one full-flushed block of
     a mebibyte of zeros repeated (it refers to nothing before it), then the final block."""
     raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = raw.compress(prefix) + raw.flush(zlib.Z_FULL_FLUSH) if prefix else b""
     block = raw.compress(bytes(MiB)) + raw.flush(zlib.Z_FULL_FLUSH)
     count = 1024 * gibibytes
-    body = block * count + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    body = start + block * count + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
     if not header:
         return body
     adler = ((count * MiB) % 65521) << 16 | 1  # the Adler-32 of that many zeros
@@ -516,6 +517,12 @@ def test_the_bomb_fixture_really_inflates_to_a_gigabyte():
         pytest.param(b"/Filter [/FlateDecode]", _deflated_zeros(header=False), id="raw-deflate"),
         pytest.param(
             b"/Filter [/FlateDecode /FlateDecode]", zlib.compress(_deflated_zeros(), 9), id="twice"
+        ),
+        pytest.param(  # what it inflates to looks like a second layer but is not one
+            b"/Filter 9 0 R", _deflated_zeros(prefix=b"\x78\x01\xff\xff"), id="false-layer"
+        ),
+        pytest.param(  # the same behind a declared single filter
+            b"/Filter /FlateDecode", _deflated_zeros(prefix=b"\x78\x01\xff\xff"), id="declared"
         ),
     ],
 )

@@ -30,8 +30,12 @@ def _zlib_header(head: bytes) -> bool:
     return len(head) >= 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
 
 
+class _Broken(Exception):
+    """A layer's data is not valid deflate data (from this point on)."""
+
+
 def _inflate(chunks: Iterable[bytes], wbits: int) -> Iterator[bytes]:
-    """Inflate piece by piece, at most CHUNK_BYTES at a time; stop at the end or an error."""
+    """Inflate piece by piece, at most CHUNK_BYTES at a time; stop at the end of the data."""
     decompressor = zlib.decompressobj(wbits)
     for chunk in chunks:
         data = chunk
@@ -39,12 +43,18 @@ def _inflate(chunks: Iterable[bytes], wbits: int) -> Iterator[bytes]:
             try:
                 piece = decompressor.decompress(data, CHUNK_BYTES)
             except zlib.error:
-                return  # damaged data; pypdf's parse below judges the file
+                raise _Broken from None
             if piece:
                 yield piece
             data = decompressor.unconsumed_tail
         if decompressor.eof:
             return
+
+
+def _counted(pieces: Iterator[bytes], tallies: list[int], index: int) -> Iterator[bytes]:
+    for piece in pieces:
+        tallies[index] += len(piece)
+        yield piece
 
 
 def _flate_filters(dictionary: bytes) -> int:
@@ -67,33 +77,44 @@ def _flate_filters(dictionary: bytes) -> int:
 def _inflated_bytes(raw: bytes, flate_filters: int, budget: int) -> int:
     """What one stream inflates to through its Flate layers, counted up to just over `budget`.
 
-    A layer is inflated when its data starts with a zlib header (whatever the dictionary says,
-    so that an obfuscated filter name changes nothing) or when the dictionary names a Flate
-    filter for it (then also raw deflate data without a header, which readers accept).
+    The layers are those the dictionary names (raw deflate data without a zlib header too, which
+    readers accept); where it names none that can be read here (an indirect filter array), each
+    layer whose data starts with a zlib header. The largest output of any layer counts: a layer
+    that breaks off leaves the rest of what it read to be counted, as lenient readers would use.
     """
-    chunks: Iterator[bytes] = (raw[i : i + CHUNK_BYTES] for i in range(0, len(raw), CHUNK_BYTES))
-    layers = 0
-    while layers < _PDF_MAX_FLATE_LAYERS:
-        first = next(chunks, b"")
+    current: Iterator[bytes] = (raw[i : i + CHUNK_BYTES] for i in range(0, len(raw), CHUNK_BYTES))
+    feeds: list[Iterator[bytes]] = []  # what each layer reads
+    tallies: list[int] = []  # what each layer gave so far
+    while len(feeds) < _PDF_MAX_FLATE_LAYERS:
+        try:
+            first = next(current, b"")
+        except _Broken:  # the last layer added is no deflate data: count what it read instead
+            current = feeds.pop()  # the output of the layer before it
+            tallies.pop()
+            break
         if not first:
             break
-        chunks = _chain(first, chunks)
-        if _zlib_header(first):
-            wbits = zlib.MAX_WBITS
-        elif layers < flate_filters:
-            wbits = -zlib.MAX_WBITS
-        else:
+        current = _chain(first, current)
+        header = _zlib_header(first)
+        if not (len(feeds) < flate_filters if flate_filters else header):
             break
-        chunks = _inflate(chunks, wbits)
-        layers += 1
-    if not layers:
-        return 0
-    total = 0
-    for piece in chunks:
-        total += len(piece)
-        if total > budget:
+        feeds.append(current)
+        tallies.append(0)
+        wbits = zlib.MAX_WBITS if header else -zlib.MAX_WBITS
+        current = _counted(_inflate(current, wbits), tallies, len(tallies) - 1)
+    level = len(feeds)
+    while level:
+        try:
+            for _piece in current:
+                if max(tallies) > budget:
+                    return max(tallies)
             break
-    return total
+        except _Broken:
+            level -= 1  # count on what the broken layer did not read
+            if not level:
+                break
+            current = feeds[level]
+    return max(tallies, default=0)
 
 
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
