@@ -10,6 +10,7 @@ import logging
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 import pydyf
@@ -477,9 +478,122 @@ def test_unreachable_scanner_refuses_the_file(settings, media, tmp_path):
     with translation.override("de"), pytest.raises(UploadRejected) as excinfo:
         check_and_store(upload("antrag.pdf", pdf()), RULES)
     assert excinfo.value.message == (
-        "Die Datei kann gerade nicht geprüft werden. Bitte versuchen Sie es später noch einmal."
+        "Die Virenprüfung für Dateien ist gerade nicht erreichbar, deshalb kann die Datei noch "
+        "nicht angenommen werden. Ihre übrigen Angaben bleiben erhalten. Bitte versuchen Sie es "
+        "später erneut."
     )
+    assert (excinfo.value.status, excinfo.value.retry_after) == (503, 300)
     assert files_in(media) == []
+
+
+# --- decompression bombs ---------------------------------------------------------------------
+
+
+def _deflated_zeros(gibibytes: int = 1, *, header: bool = True, prefix: bytes = b"") -> bytes:
+    """Zeros deflated to about 1 MB per GiB, built without the gigabyte: one full-flushed block of
+    a mebibyte of zeros repeated (it refers to nothing before it), then the final block."""
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = raw.compress(prefix) + raw.flush(zlib.Z_FULL_FLUSH) if prefix else b""
+    block = raw.compress(bytes(MiB)) + raw.flush(zlib.Z_FULL_FLUSH)
+    count = 1024 * gibibytes
+    body = start + block * count + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    if not header:
+        return body
+    adler = ((count * MiB) % 65521) << 16 | 1  # the Adler-32 of that many zeros
+    return b"\x78\xda" + body + adler.to_bytes(4, "big")
+
+
+def _pdf_with_stream(dictionary: bytes, data: bytes) -> bytes:
+    """A PDF whose page draws an image XObject with this stream (object 5)."""
+    stream = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+    stream += b"/BitsPerComponent 8 " + dictionary + b" /Length %d >>\nstream\n" % len(data)
+    return pdf(
+        page=b"/Resources << /XObject << /Im0 5 0 R >> >>",
+        objects=(stream + data + b"\nendstream",),
+    )
+
+
+def test_the_bomb_fixture_really_inflates_to_a_gigabyte():
+    inflater = zlib.decompressobj()
+    total = 0
+    data = _deflated_zeros()
+    while data:
+        total += len(inflater.decompress(data, 64 * MiB))
+        data = inflater.unconsumed_tail
+    assert total == 1024 * MiB
+    assert inflater.eof
+    assert len(_deflated_zeros()) < 1.1 * MiB
+
+
+@pytest.mark.parametrize(
+    ("dictionary", "data"),
+    [
+        pytest.param(b"/Filter /FlateDecode", _deflated_zeros(), id="flate"),
+        pytest.param(b"/Filter /Fl", _deflated_zeros(), id="abbreviated"),
+        pytest.param(b"/Filter /Fl#61teDecode", _deflated_zeros(), id="escaped-name"),
+        pytest.param(b"/Filter 9 0 R", _deflated_zeros(), id="indirect-filter"),
+        pytest.param(b"/Filter [/FlateDecode]", _deflated_zeros(header=False), id="raw-deflate"),
+        pytest.param(
+            b"/Filter [/FlateDecode /FlateDecode]", zlib.compress(_deflated_zeros(), 9), id="twice"
+        ),
+        pytest.param(  # what it inflates to looks like a second layer but is not one
+            b"/Filter 9 0 R", _deflated_zeros(prefix=b"\x78\x01\xff\xff"), id="false-layer"
+        ),
+        pytest.param(  # the same behind a declared single filter
+            b"/Filter /FlateDecode", _deflated_zeros(prefix=b"\x78\x01\xff\xff"), id="declared"
+        ),
+    ],
+)
+def test_a_pdf_that_inflates_to_a_gigabyte_is_refused(media, dictionary, data):
+    bomb = _pdf_with_stream(dictionary, data)
+    assert len(bomb) < 1.2 * MiB
+    assert rejected(bomb, "antrag.pdf") == "pdf_bomb"
+
+
+def test_the_pdf_bomb_message_is_clear_and_german(media):
+    bomb = _pdf_with_stream(b"/Filter /FlateDecode", _deflated_zeros())
+    with translation.override("de"), pytest.raises(UploadRejected) as excinfo:
+        check_and_store(upload("antrag.pdf", bomb), RULES)
+    assert excinfo.value.message == (
+        "Die PDF-Datei enthält gepackte Daten, die entpackt größer als 256,0\xa0MB wären, und kann "
+        "nicht angenommen werden. Bitte speichern Sie sie neu, zum Beispiel mit „Als PDF drucken“."
+    )
+    assert "beschädigt" not in excinfo.value.message
+
+
+def test_a_pdf_with_ordinary_compressed_streams_is_accepted(media):
+    scan = zlib.compress(bytes(8 * MiB))  # a blank page scanned at a high resolution
+    stored = check_and_store(
+        upload("scan.pdf", _pdf_with_stream(b"/Filter /FlateDecode", scan)), RULES
+    )
+    assert stored.content_type == PDF
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that claims this size; Pillow reads the size from the header alone."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return len(data).to_bytes(4, "big") + kind + data + crc.to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([1, 0, 0, 0, 0])
+    pixels = zlib.compress(b"\0" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    "size", [(10_000, 10_000), (30_000, 30_000)], ids=["over-the-limit", "over-twice-the-limit"]
+)
+def test_an_image_with_too_many_pixels_gets_its_own_message(media, size):
+    data = _png_header(*size)
+    assert rejected(data, "riesig.png") == "image_too_large"
+    with translation.override("de"), pytest.raises(UploadRejected) as excinfo:
+        check_and_store(upload("riesig.png", data), RULES)
+    message = excinfo.value.message
+    assert "beschädigt" not in message
+    assert "höchstens 89 Millionen Bildpunkte" in message
 
 
 # --- request guards --------------------------------------------------------------------------

@@ -150,3 +150,38 @@ def test_api_upload_refusals(client, barleben):
     assert exe.status_code == 422
     assert exe.json()["code"] in {"type_mismatch", "type_not_allowed"}
     assert not Upload.objects.exists()
+
+
+@pytest.fixture
+def scanner_down(settings, tmp_path):
+    settings.RATHAUS_VIRUS_SCANNER = "clamav"
+    settings.RATHAUS_CLAMD_ADDRESS = str(tmp_path / "no-clamd.sock")
+
+
+def test_an_unreachable_scanner_answers_503_and_keeps_the_answers(client, barleben, scanner_down):
+    step1 = start(client, "anliegen")
+    data = post_data(page(client, step1), action="upload", **ANLIEGEN)
+    data["photos"] = SimpleUploadedFile("lampe.png", image("PNG"), "image/png")
+    response = client.post(step1, data)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "300"
+    html = response.content.decode()
+    assert "Bitte versuchen Sie es später erneut." in html
+    assert "Ihre übrigen Angaben bleiben erhalten." in html
+    assert ANLIEGEN["subject"] in html  # shown again, filled in
+    assert not Upload.objects.exists()
+    draft_data = json.dumps(client.get(step1).context["draft"].data, ensure_ascii=False)
+    assert ANLIEGEN["subject"] in draft_data  # and stored with the draft
+
+
+def test_the_api_answers_503_with_retry_after_when_the_scanner_is_down(
+    client, barleben, scanner_down
+):
+    response = client.post(
+        "/api/v1/forms/anliegen/uploads",
+        {"field": "photos", "file": SimpleUploadedFile("a.png", image("PNG"), "image/png")},
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "300"
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "scanner_unavailable"

@@ -42,7 +42,7 @@ def complete(clerk: Client, case: Case, data: dict, expect: int = 302) -> Proces
     return task
 
 
-def test_meldebescheinigung_from_submission_to_closed_case(barleben):
+def test_meldebescheinigung_from_submission_to_closed_case(barleben, settings, tmp_path):
     citizen = citizen_client()
     submission = submit(citizen, "meldebescheinigung", MELDEBESCHEINIGUNG)
     assert services.route(str(submission.pk)) == "routed"
@@ -84,6 +84,17 @@ def test_meldebescheinigung_from_submission_to_closed_case(barleben):
     refusal = refused.content.decode()
     assert "Der Inhalt der Datei passt nicht zu ihrem Namen oder Typ." in refusal
     assert "type_mismatch" not in refusal  # the code is for programs, not for the citizen
+    # The virus scanner is down: 503 with a time to try again, the comment stays in the form.
+    settings.RATHAUS_VIRUS_SCANNER = "clamav"
+    settings.RATHAUS_CLAMD_ADDRESS = str(tmp_path / "no-clamd.sock")
+    later = citizen.post(detail, {"request": request.pk, "comment": "Vorder- und Rückseite",
+                                  "files": SimpleUploadedFile("ausweis.pdf", pdf(),
+                                                              "application/pdf")})  # fmt: skip
+    assert later.status_code == 503
+    assert later["Retry-After"] == "300"
+    assert "Bitte versuchen Sie es später erneut." in later.content.decode()
+    assert "Vorder- und Rückseite" in later.content.decode()
+    settings.RATHAUS_VIRUS_SCANNER = "none"
     response = citizen.post(detail, {"request": request.pk, "comment": "Vorder- und Rückseite",
                                      "files": SimpleUploadedFile("ausweis.pdf", pdf(),
                                                                  "application/pdf")})  # fmt: skip

@@ -3,7 +3,8 @@
 For an appointment type the engine takes every active resource of its location that can serve
 the type, lays a grid of slot starts over each opening-hours interval (one step is the duration
 plus the buffer, and the whole step must fit into the interval), drops days that are closed (for
-the location or the resource) or public holidays in Sachsen-Anhalt, drops starts before the
+the location or the resource) or public holidays in the Land of the location's authority
+(``Authority.state``), drops starts before the
 minimum lead time and days beyond the booking horizon, drops starts that overlap a time staff
 blocked (:class:`~rathaus.appointments.models.Block`), and drops starts whose cells are taken by
 an active booking. A held booking whose hold has run out counts as free even before the sweep
@@ -14,8 +15,8 @@ offered only on resources that serve every one of its types, with one step of th
 the combined duration plus the largest buffer; whether all its cells are free is checked the
 same way. A single type goes the same path with one filter on the resources.
 
-Queries: resources, their opening hours, closures, blocks, bookings in the range — five in
-total, independent of the length of the range.
+Queries: resources (with their authority's Land, joined), their opening hours, closures, blocks,
+bookings in the range — five in total, independent of the length of the range.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rathaus.appointments.models import (
     CELL_MINUTES,
@@ -53,14 +54,26 @@ class Slot(NamedTuple):
     resource_ids: tuple[int, ...]  # resources free at this start
 
 
-@lru_cache(maxsize=32)
-def _holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("DE", subdiv="ST", years=year).keys())
+DEFAULT_STATE = "ST"  # Authority.State.ST, the default of the field
+_HOLIDAY_LANGUAGES = {"de": "de", "en": "en_US"}
 
 
-def is_holiday(day: dt.date) -> bool:
-    """Public holiday in Sachsen-Anhalt (Reformationstag and Heilige Drei Könige included)."""
-    return day in _holidays(day.year)
+@lru_cache(maxsize=128)
+def _holidays(state: str, year: int, language: str) -> dict[dt.date, str]:
+    return dict(
+        holidays.country_holidays("DE", subdiv=state, years=year, language=language).items()
+    )
+
+
+def is_holiday(day: dt.date, state: str = DEFAULT_STATE) -> bool:
+    """A public holiday in the Land `state` (ISO 3166-2:DE code, e.g. ST, BY)."""
+    return day in _holidays(state, day.year, "de")
+
+
+def holiday_name(day: dt.date, state: str = DEFAULT_STATE) -> str:
+    """The name of the public holiday on `day` in the language of the request, or ""."""
+    language = _HOLIDAY_LANGUAGES.get((translation.get_language() or "de")[:2], "de")
+    return _holidays(state, day.year, language).get(day, "")
 
 
 def horizon_end(location: Location, now: dt.datetime) -> dt.date:
@@ -123,7 +136,9 @@ class _Schedule:
         resources = serving(appointment_type)
         if resource_ids is not None:
             resources = resources.filter(pk__in=list(resource_ids))
-        self.resource_ids = sorted(resources.values_list("pk", flat=True))
+        found = list(resources.values_list("pk", "location__authority__state"))
+        self.resource_ids = sorted(pk for pk, _state in found)
+        self.state = found[0][1] if found else DEFAULT_STATE
         self.hours: dict[tuple[int, int], list[tuple[dt.time, dt.time]]] = defaultdict(list)
         self.closed_location: set[dt.date] = set()
         self.closed_resource: set[tuple[int, dt.date]] = set()
@@ -158,7 +173,7 @@ class _Schedule:
         day = self.first
         one_day = dt.timedelta(days=1)
         while day <= self.last:
-            if day not in self.closed_location and not is_holiday(day):
+            if day not in self.closed_location and not is_holiday(day, self.state):
                 weekday = day.weekday()
                 for resource_id in self.resource_ids:
                     if (resource_id, day) in self.closed_resource:

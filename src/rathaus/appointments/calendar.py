@@ -2,7 +2,8 @@
 
 Free days come from :func:`rathaus.appointments.availability.free_slots` for the month; the
 difference between "closed" and "fully booked" comes from the opening hours, closures and public
-holidays, so that a citizen learns whether waiting for a cancellation can help.
+holidays (of the Land of the location's authority), so that a citizen learns whether waiting for
+a cancellation can help; a day closed for a public holiday names it ("Geschlossen: Ostermontag").
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Day:
     date: dt.date
     state: DayState
     free_count: int = 0
+    holiday: str = ""  # the public holiday's name, on a day closed for it
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,16 @@ def _add_months(first: dt.date, months: int) -> dt.date:
 
 def _closed_days(
     appointment_type: AppointmentType | Visit, first: dt.date, last: dt.date
-) -> set[dt.date]:
-    """Days on which no resource of the type works: holidays, closures, no opening hours."""
-    resource_ids = list(availability.serving(appointment_type).values_list("pk", flat=True))
+) -> dict[dt.date, str]:
+    """Days on which no resource of the type works: holidays, closures, no opening hours.
+
+    Each with the name of its public holiday, or "" when it is closed for another reason.
+    """
+    found = list(
+        availability.serving(appointment_type).values_list("pk", "location__authority__state")
+    )
+    resource_ids = [pk for pk, _state in found]
+    state = found[0][1] if found else availability.DEFAULT_STATE
     hours: dict[int, set[int]] = {}
     for resource_id, weekday in OpeningHours.objects.filter(
         resource_id__in=resource_ids
@@ -80,7 +89,7 @@ def _closed_days(
             closed_location.add(day)
         else:
             closed_resource.add((resource_id, day))
-    closed = set()
+    closed: dict[dt.date, str] = {}
     day = first
     while day <= last:
         working = [
@@ -89,8 +98,9 @@ def _closed_days(
             if day.weekday() in hours.get(resource_id, set())
             and (resource_id, day) not in closed_resource
         ]
-        if day in closed_location or availability.is_holiday(day) or not working:
-            closed.add(day)
+        holiday = availability.holiday_name(day, state)
+        if day in closed_location or holiday or not working:
+            closed[day] = holiday
         day += dt.timedelta(days=1)
     return closed
 
@@ -121,7 +131,7 @@ def month_view(
             elif day in free_per_day:
                 row.append(Day(day, DayState.FREE, free_per_day[day]))
             elif day in closed:
-                row.append(Day(day, DayState.CLOSED))
+                row.append(Day(day, DayState.CLOSED, holiday=closed[day]))
             else:
                 row.append(Day(day, DayState.FULL))
         weeks.append(row)

@@ -59,27 +59,35 @@ def send_held(booking: Booking, token: str) -> None:
           _context(booking, token))  # fmt: skip
 
 
-def _calendar_file(booking: Booking, token: str) -> Attachment:
-    manage_url = _portal(booking) + reverse("appointments:manage", args=[token])
-    return Attachment("termin.ics", ics.booking_ics(booking, manage_url=manage_url),
-                      "text/calendar; method=PUBLISH")  # fmt: skip
+def _calendar_file(booking: Booking, method: ics.Method = "REQUEST") -> Attachment:
+    """The iTIP message for the citizen's calendar; its MIME type names the file's method."""
+    return Attachment("termin.ics", ics.booking_ics(booking, method=method),
+                      f"text/calendar; method={method}")  # fmt: skip
+
+
+def _cancellation_file(booking: Booking) -> tuple[Attachment, ...]:
+    """``METHOD:CANCEL`` for a booking that was confirmed (only then did a calendar get it)."""
+    if booking.confirmed_at is None:
+        return ()
+    return (_calendar_file(booking, "CANCEL"),)
 
 
 def send_confirmed(booking: Booking, token: str) -> None:
     _send(booking, _("Your appointment is confirmed"), "appointments/email/confirmed",
           _context(booking, token),
-          attachments=(_calendar_file(booking, token),))  # fmt: skip
+          attachments=(_calendar_file(booking),))  # fmt: skip
 
 
 def send_moved(old: Booking, booking: Booking, token: str) -> None:
     context = {**_context(booking, token), "old": old}
     _send(booking, _("Your appointment has a new time"), "appointments/email/moved", context,
-          attachments=(_calendar_file(booking, token),))  # fmt: skip
+          attachments=(_calendar_file(booking),))  # fmt: skip
 
 
 def send_cancelled(booking: Booking, token: str) -> None:
     _send(booking, _("Your appointment is cancelled"), "appointments/email/cancelled",
-          _context(booking, token))  # fmt: skip
+          {**_context(booking, token), "calendar_file": booking.confirmed_at is not None},
+          attachments=_cancellation_file(booking))  # fmt: skip
 
 
 def send_reminder(booking: Booking) -> None:
@@ -121,4 +129,6 @@ def send_cancelled_by_office(booking: Booking, reason: str, book_url: str) -> No
     """The office cancelled the appointment (a closed day); there is no manage link to give."""
     _send(booking, _("Your appointment is cancelled by the office"),
           "appointments/email/cancelled_by_office",
-          {**_context(booking, ""), "reason": reason, "book_url": book_url})  # fmt: skip
+          {**_context(booking, ""), "reason": reason, "book_url": book_url,
+           "calendar_file": booking.confirmed_at is not None},
+          attachments=_cancellation_file(booking))  # fmt: skip

@@ -123,6 +123,11 @@ class Booking(models.Model):
     )
     attendance_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        help_text=_("SEQUENCE of the calendar event: raised by each move and by the cancellation."),
+    )
     rescheduled_to = models.ForeignKey(
         "self",
         verbose_name=_("moved to"),

@@ -393,6 +393,7 @@ def reschedule(token: str, start: dt.datetime, *, now: dt.datetime | None = None
                 hold_expires_at=old.hold_expires_at,
                 confirmed_at=old.confirmed_at,
                 token_hash=token_hash(secrets.token_urlsafe(32)),
+                sequence=old.sequence + 1,  # the same calendar event (UID), one revision on
             ),
             own_cells=own,
         )
@@ -478,7 +479,7 @@ def cancel(token: str, *, now: dt.datetime | None = None) -> Booking:
         updated = (
             Booking.objects.filter(pk=booking.pk, status__in=list(Booking.ACTIVE))
             .exclude(status=Booking.Status.HELD, hold_expires_at__lte=now)
-            .update(status=Booking.Status.CANCELLED, cancelled_at=now)
+            .update(status=Booking.Status.CANCELLED, cancelled_at=now, sequence=F("sequence") + 1)
         )
         if updated:
             _free(booking)

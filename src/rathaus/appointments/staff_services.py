@@ -430,10 +430,11 @@ def cancel_day(
         cancelled: list[int] = []
         for booking in affected:
             updated = Booking.objects.filter(pk=booking.pk, status__in=list(Booking.ACTIVE)).update(
-                status=Booking.Status.CANCELLED, cancelled_at=now
+                status=Booking.Status.CANCELLED, cancelled_at=now, sequence=F("sequence") + 1
             )
             if not updated:
                 continue
+            booking.status, booking.sequence = Booking.Status.CANCELLED, booking.sequence + 1
             _free(booking)
             waitlist.offer_withdrawn(booking)
             cancelled.append(booking.pk)

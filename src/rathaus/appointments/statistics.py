@@ -96,6 +96,7 @@ def compute(location: Location, first: dt.date, last: dt.date) -> Figures:
     resource_ids = list(
         Resource.objects.filter(location=location, active=True).values_list("pk", flat=True)
     )
+    state = location.authority.state
     hours: dict[tuple[int, int], list[tuple[dt.time, dt.time]]] = defaultdict(list)
     for resource_id, weekday, start, end in OpeningHours.objects.filter(
         resource_id__in=resource_ids
@@ -116,7 +117,7 @@ def compute(location: Location, first: dt.date, last: dt.date) -> Figures:
     day = first
     while day <= last:
         figure = by_day[day] = DayFigures(day)
-        if (None, day) not in closed and not is_holiday(day):
+        if (None, day) not in closed and not is_holiday(day, state):
             for resource_id in resource_ids:
                 if (resource_id, day) in closed:
                     continue

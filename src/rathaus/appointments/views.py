@@ -454,10 +454,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def ics_file(request: HttpRequest, token: str) -> HttpResponse:
     booking = booking_by_link(request, token)
-    manage_url = request.build_absolute_uri(reverse("appointments:manage", args=[token]))
-    response = HttpResponse(
-        ics.booking_ics(booking, manage_url=manage_url), content_type="text/calendar; charset=utf-8"
-    )
+    response = HttpResponse(ics.booking_ics(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="termin.ics"'
     return response
 

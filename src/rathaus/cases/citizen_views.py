@@ -58,6 +58,7 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
         Case.objects.filter(submission=submission).select_related("org_unit", "authority").first()
     )
     error, comment, status = "", "", 200
+    retry_after: int | None = None
     open_requests = (
         list(case.document_requests.filter(status=DocumentRequest.Status.OPEN)) if case else []
     )
@@ -71,7 +72,8 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
         try:
             documents.submit_documents(item, account, request.FILES.getlist("files"), comment)
         except UploadRejected as rejected:
-            error, status = rejected.message, 422
+            error, status = rejected.message, rejected.status
+            retry_after = rejected.retry_after
         except CaseActionRefused as refused:
             error, status = str(refused), 422
         else:
@@ -82,7 +84,7 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
         if case
         else []
     )
-    return render(
+    response = render(
         request,
         "cases/application.html",
         {
@@ -97,3 +99,6 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
         },
         status=status,
     )
+    if retry_after:  # the virus scanner is down; the comment stays in the form
+        response["Retry-After"] = str(retry_after)
+    return response

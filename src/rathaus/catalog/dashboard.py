@@ -4,6 +4,11 @@ The maturity level of each offer is derived from what is live right now (``catal
 so the numbers follow every published form or bookable appointment type without a stored copy.
 The offers are read in one query and their online ways in one query per kind of way
 (``catalog.online.ways_for``); the counting is done here, one pass over the offers.
+
+Offers of services another authority handles in this authority's area, without a way in this
+installation (``Offer.responsible_elsewhere``, e.g. a town's page on vehicle registration, a
+Landkreis service), are not the authority's to rate: they are counted apart, not as level 0
+of the authority nor at any other level (ADR 0027).
 """
 
 from __future__ import annotations
@@ -75,6 +80,8 @@ class Status:
     rows: tuple[Row, ...]
     totals: Row
     last_change: datetime | None
+    elsewhere: int = 0
+    """Offers of services another authority handles here, not offered online here."""
 
     @property
     def levels(self) -> tuple[LevelSummary, ...]:
@@ -85,7 +92,7 @@ class Status:
 
     @property
     def is_empty(self) -> bool:
-        return self.totals.total == 0
+        return self.totals.total == 0 and not self.elsewhere
 
 
 def _sort_key(name: str) -> str:
@@ -96,7 +103,7 @@ def offers(authority: Authority) -> list[Offer]:
     """The authority's offers with their topic, each with its live ways and maturity level."""
     found = list(
         Offer.objects.filter(authority=authority)
-        .select_related(_TOPIC.removesuffix("__topic"), _TOPIC, "service")
+        .select_related(_TOPIC.removesuffix("__topic"), _TOPIC, "service", "authority")
         .order_by("service__name", "pk")
     )
     maturity.annotate(found)
@@ -117,13 +124,17 @@ def status(authority: Authority) -> Status:
     counts: dict[str, list[int]] = {}
     names: dict[str, str] = {}
     last_change: datetime | None = None
+    elsewhere = 0
     for offer in offers(authority):
+        if last_change is None or offer.updated_at > last_change:
+            last_change = offer.updated_at
+        if offer.responsible_elsewhere is not None:
+            elsewhere += 1
+            continue
         key = topic_key(offer)
         counts.setdefault(key, [0] * len(LEVELS))[LEVELS.index(offer.maturity)] += 1
         if offer.service.ozg_service is not None:
             names[key] = offer.service.ozg_service.life_situation.topic.name
-        if last_change is None or offer.updated_at > last_change:
-            last_change = offer.updated_at
 
     rows = [
         Row(names[key], tuple(level_counts), key)
@@ -136,15 +147,18 @@ def status(authority: Authority) -> Status:
     totals = Row(
         _("Total"), tuple(sum(row.counts[index] for row in rows) for index in range(len(LEVELS)))
     )
-    return Status(authority, tuple(rows), totals, last_change)
+    return Status(authority, tuple(rows), totals, last_change, elsewhere)
 
 
 def services_behind(
-    authority: Authority, *, topic: str = "", level: int | None = None
+    authority: Authority, *, topic: str = "", level: int | None = None, elsewhere: bool = False
 ) -> list[Offer]:
-    """The offers behind one number of the dashboard: of a topic (key) and/or a level."""
+    """The offers behind one number of the dashboard: of a topic (key) and/or a level, or with
+    ``elsewhere`` those another authority handles (which have no level here)."""
     return [
         offer
         for offer in offers(authority)
-        if (not topic or topic_key(offer) == topic) and (level is None or offer.maturity == level)
+        if (offer.responsible_elsewhere is not None) == elsewhere
+        and (not topic or topic_key(offer) == topic)
+        and (level is None or offer.maturity == level)
     ]

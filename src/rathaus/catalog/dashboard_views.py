@@ -197,7 +197,8 @@ def services_page(request: HttpRequest) -> HttpResponse:
         return _no_authority(request)
     topic = request.GET.get("thema", "").strip()[:100]
     level = _level_param(request)
-    offers = dashboard.services_behind(authority, topic=topic, level=level)
+    elsewhere = request.GET.get("zustaendig", "") == "andere"
+    offers = dashboard.services_behind(authority, topic=topic, level=level, elsewhere=elsewhere)
     topic_name = ""
     if topic == dashboard.WITHOUT_TOPIC:
         topic_name = _("without topic")
@@ -211,6 +212,7 @@ def services_page(request: HttpRequest) -> HttpResponse:
         "offers": offers,
         "topic_name": topic_name,
         "level_label": Maturity(level).label if level is not None else "",
+        "elsewhere": elsewhere,
         "back_query": urlencode({"behoerde": authority.slug}),
     }
     return render(request, "catalog/dashboard_services.html", context)

@@ -10,13 +10,20 @@
 
 Staff may override the level with a reason (``Offer.maturity_override``); everything shown
 (service page, staff list, dashboard, API) uses :func:`level`.
+
+An offer of a service that, by the responsibility rules, another authority handles in the
+offer authority's own area (a town's page on vehicle registration, which the Landkreis
+handles) and that has no way in this installation is not the authority's service to rate:
+``responsible_elsewhere`` names the other authority, the offer says "not offered online here,
+handled by …" instead of a level, and the dashboard lists it apart from the levels (ADR 0027).
+Its derived level stays for the staff page and the API.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from rathaus.catalog import online
+from rathaus.catalog import online, responsibility
 from rathaus.catalog.models import Maturity, Offer
 
 
@@ -37,11 +44,22 @@ def level(offer: Offer, ways: online.Ways) -> int:
 
 
 def annotate(offers: Collection[Offer]) -> dict[int, online.Ways]:
-    """Set ``derived_maturity``, ``maturity`` (the level shown) and ``ways`` on each offer."""
+    """Set ``derived_maturity``, ``maturity`` (the level shown), ``ways`` and
+    ``responsible_elsewhere`` on each offer."""
     found = online.ways_for(offers)
+    handlers = responsibility.responsible_for_offers(offers)
     for offer in offers:
         ways = found[offer.pk]
         offer.ways = ways
         offer.derived_maturity = derive(offer, ways)
         offer.maturity = level(offer, ways)
+        handler = handlers.get(offer.pk)
+        offer.responsible_elsewhere = (
+            handler
+            if handler is not None
+            and handler.pk != offer.authority_id
+            and not ways.any
+            and offer.maturity_override is None
+            else None
+        )
     return found

@@ -214,6 +214,8 @@ class Offer(models.Model):
     maturity: int
     derived_maturity: int
     ways: Any
+    # Another authority handles the service here and this installation has no way to it.
+    responsible_elsewhere: Authority | None = None
 
     def __str__(self) -> str:
         return f"{self.service} – {self.authority}"
@@ -231,6 +233,10 @@ class Offer(models.Model):
 
     @property
     def maturity_label(self) -> str:
+        if self.responsible_elsewhere is not None:
+            return str(_("not offered online in this portal – handled by %(name)s")) % {
+                "name": self.responsible_elsewhere.name
+            }
         return str(Maturity(self.maturity).label)
 
     @property

@@ -10,6 +10,7 @@ a rule for its OZG bundle.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -102,6 +103,48 @@ def find(service: Service, area: Area) -> Answer:
     return Answer(
         service=service, area=area, authority=best.authority, org_unit=org_unit, offer=offer
     )
+
+
+def responsible_for_offers(offers: Collection[Offer]) -> dict[int, Authority]:
+    """For each offer, the authority the rules name for its service in the offer authority's own
+    area (its ARS), where a rule applies; one query for all offers.
+
+    The dashboard uses it to tell an authority's own services from those it only points to,
+    such as a town's page on vehicle registration, which the Landkreis handles.
+    """
+    if not offers:
+        return {}
+    keys_of = {
+        offer.authority_id: offer.authority.ars
+        for offer in offers
+        if Offer.authority.is_cached(offer)
+    }
+    missing = {offer.authority_id for offer in offers} - set(keys_of)
+    if missing:
+        keys_of.update(Authority.objects.filter(pk__in=missing).values_list("pk", "ars"))
+    services = {offer.service_id for offer in offers}
+    ozg_ids = {offer.service.ozg_service_id for offer in offers} - {None}
+    rules = list(
+        Responsibility.objects.filter(Q(service_id__in=services) | Q(ozg_service_id__in=ozg_ids))
+        .filter(postal_code="")
+        .select_related("authority")
+    )
+    found: dict[int, Authority] = {}
+    for offer in offers:
+        ars = keys_of[offer.authority_id]
+        area = Area(ars_values=[ars], kreis_keys=[ars[:5]])
+        scored = [
+            (score, rule)
+            for rule in rules
+            if (
+                rule.service_id == offer.service_id
+                or (rule.service_id is None and rule.ozg_service_id == offer.service.ozg_service_id)
+            )
+            and (score := _specificity(rule, area)) is not None
+        ]
+        if scored:
+            found[offer.pk] = max(scored, key=lambda pair: (pair[0], -pair[1].pk))[1].authority
+    return found
 
 
 def _fallback(area: Area) -> Authority | None:

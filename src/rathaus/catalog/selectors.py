@@ -149,7 +149,7 @@ def staff_offers(access: OfferAccess, *, org_unit_id: int | None = None) -> Quer
         )
     return (
         offers.annotate(editable=editable)
-        .select_related("service", "org_unit")
+        .select_related("service", "org_unit", "authority")
         .order_by("service__name", "pk")
     )
 

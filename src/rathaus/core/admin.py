@@ -22,8 +22,8 @@ class AuthorityHostInline(admin.TabularInline):
 
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "ags", "ars", "parent"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "state", "ags", "ars", "parent"]
+    list_filter = ["kind", "state"]
     search_fields = ["name", "ags", "ars"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AuthorityHostInline]

@@ -52,3 +52,16 @@ def ags_of_ars(ars: str) -> str:
     """The 8-digit AGS contained in a Gemeinde-level ARS."""
     validate_ars(ars)
     return ars[:5] + ars[9:]
+
+
+# The first two digits of an AGS or ARS (the Land key) and the Land's ISO 3166-2:DE code.
+STATE_OF_LAND_KEY = {
+    "01": "SH", "02": "HH", "03": "NI", "04": "HB", "05": "NW", "06": "HE", "07": "RP",
+    "08": "BW", "09": "BY", "10": "SL", "11": "BE", "12": "BB", "13": "MV", "14": "SN",
+    "15": "ST", "16": "TH",
+}  # fmt: skip
+
+
+def state_of_ars(ars: str) -> str:
+    """The ISO code of the Land a regional key (ARS or AGS) belongs to, or "" if none."""
+    return STATE_OF_LAND_KEY.get(ars[:2], "")

@@ -44,6 +44,24 @@ class Authority(models.Model):
         LANDKREIS = "landkreis", _("District (Landkreis)")
         LAND = "land", _("Federal state (Land)")
 
+    class State(models.TextChoices):  # ISO 3166-2:DE codes of the Länder
+        BW = "BW", _("Baden-Württemberg")
+        BY = "BY", _("Bavaria")
+        BE = "BE", _("Berlin")
+        BB = "BB", _("Brandenburg")
+        HB = "HB", _("Bremen")
+        HH = "HH", _("Hamburg")
+        HE = "HE", _("Hesse")
+        MV = "MV", _("Mecklenburg-Western Pomerania")
+        NI = "NI", _("Lower Saxony")
+        NW = "NW", _("North Rhine-Westphalia")
+        RP = "RP", _("Rhineland-Palatinate")
+        SL = "SL", _("Saarland")
+        SN = "SN", _("Saxony")
+        ST = "ST", _("Saxony-Anhalt")
+        SH = "SH", _("Schleswig-Holstein")
+        TH = "TH", _("Thuringia")
+
     slug = models.SlugField(_("short name"), unique=True, max_length=60)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -70,6 +88,13 @@ class Authority(models.Model):
         _("postal code"), max_length=5, blank=True, validators=[postal_code_validator]
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(
+        _("federal state (Land)"),
+        max_length=2,
+        choices=State.choices,
+        default=State.ST,
+        help_text=_("Its public holidays close the appointment calendars of the authority."),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -97,6 +122,10 @@ class Authority(models.Model):
     def clean(self) -> None:
         if self.parent_id is not None and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An authority cannot be its own parent.")})
+        land = keys.state_of_ars(self.ars or "")
+        if land and self.state and land != self.state:
+            message = _("The regional key (ARS) belongs to %(land)s.")
+            raise ValidationError({"state": message % {"land": self.State(land).label}})
 
 
 class AuthorityHost(models.Model):

@@ -127,6 +127,7 @@ def form_detail(request: HttpRequest, slug: Slug) -> Any:
         410: ProblemOut,
         413: ProblemOut,
         422: ProblemOut,
+        503: ProblemOut,
     },
     summary="Upload one file for a file question; the returned id goes into the data",
 )
@@ -159,11 +160,14 @@ def upload(request: HttpRequest, slug: Slug, field: Form[Key], file: File[Upload
             file, UploadRules(accept=element.accept, max_bytes=element.max_size)
         )
     except UploadRejected as rejected:
-        status = 413 if rejected.code == "too_large" else 422
-        return problem(
-            request, status, "File rejected", rejected.message, code=rejected.code,
+        title = "Try again later" if rejected.retry_after else "File rejected"
+        answer = problem(
+            request, rejected.status, title, rejected.message, code=rejected.code,
             errors=[{"field": field, "message": rejected.message}],
         )  # fmt: skip
+        if rejected.retry_after:
+            answer["Retry-After"] = str(rejected.retry_after)
+        return answer
     record = Upload.objects.create(
         draft=None,
         definition=definition,

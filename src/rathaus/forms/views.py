@@ -195,10 +195,11 @@ def step(request: HttpRequest, slug: str, draft_id: Any, step_id: str) -> HttpRe
     data: dict[str, Any] = draft.data if isinstance(draft.data, dict) else {}
     errors: dict[str, list[str]] = {}
     upload_errors: dict[str, list[str]] = {}
+    retry_after: int | None = None
     if request.method == "POST":
         # The typed answers are stored first, valid or not, so that nothing is lost.
         services.save_answers(draft, spec.read_step(index, request.POST, data), index)
-        upload_errors = _handle_files(request, draft, spec, index)
+        upload_errors, retry_after = _handle_files(request, draft, spec, index)
         data = draft.data
         repeat = spec.repeat_action(request.POST, data)
         if repeat:
@@ -225,8 +226,8 @@ def step(request: HttpRequest, slug: str, draft_id: Any, step_id: str) -> HttpRe
     bound = StepBinder(spec, index, data, all_errors, files_by_field).bind()
     visible = _visible_steps(spec, data)
     position = visible.index(index) + 1 if index in visible else 1
-    status = 422 if all_errors else 200
-    return render(
+    status = 503 if retry_after else 422 if all_errors else 200
+    response = render(
         request,
         "forms/step.html",
         {
@@ -248,6 +249,9 @@ def step(request: HttpRequest, slug: str, draft_id: Any, step_id: str) -> HttpRe
         },
         status=status,
     )
+    if retry_after:  # the scanner is down: the answers are saved, only the file must wait
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _neighbour(spec: FormSpec, draft: Draft, slug: str, index: int, direction: int) -> str:
@@ -279,14 +283,19 @@ def _error_list(errors: Mapping[str, list[str]], spec: FormSpec) -> list[dict[st
 
 def _handle_files(
     request: HttpRequest, draft: Draft, spec: FormSpec, index: int
-) -> dict[str, list[str]]:
-    """Check and store the files posted for this step; remove files the citizen removed."""
+) -> tuple[dict[str, list[str]], int | None]:
+    """Check and store the files posted for this step; remove files the citizen removed.
+
+    Returns the messages per field and, when the virus scanner could not be reached, the
+    seconds after which to try again (the answer is then 503 with ``Retry-After``).
+    """
     from rathaus.core.files import UploadRejected, UploadRules, check_and_store
 
     removed = request.POST.get("remove_file", "")
     if removed:
         services.remove_upload(draft, removed)
     errors: dict[str, list[str]] = {}
+    retry_after: int | None = None
     for path in request.FILES:
         template = ".".join("*" if part.isdigit() else part for part in path.split("."))
         element = spec.field_templates.get(template)
@@ -309,9 +318,10 @@ def _handle_files(
                     _("“%(name)s”: %(reason)s")
                     % {"name": uploaded.name, "reason": rejected.message}
                 )
+                retry_after = rejected.retry_after or retry_after
                 continue
             services.attach_upload(draft, path, stored)
-    return errors
+    return errors, retry_after
 
 
 @never_cache

@@ -3,8 +3,10 @@
 :func:`check_upload` accepts a file only when every check passes, in this order: size (before
 anything is read), the real type from the content's magic bytes compared with the accept list,
 the file name's extension and the browser's declared type, the content checks of that type (PDF
-without JavaScript or actions, images that open as what they claim, office documents without
-archive bombs, nested archives or macros), and the virus scanner (ADR 0008). The file is written
+without JavaScript or actions and without compressed streams that inflate beyond
+:data:`PDF_MAX_INFLATED_BYTES`, images that open as what they claim and have at most
+:data:`IMAGE_MAX_PIXELS` pixels, office documents without archive bombs, nested archives or
+macros), and the virus scanner (ADR 0008, ADR 0027). The file is written
 once, in chunks, to a private temporary file while its SHA-256 and SHA-512 are computed; a file
 that fails a check is removed again. :func:`rathaus.core.files.check_and_store` then keeps it as
 a content-addressed blob (ADR 0019).
@@ -34,8 +36,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, gettext_lazy
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from rathaus.core.files.inflation import PDF_MAX_INFLATED_BYTES, pdf_inflates_too_far
 from rathaus.core.scanning import ScannerUnavailable, get_scanner
 
 logger = logging.getLogger(__name__)
@@ -108,6 +112,10 @@ _PDF_ACTIVE_NAMES = {b"JS", b"JavaScript", b"AA", b"XFA", b"Launch", b"ImportDat
 _PDF_MAX_OBJECTS = 500_000
 _PDF_TOKEN = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)|/([^\s/<>\[\]()%{}]+)")
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Images: Pillow's own limit, stated in the message; above it an image is a decompression bomb.
+IMAGE_MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
+# Retry-After (seconds) when the virus scanner cannot be reached.
+SCANNER_RETRY_AFTER_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -134,12 +142,25 @@ class CheckedUpload:
 
 
 class UploadRejected(Exception):
-    """A file was refused; ``code`` for programs, ``message`` (translated) for the citizen."""
+    """A file was refused; ``code`` for programs, ``message`` (translated) for the citizen.
+
+    ``status`` is the HTTP status an answer should have: 413 for a file over the limit, 503
+    (with ``Retry-After: retry_after``) when the virus scanner cannot be reached — the file
+    itself may be fine, try again later — and 422 for everything else.
+    """
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)  # str() is what a person may read; the code stays apart
         self.code = code
         self.message = message
+
+    @property
+    def status(self) -> int:
+        return {"too_large": 413, "scanner_unavailable": 503}.get(self.code, 422)
+
+    @property
+    def retry_after(self) -> int | None:
+        return SCANNER_RETRY_AFTER_SECONDS if self.code == "scanner_unavailable" else None
 
 
 # --- messages --------------------------------------------------------------------------------
@@ -166,6 +187,14 @@ _MESSAGES = {
         "The PDF contains JavaScript or automatic actions and cannot be accepted. Please save "
         "it again without them, for example with “Print as PDF”."
     ),
+    "pdf_bomb": gettext_lazy(
+        "The PDF contains packed data that would unpack to more than %(inflated)s and cannot be "
+        "accepted. Please save it again, for example with “Print as PDF”."
+    ),
+    "image_too_large": gettext_lazy(
+        "The image has too many pixels; at most %(pixels)s million are accepted. Please save "
+        "it with a smaller size or resolution, or take a photo with a lower resolution."
+    ),
     "zip_bomb": gettext_lazy(
         "The document is packed in an unusual way or contains further archives and cannot be "
         "accepted."
@@ -175,7 +204,8 @@ _MESSAGES = {
     ),
     "malware": gettext_lazy("The file contains malware and was not accepted."),
     "scanner_unavailable": gettext_lazy(
-        "The file cannot be checked right now. Please try again later."
+        "The virus check for files is not available right now, so the file cannot be accepted "
+        "yet. Your other entries are kept. Please try again later."
     ),
     "unreadable": gettext_lazy("The file cannot be read. It may be damaged."),
 }
@@ -183,7 +213,12 @@ REJECTION_CODES = tuple(_MESSAGES)
 
 
 def _reject(code: str, rules: UploadRules, limit: int = 0) -> UploadRejected:
-    values = {"limit": filesizeformat(limit), "types": allowed_in_words(rules.accept)}
+    values = {
+        "limit": filesizeformat(limit),
+        "types": allowed_in_words(rules.accept),
+        "inflated": filesizeformat(PDF_MAX_INFLATED_BYTES),
+        "pixels": IMAGE_MAX_PIXELS // 1_000_000,
+    }
     return UploadRejected(code, str(_MESSAGES[code]) % values)
 
 
@@ -395,7 +430,15 @@ def _pdf_raw_names_active(path: Path) -> bool:
 
 def _check_pdf(path: Path, rules: UploadRules) -> None:
     try:
+        bomb = pdf_inflates_too_far(path)
+    except (OSError, ValueError):  # an empty or unreadable file
+        raise _reject("unreadable", rules) from None
+    if bomb:
+        raise _reject("pdf_bomb", rules)
+    try:
         active = _pdf_has_active_content(path)
+    except LimitReachedError:  # pypdf's own limit, e.g. in an encrypted file's object stream
+        raise _reject("pdf_bomb", rules) from None
     except Exception:  # pypdf raises many types for damaged files
         logger.info("upload rejected: PDF cannot be parsed", exc_info=True)
         raise _reject("unreadable", rules) from None
@@ -408,8 +451,15 @@ def _check_image(path: Path, pil_format: str, rules: UploadRules) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path, formats=[pil_format]) as image:
+                width, height = image.size
+                if width * height > IMAGE_MAX_PIXELS:
+                    raise _reject("image_too_large", rules)
                 image.verify()
-    except Exception:  # Pillow raises many types for damaged or oversized images
+    except UploadRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _reject("image_too_large", rules) from None
+    except Exception:  # Pillow raises many types for damaged images
         raise _reject("unreadable", rules) from None
 
 
