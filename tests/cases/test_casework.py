@@ -129,7 +129,12 @@ def test_clerk_works_on_a_case(client, meldung):
     assert message.account == meldung.applicant
     assert message.sender_unit == meldung.org_unit
     assert AuditEvent.objects.filter(action="case.note", object_id=str(meldung.pk)).exists()
+    # Notes and messages are in their section of the case page, a link rendered on the server.
     page = client.get(url).content.decode()
+    assert "Ausweis im Melderegister geprüft." not in page
+    assert 'href="?tab=nachrichten"' in page
+    page = client.get(url, {"tab": "nachrichten"}).content.decode()
+    assert '<a class="case-tabs__link" href="?tab=nachrichten" aria-current="page">' in page
     assert "Ausweis im Melderegister geprüft." in page
     assert "Rückfrage" in page
     # A closed case takes no more assignments.

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from rathaus.core import health
+from rathaus.core import health, navigation
 from rathaus.core.models import OrgUnit
 from rathaus.core.problems import problem
 from rathaus.core.tenancy import current_authority
@@ -26,7 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     authority = current_authority(request)
     if authority is None:
         return render(request, "core/no_authority.html", status=503)
-    return render(request, "core/home.html", {"units": _public_units(request)})
+    # Organised by what people come to do (ADR 0028); the offices are on the contact page.
+    return render(request, "core/home.html", {"tasks": navigation.start_tasks(authority)})
 
 
 @require_safe
