@@ -19,9 +19,7 @@ PAGE_SIZE = 20
 @require_safe
 def browse(request: HttpRequest) -> HttpResponse:
     authority = current_authority(request)
-    offers: Iterable[Offer] = (
-        selectors.offers_of(authority) if authority else Offer.objects.none()
-    )
+    offers: Iterable[Offer] = selectors.offers_of(authority) if authority else Offer.objects.none()
     # "Apply online" on the start page: only the offers with an online way that exists now.
     online_only = request.GET.get("nur") == "online"
     if online_only:

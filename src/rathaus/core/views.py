@@ -56,6 +56,11 @@ def _api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def _staff(request: HttpRequest) -> bool:
+    """A page of the staff area: its errors are shown in the staff frame (ADR 0028)."""
+    return request.path.startswith("/verwaltung/")
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _api(request):
         return problem(request, 400, "Bad request", "The request could not be read.")
@@ -66,6 +71,8 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _api(request):
         return problem(request, 403, "Forbidden", "You may not do this.")
+    if _staff(request):
+        return render(request, "staff/errors/403.html", status=403)
     return render(request, "errors/403.html", status=403)
 
 
@@ -80,6 +87,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _api(request):
         return problem(request, 404, "Not found", "There is nothing at this address.")
+    if _staff(request):
+        return render(request, "staff/errors/404.html", status=404)
     return render(request, "errors/404.html", status=404)
 
 
