@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.utils import timezone
 
 from rathaus.core.models import Authority
 from tests.factories import AuthorityFactory, AuthorityHostFactory, OrgUnitFactory
 
 
-def test_start_page_shows_the_town_and_its_offices(client, barleben, django_assert_max_num_queries):
+def test_start_page_is_organised_by_what_people_want_to_do(
+    client, barleben, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(3):
         response = client.get("/")
     assert response.status_code == 200
@@ -18,8 +23,46 @@ def test_start_page_shows_the_town_and_its_offices(client, barleben, django_asse
     assert 'href="#inhalt"' in html
     assert 'id="inhalt"' in html
     assert "Hauptnavigation" in html
-    assert "Standesamt" in html
     assert "Landkreis Börde" in html
+    # What people come to do, in this order, each a link to a page that answers.
+    tasks = re.findall(
+        r'<a class="start-task__link" href="([^"]+)">\s*<span class="start-task__label">([^<]+)<',
+        html,
+    )
+    assert [label for _address, label in tasks] == [
+        "Termin buchen",
+        "Online beantragen",
+        "Problem melden",
+        "Leistung von A bis Z finden",
+        "Kontakt",
+    ]
+    addresses = {label: address for address, label in tasks}
+    assert addresses["Problem melden"] == "/antrag/anliegen/"  # the general "Anliegen" form
+    for address in addresses.values():
+        assert client.get(address.split("#")[0]).status_code == 200, address
+    # Not by offices: those are on the contact page.
+    assert "Standesamt" not in html
+
+
+def test_apply_online_lists_only_services_with_an_online_way(client, barleben):
+    html = client.get("/leistungen/?nur=online").content.decode()
+    assert "Diese Leistungen können Sie online beantragen" in html
+    listed = re.findall(
+        r'<li class="service-item">\s*<a class="kern-link" href="[^"]+">([^<]+)<', html
+    )
+    everything = client.get("/leistungen/").content.decode()
+    assert listed
+    assert "Meldebestätigung" in " ".join(listed)  # the Meldebescheinigung has a form
+    assert len(listed) < everything.count('<li class="service-item">')
+
+
+def test_start_page_leaves_out_reporting_without_a_published_request_form(client, barleben):
+    from rathaus.forms.models import FormDefinition
+
+    FormDefinition.objects.filter(slug="anliegen").update(retired_at=timezone.now())
+    html = client.get("/").content.decode()
+    assert "Problem melden" not in html
+    assert "Termin buchen" in html
 
 
 def test_start_page_sets_a_csp_with_a_nonce_for_its_script(client, barleben):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from django.test import Client
@@ -44,15 +45,29 @@ def test_clerk_takes_a_case_and_closes_it(
     assert_accessible(page)
     page.get_by_role("button", name="Vorgang übernehmen").click()
     expect(page.get_by_role("status")).to_contain_text("Sie bearbeiten jetzt diesen Vorgang.")
+    # The sections of the case are links: no script needed, each one its own address.
+    sections = page.get_by_role("navigation", name="Bereiche des Vorgangs")
+    sections.get_by_role("link", name="Nachrichten und Notizen").click()
+    expect(page).to_have_url(re.compile(r"\?tab=nachrichten$"))
+    assert_accessible(page)
     page.get_by_label("Neue Notiz", exact=False).fill("Bauhof informiert.")
     page.get_by_role("button", name="Notiz speichern").click()
+    expect(page.get_by_text("Bauhof informiert.")).to_be_visible()  # back in the same section
     page.locator("#case-status").select_option("closed")
     page.get_by_role("button", name="Status ändern").click()
     expect(page.get_by_role("status")).to_contain_text("Der Status wurde geändert.")
+    sections.get_by_role("link", name="Verlauf").click()
     expect(
         page.get_by_role("list").filter(has_text="Status: in Bearbeitung → abgeschlossen")
     ).to_be_visible()
     assert_accessible(page)
+    # On a phone: summary, actions and every section without scrolling sideways.
+    page.set_viewport_size({"width": 320, "height": 800})
+    for label in ("Antrag", "Dokumente", "Nachrichten und Notizen", "Verlauf", "Prozess"):
+        sections.get_by_role("link", name=label).click()
+        expect(sections.get_by_role("link", name=label)).to_have_attribute("aria-current", "page")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, label
+        assert_accessible(page)
     case.refresh_from_db()
     assert case.status == "closed"
     assert case.assignee is not None

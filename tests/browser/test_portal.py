@@ -25,7 +25,10 @@ def test_start_page_of_barleben(page: Page, server: str, assert_accessible: Chec
         "aria-current", "page"
     )
     expect(nav.get_by_role("link", name="Ämter und Kontakt")).to_be_visible()
-    expect(page.get_by_role("heading", name="Standesamt")).to_be_visible()
+    # Organised by what people come to do, not by offices.
+    tasks = page.get_by_role("region", name="Was möchten Sie tun?")
+    expect(tasks.get_by_role("link")).to_have_count(5)
+    expect(page.get_by_role("heading", name="Standesamt")).to_have_count(0)
     assert_accessible(page)
 
     # The skip link is the first thing the keyboard reaches; hidden until focused.
@@ -43,6 +46,10 @@ def test_start_page_of_barleben(page: Page, server: str, assert_accessible: Chec
     # The next Tab continues inside the main content, not at the top of the page.
     page.keyboard.press("Tab")
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+
+    # "Report a problem" is the general request form.
+    tasks.get_by_role("link", name="Problem melden").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Anliegen an die Gemeinde")
 
 
 def test_language_switch(page: Page, server: str, assert_accessible: Check) -> None:

@@ -39,6 +39,12 @@ def test_clerk_follows_the_process_from_check_to_decision(
     page.get_by_label(CODE_LABEL).fill(current_code(device))
     page.get_by_role("button", name="Anmelden", exact=True).click()
     page.goto(f"{server}/verwaltung/vorgaenge/{case.number}/")
+    # The open task is beside the other actions; the diagram is in the section "Prozess".
+    expect(page.get_by_role("link", name="Vollständigkeit prüfen")).to_be_visible()
+    assert_accessible(page)
+    sections = page.get_by_role("navigation", name="Bereiche des Vorgangs")
+    sections.get_by_role("link", name="Prozess").click()
+    expect(sections.get_by_role("link", name="Prozess")).to_have_attribute("aria-current", "page")
     expect(
         page.get_by_role("heading", name="Prozess: Antrag bearbeiten (Standardablauf)")
     ).to_be_visible()

@@ -129,7 +129,12 @@ def test_clerk_works_on_a_case(client, meldung):
     assert message.account == meldung.applicant
     assert message.sender_unit == meldung.org_unit
     assert AuditEvent.objects.filter(action="case.note", object_id=str(meldung.pk)).exists()
+    # Notes and messages are in their section of the case page, a link rendered on the server.
     page = client.get(url).content.decode()
+    assert "Ausweis im Melderegister geprüft." not in page
+    assert 'href="?tab=nachrichten"' in page
+    page = client.get(url, {"tab": "nachrichten"}).content.decode()
+    assert '<a class="case-tabs__link" href="?tab=nachrichten" aria-current="page">' in page
     assert "Ausweis im Melderegister geprüft." in page
     assert "Rückfrage" in page
     # A closed case takes no more assignments.
@@ -205,3 +210,25 @@ def test_citizen_sees_the_status_and_open_cases_hold_the_account(meldung):
     services.set_status(meldung, get_user_model().objects.get(username="buergerbuero"), "closed")
     assert not any(meldung.number in reason for reason in retention_reasons(account))
     assert CaseEvent.objects.filter(case=meldung, kind="status", new="closed").exists()
+
+
+def test_case_sections_are_links_and_a_form_returns_to_its_section(client, meldung):
+    log_in(client, "buergerbuero")
+    url = f"/verwaltung/vorgaenge/{meldung.number}/"
+    page = client.get(url).content.decode()
+    # The application is shown first; the actions are on every section.
+    assert '<a class="case-tabs__link" href="?tab=antrag" aria-current="page">' in page
+    assert "Breiteweg 12" in page
+    for tab in ("dokumente", "nachrichten", "verlauf", "prozess"):
+        section = client.get(url, {"tab": tab}).content.decode()
+        assert f'href="?tab={tab}" aria-current="page"' in section, tab
+        assert 'value="claim"' in section, tab
+        assert "Breiteweg 12" not in section, tab
+    unknown = client.get(url, {"tab": "gibt-es-nicht"}).content.decode()
+    assert 'href="?tab=antrag" aria-current="page"' in unknown
+    response = client.post(url, {"action": "note", "note": "Geprüft.", "tab": "nachrichten"})
+    assert response["Location"] == f"{url}?tab=nachrichten"
+    response = client.post(url, {"action": "claim", "tab": "antrag"})
+    assert response["Location"] == url
+    response = client.post(url, {"action": "priority", "priority": "high", "tab": "fremd"})
+    assert response["Location"] == url

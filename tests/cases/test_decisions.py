@@ -47,7 +47,8 @@ def test_clerk_decides_a_meldebescheinigung(client, meldung):
     log_in(client, "buergerbuero")
     url = f"/verwaltung/vorgaenge/{meldung.number}/"
     page = client.get(url).content.decode()
-    assert "Bescheid erstellen" in page
+    assert "Bescheid erstellen" in page  # the link to the form in the documents section
+    assert 'value="decide"' in client.get(url, {"tab": "dokumente"}).content.decode()
     response = client.post(url, {"action": "decide", "outcome": "granted", "reasons": ""},
                            follow=True)  # fmt: skip
     assert "Postfach" in response.content.decode()
@@ -84,10 +85,13 @@ def test_clerk_decides_a_meldebescheinigung(client, meldung):
     assert event.detail["document"] == document.pk
     assert AuditEvent.objects.filter(action="case.decided", object_id=str(meldung.pk)).exists()
     # The case page lists the document and the event; the download gives the stored bytes.
+    # (the documents and the history are sections of the case page)
     page = client.get(url).content.decode()
     assert "Bescheid erstellen" not in page
+    page = client.get(url, {"tab": "dokumente"}).content.decode()
+    assert "Bescheid erstellen" not in page
     assert document.filename in page
-    assert "Entscheidung: bewilligt" in page
+    assert "Entscheidung: bewilligt" in client.get(url, {"tab": "verlauf"}).content.decode()
     download = client.get(f"{url}dokumente/{document.pk}/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == content
@@ -165,7 +169,7 @@ def test_an_applicant_without_account_gets_the_decision_by_post(client, barleben
     assert not Message.objects.filter(reference=case.number).exists()
     event = CaseEvent.objects.get(case=case, kind="decided")
     assert event.detail["delivery"] == "post"
-    assert "per Post" in client.get(url).content.decode()
+    assert "per Post" in client.get(url, {"tab": "verlauf"}).content.decode()
 
 
 def test_templates_are_chosen_per_service(meldung):

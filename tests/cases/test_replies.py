@@ -45,8 +45,11 @@ def test_applicant_answers_and_the_case_goes_on(meldung):
     from tests.support import log_in
 
     staff = log_in(Client(), "buergerbuero")
-    case_page = staff.get(f"/verwaltung/vorgaenge/{meldung.number}/").content.decode()
-    assert "Für die Muster GmbH in Magdeburg." in case_page
+    case_url = f"/verwaltung/vorgaenge/{meldung.number}/"
+    # in the case's letters with the applicant, and in its history
+    for tab in ("nachrichten", "verlauf"):
+        case_page = staff.get(case_url, {"tab": tab}).content.decode()
+        assert "Für die Muster GmbH in Magdeburg." in case_page
     # The holder's own answer cannot be answered again, and its page says where it went.
     reply_page = client.get(f"/konto/postfach/{reply.pk}/").content.decode()
     assert "Antwort senden" not in reply_page

@@ -61,9 +61,10 @@ def clerk(client, barleben_catalogue):
 
 
 def test_clerk_sees_the_offers_of_the_authority(clerk, django_assert_max_num_queries):
-    # The page's queries plus one per kind of online way (catalog.online) for all offers, plus
-    # one for the responsibility rules (which offers another authority handles).
-    with django_assert_max_num_queries(13):
+    # The page's queries plus one per kind of online way (catalog.online) for all offers, one
+    # for the responsibility rules (which offers another authority handles), and the staff
+    # frame's two (ADR 0028: the memberships, the permissions of the user's groups).
+    with django_assert_max_num_queries(15):
         response = clerk.get(LIST)
     html = response.content.decode()
     assert response.status_code == 200
@@ -96,7 +97,7 @@ def test_list_needs_the_same_number_of_queries_for_more_offers(clerk, barleben_c
 
 
 def test_list_filters_by_unit_and_maturity(clerk, django_assert_max_num_queries):
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(15):  # with the rules' one and the staff frame's two
         response = clerk.get(LIST, {"einheit": "standesamt", "reifegrad": "2"})
     assert response.status_code == 200
     shown = {found.service.leika_key for found in response.context["offers"]}
@@ -121,7 +122,7 @@ def test_unknown_filter_values_are_explained_at_the_field(clerk):
 def test_clerk_changes_an_offer_of_their_unit(clerk, django_assert_max_num_queries):
     birth = offer(BIRTH_CERTIFICATE)
     # Including the offer's live online ways for its derived maturity level.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):  # with the staff frame's two
         page = clerk.get(edit_url(birth))
     assert page.status_code == 200
     assert 'value="12,00"' in page.content.decode()
@@ -307,7 +308,7 @@ def test_staff_without_membership_get_a_friendly_403(client, db):
 
 
 def test_add_a_new_offer_found_by_a_word(clerk, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):  # with the staff frame's two
         response = clerk.get(ADD, {"q": "Hundehaltung"})
     html = response.content.decode()
     assert response.status_code == 200

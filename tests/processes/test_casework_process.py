@@ -53,7 +53,8 @@ def test_meldebescheinigung_from_submission_to_closed_case(barleben, settings, t
 
     clerk = log_in(Client(), "buergerbuero")
     page = clerk.get(f"/verwaltung/vorgaenge/{case.number}/").content.decode()
-    assert "Vollständigkeit prüfen" in page
+    assert "Vollständigkeit prüfen" in page  # the open task, next to the other actions
+    page = clerk.get(f"/verwaltung/vorgaenge/{case.number}/?tab=prozess").content.decode()
     assert 'id="process-diagram"' in page  # the viewer, with the list of steps as fallback
     assert re.search(r"Vollständigkeit prüfen – <strong>jetzt</strong>", page)
     clerk.post(f"/verwaltung/vorgaenge/{case.number}/", {"action": "claim"})

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +20,20 @@ class AppointmentsConfig(AppConfig):
         from rathaus.core.navigation import NavItem
 
         navigation.register(NavItem("appointments", _("Appointments"), "appointments:index", 20))
+        navigation.register_staff(
+            navigation.StaffNavItem(
+                "appointments", _("Appointments"), "appointments_staff:locations", 30
+            )
+        )
+        navigation.register_start_task(
+            navigation.StartTask(
+                "book",
+                _("Book an appointment"),
+                _("Choose a day and a time for your visit to the town hall."),
+                10,
+                lambda authority: reverse("appointments:index"),
+            )
+        )
         online.register(online.Kind.APPOINTMENT, "appointments", ways.booking_urls)
         core_demo.register_loader("appointments", appointments_demo.load)
         core_demo.login_notes.append(

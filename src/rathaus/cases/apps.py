@@ -33,3 +33,12 @@ class CasesConfig(AppConfig):
         from rathaus.core.files import access as file_access
 
         file_access.register_owner("cases.Case", access.may_download)
+
+        from rathaus.core import navigation
+        from rathaus.core.navigation import StaffNavItem
+
+        inbox = "cases_staff:inbox"
+        navigation.register_staff(StaffNavItem("inbox", _("Inbox"), inbox, 10))
+        navigation.register_staff(
+            StaffNavItem("my-tasks", _("My tasks"), inbox, 20, query="ansicht=aufgaben")
+        )

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy
@@ -226,28 +227,57 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
     case = _case(request, number)
     if request.method == "POST":
         return _act(request, case)
-    events = timeline.prepare(case.events.select_related("actor"))
+    instance = getattr(case, "process_instance", None)  # the processes app, if it runs one
+    tabs = case_tabs(has_process=instance is not None)
+    tab = request.GET.get("tab", "")
+    if tab not in dict(tabs):
+        tab = DEFAULT_TAB
     context: dict[str, Any] = {
         "case": case,
-        "events": events,
-        "notes": list(case.notes.select_related("author")),
+        "tab": tab,
+        "tabs": tabs,
+        "has_process": instance is not None,
         "colleagues": list(colleagues(case)),
         "priorities": Case.Priority.choices,
         "documents": list(case.documents.all()),
         "outcomes": decisions.Outcome.choices,
     }
-    context["document_requests"] = list(case.document_requests.prefetch_related("uploads"))
-    context["open_request"] = any(
-        item.status == DocumentRequest.Status.OPEN for item in context["document_requests"]
-    )
-    instance = getattr(case, "process_instance", None)  # the processes app, if it runs one
     context["process_running"] = instance is not None and instance.status in ("running", "failed")
     context["decided"] = any(
         document.kind == CaseDocument.Kind.DECISION for document in context["documents"]
     )
     context["statuses"] = status_choices(case, context["decided"])
-    context.update(application_data(case))
+    # Each tab reads only what it shows (ADR 0028).
+    if tab == "antrag":
+        context.update(application_data(case))
+    elif tab == "dokumente":
+        context["document_requests"] = list(case.document_requests.prefetch_related("uploads"))
+        context["open_request"] = any(
+            item.status == DocumentRequest.Status.OPEN for item in context["document_requests"]
+        )
+    elif tab == "nachrichten":
+        mail = case.events.filter(kind__in=timeline.CORRESPONDENCE).select_related("actor")
+        context["correspondence"] = timeline.prepare(mail)
+        context["notes"] = list(case.notes.select_related("author"))
+    elif tab == "verlauf":
+        context["events"] = timeline.prepare(case.events.select_related("actor"))
     return render(request, "cases/staff/case.html", context)
+
+
+DEFAULT_TAB = "antrag"
+
+
+def case_tabs(*, has_process: bool) -> list[tuple[str, Any]]:
+    """The sections of the case page, each a link ``?tab=<id>`` rendered on the server."""
+    tabs = [
+        ("antrag", gettext_lazy("Application")),
+        ("dokumente", gettext_lazy("Documents")),
+        ("nachrichten", gettext_lazy("Messages and notes")),
+        ("verlauf", gettext_lazy("History")),
+    ]
+    if has_process:
+        tabs.append(("prozess", gettext_lazy("Process")))
+    return tabs
 
 
 def status_choices(case: Case, decided: bool) -> list[tuple[str, Any]]:
@@ -283,7 +313,11 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
         raise Http404("not the user's case") from None
     else:
         messages.success(request, done)
-    return redirect("cases_staff:case", case.number)
+    address = reverse("cases_staff:case", args=[case.number])
+    tab = request.POST.get("tab", "")  # back to the section the form was sent from
+    if tab and tab != DEFAULT_TAB and tab in dict(case_tabs(has_process=True)):
+        address += "?" + urlencode({"tab": tab})
+    return redirect(address)
 
 
 @never_cache

@@ -83,6 +83,10 @@ CASE_KINDS = (
 )
 
 
+# The kinds that are letters between the authority and the applicant (the "Messages" section).
+CORRESPONDENCE = ("message", "reply", "replied", "documents_requested", "documents_reminded")
+
+
 def register_case_kinds() -> None:
     for name, label, public in CASE_KINDS:
         event_kinds.register(name, _kind(name, public), label=label)

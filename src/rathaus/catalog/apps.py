@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +18,25 @@ class CatalogConfig(AppConfig):
         core_demo.register_loader("catalog", demo.load)
         navigation.register(NavItem("services", _("Services"), "catalog:browse", 10))
         navigation.register(NavItem("ozg", _("OZG status"), "ozg:dashboard", 80))
+        navigation.register_staff(
+            navigation.StaffNavItem("offers", _("Services"), "catalog_staff:list", 50)
+        )
+        browse = "catalog:browse"
+        navigation.register_start_task(
+            navigation.StartTask(
+                "apply",
+                _("Apply online"),
+                _("Services you can apply for from home, at any time."),
+                20,
+                lambda authority: reverse(browse) + "?nur=online",
+            )
+        )
+        navigation.register_start_task(
+            navigation.StartTask(
+                "a-z",
+                _("Find a service from A to Z"),
+                _("All services of the town hall in alphabetical order."),
+                40,
+                lambda authority: reverse(browse) + "#offers-heading",
+            )
+        )

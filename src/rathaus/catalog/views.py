@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -17,11 +19,17 @@ PAGE_SIZE = 20
 @require_safe
 def browse(request: HttpRequest) -> HttpResponse:
     authority = current_authority(request)
-    offers = selectors.offers_of(authority) if authority else Offer.objects.none()
+    offers: Iterable[Offer] = selectors.offers_of(authority) if authority else Offer.objects.none()
+    # "Apply online" on the start page: only the offers with an online way that exists now.
+    online_only = request.GET.get("nur") == "online"
+    if online_only:
+        listed = list(offers)
+        found = online.ways_for(listed)
+        offers = [offer for offer in listed if found[offer.pk].apply_online]
     return render(
         request,
         "catalog/browse.html",
-        {"topics": selectors.topics_with_counts(), "offers": offers},
+        {"topics": selectors.topics_with_counts(), "offers": offers, "online_only": online_only},
     )
 
 

@@ -1,7 +1,32 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.navigation import NavItem
+from rathaus.core.navigation import NavItem, StaffNavItem, StaffUser
+
+
+def _manages_tasks(staff: StaffUser) -> bool:
+    from rathaus.core.task_views import MANAGING_ROLES
+
+    return bool(staff.user.is_superuser or staff.role_names & set(MANAGING_ROLES))
+
+
+def _configures(staff: StaffUser) -> bool:
+    return bool(staff.user.is_superuser or staff.user.has_perm("core.change_authority"))
+
+
+def register_staff_navigation() -> None:
+    from rathaus.core import navigation
+
+    navigation.register_staff(
+        StaffNavItem("overview", _("Overview"), "staff:home", 0, navigation.anyone)
+    )
+    navigation.register_staff(
+        StaffNavItem("tasks", _("Background tasks"), "staff:tasks", 80, _manages_tasks)
+    )
+    navigation.register_staff(
+        StaffNavItem("configuration", _("Configuration"), "admin:index", 90, _configures)
+    )
 
 
 class CoreConfig(AppConfig):
@@ -31,6 +56,16 @@ class CoreConfig(AppConfig):
 
         navigation.register(NavItem("home", _("Home"), "core:home", 0))
         navigation.register(NavItem("contact", _("Offices and contact"), "core:contact", 90))
+        register_staff_navigation()
+        navigation.register_start_task(
+            navigation.StartTask(
+                "contact",
+                _("Contact"),
+                _("Phone, e-mail, address and opening hours of our offices."),
+                90,
+                lambda authority: reverse("core:contact"),
+            )
+        )
 
         from datetime import timedelta
 

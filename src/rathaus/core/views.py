@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from rathaus.core import health
+from rathaus.core import health, navigation
 from rathaus.core.models import OrgUnit
 from rathaus.core.problems import problem
 from rathaus.core.tenancy import current_authority
@@ -26,7 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     authority = current_authority(request)
     if authority is None:
         return render(request, "core/no_authority.html", status=503)
-    return render(request, "core/home.html", {"units": _public_units(request)})
+    # Organised by what people come to do (ADR 0028); the offices are on the contact page.
+    return render(request, "core/home.html", {"tasks": navigation.start_tasks(authority)})
 
 
 @require_safe
@@ -48,6 +49,11 @@ def _api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def _staff(request: HttpRequest) -> bool:
+    """A page of the staff area: its errors are shown in the staff frame (ADR 0028)."""
+    return request.path.startswith("/verwaltung/")
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _api(request):
         return problem(request, 400, "Bad request", "The request could not be read.")
@@ -58,6 +64,8 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _api(request):
         return problem(request, 403, "Forbidden", "You may not do this.")
+    if _staff(request):
+        return render(request, "staff/errors/403.html", status=403)
     return render(request, "errors/403.html", status=403)
 
 
@@ -72,6 +80,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _api(request):
         return problem(request, 404, "Not found", "There is nothing at this address.")
+    if _staff(request):
+        return render(request, "staff/errors/404.html", status=404)
     return render(request, "errors/404.html", status=404)
 
 

@@ -20,6 +20,21 @@ class FormsConfig(AppConfig):
         online.register(online.Kind.REQUEST, "forms", ways.general_request_urls)
 
         core_demo.register_loader("forms", demo.load)
+
+        from rathaus.core import navigation
+
+        navigation.register_staff(
+            navigation.StaffNavItem("forms", _("Online forms"), "forms_staff:list", 60)
+        )
+        navigation.register_start_task(
+            navigation.StartTask(
+                "report",
+                _("Report a problem"),
+                _("A pothole, a broken street lamp, rubbish, a question or praise: write to us."),
+                30,
+                ways.general_request_url,
+            )
+        )
         core_demo.login_notes.append(
             "Demo online forms: /antrag/anliegen/ (no account needed), "
             "/antrag/meldebescheinigung/ (demo citizen login); staff: /verwaltung/vorgaenge/"

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from django.urls import reverse
 
 from rathaus.catalog.models import Offer
+from rathaus.core.models import Authority
 from rathaus.forms.models import FormDefinition, FormVersion
 
 GENERAL_REQUEST_SLUG = "anliegen"
@@ -33,6 +34,18 @@ def form_urls(offers: Collection[Offer]) -> dict[int, str]:
     for offer_id, slug in rows:
         found.setdefault(offer_id, reverse("forms:start", args=[slug]))
     return found
+
+
+def general_request_url(authority: Authority) -> str:
+    """The general request form of the authority, if it publishes one."""
+    live = FormDefinition.objects.filter(
+        authority=authority,
+        slug=GENERAL_REQUEST_SLUG,
+        offer__isnull=True,
+        retired_at__isnull=True,
+        versions__status=FormVersion.Status.PUBLISHED,
+    ).exists()
+    return reverse("forms:start", args=[GENERAL_REQUEST_SLUG]) if live else ""
 
 
 def general_request_urls(offers: Collection[Offer]) -> dict[int, str]:

@@ -28,6 +28,12 @@ class ProcessesConfig(AppConfig):
                 kind, EventKind(staff_template=f"processes/timeline/{kind}.html"), label=label
             )
         core_demo.register_loader("processes", receivers.load_demo)
+
+        from rathaus.core import navigation
+
+        navigation.register_staff(
+            navigation.StaffNavItem("processes", _("Process models"), "processes:models", 70)
+        )
         housekeeping.register("processes.timers", receivers.fire_timers, timedelta(minutes=1))
         case_opened.connect(receivers.start_process, dispatch_uid="processes.start")
         case_message.connect(receivers.deliver, dispatch_uid="processes.message")

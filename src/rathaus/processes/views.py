@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -37,6 +38,11 @@ def _case(request: HttpRequest, number: str) -> Case:
     if case is None:
         raise Http404("no such case in the user's units")
     return case
+
+
+def _process_section(case: Case) -> str:
+    """The "Process" section of the case page: where a completed or retried step shows."""
+    return reverse("cases_staff:case", args=[case.number]) + "?tab=prozess"
 
 
 @never_cache
@@ -72,7 +78,7 @@ def task(request: HttpRequest, number: str, task_id: str) -> HttpResponseBase:
                 messages.error(request, _failed_message(instance))
             else:
                 messages.success(request, _completed_message(item))
-            return redirect("cases_staff:case", case.number)
+            return redirect(_process_section(case))
     return render(
         request,
         "processes/task.html",
@@ -116,7 +122,7 @@ def retry(request: HttpRequest, number: str) -> HttpResponseBase:
             messages.error(request, _failed_message(instance))
         else:
             messages.success(request, _("The step was run again successfully."))
-    return redirect("cases_staff:case", case.number)
+    return redirect(_process_section(case))
 
 
 @never_cache

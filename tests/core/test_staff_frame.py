@@ -1,0 +1,206 @@
+"""The staff workspace has its own frame (ADR 0028): every staff page shows the staff
+navigation, who is logged in and the logout, and none shows the citizens' main navigation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from rathaus.appointments.models import Location
+from rathaus.catalog.models import Offer
+from rathaus.core import navigation
+from rathaus.forms.models import FormDefinition
+from rathaus.processes.models import ProcessModel, ProcessTask
+from tests.support import log_in
+
+STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
+CITIZEN_NAV = 'aria-label="Hauptnavigation"'
+
+# Staff addresses that are no page of the frame: files, actions that only take a POST, and the
+# login steps (shown before anyone is logged in; tested below).
+NOT_PAGES = {
+    "cases_staff:attachment": "a file download",
+    "cases_staff:document": "a file download",
+    "cases_staff:upload": "a file download",
+    "processes_case:diagram": "the BPMN file of the diagram",
+    "processes:model_xml": "the BPMN file of a model",
+    "processes_case:retry": "POST only",
+    "forms_staff:new_version": "POST only",
+    "forms_staff:preview": "POST only, a fragment for the edit page",
+    "appointments_staff:act": "POST only",
+    "staff:logout": "POST only",
+    "staff:login": "before the login",
+    "staff:verify": "before the login",
+    "staff:enrol": "before the login",
+}
+
+
+def staff_url_names() -> set[str]:
+    """Every named URL under /verwaltung/, from the URL configuration."""
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from walk(entry.url_patterns, route, inner)
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield route, namespace + entry.name
+
+    return {name for route, name in walk(get_resolver().url_patterns, "", "") if
+            route.startswith("verwaltung/")}  # fmt: skip
+
+
+def world(meldung: Any) -> dict[str, Any]:
+    offer = Offer.objects.filter(authority=meldung.authority, org_unit=meldung.org_unit).first()
+    form = FormDefinition.objects.get(slug="meldebescheinigung")
+    version = form.versions.order_by("-number").first()
+    return {
+        "case": meldung.number,
+        "task": ProcessTask.objects.filter(case=meldung, status="open").first(),
+        "location": Location.objects.filter(org_unit=meldung.org_unit).first(),
+        "offer": offer,
+        "form": form,
+        "version": version,
+        "model": ProcessModel.objects.first(),
+    }
+
+
+PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "staff:home": lambda w: "/verwaltung/",
+    "staff:api_tokens": lambda w: "/verwaltung/konto/api-schluessel/",
+    "staff:tasks": lambda w: "/verwaltung/hintergrundaufgaben/",
+    "cases_staff:inbox": lambda w: "/verwaltung/vorgaenge/",
+    "cases_staff:case": lambda w: f"/verwaltung/vorgaenge/{w['case']}/",
+    "processes_case:task": lambda w: f"/verwaltung/vorgaenge/{w['case']}/aufgaben/{w['task'].pk}/",
+    "processes:models": lambda w: "/verwaltung/prozesse/",
+    "processes:model": lambda w: f"/verwaltung/prozesse/{w['model'].slug}/",
+    "appointments_staff:locations": lambda w: "/verwaltung/termine/",
+    "appointments_staff:day": lambda w: f"/verwaltung/termine/{w['location'].pk}/",
+    "appointments_staff:week": lambda w: f"/verwaltung/termine/{w['location'].pk}/woche/",
+    "appointments_staff:blocks": lambda w: f"/verwaltung/termine/{w['location'].pk}/sperrzeiten/",
+    "appointments_staff:cancel_day": (
+        lambda w: f"/verwaltung/termine/{w['location'].pk}/tag-absagen/"
+    ),
+    "appointments_staff:statistics": lambda w: f"/verwaltung/termine/{w['location'].pk}/statistik/",
+    "catalog_staff:list": lambda w: "/verwaltung/angebote/",
+    "catalog_staff:add": lambda w: "/verwaltung/angebote/neu/",
+    "catalog_staff:edit": lambda w: f"/verwaltung/angebote/{w['offer'].pk}/",
+    "catalog_staff:withdraw": lambda w: f"/verwaltung/angebote/{w['offer'].pk}/zurueckziehen/",
+    "forms_staff:list": lambda w: "/verwaltung/formulare/",
+    "forms_staff:create": lambda w: "/verwaltung/formulare/neu/",
+    "forms_staff:import": lambda w: "/verwaltung/formulare/importieren/",
+    "forms_staff:detail": lambda w: f"/verwaltung/formulare/{w['form'].pk}/",
+    "forms_staff:retire": lambda w: f"/verwaltung/formulare/{w['form'].pk}/zurueckziehen/",
+    "forms_staff:version": (
+        lambda w: f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/"
+    ),
+    "forms_staff:publish": (
+        lambda w: (
+            f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/"
+            "veroeffentlichen/"
+        )
+    ),
+    "forms_staff:import_report": (
+        lambda w: (
+            f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
+        )
+    ),
+}
+
+
+def test_every_staff_address_is_a_page_of_the_frame_or_named_as_none():
+    assert staff_url_names() == set(PAGES) | set(NOT_PAGES)
+
+
+# Pages a clerk may not open (they get a refusal in the same frame), opened by the demo
+# administrator.
+FOR_ADMINISTRATORS = {
+    "staff:tasks",
+    "forms_staff:create",
+    "forms_staff:import",
+    "forms_staff:publish",
+    "forms_staff:retire",
+}
+
+
+def assert_staff_frame(html: str, address: str, unit: str) -> None:
+    assert STAFF_NAV in html, address
+    assert CITIZEN_NAV not in html, address
+    assert "Angemeldet als <strong>" in html, address
+    assert "/verwaltung/abmelden/" in html, address
+    assert f'<span class="staff-user__units">{unit}' in html, address
+
+
+def test_every_staff_page_shows_the_staff_frame_and_not_the_citizen_navigation(meldung):
+    clerk = log_in(Client(), "buergerbuero")
+    administrator = log_in(Client(), "digitales")
+    found = world(meldung)
+    assert all(value is not None for value in found.values()), found
+    addresses = {name: make(found) for name, make in PAGES.items()}
+    tabs = [f"{addresses['cases_staff:case']}?tab={tab}" for tab in ("antrag", "dokumente",
+            "nachrichten", "verlauf", "prozess")]  # fmt: skip
+    clerk_unit = "Bürgerbüro / Einwohnermeldeamt"
+    for address in [*addresses.values(), *tabs]:
+        response = clerk.get(address)
+        assert_staff_frame(response.content.decode(), address, clerk_unit)
+        assert response.status_code in (200, 403), address
+    for name in FOR_ADMINISTRATORS:
+        response = administrator.get(addresses[name])
+        # (the demo version is published already: that page says so, with 409)
+        assert response.status_code == (409 if name == "forms_staff:publish" else 200), name
+        assert_staff_frame(response.content.decode(), name, "Bereich Digitales")
+    refused = [name for name in PAGES if clerk.get(addresses[name]).status_code == 403]
+    assert set(refused) <= FOR_ADMINISTRATORS
+
+
+def test_the_staff_navigation_is_contributed_per_app_and_depends_on_the_role(meldung):
+    clerk = log_in(Client(), "buergerbuero")
+    html = clerk.get("/verwaltung/").content.decode()
+    nav = html.split(STAFF_NAV)[1].split("</nav>")[0]
+    for label in ("Übersicht", "Posteingang", "Meine Aufgaben", "Termine", "Leistungen",
+                  "Online-Formulare", "Prozessmodelle"):  # fmt: skip
+        assert f">{label}</a>" in nav, label
+    # Heads of units see the background tasks; clerks do not, nor the configuration.
+    assert "Hintergrundaufgaben" not in nav
+    assert "Konfiguration" not in nav
+    head_nav = log_in(Client(), "ordnungsamt").get("/verwaltung/").content.decode()
+    assert ">Hintergrundaufgaben</a>" in head_nav.split(STAFF_NAV)[1].split("</nav>")[0]
+    # The entry of the page shown is marked, the view of the inbox before the inbox itself.
+    tasks = clerk.get("/verwaltung/vorgaenge/?ansicht=aufgaben").content.decode()
+    assert 'href="/verwaltung/vorgaenge/?ansicht=aufgaben" aria-current="page"' in tasks
+    assert 'href="/verwaltung/vorgaenge/" aria-current="page"' not in tasks
+    case = clerk.get(f"/verwaltung/vorgaenge/{meldung.number}/").content.decode()
+    assert 'href="/verwaltung/vorgaenge/" aria-current="page"' in case
+
+
+def test_an_app_adds_its_area_to_the_staff_navigation(meldung):
+    item = navigation.StaffNavItem("extra", "Sonderbereich", "staff:api_tokens", 95)
+    navigation.register_staff(item)
+    try:
+        html = log_in(Client(), "buergerbuero").get("/verwaltung/").content.decode()
+        assert ">Sonderbereich</a>" in html
+    finally:
+        navigation._staff_items.pop("extra")
+
+
+def test_the_login_pages_use_the_staff_frame_without_the_citizen_navigation(client, barleben):
+    html = client.get("/verwaltung/anmelden/").content.decode()
+    assert CITIZEN_NAV not in html
+    assert STAFF_NAV not in html  # nobody is logged in: no areas to offer
+    assert "Zum Bürgerportal" in html
+
+
+def test_refusals_in_the_staff_area_keep_the_staff_frame(meldung, settings):
+    settings.DEBUG = False
+    other = log_in(Client(), "bauamt")
+    response = other.get(f"/verwaltung/vorgaenge/{meldung.number}/")
+    assert response.status_code == 404
+    assert_staff_frame(response.content.decode(), "404", "Bauamt")
+    assert "Zur Übersicht des Verwaltungsbereichs" in response.content.decode()
+    response = other.get("/verwaltung/hintergrundaufgaben/")
+    assert response.status_code == 403
+    assert_staff_frame(response.content.decode(), "403", "Bauamt")
