@@ -122,7 +122,7 @@ def test_unknown_filter_values_are_explained_at_the_field(clerk):
 def test_clerk_changes_an_offer_of_their_unit(clerk, django_assert_max_num_queries):
     birth = offer(BIRTH_CERTIFICATE)
     # Including the offer's live online ways for its derived maturity level.
-    with django_assert_max_num_queries(13):  # with the staff frame's two
+    with django_assert_max_num_queries(14):  # with the rules' one and the staff frame's two
         page = clerk.get(edit_url(birth))
     assert page.status_code == 200
     assert 'value="12,00"' in page.content.decode()

@@ -104,6 +104,8 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
             "veroeffentlichen/"
         )
     ),
+    "legal_staff:list": lambda w: "/verwaltung/rechtliches/",
+    "legal_staff:edit": lambda w: "/verwaltung/rechtliches/barleben/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -124,6 +126,8 @@ FOR_ADMINISTRATORS = {
     "forms_staff:import",
     "forms_staff:publish",
     "forms_staff:retire",
+    "legal_staff:list",
+    "legal_staff:edit",
 }
 
 

@@ -74,7 +74,8 @@ TEXTS = {
             "Landkreis Börde, Kommunalaufsicht\nGerikestraße 104\n39340 Haldensleben"
         ),
         "imprint_notes": (
-            "## Verantwortlich für den Inhalt\n\nErika Beispiel, Bürgermeisterin, Anschrift wie oben.\n\n"
+            "## Verantwortlich für den Inhalt\n\n"
+            "Erika Beispiel, Bürgermeisterin, Anschrift wie oben.\n\n"
             "## Technik\n\nDas Portal läuft mit rathaus, freier Software unter der EUPL-1.2."
         ),
         "data_protection_officer": (
