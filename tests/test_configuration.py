@@ -175,8 +175,9 @@ def test_without_debug_and_demo_the_installation_is_in_production_mode(tmp_path)
 
 def test_make_run_turns_debug_off_unless_the_development_flag_is_given():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-false}" in (
-        makefile
+    assert (
+        "DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-false}"
+        in (makefile)
     )
     for target in ("run", "migrate", "demo", "static"):
         recipe = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Schema, Status
@@ -12,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from rathaus import __version__
 from rathaus.core import health
+from rathaus.core.files.limits import too_large_response
 from rathaus.core.problems import problem
 
 _STATUS_CODES = {status.value for status in HTTPStatus}
@@ -53,6 +55,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
     # A form upload to an endpoint that expects JSON: its body was already parsed as a form.
     return problem(request, 415, "Unsupported Media Type", "This endpoint expects JSON.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # A JSON body larger than DATA_UPLOAD_MAX_MEMORY_SIZE; uploads stop earlier (core.files).
+    return too_large_response(request)
 
 
 @api.exception_handler(AuthenticationError)

@@ -651,7 +651,8 @@ def demo_secret_key(path: Path) -> str:
     except FileNotFoundError:
         key = ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError(f"RATHAUS_DEMO: cannot read the secret key {path}: {exc}") from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise ConfigurationError(f"RATHAUS_DEMO: cannot read the key {path}: {reason}") from None
     if len(key) >= 50:
         return key
     key = secrets.token_urlsafe(50)

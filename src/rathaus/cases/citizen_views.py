@@ -44,7 +44,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 @account_required
 def application(request: HttpRequest, reference: str) -> HttpResponseBase:
     """One application: status, the steps that concern the applicant, document requests."""
-    from rathaus.core.files import UploadRejected, allowed_in_words
+    from rathaus.core.files import UploadRejected, allowed_in_words, size_in_words
 
     account: Account = request.user.account  # type: ignore[union-attr]
     submission = (
@@ -94,6 +94,7 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
             "comment": comment,
             "accepted": allowed_in_words(documents.ACCEPTED_TYPES),
             "max_files": documents.MAX_FILES,
+            "max_size": size_in_words(documents.upload_rules().max_bytes),
         },
         status=status,
     )

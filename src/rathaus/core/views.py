@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -9,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from rathaus.core import health
+from rathaus.core.files.limits import too_large_response
 from rathaus.core.models import OrgUnit
 from rathaus.core.problems import problem
 from rathaus.core.tenancy import current_authority
@@ -56,6 +58,9 @@ def _api(request: HttpRequest) -> bool:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        # A form or JSON body larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE: too large, not bad.
+        return too_large_response(request)
     if _api(request):
         return problem(request, 400, "Bad request", "The request could not be read.")
     # Without the context processors: the request may be one they cannot read (a wrong host).
