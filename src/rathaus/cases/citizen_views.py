@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from rathaus.accounts.views import account_required
 from rathaus.cases import documents, timeline
 from rathaus.cases.models import Case, DocumentRequest
 from rathaus.cases.services import CaseActionRefused
+from rathaus.core import refusals
 from rathaus.forms.models import Draft, Submission
 
 
@@ -53,7 +54,9 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
         .first()
     )
     if submission is None:
-        raise Http404("not an application of this account")
+        raise refusals.not_found(
+            request, Submission, "not an application of this account", reference=reference
+        )
     case = (
         Case.objects.filter(submission=submission).select_related("org_unit", "authority").first()
     )

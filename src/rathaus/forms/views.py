@@ -24,6 +24,7 @@ from rathaus.accounts import trust
 from rathaus.accounts.models import Account, TrustLevel
 from rathaus.core import files
 from rathaus.core.redirects import to_login
+from rathaus.core.refusals import record_refusal
 from rathaus.core.tenancy import current_authority
 from rathaus.forms import receipts, services
 from rathaus.forms.engine import FormSpec
@@ -464,6 +465,7 @@ def _submission(request: HttpRequest, submission_id: Any) -> Submission | HttpRe
     if not own and str(submission.pk) not in request.session.get(services.SESSION_SUBMISSIONS, []):
         if submission.account_id is not None and not request.user.is_authenticated:
             return to_login(request)
+        record_refusal(request, Submission._meta.label, str(submission.pk))
         raise Http404("not this applicant's submission")
     return submission
 

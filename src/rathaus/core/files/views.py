@@ -14,6 +14,7 @@ from rathaus.core.files.access import may_download
 from rathaus.core.files.serving import response
 from rathaus.core.models import StoredFile
 from rathaus.core.redirects import to_login
+from rathaus.core.refusals import record_refusal
 
 
 def url(stored: StoredFile) -> str:
@@ -30,5 +31,6 @@ def download(request: HttpRequest, pk: uuid.UUID, name: str) -> HttpResponseBase
     if not may_download(request, stored):
         if not request.user.is_authenticated:
             return to_login(request)  # it may be the citizen's own, from a link in an e-mail
+        record_refusal(request, StoredFile._meta.label, str(stored.pk))
         raise Http404("not yours")
     return response(stored)
