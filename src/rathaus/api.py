@@ -99,9 +99,13 @@ def version(request: HttpRequest) -> dict[str, str]:
     response={200: HealthOut, 503: HealthOut},
     tags=["system"],
     summary="Database and worker health (same as /health)",
+    description=(
+        "The overall status and each component's status. Details (counts, errors) only for "
+        "verified staff and with `Authorization: Bearer <RATHAUS_HEALTH_TOKEN>`."
+    ),
 )
 def api_health(request: HttpRequest) -> Status[dict[str, Any]]:
-    result = health.report()
+    result = health.answer(request)
     return Status(200 if result["status"] == "ok" else 503, result)
 
 

@@ -358,6 +358,15 @@ VARIABLES: tuple[Variable, ...] = (
         "Log level of the rathaus loggers (DEBUG, INFO, WARNING, ERROR, CRITICAL).",
     ),
     Variable(
+        "HEALTH_TOKEN",
+        "string",
+        "",
+        "Token for the details of /health and /api/v1/health (counts, error names), sent as "
+        "Authorization: Bearer <token>; everyone else sees only ok or error per component. "
+        "Empty: details only for logged-in staff.",
+        secret=True,
+    ),
+    Variable(
         "WORKER_HEARTBEAT_SECONDS",
         "integer",
         "10",

@@ -49,7 +49,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def health_view(request: HttpRequest) -> JsonResponse:
-    result = health.report()
+    result = health.answer(request)
     return JsonResponse(result, status=200 if result["status"] == "ok" else 503)
 
 
