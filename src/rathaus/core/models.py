@@ -71,6 +71,14 @@ class Authority(models.Model):
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    sender_email = models.EmailField(
+        _("sender address"),
+        blank=True,
+        help_text=_(
+            "Sender of the e-mails about this authority's cases and appointments, shown with "
+            "the authority's name. Empty: the installation's sender."
+        ),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     reference_prefix = models.CharField(
