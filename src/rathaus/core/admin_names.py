@@ -71,4 +71,4 @@ def apply() -> None:
         known = {field.name for field in model._meta.get_fields()}
         for field_name, name in fields.items():
             if field_name in known:
-                model._meta.get_field(field_name).verbose_name = name  # type: ignore[union-attr]
+                model._meta.get_field(field_name).verbose_name = name
