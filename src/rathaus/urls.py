@@ -25,6 +25,7 @@ core_patterns = (
         path("", views.home, name="home"),
         path("kontakt/", views.contact, name="contact"),
         path("datenschutz/", views.privacy, name="privacy"),
+        path("logo/<uuid:pk>/", views.logo, name="logo"),
     ],
     "core",
 )

@@ -79,6 +79,21 @@ class Authority(models.Model):
             "the authority's name. Empty: the installation's sender."
         ),
     )
+    logo = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Shown in the header of every page (PNG, JPEG or WebP)."),
+    )
+    logo_alt = models.CharField(
+        _("logo text alternative"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the logo shows, for people who cannot see it (e.g. 'Coat of arms')."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     reference_prefix = models.CharField(
