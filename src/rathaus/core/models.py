@@ -86,7 +86,6 @@ class Authority(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("Shown in the header of every page (PNG, JPEG or WebP)."),
     )
     logo_alt = models.CharField(
         _("logo text alternative"),
@@ -217,16 +216,10 @@ class Membership(models.Model):
     """A staff user's role (a permission group) in one organisational unit."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="memberships",
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
     org_unit = models.ForeignKey(
-        OrgUnit,
-        verbose_name=_("organisational unit"),
-        on_delete=models.CASCADE,
-        related_name="memberships",
+        OrgUnit, models.CASCADE, related_name="memberships", verbose_name=_("organisational unit")
     )
     role = models.ForeignKey(Group, verbose_name=_("role"), on_delete=models.PROTECT)
 
