@@ -154,6 +154,13 @@ def test_a_json_body_over_djangos_limit_is_413_not_400(client, barleben, setting
     assert response["Content-Type"] == "application/problem+json"
 
 
+def test_a_form_over_djangos_limit_gets_the_413_page(client, barleben, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/antrag/anliegen/", {"text": "y" * 2000})
+    assert response.status_code == 413
+    assert "Die Datei ist zu groß" in response.content.decode()
+
+
 def test_api_upload_then_submit(client, barleben):
     photo = image("PNG")
     response = client.post(
