@@ -6,10 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := src/rathaus/static/vendor
 
-.PHONY: run test setup assets messages migrate demo lint types unit unit-postgres browser check-python clean
+# `make run` is a demo installation without debug (ADR 0025): demo data and the demo mailbox are
+# allowed, errors show the portal's own pages. The development flag: make run RATHAUS_DEBUG=true.
+DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-false}
 
-run: setup migrate demo
-	$(BIN)/rathaus run
+.PHONY: run test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean
+
+run: setup migrate demo static
+	$(DEMO_ENV) $(BIN)/rathaus run
 
 setup: check-python $(STAMP) assets messages
 
@@ -41,10 +45,14 @@ messages: $(STAMP)
 	cd src/rathaus && ../../$(BIN)/django-admin compilemessages --ignore '.venv' -v 0
 
 migrate: setup
-	$(BIN)/rathaus migrate --noinput
+	$(DEMO_ENV) $(BIN)/rathaus migrate --noinput
 
 demo: migrate
-	$(BIN)/rathaus demo-data
+	$(DEMO_ENV) $(BIN)/rathaus demo-data
+
+# Without debug the static files are served from the data directory (WhiteNoise, hashed names).
+static: setup
+	$(DEMO_ENV) $(BIN)/rathaus collectstatic --noinput -v 0
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench

@@ -751,3 +751,14 @@ def api_post(client, url, body=None):
 def token_from_mail(email: str) -> str:
     text = OutgoingEmail.objects.filter(to=email).latest("id").text_body
     return re.search(r"/termine/([\w-]+)/bestaetigen/", text).group(1)
+
+
+HEALTH_TOKEN = "health-token-of-the-tests-0123456789"
+
+
+def health_details(client: Client, path: str = "/health") -> Any:
+    """The detailed health answer, as a monitor with RATHAUS_HEALTH_TOKEN gets it."""
+    from django.test import override_settings
+
+    with override_settings(RATHAUS_HEALTH_TOKEN=HEALTH_TOKEN):
+        return client.get(path, headers={"Authorization": f"Bearer {HEALTH_TOKEN}"})

@@ -127,6 +127,63 @@ def test_production_mode_turns_on_secure_settings():
     )
 
 
+def _settings_of(environment: dict[str, str], names: str) -> str:
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps([getattr(s, name) for name in {names.split()!r}]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "rathaus.settings", **environment},
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_demo_installation_runs_without_debug_and_makes_its_own_secret_key(tmp_path):
+    """make run: no debug, demo commands allowed, plain HTTP, a random key in the data dir."""
+    environment = {
+        "RATHAUS_DEBUG": "false",
+        "RATHAUS_DEMO": "true",
+        "RATHAUS_DATA_DIR": str(tmp_path),
+    }
+    names = "DEBUG RATHAUS_PRODUCTION SECURE_SSL_REDIRECT SESSION_COOKIE_SECURE SECRET_KEY"
+    first = _settings_of(environment, names)
+    key_file = tmp_path / "secret-key"
+    key = key_file.read_text(encoding="utf-8").strip()
+    assert len(key) >= 50
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert first == f'[false, false, false, false, "{key}"]'
+    assert _settings_of(environment, names) == first, "the key survives a restart"
+
+
+def test_without_debug_and_demo_the_installation_is_in_production_mode(tmp_path):
+    environment = {
+        "RATHAUS_DEBUG": "false",
+        "RATHAUS_DEMO": "false",
+        "RATHAUS_SECRET_KEY": "x" * 50,
+        "RATHAUS_DATA_DIR": str(tmp_path),
+    }
+    assert _settings_of(environment, "RATHAUS_PRODUCTION SECURE_SSL_REDIRECT") == "[true, true]"
+    assert not (tmp_path / "secret-key").exists()
+
+
+def test_make_run_turns_debug_off_unless_the_development_flag_is_given():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert (
+        "DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-false}"
+        in (makefile)
+    )
+    for target in ("run", "migrate", "demo", "static"):
+        recipe = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+        assert "$(DEMO_ENV) $(BIN)/rathaus" in recipe, target
+
+
 def test_an_unreadable_audit_key_file_is_a_configuration_error(tmp_path):
     env = {**os.environ, "RATHAUS_AUDIT_KEY_FILE": str(tmp_path / "missing.key")}
     result = subprocess.run(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from rathaus.core.models import WorkerHeartbeat
-from tests.support import ROOT, start_worker
+from tests.support import HEALTH_TOKEN, ROOT, health_details, start_worker
 from tests.tasks_for_tests import add
 
 
@@ -31,12 +31,48 @@ def beat(seconds_ago: int) -> None:
 @pytest.mark.django_db
 def test_healthy_with_a_fresh_worker_heartbeat(client):
     beat(seconds_ago=5)
-    response = client.get("/health")
+    response = health_details(client)
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
     assert body["checks"]["database"]["status"] == "ok"
     assert body["checks"]["worker"]["workers"] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/health", "/api/v1/health"])
+def test_the_public_sees_statuses_only_and_no_paths_or_error_texts(client, settings, path):
+    settings.RATHAUS_VIRUS_SCANNER = "clamav"
+    settings.RATHAUS_CLAMD_ADDRESS = "/nonexistent/internal/clamd.ctl"
+    settings.RATHAUS_HEALTH_TOKEN = HEALTH_TOKEN
+    beat(seconds_ago=5)
+    for headers in ({}, {"Authorization": "Bearer wrong-token"}):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 503
+        assert response.json() == {
+            "status": "error",
+            "checks": {
+                "database": {"status": "ok"},
+                "worker": {"status": "ok"},
+                "virus_scanner": {"status": "error"},
+            },
+        }
+    detailed = health_details(client, path).json()
+    assert "/nonexistent/internal/clamd.ctl" in detailed["checks"]["virus_scanner"]["error"]
+    assert detailed["checks"]["worker"]["workers"] == 1
+
+
+@pytest.mark.django_db
+def test_verified_staff_see_the_details(settings):
+    from django.test import Client
+
+    from tests.factories import PASSWORD, OrgUnitFactory
+    from tests.support import clerk_of, log_in
+
+    beat(seconds_ago=5)
+    clerk_of(OrgUnitFactory(), "betrieb")
+    staff = log_in(Client(), "betrieb", PASSWORD)
+    assert staff.get("/health").json()["checks"]["worker"]["workers"] == 1
 
 
 @pytest.mark.django_db
@@ -52,7 +88,7 @@ def test_unhealthy_when_the_worker_is_silent(client, settings):
 def test_health_counts_waiting_tasks(client):
     beat(seconds_ago=1)
     add.enqueue(1, 2)
-    worker = client.get("/health").json()["checks"]["worker"]
+    worker = health_details(client).json()["checks"]["worker"]
     assert worker["queued_tasks"] == 1
     assert worker["oldest_queued_seconds"] is not None
 
@@ -75,7 +111,7 @@ def test_worker_runs_tasks_and_reports_its_heartbeat(client):
             time.sleep(0.2)
         assert result.status == TaskResultStatus.SUCCESSFUL
         assert result.return_value == 42
-        assert client.get("/health").json()["checks"]["worker"]["workers"] == 1
+        assert health_details(client).json()["checks"]["worker"]["workers"] == 1
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)

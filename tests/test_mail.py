@@ -259,6 +259,27 @@ def test_outbox_transport_sends_nothing_and_says_so(settings):
 
 
 @pytest.mark.django_db
+def test_an_authority_sends_from_its_own_address():
+    own = AuthorityFactory(name="Gemeinde Barleben", sender_email="buergerbuero@barleben.example")
+    assert deliver_email.call(queue_notice(authority=own).pk) == "sent"
+    assert deliver_email.call(queue_notice(authority=AuthorityFactory()).pk) == "sent"
+    first, second = django_mail.outbox
+    assert first.from_email == "Gemeinde Barleben <buergerbuero@barleben.example>"
+    assert first.extra_headers["Message-ID"].endswith("@barleben.example>")
+    assert second.from_email == "Gemeinde Barleben <noreply@barleben.example>"  # the default
+
+
+@pytest.mark.django_db
+def test_no_demo_authority_sends_from_localhost(barleben):
+    from rathaus.core.models import Authority
+
+    senders = [mail.sender_for(authority) for authority in Authority.objects.all()]
+    assert len(senders) == 2
+    assert not [sender for sender in senders if "localhost" in sender]
+    assert mail.sender_for(barleben) == "Gemeinde Barleben <buergerbuero@barleben.example>"
+
+
+@pytest.mark.django_db
 def test_delivery_is_idempotent():
     queued = queue_notice()
     assert mail.deliver(queued.pk) == "sent"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Schema, Status
@@ -12,6 +13,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from rathaus import __version__
 from rathaus.core import health
+from rathaus.core.files.limits import too_large_response
 from rathaus.core.problems import ProblemSchema, problem, title_for
 
 
@@ -72,6 +74,12 @@ def _form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
     return problem(request, 415, "Unsupported Media Type", "This endpoint expects JSON.")
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # A JSON body larger than DATA_UPLOAD_MAX_MEMORY_SIZE; uploads stop earlier (core.files).
+    return too_large_response(request)
+
+
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = problem(request, 401, "Authentication required")
@@ -109,13 +117,17 @@ def version(request: HttpRequest) -> dict[str, str]:
     response={200: HealthOut, 503: HealthOut},
     tags=["system"],
     summary="Database and worker health (same as /health)",
+    description=(
+        "The overall status and each component's status. Details (counts, errors) only for "
+        "verified staff and with `Authorization: Bearer <RATHAUS_HEALTH_TOKEN>`."
+    ),
 )
 def api_health(request: HttpRequest) -> Status[dict[str, Any]]:
     """Whether the database answers, live workers exist, the task queue moves and the virus
     scanner (if configured) answers; 503 with the same report when a check fails. Meant for
     monitoring.
     """
-    result = health.report()
+    result = health.answer(request)
     return Status(200 if result["status"] == "ok" else 503, result)
 
 

@@ -11,9 +11,11 @@ reference page follows; splitting the list would only scatter it.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -246,8 +248,18 @@ VARIABLES: tuple[Variable, ...] = (
         "DEBUG",
         "boolean",
         "true",
-        "Development mode with detailed error pages. Set to false in production; production mode "
-        "refuses the default secret key and turns on secure cookies, HSTS and strict hosts.",
+        "Development mode with detailed error pages; the development flag. make run sets it to "
+        "false unless given (make run RATHAUS_DEBUG=true). Without debug and without "
+        "RATHAUS_DEMO the installation is in production mode: it refuses the default secret key "
+        "and the demo commands and turns on secure cookies, HTTPS redirect and HSTS.",
+    ),
+    Variable(
+        "DEMO",
+        "boolean",
+        "false",
+        "A demo installation on one machine (make run sets it): demo data and the demo mailbox "
+        "are allowed, it is served over plain HTTP, and without RATHAUS_SECRET_KEY it creates a "
+        "random key in secret-key in the data directory. Never set it in production.",
     ),
     Variable(
         "SECRET_KEY",
@@ -344,6 +356,15 @@ VARIABLES: tuple[Variable, ...] = (
         "log level",
         "INFO",
         "Log level of the rathaus loggers (DEBUG, INFO, WARNING, ERROR, CRITICAL).",
+    ),
+    Variable(
+        "HEALTH_TOKEN",
+        "string",
+        "",
+        "Token for the details of /health and /api/v1/health (counts, error names), sent as "
+        "Authorization: Bearer <token>; everyone else sees only ok or error per component. "
+        "Empty: details only for logged-in staff.",
+        secret=True,
     ),
     Variable(
         "WORKER_HEARTBEAT_SECONDS",
@@ -630,6 +651,25 @@ _BY_NAME = {variable.name: variable for variable in VARIABLES}
 def env(name: str, environ: Mapping[str, str] | None = None) -> Any:
     """The parsed value of ``RATHAUS_<name>``, or its default; ConfigurationError if malformed."""
     return _BY_NAME[name].parse(os.environ if environ is None else environ)
+
+
+def demo_secret_key(path: Path) -> str:
+    """The demo installation's secret key from ``path``, created (random, 0600) when missing."""
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise ConfigurationError(f"RATHAUS_DEMO: cannot read the key {path}: {reason}") from None
+    if len(key) >= 50:
+        return key
+    key = secrets.token_urlsafe(50)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(key + "\n")
+    return key
 
 
 def render_markdown() -> str:

@@ -9,14 +9,27 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.conf import DEFAULT_SECRET_KEY, ConfigurationError, EmailTransport, env
+from rathaus.conf import (
+    DEFAULT_SECRET_KEY,
+    ConfigurationError,
+    EmailTransport,
+    demo_secret_key,
+    env,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 DEBUG: bool = env("DEBUG")
-# Kept apart from DEBUG, which the test runner switches off: demo commands are refused here.
-RATHAUS_PRODUCTION = not DEBUG
+# A demo installation (make run, ADR 0025) runs without debug but may load demo data, shows the
+# demo mailbox and is served over plain HTTP on this machine. A production installation is
+# neither: it refuses the demo commands. Kept apart from DEBUG, which the test runner switches off.
+RATHAUS_DEMO: bool = env("DEMO")
+RATHAUS_PRODUCTION = not DEBUG and not RATHAUS_DEMO
+DATA_DIR = Path(env("DATA_DIR")).resolve()
 SECRET_KEY: str = env("SECRET_KEY")
+if RATHAUS_DEMO and SECRET_KEY == DEFAULT_SECRET_KEY:
+    # The demo's own random key, kept in the data directory so that sessions survive a restart.
+    SECRET_KEY = demo_secret_key(DATA_DIR / "secret-key")
 if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
     raise ConfigurationError(
         "RATHAUS_SECRET_KEY: production mode (RATHAUS_DEBUG=false) refuses the default secret "
@@ -24,8 +37,6 @@ if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
     )
 if not DEBUG and len(SECRET_KEY) < 32:
     raise ConfigurationError("RATHAUS_SECRET_KEY: must be at least 32 characters in production")
-
-DATA_DIR = Path(env("DATA_DIR")).resolve()
 
 # The audit log's keys (ADR 0016), the current one first; never stored in the database.
 _audit_key_file: str = env("AUDIT_KEY_FILE")
@@ -61,6 +72,7 @@ CSRF_TRUSTED_ORIGINS: list[str] = env("CSRF_TRUSTED_ORIGINS")
 RATHAUS_DEFAULT_AUTHORITY: str = env("DEFAULT_AUTHORITY")
 RATHAUS_PORT: int = env("PORT")
 RATHAUS_WEB_WORKERS: int = env("WEB_WORKERS")
+RATHAUS_HEALTH_TOKEN: str = env("HEALTH_TOKEN")
 RATHAUS_WORKER_HEARTBEAT_SECONDS: int = env("WORKER_HEARTBEAT_SECONDS")
 RATHAUS_WORKER_STALE_SECONDS: int = env("WORKER_STALE_SECONDS")
 # Task reliability (rathaus.core.taskqueue, ADR 0021).
@@ -276,7 +288,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if env("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if not DEBUG:
+if RATHAUS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True

@@ -24,6 +24,7 @@ core_patterns = (
     [
         path("", views.home, name="home"),
         path("kontakt/", views.contact, name="contact"),
+        path("logo/<uuid:pk>/", views.logo, name="logo"),
     ],
     "core",
 )

@@ -274,10 +274,10 @@ CHECKS: dict[str, tuple[Callable[[Client, World], str], dict[str, str], bool]] =
         citizen_only("200", "404", "citizen login", "citizen login"), False),
     "submission receipt": (
         lambda c, w: seen(c.get(f"/antrag/eingang/{sub(w)}/")),
-        citizen_only("200", "404", "404", "404"), False),
+        citizen_only("200", "404", "citizen login", "404"), False),
     "submission receipt PDF": (
         lambda c, w: seen(c.get(f"/antrag/eingang/{sub(w)}/pdf/")),
-        citizen_only("200", "404", "404", "404"), False),
+        citizen_only("200", "404", "citizen login", "404"), False),
     "Meine Anträge": (
         lambda c, w: _listing(c.get("/konto/antraege/"), w),
         citizen_only("listed", "not listed", "citizen login", "citizen login"), False),

@@ -35,7 +35,7 @@ def test_the_mailbox_holder_downloads_an_attachment_and_nobody_else(client, file
     )
     address = url(attachment.file)
     assert address == f"/dateien/{attachment.file.pk}/Bescheid.pdf"
-    assert client.get(address).status_code == 404  # not logged in
+    assert client.get(address)["Location"].startswith("/konto/anmelden/?next=")  # logged out
     client.force_login(AccountFactory().user)
     assert client.get(address).status_code == 404  # another citizen
     client.force_login(attachment.message.account.user)
@@ -66,7 +66,7 @@ def test_staff_of_the_case_download_its_files_and_staff_of_other_units_do_not(fi
 def test_the_owner_of_a_draft_downloads_its_upload(client):
     account = AccountFactory()
     upload = UploadFactory(draft=DraftFactory(account=account))
-    assert client.get(url(upload.file)).status_code == 404
+    assert client.get(url(upload.file)).status_code == 302  # to the login and back
     client.force_login(account.user)
     assert body(client.get(url(upload.file))) == upload.file.read_bytes()
 

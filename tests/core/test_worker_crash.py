@@ -23,7 +23,7 @@ from rathaus.cases.models import Case
 from rathaus.core.models import OutgoingEmail
 from rathaus.forms.models import SubmissionEvent
 from tests.factories import AuthorityFactory, OrgUnitFactory, SubmissionFactory
-from tests.support import ROOT, database_env, start_worker
+from tests.support import ROOT, database_env, health_details, start_worker
 
 WORKER_ARGS = ["--queue-name", "*", "--interval", "0.2", "--no-startup-delay"]
 
@@ -79,7 +79,7 @@ def test_tasks_of_killed_workers_run_again_and_their_effect_happens_once(tmp_pat
 
     # Both tasks are left RUNNING by dead workers: /health says so and counts no live worker.
     assert set(tasks.values_list("status", flat=True)) == {TaskResultStatus.RUNNING}
-    health = Client().get("/health")
+    health = health_details(Client())
     assert health.status_code == 503
     state = health.json()["checks"]["worker"]
     assert (state["workers"], state["stuck_tasks"]) == (0, 2)
@@ -95,7 +95,7 @@ def test_tasks_of_killed_workers_run_again_and_their_effect_happens_once(tmp_pat
             "the tasks to run again",
             [rescuer],
         )
-        health = Client().get("/health").json()["checks"]["worker"]
+        health = health_details(Client()).json()["checks"]["worker"]
         assert (health["workers"], health["stuck_tasks"], health["set_aside_tasks"]) == (1, 0, 0)
     finally:
         stop(rescuer)

@@ -114,6 +114,53 @@ def test_an_oversized_request_is_refused_before_reading(client, barleben):
     assert not Upload.objects.exists()
 
 
+def test_the_413_page_agrees_with_the_field_hint(client, barleben):
+    """The field allows 10 MB of the installation's 20 MB; the 413 page says both, in one form."""
+    step1 = start(client, "anliegen")
+    assert "bis 10,0\xa0MB je Datei" in page(client, step1)
+    response = client.generic(
+        "POST", step1, b"x" * 10,
+        content_type="multipart/form-data; boundary=xyz", CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
+    assert '<h1 class="kern-heading-large">Die Datei ist zu groß</h1>' in html
+    assert "höchstens 20,0\xa0MB groß" in html
+    assert "Manche Felder erlauben weniger; der Hinweis unter dem Feld nennt die Größe." in html
+    assert 'href="/"' in html  # a way back
+
+
+def test_the_api_answers_413_as_problem_json(client, barleben):
+    response = client.generic(
+        "POST", "/api/v1/forms/anliegen/uploads", b"x" * 10,
+        content_type="multipart/form-data; boundary=xyz", CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 413
+    assert response.json()["max_file_bytes"] == 20 * 1024 * 1024
+    assert response.json()["max_request_bytes"] == 50 * 1024 * 1024
+
+
+def test_a_json_body_over_djangos_limit_is_413_not_400(client, barleben, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(
+        "/api/v1/forms/anliegen/submissions",
+        json.dumps({"data": {"x": "y" * 2000}}),
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_form_over_djangos_limit_gets_the_413_page(client, barleben, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/antrag/anliegen/", {"text": "y" * 2000})
+    assert response.status_code == 413
+    assert "Die Datei ist zu groß" in response.content.decode()
+
+
 def test_api_upload_then_submit(client, barleben):
     photo = image("PNG")
     response = client.post(

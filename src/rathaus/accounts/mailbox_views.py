@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rathaus.accounts import mailbox
 from rathaus.accounts.models import Message, MessageAttachment
 from rathaus.accounts.views import account_required
-from rathaus.core import files
+from rathaus.core import files, refusals
 
 
 def _own_messages(request: HttpRequest) -> QuerySet[Message]:
@@ -41,7 +41,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         .first()
     )
     if message is None:
-        raise Http404("no such message in this mailbox")
+        raise refusals.not_found(request, Message, "no such message in this mailbox", pk=pk)
     mailbox.mark_read(message)
     can_reply = mailbox.reply_handler_for(message) is not None
     error = ""
@@ -72,5 +72,7 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
         .first()
     )
     if found is None:
-        raise Http404("no such attachment in this mailbox")
+        raise refusals.not_found(
+            request, MessageAttachment, "no such attachment", pk=attachment_pk, message_id=pk
+        )
     return files.response(found.file, filename=found.filename, content_type="application/pdf")

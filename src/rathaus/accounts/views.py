@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -26,7 +24,7 @@ from rathaus.accounts.models import Account, TrustLevel
 from rathaus.accounts.providers import oidc
 from rathaus.core import audit
 from rathaus.core.logout import log_out
-from rathaus.core.redirects import safe_next_url
+from rathaus.core.redirects import safe_next_url, to_login
 from rathaus.core.tenancy import current_authority
 
 View = Callable[..., HttpResponseBase]
@@ -36,8 +34,7 @@ def account_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated or not hasattr(request.user, "account"):
-            query = urlencode({"next": request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse('accounts:login')}?{query}")
+            return to_login(request)
         return view(request, *args, **kwargs)
 
     return wrapper

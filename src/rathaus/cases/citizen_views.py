@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from rathaus.accounts.views import account_required
 from rathaus.cases import documents, timeline
 from rathaus.cases.models import Case, DocumentRequest
 from rathaus.cases.services import CaseActionRefused
+from rathaus.core import refusals
 from rathaus.forms.models import Draft, Submission
 
 
@@ -44,7 +45,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 @account_required
 def application(request: HttpRequest, reference: str) -> HttpResponseBase:
     """One application: status, the steps that concern the applicant, document requests."""
-    from rathaus.core.files import UploadRejected, allowed_in_words
+    from rathaus.core.files import UploadRejected, allowed_in_words, size_in_words
 
     account: Account = request.user.account  # type: ignore[union-attr]
     submission = (
@@ -53,7 +54,9 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
         .first()
     )
     if submission is None:
-        raise Http404("not an application of this account")
+        raise refusals.not_found(
+            request, Submission, "not an application of this account", reference=reference
+        )
     case = (
         Case.objects.filter(submission=submission).select_related("org_unit", "authority").first()
     )
@@ -96,6 +99,7 @@ def application(request: HttpRequest, reference: str) -> HttpResponseBase:
             "comment": comment,
             "accepted": allowed_in_words(documents.ACCEPTED_TYPES),
             "max_files": documents.MAX_FILES,
+            "max_size": size_in_words(documents.upload_rules().max_bytes),
         },
         status=status,
     )

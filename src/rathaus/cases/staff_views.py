@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rathaus.cases import decisions, search, services, staff_actions, timeline, workflow
 from rathaus.cases.access import colleagues, visible_cases
 from rathaus.cases.models import Case, CaseDocument, DocumentRequest
-from rathaus.core import files
+from rathaus.core import files, refusals
 from rathaus.core.bounds import bounded_day, parse_id
 from rathaus.core.staff_views import staff_required
 
@@ -216,7 +216,7 @@ def _case(request: HttpRequest, number: str) -> Case:
         .first()
     )
     if case is None:
-        raise Http404("no such case in the user's units")
+        raise refusals.not_found(request, Case, "no such case in the user's units", number=number)
     return case
 
 

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from rathaus.core import files
 from rathaus.core.models import (
     AuditEvent,
     Authority,
@@ -20,8 +23,61 @@ class AuthorityHostInline(admin.TabularInline):
     extra = 1
 
 
+LOGO_RULES = files.UploadRules(accept=(files.PNG, files.JPEG, files.WEBP), max_bytes=512 * 1024)
+
+
+class AuthorityForm(forms.ModelForm):
+    """The logo is uploaded and checked like every upload, never chosen from stored files."""
+
+    logo_file = forms.FileField(
+        label=_("New logo"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, up to 512 KB. Empty: the logo stays."),
+    )
+
+    class Meta:
+        model = Authority
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "ags",
+            "ars",
+            "state",
+            "parent",
+            "street",
+            "postal_code",
+            "city",
+            "email",
+            "sender_email",
+            "logo_alt",
+            "phone",
+            "website",
+            "reference_prefix",
+        ]
+
+    def clean_logo_file(self) -> files.StoredFile | None:
+        uploaded = self.cleaned_data.get("logo_file")
+        if not uploaded:
+            return None
+        try:
+            return files.check_and_store(uploaded, LOGO_RULES).file
+        except files.UploadRejected as rejected:
+            raise forms.ValidationError(str(rejected)) from None
+
+    def save(self, commit: bool = True) -> Authority:
+        authority: Authority = super().save(commit=False)
+        if self.cleaned_data.get("logo_file"):
+            authority.logo = self.cleaned_data["logo_file"]
+        if commit:
+            authority.save()
+            self.save_m2m()
+        return authority
+
+
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
+    form = AuthorityForm
     list_display = ["name", "kind", "state", "ags", "ars", "parent"]
     list_filter = ["kind", "state"]
     search_fields = ["name", "ags", "ars"]

@@ -84,6 +84,7 @@ AUTHORITIES: list[dict[str, Any]] = [
         "postal_code": "39340",
         "city": "Haldensleben",
         "email": "poststelle@landkreis-boerde.example",
+        "sender_email": "noreply@landkreis-boerde.example",
         "phone": "03904 7240-0",
         "website": "https://www.landkreis-boerde.de",
         "reference_prefix": "BK",
@@ -100,6 +101,7 @@ AUTHORITIES: list[dict[str, Any]] = [
         "postal_code": "39179",
         "city": "Barleben",
         "email": "info@barleben.example",
+        "sender_email": "buergerbuero@barleben.example",
         "phone": "039203 565-0",
         "website": "https://www.barleben.de",
         "reference_prefix": "BAR",
@@ -269,6 +271,26 @@ class StaffLogin:
     password_is_demo: bool
 
 
+# No licence-clean logo of Barleben is available, so the demo shows a plain wordmark that
+# rathaus draws itself; a town uploads its own logo in the admin.
+WORDMARK = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="56" height="56" viewBox="0 0 56 56">'
+    '<rect width="56" height="56" rx="8" fill="#0b4b8c"/>'
+    '<text x="28" y="39" text-anchor="middle" font-family="Fira Sans, Arial, sans-serif" '
+    'font-size="30" font-weight="700" fill="#ffffff">B</text></svg>'
+)
+
+
+def _add_wordmark(authority: Authority) -> None:
+    from rathaus.core import files
+
+    authority.logo = files.store_bytes(
+        WORDMARK.encode(), name="barleben-wortmarke.svg", media_type="image/svg+xml"
+    )
+    authority.logo_alt = "Wortmarke „B“ der Gemeinde Barleben (Demo)"
+    authority.save(update_fields=["logo", "logo_alt"])
+
+
 def load() -> tuple[Tally, list[StaffLogin]]:
     tally = Tally()
     with transaction.atomic():
@@ -278,6 +300,8 @@ def load() -> tuple[Tally, list[StaffLogin]]:
             values["parent"] = authorities[spec["parent"]] if spec["parent"] else None
             authority = tally.upsert(Authority, {"slug": spec["slug"]}, values)
             authorities[spec["slug"]] = authority
+            if authority.logo_id is None and spec["slug"] == "barleben":
+                _add_wordmark(authority)
             for hostname in spec["hosts"]:
                 tally.upsert(AuthorityHost, {"hostname": hostname}, {"authority": authority})
         for slug, name, postal_code in LOCALITIES:

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from rathaus.core import files
-from rathaus.core.mail import OUTBOX_BACKEND
+from rathaus.core.mail import OUTBOX_BACKEND, sender_for
 from rathaus.core.models import OutgoingAttachment, OutgoingEmail
 
 View = Callable[..., HttpResponseBase]
@@ -63,7 +63,8 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @demo_only
 def outbox_email(request: HttpRequest, pk: int) -> HttpResponse:
     email = get_object_or_404(OutgoingEmail.objects.select_related("authority"), pk=pk)
-    return render(request, "demo/outbox_email.html", {"email": email, **_context()})
+    context = {**_context(), "sender": sender_for(email.authority)}
+    return render(request, "demo/outbox_email.html", {"email": email, **context})
 
 
 @never_cache

@@ -1,12 +1,19 @@
-"""Health of the installation: can the database be reached, and is a task worker alive?"""
+"""Health of the installation: can the database be reached, and is a task worker alive?
+
+The public answer (:func:`answer`) names only the overall status and each component's status;
+the details (counts, error names, the scanner's message with its socket path) go to verified
+staff and to a monitor that sends ``Authorization: Bearer <RATHAUS_HEALTH_TOKEN>`` (ADR 0025).
+"""
 
 from __future__ import annotations
 
+import hmac
 import time
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.http import HttpRequest
 
 from rathaus.core.models import WorkerHeartbeat
 
@@ -76,3 +83,27 @@ def report() -> dict[str, Any]:
         "status": "ok" if healthy else "error",
         "checks": {"database": database, "worker": worker, "virus_scanner": scanner},
     }
+
+
+def may_see_details(request: HttpRequest) -> bool:
+    """Verified staff, or a monitor with the health token."""
+    token = settings.RATHAUS_HEALTH_TOKEN
+    given = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return True
+    from rathaus.core.staff_auth import is_verified_staff
+
+    user = getattr(request, "user", None)
+    return user is not None and is_verified_staff(user)
+
+
+def public(result: dict[str, Any]) -> dict[str, Any]:
+    """The report without details: the overall status and each component's status."""
+    checks = {name: {"status": check["status"]} for name, check in result["checks"].items()}
+    return {"status": result["status"], "checks": checks}
+
+
+def answer(request: HttpRequest) -> dict[str, Any]:
+    """The health report as this request may see it."""
+    result = report()
+    return result if may_see_details(request) else public(result)

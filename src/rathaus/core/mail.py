@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from email.headerregistry import Address
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -171,8 +172,16 @@ def _transport(connection: BaseEmailBackend) -> str:
     return type(connection).__module__.rsplit(".", 1)[-1][:20]  # smtp, locmem, console …
 
 
+def sender_for(authority: Authority | None) -> str:
+    """The From of an e-mail about the authority: its own address, else the installation's."""
+    if authority is not None and authority.sender_email:
+        # Quoted where needed, not encoded: Django encodes the header when it sends.
+        return str(Address(display_name=authority.name, addr_spec=authority.sender_email))
+    return str(settings.DEFAULT_FROM_EMAIL)
+
+
 def _message(email: OutgoingEmail, connection: BaseEmailBackend) -> EmailMultiAlternatives:
-    sender = settings.DEFAULT_FROM_EMAIL
+    sender = sender_for(email.authority)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     created = int(email.created_at.timestamp())
     message = EmailMultiAlternatives(

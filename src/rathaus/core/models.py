@@ -96,6 +96,28 @@ class Authority(models.Model):
         help_text=_("Its public holidays close the appointment calendars of the authority."),
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    sender_email = models.EmailField(
+        _("sender address"),
+        blank=True,
+        help_text=_(
+            "Sender of the e-mails about this authority's cases and appointments, shown with "
+            "the authority's name. Empty: the installation's sender."
+        ),
+    )
+    logo = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    logo_alt = models.CharField(
+        _("logo text alternative"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the logo shows, for people who cannot see it (e.g. 'Coat of arms')."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     reference_prefix = models.CharField(
@@ -149,7 +171,9 @@ class AuthorityHost(models.Model):
 class OrgUnit(models.Model):
     """A department inside an authority (Amt, Fachbereich, Sachgebiet), forming a tree."""
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="org_units")
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="org_units"
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),
@@ -221,9 +245,11 @@ class Membership(models.Model):
     """A staff user's role (a permission group) in one organisational unit."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")
+    org_unit = models.ForeignKey(
+        OrgUnit, models.CASCADE, related_name="memberships", verbose_name=_("organisational unit")
+    )
     role = models.ForeignKey(Group, verbose_name=_("role"), on_delete=models.PROTECT)
 
     class Meta:
@@ -249,11 +275,16 @@ class AuditEvent(models.Model):
     block in the same transaction.
     """
 
-    chain = models.PositiveBigIntegerField(editable=False)
-    sequence = models.PositiveBigIntegerField(null=True, editable=False)
-    created_at = models.DateTimeField(editable=False)
+    chain = models.PositiveBigIntegerField(_("chain"), editable=False)
+    sequence = models.PositiveBigIntegerField(_("sequence number"), null=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), editable=False)
     authority = models.ForeignKey(
-        Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Authority,
+        verbose_name=_("authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -265,12 +296,12 @@ class AuditEvent(models.Model):
     # The actor's id as it was when the entry was written: hashed, unlike the foreign key,
     # which becomes empty when the user is deleted (verification checks the two agree).
     actor_ref = models.PositiveBigIntegerField(null=True, editable=False)
-    actor_label = models.CharField(max_length=200)
-    action = models.CharField(max_length=100, db_index=True)
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    object_repr = models.CharField(max_length=200, blank=True)
-    details = models.JSONField(default=dict, blank=True)
+    actor_label = models.CharField(_("actor"), max_length=200)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object ID"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
     # Which audit key made ``hash`` (an HMAC); empty for the unkeyed entries of the legacy chain.

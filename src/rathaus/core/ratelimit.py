@@ -61,26 +61,31 @@ def client_address(request: HttpRequest) -> str:
     return address
 
 
+def window_start(now: datetime, window: timedelta) -> datetime:
+    """The start of the fixed window (of ``window`` length) that ``now`` falls into."""
+    seconds = int(window.total_seconds())
+    start_seconds = math.floor(now.timestamp()) // seconds * seconds
+    return datetime.fromtimestamp(start_seconds, tz=now.tzinfo or timezone.get_current_timezone())
+
+
 def hit(key: str, limit: int, window: timedelta, *, now: datetime | None = None) -> int:
     """Count one request; 0 if allowed, else the seconds until the next window starts."""
     now = now or timezone.now()
     seconds = int(window.total_seconds())
-    start_seconds = math.floor(now.timestamp()) // seconds * seconds
-    window_start = datetime.fromtimestamp(
-        start_seconds, tz=now.tzinfo or timezone.get_current_timezone()
-    )
+    start = window_start(now, window)
+    start_seconds = math.floor(start.timestamp())
     key = key[:200]
-    if RateCounter.objects.filter(key=key, window_start=window_start, count__lt=limit).update(
+    if RateCounter.objects.filter(key=key, window_start=start, count__lt=limit).update(
         count=F("count") + 1
     ):
         return 0
     try:
         with transaction.atomic():
-            RateCounter.objects.create(key=key, window_start=window_start, count=1)
+            RateCounter.objects.create(key=key, window_start=start, count=1)
         return 0
     except IntegrityError:
         pass  # the row exists: another request created it, or the limit is reached
-    if RateCounter.objects.filter(key=key, window_start=window_start, count__lt=limit).update(
+    if RateCounter.objects.filter(key=key, window_start=start, count__lt=limit).update(
         count=F("count") + 1
     ):
         return 0

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+import uuid
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -8,8 +18,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from rathaus.core import health, navigation
-from rathaus.core.models import OrgUnit
+from rathaus.core import files, health, navigation
+from rathaus.core.files.limits import too_large_response
+from rathaus.core.models import Authority, OrgUnit, StoredFile
 from rathaus.core.problems import problem
 from rathaus.core.tenancy import current_authority
 
@@ -41,7 +52,7 @@ def contact(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def health_view(request: HttpRequest) -> JsonResponse:
-    result = health.report()
+    result = health.answer(request)
     return JsonResponse(result, status=200 if result["status"] == "ok" else 503)
 
 
@@ -55,6 +66,9 @@ def _staff(request: HttpRequest) -> bool:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        # A form or JSON body larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE: too large, not bad.
+        return too_large_response(request)
     if _api(request):
         return problem(request, 400, "Bad request", "The request could not be read.")
     # Without the context processors: the request may be one they cannot read (a wrong host).
@@ -88,6 +102,23 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the context processors: the failure may be the database itself.
     return HttpResponse(render_to_string("errors/500.html"), status=500)
+
+
+# The demo's wordmark is an SVG that rathaus made; uploaded logos are checked images. Either is
+# shown without scripts or outside resources, even when opened on its own.
+LOGO_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+@require_safe
+def logo(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
+    """An authority's logo; public, and cached: a new logo is a new stored file, a new address."""
+    if not Authority.objects.filter(logo_id=pk).exists():
+        raise Http404("not a logo")
+    stored = StoredFile.objects.get(pk=pk)
+    response = files.response(stored, as_attachment=False)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Content-Security-Policy"] = LOGO_POLICY
+    return response
 
 
 @require_safe

@@ -76,6 +76,13 @@ class BoundElement:
         return allowed_in_words(self.element.accept)
 
     @property
+    def size_label(self) -> str:
+        """The largest file this field takes, as the 413 page and the refusals state sizes."""
+        from rathaus.core.files import file_limit, size_in_words
+
+        return size_in_words(file_limit(self.element.max_size))
+
+    @property
     def paragraphs(self) -> list[str]:
         return [part.strip() for part in self.element.text.split("\n\n") if part.strip()]
 

@@ -23,6 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from rathaus.accounts import trust
 from rathaus.accounts.models import Account, TrustLevel
 from rathaus.core import files
+from rathaus.core.redirects import to_login
+from rathaus.core.refusals import record_refusal
 from rathaus.core.tenancy import current_authority
 from rathaus.forms import receipts, services
 from rathaus.forms.engine import FormSpec
@@ -462,7 +464,8 @@ def _to_receipt(request: HttpRequest, draft: Draft) -> HttpResponseBase:
     return redirect("forms:receipt", submission.pk)
 
 
-def _submission(request: HttpRequest, submission_id: Any) -> Submission:
+def _submission(request: HttpRequest, submission_id: Any) -> Submission | HttpResponseRedirect:
+    """The applicant's submission; for a logged-out holder of an account, the way to the login."""
     submission = get_object_or_404(
         Submission.objects.select_related("authority", "form_version__definition", "offer"),
         pk=submission_id,
@@ -470,6 +473,9 @@ def _submission(request: HttpRequest, submission_id: Any) -> Submission:
     account = _account(request)
     own = account is not None and submission.account_id == account.pk
     if not own and str(submission.pk) not in request.session.get(services.SESSION_SUBMISSIONS, []):
+        if submission.account_id is not None and not request.user.is_authenticated:
+            return to_login(request)
+        record_refusal(request, Submission._meta.label, str(submission.pk))
         raise Http404("not this applicant's submission")
     return submission
 
@@ -478,6 +484,8 @@ def _submission(request: HttpRequest, submission_id: Any) -> Submission:
 @require_safe
 def receipt(request: HttpRequest, submission_id: Any) -> HttpResponse:
     submission = _submission(request, submission_id)
+    if isinstance(submission, HttpResponseRedirect):
+        return submission
     context = receipts.receipt_context(submission)
     context["account"] = _account(request)
     return render(request, "forms/receipt.html", context)
@@ -487,6 +495,8 @@ def receipt(request: HttpRequest, submission_id: Any) -> HttpResponse:
 @require_safe
 def receipt_pdf(request: HttpRequest, submission_id: Any) -> HttpResponse:
     submission = _submission(request, submission_id)
+    if isinstance(submission, HttpResponseRedirect):
+        return submission
     response = HttpResponse(receipts.receipt_pdf(submission), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{receipts.receipt_filename(submission)}"'

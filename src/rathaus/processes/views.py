@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from rathaus.cases.access import visible_cases
 from rathaus.cases.models import Case
 from rathaus.cases.staff_views import application_data
-from rathaus.core import roles
+from rathaus.core import refusals, roles
 from rathaus.core.models import Membership
 from rathaus.core.staff_views import staff_required
 from rathaus.forms.rendering import StepBinder
@@ -36,7 +36,7 @@ def _case(request: HttpRequest, number: str) -> Case:
         .first()
     )
     if case is None:
-        raise Http404("no such case in the user's units")
+        raise refusals.not_found(request, Case, "no such case in the user's units", number=number)
     return case
 
 

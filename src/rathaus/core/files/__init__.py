@@ -34,6 +34,7 @@ from rathaus.core.files.checks import (
     check_upload,
     sanitize_name,
 )
+from rathaus.core.files.limits import file_limit, size_in_words
 from rathaus.core.files.serving import response
 from rathaus.core.files.store import (
     blob_exists,
@@ -98,12 +99,14 @@ __all__ = [
     "blob_key",
     "check_and_store",
     "check_upload",
+    "file_limit",
     "forget",
     "open_blob",
     "put_bytes",
     "release",
     "response",
     "sanitize_name",
+    "size_in_words",
     "storage",
     "store_bytes",
     "store_checked",

@@ -32,7 +32,6 @@ from typing import Any
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, gettext_lazy
 from PIL import Image
 from pypdf import PdfReader
@@ -40,6 +39,7 @@ from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from rathaus.core.files.inflation import PDF_MAX_INFLATED_BYTES, pdf_inflates_too_far
+from rathaus.core.files.limits import file_limit, size_in_words
 from rathaus.core.scanning import ScannerUnavailable, get_scanner
 
 logger = logging.getLogger(__name__)
@@ -214,9 +214,9 @@ REJECTION_CODES = tuple(_MESSAGES)
 
 def _reject(code: str, rules: UploadRules, limit: int = 0) -> UploadRejected:
     values = {
-        "limit": filesizeformat(limit),
+        "limit": size_in_words(limit),
         "types": allowed_in_words(rules.accept),
-        "inflated": filesizeformat(PDF_MAX_INFLATED_BYTES),
+        "inflated": size_in_words(PDF_MAX_INFLATED_BYTES),
         "pixels": IMAGE_MAX_PIXELS // 1_000_000,
     }
     return UploadRejected(code, str(_MESSAGES[code]) % values)
@@ -496,7 +496,7 @@ def check_upload(uploaded: UploadedFile, rules: UploadRules) -> CheckedUpload:
     The checked file stays in a private temporary file until the caller stores or discards
     it; nothing stays on disk when a check fails.
     """
-    limit = min(rules.max_bytes, settings.RATHAUS_UPLOAD_MAX_BYTES)
+    limit = file_limit(rules.max_bytes)
     original_name = sanitize_name(uploaded.name or "")
     if uploaded.size is not None and uploaded.size > limit:
         raise _reject("too_large", rules, limit)

@@ -4,6 +4,9 @@
 :class:`LimitedUploadHandler` stops a multipart request as soon as one file passes
 ``RATHAUS_UPLOAD_MAX_BYTES``. :class:`UploadLimitMiddleware` applies both and answers 413; it
 must come before ``CsrfViewMiddleware``, which reads ``request.POST``.
+
+Every page that states a limit takes it from here (:func:`file_limit`, :func:`size_in_words`),
+so that a field's hint, a refusal and the 413 page never name different sizes.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
+from django.template.loader import render_to_string
+
+from rathaus.core.problems import problem
 
 
 class UploadTooLarge(Exception):
@@ -25,6 +30,38 @@ class UploadTooLarge(Exception):
         super().__init__(f"upload {file_name!r} is larger than {limit} bytes")
         self.limit = limit
         self.file_name = file_name
+
+
+def file_limit(max_bytes: int | None = None) -> int:
+    """The largest file a field takes: its own limit, never more than the installation's."""
+    ceiling = int(settings.RATHAUS_UPLOAD_MAX_BYTES)
+    return ceiling if max_bytes is None else min(int(max_bytes), ceiling)
+
+
+def size_in_words(size: int) -> str:
+    """A size as every page states it (in the active language: "20,0 MB")."""
+    return str(filesizeformat(size))
+
+
+def too_large_response(request: HttpRequest) -> HttpResponse:
+    """413: problem+json for the API, the portal's page otherwise; both state the same limits."""
+    per_file, per_request = file_limit(), int(settings.RATHAUS_UPLOAD_REQUEST_MAX_BYTES)
+    if request.path.startswith("/api/"):
+        detail = (
+            f"The request is too large: a file may have at most {per_file} bytes, a request at "
+            f"most {per_request} bytes; a field may allow less (its max_size)."
+        )
+        return problem(
+            request,
+            413,
+            "Payload too large",
+            detail,
+            max_file_bytes=per_file,
+            max_request_bytes=per_request,
+        )
+    context = {"per_file": size_in_words(per_file), "per_request": size_in_words(per_request)}
+    # Like the 400 page, without the context processors: nothing here needs the database.
+    return HttpResponse(render_to_string("errors/413.html", context), status=413)
 
 
 # --- request guards --------------------------------------------------------------------------
@@ -74,14 +111,6 @@ class LimitedUploadHandler(FileUploadHandler):
         raise UploadTooLarge(self.max_bytes, self.file_name)
 
 
-def _too_large_response(limit: int) -> HttpResponse:
-    message = gettext(
-        "The upload is too large. A file may have at most %(limit)s. Please go back and choose "
-        "a smaller file."
-    ) % {"limit": filesizeformat(limit)}
-    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
-
-
 class UploadLimitMiddleware:
     """Refuse oversized uploads with 413 before CsrfViewMiddleware or a view reads the body."""
 
@@ -92,12 +121,12 @@ class UploadLimitMiddleware:
         content_type = request.META.get("CONTENT_TYPE", "")
         if request.method == "POST" and content_type.startswith("multipart/form-data"):
             if request_too_large(request):
-                return _too_large_response(settings.RATHAUS_UPLOAD_MAX_BYTES)
+                return too_large_response(request)
             handlers = request.upload_handlers
             if isinstance(handlers, list):  # an ImmutableList once the body has been read
                 handlers.insert(0, LimitedUploadHandler(request))
             try:
                 request.FILES  # noqa: B018 (parse now, while the limit can still answer 413)
-            except UploadTooLarge as exc:
-                return _too_large_response(exc.limit)
+            except UploadTooLarge:
+                return too_large_response(request)
         return self.get_response(request)

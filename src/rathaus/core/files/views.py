@@ -13,6 +13,8 @@ from django.views.decorators.http import require_safe
 from rathaus.core.files.access import may_download
 from rathaus.core.files.serving import response
 from rathaus.core.models import StoredFile
+from rathaus.core.redirects import to_login
+from rathaus.core.refusals import record_refusal
 
 
 def url(stored: StoredFile) -> str:
@@ -24,6 +26,11 @@ def url(stored: StoredFile) -> str:
 @require_safe
 def download(request: HttpRequest, pk: uuid.UUID, name: str) -> HttpResponseBase:
     stored = StoredFile.objects.filter(pk=pk).first()
-    if stored is None or not may_download(request, stored):
-        raise Http404("no such file, or not yours")
+    if stored is None:
+        raise Http404("no such file")
+    if not may_download(request, stored):
+        if not request.user.is_authenticated:
+            return to_login(request)  # it may be the citizen's own, from a link in an e-mail
+        record_refusal(request, StoredFile._meta.label, str(stored.pk))
+        raise Http404("not yours")
     return response(stored)

@@ -23,7 +23,7 @@ def state_from_ars(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0015_tasks_dead_letters'),
+        ('core', '0016_sender_email_logo_and_names'),
     ]
 
     operations = [

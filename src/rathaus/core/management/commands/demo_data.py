@@ -15,7 +15,7 @@ class Command(BaseCommand):
         if settings.RATHAUS_PRODUCTION:
             raise CommandError(
                 "Demo data has public passwords and is refused in production mode "
-                "(RATHAUS_DEBUG=false)."
+                "(RATHAUS_DEBUG=false without RATHAUS_DEMO=true)."
             )
         self.stdout.write("Loading the Barleben demo …")
         tally, logins = demo.load()

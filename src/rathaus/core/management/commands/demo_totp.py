@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.RATHAUS_PRODUCTION:
-            raise CommandError("Refused in production mode (RATHAUS_DEBUG=false).")
+            raise CommandError(
+                "Refused in production mode (neither RATHAUS_DEBUG nor RATHAUS_DEMO)."
+            )
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No user named {options['username']!r}.")
