@@ -161,8 +161,9 @@ QUOTA_TAKE = (
 BOOKING_ROW = (
     "INSERT INTO appointments_booking (appointment_type_id, resource_id, location_id, start, "
     '"end", blocked_until, status, hold_expires_at, name, email, phone, token_hash, created_at, '
-    "attendance) "
-    "VALUES ({p}, {p}, {p}, {p}, {p}, {p}, 'held', {p}, 'Raw', {p}, '', {p}, {p}, '') RETURNING id"
+    "attendance, sequence) "
+    "VALUES ({p}, {p}, {p}, {p}, {p}, {p}, 'held', {p}, 'Raw', {p}, '', {p}, {p}, '', 0) "
+    "RETURNING id"
 )
 CELL_ROW = (
     "INSERT INTO appointments_occupancy (booking_id, resource_id, start) VALUES ({p}, {p}, {p})"

@@ -65,7 +65,9 @@ def test_a_head_edits_the_legal_pages_and_uploads_the_sign_language_video(
     device = TOTPDevice.objects.get(user__username="ordnungsamt", confirmed=True)
     page.get_by_label(CODE_LABEL).fill(current_code(device))
     page.get_by_role("button", name="Anmelden", exact=True).click()
-    page.get_by_role("link", name="Pflichtseiten", exact=False).click()
+    page.get_by_role("navigation", name="Navigation der Verwaltung").get_by_role(
+        "link", name="Pflichtseiten"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pflichtseiten")
     assert_accessible(page)
     page.get_by_label("vertreten durch").fill("Petra Probe, Bürgermeisterin")
