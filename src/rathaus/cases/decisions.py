@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.cases import register
 from rathaus.cases.actions import CaseActionRefused, acting_on
 from rathaus.cases.events import CaseDecided
 from rathaus.cases.models import Case, CaseDocument
@@ -118,6 +119,8 @@ def decision_context(
         "remedy_address": _one_line(authority.street, authority.postal_code, authority.city)
         or _one_line(unit.street, unit.postal_code, unit.city),
         "applicant": applicant_details(case),
+        # The confirmed register data, for letters that print it (the Meldebescheinigung).
+        "register": register.confirmed(case) if register.needs_register(case) else None,
         "submission": case.submission,
         "version": version,
         "outcome": outcome,
@@ -151,6 +154,14 @@ def decide(case: Case, user: Any, outcome: str, reasons: str, portal_url: str = 
             raise CaseActionRefused(_("This case has already been decided."))
         if not locked.is_open:
             raise CaseActionRefused(_("The case is closed."))
+        if (
+            outcome != Outcome.REFUSED
+            and register.needs_register(locked)
+            and register.confirmed(locked) is None
+        ):
+            raise CaseActionRefused(
+                _("Please check the register and confirm the data for the letter first.")
+            )
         now = timezone.now()
         with translation.override(settings.LANGUAGE_CODE):
             context = decision_context(locked, outcome, reasons, now, user)

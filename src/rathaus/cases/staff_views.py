@@ -22,7 +22,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from rathaus.cases import decisions, search, services, staff_actions, timeline, workflow
+from rathaus.cases import (
+    decisions,
+    register,
+    search,
+    services,
+    staff_actions,
+    timeline,
+    workflow,
+)
 from rathaus.cases.access import colleagues, visible_cases
 from rathaus.cases.models import Case, CaseDocument, DocumentRequest
 from rathaus.core import files, refusals
@@ -247,6 +255,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
         document.kind == CaseDocument.Kind.DECISION for document in context["documents"]
     )
     context["statuses"] = status_choices(case, context["decided"])
+    context["register_needed"] = register.needs_register(case)
+    context["register_record"] = register.confirmed(case) if context["register_needed"] else None
     # Each tab reads only what it shows (ADR 0028).
     if tab == "antrag":
         context.update(application_data(case))
@@ -255,6 +265,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
         context["open_request"] = any(
             item.status == DocumentRequest.Status.OPEN for item in context["document_requests"]
         )
+        if context["register_needed"]:
+            context["register_form"] = context["register_record"] or register.applicant(case)
     elif tab == "nachrichten":
         mail = case.events.filter(kind__in=timeline.CORRESPONDENCE).select_related("actor")
         context["correspondence"] = timeline.prepare(mail)
