@@ -113,3 +113,41 @@ def test_other_services_need_no_register(barleben):
 def test_both_lookups_are_plugins():
     assert set(register.register_lookups) >= {"staff", "extract"}
     assert register.register_lookups.setting == "RATHAUS_REGISTER_LOOKUP"
+
+
+def pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_letter_prints_the_confirmed_register_data(barleben, settings):
+    settings.RATHAUS_REGISTER_LOOKUP = "staff"
+    case = open_meldung({**MELDEBESCHEINIGUNG, "copies": 3, "purpose": "employer"})
+    person = register.Person(
+        first_name="Ilse Marie", family_name="Beispiel-Neu",
+        date_of_birth=datetime.date(1957, 3, 14), street="Bahnhofstraße 7",
+        postal_code="39179", place="Barleben", moved_in_on=datetime.date(2001, 7, 1),
+    )  # fmt: skip
+    register.save(case, person, user=clerk(), source=RegisterRecord.Source.STAFF)
+    document = decisions.decide(case, clerk(), "granted", "")
+    text = " ".join(pdf_text(document.file.read_bytes()).split())
+    assert "Ilse Marie Beispiel-Neu" in text
+    assert "14. März 1957" in text
+    assert "Bahnhofstraße 7" in text
+    assert "Breiteweg 12" not in text  # the application's address, also not in the address window
+    assert "Ilse Beispiel " not in text
+    assert "Eingezogen am 1. Juli 2001" in text
+    assert "Anzahl der Bescheinigungen 3" in text
+    assert "30,00 € (3 × 10,00 €)" in text
+
+
+def test_the_letter_says_when_the_certificate_is_free(barleben):
+    case = open_meldung({**MELDEBESCHEINIGUNG, "copies": 2, "purpose": "pension"})
+    document = decisions.decide(case, clerk(), "granted", "")
+    text = " ".join(pdf_text(document.file.read_bytes()).split())
+    assert "Eingezogen am 1. Oktober 1989" in text  # from the demo register extract
+    assert "Anzahl der Bescheinigungen 2" in text
+    assert "für diesen Zweck gebührenfrei" in text

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from rathaus.cases import register
 from rathaus.cases.actions import CaseActionRefused, acting_on
 from rathaus.cases.events import CaseDecided
-from rathaus.cases.models import Case, CaseDocument
+from rathaus.cases.models import Case, CaseDocument, RegisterRecord
 from rathaus.core import files
 from rathaus.core.pdf import render_pdf
 
@@ -57,8 +57,15 @@ def _text(value: Any) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def applicant_details(case: Case) -> dict[str, Any]:
-    """Name, date of birth and address of the applicant: from the application, else the account."""
+def applicant_details(case: Case, record: RegisterRecord | None = None) -> dict[str, Any]:
+    """Name, date of birth and address of the applicant: as confirmed from the register if
+    given, else from the application, else from the account."""
+    if record is not None:
+        return {
+            "name": f"{record.first_name} {record.family_name}",
+            "date_of_birth": record.date_of_birth,
+            "address_lines": [record.street, f"{record.postal_code} {record.place}"],
+        }
     data: dict[str, Any] = {}
     if case.submission is not None and isinstance(case.submission.data, dict):
         data = case.submission.data
@@ -102,6 +109,7 @@ def decision_context(
     unit = case.org_unit
     authority = case.authority
     version = case.submission.form_version if case.submission is not None else None
+    record = register.confirmed(case) if register.needs_register(case) else None
     return {
         "case": case,
         "authority": authority,
@@ -118,9 +126,10 @@ def decision_context(
         # Where an objection is lodged: the authority itself (its seat), else the unit.
         "remedy_address": _one_line(authority.street, authority.postal_code, authority.city)
         or _one_line(unit.street, unit.postal_code, unit.city),
-        "applicant": applicant_details(case),
+        "applicant": applicant_details(case, record),
         # The confirmed register data, for letters that print it (the Meldebescheinigung).
-        "register": register.confirmed(case) if register.needs_register(case) else None,
+        "register": record,
+        "certificate": register.certificate(case) if record is not None else None,
         "submission": case.submission,
         "version": version,
         "outcome": outcome,

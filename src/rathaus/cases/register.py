@@ -164,3 +164,30 @@ def look_up(case: Case) -> RegisterRecord | None:
 
 def on_case_opened(sender: Any, case: Case, **kwargs: Any) -> None:
     look_up(case)
+
+
+# Purposes for which the certificate is free (the form's fee text: pension, housing benefit and
+# social benefits).
+FREE_PURPOSES = frozenset({"pension", "benefits"})
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What the letter says about the order: copies and the fee for all of them."""
+
+    copies: int
+    fee_each_cents: int | None
+    fee_cents: int | None
+    free: bool
+
+
+def certificate(case: Case) -> Certificate:
+    data: dict[str, Any] = {}
+    if case.submission is not None and isinstance(case.submission.data, dict):
+        data = case.submission.data
+    copies = data.get("copies")
+    count = copies if isinstance(copies, int) and not isinstance(copies, bool) and copies > 0 else 1
+    each = case.submission.form_version.fee_cents if case.submission is not None else None
+    free = data.get("purpose") in FREE_PURPOSES
+    total = 0 if free else (each * count if each is not None else None)
+    return Certificate(copies=count, fee_each_cents=each, fee_cents=total, free=free)
