@@ -27,7 +27,7 @@ from rathaus.cases.actions import CaseActionRefused, acting_on
 from rathaus.cases.events import CaseDecided
 from rathaus.cases.models import Case, CaseDocument, RegisterRecord
 from rathaus.core import files
-from rathaus.core.pdf import render_pdf
+from rathaus.core.pdf import render_html, render_pdf
 
 DEFAULT_TEMPLATE = "cases/decisions/default.html"
 
@@ -140,6 +140,36 @@ def decision_context(
     }
 
 
+def check(case: Case, outcome: str, reasons: str) -> str:
+    """The reasons as they will be printed, if the case can be decided so now; else
+    ``CaseActionRefused`` with a message for staff. ``decide`` checks again under the lock."""
+    if outcome not in Outcome.values:
+        raise CaseActionRefused(_("Please choose the outcome of the decision."))
+    reasons = reasons.strip()[:20000]
+    if outcome != Outcome.GRANTED and not reasons:
+        raise CaseActionRefused(_("Please give the reasons when the application is not granted."))
+    if CaseDocument.objects.filter(case=case, kind=CaseDocument.Kind.DECISION).exists():
+        raise CaseActionRefused(_("This case has already been decided."))
+    if not case.is_open:
+        raise CaseActionRefused(_("The case is closed."))
+    needs_data = outcome != Outcome.REFUSED and register.needs_register(case)
+    if needs_data and register.confirmed(case) is None:
+        raise CaseActionRefused(
+            _("Please check the register and confirm the data for the letter first.")
+        )
+    return reasons
+
+
+def preview(case: Case, user: Any, outcome: str, reasons: str, *, pdf: bool = False) -> Any:
+    """The letter as ``decide`` would make it now, as HTML (or the PDF); nothing is stored."""
+    reasons = check(case, outcome, reasons)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = decision_context(case, outcome, reasons, timezone.now(), user)
+        if pdf:
+            return render_pdf(template_name(case), context)
+        return render_html(template_name(case), context)
+
+
 def _filename(case: Case) -> str:
     return "Bescheid-" + re.sub(r"[^A-Za-z0-9.-]+", "-", case.number).strip("-") + ".pdf"
 
@@ -152,25 +182,9 @@ def decide(case: Case, user: Any, outcome: str, reasons: str, portal_url: str = 
     """
     from rathaus.accounts.mailbox import Attachment, send_message
 
-    if outcome not in Outcome.values:
-        raise CaseActionRefused(_("Please choose the outcome of the decision."))
-    reasons = reasons.strip()[:20000]
-    if outcome != Outcome.GRANTED and not reasons:
-        raise CaseActionRefused(_("Please give the reasons when the application is not granted."))
     with acting_on(case, user, deferred_audit=True) as work:
         locked = work.case
-        if CaseDocument.objects.filter(case=locked, kind=CaseDocument.Kind.DECISION).exists():
-            raise CaseActionRefused(_("This case has already been decided."))
-        if not locked.is_open:
-            raise CaseActionRefused(_("The case is closed."))
-        if (
-            outcome != Outcome.REFUSED
-            and register.needs_register(locked)
-            and register.confirmed(locked) is None
-        ):
-            raise CaseActionRefused(
-                _("Please check the register and confirm the data for the letter first.")
-            )
+        reasons = check(locked, outcome, reasons)
         now = timezone.now()
         with translation.override(settings.LANGUAGE_CODE):
             context = decision_context(locked, outcome, reasons, now, user)

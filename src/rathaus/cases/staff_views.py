@@ -7,6 +7,7 @@ change goes through ``services`` and lands in the case's timeline and in the aud
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -18,9 +19,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rathaus.cases import (
     decisions,
@@ -367,3 +369,38 @@ def document(request: HttpRequest, number: str, pk: int) -> FileResponse:
     if stored is None:
         raise Http404("no such document")
     return files.response(stored.file, filename=stored.filename, content_type="application/pdf")
+
+
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
+
+
+@never_cache
+@require_POST
+@staff_required
+def decision_preview(request: HttpRequest, number: str) -> HttpResponseBase:
+    """The decision letter as it would be sent, before it is sent: the page shows it with a
+    "Send" button that makes it (``action=decide`` on the case page); ``format=pdf`` gives the
+    PDF itself. Nothing is stored. Works without JavaScript."""
+    case = _case(request, number)
+    outcome = request.POST.get("outcome", "")
+    reasons = request.POST.get("reasons", "")
+    as_pdf = request.POST.get("format") == "pdf"
+    try:
+        letter = decisions.preview(case, request.user, outcome, reasons, pdf=as_pdf)
+    except services.CaseActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(reverse("cases_staff:case", args=[case.number]) + "?tab=dokumente")
+    if as_pdf:
+        response = HttpResponse(letter, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="Vorschau.pdf"'
+        return response
+    found = _BODY.search(letter)
+    context = {
+        "case": case,
+        "outcome": outcome,
+        "outcome_label": decisions.Outcome(outcome).label,
+        "reasons": reasons,
+        # The letter's own template output (escaped where it prints data), without its styles.
+        "letter": mark_safe(found.group(1) if found else letter),
+    }
+    return render(request, "cases/staff/decision_preview.html", context)
