@@ -19,6 +19,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -168,6 +169,16 @@ def preview(case: Case, user: Any, outcome: str, reasons: str, *, pdf: bool = Fa
         if pdf:
             return render_pdf(template_name(case), context)
         return render_html(template_name(case), context)
+
+
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
+
+
+def letter_body(html: str) -> SafeString:
+    """The body of a previewed letter, to show inside a staff page (without its print styles).
+    The letter's template escapes the data it prints, so its output is safe."""
+    found = _BODY.search(html)
+    return mark_safe(found.group(1) if found else html)
 
 
 def _filename(case: Case) -> str:

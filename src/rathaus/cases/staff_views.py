@@ -7,7 +7,6 @@ change goes through ``services`` and lands in the case's timeline and in the aud
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -371,9 +369,6 @@ def document(request: HttpRequest, number: str, pk: int) -> FileResponse:
     return files.response(stored.file, filename=stored.filename, content_type="application/pdf")
 
 
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
-
-
 @never_cache
 @require_POST
 @staff_required
@@ -394,13 +389,11 @@ def decision_preview(request: HttpRequest, number: str) -> HttpResponseBase:
         response = HttpResponse(letter, content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="Vorschau.pdf"'
         return response
-    found = _BODY.search(letter)
     context = {
         "case": case,
         "outcome": outcome,
         "outcome_label": decisions.Outcome(outcome).label,
         "reasons": reasons,
-        # The letter's own template output (escaped where it prints data), without its styles.
-        "letter": mark_safe(found.group(1) if found else letter),
+        "letter": decisions.letter_body(letter),
     }
     return render(request, "cases/staff/decision_preview.html", context)
