@@ -65,7 +65,7 @@ def test_the_clerk_checks_the_register_and_corrects_the_data(client, barleben, s
     log_in(client, "buergerbuero")
     url = f"/verwaltung/vorgaenge/{case.number}/"
     assert "Melderegister prüfen" in client.get(url).content.decode()  # a link among the actions
-    page = client.get(url, {"tab": "dokumente"}).content.decode()
+    page = client.get(url, {"tab": "antrag"}).content.decode()
     # The form is filled in from the application; the clerk corrects what the register says.
     assert 'name="family_name" value="Beispiel"' in page
     assert 'name="date_of_birth" value="1957-03-14"' in page
@@ -73,7 +73,7 @@ def test_the_clerk_checks_the_register_and_corrects_the_data(client, barleben, s
                           follow=True)  # fmt: skip
     assert "Melderegister" in refused.content.decode()
     assert case.documents.count() == 0
-    answers = {"action": "register", "tab": "dokumente", "first_name": "Ilse Marie",
+    answers = {"action": "register", "tab": "antrag", "first_name": "Ilse Marie",
                "family_name": "Beispiel", "date_of_birth": "1957-03-14",
                "street": "Breiteweg 12a", "postal_code": "39179", "place": "Barleben",
                "moved_in_on": "2001-07-01"}  # fmt: skip

@@ -260,13 +260,13 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
     # Each tab reads only what it shows (ADR 0028).
     if tab == "antrag":
         context.update(application_data(case))
+        if context["register_needed"]:  # checked against the application, beside it
+            context["register_form"] = context["register_record"] or register.applicant(case)
     elif tab == "dokumente":
         context["document_requests"] = list(case.document_requests.prefetch_related("uploads"))
         context["open_request"] = any(
             item.status == DocumentRequest.Status.OPEN for item in context["document_requests"]
         )
-        if context["register_needed"]:
-            context["register_form"] = context["register_record"] or register.applicant(case)
     elif tab == "nachrichten":
         mail = case.events.filter(kind__in=timeline.CORRESPONDENCE).select_related("actor")
         context["correspondence"] = timeline.prepare(mail)
