@@ -8,7 +8,10 @@ VENDOR := src/rathaus/static/vendor
 
 # `make run` is a demo installation without debug (ADR 0025): demo data and the demo mailbox are
 # allowed, errors show the portal's own pages. The development flag: make run RATHAUS_DEBUG=true.
-DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-false}
+# The demo reads the register from the demo register extract (ADR 0029).
+DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-false} \
+	RATHAUS_REGISTER_LOOKUP=$${RATHAUS_REGISTER_LOOKUP:-extract} \
+	RATHAUS_REGISTER_EXTRACT=$${RATHAUS_REGISTER_EXTRACT:-src/rathaus/cases/data/register-extract-demo.json}
 
 .PHONY: run test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean
 

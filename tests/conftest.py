@@ -75,6 +75,16 @@ def _portal_at_the_test_client(settings):
 
 
 @pytest.fixture(autouse=True)
+def _demo_register_extract(settings):
+    """As in the demo, register data comes from the demo register extract (ADR 0029); tests of
+    the staff task set RATHAUS_REGISTER_LOOKUP to "staff"."""
+    from rathaus.cases import register
+
+    settings.RATHAUS_REGISTER_LOOKUP = "extract"
+    settings.RATHAUS_REGISTER_EXTRACT = str(register.DEMO_EXTRACT)
+
+
+@pytest.fixture(autouse=True)
 def _own_audit_checkpoints(settings, tmp_path):
     """Each test has its own checkpoint file: checkpoints outlive the rolled-back database."""
     settings.RATHAUS_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"

@@ -562,6 +562,24 @@ VARIABLES: tuple[Variable, ...] = (
         "upload is refused while clamd cannot be reached.",
     ),
     Variable(
+        "REGISTER_LOOKUP",
+        "string",
+        "staff",
+        "How the data of a Meldebescheinigung is taken from the population register: staff (the "
+        "clerk checks the register and confirms or corrects the data on the case page) or "
+        "extract (looked up in the file RATHAUS_REGISTER_EXTRACT; for the demo and tests, the "
+        "clerk confirms whatever is not found there).",
+    ),
+    Variable(
+        "REGISTER_EXTRACT",
+        "string",
+        "",
+        "Path of the register extract (a JSON list of people with first_name, family_name, "
+        "date_of_birth, street, postal_code, place, moved_in_on) read by "
+        "RATHAUS_REGISTER_LOOKUP=extract; relative paths are taken from the current working "
+        "directory.",
+    ),
+    Variable(
         "CLAMD_ADDRESS",
         "clamd address",
         "",

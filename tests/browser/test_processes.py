@@ -70,6 +70,13 @@ def test_clerk_follows_the_process_from_check_to_decision(
     page.get_by_label("Begründung").fill("Die Person ist in Barleben nicht gemeldet.")
     assert_accessible(page)
     page.get_by_role("button", name="Aufgabe erledigen").click()
+    # The letter is shown before it is sent.
+    expect(page.get_by_role("heading", name="Vorschau des Bescheids")).to_be_visible()
+    expect(page.get_by_role("article")).to_contain_text(
+        "Die Person ist in Barleben nicht gemeldet."
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Senden").click()
     expect(page.get_by_role("status")).to_contain_text("„Entscheiden“ ist erledigt.")
     expect(page.locator("dl").first).to_contain_text("abgeschlossen")
     assert_accessible(page)

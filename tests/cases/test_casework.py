@@ -28,7 +28,12 @@ def test_a_submission_becomes_a_case_in_the_responsible_unit(meldung):
     assert meldung.status == "new"
     assert meldung.applicant.user.email == CITIZEN_EMAIL
     assert meldung.title == "Meldebescheinigung beantragen"
-    assert list(meldung.events.values_list("kind", flat=True)) == ["opened", "process_started"]
+    # The demo register extract has the applicant: the register data is confirmed (ADR 0029).
+    assert list(meldung.events.values_list("kind", flat=True)) == [
+        "opened",
+        "register_confirmed",
+        "process_started",
+    ]
     # The default process starts with the completeness check for the unit's staff.
     assert list(meldung.tasks.values_list("element_id", "status")) == [
         ("Task_CheckCompleteness", "open")
@@ -120,7 +125,7 @@ def test_clerk_works_on_a_case(client, meldung):
     assert meldung.due_date == datetime.date(2026, 12, 1)
     assert meldung.priority == "high"
     kinds = list(meldung.events.values_list("kind", flat=True))
-    assert kinds == ["opened", "process_started", "assigned", "status", "due_date", "priority",
+    assert kinds == ["opened", "register_confirmed", "process_started", "assigned", "status", "due_date", "priority",
                      "note", "message", "status", "process_cancelled"]  # fmt: skip
     # Closing the case by hand ends its process: no task stays open.
     assert not meldung.tasks.filter(status="open").exists()

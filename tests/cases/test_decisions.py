@@ -48,7 +48,9 @@ def test_clerk_decides_a_meldebescheinigung(client, meldung):
     url = f"/verwaltung/vorgaenge/{meldung.number}/"
     page = client.get(url).content.decode()
     assert "Bescheid erstellen" in page  # the link to the form in the documents section
-    assert 'value="decide"' in client.get(url, {"tab": "dokumente"}).content.decode()
+    # The decision form leads to the preview first (tests/cases/test_decision_preview.py).
+    documents_tab = client.get(url, {"tab": "dokumente"}).content.decode()
+    assert f'action="{url}bescheid-vorschau/"' in documents_tab
     response = client.post(url, {"action": "decide", "outcome": "granted", "reasons": ""},
                            follow=True)  # fmt: skip
     assert "Postfach" in response.content.decode()

@@ -35,6 +35,7 @@ from tests.factories.cases import (
     CaseUploadFactory,
     DocumentRequestFactory,
     OutboxItemFactory,
+    RegisterRecordFactory,
 )
 from tests.factories.catalog import (
     LifeSituationFactory,
@@ -146,6 +147,7 @@ __all__ = [
     "ProcessTaskFactory",
     "ProcessVersionFactory",
     "RateCounterFactory",
+    "RegisterRecordFactory",
     "RegistrationAttemptFactory",
     "ResourceFactory",
     "ResponsibilityFactory",

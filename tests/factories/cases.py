@@ -7,6 +7,8 @@ so these factories never write a submission row themselves.
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 
 from rathaus.cases.models import (
@@ -17,6 +19,7 @@ from rathaus.cases.models import (
     CaseUpload,
     DocumentRequest,
     OutboxItem,
+    RegisterRecord,
 )
 from rathaus.cases.search import search_document
 from tests.factories.core import (
@@ -139,3 +142,22 @@ class CaseUploadFactory(factory.django.DjangoModelFactory):
     size = len(PDF)
     sha512 = PDF_SHA512
     uploaded_at = factory.LazyFunction(now)
+
+
+class RegisterRecordFactory(factory.django.DjangoModelFactory):
+    """Register data confirmed by a clerk for a case."""
+
+    class Meta:
+        model = RegisterRecord
+
+    case = factory.SubFactory(CaseFactory)
+    first_name = "Erika"
+    family_name = "Muster"
+    date_of_birth = datetime.date(1980, 5, 17)
+    street = "Breiteweg 12"
+    postal_code = "39179"
+    place = "Barleben"
+    moved_in_on = datetime.date(2015, 3, 1)
+    source = RegisterRecord.Source.STAFF
+    confirmed_at = factory.LazyFunction(now)
+    confirmed_by = factory.SubFactory(UserFactory)

@@ -123,7 +123,17 @@ def test_meldebescheinigung_from_submission_to_closed_case(barleben, settings, t
     assert open_task(case).element_id == "Task_CheckCompleteness"
     complete(clerk, case, {"complete": "yes"})
     assert open_task(case).element_id == "Task_Decide"
-    complete(clerk, case, {"outcome": "granted", "reasons": ""})
+    # Deciding shows the letter first; "Senden" makes and sends it.
+    task = open_task(case)
+    url = f"/verwaltung/vorgaenge/{case.number}/aufgaben/{task.pk}/"
+    page = clerk.get(url).content.decode()
+    preview = clerk.post(url, post_data(page, outcome="granted", reasons=""))
+    assert preview.status_code == 200
+    shown = preview.content.decode()
+    assert "Vorschau des Bescheids" in shown
+    assert "Laut Melderegister ist folgende Person gemeldet" in shown
+    assert not CaseDocument.objects.filter(case=case).exists()
+    assert clerk.post(url, post_data(shown)).status_code == 302
 
     case.refresh_from_db()
     assert case.status == "closed"

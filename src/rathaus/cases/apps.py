@@ -19,6 +19,11 @@ class CasesConfig(AppConfig):
 
         timeline.register_case_kinds()
         staff_actions.register_built_in()
+        from rathaus.cases import register
+        from rathaus.cases.signals import case_opened
+
+        register.register_built_in()
+        case_opened.connect(register.on_case_opened, dispatch_uid="cases.register_lookup")
         for topic, handler in process_tasks.BUILT_IN.items():
             service_tasks.register(topic, handler)
 

@@ -19,14 +19,16 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.cases import register
 from rathaus.cases.actions import CaseActionRefused, acting_on
 from rathaus.cases.events import CaseDecided
-from rathaus.cases.models import Case, CaseDocument
+from rathaus.cases.models import Case, CaseDocument, RegisterRecord
 from rathaus.core import files
-from rathaus.core.pdf import render_pdf
+from rathaus.core.pdf import render_html, render_pdf
 
 DEFAULT_TEMPLATE = "cases/decisions/default.html"
 
@@ -56,8 +58,15 @@ def _text(value: Any) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def applicant_details(case: Case) -> dict[str, Any]:
-    """Name, date of birth and address of the applicant: from the application, else the account."""
+def applicant_details(case: Case, record: RegisterRecord | None = None) -> dict[str, Any]:
+    """Name, date of birth and address of the applicant: as confirmed from the register if
+    given, else from the application, else from the account."""
+    if record is not None:
+        return {
+            "name": f"{record.first_name} {record.family_name}",
+            "date_of_birth": record.date_of_birth,
+            "address_lines": [record.street, f"{record.postal_code} {record.place}"],
+        }
     data: dict[str, Any] = {}
     if case.submission is not None and isinstance(case.submission.data, dict):
         data = case.submission.data
@@ -101,6 +110,7 @@ def decision_context(
     unit = case.org_unit
     authority = case.authority
     version = case.submission.form_version if case.submission is not None else None
+    record = register.confirmed(case) if register.needs_register(case) else None
     return {
         "case": case,
         "authority": authority,
@@ -117,7 +127,10 @@ def decision_context(
         # Where an objection is lodged: the authority itself (its seat), else the unit.
         "remedy_address": _one_line(authority.street, authority.postal_code, authority.city)
         or _one_line(unit.street, unit.postal_code, unit.city),
-        "applicant": applicant_details(case),
+        "applicant": applicant_details(case, record),
+        # The confirmed register data, for letters that print it (the Meldebescheinigung).
+        "register": record,
+        "certificate": register.certificate(case) if record is not None else None,
         "submission": case.submission,
         "version": version,
         "outcome": outcome,
@@ -126,6 +139,46 @@ def decision_context(
         "date": timezone.localtime(moment),
         "clerk": (user.get_full_name() or user.get_username()) if user is not None else "",
     }
+
+
+def check(case: Case, outcome: str, reasons: str) -> str:
+    """The reasons as they will be printed, if the case can be decided so now; else
+    ``CaseActionRefused`` with a message for staff. ``decide`` checks again under the lock."""
+    if outcome not in Outcome.values:
+        raise CaseActionRefused(_("Please choose the outcome of the decision."))
+    reasons = reasons.strip()[:20000]
+    if outcome != Outcome.GRANTED and not reasons:
+        raise CaseActionRefused(_("Please give the reasons when the application is not granted."))
+    if CaseDocument.objects.filter(case=case, kind=CaseDocument.Kind.DECISION).exists():
+        raise CaseActionRefused(_("This case has already been decided."))
+    if not case.is_open:
+        raise CaseActionRefused(_("The case is closed."))
+    needs_data = outcome != Outcome.REFUSED and register.needs_register(case)
+    if needs_data and register.confirmed(case) is None:
+        raise CaseActionRefused(
+            _("Please check the register and confirm the data for the letter first.")
+        )
+    return reasons
+
+
+def preview(case: Case, user: Any, outcome: str, reasons: str, *, pdf: bool = False) -> Any:
+    """The letter as ``decide`` would make it now, as HTML (or the PDF); nothing is stored."""
+    reasons = check(case, outcome, reasons)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = decision_context(case, outcome, reasons, timezone.now(), user)
+        if pdf:
+            return render_pdf(template_name(case), context)
+        return render_html(template_name(case), context)
+
+
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
+
+
+def letter_body(html: str) -> SafeString:
+    """The body of a previewed letter, to show inside a staff page (without its print styles).
+    The letter's template escapes the data it prints, so its output is safe."""
+    found = _BODY.search(html)
+    return mark_safe(found.group(1) if found else html)
 
 
 def _filename(case: Case) -> str:
@@ -140,17 +193,9 @@ def decide(case: Case, user: Any, outcome: str, reasons: str, portal_url: str = 
     """
     from rathaus.accounts.mailbox import Attachment, send_message
 
-    if outcome not in Outcome.values:
-        raise CaseActionRefused(_("Please choose the outcome of the decision."))
-    reasons = reasons.strip()[:20000]
-    if outcome != Outcome.GRANTED and not reasons:
-        raise CaseActionRefused(_("Please give the reasons when the application is not granted."))
     with acting_on(case, user, deferred_audit=True) as work:
         locked = work.case
-        if CaseDocument.objects.filter(case=locked, kind=CaseDocument.Kind.DECISION).exists():
-            raise CaseActionRefused(_("This case has already been decided."))
-        if not locked.is_open:
-            raise CaseActionRefused(_("The case is closed."))
+        reasons = check(locked, outcome, reasons)
         now = timezone.now()
         with translation.override(settings.LANGUAGE_CODE):
             context = decision_context(locked, outcome, reasons, now, user)

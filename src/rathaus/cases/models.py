@@ -219,6 +219,44 @@ class CaseDocument(Immutable):
         return self.filename
 
 
+class RegisterRecord(models.Model):
+    """The register data confirmed for a case, printed in its letter (the Meldebescheinigung).
+
+    Filled by the configured register lookup (``cases.register``) or by the clerk who checked
+    the register; a clerk may correct it until the decision is made.
+    """
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("checked by staff in the register")
+        EXTRACT = "extract", _("found in the register extract")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="register_record")
+    first_name = models.CharField(_("first names"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    street = models.CharField(_("street and number"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=5)
+    place = models.CharField(_("place"), max_length=100)
+    moved_in_on = models.DateField(_("moved in on"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    confirmed_at = models.DateTimeField(_("confirmed"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("register record")
+        verbose_name_plural = _("register records")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.family_name}"
+
+
 class DocumentRequest(models.Model):
     """A Nachforderung: the authority asks the applicant for documents that are missing."""
 

@@ -35,4 +35,18 @@ ACTIVITIES = (
             "cases.OutboxItem",
         ),
     ),
+    Activity(
+        key="cases.register",
+        title=_("Certificate of registration: data from the population register"),
+        purpose=_(
+            "To print in your certificate of registration what the population register says: "
+            "the staff check the register and confirm your name, date of birth, address and "
+            "the day you moved in."
+        ),
+        legal_basis=_("Art. 6 (1) (c) and (e) GDPR together with section 18 BMG."),
+        data=_("Name, date of birth, address and move-in date as registered."),
+        recipients=_("The staff of the registration office responsible for your case."),
+        retention=_("Together with your case, as long as the rules on keeping files require."),
+        models=("cases.RegisterRecord",),
+    ),
 )

@@ -123,6 +123,31 @@ class DecideForm(ActionForm):
     reasons = forms.CharField(required=False)
 
 
+class RegisterForm(ActionForm):
+    """The register data the clerk confirms (or corrects) for the letter; dates as YYYY-MM-DD
+    (the browser's date field)."""
+
+    first_name = forms.CharField(max_length=100)
+    family_name = forms.CharField(max_length=100)
+    date_of_birth = forms.CharField()
+    street = forms.CharField(max_length=200)
+    postal_code = forms.RegexField(regex=r"^\d{5}$")
+    place = forms.CharField(max_length=100)
+    moved_in_on = forms.CharField()
+
+    def _day(self, name: str) -> datetime.date:
+        day = bounded_day(self.cleaned_data[name])
+        if day is None or day > timezone.localdate():
+            raise forms.ValidationError(_("Please enter a valid date."))
+        return day
+
+    def clean_date_of_birth(self) -> datetime.date:
+        return self._day("date_of_birth")
+
+    def clean_moved_in_on(self) -> datetime.date:
+        return self._day("moved_in_on")
+
+
 # --- handlers ------------------------------------------------------------------------------------
 
 
@@ -172,6 +197,19 @@ def documents_received(case: Case, user: Any, data: dict[str, Any]) -> str:
     return _("The documents are recorded as received.")
 
 
+def confirm_register(case: Case, user: Any, data: dict[str, Any]) -> str:
+    from rathaus.cases import register
+    from rathaus.cases.models import RegisterRecord
+
+    if not register.needs_register(case):
+        raise services.CaseActionRefused(_("This case does not need register data."))
+    if case.documents.filter(kind="decision").exists():
+        raise services.CaseActionRefused(_("This case has already been decided."))
+    person = register.Person(**{name: data[name] for name in RegisterForm.base_fields})
+    register.save(case, person, user=user, source=RegisterRecord.Source.STAFF)
+    return _("The register data is confirmed; it will be printed in the letter.")
+
+
 def decide(case: Case, user: Any, data: dict[str, Any]) -> str:
     document = decisions.decide(case, user, data["outcome"], data["reasons"])
     if case.applicant_id is not None:
@@ -193,6 +231,8 @@ BUILT_IN: tuple[tuple[str, Any, StaffAction], ...] = (
      StaffAction(RequestDocumentsForm, request_documents)),
     ("documents_received", gettext_lazy("Documents received"),
      StaffAction(DocumentsReceivedForm, documents_received)),
+    ("register", gettext_lazy("Confirm the register data"),
+     StaffAction(RegisterForm, confirm_register)),
     ("decide", gettext_lazy("Create the decision"), StaffAction(DecideForm, decide)),
 )  # fmt: skip
 

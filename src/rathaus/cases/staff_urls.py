@@ -13,5 +13,6 @@ urlpatterns = [
     path("<path:number>/dateien/<id:pk>/", staff_views.attachment, name="attachment"),
     path("<path:number>/dokumente/<id:pk>/", staff_views.document, name="document"),
     path("<path:number>/nachgereicht/<id:pk>/", staff_views.upload, name="upload"),
+    path("<path:number>/bescheid-vorschau/", staff_views.decision_preview, name="decision_preview"),
     path("<path:number>/", staff_views.case_detail, name="case"),
 ]

@@ -20,9 +20,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rathaus.cases import decisions, search, services, staff_actions, timeline, workflow
+from rathaus.cases import (
+    decisions,
+    register,
+    search,
+    services,
+    staff_actions,
+    timeline,
+    workflow,
+)
 from rathaus.cases.access import colleagues, visible_cases
 from rathaus.cases.models import Case, CaseDocument, DocumentRequest
 from rathaus.core import files, refusals
@@ -247,9 +255,13 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponseBase:
         document.kind == CaseDocument.Kind.DECISION for document in context["documents"]
     )
     context["statuses"] = status_choices(case, context["decided"])
+    context["register_needed"] = register.needs_register(case)
+    context["register_record"] = register.confirmed(case) if context["register_needed"] else None
     # Each tab reads only what it shows (ADR 0028).
     if tab == "antrag":
         context.update(application_data(case))
+        if context["register_needed"]:  # checked against the application, beside it
+            context["register_form"] = context["register_record"] or register.applicant(case)
     elif tab == "dokumente":
         context["document_requests"] = list(case.document_requests.prefetch_related("uploads"))
         context["open_request"] = any(
@@ -355,3 +367,33 @@ def document(request: HttpRequest, number: str, pk: int) -> FileResponse:
     if stored is None:
         raise Http404("no such document")
     return files.response(stored.file, filename=stored.filename, content_type="application/pdf")
+
+
+@never_cache
+@require_POST
+@staff_required
+def decision_preview(request: HttpRequest, number: str) -> HttpResponseBase:
+    """The decision letter as it would be sent, before it is sent: the page shows it with a
+    "Send" button that makes it (``action=decide`` on the case page); ``format=pdf`` gives the
+    PDF itself. Nothing is stored. Works without JavaScript."""
+    case = _case(request, number)
+    outcome = request.POST.get("outcome", "")
+    reasons = request.POST.get("reasons", "")
+    as_pdf = request.POST.get("format") == "pdf"
+    try:
+        letter = decisions.preview(case, request.user, outcome, reasons, pdf=as_pdf)
+    except services.CaseActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(reverse("cases_staff:case", args=[case.number]) + "?tab=dokumente")
+    if as_pdf:
+        response = HttpResponse(letter, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="Vorschau.pdf"'
+        return response
+    context = {
+        "case": case,
+        "outcome": outcome,
+        "outcome_label": decisions.Outcome(outcome).label,
+        "reasons": reasons,
+        "letter": decisions.letter_body(letter),
+    }
+    return render(request, "cases/staff/decision_preview.html", context)

@@ -74,6 +74,7 @@ CASE_KINDS = (
     ("message", _("Message to the applicant"), True),
     ("reply", _("Answer of the applicant"), True),
     ("decided", _("Decision made"), True),
+    ("register_confirmed", _("Register data confirmed"), False),
     ("documents_requested", _("Documents requested"), True),
     ("documents_reminded", _("Reminder of missing documents"), True),
     ("documents_received", _("Documents received"), True),

@@ -19,6 +19,11 @@ def font_dir() -> Path | None:
     return Path(found).parent
 
 
+def render_html(template: str, context: dict[str, Any]) -> str:
+    """The HTML a PDF would be made of, for a preview on screen (no font files)."""
+    return render_to_string(template, {"fira_sans": False, "language": get_language(), **context})
+
+
 def render_pdf(template: str, context: dict[str, Any], request: HttpRequest | None = None) -> bytes:
     """The template as an accessible PDF (PDF/UA-1).
 

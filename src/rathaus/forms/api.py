@@ -19,7 +19,7 @@ from rathaus.accounts.models import Account
 from rathaus.core.bounds import JsonObject, Key, Slug
 from rathaus.core.problems import ProblemOut, problem
 from rathaus.core.tenancy import current_authority
-from rathaus.forms import services
+from rathaus.forms import area, services
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement, Upload
 from rathaus.forms.selectors import definition_by_slug, spec_for
 from rathaus.forms.submissions import IdempotencyConflict
@@ -236,7 +236,7 @@ def submit(request: HttpRequest, slug: Slug, payload: SubmissionIn) -> Any:
         errors.setdefault(path, []).append(
             _("This question does not apply to your other answers; leave it out.")
         )
-    for path, messages in spec.errors(spec.prune(copy.deepcopy(data))).items():
+    for path, messages in area.errors(version, spec, spec.prune(copy.deepcopy(data))).items():
         errors.setdefault(path, []).extend(messages)
     if errors:
         return _invalid(request, errors)

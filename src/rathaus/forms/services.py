@@ -20,6 +20,7 @@ from rathaus.accounts.models import Account, Consent
 from rathaus.core import files as stored_files
 from rathaus.core.mail import send_mail
 from rathaus.core.models import StoredFile
+from rathaus.forms import area
 from rathaus.forms.definitions import (  # noqa: F401 (callers use services.publish etc.)
     create_definition,
     new_version,
@@ -333,7 +334,7 @@ def submit(
             if existing is not None:
                 return SubmitResult(existing, False)
         data = spec.prune(current.data if isinstance(current.data, dict) else {})
-        errors = spec.errors(data)
+        errors = area.errors(version, spec, data)
         if errors:
             raise NotSubmittable(errors)
         referenced = referenced_uploads(spec, data)

@@ -26,7 +26,7 @@ from rathaus.core import files
 from rathaus.core.redirects import to_login
 from rathaus.core.refusals import record_refusal
 from rathaus.core.tenancy import current_authority
-from rathaus.forms import receipts, services
+from rathaus.forms import area, receipts, services
 from rathaus.forms.engine import FormSpec
 from rathaus.forms.models import (
     Draft,
@@ -218,7 +218,7 @@ def step(request: HttpRequest, slug: str, draft_id: Any, step_id: str) -> HttpRe
         elif action == "back":
             return redirect(_neighbour(spec, draft, slug, index, -1))
         else:
-            errors = spec.errors(data, step=index)
+            errors = area.errors(version, spec, data, step=index)
             if not errors:
                 return redirect(_neighbour(spec, draft, slug, index, +1))
     files_by_field, _by_id = _files(draft, slug)
@@ -416,7 +416,7 @@ def check(request: HttpRequest, slug: str, draft_id: Any) -> HttpResponseBase:
         return denied
     spec = spec_for(version)
     data = spec.prune(dict(draft.data) if isinstance(draft.data, dict) else {})
-    errors = spec.errors(data)
+    errors = area.errors(version, spec, data)
     if request.method == "POST" and not errors:
         try:
             result = services.submit(

@@ -40,6 +40,32 @@ def _case(request: HttpRequest, number: str) -> Case:
     return case
 
 
+def _decision_preview(
+    request: HttpRequest, case: Case, item: ProcessTask, spec: Any, data: dict[str, Any]
+) -> HttpResponseBase | None:
+    """A task that decides (its form asks for ``outcome``) shows the letter before it is sent;
+    the page's "Senden" posts the same answers again with ``_send``. None: go on as usual."""
+    from rathaus.cases import decisions
+    from rathaus.cases.services import CaseActionRefused
+
+    if "outcome" not in spec.field_templates or request.POST.get("_send") == "1":
+        return None
+    if item.status != ProcessTask.Status.OPEN or spec.errors(data):
+        return None  # the usual page says what is wrong
+    outcome, reasons = str(data.get("outcome", "")), str(data.get("reasons", ""))
+    try:
+        letter = decisions.preview(case, request.user, outcome, reasons)
+    except CaseActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("cases_staff:case", case.number)
+    answers = [(k, v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"]
+    return render(request, "processes/task_preview.html", {
+        "case": case, "task": item, "answers": answers,
+        "outcome_label": decisions.Outcome(outcome).label,
+        "letter": decisions.letter_body(letter),
+    })  # fmt: skip
+
+
 def _process_section(case: Case) -> str:
     """The "Process" section of the case page: where a completed or retried step shows."""
     return reverse("cases_staff:case", args=[case.number]) + "?tab=prozess"
@@ -63,6 +89,9 @@ def task(request: HttpRequest, number: str, task_id: str) -> HttpResponseBase:
     status = 200
     if request.method == "POST":
         data = spec.read_step(0, request.POST, {})
+        preview = _decision_preview(request, case, item, spec, data)
+        if preview is not None:
+            return preview
         try:
             engine.complete_task(item, request.user, data)
         except engine.TaskFormInvalid as invalid:

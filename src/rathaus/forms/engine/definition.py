@@ -185,6 +185,8 @@ def _check_elements(
                     f"The file field {path!r} allows {raw['max_size']} bytes; the installation's "
                     f"limit RATHAUS_UPLOAD_MAX_BYTES is {ceiling}."
                 )
+        if "in_area" in raw and (widget != "address" or not isinstance(raw["in_area"], bool)):
+            problems.append(f"The field {path!r}: 'in_area' is true or false, on addresses only.")
         if raw.get("prefill") and raw["prefill"] not in PREFILL_SOURCES:
             problems.append(
                 f"The field {path!r} prefills from {raw['prefill']!r}; known: "

@@ -44,6 +44,7 @@ class Element:
     text: str = ""
     autocomplete: str = ""
     prefill: str = ""
+    in_area: bool = False  # an address that must lie in the authority's area
     repeat: bool = False
     add_label: str = ""
     accept: tuple[str, ...] = ()
@@ -167,6 +168,7 @@ def build(root: Mapping[str, Any], parent: Mapping[str, Any], raw: Mapping[str, 
         help=str(raw.get("help", "")),
         autocomplete=str(raw.get("autocomplete", "")),
         prefill=str(raw.get("prefill", "")),
+        in_area=raw.get("in_area") is True,
         accept=tuple(str(item) for item in raw.get("accept", [])),
         max_size=int(raw.get("max_size", 0) or 0),
         condition=condition,
