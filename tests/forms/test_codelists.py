@@ -15,7 +15,7 @@ from rathaus.forms import services
 from rathaus.forms.engine import DefinitionError, FormSpec
 from rathaus.forms.models import CodeList, FormDefinition, Submission
 from rathaus.forms.xdatenfelder import convert
-from tests.support import DATA, log_in, render_step
+from tests.support import DATA, database_env, log_in, rathaus, render_step
 
 MEDIUM = DATA / "codelists" / "Medium_1.0.xml"
 MEDIUM_URN = "urn:xoev-de:xdomea:codeliste:medium"
@@ -201,3 +201,28 @@ def test_staff_see_the_missing_lists_and_accept_free_text(barleben, tmp_path, cl
     assert event.actor.username == "ordnungsamt"
     assert staff.post(f"{base}veroeffentlichen/").status_code == 302
     assert definition.published_version().number == 1
+
+
+@pytest.mark.django_db
+def test_publish_at_import_is_refused_while_a_list_is_missing(barleben, tmp_path):
+    path = tmp_path / "schema.xml"
+    path.write_bytes(coded_schema())
+    forms_before = FormDefinition.objects.count()
+    with pytest.raises(CommandError) as refused:
+        run("import_xdatenfelder", str(path), "--authority", "barleben", "--publish")
+    assert f"code lists are not imported: {MEDIUM_URN} version 1.0" in str(refused.value)
+    assert FormDefinition.objects.count() == forms_before  # nothing was stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_console_command_refuses_a_bad_file_in_one_line(barleben, tmp_path):
+    env = database_env()
+    path = tmp_path / "kaputt.xml"
+    path.write_bytes(b"<gc:CodeList")
+    broken = rathaus("import-codelist", str(path), env=env)
+    assert broken.returncode != 0
+    assert broken.stderr.strip().count("\n") == 0
+    assert "kaputt.xml: not a usable genericode code list" in broken.stderr
+    imported = rathaus("import-codelist", str(MEDIUM), env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 1 code list(s)" in imported.stdout

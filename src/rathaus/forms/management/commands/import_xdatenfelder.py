@@ -72,6 +72,16 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--slug {slug!r}: use lower-case letters, digits and hyphens (at most 80)"
             )
+        if options["publish"] and converted.missing_code_lists:
+            lists = "; ".join(
+                f"{urn} version {list_version or '-'}"
+                for urn, list_version in converted.missing_code_lists
+            )
+            raise CommandError(
+                f"{path.name}: cannot be published: these code lists are not imported: {lists}. "
+                "Import them with 'rathaus import-codelist FILE' first, or import without "
+                "--publish and let staff accept free text."
+            )
         standard = _STANDARDS.get(converted.standard, converted.standard)
         self.stdout.write(f"Importing {path.name} ({standard}) for {authority.name} …")
         try:
