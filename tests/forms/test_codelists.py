@@ -226,3 +226,29 @@ def test_the_console_command_refuses_a_bad_file_in_one_line(barleben, tmp_path):
     imported = rathaus("import-codelist", str(MEDIUM), env=env)
     assert imported.returncode == 0, imported.stderr
     assert "Imported 1 code list(s)" in imported.stdout
+
+
+REAL_LISTS = [
+    ("urn:xpersonenstand:schluesseltabelle:geschlecht", "3"),
+    ("urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat", "2023-02-24"),
+    ("urn:de:fim:codeliste:anschrift-inland-oder-ausland", "2021-06-18"),
+]
+
+
+@pytest.mark.django_db
+def test_staff_importing_a_real_schema_are_told_which_lists_to_fetch(barleben, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    staff = log_in(client, "ordnungsamt")
+    xml = (DATA / "xdatenfelder" / "v2" / "S00000246v1.1_xdf2.xml").read_bytes()
+    response = staff.post(
+        "/verwaltung/formulare/importieren/", {"file": SimpleUploadedFile("s246.xml", xml)}
+    )
+    assert response.status_code == 302, response.content.decode()
+    report = staff.get(response["Location"]).content.decode()
+    assert "7 Codelisten fehlen" in report
+    for urn, version in REAL_LISTS:
+        assert f"<code>{urn}</code> Version {version}" in report
+    assert "Freitext für diese Fragen zulassen" in report
+    version = FormDefinition.objects.get(slug="s00000246").versions.get()
+    assert len(services.version_missing(version)) == 7

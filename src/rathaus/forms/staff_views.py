@@ -225,6 +225,7 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "preview": preview,
         "notes": notes_of(version),
         "missing_code_lists": services.version_missing(version),
+        "may_change": True,
         "list_url": list_url(definition.authority),
     }
     return render(request, "forms/staff/version_edit.html", context, status=status)
