@@ -10,6 +10,7 @@ import factory
 
 from rathaus.forms import submissions
 from rathaus.forms.models import (
+    CodeList,
     Draft,
     FormDefinition,
     FormVersion,
@@ -75,6 +76,18 @@ class FormVersionFactory(factory.django.DjangoModelFactory):
     receipt_email_field = "email"
     next_steps = "Wir melden uns innerhalb von 5 Arbeitstagen."
     published_at = factory.LazyFunction(now)
+
+
+class CodeListFactory(factory.django.DjangoModelFactory):
+    """A stored genericode code list, as `rathaus import-codelist` leaves it."""
+
+    class Meta:
+        model = CodeList
+
+    urn = factory.Sequence(lambda n: f"urn:de:example:codeliste:liste-{n}")
+    version = "1.0"
+    name = factory.Sequence(lambda n: f"Beispielliste {n}")
+    codes = factory.LazyFunction(lambda: [["001", "ja"], ["002", "nein"]])
 
 
 class DraftFactory(factory.django.DjangoModelFactory):

@@ -65,7 +65,7 @@ WIDGETS = {
     "file",
 }
 STEP_KEYS = {"id", "title", "description", "elements"}
-FIELD_KEYS = {"field", "widget", "label", "help", "choices", "accept", "max_size"}
+FIELD_KEYS = {"field", "widget", "label", "help", "choices", "accept", "max_size", "x-code-list"}
 GROUP_KEYS = {"group", "label", "repeat", "add_label", "elements"}
 STATIC_KEYS = {"static", "title"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -1128,3 +1128,50 @@ def test_valid_fixture_is_a_usable_form_definition(name: str) -> None:
             assert element.accept, path
             assert 0 < element.max_size <= 20 * 1024 * 1024, path
     assert all(len(step.id) <= 41 for step in spec.steps)
+
+
+STATES = [("000", "deutsch"), ("121", "albanisch"), ("122", "bosnisch-herzegowinisch")]
+
+
+def states(urn: str, version: str) -> list[tuple[str, str]] | None:
+    """A code-list lookup that knows one list in one version."""
+    return STATES if (urn, version) == ("urn:de:staat", "2024") else None
+
+
+def test_v3_code_list_references_become_choices_when_the_list_is_known() -> None:
+    reference = (
+        "<xdf:codelisteReferenz><xdf:canonicalIdentification>urn:de:staat"
+        "</xdf:canonicalIdentification><xdf:version>{}</xdf:version></xdf:codelisteReferenz>"
+    )
+    converted = convert(
+        v3_schema(
+            v2_struct(
+                "1:1", v3_field("F1", "Land", feldart="select", extra=reference.format(2024))
+            ),
+            v2_struct(
+                "0:3", v3_field("F2", "Länder", feldart="select", extra=reference.format(2024))
+            ),
+            v2_struct("0:1", v3_field("F3", "Alt", feldart="select", extra=reference.format(2019))),
+        ),
+        states,
+    )
+    check_form(converted)
+    p = converted.schema["properties"]
+    assert p["f1_land"]["enum"] == ["000", "121", "122"]
+    assert p["f1_land"]["x-code-list"] == {"urn": "urn:de:staat", "version": "2024"}
+    elements = all_layout(converted)
+    assert layout_element(elements, "f1_land")["widget"] == "radio"
+    assert layout_element(elements, "f1_land")["choices"][1] == {
+        "value": "121",
+        "label": "albanisch",
+    }
+    # a repeatable coded field: checkboxes, the reference on the items
+    assert p["f2_laender"]["items"]["enum"] == ["000", "121", "122"]
+    assert p["f2_laender"]["items"]["x-code-list"]["version"] == "2024"
+    assert "x-code-list" not in {k for k in p["f2_laender"] if k != "items"}
+    assert layout_element(elements, "f2_laender")["widget"] == "checkboxes"
+    # another version of the list is not known: free text, named as missing
+    assert "enum" not in p["f3_alt"]
+    assert layout_element(elements, "f3_alt")["widget"] == "text"
+    assert converted.missing_code_lists == [("urn:de:staat", "2019")]
+    assert any("urn:de:staat version 2019 is not available" in w for w in converted.warnings)

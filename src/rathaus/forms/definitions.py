@@ -6,13 +6,16 @@ audited in the authority's chain.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.models import Authority
+from rathaus.forms import codelists
 from rathaus.forms.engine import FormSpec, definition_problems
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement
 
@@ -105,8 +108,15 @@ def update_version(version: FormVersion, *, actor: Any = None, **fields: Any) ->
 
 
 def publish(version: FormVersion, *, actor: Any = None) -> FormVersion:
-    """Make the version the one new applications use; the previous one stays for its drafts."""
+    """Make the version the one new applications use; the previous one stays for its drafts.
+
+    Fields whose code list has been imported since get its codes first; a code list that is
+    still missing refuses publishing unless staff accepted free text for it (ADR 0032)."""
+    if version.status == FormVersion.Status.DRAFT:
+        version = apply_code_lists(version, actor=actor)
     problems = definition_problems(version.schema, version.layout)
+    if not version.code_list_free_text:
+        problems += [missing_code_list_problem(urn, ver) for urn, ver in version_missing(version)]
     if problems:
         from rathaus.forms.engine import DefinitionError
 
@@ -134,6 +144,50 @@ def publish(version: FormVersion, *, actor: Any = None) -> FormVersion:
             details={"version": locked.number},
         )
     return locked
+
+
+def version_missing(version: FormVersion) -> list[tuple[str, str]]:
+    """The code lists (URN, version) the version's questions need but do not have."""
+    return codelists.missing(version.schema)
+
+
+def missing_code_list_problem(urn: str, version: str) -> str:
+    return _(
+        "The code list %(urn)s (version %(version)s) is not available: import it with "
+        "“rathaus import-codelist FILE” or accept free text for its questions."
+    ) % {"urn": urn, "version": version or "–"}
+
+
+def apply_code_lists(version: FormVersion, *, actor: Any = None) -> FormVersion:
+    """Gives the questions of a version in preparation the codes of lists imported since."""
+    if version.status != FormVersion.Status.DRAFT or not version_missing(version):
+        return version
+    schema, layout = copy.deepcopy(version.schema), copy.deepcopy(version.layout)
+    still = codelists.fill(schema, layout)
+    if len(still) == len(version_missing(version)):
+        return version
+    return update_version(version, actor=actor, schema=schema, layout=layout)
+
+
+def accept_free_text(version: FormVersion, *, accept: bool, actor: Any = None) -> FormVersion:
+    """Staff decide that questions without their code list are asked as free text (or not)."""
+    if version.status != FormVersion.Status.DRAFT:
+        raise ValueError("only a version in preparation can be changed")
+    with transaction.atomic():
+        FormVersion.objects.filter(pk=version.pk).update(code_list_free_text=accept)
+        version.code_list_free_text = accept
+        audit.record(
+            "form.code_list_free_text",
+            actor=actor,
+            actor_name=None if actor is not None else "system",
+            authority=version.definition.authority,
+            obj=version,
+            details={
+                "accepted": accept,
+                "missing": [list(item) for item in version_missing(version)],
+            },
+        )
+    return version
 
 
 def retire(definition: FormDefinition, *, actor: Any = None) -> None:

@@ -111,6 +111,14 @@ class FormVersion(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    code_list_free_text = models.BooleanField(
+        _("free text instead of missing code lists"),
+        default=False,
+        help_text=_(
+            "Questions whose code list is not available are asked as free text; without this, "
+            "the version cannot be published until the code lists are imported."
+        ),
+    )
 
     class Meta:
         verbose_name = _("form version")
@@ -134,6 +142,28 @@ class FormVersion(models.Model):
             ):
                 raise ValueError("a published form version cannot change")
         super().save(*args, **kwargs)
+
+
+class CodeList(models.Model):
+    """A genericode code list (XRepository), by its URN and version: codes with their labels."""
+
+    urn = models.CharField(_("URN"), max_length=300)
+    version = models.CharField(_("version"), max_length=100)
+    name = models.CharField(_("name"), max_length=300)
+    # [[code, label], ...] in the list's order
+    codes = models.JSONField(_("codes"), default=list)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("code list")
+        verbose_name_plural = _("code lists")
+        ordering = ["urn", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["urn", "version"], name="code_list_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.urn} {self.version}"
 
 
 class Draft(models.Model):

@@ -53,4 +53,4 @@ ACTIVITIES = (
     ),
 )
 
-WITHOUT_PERSONAL_DATA = ("forms.FormDefinition", "forms.FormVersion")
+WITHOUT_PERSONAL_DATA = ("forms.FormDefinition", "forms.FormVersion", "forms.CodeList")

@@ -22,11 +22,14 @@ from rathaus.core.mail import send_mail
 from rathaus.core.models import StoredFile
 from rathaus.forms import area
 from rathaus.forms.definitions import (  # noqa: F401 (callers use services.publish etc.)
+    accept_free_text,
+    apply_code_lists,
     create_definition,
     new_version,
     publish,
     retire,
     update_version,
+    version_missing,
 )
 from rathaus.forms.engine import FormSpec, get_path, set_path
 from rathaus.forms.models import (

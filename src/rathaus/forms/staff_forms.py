@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.catalog.forms import KernFormMixin, format_euro_amount, parse_euro_amount
 from rathaus.catalog.models import Offer
 from rathaus.core.models import Authority
-from rathaus.forms import xdatenfelder
+from rathaus.forms import codelists, xdatenfelder
 from rathaus.forms.engine import FormSpec, definition_problems
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement
 
@@ -145,7 +145,7 @@ class ImportForm(KernFormMixin, forms.Form):
             )
         content = upload.read()
         try:
-            return xdatenfelder.convert(content)
+            return xdatenfelder.convert(content, codelists.lookup)
         except xdatenfelder.XDatenfelderError as exc:
             raise ValidationError(
                 gettext("The file is not a usable XDatenfelder schema: %(problem)s")

@@ -207,6 +207,7 @@ def import_report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "warnings_known": from_session,
         "file_name": stored.get("file", "") if from_session else "",
         "notes": notes_of(version),
+        "missing_code_lists": services.version_missing(version),
         "step_count": len(spec.steps) if spec else 0,
         "question_count": len(spec.field_templates) if spec else 0,
         "list_url": list_url(definition.authority),

@@ -21,6 +21,11 @@ urlpatterns = [
         name="publish",
     ),
     path(
+        "<id:pk>/versionen/<id:number>/codelisten/",
+        staff_views.version_code_lists,
+        name="code_lists",
+    ),
+    path(
         "<id:pk>/versionen/<id:number>/importbericht/",
         staff_import_views.import_report,
         name="import_report",

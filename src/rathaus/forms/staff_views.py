@@ -224,9 +224,46 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "show_summary": action == "save",
         "preview": preview,
         "notes": notes_of(version),
+        "missing_code_lists": services.version_missing(version),
+        "may_change": True,
         "list_url": list_url(definition.authority),
     }
     return render(request, "forms/staff/version_edit.html", context, status=status)
+
+
+@never_cache
+@staff_required
+@require_POST
+def version_code_lists(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Accept (or no longer accept) free text for questions whose code list is missing."""
+    definition, access = definition_of(request, pk)
+    version = version_of(definition, number)
+    if not may_change(access):
+        return no_role(request, definition.authority, version_url(version))
+    if version.status != FormVersion.Status.DRAFT:
+        return refused(
+            request,
+            _("Version %(number)s is %(status)s and can no longer be changed.")
+            % {"number": version.number, "status": version.get_status_display()},
+            status=409,
+            back_url=version_url(version),
+        )
+    accept = request.POST.get("free_text") == "yes"
+    services.accept_free_text(version, accept=accept, actor=acting_user(request))
+    if accept:
+        messages.success(
+            request,
+            _(
+                "Questions without their code list are asked as free text; the version can be "
+                "published."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("Free text is no longer accepted; the version waits for its code lists."),
+        )
+    return HttpResponseRedirect(version_url(version))
 
 
 @never_cache

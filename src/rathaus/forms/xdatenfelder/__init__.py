@@ -49,8 +49,11 @@ Mapping
   (integer), `file` -> file, `time`/`datetime` -> text (warning), `obj` -> static text (warning).
   `feldart` `select` with inline values (XDF 3 `werte`) -> `enum` of the codes plus `choices`
   with their names (`radio` up to 5 values, else `select`). A code list that is only referenced
-  by URN (`codelisteReferenz`, the usual case in XDF 2) is not in the file: the field becomes a
-  text field and a warning names the list and its version. `feldart` `label` -> a `static`
+  by URN (`codelisteReferenz`, the usual case in XDF 2) is not in the file: its codes come from
+  the `code_lists` lookup (stored genericode lists, ADR 0032) and become the `enum` and
+  `choices` in the same way; both the property and the element carry `x-code-list` (URN and
+  version). A list the lookup does not have leaves a text field, is named in a warning and in
+  `missing_code_lists`. `feldart` `label` -> a `static`
   element (`inhalt` as text, the label as title) and no property. `hidden`/`locked` (XDF 3) are
   asked as ordinary fields (warning).
 - `praezisierung` (XDF 2: a JSON object of strings, XDF 3: attributes): `minLength`,
@@ -85,7 +88,11 @@ from rathaus.forms.xdatenfelder.constants import (
     STANDARD_V2,
     STANDARD_V3,
 )
-from rathaus.forms.xdatenfelder.document import ConvertedForm, XDatenfelderError
+from rathaus.forms.xdatenfelder.document import (
+    CodeListLookup,
+    ConvertedForm,
+    XDatenfelderError,
+)
 from rathaus.forms.xdatenfelder.helpers import _ascii, _unique
 from rathaus.forms.xdatenfelder.parsing import _parse
 from rathaus.forms.xdatenfelder.reader import _Reader
@@ -97,6 +104,7 @@ __all__ = [
     "SCHEMA_MESSAGE",
     "STANDARD_V2",
     "STANDARD_V3",
+    "CodeListLookup",
     "ConvertedForm",
     "XDatenfelderError",
     "convert",
@@ -104,8 +112,11 @@ __all__ = [
 ]
 
 
-def convert(xml: bytes) -> ConvertedForm:
-    """Convert one XDatenfelder 2.0 / 3.0.0 message into a form definition."""
+def convert(xml: bytes, code_lists: CodeListLookup | None = None) -> ConvertedForm:
+    """Convert one XDatenfelder 2.0 / 3.0.0 message into a form definition.
+
+    `code_lists(urn, version)` gives the codes of a referenced code list (None when it is not
+    available); without it every referenced list counts as missing."""
     root, lines = _parse(xml)
     namespace, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", "")
     if not local:
@@ -120,7 +131,7 @@ def convert(xml: bytes) -> ConvertedForm:
         )
     reader = _Reader(namespace, standard, lines)
     document = reader.read_message(root)
-    builder = _Builder(document)
+    builder = _Builder(document, code_lists)
     schema, layout = builder.build()
     return ConvertedForm(
         identifier=document.id,
@@ -131,6 +142,7 @@ def convert(xml: bytes) -> ConvertedForm:
         schema=schema,
         layout=layout,
         warnings=_unique(reader.warnings + builder.warnings),
+        missing_code_lists=builder.missing_code_lists,
     )
 
 

@@ -23,6 +23,7 @@ from rathaus.forms.xdatenfelder.constants import (
     TEXTAREA_ABOVE,
 )
 from rathaus.forms.xdatenfelder.document import (
+    CodeListLookup,
     XDatenfelderError,
     _Child,
     _Document,
@@ -62,8 +63,10 @@ class _RuleUse:
 
 
 class _Builder:
-    def __init__(self, document: _Document) -> None:
+    def __init__(self, document: _Document, code_lists: CodeListLookup | None = None) -> None:
         self.document = document
+        self.code_lists = code_lists
+        self.missing_code_lists: list[tuple[str, str]] = []
         self.warnings: list[str] = []
         self.rules: dict[tuple[str, str], _RuleUse] = {}
 
@@ -226,9 +229,12 @@ class _Builder:
             _set_bounds(schema, child, always_max=True)
             return _Result(name, schema, element, required)
         if repeat and "enum" in value:
-            schema = {key: val for key, val in value.items() if key not in ("enum", "default")}
+            moved = ("enum", "default", "x-code-list")
+            schema = {key: val for key, val in value.items() if key not in moved}
             schema["type"] = "array"
             schema["items"] = {"type": "string", "enum": value["enum"]}
+            if "x-code-list" in value:
+                schema["items"]["x-code-list"] = value["x-code-list"]
             schema["uniqueItems"] = True
             _set_bounds(schema, child)
             element["widget"] = "checkboxes"
@@ -315,7 +321,26 @@ class _Builder:
                 element["choices"] = [{"value": code, "label": text} for code, text in item.values]
                 self._default(item, schema)
                 return schema, element
-            if item.code_list:
+            if item.code_list_ref is not None:
+                urn, list_version = item.code_list_ref
+                reference = {"urn": urn, "version": list_version}
+                schema["x-code-list"] = reference
+                element["x-code-list"] = reference
+                codes = self.code_lists(urn, list_version) if self.code_lists else None
+                if codes:
+                    schema["type"] = "string"
+                    schema["enum"] = [code for code, _ in codes]
+                    element["widget"] = "radio" if len(codes) <= RADIO_UP_TO else "select"
+                    element["choices"] = [{"value": code, "label": text} for code, text in codes]
+                    self._default(item, schema)
+                    return schema, element
+                if item.code_list_ref not in self.missing_code_lists:
+                    self.missing_code_lists.append(item.code_list_ref)
+                self.warnings.append(
+                    f"{ident}: code list {item.code_list} is not available; the field is asked "
+                    "as free text until it is imported (rathaus import-codelist FILE)"
+                )
+            elif item.code_list:
                 self.warnings.append(
                     f"{ident}: code list {item.code_list} is not contained in the file; the "
                     "field is asked as free text (add the code list's values as choices)"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from rathaus.forms.xdatenfelder.constants import (
     JSON,
@@ -23,6 +24,12 @@ class ConvertedForm:
     schema: JSON
     layout: JSON
     warnings: list[str]
+    # code lists (URN, version) referenced by fields but not available: asked as free text
+    missing_code_lists: list[tuple[str, str]] = field(default_factory=list)
+
+
+# (URN, version) -> the list's (code, label) pairs, or None when it is not available
+CodeListLookup = Callable[[str, str], list[tuple[str, str]] | None]
 
 
 # --- the parsed document ---------------------------------------------------------------------
@@ -49,6 +56,7 @@ class _Field:
     content: str
     values: list[tuple[str, str]]
     code_list: str
+    code_list_ref: tuple[str, str] | None  # (URN, version) of a referenced code list
     media_types: list[str]
     max_size: int | None
     rules: list[_Rule]

@@ -293,6 +293,7 @@ class _Reader:
                 if not _WHOLE_NUMBER.match(raw):
                     raise XDatenfelderError(f"invalid <maxSize> '{raw}' in field {ident}")
                 max_size = int(raw)
+        code_list, code_list_ref = self._code_list(parts, context)
         return _Field(
             id=ident,
             version=version,
@@ -304,7 +305,8 @@ class _Reader:
             constraints=constraints,
             content=self._optional(parts, "inhalt", context).strip(),
             values=self._values(parts, ident, context),
-            code_list=self._code_list(parts, context),
+            code_list=code_list,
+            code_list_ref=code_list_ref,
             media_types=[
                 value
                 for item in parts.get("mediaType", [])
@@ -373,10 +375,11 @@ class _Reader:
             values.append((code, _one_line(self._optional(value, "name", where)) or code))
         return values
 
-    def _code_list(self, parts: _Parts, context: str) -> str:
-        """A readable reference to the code list ('urn:... version 3'), '' without one."""
+    def _code_list(self, parts: _Parts, context: str) -> tuple[str, tuple[str, str] | None]:
+        """A readable reference to the code list ('urn:... version 3'), '' without one, and
+        its (URN, version) when it names a URN."""
         if "codelisteReferenz" not in parts:
-            return ""
+            return "", None
         element = parts["codelisteReferenz"][0]
         where = f"<codelisteReferenz> of {context}"
         reference = self._children(element, self.specs["codelisteReferenz"], where)
@@ -397,8 +400,8 @@ class _Reader:
             ident = self._children(reference["identifikation"][0], _IDENTIFICATION, where)
             urn = self._optional(ident, "id", where).strip()
         if not urn:
-            return uri or ("(no identification)" if not _is_empty(element) else "")
-        return f"{urn} version {version}" if version else urn
+            return uri or ("(no identification)" if not _is_empty(element) else ""), None
+        return (f"{urn} version {version}" if version else urn), (urn, version)
 
     def _read_rule(self, element: Element) -> _Rule:
         context = self._context(element)

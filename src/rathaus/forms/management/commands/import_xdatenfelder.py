@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from rathaus.core.models import Authority, AuthorityHost
-from rathaus.forms import services
+from rathaus.forms import codelists, services
 from rathaus.forms.engine import DefinitionError, FormSpec
 from rathaus.forms.models import FormDefinition, FormVersion
 from rathaus.forms.xdatenfelder import ConvertedForm, XDatenfelderError, convert, slug_for
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            converted = convert(path.read_bytes())
+            converted = convert(path.read_bytes(), codelists.lookup)
         except XDatenfelderError as exc:
             raise CommandError(f"{path.name}: {exc}") from None
         except OSError as exc:
@@ -71,6 +71,16 @@ class Command(BaseCommand):
         if not _SLUG.match(slug):
             raise CommandError(
                 f"--slug {slug!r}: use lower-case letters, digits and hyphens (at most 80)"
+            )
+        if options["publish"] and converted.missing_code_lists:
+            lists = "; ".join(
+                f"{urn} version {list_version or '-'}"
+                for urn, list_version in converted.missing_code_lists
+            )
+            raise CommandError(
+                f"{path.name}: cannot be published: these code lists are not imported: {lists}. "
+                "Import them with 'rathaus import-codelist FILE' first, or import without "
+                "--publish and let staff accept free text."
             )
         standard = _STANDARDS.get(converted.standard, converted.standard)
         self.stdout.write(f"Importing {path.name} ({standard}) for {authority.name} …")
@@ -133,6 +143,18 @@ class Command(BaseCommand):
         for warning in converted.warnings:
             self.stdout.write(self.style.WARNING(f"    - {warning}"))
         self.stdout.write(f"  rules kept as notes for staff (not executed): {len(notes)}")
+        missing = converted.missing_code_lists
+        self.stdout.write(f"  code lists missing: {len(missing)}")
+        if missing:
+            self.stdout.write(
+                self.style.WARNING(
+                    "    The version cannot be published until these code lists are imported "
+                    "(rathaus import-codelist FILE, genericode from XRepository) or staff "
+                    "accept free text:"
+                )
+            )
+            for urn, list_version in missing:
+                self.stdout.write(self.style.WARNING(f"    - {urn} version {list_version or '-'}"))
         where = f" (on {hosts[0]})" if hosts else ""
         self.stdout.write(f"  address:   {address}{where}")
         what = "New form" if created else "New version"
