@@ -47,11 +47,11 @@ def test_an_unsupported_element_is_refused_with_its_id_and_line():
         '<bpmn:incoming>Flow_Escalated</bpmn:incoming><bpmn:signalEventDefinition id="Signal_1" />',
     ).replace(
         '<bpmn:sequenceFlow id="Flow_Start"',
-        '<bpmn:callActivity id="Call_Other" name="Anderer Prozess" calledElement="x" />'
+        '<bpmn:complexGateway id="Complex_1" name="Komplex" />'
         '<bpmn:sequenceFlow id="Flow_Start"',
     )
     found = problems(xml)
-    assert any('<bpmn:callActivity id="Call_Other" name="Anderer Prozess"> in Zeile' in p
+    assert any('<bpmn:complexGateway id="Complex_1" name="Komplex"> in Zeile' in p
                and "nicht unterstützt" in p for p in found)  # fmt: skip
     assert any("signalEventDefinition" in p and "End_Escalated" in p for p in found)
 

@@ -1,0 +1,114 @@
+"""BPMN models from real modellers: each runs a case to its end or is refused for its reason.
+
+The expected outcome of every file is the table in ``tests/data/bpmn/real/README.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+from SpiffWorkflow.util.task import TaskState
+
+from rathaus.processes.models import ProcessModel
+from rathaus.processes.testing import ModelRun
+
+REAL = Path(__file__).resolve().parent.parent / "data" / "bpmn" / "real"
+ROW = re.compile(
+    r"^\| (?P<file>[\w.-]+\.bpmn) \|.*\| (?P<outcome>runs(?: with `(?P<data>[^`]+)`)?|refused: `(?P<why>[^`]+)`) \|$"
+)
+
+
+def expectations() -> list[tuple[str, str | None, str | None]]:
+    rows = []
+    for line in (REAL / "README.md").read_text(encoding="utf-8").splitlines():
+        match = ROW.match(line)
+        if match:
+            rows.append((match["file"], match["why"], match["data"]))
+    return rows
+
+
+def task_form(key: str) -> dict[str, Any]:
+    return {
+        "schema": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"note": {"type": "string", "maxLength": 200}},
+        },
+        "layout": {
+            "steps": [
+                {
+                    "id": "step",
+                    "title": key,
+                    "elements": [{"field": "note", "widget": "text", "label": "Note"}],
+                }
+            ]
+        },
+    }
+
+
+def model_folder(tmp_path: Path, name: str) -> Path:
+    folder = tmp_path / name.removesuffix(".bpmn")
+    (folder / "forms").mkdir(parents=True)
+    shutil.copyfile(REAL / name, folder / "process.bpmn")
+    text = (REAL / name).read_text(encoding="utf-8")
+    for key in set(re.findall(r'camunda:formKey="([^"]+)"', text)):
+        (folder / "forms" / f"{key}.json").write_text(json.dumps(task_form(key)))
+    return folder
+
+
+def test_the_table_covers_every_file_and_ten_or_more() -> None:
+    listed = {name for name, _why, _data in expectations()}
+    assert listed == {path.name for path in REAL.glob("*.bpmn")}
+    assert len(listed) >= 10
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "why", "data"), expectations())
+def test_real_model(
+    name: str, why: str | None, data: str | None, tmp_path: Path, capsys: Any
+) -> None:
+    folder = model_folder(tmp_path, name)
+    slug = re.sub(r"[^a-z0-9-]", "-", name.removesuffix(".bpmn").lower())
+    with translation.override("en"):
+        if why is not None:
+            with pytest.raises(CommandError, match="nothing was stored"):
+                call_command("import_process", str(folder), slug=slug)
+            assert why in capsys.readouterr().err
+            assert not ProcessModel.objects.filter(slug=slug).exists()
+            return
+        call_command("import_process", str(folder), slug=slug)
+    version = ProcessModel.objects.get(slug=slug).current_version()
+    run = ModelRun(
+        version.bpmn_xml,
+        version.task_forms,
+        data={"answers": {}, "input_data": 3, **json.loads(data or "{}")},
+    )
+    for _round in range(50):
+        if run.completed:
+            break
+        ready = run.workflow.get_tasks(state=TaskState.READY, manual=True)
+        if not ready:
+            run.wait(days=400)
+            continue
+        for task in ready:
+            task.set_data(note="erledigt")
+            task.run()
+        run.wait(seconds=0)
+    assert run.completed, f"{name} stopped at {run.open_tasks}, waiting for {run.waiting_for}"
+
+
+@pytest.mark.django_db
+def test_import_report_names_ignored_vendor_extensions(tmp_path: Path, capsys: Any) -> None:
+    folder = model_folder(tmp_path, "spiff-multiinstance.bpmn")
+    with translation.override("en"):
+        call_command("import_process", str(folder), slug="multi")
+    out = capsys.readouterr().out
+    assert "modeler:executionPlatform (1×) is ignored" in out
+    assert "stored as version 1" in out
