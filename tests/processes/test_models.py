@@ -47,8 +47,7 @@ def test_an_unsupported_element_is_refused_with_its_id_and_line():
         '<bpmn:incoming>Flow_Escalated</bpmn:incoming><bpmn:signalEventDefinition id="Signal_1" />',
     ).replace(
         '<bpmn:sequenceFlow id="Flow_Start"',
-        '<bpmn:complexGateway id="Complex_1" name="Komplex" />'
-        '<bpmn:sequenceFlow id="Flow_Start"',
+        '<bpmn:complexGateway id="Complex_1" name="Komplex" /><bpmn:sequenceFlow id="Flow_Start"',
     )
     found = problems(xml)
     assert any('<bpmn:complexGateway id="Complex_1" name="Komplex"> in Zeile' in p

@@ -16,8 +16,18 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from SpiffWorkflow.util.task import TaskState
 
+from rathaus.core import roles
+from rathaus.processes.engine import lane_allows
 from rathaus.processes.models import ProcessModel
 from rathaus.processes.testing import ModelRun
+from tests.factories import (
+    FormDefinitionFactory,
+    MembershipFactory,
+    OrgUnitFactory,
+    ProcessModelFactory,
+    ProcessTaskFactory,
+    UserFactory,
+)
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "bpmn" / "real"
 ROW = re.compile(
@@ -112,3 +122,41 @@ def test_import_report_names_ignored_vendor_extensions(tmp_path: Path, capsys: A
     out = capsys.readouterr().out
     assert "modeler:executionPlatform (1×) is ignored" in out
     assert "stored as version 1" in out
+
+
+@pytest.mark.django_db
+def test_import_process_refuses_a_form_that_already_has_a_model(tmp_path: Path) -> None:
+    form = FormDefinitionFactory()
+    ProcessModelFactory(slug="first", form=form)
+    folder = model_folder(tmp_path, "bpmnjs-modeling-api.bpmn")
+    with pytest.raises(CommandError, match="already runs the process model 'first'"):
+        call_command("import_process", str(folder), slug="second", form=form.slug)
+    assert not ProcessModel.objects.filter(slug="second").exists()
+    with pytest.raises(CommandError, match=r"process\.bpmn does not exist"):
+        call_command("import_process", str(tmp_path / "missing"), slug="third")
+
+
+def test_lanes_reach_the_tasks_inside_them() -> None:
+    run = ModelRun((REAL / "spiff-lanes.bpmn").read_text(encoding="utf-8"), {
+        key: task_form(key) for key in ("Feature Request", "Clarification")
+    })  # fmt: skip
+    [task] = run.workflow.get_tasks(state=TaskState.READY, manual=True)
+    assert (task.task_spec.bpmn_id, task.task_spec.lane) == ("Activity_A1", "A")
+
+
+@pytest.mark.django_db
+def test_a_lane_naming_a_unit_or_role_limits_who_completes_the_task() -> None:
+    task = ProcessTaskFactory(lane="")
+    unit = task.case.org_unit
+    other = OrgUnitFactory(authority=unit.authority, name="Ordnungsamt", slug="ordnungsamt")
+    clerk = MembershipFactory(org_unit=unit).user
+    assert lane_allows(task, clerk)
+    task.lane = "ordnungsamt"
+    assert not lane_allows(task, clerk)
+    assert lane_allows(task, MembershipFactory(org_unit=other).user)
+    task.lane = roles.HEAD
+    assert not lane_allows(task, clerk)
+    assert lane_allows(task, MembershipFactory(org_unit=unit, role=roles.role(roles.HEAD)).user)
+    task.lane = "Antragsteller"  # names neither a unit nor a role
+    assert lane_allows(task, clerk)
+    assert lane_allows(task, UserFactory()) is True
