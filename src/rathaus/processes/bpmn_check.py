@@ -149,12 +149,50 @@ def check(
             continue
         problems.extend(_check_scope(scope, scope is process, messages, task_forms, topics))
     problems.extend(_call_problems(root, process))
+    problems.extend(_unknown_names(root, process, task_forms))
     for key, definition in task_forms.items():
         problems.extend(
             _("Task form “%(form)s”: %(problem)s") % {"form": key, "problem": problem}
             for problem in _form_problems(definition)
         )
     return problems, vendor_notes(root)
+
+
+CASE_DATA = {"answers", "service", "unit", "has_account", "trust_level", "True", "False", "None",
+             "len", "min", "max", "sum", "any", "all", "abs", "round", "str", "int", "bool",
+             "sorted"}  # fmt: skip
+SETS_DATA = {"scriptTask", "serviceTask", "receiveTask", "messageEventDefinition"}
+
+
+def _unknown_names(root: Any, process: Any, task_forms: Mapping[str, Any]) -> list[str]:
+    """Conditions that read names no case data and no task form provides (unless a script,
+    a handler or a message may set process data)."""
+    if any(local(node.tag) in SETS_DATA for node in root.iter()):
+        return []
+    known = set(CASE_DATA)
+    for definition in task_forms.values():
+        schema = definition.get("schema") if isinstance(definition, Mapping) else None
+        if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping):
+            known.update(schema["properties"])
+    for node in root.iter():
+        if local(node.tag) in {"inputDataItem", "outputDataItem", "dataObject"}:
+            known.update(filter(None, (node.get("id"), node.get("name"))))
+    problems = []
+    for node in root.iter(f"{{{BPMN}}}conditionExpression", f"{{{BPMN}}}condition"):
+        try:
+            tree = ast.parse((node.text or "").strip() or "True", mode="eval")
+        except SyntaxError:
+            continue  # reported as an invalid expression
+        names = sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - known)
+        if names:
+            owner = node.getparent()
+            owner = owner.getparent() if local(owner.tag).endswith("EventDefinition") else owner
+            problems.append(
+                _("%(where)s: the condition reads %(names)s, which neither the case data "
+                  "(answers, service, unit, has_account, trust_level) nor a task form of the "
+                  "model provides.") % {"where": where(owner), "names": ", ".join(names)}
+            )  # fmt: skip
+    return problems
 
 
 def _call_problems(root: Any, process: Any) -> list[str]:
@@ -199,6 +237,12 @@ def _node_problems(node: Any, kind: str, top: bool, messages: Mapping[str, Any],
                    task_forms: Mapping[str, Any], topics: set[str]) -> list[str]:  # fmt: skip
     here = where(node)
     problems = _event_problems(node, kind, top, messages) if kind in ALLOWED_EVENTS else []
+    output = node.find(f"{{{BPMN}}}multiInstanceLoopCharacteristics/{{{BPMN}}}outputDataItem")
+    if output is not None and not (kind == "userTask" and node.get(f"{{{CAMUNDA}}}formKey")):
+        problems.append(
+            _("%(where)s: each instance must give an output item (outputDataItem), which only "
+              "a user task with a form can do.") % {"where": here}
+        )  # fmt: skip
     loop = [child for child in node if local(child.tag) == "standardLoopCharacteristics"]
     if loop:
         problems.append(_("%(where)s: loops are not supported; use a multi-instance task or a "

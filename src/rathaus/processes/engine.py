@@ -141,7 +141,12 @@ def task_form(task: ProcessTask) -> Any:
     """The FormSpec of a task's form (from the pinned version)."""
     from rathaus.forms.engine import FormSpec
 
-    definition = task.instance.version.task_forms.get(task.form_key) or {}
+    definition = task.instance.version.task_forms.get(task.form_key) if task.form_key else None
+    if not definition:  # a task without a form: staff confirm that it is done
+        return FormSpec(
+            {"type": "object", "additionalProperties": False, "properties": {}},
+            {"steps": [{"id": "done", "title": task.title, "elements": []}]},
+        )
     return FormSpec(definition.get("schema", {}), definition.get("layout", {"steps": []}))
 
 
