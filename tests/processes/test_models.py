@@ -135,7 +135,16 @@ def test_heads_upload_new_versions_on_the_model_page(barleben):
     assert versions[1].created_by == head
     assert versions[1].task_forms == versions[0].task_forms
     assert "Über den Antrag entscheiden" in client.get(url).content.decode()
+    # Vendor attributes that change nothing are stored, with a note on the next page.
+    noted = changed.replace('name="Entscheiden"', 'name="Entscheiden" camunda:asyncBefore="true"')
+    noted = noted.replace('<bpmn:userTask id="Task_Decide"',
+                          '<bpmn:userTask camunda:asyncBefore="true" id="Task_Decide"')  # fmt: skip
+    response = client.post(url, {"bpmn": SimpleUploadedFile("p.bpmn", noted.encode())},
+                           follow=True)  # fmt: skip
+    assert "camunda:asyncBefore (1×) wird nicht beachtet" in response.content.decode()
+    versions = ProcessVersion.objects.filter(model__slug="antrag-standard").order_by("number")
     assert client.get(f"{url}v2.bpmn").content.decode() == changed
+    assert [v.number for v in versions] == [1, 2, 3]
     # A clerk reads but cannot upload.
     clerk = log_in(Client(), "buergerbuero")
     assert clerk.get(url).status_code == 200
@@ -161,3 +170,10 @@ def test_import_process_command_installs_a_model_for_a_form(barleben, tmp_path, 
         call_command("import_process", str(target), slug="melde-prozess")
     assert "Task_Escalate" in capsys.readouterr().err
     assert model.versions.count() == 1
+
+
+def test_problems_name_the_element_with_the_prefix_of_the_file():
+    xml = BPMN.replace("bpmn:", "bpmn2:").replace("xmlns:bpmn=", "xmlns:bpmn2=")
+    xml = xml.replace('camunda:topic="escalate"', 'camunda:topic="fax_senden"')
+    assert parse(xml.replace('camunda:topic="fax_senden"', 'camunda:topic="escalate"'), FORMS)
+    assert any(p.startswith('<bpmn2:serviceTask id="Task_Escalate"') for p in problems(xml))

@@ -1,21 +1,23 @@
 """Reading BPMN 2.0 files: what rathaus can execute, and every problem named with its element.
 
 Models come from a standard modeller (bpmn.io, Camunda Modeler) as BPMN 2.0 XML with diagram
-information. We execute a clearly bounded subset with SpiffWorkflow:
+information. We execute what SpiffWorkflow executes and we test (ADR 0009, ADR 0031; the list
+is in ``docs/processes.md`` and the checks in :mod:`rathaus.processes.bpmn_check`):
 
-* start and end events, intermediate catch events and boundary events with a **timer**
-  (``timeDuration`` or ``timeDate`` as an ISO 8601 literal, as the Camunda Modeler writes it) or a
-  **message** (the applicant sent documents, an answer arrived);
+* events: plain, timer and message start events; catch, throw and boundary events with timers
+  (ISO 8601 literals), messages, errors, escalations and conditions; terminate end events;
 * **user tasks** with ``camunda:formKey`` naming a task form of the model (JSON Schema and
-  layout as in the citizen forms);
+  layout as in the citizen forms), or without one (staff confirm them);
 * **service tasks** with ``camunda:type="external"`` and ``camunda:topic`` naming a registered
   Python handler; ``camunda:inputParameter`` values are passed to it;
-* exclusive, parallel and event-based gateways; conditions are Python expressions over the
-  process data (without builtins);
-* script tasks only when ``RATHAUS_PROCESS_SCRIPT_TASKS`` is on.
+* embedded sub-processes, call activities of the same file, multi-instance activities;
+* exclusive, parallel, inclusive and event-based gateways; conditions are Python expressions
+  over the process data (without builtins);
+* one pool with lanes; script tasks only when ``RATHAUS_PROCESS_SCRIPT_TASKS`` is on.
 
-Anything else (signals, compensation, sub-processes, call activities, …) is refused on upload
-with the element, its id and its line, instead of failing later inside a running case.
+Anything else (signals, compensation, links, transactions, several pools, …) is refused on
+upload with the element (in the file's prefix), its id and its line, instead of failing later
+inside a running case. Vendor extensions we do not read become notes (``ParsedModel.notes``).
 """
 
 from __future__ import annotations
