@@ -177,3 +177,31 @@ def test_problems_name_the_element_with_the_prefix_of_the_file():
     xml = xml.replace('camunda:topic="escalate"', 'camunda:topic="fax_senden"')
     assert parse(xml.replace('camunda:topic="fax_senden"', 'camunda:topic="escalate"'), FORMS)
     assert any(p.startswith('<bpmn2:serviceTask id="Task_Escalate"') for p in problems(xml))
+
+
+def test_camunda_form_fields_become_a_task_form():
+    from lxml import etree
+
+    from rathaus.processes.camunda_forms import converted
+
+    xml = """<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+      xmlns:camunda="http://camunda.org/schema/1.0/bpmn"><bpmn:process id="p">
+      <bpmn:userTask id="Check" name="Prüfen"><bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="ok" label="In Ordnung?" type="boolean">
+          <camunda:validation><camunda:constraint name="required" /></camunda:validation>
+        </camunda:formField>
+        <camunda:formField id="art" label="Art" type="enum">
+          <camunda:value id="a" name="Erstantrag" /><camunda:value id="b" />
+        </camunda:formField>
+        <camunda:formField id="datei" type="file" />
+      </camunda:formData></bpmn:extensionElements></bpmn:userTask></bpmn:process>
+    </bpmn:definitions>"""
+    forms, notes = converted(etree.fromstring(xml))
+    form = forms["Check"]
+    assert form["schema"]["required"] == ["ok"]
+    assert form["schema"]["properties"]["art"] == {"type": "string", "enum": ["a", "b"]}
+    assert [e["field"] for e in form["layout"]["steps"][0]["elements"]] == ["ok", "art"]
+    assert form["layout"]["steps"][0]["elements"][1]["choices"][1] == {"value": "b", "label": "b"}
+    assert len(notes) == 1
+    assert "datei" in notes[0]
+    assert "Zeile 10" in notes[0]

@@ -64,13 +64,29 @@ def task_form(key: str, answers: dict[str, Any] | None = None) -> dict[str, Any]
 
 
 def model_folder(tmp_path: Path, name: str, answers: dict[str, Any] | None = None) -> Path:
+    """The model as an import folder; Camunda form fields become its task forms on import."""
     folder = tmp_path / name.removesuffix(".bpmn")
     (folder / "forms").mkdir(parents=True)
     shutil.copyfile(REAL / name, folder / "process.bpmn")
-    text = (REAL / name).read_text(encoding="utf-8")
-    for key in set(re.findall(r'camunda:formKey="([^"]+)"', text)):
-        (folder / "forms" / f"{key}.json").write_text(json.dumps(task_form(key, answers)))
+    if answers:
+        text = (REAL / name).read_text(encoding="utf-8")
+        for key in set(re.findall(r'camunda:formKey="([^"]+)"', text)):
+            (folder / "forms" / f"{key}.json").write_text(json.dumps(task_form(key, answers)))
     return folder
+
+
+def answers_for(schema: dict[str, Any]) -> dict[str, Any]:
+    """An answer of the right type for every field of a task form."""
+    values = {"boolean": False, "integer": 1, "string": "erledigt"}
+    answers = {}
+    for name, field in schema.get("properties", {}).items():
+        if "enum" in field:
+            answers[name] = field["enum"][0]
+        elif field.get("format") == "date":
+            answers[name] = "2026-12-01"
+        else:
+            answers[name] = values[field["type"]]
+    return answers
 
 
 def test_the_table_covers_every_file_and_ten_or_more() -> None:
@@ -110,19 +126,25 @@ def test_real_model(
         if not open_tasks and not engine.fire_due_timers(now=later):
             break
         for task in open_tasks:
-            fields = task.instance.version.task_forms.get(task.form_key)
-            engine.complete_task(task, clerk, {"note": "erledigt", **answers} if fields else {})
+            form = task.instance.version.task_forms.get(task.form_key) or {"schema": {}}
+            engine.complete_task(task, clerk, answers_for(form["schema"]))
     assert instance.status == ProcessInstance.Status.COMPLETED, (instance.status, instance.error)
     assert not ProcessTask.objects.filter(instance=instance, status="open").exists()
 
 
 @pytest.mark.django_db
 def test_import_report_names_ignored_vendor_extensions(tmp_path: Path, capsys: Any) -> None:
-    folder = model_folder(tmp_path, "spiff-lanes.bpmn", {"NeedClarification": "No"})
+    folder = model_folder(tmp_path, "spiff-lanes.bpmn")
     with translation.override("en"):
         call_command("import_process", str(folder), slug="multi")
     out = capsys.readouterr().out
-    assert "camunda:formData (3×) is ignored" in out
+    assert "camunda:formData" not in out  # converted into task forms, not ignored
+    assert ProcessModel.objects.get(slug="multi").current_version().task_forms["Clarification"][
+        "schema"
+    ]["properties"] == {
+        "NeedClarification": {"type": "boolean"},
+        "Clarification": {"type": "string", "maxLength": 2000},
+    }
     assert "stored as version 1" in out
 
 

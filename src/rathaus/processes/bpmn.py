@@ -35,6 +35,7 @@ from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask, UserTask
 
+from rathaus.processes import camunda_forms
 from rathaus.processes.bpmn_check import BPMN, BPMNDI, CAMUNDA, check, executed_process
 from rathaus.processes.bpmn_check import local as _local
 from rathaus.processes.bpmn_check import where as where_of
@@ -60,6 +61,7 @@ class ParsedModel:
     subprocess_specs: dict[str, Any]
     steps: list[Step] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    task_forms: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class _ServiceTaskParser(TaskParser):
 class _UserTaskParser(TaskParser):
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
         node = self.node if node is None else node
-        return {"form": node.get(f"{{{CAMUNDA}}}formKey", "")}
+        return {"form": camunda_forms.form_key(node)}
 
 
 class RathausBpmnParser(BpmnParser):
@@ -144,9 +146,10 @@ def parse(
                 for entry in list(validator.error_log)[:20]
             ]
         )
-    problems, notes = check(
-        root, task_forms or {}, topics if topics is not None else set(service_tasks)
-    )
+    generated, form_notes = camunda_forms.converted(root)
+    task_forms = {**generated, **(task_forms or {})}  # the model's own forms win
+    problems, notes = check(root, task_forms, topics if topics is not None else set(service_tasks))
+    notes.extend(form_notes)
     if problems:
         raise ModelInvalid(problems)
     process, _problems = executed_process(root)
@@ -171,6 +174,7 @@ def parse(
         subprocess_specs=subprocess_specs,
         steps=steps_of(root, process),
         notes=notes,
+        task_forms=task_forms,
     )
 
 

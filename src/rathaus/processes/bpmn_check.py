@@ -71,7 +71,7 @@ ALLOWED_EVENTS = {
 }
 NEEDS_DEFINITION = {"intermediateCatchEvent", "boundaryEvent"}
 READ_EXTENSIONS = {("serviceTask", "type"), ("serviceTask", "topic"), ("userTask", "formKey"),
-                   ("serviceTask", "inputOutput")}  # fmt: skip
+                   ("serviceTask", "inputOutput"), ("userTask", "formData")}  # fmt: skip
 
 
 def local(tag: Any) -> str:
