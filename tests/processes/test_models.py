@@ -47,11 +47,10 @@ def test_an_unsupported_element_is_refused_with_its_id_and_line():
         '<bpmn:incoming>Flow_Escalated</bpmn:incoming><bpmn:signalEventDefinition id="Signal_1" />',
     ).replace(
         '<bpmn:sequenceFlow id="Flow_Start"',
-        '<bpmn:callActivity id="Call_Other" name="Anderer Prozess" calledElement="x" />'
-        '<bpmn:sequenceFlow id="Flow_Start"',
+        '<bpmn:complexGateway id="Complex_1" name="Komplex" /><bpmn:sequenceFlow id="Flow_Start"',
     )
     found = problems(xml)
-    assert any('<bpmn:callActivity id="Call_Other" name="Anderer Prozess"> in Zeile' in p
+    assert any('<bpmn:complexGateway id="Complex_1" name="Komplex"> in Zeile' in p
                and "nicht unterstützt" in p for p in found)  # fmt: skip
     assert any("signalEventDefinition" in p and "End_Escalated" in p for p in found)
 
@@ -136,7 +135,16 @@ def test_heads_upload_new_versions_on_the_model_page(barleben):
     assert versions[1].created_by == head
     assert versions[1].task_forms == versions[0].task_forms
     assert "Über den Antrag entscheiden" in client.get(url).content.decode()
+    # Vendor attributes that change nothing are stored, with a note on the next page.
+    noted = changed.replace('name="Entscheiden"', 'name="Entscheiden" camunda:asyncBefore="true"')
+    noted = noted.replace('<bpmn:userTask id="Task_Decide"',
+                          '<bpmn:userTask camunda:asyncBefore="true" id="Task_Decide"')  # fmt: skip
+    response = client.post(url, {"bpmn": SimpleUploadedFile("p.bpmn", noted.encode())},
+                           follow=True)  # fmt: skip
+    assert "camunda:asyncBefore (1×) wird nicht beachtet" in response.content.decode()
+    versions = ProcessVersion.objects.filter(model__slug="antrag-standard").order_by("number")
     assert client.get(f"{url}v2.bpmn").content.decode() == changed
+    assert [v.number for v in versions] == [1, 2, 3]
     # A clerk reads but cannot upload.
     clerk = log_in(Client(), "buergerbuero")
     assert clerk.get(url).status_code == 200
@@ -162,3 +170,38 @@ def test_import_process_command_installs_a_model_for_a_form(barleben, tmp_path, 
         call_command("import_process", str(target), slug="melde-prozess")
     assert "Task_Escalate" in capsys.readouterr().err
     assert model.versions.count() == 1
+
+
+def test_problems_name_the_element_with_the_prefix_of_the_file():
+    xml = BPMN.replace("bpmn:", "bpmn2:").replace("xmlns:bpmn=", "xmlns:bpmn2=")
+    xml = xml.replace('camunda:topic="escalate"', 'camunda:topic="fax_senden"')
+    assert parse(xml.replace('camunda:topic="fax_senden"', 'camunda:topic="escalate"'), FORMS)
+    assert any(p.startswith('<bpmn2:serviceTask id="Task_Escalate"') for p in problems(xml))
+
+
+def test_camunda_form_fields_become_a_task_form():
+    from lxml import etree
+
+    from rathaus.processes.camunda_forms import converted
+
+    xml = """<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+      xmlns:camunda="http://camunda.org/schema/1.0/bpmn"><bpmn:process id="p">
+      <bpmn:userTask id="Check" name="Prüfen"><bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="ok" label="In Ordnung?" type="boolean">
+          <camunda:validation><camunda:constraint name="required" /></camunda:validation>
+        </camunda:formField>
+        <camunda:formField id="art" label="Art" type="enum">
+          <camunda:value id="a" name="Erstantrag" /><camunda:value id="b" />
+        </camunda:formField>
+        <camunda:formField id="datei" type="file" />
+      </camunda:formData></bpmn:extensionElements></bpmn:userTask></bpmn:process>
+    </bpmn:definitions>"""
+    forms, notes = converted(etree.fromstring(xml))
+    form = forms["Check"]
+    assert form["schema"]["required"] == ["ok"]
+    assert form["schema"]["properties"]["art"] == {"type": "string", "enum": ["a", "b"]}
+    assert [e["field"] for e in form["layout"]["steps"][0]["elements"]] == ["ok", "art"]
+    assert form["layout"]["steps"][0]["elements"][1]["choices"][1] == {"value": "b", "label": "b"}
+    assert len(notes) == 1
+    assert "datei" in notes[0]
+    assert "Zeile 10" in notes[0]

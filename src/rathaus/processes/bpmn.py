@@ -1,32 +1,32 @@
 """Reading BPMN 2.0 files: what rathaus can execute, and every problem named with its element.
 
 Models come from a standard modeller (bpmn.io, Camunda Modeler) as BPMN 2.0 XML with diagram
-information. We execute a clearly bounded subset with SpiffWorkflow:
+information. We execute what SpiffWorkflow executes and we test (ADR 0009, ADR 0031; the list
+is in ``docs/processes.md`` and the checks in :mod:`rathaus.processes.bpmn_check`):
 
-* start and end events, intermediate catch events and boundary events with a **timer**
-  (``timeDuration`` or ``timeDate`` as an ISO 8601 literal, as the Camunda Modeler writes it) or a
-  **message** (the applicant sent documents, an answer arrived);
+* events: plain, timer and message start events; catch, throw and boundary events with timers
+  (ISO 8601 literals), messages, errors, escalations and conditions; terminate end events;
 * **user tasks** with ``camunda:formKey`` naming a task form of the model (JSON Schema and
-  layout as in the citizen forms);
+  layout as in the citizen forms), or without one (staff confirm them);
 * **service tasks** with ``camunda:type="external"`` and ``camunda:topic`` naming a registered
   Python handler; ``camunda:inputParameter`` values are passed to it;
-* exclusive, parallel and event-based gateways; conditions are Python expressions over the
-  process data (without builtins);
-* script tasks only when ``RATHAUS_PROCESS_SCRIPT_TASKS`` is on.
+* embedded sub-processes, call activities of the same file, multi-instance activities;
+* exclusive, parallel, inclusive and event-based gateways; conditions are Python expressions
+  over the process data (without builtins);
+* one pool with lanes; script tasks only when ``RATHAUS_PROCESS_SCRIPT_TASKS`` is on.
 
-Anything else (signals, compensation, sub-processes, call activities, …) is refused on upload
-with the element, its id and its line, instead of failing later inside a running case.
+Anything else (signals, compensation, links, transactions, several pools, …) is refused on
+upload with the element (in the file's prefix), its id and its line, instead of failing later
+inside a running case. Vendor extensions we do not read become notes (``ParsedModel.notes``).
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree  # type: ignore[import-untyped]
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
@@ -34,42 +34,15 @@ from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask, UserTask
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
-CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+from rathaus.processes import camunda_forms
+from rathaus.processes.bpmn_check import BPMN, BPMNDI, CAMUNDA, check, executed_process
+from rathaus.processes.bpmn_check import local as _local
+from rathaus.processes.bpmn_check import where as where_of
 
 ISO_LITERAL = re.compile(
     r"-?P[0-9YMWDTHS.,]+|R[0-9]*/.+|\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?"
 )
-
-FLOW_NODES = {
-    "startEvent",
-    "endEvent",
-    "userTask",
-    "serviceTask",
-    "task",
-    "manualTask",
-    "exclusiveGateway",
-    "parallelGateway",
-    "eventBasedGateway",
-    "intermediateCatchEvent",
-    "boundaryEvent",
-    "scriptTask",
-}
-OTHER_PROCESS_CHILDREN = {
-    "sequenceFlow",
-    "documentation",
-    "extensionElements",
-    "laneSet",
-    "textAnnotation",
-    "association",
-    "group",
-}
-DEFINITIONS_CHILDREN = {"process", "message", "BPMNDiagram", "documentation", "extensionElements",
-                        "category", "collaboration"}  # fmt: skip
-EVENT_DEFINITIONS = {"timerEventDefinition", "messageEventDefinition"}
 
 
 class ModelInvalid(ValueError):
@@ -87,6 +60,8 @@ class ParsedModel:
     spec: Any
     subprocess_specs: dict[str, Any]
     steps: list[Step] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    task_forms: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,7 +102,7 @@ class _ServiceTaskParser(TaskParser):
 class _UserTaskParser(TaskParser):
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
         node = self.node if node is None else node
-        return {"form": node.get(f"{{{CAMUNDA}}}formKey", "")}
+        return {"form": camunda_forms.form_key(node)}
 
 
 class RathausBpmnParser(BpmnParser):
@@ -138,18 +113,6 @@ class RathausBpmnParser(BpmnParser):
 
 
 # --- checks ---------------------------------------------------------------------------------------
-
-
-def _local(tag: Any) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
-def _where(node: Any) -> str:
-    name = node.get("name")
-    label = f'<bpmn:{_local(node.tag)} id="{node.get("id", "")}"'
-    if name:
-        label += f' name="{name}"'
-    return _("%(element)s> in line %(line)s") % {"element": label, "line": node.sourceline}
 
 
 def parse(
@@ -183,18 +146,26 @@ def parse(
                 for entry in list(validator.error_log)[:20]
             ]
         )
-    problems = _check(root, task_forms or {}, topics if topics is not None else set(service_tasks))
+    generated, form_notes = camunda_forms.converted(root)
+    task_forms = {**generated, **(task_forms or {})}  # the model's own forms win
+    problems, notes = check(root, task_forms, topics if topics is not None else set(service_tasks))
+    notes.extend(form_notes)
     if problems:
         raise ModelInvalid(problems)
-    processes = [node for node in root if _local(node.tag) == "process"]
-    process = next((p for p in processes if p.get("isExecutable") == "true"), processes[0])
+    process, _problems = executed_process(root)
+    if process.get("isExecutable") != "true":  # bpmn.io's default; the upload means to run it
+        process.set("isExecutable", "true")
+        notes.insert(0, _("%(where)s is marked as not executable; rathaus runs it anyway.")
+                     % {"where": where_of(process)})  # fmt: skip
     bpmn_parser = RathausBpmnParser()
     try:
         bpmn_parser.add_bpmn_xml(etree.ElementTree(root), filename="model.bpmn")
         spec = bpmn_parser.get_spec(process.get("id"))
         subprocess_specs = bpmn_parser.get_subprocess_specs(process.get("id"))
     except ValidationException as error:
-        where = f' (<{error.tag} id="{error.id}">, line {error.line_number})' if error.tag else ""
+        found = root.find(f'.//*[@id="{error.id}"]') if error.id else None
+        line = found.sourceline if found is not None else error.line_number
+        where = f' (<{error.tag} id="{error.id}">, line {line})' if error.tag else ""
         raise ModelInvalid([f"{error}{where}"]) from None
     return ParsedModel(
         process_id=process.get("id", ""),
@@ -202,139 +173,9 @@ def parse(
         spec=spec,
         subprocess_specs=subprocess_specs,
         steps=steps_of(root, process),
+        notes=notes,
+        task_forms=task_forms,
     )
-
-
-def _check(root: Any, task_forms: Mapping[str, Any], topics: set[str]) -> list[str]:
-    from rathaus.forms.engine import definition_problems
-
-    problems: list[str] = []
-    for node in root:
-        if isinstance(node.tag, str) and _local(node.tag) not in DEFINITIONS_CHILDREN:
-            problems.append(
-                _("%(where)s: this element is not supported.") % {"where": _where(node)}
-            )
-        if _local(node.tag) == "collaboration":
-            problems.append(
-                _("%(where)s: pools and collaborations are not supported; model one process.")
-                % {"where": _where(node)}
-            )
-    processes = [node for node in root if _local(node.tag) == "process"]
-    if not processes:
-        problems.append(_("The file contains no process."))
-    elif len(processes) > 1:
-        problems.append(_("The file contains %(count)s processes; it must contain exactly one.")
-                        % {"count": len(processes)})  # fmt: skip
-    if root.find(f"{{{BPMNDI}}}BPMNDiagram") is None:
-        problems.append(
-            _("The file has no diagram information (bpmndi:BPMNDiagram). Please save it from a "
-              "BPMN modeller such as the Camunda Modeler or bpmn.io.")
-        )  # fmt: skip
-    messages = {node.get("id"): node.get("name") for node in root if _local(node.tag) == "message"}
-    scripts_allowed = settings.RATHAUS_PROCESS_SCRIPT_TASKS
-    for process in processes:
-        starts = 0
-        for node in process:
-            if not isinstance(node.tag, str):
-                continue
-            kind = _local(node.tag)
-            where = _where(node)
-            if kind not in FLOW_NODES | OTHER_PROCESS_CHILDREN:
-                problems.append(_("%(where)s: this element is not supported.") % {"where": where})
-                continue
-            definitions = [child for child in node if _local(child.tag).endswith("EventDefinition")]
-            for definition in definitions:
-                if _local(definition.tag) not in EVENT_DEFINITIONS:
-                    problems.append(_("%(where)s: the event type %(type)s is not supported.")
-                                    % {"where": where, "type": _local(definition.tag)})  # fmt: skip
-                elif _local(definition.tag) == "timerEventDefinition":
-                    problems.extend(_timer_problems(definition, where))
-                elif messages.get(definition.get("messageRef")) is None:
-                    problems.append(_("%(where)s: the message event names no message.")
-                                    % {"where": where})  # fmt: skip
-            if kind == "startEvent":
-                starts += 1
-                if definitions:
-                    problems.append(_("%(where)s: a process starts with a plain start event; "
-                                      "timer and message start events are not supported.")
-                                    % {"where": where})  # fmt: skip
-            elif kind in {"intermediateCatchEvent", "boundaryEvent"} and len(definitions) != 1:
-                problems.append(_("%(where)s: the event needs exactly one timer or message.")
-                                % {"where": where})  # fmt: skip
-            elif kind == "serviceTask":
-                topic = node.get(f"{{{CAMUNDA}}}topic", "")
-                if not topic:
-                    problems.append(
-                        _("%(where)s: a service task needs an external topic (camunda:topic) "
-                          "naming one of: %(topics)s.")
-                        % {"where": where, "topics": ", ".join(sorted(topics))}
-                    )  # fmt: skip
-                elif topic not in topics:
-                    problems.append(
-                        _("%(where)s: there is no handler for the topic “%(topic)s”; known "
-                          "topics: %(topics)s.")
-                        % {"where": where, "topic": topic, "topics": ", ".join(sorted(topics))}
-                    )  # fmt: skip
-            elif kind == "userTask":
-                key = node.get(f"{{{CAMUNDA}}}formKey", "")
-                if not key:
-                    problems.append(_("%(where)s: a user task needs a form (camunda:formKey).")
-                                    % {"where": where})  # fmt: skip
-                elif key not in task_forms:
-                    problems.append(_("%(where)s: the task form “%(form)s” is not part of the "
-                                      "model.") % {"where": where, "form": key})  # fmt: skip
-            elif kind == "scriptTask" and not scripts_allowed:
-                problems.append(
-                    _("%(where)s: script tasks are switched off on this installation "
-                      "(RATHAUS_PROCESS_SCRIPT_TASKS).") % {"where": where}
-                )  # fmt: skip
-            elif kind == "sequenceFlow":
-                condition = node.find(f"{{{BPMN}}}conditionExpression")
-                if condition is not None and (condition.text or "").strip():
-                    try:
-                        ast.parse((condition.text or "").strip(), mode="eval")
-                    except SyntaxError as error:
-                        problems.append(
-                            _("%(where)s: the condition is not a valid expression (%(error)s).")
-                            % {"where": where, "error": error.msg}
-                        )
-        if starts != 1:
-            problems.append(_("The process needs exactly one start event; it has %(count)s.")
-                            % {"count": starts})  # fmt: skip
-    for key, definition in task_forms.items():
-        form_problems = _form_problems(definition, definition_problems)
-        problems.extend(
-            _("Task form “%(form)s”: %(problem)s") % {"form": key, "problem": problem}
-            for problem in form_problems
-        )
-    return problems
-
-
-def _form_problems(definition: Any, definition_problems: Any) -> list[str]:
-    if not isinstance(definition, Mapping) or not isinstance(definition.get("schema"), Mapping):
-        return [_("it needs a “schema” and a “layout”.")]
-    layout = definition.get("layout")
-    if not isinstance(layout, Mapping) or len(layout.get("steps") or []) != 1:
-        return [_("the layout of a task form has exactly one step.")]
-    problems: list[str] = definition_problems(definition["schema"], layout)
-    return problems
-
-
-def _timer_problems(definition: Any, where: str) -> list[str]:
-    children = [child for child in definition if isinstance(child.tag, str)]
-    if len(children) != 1 or _local(children[0].tag) not in {"timeDuration", "timeDate"}:
-        return [_("%(where)s: a timer needs a duration (timeDuration) or a date (timeDate).")
-                % {"where": where}]  # fmt: skip
-    text = (children[0].text or "").strip()
-    try:
-        if _local(children[0].tag) == "timeDuration":
-            TimerEventDefinition.parse_iso_duration(text)
-        else:
-            TimerEventDefinition.get_datetime(text)
-    except Exception:
-        return [_("%(where)s: “%(value)s” is not an ISO 8601 duration or date, such as P14D.")
-                % {"where": where, "value": text}]  # fmt: skip
-    return []
 
 
 KIND_ORDER = ("startEvent", "userTask", "serviceTask", "intermediateCatchEvent", "boundaryEvent",

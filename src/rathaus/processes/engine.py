@@ -20,7 +20,9 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -139,7 +141,12 @@ def task_form(task: ProcessTask) -> Any:
     """The FormSpec of a task's form (from the pinned version)."""
     from rathaus.forms.engine import FormSpec
 
-    definition = task.instance.version.task_forms.get(task.form_key) or {}
+    definition = task.instance.version.task_forms.get(task.form_key) if task.form_key else None
+    if not definition:  # a task without a form: staff confirm that it is done
+        return FormSpec(
+            {"type": "object", "additionalProperties": False, "properties": {}},
+            {"steps": [{"id": "done", "title": task.title, "elements": []}]},
+        )
     return FormSpec(definition.get("schema", {}), definition.get("layout", {"steps": []}))
 
 
@@ -232,6 +239,7 @@ def _sync_tasks(instance: ProcessInstance, workflow: BpmnWorkflow, now: Any) -> 
             ProcessTask.objects.create(
                 instance=instance, case=instance.case, engine_task_id=task_id,
                 element_id=task.task_spec.bpmn_id or "", form_key=extensions.get("form", ""),
+                lane=(getattr(task.task_spec, "lane", None) or "")[:200],
                 title=(task.task_spec.bpmn_name or task.task_spec.bpmn_id or "")[:200],
                 created_at=now,
             )  # fmt: skip
@@ -292,6 +300,11 @@ def complete_task(task: ProcessTask, user: Any, answers: Mapping[str, Any]) -> P
         raise PermissionError("not the user's case")
     if ProcessTask.objects.filter(pk=task.pk).exclude(status=ProcessTask.Status.OPEN).exists():
         _refuse_closed(task.pk)
+    if not lane_allows(task, user):
+        raise TaskRefused(
+            _("This task lies in the lane “%(lane)s”: only members of that unit or role can "
+              "complete it.") % {"lane": task.lane}
+        )  # fmt: skip
     spec = task_form(task)
     data = spec.prune(dict(answers))
     errors = spec.errors(data)
@@ -329,6 +342,29 @@ def complete_task(task: ProcessTask, user: Any, answers: Mapping[str, Any]) -> P
         _advance(instance, workflow, engine)
     task.refresh_from_db()
     return task
+
+
+def lane_allows(task: ProcessTask, user: Any) -> bool:
+    """Whether the task's lane lets this user complete it (ADR 0031).
+
+    A lane named like an organisational unit of the case's authority (its name or short name)
+    is that unit: only its members may complete the task. Otherwise a lane named like a role
+    (Sachbearbeitung, Leitung, …) needs that role in some unit. A lane that names neither
+    restricts nothing: every clerk of the case may complete its tasks.
+    """
+    from rathaus.core.models import Membership, OrgUnit
+
+    lane = task.lane.strip()
+    if not lane:
+        return True
+    units = OrgUnit.objects.filter(authority_id=task.case.org_unit.authority_id).filter(
+        Q(name__iexact=lane) | Q(slug__iexact=lane)
+    )
+    if units.exists():
+        return Membership.objects.filter(user=user, org_unit__in=units).exists()
+    if Group.objects.filter(name__iexact=lane).exists():
+        return Membership.objects.filter(user=user, role__name__iexact=lane).exists()
+    return True
 
 
 def _refuse_closed(task_pk: Any) -> None:

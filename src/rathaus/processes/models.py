@@ -156,6 +156,12 @@ class ProcessTask(models.Model):
     element_id = models.CharField(_("BPMN element"), max_length=200)
     title = models.CharField(_("task"), max_length=200)
     form_key = models.CharField(_("form"), max_length=100, blank=True)
+    lane = models.CharField(
+        _("lane"),
+        max_length=200,
+        blank=True,
+        help_text=_("The BPMN lane of the task: an organisational unit or a role."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )

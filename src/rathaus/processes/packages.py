@@ -67,7 +67,8 @@ def add_version(
             last = model.versions.order_by("-number").values_list("number", flat=True).first()
             version = ProcessVersion(
                 model=model, number=(last or 0) + 1, process_id=parsed.process_id, bpmn_xml=bpmn,
-                task_forms=forms, sha256=digest, created_at=timezone.now(), created_by=user,
+                task_forms=parsed.task_forms, sha256=digest, created_at=timezone.now(),
+                created_by=user,
             )  # fmt: skip
             version.save()
             if user is not None or actor_name:

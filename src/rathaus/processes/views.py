@@ -24,7 +24,7 @@ from rathaus.core.staff_views import staff_required
 from rathaus.forms.rendering import StepBinder
 from rathaus.forms.views import _error_list as forms_error_list
 from rathaus.processes import engine
-from rathaus.processes.bpmn import ModelInvalid
+from rathaus.processes.bpmn import ModelInvalid, parse
 from rathaus.processes.models import ProcessInstance, ProcessModel, ProcessTask
 
 
@@ -235,6 +235,8 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
                 except ModelInvalid as invalid:
                     problems = invalid.problems
                 else:
+                    for note in parse(text, forms).notes:  # vendor extensions not read (ADR 0031)
+                        messages.info(request, note)
                     if created:
                         messages.success(
                             request,

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
 
 from rathaus.forms.management.commands.import_xdatenfelder import find_authority
 from rathaus.forms.models import FormDefinition
@@ -43,19 +44,34 @@ class Command(BaseCommand):
             form = FormDefinition.objects.filter(slug=options["form"]).first()
             if form is None:
                 raise CommandError(f"there is no online form {options['form']!r}")
+        if form is not None:
+            taken = ProcessModel.objects.filter(form=form).exclude(slug=slug).first()
+            if taken is not None:
+                raise CommandError(
+                    f"the online form {form.slug!r} already runs the process model "
+                    f"{taken.slug!r}; import a new version with --slug {taken.slug} or remove "
+                    "that model first"
+                )
         try:
             bpmn, forms = packages.read_directory(directory)
-            parsed_name = parse(bpmn, forms).name
-            model, _created = ProcessModel.objects.get_or_create(
-                slug=slug, defaults={"name": parsed_name, "authority": authority, "form": form}
-            )
-            version, new = packages.add_version(
-                model, bpmn, forms, actor_name="rathaus import-process"
-            )
+            parsed = parse(bpmn, forms)
+            with transaction.atomic():
+                model, _created = ProcessModel.objects.get_or_create(
+                    slug=slug, defaults={"name": parsed.name, "authority": authority, "form": form}
+                )
+                version, new = packages.add_version(
+                    model, bpmn, forms, actor_name="rathaus import-process"
+                )
         except ModelInvalid as invalid:
             for problem in invalid.problems:
                 self.stderr.write(f"- {problem}")
             raise CommandError(f"{len(invalid.problems)} problem(s); nothing was stored") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"{directory}: cannot be read ({error})") from None
+        except IntegrityError as error:
+            raise CommandError(f"the model could not be stored: {error}") from None
+        for note in parsed.notes:
+            self.stdout.write(f"note: {note}")
         if form is not None and model.form_id != form.pk:
             model.form = form
             model.save(update_fields=["form"])
