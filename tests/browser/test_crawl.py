@@ -30,8 +30,18 @@ from playwright.sync_api import Error as PlaywrightError
 from rathaus.appointments.availability import TZ
 from rathaus.appointments.models import AppointmentType, Booking
 from rathaus.appointments.services import token_hash
+from rathaus.cases import services
+from rathaus.cases.models import Case
 from rathaus.core.demo import DEMO_PASSWORD
-from tests.support import CODE_LABEL, current_code, log_in_with_password
+from tests.support import (
+    ANLIEGEN,
+    CODE_LABEL,
+    MELDEBESCHEINIGUNG,
+    citizen_client,
+    current_code,
+    log_in_with_password,
+    submit,
+)
 
 MAX_PAGES = 120  # per role
 PER_KIND = 2  # pages of one path pattern
@@ -100,8 +110,8 @@ PAGE_CHECKS = """() => {
   const visible = el => {
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
-    return box.width > 0 && box.height > 0 && style.visibility !== "hidden";
-  };
+    return box.width > 1 && box.height > 1 && style.visibility !== "hidden";
+  };  // (visually hidden text for screen readers is 1 px wide)
   for (const heading of document.querySelectorAll("h1, h2, h3")) {
     if (!visible(heading)) continue;
     if (heading.scrollWidth > heading.clientWidth + 1)
@@ -194,6 +204,24 @@ def booking_today() -> None:
     )  # fmt: skip
 
 
+def cases_in_the_inbox() -> None:
+    """Two applications routed to the Bürgerbüro; the clerk works on the Meldebescheinigung
+    (its title is the long word the case page must fit on a phone)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    clerk = get_user_model().objects.get(username="buergerbuero")
+    applications = [("meldebescheinigung", MELDEBESCHEINIGUNG, citizen_client()),
+                     ("anliegen", ANLIEGEN, Client())]  # fmt: skip
+    for slug, answers, client in applications:
+        submission = submit(client, slug, answers)
+        services.route(str(submission.pk))
+        case = Case.objects.get(submission=submission)
+        if slug == "meldebescheinigung":
+            services.take_over(case, clerk)
+            services.add_note(case, clerk, "Melderegister geprüft.")
+
+
 def log_in(page: Page, server: str, role: str) -> None:
     if role == "citizen":
         from rathaus.accounts.demo import CITIZEN_EMAIL
@@ -231,6 +259,7 @@ def test_crawl(
     started = time.monotonic()
     if role == "clerk":
         booking_today()
+        cases_in_the_inbox()
     page = new_context(viewport=NARROW).new_page()
     console: list[str] = []
     page.on("console", lambda message: message.type == "error" and console.append(message.text))
@@ -274,5 +303,29 @@ def test_crawl(
                 queue.append(follow)
     seconds = time.monotonic() - started
     print(f"crawl as {role}: {len(visited)} pages in {seconds:.0f} s, {len(seen)} links seen")
+    print("\n".join(visited))
     assert len(visited) > 10, visited
     assert not defects, "\n".join(defects)
+
+
+def test_the_page_checks_find_each_kind_of_defect(page: Page, server: str) -> None:
+    probe = (
+        '<!doctype html><html lang="en"><head><title>Probe</title></head><body><main>'
+        '<h1 style="font-size: 40px; width: 300px; overflow-wrap: anywhere">Meldebescheinigung</h1>'
+        '<h2 style="width: 100px; overflow: hidden; white-space: nowrap">Zusammenfassung</h2>'
+        '<p style="width: 500px">Please submit.</p>'
+        '<button>A</button><button style="margin-left: -20px">B</button>'
+        "</main></body></html>"
+    )
+    page.route(f"{server}/probe", lambda route: route.fulfill(body=probe, content_type="text/html"))
+    page.set_viewport_size(NARROW)
+    page.goto(f"{server}/probe")
+    defects: list[str] = []
+    check_page(page, "probe", defects)
+    found = "\n".join(defects)
+    assert 'lang="en"' in found
+    assert "scrolls sideways" in found
+    assert 'breaks the word "Meldebescheinigung"' in found
+    assert 'heading cut off: "Zusammenfassung"' in found
+    assert 'controls overlap: "A" and "B"' in found
+    assert "English on a German page: Please" in found
