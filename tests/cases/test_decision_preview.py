@@ -33,6 +33,7 @@ def test_the_clerk_sees_the_letter_and_then_sends_it(client, meldung):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Vorschau des Bescheids" in html
+    assert 'aria-label="Navigation der Verwaltung"' in html  # in the staff frame (ADR 0028)
     assert "Laut Melderegister ist folgende Person gemeldet" in html  # the letter itself
     assert "Eingezogen am" in html
     assert "Noch ist nichts gesendet." in html

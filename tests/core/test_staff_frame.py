@@ -31,6 +31,8 @@ NOT_PAGES = {
     "forms_staff:new_version": "POST only",
     "forms_staff:preview": "POST only, a fragment for the edit page",
     "appointments_staff:act": "POST only",
+    "cases_staff:decision_preview": "POST only: the letter shown for the outcome sent with it",
+    "forms_staff:code_lists": "POST only",
     "staff:logout": "POST only",
     "staff:login": "before the login",
     "staff:verify": "before the login",
