@@ -1,0 +1,38 @@
+"""A table that may scroll sideways sits in a region a keyboard can reach and a screen reader
+can name (WCAG 2.1.1, axe ``scrollable-region-focusable``): every ``kern-table-responsive``
+wrapper in the templates is focusable and labelled by an element of its page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import rathaus
+
+TEMPLATES = Path(rathaus.__file__).parent
+WRAPPER = re.compile(r'<div class="kern-table-responsive[^"]*"[^>]*>')
+
+
+def wrappers() -> list[tuple[Path, str]]:
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        if "static" in path.relative_to(TEMPLATES).parts:
+            continue
+        found += [(path, tag) for tag in WRAPPER.findall(path.read_text(encoding="utf-8"))]
+    return found
+
+
+def test_the_templates_have_scrolling_tables():
+    assert len(wrappers()) >= 15
+
+
+def test_every_scrolling_table_is_a_focusable_named_region():
+    unfit = []
+    for path, tag in wrappers():
+        text = path.read_text(encoding="utf-8")
+        labelled = re.search(r'aria-labelledby="([^"]+)"', tag)
+        if 'role="region"' not in tag or 'tabindex="0"' not in tag or not labelled:
+            unfit.append(f"{path.relative_to(TEMPLATES)}: {tag}")
+        elif f'id="{labelled.group(1)}"' not in text:
+            unfit.append(f"{path.relative_to(TEMPLATES)}: no element with id {labelled.group(1)}")
+    assert unfit == []
