@@ -5,12 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.navigation import NavItem, StaffNavItem, StaffUser
 
 
-def _manages_tasks(staff: StaffUser) -> bool:
-    from rathaus.core.task_views import MANAGING_ROLES
-
-    return bool(staff.user.is_superuser or staff.role_names & set(MANAGING_ROLES))
-
-
 def _configures(staff: StaffUser) -> bool:
     return bool(staff.user.is_superuser or staff.user.has_perm("core.change_authority"))
 
@@ -22,7 +16,7 @@ def register_staff_navigation() -> None:
         StaffNavItem("overview", _("Overview"), "staff:home", 0, navigation.anyone)
     )
     navigation.register_staff(
-        StaffNavItem("tasks", _("Background tasks"), "staff:tasks", 80, _manages_tasks)
+        StaffNavItem("tasks", _("Background tasks"), "staff:tasks", 80, navigation.manages)
     )
     navigation.register_staff(
         StaffNavItem("configuration", _("Configuration"), "admin:index", 90, _configures)

@@ -71,6 +71,13 @@ def anyone(staff: StaffUser) -> bool:
     return True
 
 
+def manages(staff: StaffUser) -> bool:
+    """Superusers, and heads and administrators of at least one unit (``roles.MANAGING``)."""
+    from rathaus.core import roles
+
+    return bool(staff.user.is_superuser or staff.role_names & set(roles.MANAGING))
+
+
 @dataclass(frozen=True)
 class StaffNavItem:
     key: str

@@ -9,6 +9,8 @@ HEAD = "Leitung"
 ADMINISTRATOR = "Administration"
 
 ALL = (CLERK, HEAD, ADMINISTRATOR)
+MANAGING = (HEAD, ADMINISTRATOR)
+"""The roles that run a unit: background tasks, legal pages, process models."""
 
 
 def role(name: str) -> Group:

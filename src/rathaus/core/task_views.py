@@ -16,7 +16,7 @@ from rathaus.core import roles, taskqueue
 from rathaus.core.models import Membership
 from rathaus.core.staff_views import staff_required
 
-MANAGING_ROLES = (roles.HEAD, roles.ADMINISTRATOR)
+MANAGING_ROLES = roles.MANAGING
 
 
 def may_manage_tasks(user: Any) -> bool:

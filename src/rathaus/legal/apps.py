@@ -1,14 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.navigation import StaffUser
-
-
-def _edits_legal_texts(staff: StaffUser) -> bool:
-    from rathaus.legal.services import EDITING_ROLES
-
-    return bool(staff.user.is_superuser or staff.role_names & set(EDITING_ROLES))
-
 
 class LegalConfig(AppConfig):
     name = "rathaus.legal"
@@ -25,7 +17,7 @@ class LegalConfig(AppConfig):
         core_demo.register_loader("legal", demo.load)
         navigation.register_staff(
             navigation.StaffNavItem(
-                "legal", _("Legal pages"), "legal_staff:list", 85, _edits_legal_texts
+                "legal", _("Legal pages"), "legal_staff:list", 85, navigation.manages
             )
         )
         file_access.register_owner("legal.LegalTexts", services.is_published_file)

@@ -11,7 +11,7 @@ from rathaus.core import audit, files, roles
 from rathaus.core.models import Authority, Membership, StoredFile
 from rathaus.legal.models import LegalTexts
 
-EDITING_ROLES = (roles.HEAD, roles.ADMINISTRATOR)
+EDITING_ROLES = roles.MANAGING
 
 VIDEO_RULES = files.UploadRules(accept=(files.MP4, files.WEBM), max_bytes=20 * 1024 * 1024)
 CAPTION_RULES = files.UploadRules(accept=(files.VTT,), max_bytes=512 * 1024)
