@@ -66,7 +66,8 @@ WIDGETS = {
 }
 STEP_KEYS = {"id", "title", "description", "elements"}
 FIELD_KEYS = {"field", "widget", "label", "help", "choices", "accept", "max_size", "x-code-list"}
-GROUP_KEYS = {"group", "label", "repeat", "add_label", "elements"}
+FIELD_KEYS |= {"show_if"}
+GROUP_KEYS = {"group", "label", "repeat", "add_label", "elements", "show_if"}
 STATIC_KEYS = {"static", "title"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -83,7 +84,9 @@ def check_form(converted: ConvertedForm) -> None:
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["type"] == "object"
-    assert set(layout) == {"steps", "notes"}
+    assert {"steps", "notes", "translated_rules", "untranslated_rules"} <= set(layout)
+    assert set(layout) <= {"steps", "notes", "rules", "translated_rules", "untranslated_rules"}
+    assert len(layout["notes"]) == len(layout["untranslated_rules"])
     assert all(isinstance(note, str) and note for note in layout["notes"])
     step_ids = [step["id"] for step in layout["steps"]]
     assert len(step_ids) == len(set(step_ids))
@@ -324,6 +327,8 @@ def test_empty_group_and_empty_schema_are_reported() -> None:
             }
         ],
         "notes": [],
+        "translated_rules": [],
+        "untranslated_rules": [],
     }
     assert minimal.schema["properties"] == {}
     assert any("no fields" in w for w in minimal.warnings)
@@ -397,8 +402,12 @@ def test_real_schema_imports_every_field_group_and_rule(real: ConvertedForm, rea
     ids = set(fim_ids(real.schema))
     assert {i for i in ids if i.startswith("F")} == fields
     assert {i for i in ids if i.startswith("G")} == groups
-    assert len(real.layout["notes"]) == len(rules)
-    for rule in rules:
+    translated = {rule["id"] for rule in real.layout["translated_rules"]}
+    untranslated = {rule["id"] for rule in real.layout["untranslated_rules"]}
+    assert translated | untranslated == rules
+    assert not translated & untranslated
+    assert untranslated == {"R60000024", "R00002288"}
+    for rule in untranslated:
         assert any(note.startswith(f"Regel {rule} ") for note in real.layout["notes"]), rule
 
 
@@ -472,10 +481,9 @@ def test_real_schema_mappings(real: ConvertedForm) -> None:
 
 
 def test_real_schema_rule_note(real: ConvertedForm) -> None:
-    [note] = [n for n in real.layout["notes"] if n.startswith("Regel R60000020 ")]
-    assert "Anschrift Inland" in note
-    assert 'F60000263 "Abfrage Anschrift Inland oder Ausland" = 001' in note
-    assert note.count("g60000093_anschrift_inland_oder_ausland_mit_frage") == 3
+    [note] = [n for n in real.layout["notes"] if n.startswith("Regel R60000024 ")]
+    assert "Validität des sich ergebenden Kalenderdatums" in note
+    assert note.count("g60000083_geburtsdatum_teilbekannt") == 2
     assert "\r" not in note
 
 

@@ -108,7 +108,7 @@ def choices_from_schema(schema: Mapping[str, Any]) -> tuple[Choice, ...]:
     return ()
 
 
-def _condition(raw: Any) -> Condition | None:
+def condition_of(raw: Any) -> Condition | None:
     if not isinstance(raw, Mapping):
         return None
     path = str(raw["field"])
@@ -120,7 +120,7 @@ def _condition(raw: Any) -> Condition | None:
 
 
 def build(root: Mapping[str, Any], parent: Mapping[str, Any], raw: Mapping[str, Any]) -> Element:
-    condition = _condition(raw.get("show_if"))
+    condition = condition_of(raw.get("show_if"))
     parent_schema = resolve(root, parent)
     required_names = parent_schema.get("required", [])
     if "static" in raw:

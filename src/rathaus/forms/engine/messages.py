@@ -40,7 +40,7 @@ def error_messages(
             path = join(base, str(name))
             known = _known(path, templates, groups)
             element = templates.get(template_of(known)) or groups.get(template_of(known))
-            yield known, _required_message(element)
+            yield known, required_message(element)
         return
     if keyword in {"additionalProperties", "unevaluatedProperties"}:
         instance = error.instance if isinstance(error.instance, dict) else {}
@@ -55,7 +55,7 @@ def error_messages(
     yield known, _message(error, keyword, element)
 
 
-def _required_message(element: Element | None) -> str:
+def required_message(element: Element | None) -> str:
     if element is None:
         return _("Please answer this question.")
     if element.kind == "group":

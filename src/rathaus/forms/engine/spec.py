@@ -11,9 +11,11 @@ from jsonschema import Draft202012Validator
 from rathaus.forms.engine.definition import definition_problems
 from rathaus.forms.engine.errors import DefinitionError
 from rathaus.forms.engine.layout import Element, Step, all_paths, build, fields_of
-from rathaus.forms.engine.messages import error_messages
+from rathaus.forms.engine.messages import error_messages, required_message
 from rathaus.forms.engine.paths import INDEX, delete_path, get_path, set_path, template_of
 from rathaus.forms.engine.reading import deepcopy, hidden, prune, read_elements
+from rathaus.forms.engine.rules import Rule, condition_chains, violations
+from rathaus.forms.engine.rules import parse as parse_rule
 from rathaus.forms.engine.widgets import FORMAT_CHECKER
 
 
@@ -37,6 +39,10 @@ class FormSpec:
             for step in layout["steps"]
         )
         self.notes: list[str] = [str(note) for note in layout.get("notes", [])]
+        self.rules: tuple[Rule, ...] = tuple(parse_rule(raw) for raw in layout.get("rules", []))
+        self._chains = {
+            path: chain for step in self.steps for path, chain in condition_chains(step.elements)
+        }
         self.field_templates: dict[str, Element] = dict(self.fields())
         self.group_templates: dict[str, Element] = {}
         self._step_by_template: dict[str, int] = {}
@@ -133,7 +139,39 @@ class FormSpec:
                 messages = result.setdefault(path, [])
                 if message not in messages:
                     messages.append(message)
+        if isinstance(data, Mapping):
+            for path, message in self.rule_errors(data):
+                if step is not None and self.step_of_template(template_of(path)) != step:
+                    continue
+                messages = result.setdefault(path, [])
+                if message not in messages:
+                    messages.append(message)
         return result
+
+    def asked(self, data: Mapping[str, Any], path: str) -> bool:
+        """Whether the question or group at ``path`` is asked, given the answers."""
+        return all(condition.holds(data) for condition in self._chains.get(path, ()))
+
+    def label(self, path: str) -> str:
+        element = self.field_templates.get(path) or self.group_templates.get(path)
+        return element.label if element is not None else path
+
+    def rule_errors(self, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(path, German message) for every rule of the layout the data breaks."""
+        found: list[tuple[str, str]] = []
+        for rule in self.rules:
+            found.extend(
+                violations(
+                    rule,
+                    data,
+                    self.label,
+                    lambda path: self.asked(data, path),
+                    lambda path: required_message(
+                        self.field_templates.get(path) or self.group_templates.get(path)
+                    ),
+                )
+            )
+        return found
 
     def unexpected_paths(self, data: Any, prefix: str = "", template: str = "") -> list[str]:
         """Keys in the data that are neither a question nor a group of this form."""
@@ -156,7 +194,9 @@ class FormSpec:
         return found
 
     def is_valid(self, data: Any) -> bool:
-        return not any(True for _error in self.validator.iter_errors(data))
+        if any(True for _error in self.validator.iter_errors(data)):
+            return False
+        return not (isinstance(data, Mapping) and self.rule_errors(data))
 
     # prefill ------------------------------------------------------------------------------------
 

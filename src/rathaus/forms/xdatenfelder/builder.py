@@ -41,6 +41,7 @@ from rathaus.forms.xdatenfelder.helpers import (
     _step_id,
     _unique_name,
 )
+from rathaus.forms.xdatenfelder.rules import apply as apply_rules
 
 # --- building schema and layout --------------------------------------------------------------
 
@@ -131,7 +132,17 @@ class _Builder:
         if required:
             schema["required"] = required
         schema["additionalProperties"] = False
-        return schema, {"steps": steps, "notes": self._notes()}
+        layout: JSON = {"steps": steps}
+        uses = [
+            (use.rule, [p for paths in use.places.values() for p in (paths or [""])])
+            for use in self.rules.values()
+        ]
+        outcome = apply_rules(schema, layout, uses)
+        untranslated = {(item["id"], item["version"]) for item in outcome.untranslated}
+        layout["notes"] = self._notes(untranslated)
+        layout["translated_rules"] = outcome.translated
+        layout["untranslated_rules"] = outcome.untranslated
+        return schema, layout
 
     # rules
 
@@ -142,9 +153,11 @@ class _Builder:
             if path:
                 paths.append(".".join(path))
 
-    def _notes(self) -> list[str]:
+    def _notes(self, untranslated: set[tuple[str, str]]) -> list[str]:
         notes = []
         for (ident, version), use in self.rules.items():
+            if (ident, version) not in untranslated:
+                continue
             rule = use.rule
             places = [
                 f"{place} ({'; '.join(paths)})" if paths else place

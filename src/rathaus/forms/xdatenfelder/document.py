@@ -41,6 +41,7 @@ class _Rule:
     version: str
     name: str
     text: str
+    definition: str = ""  # the rule itself (XDF 2 `definition`, XDF 3 `freitextRegel`)
 
 
 @dataclass

@@ -420,4 +420,5 @@ class _Reader:
         text = " ".join(texts)
         if script and not _EMPTY_SCRIPT.match(script):
             text = f"{text} [Skript: {_shorten(script, 300)}]" if text else f"Skript: {script}"
-        return _Rule(ident, version, name, text or "(ohne Beschreibung)")
+        definition = _one_line(self._optional(parts, main, context))
+        return _Rule(ident, version, name, text or "(ohne Beschreibung)", definition)
