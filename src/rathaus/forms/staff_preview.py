@@ -67,3 +67,16 @@ def spec_or_none(version: FormVersion) -> FormSpec | None:
 def notes_of(version: FormVersion) -> list[str]:
     notes = version.layout.get("notes", []) if isinstance(version.layout, dict) else []
     return [str(note) for note in notes] if isinstance(notes, list) else []
+
+
+def rule_report(layout: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The FIM rules of an imported version: (translated, untranslated), each with id, version
+    and name; the untranslated ones also with their text and the reason (ADR 0033)."""
+    if not isinstance(layout, dict):
+        return [], []
+    lists = [layout.get(key, []) for key in ("translated_rules", "untranslated_rules")]
+    translated, untranslated = (
+        [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+        for items in lists
+    )
+    return translated, untranslated

@@ -13,6 +13,7 @@ from rathaus.core.models import Authority, AuthorityHost
 from rathaus.forms import codelists, services
 from rathaus.forms.engine import DefinitionError, FormSpec
 from rathaus.forms.models import FormDefinition, FormVersion
+from rathaus.forms.staff_preview import rule_report
 from rathaus.forms.xdatenfelder import ConvertedForm, XDatenfelderError, convert, slug_for
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
@@ -125,7 +126,7 @@ class Command(BaseCommand):
     def _summary(self, version: FormVersion, converted: ConvertedForm, *, created: bool) -> None:
         definition = version.definition
         spec = FormSpec(version.schema, version.layout)
-        notes = version.layout.get("notes", []) if isinstance(version.layout, dict) else []
+        translated, untranslated = rule_report(version.layout)
         address = reverse("forms:start", args=[definition.slug])
         hosts = list(
             AuthorityHost.objects.filter(authority=definition.authority).values_list(
@@ -142,7 +143,17 @@ class Command(BaseCommand):
         self.stdout.write(f"  warnings:  {len(converted.warnings)}")
         for warning in converted.warnings:
             self.stdout.write(self.style.WARNING(f"    - {warning}"))
-        self.stdout.write(f"  rules kept as notes for staff (not executed): {len(notes)}")
+        self.stdout.write(
+            f"  rules translated: {len(translated)}, not translated: {len(untranslated)}"
+            + (" (kept as notes for staff)" if untranslated else "")
+        )
+        for rule in untranslated:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"    - {rule.get('id')} (version {rule.get('version') or '-'}) "
+                    f"{rule.get('name')}: {rule.get('reason')}"
+                )
+            )
         missing = converted.missing_code_lists
         self.stdout.write(f"  code lists missing: {len(missing)}")
         if missing:
