@@ -281,7 +281,8 @@ def test_simple_v2_fixture() -> None:
     }
     assert converted.layout["notes"] == [
         "Regel R60000037 (Version 1.2) MindestEineAngabe: Eine Definition "
-        "(gilt für das gesamte Formular)"
+        "(gilt für das gesamte Formular; nicht übersetzt: Der Satz „Eine Definition“ entspricht "
+        "keinem bekannten Muster.)"
     ]
     assert converted.warnings == []
 

@@ -311,6 +311,10 @@ def application_data(case: Case) -> dict[str, Any]:
         receipt = receipt_context(case.submission)
         data["summary"] = receipt["summary"]
         data["attachments"] = receipt["attachments"]
+        layout = case.submission.form_version.layout
+        notes = layout.get("notes", []) if isinstance(layout, dict) else []
+        # Rules of an imported schema that the form does not check (ADR 0033).
+        data["unchecked_rules"] = [str(note) for note in notes] if isinstance(notes, list) else []
     return data
 
 

@@ -37,6 +37,7 @@ from rathaus.forms.staff_forms import (
 )
 from rathaus.forms.staff_preview import (
     notes_of,
+    rule_report,
     spec_or_none,
 )
 from rathaus.forms.xdatenfelder import ConvertedForm, slug_for
@@ -207,6 +208,7 @@ def import_report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "warnings_known": from_session,
         "file_name": stored.get("file", "") if from_session else "",
         "notes": notes_of(version),
+        "rule_report": rule_report(version.layout),
         "missing_code_lists": services.version_missing(version),
         "step_count": len(spec.steps) if spec else 0,
         "question_count": len(spec.field_templates) if spec else 0,

@@ -39,6 +39,7 @@ from rathaus.forms.staff_forms import (
 from rathaus.forms.staff_preview import (
     notes_of,
     posted_preview,
+    rule_report,
     stored_preview,
 )
 
@@ -176,6 +177,7 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "schema_json": pretty_json(version.schema),
             "layout_json": pretty_json(version.layout),
             "notes": notes_of(version),
+            "rule_report": rule_report(version.layout),
             "preview": stored_preview(version),
             "list_url": list_url(definition.authority),
         }
@@ -224,6 +226,7 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "show_summary": action == "save",
         "preview": preview,
         "notes": notes_of(version),
+        "rule_report": rule_report(version.layout),
         "missing_code_lists": services.version_missing(version),
         "may_change": True,
         "list_url": list_url(definition.authority),

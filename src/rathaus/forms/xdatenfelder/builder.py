@@ -138,7 +138,9 @@ class _Builder:
             for use in self.rules.values()
         ]
         outcome = apply_rules(schema, layout, uses)
-        untranslated = {(item["id"], item["version"]) for item in outcome.untranslated}
+        untranslated = {
+            (item["id"], item["version"]): item["reason"] for item in outcome.untranslated
+        }
         layout["notes"] = self._notes(untranslated)
         layout["translated_rules"] = outcome.translated
         layout["untranslated_rules"] = outcome.untranslated
@@ -153,7 +155,7 @@ class _Builder:
             if path:
                 paths.append(".".join(path))
 
-    def _notes(self, untranslated: set[tuple[str, str]]) -> list[str]:
+    def _notes(self, untranslated: dict[tuple[str, str], str]) -> list[str]:
         notes = []
         for (ident, version), use in self.rules.items():
             if (ident, version) not in untranslated:
@@ -164,7 +166,10 @@ class _Builder:
                 for place, paths in use.places.items()
             ]
             head = f"Regel {ident}" + (f" (Version {version})" if version else "")
-            notes.append(f"{head} {rule.name}: {rule.text} (gilt für {'; '.join(places)})")
+            notes.append(
+                f"{head} {rule.name}: {rule.text} (gilt für {'; '.join(places)}; nicht "
+                f"übersetzt: {untranslated[(ident, version)]})"
+            )
         return notes
 
     # groups
