@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -247,6 +248,7 @@ def step(request: HttpRequest, slug: str, draft_id: Any, step_id: str) -> HttpRe
                 if spec.step_of_template(path) == index
             ),
             "first": position == 1,
+            "rules_json": json.dumps(spec.browser_rules(index), ensure_ascii=False),
             "account": _account(request),
         },
         status=status,

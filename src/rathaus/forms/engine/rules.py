@@ -3,8 +3,10 @@ an answer required when a condition holds, comparisons between two answers and v
 
 A rule names questions or groups by their path from the data root; rules inside repeatable
 groups are not supported. A rule whose questions are not asked (hidden by a ``show_if`` of the
-question or of a group around it) does not apply. Each violation is reported at one question:
-the first one named (``at_least_one``, ``exactly_one``) or the one the rule is about.
+question or of a group around it) does not apply, nor one whose ``only_if`` groups are
+unanswered (a rule of an optional group applies only when the group is filled in). Each
+violation is reported at one question: the first one named (``at_least_one``,
+``exactly_one``) or the one the rule is about.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Rule:
     maximum: Any = None
     message: str = ""
     source: str = ""
+    only_if: tuple[str, ...] = ()  # groups that must be answered for the rule to apply
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -53,6 +56,7 @@ def parse(raw: Mapping[str, Any]) -> Rule:
         maximum=raw.get("max"),
         message=str(raw.get("message", "")),
         source=str(raw.get("source", "")),
+        only_if=tuple(str(item) for item in raw.get("only_if", [])),
     )
 
 
@@ -90,7 +94,11 @@ def problems(raw_rules: Any, known: set[str]) -> list[str]:
             isinstance(raw.get(key), int | float | str) for key in ("min", "max")
         ):
             found.append(f"{where} (range) needs 'min', 'max' or both.")
-        for path in paths:
+        only_if = raw.get("only_if", [])
+        if not isinstance(only_if, list):
+            found.append(f"{where}: 'only_if' must be a list of group paths.")
+            only_if = []
+        for path in [*paths, *only_if]:
             if not isinstance(path, str) or path not in known:
                 found.append(f"{where} refers to {path!r}, which is not a question of this form.")
             elif "*" in path.split("."):
@@ -129,6 +137,8 @@ def violations(
 ) -> list[tuple[str, str]]:
     """(path, German message) for every way the data breaks the rule; [] if it holds."""
     if not all(asked(path) for path in rule.paths):
+        return []
+    if not all(filled(get_path(data, path)) for path in rule.only_if):
         return []
     values = [get_path(data, path) for path in rule.fields]
     first = rule.fields[0]
@@ -189,9 +199,13 @@ def _compare(rule: Rule, value: Any, other: Any, label: Callable[[str], str]) ->
     left, right = _comparable(value), _comparable(other)
     if left is None or right is None or _holds(rule.op, left, right):
         return []
-    if rule.message:
-        return [(rule.fields[0], rule.message)]
-    dates = isinstance(left, datetime.date)
+    message = rule.message or compare_message(
+        rule.op, isinstance(left, datetime.date), label(rule.other)
+    )
+    return [(rule.fields[0], message)]
+
+
+def compare_message(op: str, dates: bool, other: str) -> str:
     texts = {
         "<": _("This date must be before “%(other)s”.")
         if dates
@@ -208,7 +222,7 @@ def _compare(rule: Rule, value: Any, other: Any, label: Callable[[str], str]) ->
         "==": _("This answer must be the same as “%(other)s”."),
         "!=": _("This answer must differ from “%(other)s”."),
     }
-    return [(rule.fields[0], texts[rule.op] % {"other": label(rule.other)})]
+    return texts[op] % {"other": other}
 
 
 def _range(rule: Rule, value: Any) -> list[tuple[str, str]]:
@@ -222,14 +236,60 @@ def _range(rule: Rule, value: Any) -> list[tuple[str, str]]:
         return []  # a date against a number bound: the definition is wrong, not the answer
     if not outside:
         return []
-    if rule.message:
-        return [(rule.fields[0], rule.message)]
+    return [(rule.fields[0], rule.message or range_message(rule))]
+
+
+def range_message(rule: Rule) -> str:
     shown = {"min": _shown(rule.minimum), "max": _shown(rule.maximum)}
-    if low is not None and high is not None:
-        return [(rule.fields[0], _("Please enter a value from %(min)s to %(max)s.") % shown)]
-    if low is not None:
-        return [(rule.fields[0], _("Please enter a value of at least %(min)s.") % shown)]
-    return [(rule.fields[0], _("Please enter a value of at most %(max)s.") % shown)]
+    if rule.minimum is not None and rule.maximum is not None:
+        return _("Please enter a value from %(min)s to %(max)s.") % shown
+    if rule.minimum is not None:
+        return _("Please enter a value of at least %(min)s.") % shown
+    return _("Please enter a value of at most %(max)s.") % shown
+
+
+def for_browser(
+    rule: Rule,
+    label: Callable[[str], str],
+    required_message: Callable[[str], str],
+    is_date: Callable[[str], bool],
+) -> dict[str, Any]:
+    """The rule with its messages for the script that checks it before the page is sent."""
+    names = ", ".join(f"„{label(path)}“" for path in rule.fields)
+    first = rule.fields[0]
+    messages: dict[str, str] = {}
+    if rule.kind == "at_least_one":
+        messages["none"] = _("Please fill in at least one of: %(names)s.") % {"names": names}
+    elif rule.kind == "exactly_one":
+        messages["none"] = _("Please fill in one of: %(names)s.") % {"names": names}
+        messages["many"] = _("Please fill in only one of: %(names)s.") % {"names": names}
+    elif rule.kind == "required_if":
+        messages["none"] = required_message(first)
+    elif rule.kind == "compare":
+        messages["fail"] = compare_message(rule.op, is_date(first), label(rule.other))
+    else:
+        messages["fail"] = range_message(rule)
+    if rule.message:
+        messages = dict.fromkeys(messages, rule.message)
+    when = rule.when
+    return {
+        "kind": rule.kind,
+        "fields": list(rule.fields),
+        "other": rule.other,
+        "op": rule.op,
+        "min": rule.minimum,
+        "max": rule.maximum,
+        "when": None
+        if when is None
+        else {
+            "field": when.path,
+            "equals": when.equals,
+            "in": list(when.one_of) if when.one_of is not None else None,
+            "filled": when.filled,
+        },
+        "only_if": list(rule.only_if),
+        "messages": messages,
+    }
 
 
 def _shown(value: Any) -> str:

@@ -14,7 +14,7 @@ from rathaus.forms.engine.layout import Element, Step, all_paths, build, fields_
 from rathaus.forms.engine.messages import error_messages, required_message
 from rathaus.forms.engine.paths import INDEX, delete_path, get_path, set_path, template_of
 from rathaus.forms.engine.reading import deepcopy, hidden, prune, read_elements
-from rathaus.forms.engine.rules import Rule, condition_chains, violations
+from rathaus.forms.engine.rules import Rule, condition_chains, for_browser, violations
 from rathaus.forms.engine.rules import parse as parse_rule
 from rathaus.forms.engine.widgets import FORMAT_CHECKER
 
@@ -155,6 +155,26 @@ class FormSpec:
     def label(self, path: str) -> str:
         element = self.field_templates.get(path) or self.group_templates.get(path)
         return element.label if element is not None else path
+
+    def browser_rules(self, step: int) -> list[dict[str, Any]]:
+        """The rules whose questions are all on one step, for the page's script."""
+        found = []
+        for rule in self.rules:
+            paths = [*rule.paths, *rule.only_if]
+            paths += [rule.when.path] if rule.when is not None else []
+            if any(self.step_of_template(path) != step for path in paths):
+                continue
+            found.append(
+                for_browser(
+                    rule,
+                    self.label,
+                    lambda path: required_message(
+                        self.field_templates.get(path) or self.group_templates.get(path)
+                    ),
+                    lambda path: getattr(self.field_templates.get(path), "widget", "") == "date",
+                )
+            )
+        return found
 
     def rule_errors(self, data: Mapping[str, Any]) -> list[tuple[str, str]]:
         """(path, German message) for every rule of the layout the data breaks."""

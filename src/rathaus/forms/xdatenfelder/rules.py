@@ -281,7 +281,10 @@ def _translate(rule: _Rule, parsed: list[_Clause], scope: str, all_nodes: list[_
         if "*" in node.path.split("."):
             raise Untranslatable(f"{node.path} liegt in einer wiederholbaren Gruppe.")
     changes: list[tuple[Any, ...]] = []
-    source = {"source": rule.id}
+    source: JSON = {"source": rule.id}
+    guards = _optional_groups(scope, all_nodes)
+    if guards:
+        source["only_if"] = guards
     for clause in parsed:
         paths = [found[ident].path for ident in clause.ids]
         if clause.kind in {"if_equals_required", "unless_equals_hidden"}:
@@ -317,6 +320,23 @@ def _translate(rule: _Rule, parsed: list[_Clause], scope: str, all_nodes: list[_
             }
             changes.append(("rule", {"kind": "range", "field": paths[0], **bounds, **source}))
     return changes
+
+
+def _optional_groups(scope: str, all_nodes: list[_Node]) -> list[str]:
+    """The groups at and above `scope` that need not be answered: a rule of an optional group
+    applies only when the group is filled in."""
+    by_path = {node.path: node for node in all_nodes}
+    parts = scope.split(".") if scope else []
+    found = []
+    while parts:
+        node = by_path.get(".".join(parts))
+        optional = node is not None and (
+            parts[-1] not in node.parent.get("required", []) or "show_if" in node.raw
+        )
+        if node is not None and optional and "group" in node.raw:
+            found.append(node.path)
+        parts.pop()
+    return list(reversed(found))
 
 
 def _comparable(node: _Node) -> None:
