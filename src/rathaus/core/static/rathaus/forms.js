@@ -156,7 +156,10 @@
       var message = broken(rule);
       if (message) {
         var control = show(rule.fields[0], message);
-        first = first || control;
+        // The first mistake on the page gets the focus, whatever the order of the rules.
+        if (control && (!first || (control.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING))) {
+          first = control;
+        }
       }
     });
     if (first) {
