@@ -62,16 +62,27 @@ Mapping
   `^(?:...)$`. A length or a numeric bound that is not a number is an error naming the field; a
   bound that does not apply to the data type is dropped with a warning.
 - `inhalt` of an input field becomes the schema `default` when it fits the field.
-- Rules (`regel`) cannot be executed: each distinct rule becomes one German line in
-  `layout["notes"]` with its id, name, text (`definition`/`freitextRegel`, `beschreibung`) and
-  the elements (with their data paths) it is attached to. None is dropped.
+- Rules (`regel`, module `rules`, ADR 0033): the rule text (XDF 2 `definition`, XDF 3
+  `freitextRegel`) is read with the patterns listed in `rules` (show/hide by a code,
+  required-if, at least one, exactly one, comparisons, ranges); the FIM ids it names are
+  looked up from the element the rule is attached to outwards (XDF 2 ids like `F60000240` and
+  XDF 3 ids like `F60000000240` are the same). A translated rule becomes `show_if` conditions
+  (`in` a list of codes; a hidden element is taken out of `required` and required through a
+  `required_if` rule instead) and entries of `layout["rules"]`; a rule of an optional group
+  applies only when the group is answered (`only_if`). Scripts are never executed. A rule is
+  translated completely or not at all: one not understood, naming an element that is not in
+  the form or is there more than once at the same depth, or inside a repeatable group stays
+  one German line in `layout["notes"]` with its id, name, text, the elements (with their data
+  paths) it is attached to and the reason. `layout["translated_rules"]` and
+  `layout["untranslated_rules"]` list both kinds. None is dropped.
 - `warnings` lists everything converted with a loss, for the import report.
 
 Modules
 -------
 `parsing` (safe XML), `structure` (the elements each version allows), `reader` (XML -> the
-parsed `document`), `builder` (document -> JSON Schema and layout), `helpers` (names, ids,
-text), `constants` (namespaces, code lists, limits).
+parsed `document`), `builder` (document -> JSON Schema and layout), `rules` (rule texts ->
+conditions and checks), `helpers` (names, ids, text), `constants` (namespaces, code lists,
+limits).
 """
 
 from __future__ import annotations
