@@ -235,3 +235,31 @@ def test_every_rule_of_the_shared_schema_is_translated_or_listed():
     inner = form["schema"]["properties"][person]["properties"]
     held = inner["g60000093_anschrift_inland_oder_ausland_mit_frage"]
     assert "g60000091_anschrift_ausland" not in held.get("required", [])
+
+
+def test_a_rule_of_an_optional_group_applies_only_when_the_group_is_answered():
+    rule = {"kind": "at_least_one", "fields": ["street.name", "phone"], "only_if": ["street"]}
+    assert errors({}, rule) == {}
+    assert errors({"box": {"number": "1"}}, rule) == {}
+    rule = {"kind": "required_if", "field": "month", "when": {"field": "day", "filled": True},
+            "only_if": ["box"]}  # fmt: skip
+    assert errors({"day": 3}, rule) == {}
+    assert errors({"day": 3, "box": {"number": "1"}}, rule) == {
+        "month": ["Bitte füllen Sie dieses Feld aus."]
+    }
+
+
+def test_the_browser_gets_the_rules_of_its_step_with_their_messages():
+    spec = FormSpec(SCHEMA, layout(AT_LEAST, REQUIRED, BEFORE, RANGE))
+    with translation.override("de"):
+        first, second = spec.browser_rules(0), spec.browser_rules(1)
+    assert [rule["kind"] for rule in first] == ["at_least_one"]
+    assert first[0]["messages"] == {
+        "none": "Bitte füllen Sie mindestens eines davon aus: „Telefon“, „E-Mail“."
+    }
+    assert [rule["kind"] for rule in second] == ["required_if", "compare", "range"]
+    assert second[0]["when"] == {"field": "day", "equals": None, "in": None, "filled": True}
+    assert second[1]["messages"] == {"fail": "Dieses Datum darf nicht nach „Ende“ liegen."}
+    assert second[2]["messages"] == {"fail": "Bitte geben Sie einen Wert von 50 bis 250 ein."}
+    mixed = {"kind": "required_if", "field": "month", "when": {"field": "kind", "equals": "001"}}
+    assert FormSpec(SCHEMA, layout(mixed)).browser_rules(1) == []  # its condition is on step 1

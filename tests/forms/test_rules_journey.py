@@ -6,15 +6,17 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from rathaus.forms.models import Draft
+from rathaus.forms.models import Draft, FormVersion
 from tests.factories import CodeListFactory
-from tests.support import DATA, post_data
+from tests.support import DATA, log_in, post_data
 from tests.support import get_page as page
 
 pytestmark = pytest.mark.django_db
 
+IMPORT = "/verwaltung/formulare/importieren/"
 REAL = DATA / "xdatenfelder" / "v2" / "S00000246v1.1_xdf2.xml"
 PERSON = "g00001802_antragsteller_aufenthaltserlaubnis"
 CONTACT = f"{PERSON}.g60000110_kommunikation_eine_pflichtangabe"
@@ -117,3 +119,32 @@ def test_a_rule_refuses_the_answers_it_forbids_at_the_field(client, barleben):
     assert data["g60000110_kommunikation_eine_pflichtangabe"] == {
         "f60000242_e_mail": "ilse@example.org"
     }
+
+
+def test_staff_see_the_counts_and_the_untranslated_rules(barleben, client):
+    staff = log_in(client, "ordnungsamt")
+    xml = REAL.read_bytes()
+    response = staff.post(IMPORT, {"file": SimpleUploadedFile("s246.xml", xml)})
+    assert response.status_code == 302, response.content.decode()
+    report = staff.get(response["Location"]).content.decode()
+    assert "FIM-Regeln: 32 Regeln übersetzt, 2 nicht übersetzt." in report
+    assert "Regel R60000024 (Version 2.0) Datumkorrekt" in report
+    assert "nicht übersetzt: Der Satz „Wenn alle drei Felder" in report
+    assert "Regel R60000020" not in report  # translated: a condition, no longer a note
+
+
+def test_the_case_page_lists_the_rules_the_form_did_not_check(meldung, client):
+    version = meldung.submission.form_version
+    layout = {**version.layout, "notes": ["Regel R1 (Version 1) Datum: Bitte prüfen."]}
+    # Published versions are immutable; a test may put notes there by the back door.
+    FormVersion.objects.filter(pk=version.pk).update(layout=layout)
+    staff = log_in(client, "buergerbuero")
+    page = staff.get(f"/verwaltung/vorgaenge/{meldung.number}/").content.decode()
+    assert "Regeln, die Sie selbst prüfen" in page
+    assert "Regel R1 (Version 1) Datum: Bitte prüfen." in page
+
+
+def test_a_case_of_a_form_without_notes_shows_no_rules_section(meldung, client):
+    staff = log_in(client, "buergerbuero")
+    page = staff.get(f"/verwaltung/vorgaenge/{meldung.number}/").content.decode()
+    assert "Regeln, die Sie selbst prüfen" not in page
