@@ -263,3 +263,11 @@ def test_the_browser_gets_the_rules_of_its_step_with_their_messages():
     assert second[2]["messages"] == {"fail": "Bitte geben Sie einen Wert von 50 bis 250 ein."}
     mixed = {"kind": "required_if", "field": "month", "when": {"field": "kind", "equals": "001"}}
     assert FormSpec(SCHEMA, layout(mixed)).browser_rules(1) == []  # its condition is on step 1
+
+
+def test_a_condition_on_a_question_with_several_answers_is_not_translated():
+    from rathaus.forms.xdatenfelder.rules import _Node, _typed
+
+    node = _Node("colours", None, {"field": "colours"}, {}, {"type": "array"})
+    with pytest.raises(Untranslatable, match="mehrere Antworten"):
+        _typed(node, ["001"])

@@ -354,6 +354,10 @@ def _typed(node: _Node, values: list[str]) -> list[Any]:
     if "group" in node.raw:
         raise Untranslatable(f"{node.path} ist eine Gruppe, kein Feld mit Werten.")
     kind = schema.get("type")
+    if kind == "array":
+        raise Untranslatable(
+            f"{node.path} hat mehrere Antworten; die Bedingung ist nicht eindeutig."
+        )
     if kind in {"number", "integer"}:
         try:
             return [_number(value) for value in values]
