@@ -271,3 +271,18 @@ def test_a_condition_on_a_question_with_several_answers_is_not_translated():
     node = _Node("colours", None, {"field": "colours"}, {}, {"type": "array"})
     with pytest.raises(Untranslatable, match="mehrere Antworten"):
         _typed(node, ["001"])
+
+
+def test_two_conditions_for_one_element_leave_the_second_rule_untranslated():
+    form = real()
+    layout_ = form["layout"]
+    assert not any("andere Bedingung" in r["reason"] for r in layout_["untranslated_rules"])
+    from rathaus.forms.xdatenfelder.document import _Rule
+    from rathaus.forms.xdatenfelder.rules import apply
+
+    legal = "g60000220_gesetzlicher_vertreter"
+    other = _Rule("R9", "1", "Andere", "", 'Wenn das Feld F60000352 "V" <> 001 "x", dann darf '
+                  'das Feld F60000351 "Vollmacht" nicht befüllt sein.')  # fmt: skip
+    outcome = apply(form["schema"], layout_, [(other, [legal])])
+    [refused] = outcome.untranslated
+    assert refused["reason"] == f"{legal}.f60000351_vollmacht hat schon eine andere Bedingung."

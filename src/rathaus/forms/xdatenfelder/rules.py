@@ -238,15 +238,15 @@ def apply(schema: JSON, layout: JSON, uses: list[tuple[_Rule, list[str]]]) -> Ru
             continue
         for change in changes:
             if change[0] == "show_if":
-                _node, condition = change[1], change[2]
-                _node.raw["show_if"] = condition
-                required = _node.parent.get("required", [])
-                name = _node.path.rsplit(".", 1)[-1]
+                node, condition = change[1], change[2]
+                node.raw["show_if"] = condition
+                required = node.parent.get("required", [])
+                name = node.path.rsplit(".", 1)[-1]
                 if name in required:
                     required.remove(name)
                     if not required:
-                        del _node.parent["required"]
-                    rules.append({"kind": "required_if", "field": _node.path, "when": condition,
+                        del node.parent["required"]
+                    rules.append({"kind": "required_if", "field": node.path, "when": condition,
                                   "source": rule.id})  # fmt: skip
             else:
                 rules.append(change[1])
@@ -265,13 +265,17 @@ def _unique(rules: list[JSON]) -> list[JSON]:
 
 
 def _check_conflicts(changes: list[tuple[Any, ...]]) -> None:
+    """One condition per element: an element with another condition (from an earlier rule or
+    from another sentence of this one) leaves the rule untranslated."""
+    planned: dict[int, JSON] = {}
     for change in changes:
         if change[0] != "show_if":
             continue
-        node = change[1]
-        existing = node.raw.get("show_if")
-        if existing is not None and existing != change[2]:
+        node, condition = change[1], change[2]
+        existing = planned.get(id(node.raw), node.raw.get("show_if"))
+        if existing is not None and existing != condition:
             raise Untranslatable(f"{node.path} hat schon eine andere Bedingung.")
+        planned[id(node.raw)] = condition
 
 
 def _translate(rule: _Rule, parsed: list[_Clause], scope: str, all_nodes: list[_Node]) -> list:
