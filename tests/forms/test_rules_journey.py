@@ -3,6 +3,7 @@ are refused at the field with the rule's message, nothing is stored, the allowed
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 import pytest
@@ -148,3 +149,34 @@ def test_a_case_of_a_form_without_notes_shows_no_rules_section(meldung, client):
     staff = log_in(client, "buergerbuero")
     page = staff.get(f"/verwaltung/vorgaenge/{meldung.number}/").content.decode()
     assert "Regeln, die Sie selbst prüfen" not in page
+
+
+def test_the_api_refuses_what_a_rule_forbids_at_the_field(barleben, client):
+    import_with_code_lists()
+    person = {
+        "g60000110_kommunikation_eine_pflichtangabe": {},
+        "g60000093_anschrift_inland_oder_ausland_mit_frage": {
+            "f60000263_abfrage_anschrift_inland_oder_ausland": "001",
+            "g60000091_anschrift_ausland": {"f60000261_staat": "001"},
+        },
+    }
+    response = client.post(
+        "/api/v1/forms/s00000246/submissions",
+        json.dumps({"data": {PERSON: person}}),
+        content_type="application/json",
+        headers={"Accept-Language": "de"},
+    )
+    assert response.status_code == 422
+    problems = {(item["field"], item["message"]) for item in response.json()["errors"]}
+    # The address abroad is not asked for an address in Germany.
+    assert any(
+        field == f"data.{ABROAD}" and "nach Ihren anderen Antworten nicht" in message
+        for field, message in problems
+    ), problems
+    # At least one way to reach the applicant (R60000037), at the first of the fields.
+    assert any(
+        field == f"data.{CONTACT}.f60000240_telefon" and "mindestens eines davon" in message
+        for field, message in problems
+    ), problems
+    # Germany was chosen, so the address in Germany is required (R60000020).
+    assert (f"data.{HOME}", "Bitte füllen Sie diesen Teil aus.") in problems
