@@ -89,6 +89,8 @@ def _message(error: SchemaValidationError, keyword: str, element: Element | None
             "iban": _("Please check the IBAN: its check digits do not match."),
             "phone": _("Please enter a phone number (digits, spaces and + / - ( ) only)."),
             "postal-code-de": _("A German postal code has five digits."),
+            "clock-time": _("Please enter a time such as 14:30."),
+            "amount": _("Please enter an amount with at most two decimal places, such as 12,50."),
             "upload": _("This file could not be found. Please upload it again."),
         }.get(str(limit), _("This answer does not have the expected form."))
     if keyword in {"minimum", "exclusiveMinimum"}:
@@ -108,5 +110,10 @@ def _message(error: SchemaValidationError, keyword: str, element: Element | None
     if keyword == "uniqueItems":
         return _("Please choose each answer only once.")
     if keyword == "pattern":
+        if element is not None and element.help:
+            # The help text says what is expected (FIM: hilfetextEingabe, ADR 0034).
+            return _("This answer does not have the expected form. Please note: %(help)s") % {
+                "help": element.help
+            }
         return _("This answer does not have the expected form.")
     return _("This answer is not valid.")

@@ -4,6 +4,7 @@ formats the schema validation checks."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 
 from django.core.exceptions import ValidationError
@@ -51,6 +52,7 @@ PREFILL_SOURCES = frozenset(
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 _PHONE = re.compile(r"^\+?[0-9 ()/\-]{3,30}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CLOCK_TIME = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
@@ -101,3 +103,18 @@ def _is_upload(value: object) -> bool:
 @FORMAT_CHECKER.checks("postal-code-de")
 def _is_postal_code(value: object) -> bool:
     return not isinstance(value, str) or bool(re.fullmatch(r"\d{5}", value))
+
+
+@FORMAT_CHECKER.checks("amount")
+def _is_amount(value: object) -> bool:
+    """A sum of money: at most two decimal places (FIM `num_currency`, ADR 0034)."""
+    if isinstance(value, bool) or not isinstance(value, float):
+        return True
+    exponent = decimal.Decimal(repr(value)).as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -2
+
+
+@FORMAT_CHECKER.checks("clock-time")
+def _is_clock_time(value: object) -> bool:
+    """A time of day as hours and minutes, 14:30 (FIM `time`, ADR 0034)."""
+    return not isinstance(value, str) or bool(_CLOCK_TIME.match(value))

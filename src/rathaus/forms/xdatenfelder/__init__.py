@@ -96,6 +96,7 @@ from rathaus.forms.xdatenfelder.document import (
 from rathaus.forms.xdatenfelder.helpers import _ascii, _unique
 from rathaus.forms.xdatenfelder.parsing import _parse
 from rathaus.forms.xdatenfelder.reader import _Reader
+from rathaus.forms.xdatenfelder.texts import editor_notes
 
 __all__ = [
     "GROUP_MESSAGE",
@@ -133,6 +134,9 @@ def convert(xml: bytes, code_lists: CodeListLookup | None = None) -> ConvertedFo
     document = reader.read_message(root)
     builder = _Builder(document, code_lists)
     schema, layout = builder.build()
+    notes = editor_notes(document)
+    if notes:
+        layout["editor_notes"] = notes
     return ConvertedForm(
         identifier=document.id,
         version=document.version,

@@ -60,6 +60,7 @@ class _Field:
     media_types: list[str]
     max_size: int | None
     rules: list[_Rule]
+    editor_note: str = ""  # beschreibung, definition, bezug, ...: for staff, not for citizens
 
 
 @dataclass
@@ -72,6 +73,7 @@ class _Group:
     kind: str
     rules: list[_Rule]
     children: list[_Child]
+    editor_note: str = ""
 
 
 @dataclass
@@ -90,3 +92,4 @@ class _Document:
     description: str
     rules: list[_Rule]
     children: list[_Child]
+    editor_note: str = ""

@@ -30,7 +30,7 @@ def _set_bounds(schema: JSON, child: _Child, *, always_max: bool = False) -> Non
 
 
 def _is_static(item: _Field) -> bool:
-    return item.feldart == "label" or item.datentyp == "obj"
+    return item.feldart in ("label", "locked") or item.datentyp == "obj"
 
 
 def _is_empty(element: Element) -> bool:
@@ -54,11 +54,6 @@ def _is_iso_date(text: str) -> bool:
     except ValueError:
         return False
     return bool(_ISO_DATE.match(text))
-
-
-def _anchored(pattern: str) -> str:
-    """XML Schema patterns match the whole value; JSON Schema patterns match anywhere."""
-    return f"^(?:{pattern})$"
 
 
 def _ascii(text: str) -> str:
