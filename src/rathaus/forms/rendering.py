@@ -260,7 +260,8 @@ def _limits(element: Element) -> dict[str, str]:
     A pattern goes to the browser only when the schema spells it for the browser as well
     (`x-html-pattern`, written by the FIM import, ADR 0034): JSON Schema patterns are checked
     by Python and may mean something else in a browser."""
-    schema, attrs = element.schema, {}
+    schema = element.schema
+    attrs: dict[str, str] = {}
     if element.widget == "textarea":
         return attrs
     for key, attribute in (("maxLength", "maxlength"), ("minLength", "minlength")):
