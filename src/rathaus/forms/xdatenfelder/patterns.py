@@ -4,10 +4,11 @@ the browser (ADR 0034).
 `translate(xsd)` parses the pattern by the grammar of XML Schema 1.0 (appendix F) and writes it
 twice:
 
-- `server`: a Python `re` pattern, anchored as `^(?:...)$` because an XML Schema pattern matches
-  the whole value. Python `re` knows no `\\p{..}`, so every character class (`\\p{L}`, `\\d`,
-  `[\\p{L}0-9 ]`, `[a-z-[aeiou]]`, `.`) is computed from `unicodedata` into explicit ranges;
-  the result is exact for the Unicode version of the running Python.
+- `server`: a Python `re` pattern, anchored as `^(?:...)$(?!\\n)` because an XML Schema
+  pattern matches the whole value (Python's `$` alone would accept a final newline). Python
+  `re` knows no `\\p{..}`, so every character class (`\\p{L}`, `\\d`, `[\\p{L}0-9 ]`,
+  `[a-z-[aeiou]]`, `.`) is computed from `unicodedata` into explicit ranges; the result is
+  exact for the Unicode version of the running Python (and valid ECMAScript with `u`).
 - `browser`: the value of an HTML `pattern` attribute, which browsers compile as ECMAScript with
   the `v` flag and anchor themselves: `\\p{L}` stays, a subtraction becomes `[[a-z]--[aeiou]]`,
   blocks (`\\p{IsBasicLatin}`) become ranges, every other character that is not an ASCII letter
@@ -436,7 +437,7 @@ def translate(xsd: str) -> Translated:
     result = parser.expression()
     if parser.pos < len(body):
         raise parser.fail(f"unexpected '{body[parser.pos]}'")
-    server = f"^(?:{result.py})$"
+    server = f"^(?:{result.py})$(?!\\n)"  # Python's $ also matches before a final newline
     try:
         re.compile(server)
     except re.error as exc:  # pragma: no cover - the writer produces valid syntax
