@@ -244,6 +244,44 @@ def test_amount_and_time_are_checked_like_the_input_says():
     assert re.search(r'name="count"[^>]*inputmode="numeric"', html)
 
 
+def date_field(constraints: dict[str, str]) -> bytes:
+    xml = (XDF / "v2" / "simple.xml").read_text(encoding="utf-8")
+    xml = xml.replace("<code>text</code>", "<code>date</code>")
+    return xml.replace('{"minLength":"1","maxLength":"120"}', json.dumps(constraints)).encode()
+
+
+def test_date_bounds_are_checked_on_the_server_and_offered_to_the_browser():
+    converted = convert(date_field({"minValue": "1900-01-01", "maxValue": "2020-12-31"}))
+    [field] = fields_by_id(converted.schema).values()
+    assert (field["formatMinimum"], field["formatMaximum"]) == ("1900-01-01", "2020-12-31")
+    assert not [w for w in converted.warnings if "Value" in w]
+    spec = FormSpec(converted.schema, converted.layout)
+    [(path, _element)] = list(spec.fields())
+    group, name = path.split(".")
+    assert spec.is_valid({group: {name: "1980-12-31"}})
+    assert spec.errors({group: {name: "2021-01-01"}})[path] == [
+        "Bitte geben Sie ein Datum bis zum 31.12.2020 an."
+    ]
+    assert spec.errors({group: {name: "1899-12-31"}})[path] == [
+        "Bitte geben Sie ein Datum ab dem 01.01.1900 an."
+    ]
+    html = render_step(spec, 0, {})
+    assert re.search(r'type="date"[^>]*min="1900-01-01"[^>]*max="2020-12-31"', html), html
+
+
+def test_date_bounds_that_are_no_dates_are_reported():
+    converted = convert(date_field({"minValue": "heute", "maxValue": "2020-12-31"}))
+    [field] = fields_by_id(converted.schema).values()
+    assert "formatMinimum" not in field
+    assert field["formatMaximum"] == "2020-12-31"
+    assert any("minValue 'heute' is not a date" in w for w in converted.warnings)
+    converted = convert(date_field({"minValue": "2021-01-01", "maxValue": "2020-12-31"}))
+    [field] = fields_by_id(converted.schema).values()
+    assert "formatMinimum" not in field
+    assert "formatMaximum" not in field
+    assert any("minValue is after maxValue" in w for w in converted.warnings)
+
+
 # --- a pattern on the citizen's page -------------------------------------------------------------
 
 HELP = "Nur Buchstaben, Leerzeichen, Apostroph und Bindestrich."

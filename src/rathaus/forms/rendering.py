@@ -269,6 +269,9 @@ def _limits(element: Element) -> dict[str, str]:
             attrs[attribute] = str(schema[key])
     if isinstance(schema.get("pattern"), str) and isinstance(schema.get("x-html-pattern"), str):
         attrs["pattern"] = schema["x-html-pattern"]
+    for key, attribute in (("formatMinimum", "min"), ("formatMaximum", "max")):
+        if element.widget == "date" and isinstance(schema.get(key), str):
+            attrs[attribute] = schema[key]
     if element.widget == "number" and schema.get("type") == "integer":
         attrs["inputmode"] = "numeric"
     return attrs

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Mapping
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
@@ -93,6 +95,11 @@ def _message(error: SchemaValidationError, keyword: str, element: Element | None
             "amount": _("Please enter an amount with at most two decimal places, such as 12,50."),
             "upload": _("This file could not be found. Please upload it again."),
         }.get(str(limit), _("This answer does not have the expected form."))
+    if keyword in {"formatMinimum", "formatMaximum"}:
+        day = formats.date_format(datetime.date.fromisoformat(str(limit)), "SHORT_DATE_FORMAT")
+        if keyword == "formatMinimum":
+            return _("Please enter a date on or after %(date)s.") % {"date": day}
+        return _("Please enter a date on or before %(date)s.") % {"date": day}
     if keyword in {"minimum", "exclusiveMinimum"}:
         return _("Please enter a number of at least %(limit)s.") % {"limit": limit}
     if keyword in {"maximum", "exclusiveMaximum"}:

@@ -70,8 +70,9 @@ Mapping
   it cannot translate faithfully (syntax error, `\\b`, back-references, `\\i`/`\\c`, unknown
   block, nested unbounded repetition, ...) is dropped with a warning naming the field and the
   pattern: length and type are still checked. A length or a numeric bound that is not a number
-  is an error naming the field; a bound that does not apply to the data type (such as a date's
-  `minValue`) is dropped with a warning.
+  is an error naming the field; a date's `minValue`/`maxValue` (`YYYY-MM-DD`) become
+  `formatMinimum`/`formatMaximum`; a bound that does not apply to the data type is dropped with
+  a warning.
 - `inhalt` of an input field becomes the schema `default` when it fits the field.
 - Rules (`regel`) cannot be executed: each distinct rule becomes one German line in
   `layout["notes"]` with its id, name, text (`definition`/`freitextRegel`, `beschreibung`) and

@@ -32,6 +32,7 @@ from rathaus.forms.xdatenfelder.document import (
     _Rule,
 )
 from rathaus.forms.xdatenfelder.helpers import (
+    _date_bounds,
     _is_iso_date,
     _is_static,
     _number,
@@ -386,7 +387,7 @@ class _Builder:
             schema["type"] = "string"
             schema["format"] = "date"
             element["widget"] = "date"
-            self._ignore(item, constraints, {"minValue", "maxValue"}, "a date (not enforced)")
+            self.warnings.extend(_date_bounds(item, schema))
             self._ignore(item, constraints, {"minLength", "maxLength", "pattern"}, "a date")
         else:
             if datentyp == "time":
