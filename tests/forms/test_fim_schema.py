@@ -162,7 +162,13 @@ def test_the_real_schema_keeps_its_patterns_for_server_and_browser():
     assert "F60000242" in warnings
     assert "the trailing '$' is read as the end of the value" in warnings
     spec = FormSpec(converted.schema, converted.layout)
-    assert spec is not None
+    elements = layout_fields([e for step in converted.layout["steps"] for e in step["elements"]])
+    tokens = {e["field"].split("_")[0]: e.get("autocomplete") for e in elements}
+    assert tokens["f60000246"] == "postal-code"
+    assert tokens["f60000227"] == "family-name"
+    assert tokens["f60000242"] == "email"
+    html = render_step(spec, 0, {})
+    assert 'autocomplete="family-name"' in html
 
 
 def test_an_untranslatable_pattern_is_reported_and_leaves_length_checks():

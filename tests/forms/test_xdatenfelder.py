@@ -65,7 +65,16 @@ WIDGETS = {
     "file",
 }
 STEP_KEYS = {"id", "title", "description", "elements"}
-FIELD_KEYS = {"field", "widget", "label", "help", "choices", "accept", "max_size", "x-code-list"}
+FIELD_KEYS = {
+    "field",
+    "widget",
+    "label",
+    "help",
+    "choices",
+    "accept",
+    "max_size",
+    "x-code-list",
+} | {"autocomplete"}
 GROUP_KEYS = {"group", "label", "repeat", "add_label", "elements"}
 STATIC_KEYS = {"static", "title"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -277,6 +286,7 @@ def test_simple_v2_fixture() -> None:
         "widget": "text",
         "label": "Familienname",
         "help": "Hilfe Eingabe",
+        "autocomplete": "family-name",
     }
     assert converted.layout["notes"] == [
         "Regel R60000037 (Version 1.2) MindestEineAngabe: Eine Definition "

@@ -74,6 +74,9 @@ Mapping
   `formatMinimum`/`formatMaximum`; a bound that does not apply to the data type is dropped with
   a warning.
 - `inhalt` of an input field becomes the schema `default` when it fits the field.
+- Text fields of the FIM Baukasten whose meaning is beyond doubt (Familienname, Vornamen,
+  Telefon, E-Mail, Postleitzahl, Ort, Organisationsname, Web-Adresse: `AUTOCOMPLETE`) get the
+  HTML `autocomplete` token, so browsers can fill them in.
 - Rules (`regel`) cannot be executed: each distinct rule becomes one German line in
   `layout["notes"]` with its id, name, text (`definition`/`freitextRegel`, `beschreibung`) and
   the elements (with their data paths) it is attached to. None is dropped.

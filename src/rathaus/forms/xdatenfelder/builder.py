@@ -15,6 +15,7 @@ from rathaus.forms.xdatenfelder.constants import (
     _FELDARTEN,
     _WHOLE_NUMBER,
     ADD_LABEL,
+    AUTOCOMPLETE,
     DEFAULT_FILE_SIZE,
     DEFAULT_FILE_TYPES,
     JSON,
@@ -230,6 +231,8 @@ class _Builder:
         required = child.min >= 1
         value, element = self._value(item)
         element = {"field": name, **element}
+        if element["widget"] == "text" and item.id in AUTOCOMPLETE:
+            element["autocomplete"] = AUTOCOMPLETE[item.id]
         if element["widget"] == "file":
             # An upload question holds a list of files anyway: the cardinality bounds the list.
             schema: JSON = {
