@@ -362,14 +362,17 @@ def test_a_hand_made_form_of_texts_only_is_refused(barleben):
 
 @pytest.mark.django_db
 def test_staff_see_why_a_form_without_questions_cannot_be_published(barleben, tmp_path, client):
-    path = tmp_path / "minimal.xml"
-    path.write_bytes((XDF / "v2" / "minimal.xml").read_bytes())
+    path = tmp_path / "label.xml"
+    path.write_bytes((XDF / "v2" / "label.xml").read_bytes())
     run(str(path), "--authority", "barleben", "--slug", "leer")
     definition = FormDefinition.objects.get(slug="leer")
     staff = log_in(client, "ordnungsamt")
     base = f"/verwaltung/formulare/{definition.pk}/"
     assert NO_QUESTIONS in get_page(staff, base)
-    assert NO_QUESTIONS in get_page(staff, f"{base}versionen/1/")
+    version_page = get_page(staff, f"{base}versionen/1/")
+    assert NO_QUESTIONS in version_page
+    assert "Hinweise der Redaktion des Schemas" in version_page  # the editors' notes, for staff
+    assert "Beschreibung: Eine Beschreibung · Definition: Eine Defintion" in version_page
     refused = staff.post(f"{base}versionen/1/veroeffentlichen/")
     assert refused.status_code == 400
     assert NO_QUESTIONS in refused.content.decode()

@@ -769,6 +769,15 @@ def test_v3_schema_message_with_every_data_type() -> None:
                             "F18", "Intern", feldart="hidden", extra="<xdf:inhalt>abc</xdf:inhalt>"
                         ),
                     ),
+                    v2_struct(
+                        "0:1",
+                        v3_field(
+                            "F19",
+                            "Aktenzeichen",
+                            feldart="locked",
+                            extra="<xdf:inhalt>AZ-7</xdf:inhalt>",
+                        ),
+                    ),
                 ),
             ),
             v2_struct("0:*", v3_group("G2", "Halter", v2_struct("1:1", v3_field("F20", "Name")))),
@@ -825,6 +834,10 @@ def test_v3_schema_message_with_every_data_type() -> None:
     assert layout_element(elements, "f16_bemerkungen")["widget"] == "textarea"
     assert p["f17_land"]["type"] == "string"
     assert "f18_intern" not in p  # hidden: neither shown nor asked
+    assert "f19_aktenzeichen" not in p  # locked: shown as text, not asked
+    assert {"static": "AZ-7", "title": "Aktenzeichen?"} in layout_element(elements, "g1_hund")[
+        "elements"
+    ]
     assert dog["required"] == ["f2_geschlecht", "f5_geburtstag", "f13_impfpass"]
 
     keepers = converted.schema["properties"]["g2_halter"]
@@ -845,6 +858,7 @@ def test_v3_schema_message_with_every_data_type() -> None:
         "'obj'",
         "urn:de:staat version 2024",
         "'hidden'",
+        "'locked'",
     ]:
         assert expected in text, expected
 
