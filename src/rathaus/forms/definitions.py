@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from rathaus.core import audit
 from rathaus.core.models import Authority
 from rathaus.forms import codelists
-from rathaus.forms.engine import FormSpec, definition_problems
+from rathaus.forms.engine import DefinitionError, FormSpec, definition_problems
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement
 
 
@@ -111,15 +111,16 @@ def publish(version: FormVersion, *, actor: Any = None) -> FormVersion:
     """Make the version the one new applications use; the previous one stays for its drafts.
 
     Fields whose code list has been imported since get its codes first; a code list that is
-    still missing refuses publishing unless staff accepted free text for it (ADR 0032)."""
+    still missing refuses publishing unless staff accepted free text for it (ADR 0032). A
+    version without a single question is refused as well (ADR 0034)."""
     if version.status == FormVersion.Status.DRAFT:
         version = apply_code_lists(version, actor=actor)
     problems = definition_problems(version.schema, version.layout)
+    if not problems and not asks_questions(version):
+        problems.append(no_questions_problem())
     if not version.code_list_free_text:
         problems += [missing_code_list_problem(urn, ver) for urn, ver in version_missing(version)]
     if problems:
-        from rathaus.forms.engine import DefinitionError
-
         raise DefinitionError(problems)
     with transaction.atomic():
         locked = FormVersion.objects.select_for_update().get(pk=version.pk)
@@ -144,6 +145,23 @@ def publish(version: FormVersion, *, actor: Any = None) -> FormVersion:
             details={"version": locked.number},
         )
     return locked
+
+
+def asks_questions(version: FormVersion) -> bool:
+    """Whether the version has at least one question (an input field); one without cannot be
+    published. An unusable definition counts as asking: its problems are reported instead."""
+    try:
+        spec = FormSpec(version.schema, version.layout)
+    except DefinitionError:
+        return True
+    return next(spec.fields(), None) is not None
+
+
+def no_questions_problem() -> str:
+    return _(
+        "The form asks no questions: its steps contain only texts. Add at least one question "
+        "before publishing it."
+    )
 
 
 def version_missing(version: FormVersion) -> list[tuple[str, str]]:

@@ -249,11 +249,32 @@ class StepBinder:
             attrs = dict(INPUT_ATTRS.get(widget, {}))
             if element.autocomplete:
                 attrs["autocomplete"] = element.autocomplete
-            max_length = element.schema.get("maxLength")
-            if isinstance(max_length, int) and widget != "textarea":
-                attrs["maxlength"] = str(max_length)
+            attrs.update(_limits(element))
             bound.attrs = attrs
         return bound
+
+
+def _limits(element: Element) -> dict[str, str]:
+    """The schema's limits as input attributes, so the browser asks for what the server checks.
+
+    A pattern goes to the browser only when the schema spells it for the browser as well
+    (`x-html-pattern`, written by the FIM import, ADR 0034): JSON Schema patterns are checked
+    by Python and may mean something else in a browser."""
+    schema = element.schema
+    attrs: dict[str, str] = {}
+    if element.widget == "textarea":
+        return attrs
+    for key, attribute in (("maxLength", "maxlength"), ("minLength", "minlength")):
+        if isinstance(schema.get(key), int) and not isinstance(schema[key], bool):
+            attrs[attribute] = str(schema[key])
+    if isinstance(schema.get("pattern"), str) and isinstance(schema.get("x-html-pattern"), str):
+        attrs["pattern"] = schema["x-html-pattern"]
+    for key, attribute in (("formatMinimum", "min"), ("formatMaximum", "max")):
+        if element.widget == "date" and isinstance(schema.get(key), str):
+            attrs[attribute] = schema[key]
+    if element.widget == "number" and schema.get("type") == "integer":
+        attrs["inputmode"] = "numeric"
+    return attrs
 
 
 # --- summary -------------------------------------------------------------------------------------

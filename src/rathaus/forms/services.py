@@ -24,8 +24,10 @@ from rathaus.forms import area
 from rathaus.forms.definitions import (  # noqa: F401 (callers use services.publish etc.)
     accept_free_text,
     apply_code_lists,
+    asks_questions,
     create_definition,
     new_version,
+    no_questions_problem,
     publish,
     retire,
     update_version,

@@ -36,6 +36,8 @@ from rathaus.forms.staff_forms import (
     ImportForm,
 )
 from rathaus.forms.staff_preview import (
+    editor_notes_of,
+    no_questions_of,
     notes_of,
     rule_report,
     spec_or_none,
@@ -209,6 +211,8 @@ def import_report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "file_name": stored.get("file", "") if from_session else "",
         "notes": notes_of(version),
         "rule_report": rule_report(version.layout),
+        "editor_notes": editor_notes_of(version),
+        "no_questions": no_questions_of(version),
         "missing_code_lists": services.version_missing(version),
         "step_count": len(spec.steps) if spec else 0,
         "question_count": len(spec.field_templates) if spec else 0,

@@ -1,11 +1,13 @@
 """The preview of a form version for staff: every step as the citizen sees it, or the problems
-that prevent it; and the notes (rules the converter could not turn into checks) of a version."""
+that prevent it; the notes (rules the converter could not turn into checks) and the editor notes
+of an imported schema; and why a version without questions cannot be published."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from rathaus.forms.definitions import asks_questions, no_questions_problem
 from rathaus.forms.engine import DefinitionError, FormSpec
 from rathaus.forms.models import FormVersion
 from rathaus.forms.rendering import BoundElement, StepBinder
@@ -62,6 +64,19 @@ def spec_or_none(version: FormVersion) -> FormSpec | None:
         return FormSpec(version.schema, version.layout)
     except DefinitionError:
         return None
+
+
+def editor_notes_of(version: FormVersion) -> list[str]:
+    """The notes of an imported schema's editors (ADR 0034): for staff, not for citizens."""
+    notes = version.layout.get("editor_notes", []) if isinstance(version.layout, dict) else []
+    return [str(note) for note in notes] if isinstance(notes, list) else []
+
+
+def no_questions_of(version: FormVersion) -> str:
+    """Why the version cannot be published for want of questions; '' when it has some."""
+    if version.status != FormVersion.Status.DRAFT or asks_questions(version):
+        return ""
+    return no_questions_problem()
 
 
 def notes_of(version: FormVersion) -> list[str]:

@@ -37,6 +37,8 @@ from rathaus.forms.staff_forms import (
     pretty_json,
 )
 from rathaus.forms.staff_preview import (
+    editor_notes_of,
+    no_questions_of,
     notes_of,
     posted_preview,
     rule_report,
@@ -74,6 +76,8 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-number")
     )
     published = next((v for v in versions if v.status == FormVersion.Status.PUBLISHED), None)
+    for version in versions:
+        version.no_questions = no_questions_of(version)  # type: ignore[attr-defined]
     context = {
         "definition": definition,
         "versions": versions,
@@ -178,6 +182,7 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "layout_json": pretty_json(version.layout),
             "notes": notes_of(version),
             "rule_report": rule_report(version.layout),
+            "editor_notes": editor_notes_of(version),
             "preview": stored_preview(version),
             "list_url": list_url(definition.authority),
         }
@@ -227,6 +232,8 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "preview": preview,
         "notes": notes_of(version),
         "rule_report": rule_report(version.layout),
+        "editor_notes": editor_notes_of(version),
+        "no_questions": no_questions_of(version),
         "missing_code_lists": services.version_missing(version),
         "may_change": True,
         "list_url": list_url(definition.authority),

@@ -5,7 +5,8 @@ The format is described in ``docs/forms.md``. Nothing here touches the database,
 functions serve the pages, the API and the property tests. The modules, each with one reason to
 change:
 
-- ``widgets``: the field types, the JSON types they store and the string formats checked;
+- ``widgets``: the field types, the JSON types they store, the string formats checked and the
+  validator (Draft 2020-12 plus ``formatMinimum``/``formatMaximum`` for dates);
 - ``layout``: the layout read into steps, elements, choices and conditions;
 - ``paths``: reading and writing data by path (``children.0.name``);
 - ``reading``: posted answers turned into data, hidden answers dropped;

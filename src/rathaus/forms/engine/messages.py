@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Mapping
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
@@ -89,8 +91,15 @@ def _message(error: SchemaValidationError, keyword: str, element: Element | None
             "iban": _("Please check the IBAN: its check digits do not match."),
             "phone": _("Please enter a phone number (digits, spaces and + / - ( ) only)."),
             "postal-code-de": _("A German postal code has five digits."),
+            "clock-time": _("Please enter a time such as 14:30."),
+            "amount": _("Please enter an amount with at most two decimal places, such as 12,50."),
             "upload": _("This file could not be found. Please upload it again."),
         }.get(str(limit), _("This answer does not have the expected form."))
+    if keyword in {"formatMinimum", "formatMaximum"}:
+        day = formats.date_format(datetime.date.fromisoformat(str(limit)), "SHORT_DATE_FORMAT")
+        if keyword == "formatMinimum":
+            return _("Please enter a date on or after %(date)s.") % {"date": day}
+        return _("Please enter a date on or before %(date)s.") % {"date": day}
     if keyword in {"minimum", "exclusiveMinimum"}:
         return _("Please enter a number of at least %(limit)s.") % {"limit": limit}
     if keyword in {"maximum", "exclusiveMaximum"}:
@@ -108,5 +117,10 @@ def _message(error: SchemaValidationError, keyword: str, element: Element | None
     if keyword == "uniqueItems":
         return _("Please choose each answer only once.")
     if keyword == "pattern":
+        if element is not None and element.help:
+            # The help text says what is expected (FIM: hilfetextEingabe, ADR 0034).
+            return _("This answer does not have the expected form. Please note: %(help)s") % {
+                "help": element.help
+            }
         return _("This answer does not have the expected form.")
     return _("This answer is not valid.")

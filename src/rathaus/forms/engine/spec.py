@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from rathaus.forms.engine.definition import definition_problems
 from rathaus.forms.engine.errors import DefinitionError
 from rathaus.forms.engine.layout import Element, Step, all_paths, build, fields_of
@@ -16,7 +14,7 @@ from rathaus.forms.engine.paths import INDEX, delete_path, get_path, set_path, t
 from rathaus.forms.engine.reading import deepcopy, hidden, prune, read_elements
 from rathaus.forms.engine.rules import Rule, condition_chains, for_browser, violations
 from rathaus.forms.engine.rules import parse as parse_rule
-from rathaus.forms.engine.widgets import FORMAT_CHECKER
+from rathaus.forms.engine.widgets import FORMAT_CHECKER, FormValidator
 
 
 class FormSpec:
@@ -28,7 +26,7 @@ class FormSpec:
             raise DefinitionError(problems)
         self.schema = schema
         self.layout = layout
-        self.validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        self.validator = FormValidator(schema, format_checker=FORMAT_CHECKER)
         self.steps: tuple[Step, ...] = tuple(
             Step(
                 id=str(step["id"]),

@@ -4,11 +4,15 @@ formats the schema validation checks."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from jsonschema import FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import ValidationError as SchemaValidationError
 from stdnum import iban as stdnum_iban
 
 WIDGETS = frozenset(
@@ -51,6 +55,7 @@ PREFILL_SOURCES = frozenset(
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 _PHONE = re.compile(r"^\+?[0-9 ()/\-]{3,30}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CLOCK_TIME = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
@@ -101,3 +106,41 @@ def _is_upload(value: object) -> bool:
 @FORMAT_CHECKER.checks("postal-code-de")
 def _is_postal_code(value: object) -> bool:
     return not isinstance(value, str) or bool(re.fullmatch(r"\d{5}", value))
+
+
+@FORMAT_CHECKER.checks("amount")
+def _is_amount(value: object) -> bool:
+    """A sum of money: at most two decimal places (FIM `num_currency`, ADR 0034)."""
+    if isinstance(value, bool) or not isinstance(value, float):
+        return True
+    exponent = decimal.Decimal(repr(value)).as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -2
+
+
+@FORMAT_CHECKER.checks("clock-time")
+def _is_clock_time(value: object) -> bool:
+    """A time of day as hours and minutes, 14:30 (FIM `time`, ADR 0034)."""
+    return not isinstance(value, str) or bool(_CLOCK_TIME.match(value))
+
+
+def _date_bound(earliest: bool) -> Callable[[Any, Any, Any, Any], Iterator[Any]]:
+    """`formatMinimum`/`formatMaximum` for `"format": "date"`: the earliest or latest date
+    (YYYY-MM-DD) allowed, as in JSON Schema's format-assertion drafts (ADR 0034)."""
+
+    def check(validator: Any, limit: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if not isinstance(instance, str) or not isinstance(limit, str):
+            return
+        if schema.get("format") != "date" or not _is_date(instance) or not _is_date(limit):
+            return
+        if (instance < limit) if earliest else (instance > limit):
+            relation = "before" if earliest else "after"
+            yield SchemaValidationError(f"{instance!r} is {relation} {limit}")
+
+    return check
+
+
+# The validator of form data: JSON Schema 2020-12 and the date bounds.
+FormValidator = validators.extend(
+    Draft202012Validator,
+    {"formatMinimum": _date_bound(earliest=True), "formatMaximum": _date_bound(earliest=False)},
+)

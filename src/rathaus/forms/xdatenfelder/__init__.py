@@ -38,15 +38,19 @@ Mapping
   and group property carries `x-fim-id` and `x-fim-version` (a wrapped repeatable field carries
   them on its `value`); the schema root carries the schema's id and version. Every object has
   `"additionalProperties": false`. Fields shown as static text (`label`, `obj`) have no property.
-- Labels: `bezeichnungEingabe` (schema: XDF 2 `bezeichnungEingabe`, XDF 3 `bezeichnung`), else
-  `name`. A field's help: `hilfetextEingabe`, else `beschreibung`. A group's help (the step
-  description, or a static text at the top of a nested group) is `hilfetextEingabe` only: a
-  group's `beschreibung` is written for editors. The form's description: `hilfetext`, else
-  `beschreibung`.
+- Texts (`texts`, ADR 0034): labels are `bezeichnungEingabe` (schema: XDF 2
+  `bezeichnungEingabe`, XDF 3 `bezeichnung`), else `name`. Citizens see only the input help: a
+  field's or group's `hilfetextEingabe` (a group's as the step description or a static text at
+  the top of a nested group) and the schema's `hilfetext` (the form's description).
+  `beschreibung`, `definition`, `bezug` and `fachlicherErsteller` are written for editors: they
+  become one line per element in `layout["editor_notes"]`, shown to staff only.
+  `hilfetextAusgabe` (for printed output) is not used.
 - Data types (`datentyp`, with `feldart`):
   `text` -> text (textarea above 1000 characters), `text_latin` -> text (DIN 91379 not checked),
-  `date` -> date, `bool` -> yesno, `num`/`num_currency` -> number, `num_int` -> number
-  (integer), `file` -> file, `time`/`datetime` -> text (warning), `obj` -> static text (warning).
+  `date` -> date, `bool` -> yesno, `num` -> number, `num_int` -> number (integer, numeric
+  keyboard), `num_currency` -> number with `"format": "amount"` (at most two decimal places),
+  `time` -> text with `"format": "clock-time"` (14:30), `datetime` -> text (warning), `file` ->
+  file, `obj` -> static text (warning).
   `feldart` `select` with inline values (XDF 3 `werte`) -> `enum` of the codes plus `choices`
   with their names (`radio` up to 5 values, else `select`). A code list that is only referenced
   by URN (`codelisteReferenz`, the usual case in XDF 2) is not in the file: its codes come from
@@ -54,14 +58,25 @@ Mapping
   `choices` in the same way; both the property and the element carry `x-code-list` (URN and
   version). A list the lookup does not have leaves a text field, is named in a warning and in
   `missing_code_lists`. `feldart` `label` -> a `static`
-  element (`inhalt` as text, the label as title) and no property. `hidden`/`locked` (XDF 3) are
-  asked as ordinary fields (warning).
+  element (`inhalt` as text, the label as title) and no property; so does `locked` (XDF 3: a
+  value shown but not to be changed, warning). `hidden` (XDF 3) is neither shown nor stored
+  (warning naming its value).
 - `praezisierung` (XDF 2: a JSON object of strings, XDF 3: attributes): `minLength`,
   `maxLength` and `pattern` for text, `minValue`/`maxValue` -> `minimum`/`maximum` for numbers.
-  Patterns are XML Schema patterns, which match the whole value, so they are anchored as
-  `^(?:...)$`. A length or a numeric bound that is not a number is an error naming the field; a
-  bound that does not apply to the data type is dropped with a warning.
+  The lengths also become the input's `maxlength`/`minlength`. A `pattern` is an XML Schema
+  regular expression; `patterns.translate` turns it into a Python pattern (`pattern`, anchored,
+  `\\p{L}` and class subtraction computed into ranges) and an HTML pattern attribute
+  (`x-html-pattern`, ECMAScript `v` flag), keeping the original as `x-fim-pattern`. A pattern
+  it cannot translate faithfully (syntax error, `\\b`, back-references, `\\i`/`\\c`, unknown
+  block, nested unbounded repetition, ...) is dropped with a warning naming the field and the
+  pattern: length and type are still checked. A length or a numeric bound that is not a number
+  is an error naming the field; a date's `minValue`/`maxValue` (`YYYY-MM-DD`) become
+  `formatMinimum`/`formatMaximum`; a bound that does not apply to the data type is dropped with
+  a warning.
 - `inhalt` of an input field becomes the schema `default` when it fits the field.
+- Text fields of the FIM Baukasten whose meaning is beyond doubt (Familienname, Vornamen,
+  Telefon, E-Mail, Postleitzahl, Ort, Organisationsname, Web-Adresse: `AUTOCOMPLETE`) get the
+  HTML `autocomplete` token, so browsers can fill them in.
 - Rules (`regel`, module `rules`, ADR 0033): the rule text (XDF 2 `definition`, XDF 3
   `freitextRegel`) is read with the patterns listed in `rules` (show/hide by a code,
   required-if, at least one, exactly one, comparisons, ranges); the FIM ids it names are
@@ -81,8 +96,12 @@ Modules
 -------
 `parsing` (safe XML), `structure` (the elements each version allows), `reader` (XML -> the
 parsed `document`), `builder` (document -> JSON Schema and layout), `rules` (rule texts ->
-conditions and checks), `helpers` (names, ids, text), `constants` (namespaces, code lists,
-limits).
+conditions and checks), `patterns` (XML Schema patterns for Python and the browser), `texts`
+(which texts are for citizens, which for staff), `helpers` (names, ids, text), `constants`
+(namespaces, code lists, limits).
+
+A schema without a single question converts and can be imported, but its version cannot be
+published (`forms.definitions.publish`, ADR 0034).
 """
 
 from __future__ import annotations
@@ -107,6 +126,7 @@ from rathaus.forms.xdatenfelder.document import (
 from rathaus.forms.xdatenfelder.helpers import _ascii, _unique
 from rathaus.forms.xdatenfelder.parsing import _parse
 from rathaus.forms.xdatenfelder.reader import _Reader
+from rathaus.forms.xdatenfelder.texts import editor_notes
 
 __all__ = [
     "GROUP_MESSAGE",
@@ -144,6 +164,9 @@ def convert(xml: bytes, code_lists: CodeListLookup | None = None) -> ConvertedFo
     document = reader.read_message(root)
     builder = _Builder(document, code_lists)
     schema, layout = builder.build()
+    notes = editor_notes(document)
+    if notes:
+        layout["editor_notes"] = notes
     return ConvertedForm(
         identifier=document.id,
         version=document.version,

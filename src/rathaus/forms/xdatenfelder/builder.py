@@ -15,6 +15,7 @@ from rathaus.forms.xdatenfelder.constants import (
     _FELDARTEN,
     _WHOLE_NUMBER,
     ADD_LABEL,
+    AUTOCOMPLETE,
     DEFAULT_FILE_SIZE,
     DEFAULT_FILE_TYPES,
     JSON,
@@ -32,7 +33,7 @@ from rathaus.forms.xdatenfelder.document import (
     _Rule,
 )
 from rathaus.forms.xdatenfelder.helpers import (
-    _anchored,
+    _date_bounds,
     _is_iso_date,
     _is_static,
     _number,
@@ -41,6 +42,8 @@ from rathaus.forms.xdatenfelder.helpers import (
     _step_id,
     _unique_name,
 )
+from rathaus.forms.xdatenfelder.patterns import PatternError
+from rathaus.forms.xdatenfelder.patterns import translate as translate_pattern
 from rathaus.forms.xdatenfelder.rules import apply as apply_rules
 
 # --- building schema and layout --------------------------------------------------------------
@@ -103,7 +106,8 @@ class _Builder:
                     }
                     steps.append(field_step)
                 result = self._field(child, element, names, [])
-                field_step["elements"].append(result.element)
+                if result.element:  # a hidden field shows nothing
+                    field_step["elements"].append(result.element)
             if result.name is not None and result.schema is not None:
                 properties[result.name] = result.schema
                 if result.required:
@@ -202,7 +206,8 @@ class _Builder:
                 )
             else:
                 result = self._field(member, element, names, item_path)
-            elements.append(result.element)
+            if result.element:  # a hidden field shows nothing
+                elements.append(result.element)
             if result.name is not None and result.schema is not None:
                 properties[result.name] = result.schema
                 if result.required:
@@ -228,6 +233,13 @@ class _Builder:
 
     def _field(self, child: _Child, item: _Field, names: set[str], path: list[str]) -> _Result:
         place = f"Feld {item.id} „{item.label}“"
+        if item.feldart == "hidden":
+            self._record_rules(item.rules, place, [])
+            self.warnings.append(
+                f"field {item.id} „{item.label}“: feldart 'hidden' is neither shown nor asked"
+                + (f"; its value '{_shorten(item.content)}' is not stored" if item.content else "")
+            )
+            return _Result(None, None, {})
         if _is_static(item):
             self._record_rules(item.rules, place, [])
             return _Result(None, None, self._static(item))
@@ -237,6 +249,8 @@ class _Builder:
         required = child.min >= 1
         value, element = self._value(item)
         element = {"field": name, **element}
+        if element["widget"] == "text" and item.id in AUTOCOMPLETE:
+            element["autocomplete"] = AUTOCOMPLETE[item.id]
         if element["widget"] == "file":
             # An upload question holds a list of files anyway: the cardinality bounds the list.
             schema: JSON = {
@@ -304,7 +318,12 @@ class _Builder:
         return accept, size
 
     def _static(self, item: _Field) -> JSON:
-        if item.feldart != "label":
+        if item.feldart == "locked":
+            self.warnings.append(
+                f"field {item.id} „{item.label}“: feldart 'locked' is shown as text (its "
+                "value) and not asked"
+            )
+        elif item.feldart != "label":
             self.warnings.append(
                 f"field {item.id} „{item.label}“: datentyp 'obj' (a static object) cannot be "
                 "imported; it is shown as a static text"
@@ -324,8 +343,6 @@ class _Builder:
         if feldart not in _FELDARTEN:
             self.warnings.append(f"{ident}: unknown feldart '{feldart}', asked as an input field")
             feldart = "input"
-        if feldart in ("hidden", "locked"):
-            self.warnings.append(f"{ident}: feldart '{feldart}' is asked as an ordinary field")
         datentyp = item.datentyp
         if datentyp not in _DATENTYPEN:
             self.warnings.append(f"{ident}: unknown datentyp '{datentyp}', asked as free text")
@@ -384,22 +401,21 @@ class _Builder:
             schema["type"] = "integer" if datentyp == "num_int" else "number"
             element["widget"] = "number"
             if datentyp == "num_currency":
-                self.warnings.append(
-                    f"{ident}: datentyp 'num_currency' is asked as a plain number (two decimal "
-                    "places are not enforced)"
-                )
+                schema["format"] = "amount"  # at most two decimal places
             self._bounds(item, schema)
             self._ignore(item, constraints, {"minLength", "maxLength", "pattern"}, "a number")
         elif datentyp == "date":
             schema["type"] = "string"
             schema["format"] = "date"
             element["widget"] = "date"
-            self._ignore(item, constraints, {"minValue", "maxValue"}, "a date (not enforced)")
+            self.warnings.extend(_date_bounds(item, schema))
             self._ignore(item, constraints, {"minLength", "maxLength", "pattern"}, "a date")
         else:
-            if datentyp in ("time", "datetime"):
+            if datentyp == "time":
+                schema["format"] = "clock-time"  # 14:30
+            elif datentyp == "datetime":
                 self.warnings.append(
-                    f"{ident}: datentyp '{datentyp}' has no widget; it is asked as free text"
+                    f"{ident}: datentyp 'datetime' has no widget; it is asked as free text"
                 )
             elif datentyp == "text_latin":
                 self.warnings.append(
@@ -458,16 +474,18 @@ class _Builder:
 
     def _pattern(self, item: _Field, schema: JSON) -> None:
         raw = item.constraints["pattern"]
-        pattern = _anchored(raw)
+        ident = f"field {item.id} „{item.label}“: praezisierung pattern '{_shorten(raw)}'"
         try:
-            re.compile(pattern)
-        except re.error:
+            translated = translate_pattern(raw)
+        except PatternError as exc:
             self.warnings.append(
-                f"field {item.id} „{item.label}“: praezisierung pattern '{_shorten(raw)}' is "
-                "not a usable regular expression and is dropped"
+                f"{ident} cannot be translated ({exc}); only its length and type are checked"
             )
-        else:
-            schema["pattern"] = pattern
+            return
+        schema["pattern"] = translated.server
+        schema["x-fim-pattern"] = raw
+        schema["x-html-pattern"] = translated.browser
+        self.warnings.extend(f"{ident}: {note}" for note in translated.notes)
 
     def _default(self, item: _Field, schema: JSON) -> None:
         content = item.content

@@ -43,5 +43,18 @@ _TRANSLITERATION: Final = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "Ss"}
 )
 
+# Fields of the FIM Baukasten (the same ids in every schema) whose answer the browser can fill
+# in (HTML autocomplete tokens); only where the meaning is beyond doubt.
+AUTOCOMPLETE: Final = {
+    "F60000227": "family-name",  # Familienname
+    "F60000228": "given-name",  # Vornamen
+    "F60000240": "tel",  # Telefon
+    "F60000242": "email",  # E-Mail
+    "F60000246": "postal-code",  # Postleitzahl
+    "F60000247": "address-level2",  # Ort
+    "F60000319": "organization",  # Eingetragener Name / Organisationsname
+    "F60000321": "url",  # Web Adresse
+}
+
 DEFAULT_FILE_TYPES = ("application/pdf", "image/jpeg", "image/png")
 DEFAULT_FILE_SIZE = 10 * 1024 * 1024

@@ -61,6 +61,7 @@ class _Field:
     media_types: list[str]
     max_size: int | None
     rules: list[_Rule]
+    editor_note: str = ""  # beschreibung, definition, bezug, ...: for staff, not for citizens
 
 
 @dataclass
@@ -73,6 +74,7 @@ class _Group:
     kind: str
     rules: list[_Rule]
     children: list[_Child]
+    editor_note: str = ""
 
 
 @dataclass
@@ -91,3 +93,4 @@ class _Document:
     description: str
     rules: list[_Rule]
     children: list[_Child]
+    editor_note: str = ""

@@ -30,7 +30,7 @@ def _set_bounds(schema: JSON, child: _Child, *, always_max: bool = False) -> Non
 
 
 def _is_static(item: _Field) -> bool:
-    return item.feldart == "label" or item.datentyp == "obj"
+    return item.feldart in ("label", "locked") or item.datentyp == "obj"
 
 
 def _is_empty(element: Element) -> bool:
@@ -56,9 +56,23 @@ def _is_iso_date(text: str) -> bool:
     return bool(_ISO_DATE.match(text))
 
 
-def _anchored(pattern: str) -> str:
-    """XML Schema patterns match the whole value; JSON Schema patterns match anywhere."""
-    return f"^(?:{pattern})$"
+def _date_bounds(item: _Field, schema: JSON) -> list[str]:
+    """A date field's minValue/maxValue as `formatMinimum`/`formatMaximum` (ADR 0034); the
+    warnings for bounds that are no date (YYYY-MM-DD) or contradict each other."""
+    ident = f"field {item.id} „{item.label}“: praezisierung"
+    warnings = []
+    for key, keyword in (("minValue", "formatMinimum"), ("maxValue", "formatMaximum")):
+        raw = item.constraints.get(key)
+        if raw is None:
+            continue
+        if _is_iso_date(raw):
+            schema[keyword] = raw
+        else:
+            warnings.append(f"{ident} {key} '{raw}' is not a date (YYYY-MM-DD) and is ignored")
+    if schema.get("formatMinimum", "") > schema.get("formatMaximum", "9999-12-31"):
+        warnings.append(f"{ident} minValue is after maxValue; both are ignored")
+        del schema["formatMinimum"], schema["formatMaximum"]
+    return warnings
 
 
 def _ascii(text: str) -> str:

@@ -40,6 +40,7 @@ from rathaus.forms.xdatenfelder.structure import (
     _Spec,
     _spec,
 )
+from rathaus.forms.xdatenfelder.texts import EDITOR_ELEMENTS, editor_note
 
 
 class _Reader:
@@ -199,9 +200,8 @@ class _Reader:
         name = _one_line(self._required(parts, "name", context, element))
         title_tag = "bezeichnung" if self.v3 else "bezeichnungEingabe"
         title = _one_line(self._optional(parts, title_tag, context)) or name or ident
-        description = _paragraphs(self._optional(parts, "hilfetext", context)) or _paragraphs(
-            self._optional(parts, "beschreibung", context)
-        )
+        # Only the citizen-facing help text: `beschreibung` is written for editors (ADR 0034).
+        description = _paragraphs(self._optional(parts, "hilfetext", context))
         self._check_status(parts, context)
         return _Document(
             id=ident,
@@ -211,6 +211,7 @@ class _Reader:
             description=description,
             rules=[self._read_rule(rule) for rule in parts.get("regel", [])],
             children=[self._read_structure(item, 1) for item in parts.get("struktur", [])],
+            editor_note=self._editor_note(parts, context),
         )
 
     def _read_structure(self, element: Element, depth: int) -> _Child:
@@ -265,11 +266,19 @@ class _Reader:
             kind=kind,
             rules=[self._read_rule(rule) for rule in parts.get("regel", [])],
             children=[self._read_structure(item, depth + 1) for item in parts.get("struktur", [])],
+            editor_note=self._editor_note(parts, context),
         )
 
     def _help(self, parts: _Parts, context: str) -> str:
-        return _paragraphs(self._optional(parts, "hilfetextEingabe", context)) or _paragraphs(
-            self._optional(parts, "beschreibung", context)
+        """The help shown to citizens: `hilfetextEingabe` only (ADR 0034)."""
+        return _paragraphs(self._optional(parts, "hilfetextEingabe", context))
+
+    def _editor_note(self, parts: _Parts, context: str) -> str:
+        return editor_note(
+            {
+                name: [self._text(item, context) for item in parts.get(name, [])]
+                for name, _title in EDITOR_ELEMENTS
+            }
         )
 
     def _read_field(self, element: Element) -> _Field:
@@ -314,6 +323,7 @@ class _Reader:
             ],
             max_size=max_size,
             rules=[self._read_rule(rule) for rule in parts.get("regel", [])],
+            editor_note=self._editor_note(parts, context),
         )
 
     def _constraints(self, element: Element, ident: str, context: str) -> dict[str, str]:

@@ -140,6 +140,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  content:   {len(spec.steps)} steps, {len(spec.field_templates)} questions"
         )
+        if not spec.field_templates:
+            self.stdout.write(
+                self.style.WARNING(
+                    "    The version cannot be published: the schema has no questions."
+                )
+            )
         self.stdout.write(f"  warnings:  {len(converted.warnings)}")
         for warning in converted.warnings:
             self.stdout.write(self.style.WARNING(f"    - {warning}"))
