@@ -69,17 +69,17 @@ unit: setup
 	$(BIN)/pytest -m 'not browser'
 
 unit-postgres: setup
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'not browser and not contract'
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'database and not browser and not contract'
 
 browser: setup
 	$(BIN)/pytest -m browser
 
-# Everything on SQLite, browser tests included; then what touches the database again on
-# PostgreSQL. The browser tests drive pages and the API contract test (schemathesis) checks
-# HTTP answers against the schema, not SQL, so they run once.
+# Everything on SQLite, browser tests included; then the database-specific tests (mark
+# `database`, ADR 0036) again on PostgreSQL. The browser tests drive pages and the API
+# contract test (schemathesis) checks HTTP answers against the schema, not SQL: they run once.
 test: setup lint types
 	$(BIN)/pytest
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'not browser and not contract'
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'database and not browser and not contract'
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache

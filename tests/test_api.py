@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 PROBLEM = "application/problem+json"
 
 

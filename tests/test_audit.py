@@ -13,6 +13,8 @@ from rathaus.core.models import AuditChainHead, AuditEvent
 from tests.factories import AuthorityFactory
 from tests.support import run_in_threads
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 @pytest.fixture
 def three_events(db):

@@ -21,6 +21,8 @@ from rathaus.forms.models import Submission
 from tests.factories import AuthorityFactory
 from tests.support import run_in_threads
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def test_each_authority_has_its_own_chain(db):
     barleben, wolmirstedt = AuthorityFactory(), AuthorityFactory()

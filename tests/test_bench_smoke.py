@@ -18,6 +18,8 @@ from django.db import connection
 
 from tests.support import ROOT
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 SCRIPTS = sorted(path.name for path in (ROOT / "bench").glob("*.py") if path.name != "common.py")
 POSTGRES_ONLY = {"cases_inbox.py"}
 # Scripts with SQL of their own run on both databases; the others measure through HTTP only,

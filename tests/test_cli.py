@@ -7,6 +7,8 @@ import pytest
 from rathaus.core.models import AuditEvent
 from tests.support import ROOT, database_env, rathaus
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def test_help_lists_the_rathaus_commands():
     result = rathaus("help")

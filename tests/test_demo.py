@@ -11,6 +11,8 @@ from django.core.management import CommandError, call_command
 from rathaus.core import demo
 from rathaus.core.models import AuditEvent, Authority, Locality, Membership, OrgUnit
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def run_demo() -> str:
     out = StringIO()

@@ -11,6 +11,8 @@ from django.apps import apps
 
 import tests.factories
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 # Models without a factory, on purpose. Shrink this list; never add a model only to silence the
 # test.
 WITHOUT_FACTORY: set[str] = set()

@@ -16,6 +16,8 @@ from rathaus.core.models import WorkerHeartbeat
 from tests.support import HEALTH_TOKEN, ROOT, health_details, start_worker
 from tests.tasks_for_tests import add
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def beat(seconds_ago: int) -> None:
     now = timezone.now()

@@ -30,6 +30,8 @@ from rathaus.core.models import OutgoingEmail, WorkerHeartbeat
 from tests.factories import AuthorityFactory
 from tests.support import ROOT, database_env, start_worker
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 LINK = "https://barleben.localhost/konto/bestaetigen/?uid=7&token=ab-12"
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from rathaus.core.models import Authority
 from tests.factories import AuthorityFactory, AuthorityHostFactory, OrgUnitFactory
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def test_start_page_is_organised_by_what_people_want_to_do(
     client, barleben, django_assert_max_num_queries

@@ -13,6 +13,8 @@ from rathaus.core.models import AuditEvent
 from tests.factories import PASSWORD, MembershipFactory, TOTPDeviceFactory, UserFactory
 from tests.support import current_code
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def login_password(client, username, password=PASSWORD, next_url=""):
     data = {"username": username, "password": password}

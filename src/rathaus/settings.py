@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from rathaus.conf import (
     DEFAULT_SECRET_KEY,
@@ -372,6 +373,12 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Source maps (5 MB from django-ninja's API pages) are for developers' tools, not for visitors:
+# compressing them took most of `collectstatic`'s minute, so they are served as they are.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *Compressor.SKIP_COMPRESS_EXTENSIONS,
+    "map",
+)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,8 @@ from rathaus.accounts.models import Account, Message, MessageAttachment
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import AuditEvent, Authority
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 @pytest.fixture
 def citizen(client, barleben, settings, tmp_path):

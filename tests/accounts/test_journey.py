@@ -13,6 +13,8 @@ from tests.factories import UserFactory
 from tests.support import CITIZEN_PASSWORD as PASSWORD
 from tests.support import REGISTRATION, human_check
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def confirmation_link(to: str) -> str:
     mail = OutgoingEmail.objects.filter(to=to).order_by("-created_at", "-pk").first()

@@ -17,6 +17,8 @@ from rathaus.core.models import AuditEvent, OutgoingEmail
 from tests.factories import PASSWORD, MembershipFactory, TOTPDeviceFactory
 from tests.support import current_code, human_check
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 PROXY = "10.0.0.1"
 ATTACKER = "198.51.100.7"
 OWNER = "203.0.113.5"

@@ -10,6 +10,8 @@ from rathaus.accounts.models import Account, Message
 from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import AuditEvent, Authority, OutgoingEmail
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -29,6 +29,8 @@ from rathaus.accounts.models import Account, ExternalIdentity, TrustLevel
 from rathaus.accounts.providers.oidc import trust_level_from
 from rathaus.core.models import AuditEvent
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 CLIENT_ID = "rathaus-test"
 CLIENT_SECRET = "geheim-" + "x" * 20
 PERSON = {

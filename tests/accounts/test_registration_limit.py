@@ -11,6 +11,8 @@ from django.utils import timezone
 from rathaus.core.models import AuditEvent
 from tests.support import human_check
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 PASSWORD = "ein langer satz als passwort"
 
 

@@ -15,6 +15,8 @@ from tests.support import APPOINTMENTS_API as BASE
 from tests.support import api_post as post
 from tests.support import solved, token_from_mail
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def hold(client, kind, start, email="api@example.org", **overrides):
     body = {"type": kind.pk, "location": kind.location.slug, "start": start.isoformat(),

@@ -9,6 +9,8 @@ from rathaus.appointments.availability import free_slots, is_holiday
 from rathaus.appointments.models import Booking, Closure, Occupancy
 from tests.support import MONDAY, Office, berlin
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 SUNDAY_NOON = berlin(MONDAY - dt.timedelta(days=1), 12)
 
 

@@ -38,6 +38,8 @@ from tests.support import (
 )
 from tests.support import api_post as post
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 NOW = berlin(MONDAY - dt.timedelta(days=1), 12)
 TUESDAY = MONDAY + dt.timedelta(days=1)
 

@@ -33,6 +33,8 @@ from django.db import connections
 from rathaus.appointments import services
 from rathaus.appointments.models import AppointmentType
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 type_id, gate, threads, prefix, now = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 starts = [dt.datetime.fromisoformat(s) for s in json.loads(sys.argv[6])]
 now = dt.datetime.fromisoformat(now)

@@ -16,6 +16,8 @@ from rathaus.core.models import OutgoingEmail
 from tests.support import APPOINTMENT_EMAIL as EMAIL
 from tests.support import MONDAY, berlin, link, reserve, run_in_threads
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 SUNDAY_NOON = berlin(MONDAY - dt.timedelta(days=1), 12)
 
 

@@ -12,6 +12,8 @@ from rathaus.appointments.models import Booking, Occupancy, OpeningHours, Waitin
 from rathaus.core.models import OutgoingEmail
 from tests.support import MONDAY, berlin
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 SUNDAY_NOON = berlin(MONDAY - dt.timedelta(days=1), 12)
 
 

@@ -12,6 +12,8 @@ from django.utils import translation
 from rathaus.appointments.hours import location_hours, merged, weekly_hours
 from rathaus.appointments.models import Location, OpeningHours
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 WEEKDAYS_DE = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
 
 

@@ -37,6 +37,8 @@ STARTS = 5  # x 2 desks = 10 places
 
 CLIENT = r"""
 import http.client, json, os, sys, threading, time
+
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 port, gate, jobs = int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
 ready = threading.Barrier(len(jobs) + 1)
 results = []

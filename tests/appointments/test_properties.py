@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 
+import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,8 @@ from rathaus.appointments.models import (
     Visit,
 )
 from tests.support import MONDAY, berlin, make_authority
+
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 
 NOW = berlin(MONDAY - dt.timedelta(days=1), 12)
 DAYS = [MONDAY + dt.timedelta(days=n) for n in range(3)]

@@ -30,6 +30,8 @@ from rathaus.appointments.models import (
 from rathaus.core.models import AuditEvent, OutgoingEmail
 from tests.support import berlin, log_in
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 DAY = dt.date(2026, 11, 30)  # a Monday without holiday
 EVE = berlin(DAY - dt.timedelta(days=1), 18)
 

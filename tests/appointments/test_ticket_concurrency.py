@@ -28,6 +28,8 @@ from django.db import connections
 from rathaus.appointments import staff_services
 from rathaus.appointments.models import Booking, Location
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 gate, location_id, now, jobs = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 now = dt.datetime.fromisoformat(now)
 ready = threading.Barrier(len(jobs) + 1)

@@ -19,7 +19,7 @@ from rathaus.core import api_tokens
 from rathaus.core.models import ApiToken, AuditEvent
 from tests.support import ANLIEGEN, api, citizen_client, log_in, make_key, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 
 def post(client: Client, path: str, body: dict | None = None):

@@ -18,7 +18,7 @@ from rathaus.core.models import AuditEvent, Authority, OrgUnit
 from rathaus.forms.models import SubmissionEvent
 from tests.support import ANLIEGEN, MELDEBESCHEINIGUNG, citizen_client, log_in, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 
 def test_a_submission_becomes_a_case_in_the_responsible_unit(meldung):

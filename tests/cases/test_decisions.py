@@ -18,7 +18,7 @@ from rathaus.core import files
 from rathaus.core.models import AuditEvent
 from tests.support import ANLIEGEN, log_in, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,8 @@ from rathaus.forms.submissions import AttachmentSpec, create_submission
 from tests.factories import StoredFileFactory
 from tests.support import database_env, rathaus
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 LEIKA_KEY = "99050012104000"  # Gewerbe anmelden
 
 SCHEMA = {

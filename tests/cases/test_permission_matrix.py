@@ -37,7 +37,7 @@ from rathaus.core.demo import DEMO_PASSWORD
 from rathaus.core.models import Membership, OrgUnit
 from tests.support import image, log_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 OTHER_CITIZEN = "karl.nachbar@example.org"
 ROLES = [

@@ -30,6 +30,8 @@ from tests.factories import (
 )
 from tests.support import clerk_of, log_in
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 INBOX = "/verwaltung/vorgaenge/"
 
 # Session, user, authenticator device; the user's units (2 queries, done twice: for the list and

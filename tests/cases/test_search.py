@@ -9,7 +9,7 @@ from rathaus.cases import services
 from rathaus.cases.models import Case
 from tests.support import ANLIEGEN, MELDEBESCHEINIGUNG, api, citizen_client, make_key, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 
 @pytest.fixture

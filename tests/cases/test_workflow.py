@@ -21,7 +21,7 @@ from rathaus.core.service_tasks import Context, HandlerFailed
 from tests.factories import PASSWORD, CaseDocumentFactory, CaseFactory, OrgUnitFactory
 from tests.support import api, clerk_of, log_in, make_key
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 S = Case.Status
 REFUSED = [pair for pair in itertools.permutations(S.values, 2) if pair not in workflow.TRANSITIONS]

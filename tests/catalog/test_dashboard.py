@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
+import pytest
 import time_machine
 from django.utils import timezone
 
@@ -22,6 +23,8 @@ from rathaus.core.models import Authority
 from rathaus.forms import definitions
 from rathaus.forms.models import FormDefinition, FormVersion
 from tests.factories import AuthorityFactory, FormVersionFactory
+
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 
 WITHOUT_TOPIC = "ohne Themenfeld"
 

@@ -3,10 +3,14 @@ town's: the dashboard lists it apart, and its page says who handles it."""
 
 from __future__ import annotations
 
+import pytest
+
 from rathaus.catalog import dashboard, maturity, services
 from rathaus.catalog.models import Offer, Service
 from rathaus.core.models import Authority
 from tests.factories import FormVersionFactory
+
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 
 DRIVING_LICENCE_OZG = "10169"  # Führerschein: the Landkreis Börde handles it (demo rules)
 

@@ -11,6 +11,8 @@ from rathaus.catalog.importer import CatalogFileError, import_catalog
 from rathaus.catalog.models import LifeSituation, OzgService, Service, Topic
 from tests.support import DATA
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 FULL = DATA / "ozg-katalog" / "leistungen.csv"
 HEADER = "themenfeld,lebenslage,ozg_id,ozg_leistung,leika_schluessel,leistung,leika_typ,rechtsgrundlage,gesetze_kurz\n"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def test_browse_lists_the_local_offer_and_topics(
     client, barleben_catalogue, django_assert_max_num_queries

@@ -8,6 +8,8 @@ from rathaus.catalog import responsibility
 from rathaus.catalog.models import Responsibility, Service
 from tests.factories import AuthorityFactory
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 GEBURTSURKUNDE = "99027002012000"
 VERSAMMLUNG = "99089016000000"
 

@@ -10,6 +10,8 @@ from rathaus.catalog.models import LifeSituation, OzgService, Service, Topic
 from rathaus.catalog.text import fold, terms
 from tests.support import DATA
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 FULL = DATA / "ozg-katalog" / "leistungen.csv"
 
 

@@ -17,6 +17,8 @@ from rathaus.core.models import AuditEvent, OrgUnit
 from tests.factories import PASSWORD, MembershipFactory, TOTPDeviceFactory, UserFactory
 from tests.support import log_in
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 LIST = "/verwaltung/angebote/"
 ADD = "/verwaltung/angebote/neu/"
 BIRTH_CERTIFICATE = "99027002012000"  # Standesamt, 12,00 €, maturity 2

@@ -10,6 +10,8 @@ from django.db import transaction
 
 from rathaus.core import events
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 @dataclass(frozen=True)
 class Happened(events.DomainEvent):

@@ -18,7 +18,7 @@ from rathaus.core.models import StoredFile
 from tests.factories import MessageAttachmentFactory, StoredFileFactory
 from tests.support import ROOT, pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 RULES = UploadRules(accept=(PDF,), max_bytes=1024 * 1024)
 

@@ -23,6 +23,8 @@ from rathaus.core.files import blob_key, open_blob
 from tests.factories import AuthorityFactory, OrgUnitFactory, UserFactory
 from tests.support import image, pdf
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 BEFORE = [
     ("core", "0012_audit_keyed_hashes"),
     ("forms", "0002_submissions_from_cases"),

@@ -12,6 +12,8 @@ from rathaus.core import ratelimit
 from rathaus.core.models import RateCounter
 from tests.support import run_in_threads
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 WINDOW = dt.timedelta(minutes=1)
 
 

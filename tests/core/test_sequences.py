@@ -18,6 +18,8 @@ from rathaus.core.models import Authority, OrgUnit
 from rathaus.forms.submissions import next_reference
 from tests.support import run_in_threads
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 @pytest.mark.django_db
 def test_every_scope_counts_on_its_own_from_one():

@@ -32,6 +32,8 @@ from tests.factories import (
 from tests.support import clerk_of, health_details, log_in
 from tests.tasks_for_tests import add, fail
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def claimed_by(result, worker_id: str, times: int = 1) -> DBTaskResult:
     """The task row as a worker leaves it when it dies while running the task."""

@@ -25,6 +25,8 @@ from rathaus.forms.models import SubmissionEvent
 from tests.factories import AuthorityFactory, OrgUnitFactory, SubmissionFactory
 from tests.support import ROOT, database_env, health_details, start_worker
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 WORKER_ARGS = ["--queue-name", "*", "--interval", "0.2", "--no-startup-delay"]
 
 

@@ -9,7 +9,7 @@ import pytest
 from rathaus.forms.models import Submission
 from tests.support import VALID_DATA
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 URL = "/api/v1/forms/alle-felder/submissions"
 ANLIEGEN = {

@@ -17,6 +17,8 @@ from rathaus.forms.models import CodeList, FormDefinition, Submission
 from rathaus.forms.xdatenfelder import convert
 from tests.support import DATA, database_env, log_in, rathaus, render_step
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 MEDIUM = DATA / "codelists" / "Medium_1.0.xml"
 MEDIUM_URN = "urn:xoev-de:xdomea:codeliste:medium"
 ELECTRONIC = "Elektronisch: Das Schriftgutobjekt liegt ausschließlich in elektronischer Form vor."

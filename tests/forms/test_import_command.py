@@ -17,6 +17,8 @@ from rathaus.forms.models import FormDefinition, FormVersion
 from rathaus.forms.xdatenfelder import NS_V2, convert
 from tests.support import DATA, database_env, rathaus
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 XDF = DATA / "xdatenfelder"
 REAL = XDF / "v2" / "S00000246v1.1_xdf2.xml"
 BARLEBEN_AGS = "15083040"

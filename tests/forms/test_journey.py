@@ -26,7 +26,7 @@ from tests.support import follow_post, post_data
 from tests.support import get_page as page
 from tests.support import start_application as start
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 
 def log_in(client: Client) -> None:

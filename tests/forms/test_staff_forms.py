@@ -22,6 +22,8 @@ from rathaus.forms.models import Channel, FormDefinition, FormVersion
 from rathaus.forms.submissions import create_submission
 from tests.support import DATA, current_code
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 LIST = "/verwaltung/formulare/"
 CREATE = "/verwaltung/formulare/neu/"
 IMPORT = "/verwaltung/formulare/importieren/"

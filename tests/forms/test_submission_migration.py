@@ -19,6 +19,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import AuthorityFactory, OrgUnitFactory
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 BEFORE = [("cases", "0005_case_search"), ("forms", "0001_initial")]
 AFTER = [("cases", "0008_submissions_move_to_forms"), ("forms", "0002_submissions_from_cases")]
 

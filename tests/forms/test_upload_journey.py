@@ -18,7 +18,7 @@ from tests.support import fill_step as fill
 from tests.support import get_page as page
 from tests.support import start_application as start
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 
 @pytest.fixture(autouse=True)

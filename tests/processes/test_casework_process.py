@@ -24,7 +24,7 @@ from tests.support import (
     submit,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database]
 
 
 def open_task(case: Case) -> ProcessTask:

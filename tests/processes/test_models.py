@@ -11,6 +11,8 @@ from rathaus.processes.bpmn import ModelInvalid, parse
 from rathaus.processes.models import ProcessModel, ProcessVersion
 from tests.support import log_in
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 BPMN, FORMS = packages.read_directory(packages.DEFAULT_DIRECTORY)
 
 
