@@ -143,6 +143,12 @@ def test_first_login_creates_the_account_and_the_second_finds_it(client, idp):
     assert client.session["rathaus_login_provider"] == "saml"
 
 
+def test_metadata_read_from_an_address_works_too(client, idp, settings):
+    settings.RATHAUS_SAML_IDP_METADATA = f"{idp.base}/idp/metadata"
+    assert post_answer(client, authenticate(client))["Location"] == "/konto/"
+    assert ExternalIdentity.objects.get().provider == idp.entity_id
+
+
 def test_the_answer_is_encrypted_and_signed(client, idp):
     document = response_xml(authenticate(client))
     root = ET.fromstring(document)
