@@ -368,3 +368,11 @@ def test_the_start_check_names_what_is_missing(settings, monkeypatch):
     ]
     settings.RATHAUS_SAML_IDP_METADATA = ""
     assert not [message for message in checks.run_checks() if message.id == "rathaus.E035"]
+
+
+def test_the_settings_parser_knows_the_claims_and_levels():
+    from rathaus import conf
+
+    assert conf.SAML_CLAIMS == saml.CLAIMS
+    assert tuple(TrustLevel.values) == conf.TRUST_LEVELS
+    assert set(saml.REQUESTED_CONTEXT) == set(TrustLevel)

@@ -110,8 +110,10 @@ def check_configuration(**kwargs: Any) -> list[checks.CheckMessage]:
     problems: list[str] = []
     if xmlsec_binary() is None:
         problems.append("the xmlsec1 program is not installed (apt-get install xmlsec1)")
-    files = {"RATHAUS_SAML_SP_KEY": settings.RATHAUS_SAML_SP_KEY,
-             "RATHAUS_SAML_SP_CERT": settings.RATHAUS_SAML_SP_CERT}  # fmt: skip
+    files = {
+        "RATHAUS_SAML_SP_KEY": settings.RATHAUS_SAML_SP_KEY,
+        "RATHAUS_SAML_SP_CERT": settings.RATHAUS_SAML_SP_CERT,
+    }
     source = str(settings.RATHAUS_SAML_IDP_METADATA)
     if not source.startswith(("https://", "http://")):
         files["RATHAUS_SAML_IDP_METADATA"] = source
