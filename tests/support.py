@@ -7,22 +7,31 @@ each other; fixtures shared between folders live in ``tests/conftest.py``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import html
 import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from altcha.v1 import solve_challenge
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from django.db import connection, connections
 from django.http import QueryDict
 from django.test import Client
@@ -762,3 +771,250 @@ def health_details(client: Client, path: str = "/health") -> Any:
 
     with override_settings(RATHAUS_HEALTH_TOKEN=HEALTH_TOKEN):
         return client.get(path, headers={"Authorization": f"Bearer {HEALTH_TOKEN}"})
+
+
+# --- A SAML 2.0 identity provider (pysaml2) on 127.0.0.1, for the BundID login tests ---
+
+SAML_BPK2 = "urn:oid:1.3.6.1.4.1.25484.494450.3"
+SAML_PERSON = {
+    SAML_BPK2: ["bPK2-Erika-4711"],
+    "urn:oid:2.5.4.42": ["Erika"],
+    "urn:oid:2.5.4.4": ["Mustermann"],
+    "urn:oid:0.9.2342.19200300.100.1.3": ["erika.mustermann@example.org"],
+}
+SAML_SIG = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+SAML_DIGEST = "http://www.w3.org/2001/04/xmlenc#sha256"
+
+
+def saml_key_pair(directory: Path, name: str) -> tuple[str, str]:
+    """A new RSA key and a self-signed certificate for it, as PEM files; their paths."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"rathaus test {name}")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    key_path, cert_path = directory / f"{name}.key", directory / f"{name}.crt"
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return str(key_path), str(cert_path)
+
+
+def saml_certificate_base64(cert_path: str) -> str:
+    pem = Path(cert_path).read_text()
+    return "".join(line for line in pem.splitlines() if "-----" not in line)
+
+
+class SamlIdentityProvider:
+    """pysaml2's IdP over HTTP, and the ways a test can make it misbehave."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.key_file, self.cert_file = saml_key_pair(directory, "idp")
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.entity_id = f"{self.base}/idp/metadata"
+        self.metadata_file = directory / "idp-metadata.xml"
+        self.metadata_file.write_text(self._metadata())
+        self.idp: Any = None
+        # What the next answer looks like; tests change these.
+        self.identity: dict[str, list[str]] = dict(SAML_PERSON)
+        self.level = "STORK-QAA-Level-3"
+        self.encrypt = True
+        self.sign_assertion = True
+        self.signing_key_file = self.key_file
+        self.status: tuple[str, str] | None = None
+        self.in_response_to: str | None = None
+        self.requests: list[Any] = []
+        self.sp_key, self.sp_cert = saml_key_pair(directory, "sp")  # for the portal's settings
+
+    def _config(self, sp_metadata: str | None) -> Any:
+        from saml2 import BINDING_HTTP_REDIRECT
+        from saml2.config import IdPConfig
+        from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_TRANSIENT
+
+        config = IdPConfig()
+        config.load(
+            {
+                "entityid": self.entity_id,
+                "xmlsec_binary": shutil.which("xmlsec1"),
+                "key_file": self.key_file,
+                "cert_file": self.cert_file,
+                "metadata": {"inline": [sp_metadata]} if sp_metadata else {},
+                "service": {
+                    "idp": {
+                        "endpoints": {
+                            "single_sign_on_service": [(f"{self.base}/sso", BINDING_HTTP_REDIRECT)]
+                        },
+                        "want_authn_requests_signed": True,
+                        "name_id_format": [NAMEID_FORMAT_TRANSIENT],
+                        "policy": {
+                            "default": {
+                                "lifetime": {"minutes": 5},
+                                "name_form": NAME_FORMAT_URI,
+                            }
+                        },
+                    }
+                },
+            }
+        )
+        return config
+
+    def _metadata(self) -> str:
+        from saml2.metadata import create_metadata_string
+
+        document = create_metadata_string("", config=self._config(None), sign=False)
+        return document.decode() if isinstance(document, bytes) else document
+
+    def trust(self, sp_metadata: str) -> None:
+        """Know the service provider from its published metadata (its keys and ACS)."""
+        from saml2.server import Server
+
+        self.idp = Server(config=self._config(sp_metadata))
+
+    def answer(self, query: dict[str, str]) -> str:
+        """The HTML page with the POST form, for a redirect-binding AuthnRequest."""
+        from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+        from saml2.saml import NAMEID_FORMAT_TRANSIENT, NameID
+        from saml2.server import Server
+
+        request = self.idp.parse_authn_request(
+            query["SAMLRequest"],
+            BINDING_HTTP_REDIRECT,
+            relay_state=query.get("RelayState"),
+            sigalg=query.get("SigAlg"),
+            signature=query.get("Signature"),
+        )
+        self.requests.append(request)
+        message = request.message
+        destination = message.assertion_consumer_service_url
+        in_response_to = self.in_response_to or message.id
+        if self.status is not None:
+            response = self.idp.create_error_response(
+                in_response_to,
+                destination,
+                self.status,
+                sign=True,
+                sign_alg=SAML_SIG,
+                digest_alg=SAML_DIGEST,
+            )
+        else:
+            signer = self.idp
+            if self.signing_key_file != self.key_file:
+                config = self._config(None)
+                config.key_file = self.signing_key_file
+                signer = Server(config=config)
+                signer.metadata = self.idp.metadata
+            response = signer.create_authn_response(
+                self.identity,
+                in_response_to,
+                destination,
+                message.issuer.text,
+                name_id=NameID(format=NAMEID_FORMAT_TRANSIENT, text="transient-1"),
+                authn={"class_ref": self.level, "authn_auth": self.entity_id},
+                sign_assertion=self.sign_assertion,
+                sign_response=False,
+                encrypt_assertion=self.encrypt,
+                encrypt_assertion_self_contained=True,
+                encrypt_cert_assertion=None,
+                sign_alg=SAML_SIG,
+                digest_alg=SAML_DIGEST,
+            )
+        binding = self.idp.apply_binding(
+            BINDING_HTTP_POST, str(response), destination, query.get("RelayState", ""),
+            response=True,
+        )  # fmt: skip
+        # pysaml2's page has neither language nor title; the browser tests hold every page
+        # they visit to WCAG, this one too.
+        page = str(binding["data"]).replace("<html>", '<html lang="en">', 1)
+        return page.replace("<head>", "<head>\n    <title>Test IdP</title>", 1)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _send(self, status: int, body: str, content_type: str) -> None:
+                data = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                url = urlsplit(self.path)
+                if url.path == "/idp/metadata":
+                    self._send(200, provider.metadata_file.read_text(), "application/xml")
+                    return
+                if url.path != "/sso":
+                    self._send(404, "not found", "text/plain")
+                    return
+                query = {name: values[0] for name, values in parse_qs(url.query).items()}
+                try:
+                    page = provider.answer(query)
+                except Exception as error:  # the IdP refuses what it cannot verify
+                    self._send(400, f"refused: {type(error).__name__}: {error}", "text/plain")
+                    return
+                self._send(200, page, "text/html")
+
+        return Handler
+
+
+def saml_form_fields(page: str) -> tuple[str, dict[str, str]]:
+    """The action and the hidden fields of the form on an HTML page that carries a SAML answer."""
+    forms = re.findall(r"<form\b[^>]*>.*?</form>", page, flags=re.DOTALL)
+    form = next(form for form in forms if 'name="SAMLResponse"' in form)
+    action = html.unescape(re.search(r'action="([^"]*)"', form).group(1))  # type: ignore[union-attr]
+    fields = {
+        html.unescape(name): html.unescape(value)
+        for name, value in re.findall(r'<input[^>]*name="([^"]*)"[^>]*value="([^"]*)"', form)
+    }
+    return action, fields
+
+
+def require_xmlsec1() -> None:
+    """Fail (not skip) the SAML tests with a clear message when xmlsec1 is missing."""
+    if shutil.which("xmlsec1") is None:
+        pytest.fail(
+            "The SAML login needs the xmlsec1 program (Debian/Ubuntu: apt-get install xmlsec1); "
+            "it is not on PATH, so these tests cannot run."
+        )
+
+
+@contextlib.contextmanager
+def running_saml_identity_provider(
+    settings: Any, directory: Path
+) -> Iterator[SamlIdentityProvider]:
+    """Start the identity provider and point the SAML settings at it, with a new key pair of
+    the portal; the caller lets it ``trust`` the portal's metadata once the portal serves it."""
+    require_xmlsec1()
+    provider = SamlIdentityProvider(directory)
+    thread = threading.Thread(target=provider.server.serve_forever, daemon=True)
+    thread.start()
+    settings.RATHAUS_SAML_IDP_METADATA = str(provider.metadata_file)
+    settings.RATHAUS_SAML_SP_KEY = provider.sp_key
+    settings.RATHAUS_SAML_SP_CERT = provider.sp_cert
+    settings.RATHAUS_SAML_SP_ENTITY_ID = ""
+    settings.RATHAUS_SAML_REQUIRE_ENCRYPTED = True
+    try:
+        yield provider
+    finally:
+        provider.server.shutdown()
+        provider.server.server_close()
+        thread.join(timeout=5)

@@ -197,6 +197,25 @@ def _parse_networks(raw: str) -> list[str]:
     return networks
 
 
+TRUST_LEVELS = ("basic", "substantial", "high")  # = rathaus.accounts.models.TrustLevel
+SAML_CLAIMS = ("sub", "given_name", "family_name", "email")  # = accounts.providers.saml.CLAIMS
+
+
+def _parse_attribute_map(raw: str) -> list[str]:
+    items = _parse_list(raw)
+    seen: set[str] = set()
+    for item in items:
+        claim, sep, name = item.partition("=")
+        claim = claim.strip()
+        if not sep or not name.strip() or claim not in SAML_CLAIMS or claim in seen:
+            raise ValueError(
+                f"expected claim=attribute pairs, each claim once, claims from "
+                f"{', '.join(SAML_CLAIMS)}; got {item!r}"
+            )
+        seen.add(claim)
+    return items
+
+
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "hour": _parse_hour,
     "network list": _parse_networks,
@@ -213,6 +232,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "clamd address": _parse_clamd_address,
     "file storage": _one_of(FILE_STORAGES),
     "URL": _parse_url,
+    "trust level": _one_of(TRUST_LEVELS),
+    "attribute map": _parse_attribute_map,
 }
 
 
@@ -552,6 +573,68 @@ VARIABLES: tuple[Variable, ...] = (
         "ID token claim that carries the assurance level; eIDAS (http://eidas.europa.eu/LoA/…) "
         "and BSI TR-03107-1 values (STORK-QAA-Level-1…4, basic, substantial, high) are mapped "
         "to the trust levels basic, substantial and high.",
+    ),
+    Variable(
+        "SAML_IDP_METADATA",
+        "string",
+        "",
+        "SAML 2.0 metadata of the identity provider (BundID): a file path, or an https:// "
+        "address, read at the first login and again after an hour. It must describe exactly "
+        "one identity provider, whose keys sign the assertions. Empty turns the login with "
+        "SAML off. Needs the xmlsec1 program.",
+    ),
+    Variable(
+        "SAML_SP_ENTITY_ID",
+        "string",
+        "",
+        "Entity id of rathaus as SAML service provider, as registered at the identity provider. "
+        "Empty means the address of its metadata, <public address>/konto/saml/metadaten/.",
+    ),
+    Variable(
+        "SAML_SP_KEY",
+        "string",
+        "",
+        "Path of the PEM private key of rathaus as SAML service provider; it signs the "
+        "authentication requests and the metadata, and decrypts the assertions.",
+    ),
+    Variable(
+        "SAML_SP_CERT",
+        "string",
+        "",
+        "Path of the PEM certificate for RATHAUS_SAML_SP_KEY, published in the service provider "
+        "metadata for signing and encryption.",
+    ),
+    Variable(
+        "SAML_REQUIRE_ENCRYPTED",
+        "boolean",
+        "true",
+        "Accept only encrypted SAML assertions (BundID encrypts them). Turn off only for an "
+        "identity provider that cannot encrypt; the assertion must be signed either way.",
+    ),
+    Variable(
+        "SAML_REQUESTED_LEVEL",
+        "trust level",
+        "substantial",
+        "Trust level asked of the SAML identity provider at login (basic, substantial or high; "
+        "sent as STORK-QAA-Level-1, -3 or -4 with comparison minimum). A service that needs "
+        "more asks for more. The level the provider confirms is what counts.",
+    ),
+    Variable(
+        "SAML_ATTRIBUTES",
+        "attribute map",
+        "sub=urn:oid:1.3.6.1.4.1.25484.494450.3,given_name=urn:oid:2.5.4.42,"
+        "family_name=urn:oid:2.5.4.4,email=urn:oid:0.9.2342.19200300.100.1.3",
+        "Which SAML attribute gives which detail, as claim=attribute pairs (sub, given_name, "
+        "family_name, email). The default names BundID's attributes: bPK2 as the person's "
+        "identifier, given name, surname and e-mail address (confirmed by BundID). Without sub "
+        "the persistent NameID identifies the person.",
+    ),
+    Variable(
+        "SAML_LABEL",
+        "string",
+        "Mit BundID anmelden",
+        "Text of the button on /konto/anmelden/ that starts the login with the SAML identity "
+        "provider.",
     ),
     Variable(
         "VIRUS_SCANNER",

@@ -260,6 +260,17 @@ RATHAUS_OIDC_CLIENT_SECRET: str = env("OIDC_CLIENT_SECRET")
 RATHAUS_OIDC_LABEL: str = env("OIDC_LABEL")
 RATHAUS_OIDC_ACR_CLAIM: str = env("OIDC_ACR_CLAIM")
 
+# Login with a SAML 2.0 identity provider, BundID (accounts/providers/saml.py); off without
+# metadata.
+RATHAUS_SAML_IDP_METADATA: str = env("SAML_IDP_METADATA")
+RATHAUS_SAML_SP_ENTITY_ID: str = env("SAML_SP_ENTITY_ID")
+RATHAUS_SAML_SP_KEY: str = env("SAML_SP_KEY")
+RATHAUS_SAML_SP_CERT: str = env("SAML_SP_CERT")
+RATHAUS_SAML_REQUIRE_ENCRYPTED: bool = env("SAML_REQUIRE_ENCRYPTED")
+RATHAUS_SAML_REQUESTED_LEVEL: str = env("SAML_REQUESTED_LEVEL")
+RATHAUS_SAML_ATTRIBUTES: list[str] = env("SAML_ATTRIBUTES")
+RATHAUS_SAML_LABEL: str = env("SAML_LABEL")
+
 # Uploads (rathaus.core.files) and their virus scanner (rathaus.core.scanning).
 RATHAUS_VIRUS_SCANNER: str = env("VIRUS_SCANNER")
 RATHAUS_REGISTER_LOOKUP: str = env("REGISTER_LOOKUP")

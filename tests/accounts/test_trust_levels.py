@@ -68,3 +68,11 @@ def test_basic_services_need_no_check(client, offer, barleben):
 
 def test_no_online_application_is_404(client, barleben):
     assert client.get(GATE).status_code == 404
+
+
+def test_with_bundid_connected_the_page_asks_bundid_for_the_level_needed(client, offer, settings):
+    settings.RATHAUS_SAML_IDP_METADATA = "/etc/rathaus/bundid-metadata.xml"
+    html = client.get(GATE).content.decode()
+    assert "Mit BundID anmelden" in html
+    assert f'href="/konto/anmelden/saml/?next={GATE}&amp;niveau=substantial"' in html
+    assert "noch kein Identitätsdienst" not in html

@@ -221,7 +221,7 @@ def test_virus_scanners_resolve_through_the_registry(settings):
 
 
 def test_login_providers_resolve_through_the_registry(settings):
-    assert providers.login_providers.ids() == ("local", "oidc")
+    assert providers.login_providers.ids() == ("local", "oidc", "saml")
     assert isinstance(providers.password_provider("local"), LocalPasswordProvider)
     with translation.override("de"):
         labels = {id: str(label) for id, label in providers.login_providers.choices()}
@@ -233,6 +233,13 @@ def test_login_providers_resolve_through_the_registry(settings):
     assert oidc.enabled()
     with pytest.raises(UnknownPlugin, match="'oidc' does not take passwords"):
         providers.password_provider("oidc")
+    saml = providers.login_providers.get("saml")
+    settings.RATHAUS_SAML_IDP_METADATA = ""
+    assert not saml.enabled()
+    settings.RATHAUS_SAML_IDP_METADATA = "/etc/rathaus/bundid-metadata.xml"
+    assert saml.enabled()
+    with pytest.raises(UnknownPlugin, match="'saml' does not take passwords"):
+        providers.password_provider("saml")
 
 
 def test_service_task_handlers_resolve_through_the_registry():

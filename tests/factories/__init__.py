@@ -9,6 +9,7 @@ from tests.factories.accounts import (
     MessageFactory,
     RegistrationAttemptFactory,
     UsedChallengeFactory,
+    UsedSamlMessageFactory,
 )
 from tests.factories.appointments import (
     AppointmentTypeFactory,
@@ -165,6 +166,7 @@ __all__ = [
     "TopicFactory",
     "UploadFactory",
     "UsedChallengeFactory",
+    "UsedSamlMessageFactory",
     "UserFactory",
     "WaitingListEntryFactory",
     "WorkerHeartbeatFactory",

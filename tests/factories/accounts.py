@@ -15,6 +15,7 @@ from rathaus.accounts.models import (
     MessageAttachment,
     RegistrationAttempt,
     UsedChallenge,
+    UsedSamlMessage,
 )
 from tests.factories.core import (
     PDF,
@@ -112,3 +113,12 @@ class UsedChallengeFactory(factory.django.DjangoModelFactory):
 
     signature = factory.Sequence(lambda n: sha256_of(f"altcha-{n}"))
     expires_at = factory.LazyFunction(lambda: now() + datetime.timedelta(minutes=20))
+
+
+class UsedSamlMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UsedSamlMessage
+
+    issuer = "https://id.example.org/saml"
+    message_id = factory.Sequence(lambda n: f"assertion:_id{n:08d}")
+    expires_at = factory.LazyFunction(lambda: now() + datetime.timedelta(hours=1))

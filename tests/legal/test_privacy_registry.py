@@ -66,10 +66,15 @@ def test_the_privacy_notice_shows_every_activity_with_all_its_texts(barleben):
 
 def test_an_activity_the_installation_does_not_perform_has_no_section(barleben, settings):
     settings.RATHAUS_OIDC_ISSUER = ""
+    settings.RATHAUS_SAML_IDP_METADATA = ""
     settings.RATHAUS_VIRUS_SCANNER = "none"
     html = Client().get("/datenschutz/").content.decode()
     assert "Anmeldung mit BundID" not in html
     assert "Prüfung hochgeladener Dateien auf Viren" not in html
+    settings.RATHAUS_SAML_IDP_METADATA = "/etc/rathaus/bundid-metadata.xml"  # BundID over SAML
+    html = Client().get("/datenschutz/").content.decode()
+    assert "Anmeldung mit BundID oder einem anderen Identitätsdienst" in html
+    settings.RATHAUS_SAML_IDP_METADATA = ""
     settings.RATHAUS_OIDC_ISSUER = "https://id.example.org"
     settings.RATHAUS_VIRUS_SCANNER = "clamav"
     html = Client().get("/datenschutz/").content.decode()

@@ -14,6 +14,7 @@ class AccountsConfig(AppConfig):
         from rathaus.accounts import demo, lockouts, providers
         from rathaus.accounts.providers.local import LocalPasswordProvider
         from rathaus.accounts.providers.oidc import OIDCProvider
+        from rathaus.accounts.providers.saml import SAMLProvider
         from rathaus.core import demo as core_demo
         from rathaus.core import navigation
         from rathaus.core.navigation import NavItem
@@ -26,6 +27,7 @@ class AccountsConfig(AppConfig):
         )
         providers.login_providers.register(LocalPasswordProvider.key, LocalPasswordProvider())
         providers.login_providers.register(OIDCProvider.key, OIDCProvider())
+        providers.login_providers.register(SAMLProvider.key, SAMLProvider())
         user_login_failed.connect(lockouts.record_failure, dispatch_uid="rathaus-login-failure")
         user_logged_in.connect(lockouts.after_login, dispatch_uid="rathaus-login-delay-reset")
 

@@ -186,9 +186,11 @@ class MessageAttachment(models.Model):
 
 
 class ExternalIdentity(models.Model):
-    """The link from a person at an external identity provider (OpenID Connect) to an account.
+    """The link from a person at an external identity provider (OpenID Connect, SAML) to an
+    account.
 
-    ``provider`` is the issuer URL: the provider's ``sub`` is unique only per issuer.
+    ``provider`` is the issuer URL (OpenID Connect) or entity id (SAML): the provider's subject
+    identifier is unique only per issuer.
     """
 
     account = models.ForeignKey(
@@ -223,3 +225,26 @@ class UsedChallenge(models.Model):
 
     def __str__(self) -> str:
         return self.signature[:12]
+
+
+class UsedSamlMessage(models.Model):
+    """The id of a SAML response or assertion already accepted, kept until it expires.
+
+    A response posted a second time, even into a session that waits for it, is refused.
+    """
+
+    issuer = models.CharField(_("identity provider"), max_length=200)
+    message_id = models.CharField(_("message id"), max_length=255)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("used SAML message")
+        verbose_name_plural = _("used SAML messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "message_id"], name="accounts_usedsamlmessage_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message_id[:40]

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from rathaus.accounts import services
-from rathaus.accounts.providers import LoginResult, oidc
+from rathaus.accounts.providers import oidc
 from rathaus.core import audit
 from rathaus.core.redirects import safe_next_url
 from rathaus.core.tenancy import current_authority
@@ -47,11 +47,14 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         claims = oidc.finish(request)
     except oidc.OIDCError as error:
         return _rejected(request, error)
-    user = services.external_account(request, oidc.issuer(), claims)
-    if user.is_staff or not user.is_active:
+    if not services.log_in_external(
+        request,
+        provider=oidc.KEY,
+        issuer=oidc.issuer(),
+        claims=claims,
+        trust_level=oidc.trust_level(claims),
+    ):
         return _rejected(request, oidc.OIDCError("account_not_usable"))
-    trust_level = oidc.trust_level(claims)
-    services.log_in(request, LoginResult(user=user, provider=oidc.KEY, trust_level=trust_level))
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "accounts:home"
     return redirect(target)

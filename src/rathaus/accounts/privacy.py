@@ -65,7 +65,8 @@ ACTIVITIES = (
         ),
         retention=_("As long as your account exists."),
         models=("accounts.ExternalIdentity",),
-        applies=lambda: bool(settings.RATHAUS_OIDC_ISSUER),
+        # The same for OpenID Connect and SAML 2.0 (BundID): an identifier, a level, details.
+        applies=lambda: bool(settings.RATHAUS_OIDC_ISSUER or settings.RATHAUS_SAML_IDP_METADATA),
     ),
     Activity(
         key="accounts.mailbox",
@@ -79,5 +80,6 @@ ACTIVITIES = (
     ),
 )
 
-# A solved person check is kept only as the hash of a random challenge, to refuse it a second time.
-WITHOUT_PERSONAL_DATA = ("accounts.UsedChallenge",)
+# A solved person check is kept only as the hash of a random challenge, to refuse it a second time;
+# a SAML response and assertion only as the random ids the identity provider gave them.
+WITHOUT_PERSONAL_DATA = ("accounts.UsedChallenge", "accounts.UsedSamlMessage")

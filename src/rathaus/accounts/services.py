@@ -21,7 +21,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from rathaus.accounts import lockouts
-from rathaus.accounts.models import Account, Consent, RegistrationAttempt
+from rathaus.accounts.models import Account, Consent, RegistrationAttempt, TrustLevel
 from rathaus.accounts.providers import LoginResult
 from rathaus.accounts.tokens import email_confirmation
 from rathaus.core import audit
@@ -205,6 +205,26 @@ def external_account(request: HttpRequest, provider: str, claims: dict[str, Any]
             details={"provider": provider},
         )
     return user
+
+
+def log_in_external(
+    request: HttpRequest,
+    *,
+    provider: str,
+    issuer: str,
+    claims: dict[str, Any],
+    trust_level: TrustLevel,
+) -> bool:
+    """Log in the person an external identity provider vouched for (OpenID Connect, SAML).
+
+    The account is found or created by :func:`external_account`; staff and deactivated users
+    are not logged in (False), whatever the provider says.
+    """
+    user = external_account(request, issuer, claims)
+    if user.is_staff or not user.is_active:
+        return False
+    log_in(request, LoginResult(user=user, provider=provider, trust_level=trust_level))
+    return True
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from rathaus.accounts import gdpr_views, mailbox_views, oidc_views, security_views, views
+from rathaus.accounts import (
+    gdpr_views,
+    mailbox_views,
+    oidc_views,
+    saml_views,
+    security_views,
+    views,
+)
 
 app_name = "accounts"
 
@@ -14,6 +21,9 @@ urlpatterns = [
     path("anmelden/", views.login_view, name="login"),
     path("anmelden/oidc/", oidc_views.oidc_start, name="oidc_start"),
     path("anmelden/oidc/antwort/", oidc_views.oidc_callback, name="oidc_callback"),
+    path("anmelden/saml/", saml_views.saml_start, name="saml_start"),
+    path("anmelden/saml/antwort/", saml_views.saml_acs, name="saml_acs"),
+    path("saml/metadaten/", saml_views.saml_metadata, name="saml_metadata"),
     path("abmelden/", views.logout_view, name="logout"),
     path("abmelden/ueberall/", security_views.logout_everywhere, name="logout_everywhere"),
     path("passwort-vergessen/", security_views.password_reset, name="password_reset"),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from rathaus.accounts import altcha, providers, services
 from rathaus.accounts.forms import LoginForm, ProfileForm, RegistrationForm, ResendForm
 from rathaus.accounts.models import Account, TrustLevel
-from rathaus.accounts.providers import oidc
+from rathaus.accounts.providers import oidc, saml
 from rathaus.core import audit
 from rathaus.core.logout import log_out
 from rathaus.core.redirects import safe_next_url, to_login
@@ -124,6 +124,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "error": error, "next": _next_url(request)}
     if oidc.enabled():
         context["oidc_label"] = oidc.label()
+    if saml.enabled():
+        context["saml_label"] = saml.label()
     return render(request, "accounts/login.html", context)
 
 

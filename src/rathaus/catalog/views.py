@@ -168,7 +168,9 @@ def apply_online(request: HttpRequest, leika_key: str) -> HttpResponse:
     context = {
         "service": service,
         "required_label": TrustLevel(offer.min_trust_level).label,
+        "required_level": offer.min_trust_level,
         "current_label": current.label if current else "",
         "oidc_label": settings.RATHAUS_OIDC_LABEL if settings.RATHAUS_OIDC_ISSUER else "",
+        "saml_label": settings.RATHAUS_SAML_LABEL if settings.RATHAUS_SAML_IDP_METADATA else "",
     }
     return render(request, "accounts/trust_required.html", context, status=403)

@@ -73,8 +73,10 @@ def _login_needed(request: HttpRequest, version: FormVersion) -> HttpResponseBas
         "service": version.definition.offer.service if version.definition.offer else None,
         "form_title": version.title,
         "required_label": TrustLevel(version.min_trust_level).label,
+        "required_level": version.min_trust_level,
         "current_label": current.label if current else "",
         "oidc_label": settings.RATHAUS_OIDC_LABEL if settings.RATHAUS_OIDC_ISSUER else "",
+        "saml_label": settings.RATHAUS_SAML_LABEL if settings.RATHAUS_SAML_IDP_METADATA else "",
     }
     return render(request, "accounts/trust_required.html", context, status=403)
 

@@ -1,14 +1,14 @@
 """Login providers: one interface, implementations chosen by configuration.
 
 Each provider authenticates a person and says with which trust level (Vertrauensniveau). The
-local password login gives *basic*; external identity providers (OpenID Connect, later SAML for
+local password login gives *basic*; external identity providers (OpenID Connect, SAML 2.0 for
 BundID) map their assurance claims to *substantial* or *high*.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
@@ -47,7 +47,38 @@ class PasswordLoginProvider(LoginProvider, Protocol):
         ...
 
 
-# Filled by AccountsConfig.ready(): the local password login and OpenID Connect.
+def trust_level_from(value: Any) -> TrustLevel:
+    """Map assurance values (from an OIDC ``acr`` claim or a SAML ``AuthnContextClassRef``) to
+    a trust level; of several, the highest counts.
+
+    Understood: eIDAS LoA URIs (``http://eidas.europa.eu/LoA/low|substantial|high``), BundID's
+    STORK QAA levels (``STORK-QAA-Level-1`` and ``-2`` basic, ``-3`` substantial, ``-4`` high)
+    and the BSI TR-03107-1 terms in English and German (``normal``/``untergeordnet`` basic,
+    ``substantiell``, ``hoch``). Unknown or missing values give *basic*: the provider vouched
+    for nothing more.
+    """
+    values = value if isinstance(value, list | tuple) else [value]
+    best = TrustLevel.BASIC
+    for item in values:
+        if not isinstance(item, str):
+            continue
+        text = item.strip().lower()
+        if text.endswith("/high") or text in {"high", "hoch", "stork-qaa-level-4"}:
+            level = TrustLevel.HIGH
+        elif text.endswith("/substantial") or text in {
+            "substantial",
+            "substantiell",
+            "stork-qaa-level-3",
+        }:
+            level = TrustLevel.SUBSTANTIAL
+        else:
+            level = TrustLevel.BASIC
+        if TrustLevel.rank(level) > TrustLevel.rank(best):
+            best = level
+    return best
+
+
+# Filled by AccountsConfig.ready(): the local password login, OpenID Connect and SAML.
 login_providers: Registry[LoginProvider] = Registry("login provider")
 
 

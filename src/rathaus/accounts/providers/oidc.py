@@ -32,6 +32,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from rathaus.accounts.models import TrustLevel
+from rathaus.accounts.providers import trust_level_from
 
 KEY = "oidc"
 SESSION_KEY = "rathaus_oidc_pending"
@@ -69,32 +70,6 @@ class OIDCProvider:
 def issuer() -> str:
     """The issuer URL; stored with each external identity, as `sub` is unique per issuer."""
     return str(settings.RATHAUS_OIDC_ISSUER).rstrip("/")
-
-
-def trust_level_from(value: Any) -> TrustLevel:
-    """Map an assurance claim (eIDAS LoA URI or BSI TR-03107-1 term) to a trust level.
-
-    Unknown or missing values give *basic*: the provider vouched for nothing more.
-    """
-    values = value if isinstance(value, list) else [value]
-    best = TrustLevel.BASIC
-    for item in values:
-        if not isinstance(item, str):
-            continue
-        text = item.strip().lower()
-        if text.endswith("/high") or text in {"high", "hoch", "stork-qaa-level-4"}:
-            level = TrustLevel.HIGH
-        elif text.endswith("/substantial") or text in {
-            "substantial",
-            "substantiell",
-            "stork-qaa-level-3",
-        }:
-            level = TrustLevel.SUBSTANTIAL
-        else:
-            level = TrustLevel.BASIC
-        if TrustLevel.rank(level) > TrustLevel.rank(best):
-            best = level
-    return best
 
 
 def trust_level(claims: dict[str, Any]) -> TrustLevel:
