@@ -35,6 +35,9 @@ from tests.support import (
     saml_key_pair,
 )
 
+# The replay check relies on a unique constraint and a transaction (ADR 0036).
+pytestmark = pytest.mark.database
+
 
 @pytest.fixture(autouse=True)
 def _xmlsec1() -> None:
