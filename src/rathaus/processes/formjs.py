@@ -44,6 +44,14 @@ LEFT_OUT = {
 }
 
 
+# Stands in for a form that could not be read, so the model's check does not also call it
+# missing; a model with such a form is refused and never stored.
+UNUSABLE: dict[str, Any] = {
+    "schema": {"type": "object", "additionalProperties": False, "properties": {}},
+    "layout": {"steps": [{"id": "task", "title": "", "elements": []}]},
+}
+
+
 class FormRefused(ValueError):
     """The form cannot be used at all; the message says why."""
 
@@ -91,6 +99,7 @@ def _embedded(root: Any) -> tuple[dict[str, Any], list[str]]:
         try:
             forms[str(node.get("id", ""))] = json.loads(node.text or "")
         except json.JSONDecodeError as error:
+            forms[str(node.get("id", ""))] = None  # named in the problems; not "missing"
             problems.append(
                 _("The form “%(form)s” in line %(line)s is not valid JSON: %(error)s")
                 % {"form": node.get("id", ""), "line": node.sourceline, "error": error.msg}
@@ -106,13 +115,16 @@ def converted(
     ``supplied`` are the model's own form files by name: Camunda Forms among them are found by
     file name or by their ``id``; a form of our own format under the same key wins.
     """
-    embedded, problems = _embedded(root)
+    embedded, problems = _embedded(root)  # an id whose JSON is broken maps to None
     by_id = {str(form.get("id")): form for form in supplied.values() if is_formjs(form)}
     forms: dict[str, Any] = {}
     notes: list[str] = []
     for task in root.iter(f"{{{BPMN}}}userTask"):
         key = reference(task)
         if not key or key in forms or (key in supplied and not is_formjs(supplied[key])):
+            continue
+        if key in embedded and embedded[key] is None:
+            forms[key] = UNUSABLE  # its problem is reported; the model is refused
             continue
         source = embedded.get(key) or (supplied.get(key) if key in supplied else by_id.get(key))
         if source is None:
@@ -124,6 +136,7 @@ def converted(
                 _("%(where)s: the Camunda Form “%(form)s” cannot be used: %(reason)s")
                 % {"where": where(task), "form": key, "reason": refused}
             )
+            forms[key] = UNUSABLE
             continue
         notes.extend(
             _("Camunda Form “%(form)s”: %(note)s") % {"form": key, "note": note}
