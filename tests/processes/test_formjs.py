@@ -207,9 +207,10 @@ def test_forms_are_found_by_id_or_file_name_and_our_own_format_wins() -> None:
     ours = {"schema": {"type": "object", "properties": {}}, "layout": {"steps": []}}
     supplied = {"first": form({"type": "textfield", "key": "x"}),
                 "other": {**form({"type": "number", "key": "n"}), "id": "Other"},
-                "ours": ours}  # fmt: skip
-    forms, _notes, problems = formjs.converted(root, supplied)
+                "start": {**form(), "id": "Start"}, "ours": ours}  # fmt: skip
+    forms, notes, problems = formjs.converted(root, supplied)
     assert problems == []
+    assert notes == ["The Camunda Form “start” is not named by any user task; it is not used."]
     assert set(forms) == {"Form_1", "other"}
     assert list(forms["other"]["schema"]["properties"]) == ["n"]
 

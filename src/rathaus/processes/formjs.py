@@ -142,6 +142,10 @@ def converted(
             _("Camunda Form “%(form)s”: %(note)s") % {"form": key, "note": note}
             for note in form_notes
         )
+    for name, form in supplied.items():
+        if is_formjs(form) and name not in forms and str(form.get("id")) not in forms:
+            notes.append(_("The Camunda Form “%(form)s” is not named by any user task; it is "
+                           "not used.") % {"form": name})  # fmt: skip
     return forms, notes, problems
 
 
