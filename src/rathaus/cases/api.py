@@ -54,8 +54,8 @@ class InboxFilters(Schema):
     view: Literal["unit", "mine", "tasks", "unassigned", "overdue", "all"] = Field(
         "unit",
         description=(
-            "unit: open cases of my units; mine: assigned to me; tasks: with open process tasks "
-            "for me; all: including closed ones"
+            "unit: open cases of my units; mine: assigned to me; tasks: assigned to me with open "
+            "process tasks in my lanes; all: including closed ones"
         ),
     )
     status: Case.Status | None = None

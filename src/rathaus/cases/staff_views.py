@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,10 +121,22 @@ LIST_DEFERRED = ("search_text", "submission__data", "submission__form_version__s
                  "submission__form_version__layout")  # fmt: skip
 
 
+def open_tasks_for(user: Any) -> Any:
+    """The open process tasks whose lane lets the user work on them (ADR 0037)."""
+    from rathaus.core.lanes import lane_rule
+
+    rule = getattr(user, "_lane_rule", None)  # once per request: the list and its rows use it
+    if rule is None:
+        rule = lane_rule(user)
+        setattr(user, "_lane_rule", rule)  # noqa: B010
+    tasks = Case._meta.get_field("tasks").related_model._default_manager  # type: ignore[union-attr]
+    return rule.filter(tasks.filter(status="open")).order_by("created_at")
+
+
 def inbox_queryset(user: Any, query: InboxQuery) -> QuerySet[Case]:
     cases = visible_cases(user)
-    if query.view == "aufgaben":  # open process tasks on the user's cases
-        with_tasks = Case.objects.filter(tasks__status="open").values("pk")
+    if query.view == "aufgaben":  # open process tasks in the user's lanes on the user's cases
+        with_tasks = open_tasks_for(user).values("case_id")
         cases = cases.filter(assignee=user, status__in=Case.OPEN, pk__in=with_tasks)
     elif query.view == "meine":
         cases = cases.filter(assignee=user, status__in=Case.OPEN)
@@ -169,11 +181,15 @@ def inbox_queryset(user: Any, query: InboxQuery) -> QuerySet[Case]:
 @staff_required
 def inbox(request: HttpRequest) -> HttpResponse:
     query = InboxQuery.from_request(request)
-    rows = list(
+    listed = (
         inbox_queryset(request.user, query)
         .select_related("org_unit", "assignee", "submission__form_version__definition")
-        .defer(*LIST_DEFERRED)[: PAGE_SIZE + 1]
+        .defer(*LIST_DEFERRED)
     )
+    if query.view == "aufgaben":  # each case with its tasks and their lanes
+        tasks = Prefetch("tasks", queryset=open_tasks_for(request.user), to_attr="open_tasks")
+        listed = listed.prefetch_related(tasks)
+    rows = list(listed[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     next_url = ""

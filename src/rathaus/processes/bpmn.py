@@ -35,7 +35,7 @@ from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask, UserTask
 
-from rathaus.processes import camunda_forms
+from rathaus.processes import camunda_forms, formjs
 from rathaus.processes.bpmn_check import BPMN, BPMNDI, CAMUNDA, check, executed_process
 from rathaus.processes.bpmn_check import local as _local
 from rathaus.processes.bpmn_check import where as where_of
@@ -146,10 +146,14 @@ def parse(
                 for entry in list(validator.error_log)[:20]
             ]
         )
+    supplied = dict(task_forms or {})
     generated, form_notes = camunda_forms.converted(root)
-    task_forms = {**generated, **(task_forms or {})}  # the model's own forms win
+    camunda, camunda_notes, form_problems = formjs.converted(root, supplied)
+    own = {key: form for key, form in supplied.items() if not formjs.is_formjs(form)}
+    task_forms = {**generated, **camunda, **own}  # the model's own forms win
     problems, notes = check(root, task_forms, topics if topics is not None else set(service_tasks))
-    notes.extend(form_notes)
+    problems = form_problems + problems
+    notes.extend(form_notes + camunda_notes)
     if problems:
         raise ModelInvalid(problems)
     process, _problems = executed_process(root)

@@ -71,7 +71,9 @@ ALLOWED_EVENTS = {
 }
 NEEDS_DEFINITION = {"intermediateCatchEvent", "boundaryEvent"}
 READ_EXTENSIONS = {("serviceTask", "type"), ("serviceTask", "topic"), ("userTask", "formKey"),
-                   ("serviceTask", "inputOutput"), ("userTask", "formData")}  # fmt: skip
+                   ("serviceTask", "inputOutput"), ("userTask", "formData"),
+                   ("userTask", "formRef"), ("userTask", "formDefinition"),
+                   ("process", "userTaskForm")}  # fmt: skip
 
 
 def local(tag: Any) -> str:
@@ -235,10 +237,12 @@ def _check_scope(scope: Any, top: bool, messages: Mapping[str, Any],
 
 def _node_problems(node: Any, kind: str, top: bool, messages: Mapping[str, Any],
                    task_forms: Mapping[str, Any], topics: set[str]) -> list[str]:  # fmt: skip
+    from rathaus.processes import camunda_forms
+
     here = where(node)
     problems = _event_problems(node, kind, top, messages) if kind in ALLOWED_EVENTS else []
     output = node.find(f"{{{BPMN}}}multiInstanceLoopCharacteristics/{{{BPMN}}}outputDataItem")
-    if output is not None and not (kind == "userTask" and node.get(f"{{{CAMUNDA}}}formKey")):
+    if output is not None and not (kind == "userTask" and camunda_forms.form_key(node)):
         problems.append(
             _("%(where)s: each instance must give an output item (outputDataItem), which only "
               "a user task with a form can do.") % {"where": here}
@@ -262,7 +266,7 @@ def _node_problems(node: Any, kind: str, top: bool, messages: Mapping[str, Any],
                 % {"where": here, "topic": topic, "topics": ", ".join(sorted(topics))}
             )  # fmt: skip
     elif kind == "userTask":
-        key = node.get(f"{{{CAMUNDA}}}formKey", "")
+        key = camunda_forms.form_key(node)
         if key and key not in task_forms:
             problems.append(_("%(where)s: the task form “%(form)s” is not part of the "
                               "model.") % {"where": here, "form": key})  # fmt: skip

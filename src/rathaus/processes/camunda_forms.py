@@ -24,8 +24,11 @@ TYPES: dict[str, tuple[dict[str, Any], str]] = {
 
 
 def form_key(node: Any) -> str:
-    """The task form a user task uses: its form key, or its id when it has Camunda form fields."""
-    key = str(node.get(f"{{{CAMUNDA}}}formKey", ""))
+    """The task form a user task uses: the Camunda Form it names (ADR 0037), its form key, or
+    its id when it has Camunda form fields."""
+    from rathaus.processes.formjs import reference
+
+    key = reference(node) or str(node.get(f"{{{CAMUNDA}}}formKey", ""))
     if not key and node.find(f"{{{BPMN}}}extensionElements/{{{CAMUNDA}}}formData") is not None:
         key = str(node.get("id", ""))
     return key

@@ -20,9 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -345,26 +343,12 @@ def complete_task(task: ProcessTask, user: Any, answers: Mapping[str, Any]) -> P
 
 
 def lane_allows(task: ProcessTask, user: Any) -> bool:
-    """Whether the task's lane lets this user complete it (ADR 0031).
+    """Whether the task's lane lets this user complete it (ADR 0031; the rule is
+    :mod:`rathaus.core.lanes`, which the task list and the task page use too)."""
+    from rathaus.core.lanes import lane_rule
 
-    A lane named like an organisational unit of the case's authority (its name or short name)
-    is that unit: only its members may complete the task. Otherwise a lane named like a role
-    (Sachbearbeitung, Leitung, …) needs that role in some unit. A lane that names neither
-    restricts nothing: every clerk of the case may complete its tasks.
-    """
-    from rathaus.core.models import Membership, OrgUnit
-
-    lane = task.lane.strip()
-    if not lane:
-        return True
-    units = OrgUnit.objects.filter(authority_id=task.case.org_unit.authority_id).filter(
-        Q(name__iexact=lane) | Q(slug__iexact=lane)
-    )
-    if units.exists():
-        return Membership.objects.filter(user=user, org_unit__in=units).exists()
-    if Group.objects.filter(name__iexact=lane).exists():
-        return Membership.objects.filter(user=user, role__name__iexact=lane).exists()
-    return True
+    authority_id = task.case.org_unit.authority_id
+    return lane_rule(user, [authority_id]).allows(task.lane, authority_id)
 
 
 def _refuse_closed(task_pk: Any) -> None:

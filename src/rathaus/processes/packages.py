@@ -1,4 +1,5 @@
-"""Process models as files: a folder with ``process.bpmn`` and ``forms/<form key>.json``.
+"""Process models as files: a folder with ``process.bpmn``, ``forms/<form key>.json`` and
+Camunda Forms (``*.form``, in ``forms/`` or beside the model; ADR 0037).
 
 The default process ships in ``processes/data/default`` and is installed (as a new version when
 the file changed) after every ``migrate``. Other models are uploaded on the staff pages or
@@ -14,8 +15,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.core import audit
+from rathaus.processes import formjs
 from rathaus.processes.bpmn import ModelInvalid, parse
 from rathaus.processes.models import ProcessModel, ProcessVersion
 
@@ -24,16 +27,22 @@ DEFAULT_SLUG = "antrag-standard"
 
 
 def read_directory(directory: Path) -> tuple[str, dict[str, Any]]:
-    """The BPMN text and the task forms of a model folder."""
+    """The BPMN text and the task forms of a model folder (Camunda Forms by file name)."""
     bpmn = (directory / "process.bpmn").read_text(encoding="utf-8")
     forms: dict[str, Any] = {}
-    for path in sorted((directory / "forms").glob("*.json")):
+    camunda = sorted(directory.glob("*.form")) + sorted((directory / "forms").glob("*.form"))
+    for path in camunda + sorted((directory / "forms").glob("*.json")):
         try:
             forms[path.stem] = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
             raise ModelInvalid(
                 [f"{path.name}: line {error.lineno}, column {error.colno}: {error.msg}"]
             ) from None
+        if path.suffix == ".form" and not formjs.is_formjs(forms[path.stem]):
+            raise ModelInvalid(
+                [_("%(file)s is not a Camunda Form (a JSON object with components).")
+                 % {"file": path.name}]
+            )  # fmt: skip
     return bpmn, forms
 
 

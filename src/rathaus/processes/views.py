@@ -83,6 +83,8 @@ def task(request: HttpRequest, number: str, task_id: str) -> HttpResponseBase:
     )
     if item is None:
         raise Http404("no such task in this case")
+    item.case = case
+    in_lane = not item.lane or engine.lane_allows(item, request.user)
     spec = engine.task_form(item)
     data: dict[str, Any] = dict(item.answers)
     errors: dict[str, list[str]] = {}
@@ -117,7 +119,8 @@ def task(request: HttpRequest, number: str, task_id: str) -> HttpResponseBase:
             "step": spec.steps[0] if spec.steps else None,
             "elements": StepBinder(spec, 0, data, errors).bind() if spec.steps else [],
             "error_list": forms_error_list(errors, spec),
-            "editable": item.status == ProcessTask.Status.OPEN and case.is_open,
+            "editable": item.status == ProcessTask.Status.OPEN and case.is_open and in_lane,
+            "in_lane": in_lane,
             **application_data(case),
         },
         status=status,

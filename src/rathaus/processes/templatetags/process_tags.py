@@ -20,9 +20,13 @@ def case_process(context: Any, case: Any, part: str = "") -> dict[str, Any]:
     instance = ProcessInstance.objects.select_related("version__model").filter(case=case).first()
     if instance is None:
         return {"instance": None, "case": case}
-    open_tasks = ProcessTask.objects.filter(instance=instance, status=ProcessTask.Status.OPEN)
+    open_tasks = [] if part == "steps" else _with_lanes(
+        list(ProcessTask.objects.filter(instance=instance, status=ProcessTask.Status.OPEN)),
+        context.get("request"),
+        case,
+    )  # fmt: skip
     if part == "work":
-        return {"case": case, "instance": instance, "tasks": list(open_tasks), "part": part}
+        return {"case": case, "instance": instance, "tasks": open_tasks, "part": part}
     current, done = engine.element_states(instance)
     steps = []
     for step in engine._parsed(instance.version_id).steps:
@@ -36,9 +40,23 @@ def case_process(context: Any, case: Any, part: str = "") -> dict[str, Any]:
     return {
         "case": case,
         "instance": instance,
-        "tasks": [] if part == "steps" else list(open_tasks),
+        "tasks": open_tasks,
         "steps": steps,
         "current": sorted(current),
         "request": context.get("request"),
         "part": part,
     }
+
+
+def _with_lanes(tasks: list[ProcessTask], request: Any, case: Any) -> list[ProcessTask]:
+    """Mark each task ``mine`` when its lane lets the user complete it (ADR 0037); the lanes
+    are read only when a task has one."""
+    user = getattr(request, "user", None)
+    rule = None
+    if user is not None and any(task.lane for task in tasks):
+        from rathaus.core.lanes import lane_rule
+
+        rule = lane_rule(user, [case.org_unit.authority_id])
+    for task in tasks:
+        task.mine = rule is None or rule.allows(task.lane, case.org_unit.authority_id)  # type: ignore[attr-defined]
+    return tasks
