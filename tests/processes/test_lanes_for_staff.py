@@ -31,7 +31,7 @@ from tests.factories import (
 )
 from tests.support import clerk_of, log_in, post_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]  # lane names compare in the database
 REAL = Path(__file__).resolve().parent.parent / "data" / "bpmn" / "real"
 TASKS = "/verwaltung/vorgaenge/?ansicht=aufgaben"
 
