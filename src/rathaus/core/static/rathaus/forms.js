@@ -116,6 +116,12 @@
     return null;
   }
 
+  function marked(element, name) {
+    if (element.classList.contains(name)) { return; }
+    element.classList.add(name);
+    element.setAttribute("data-rule-class", name);
+  }
+
   function show(path, message) {
     var id = "f-" + path.replace(/\./g, "-");
     var target = document.getElementById(id) || document.getElementById(id + "-0");
@@ -126,14 +132,23 @@
     note.className = "kern-error form-rule-error";
     note.id = id + "-rule-error";
     note.setAttribute("role", "alert");
+    var icon = document.createElement("span");
+    icon.className = "kern-icon kern-icon--danger kern-icon--small";
+    icon.setAttribute("aria-hidden", "true");
+    note.appendChild(icon);
     var text = document.createElement("span");
     text.className = "kern-body";
     text.textContent = message;
     note.appendChild(text);
+    // the same look as an error the server reports: the red bar and the marked control
+    marked(box, box.tagName === "FIELDSET" ? "kern-fieldset--error" : "kern-form-input--error");
     var legend = box.querySelector(":scope > legend, :scope > label");
     if (legend) { legend.insertAdjacentElement("afterend", note); } else { box.insertBefore(note, box.firstChild); }
     var control = target.matches("input, select, textarea") ? target : box.querySelector("input:not([type=hidden]), select, textarea");
     if (control) {
+      var base = ["kern-form-input__input", "kern-form-input__select", "kern-form-check__radio",
+        "kern-form-check__checkbox"].filter(function (name) { return control.classList.contains(name); })[0];
+      if (base) { marked(control, base + "--error"); }
       if (!control.hasAttribute("aria-invalid")) { control.setAttribute("data-rule-invalid", ""); }
       control.setAttribute("aria-invalid", "true");
       var described = (control.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
@@ -147,6 +162,10 @@
     var button = event.submitter;
     if (button && button.value !== "next") { return; }
     form.querySelectorAll(".form-rule-error").forEach(function (note) { note.remove(); });
+    form.querySelectorAll("[data-rule-class]").forEach(function (element) {
+      element.classList.remove(element.getAttribute("data-rule-class"));
+      element.removeAttribute("data-rule-class");
+    });
     form.querySelectorAll("[data-rule-invalid]").forEach(function (control) {
       control.removeAttribute("aria-invalid");
       control.removeAttribute("data-rule-invalid");
