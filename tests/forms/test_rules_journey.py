@@ -132,6 +132,10 @@ def test_staff_see_the_counts_and_the_untranslated_rules(barleben, client):
     assert "Regel R60000024 (Version 2.0) Datumkorrekt" in report
     assert "nicht übersetzt: Der Satz „Wenn alle drei Felder" in report
     assert "Regel R60000020" not in report  # translated: a condition, no longer a note
+    form = FormVersion.objects.get(definition__slug="s00000246").definition
+    detail = staff.get(f"/verwaltung/formulare/{form.pk}/").content.decode()
+    assert "Version 1: 32 übersetzt, 2 selbst zu prüfen" in detail
+    assert f'href="/verwaltung/formulare/{form.pk}/versionen/1/#notes-heading"' in detail
 
 
 def test_the_case_page_lists_the_rules_the_form_did_not_check(meldung, client):

@@ -88,6 +88,11 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "list_url": list_url(definition.authority),
         "address": reverse("forms:start", args=[definition.slug]),
     }
+    shown = published or context["latest"]
+    if shown is not None:
+        # the FIM rules the engine does not check, where staff look first (ADR 0033)
+        context["rules_version"] = shown
+        context["rule_report"] = rule_report(shown.layout)
     return render(request, "forms/staff/detail.html", context)
 
 
