@@ -4,6 +4,7 @@ uses what behaves differently from one database to the other must say so with th
 
 from __future__ import annotations
 
+import ast
 import re
 
 from tests.support import ROOT
@@ -16,7 +17,19 @@ DATABASE_SPECIFIC = re.compile(
     r"|from django\.db import [^\n]*\bconnection\b|connection\.vendor|\.raw\(|\.cursor\("
     r"|MigrationExecutor|call_command\(\s*\"migrate\""
 )
-MARKED = re.compile(r"^pytestmark = [^\n]*pytest\.mark\.database\b", re.M)
+
+
+def marked(text: str) -> bool:
+    """A module-level ``pytestmark`` that names ``pytest.mark.database`` (not a line inside a
+    string, such as the script a concurrency test runs in another process)."""
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "pytestmark" for target in node.targets
+        ):
+            return "pytest.mark.database" in ast.unparse(node.value)
+    return False
+
+
 CONTRACT = re.compile(r"^pytestmark = pytest\.mark\.contract$", re.M)
 
 
@@ -34,7 +47,7 @@ def unmarked(modules: list[tuple[str, str]]) -> list[str]:
     return [
         f"{name}: uses {DATABASE_SPECIFIC.search(text).group(0)!r}"  # type: ignore[union-attr]
         for name, text in modules
-        if DATABASE_SPECIFIC.search(text) and not MARKED.search(text) and not CONTRACT.search(text)
+        if DATABASE_SPECIFIC.search(text) and not marked(text) and not CONTRACT.search(text)
     ]
 
 
@@ -48,15 +61,27 @@ def test_the_check_sees_a_module_without_the_mark():
         ("a.py", "@pytest.mark.django_db(transaction=True)\ndef test_x(): ..."),
         (
             "b.py",
-            "pytestmark = [pytest.mark.django_db, pytest.mark.database]\n.select_for_update()",
+            "pytestmark = [pytest.mark.django_db, pytest.mark.database]\nx.select_for_update()",
         ),
         ("c.py", "def test_y(django_assert_max_num_queries): ..."),
         ("d.py", "def test_z(): assert 1 + 1 == 2"),
+        ("e.py", 'CLIENT = """\npytestmark = pytest.mark.database\n"""\nx.select_for_update()'),
     ]
     assert unmarked(modules) == [
         "a.py: uses 'transaction=True'",
         "c.py: uses 'django_assert_max_num_queries'",
+        "e.py: uses 'select_for_update'",
     ]
+
+
+def test_every_database_mark_is_a_module_mark():
+    """The mark written as text must take effect: no ``pytestmark`` line stranded in a string."""
+    stranded = [
+        name
+        for name, text in modules_of()
+        if "pytestmark = pytest.mark.database" in text and not marked(text)
+    ]
+    assert not stranded, stranded
 
 
 def test_the_postgresql_pass_selects_by_the_mark():

@@ -24,6 +24,8 @@ PROCESSES = 8
 THREADS = 8  # 64 clients per round; PostgreSQL of with_postgres.py allows 100 connections
 ROUNDS = 3
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 CLIENT = r"""
 import datetime as dt, json, os, random, sys, threading, time
 import django
@@ -32,8 +34,6 @@ django.setup()
 from django.db import connections
 from rathaus.appointments import services
 from rathaus.appointments.models import AppointmentType
-
-pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 
 type_id, gate, threads, prefix, now = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 starts = [dt.datetime.fromisoformat(s) for s in json.loads(sys.argv[6])]

@@ -30,6 +30,8 @@ from rathaus.appointments.availability import TZ, free_slots
 from rathaus.appointments.models import Booking
 from tests.support import ROOT, database_env, make_office, run_gated
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 CLIENT_PROCESSES = 8
 CLIENT_THREADS = 25  # 200 clients
 ROUNDS = 3
@@ -37,8 +39,6 @@ STARTS = 5  # x 2 desks = 10 places
 
 CLIENT = r"""
 import http.client, json, os, sys, threading, time
-
-pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 port, gate, jobs = int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
 ready = threading.Barrier(len(jobs) + 1)
 results = []

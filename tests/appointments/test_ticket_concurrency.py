@@ -19,6 +19,8 @@ from tests.support import MONDAY, berlin, make_office, run_clients
 PROCESSES = 4
 THREADS = 10
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 CLIENT = r"""
 import datetime as dt, json, os, sys, threading, time
 import django
@@ -27,8 +29,6 @@ django.setup()
 from django.db import connections
 from rathaus.appointments import staff_services
 from rathaus.appointments.models import Booking, Location
-
-pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 
 gate, location_id, now, jobs = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 now = dt.datetime.fromisoformat(now)
