@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
@@ -106,8 +106,9 @@ class LoginGuardBackend(AxesStandaloneBackend):
 
 def _pair_wait(request: HttpRequest, credentials: dict[str, Any] | None) -> int:
     """Seconds until the axes lock of this user name and address ends."""
-    cool_off = get_cool_off(request) or timedelta(minutes=15)
-    last = AccessAttempt.objects.filter(
+    # axes has no type information: the cool-off is a timedelta, the attempt time a datetime
+    cool_off: timedelta = get_cool_off(request) or timedelta(minutes=15)
+    last: datetime | None = AccessAttempt.objects.filter(
         username=_username(credentials), ip_address=getattr(request, "axes_ip_address", None)
     ).aggregate(last=Max("attempt_time"))["last"]
     if last is None:

@@ -102,4 +102,5 @@ def booking_ics(booking: Booking, *, method: Method = "PUBLISH") -> bytes:
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves Component.to_ical unannotated
+    return ical

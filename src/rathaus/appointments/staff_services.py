@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import models, transaction
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from rathaus.appointments import availability, mail, waitlist
 from rathaus.appointments.availability import TZ
 from rathaus.appointments.models import (
+    CELL_MINUTES,
     AppointmentType,
     Block,
     Booking,
@@ -72,7 +73,9 @@ def _new_ticket(location: Location, series: str, now: dt.datetime, **fields: Any
     )
 
 
-def _audit(action: str, user: User | None, location: Location, obj: Any, **details: Any) -> None:
+def _audit(
+    action: str, user: User | None, location: Location, obj: models.Model, **details: Any
+) -> None:
     audit.record(action, actor=user, authority=location.authority, obj=obj, details=details or None)
 
 
@@ -127,7 +130,7 @@ def walk_in(
     return ticket
 
 
-def waiting_queue(location: Location, day: dt.date) -> Any:
+def waiting_queue(location: Location, day: dt.date) -> QuerySet[Ticket]:
     """Waiting tickets of the day in the order they are called.
 
     Booked people are due at their appointment time, walk-ins when they drew their number; the
@@ -269,14 +272,14 @@ def ticket_no_show(ticket: Ticket, user: User | None, *, now: dt.datetime | None
         _audit("appointments.no_show", user, ticket.location, ticket, ticket=ticket.label)
 
 
-def _active(query: Any, now: dt.datetime) -> Any:
+def _active(query: QuerySet[Booking], now: dt.datetime) -> QuerySet[Booking]:
     """Held or confirmed, with holds that ran out left out (they are free already)."""
     return query.filter(status__in=Booking.ACTIVE).exclude(
         status=Booking.Status.HELD, hold_expires_at__lte=now
     )
 
 
-def _expire_stale(query: Any, now: dt.datetime) -> None:
+def _expire_stale(query: QuerySet[Booking], now: dt.datetime) -> None:
     for stale in query.filter(status=Booking.Status.HELD, hold_expires_at__lte=now).only(
         "pk", "appointment_type_id", "email"
     ):
@@ -308,7 +311,7 @@ def block(
     if end <= now:
         raise DeskActionRefused(_("The period is over already."))
     first_cell = availability.cell(start)
-    last_cell = -(-int(end.timestamp()) // (availability.CELL_MINUTES * 60))
+    last_cell = -(-int(end.timestamp()) // (CELL_MINUTES * 60))
     overlapping = Booking.objects.filter(resource=resource, start__lt=end, blocked_until__gt=start)
     with transaction.atomic():
         _expire_stale(overlapping, now)
@@ -364,7 +367,7 @@ def unblock(blocked: Block, user: User | None) -> None:
 
 def _rest_of_day(
     location: Location, day: dt.date, resource: Resource | None, now: dt.datetime
-) -> Any:
+) -> QuerySet[Booking]:
     begin, end = day_range(day)
     query = Booking.objects.filter(location=location, start__gte=max(begin, now), start__lt=end)
     return query if resource is None else query.filter(resource=resource)
@@ -376,7 +379,7 @@ def bookings_of_day(
     resource: Resource | None = None,
     *,
     now: dt.datetime | None = None,
-) -> Any:
+) -> QuerySet[Booking]:
     """Active bookings a day cancellation would cancel: those of the day not begun yet."""
     now = now or timezone.now()
     return _active(_rest_of_day(location, day, resource, now), now)

@@ -8,11 +8,11 @@ a 404. Every change is a POST form that works without JavaScript and goes throug
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,6 +44,8 @@ from rathaus.core.tenancy import current_authority
 DISPLAY_REFRESH_SECONDS = 10
 DISPLAY_NUMBERS = 6
 SESSION_DESK = "rathaus_appointment_desk"
+
+_Row = TypeVar("_Row", bound=Model)
 
 
 def _location(request: HttpRequest, pk: int) -> Location:
@@ -217,7 +219,7 @@ def _desk(request: HttpRequest, location: Location) -> Resource:
     return desk
 
 
-def _posted(request: HttpRequest, name: str, query: QuerySet[Any]) -> Any:
+def _posted(request: HttpRequest, name: str, query: QuerySet[_Row]) -> _Row:
     """The row of `query` whose id was posted as `name`; 404 if there is none."""
     raw = request.POST.get(name, "")
     found = query.filter(pk=parse_id(raw) or 0).select_related("location").first()

@@ -6,7 +6,7 @@ found (404), not merely hidden.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -15,12 +15,15 @@ from rathaus.cases.models import Case
 from rathaus.core.models import OrgUnit, StoredFile
 from rathaus.core.scoping import unit_ids
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def visible_cases(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(org_unit_id__in=unit_ids(user))
 
 
-def colleagues(case: Case) -> QuerySet[Any]:
+def colleagues(case: Case) -> QuerySet[User]:
     """Staff who may be assigned the case: members of its unit or a unit above it."""
     from django.contrib.auth import get_user_model
 

@@ -33,7 +33,7 @@ ACCEPTED_TYPES = ("application/pdf", "image/jpeg", "image/png")
 MAX_FILES = 10
 
 
-def upload_rules() -> Any:
+def upload_rules() -> core_files.UploadRules:
     limit = settings.RATHAUS_UPLOAD_MAX_BYTES
     return core_files.UploadRules(accept=ACCEPTED_TYPES, max_bytes=limit)
 

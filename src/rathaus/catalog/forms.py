@@ -180,7 +180,7 @@ class OfferForm(KernFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.authority = authority
         self.offer = offer
-        org_unit = cast(forms.ModelChoiceField, self.fields["org_unit"])
+        org_unit = cast("forms.ModelChoiceField[OrgUnit]", self.fields["org_unit"])
         org_unit.queryset = units
         if unit_required:
             # Staff who may only change their own units' offers must not create one they lose.
@@ -281,7 +281,7 @@ class OfferFilterForm(KernFormMixin, forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["einheit"]).queryset = units
+        cast("forms.ModelChoiceField[OrgUnit]", self.fields["einheit"]).queryset = units
         self._add_kern_classes()
 
 

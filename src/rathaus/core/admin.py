@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -17,8 +19,30 @@ from rathaus.core.models import (
     OutgoingEmail,
 )
 
+User = get_user_model()
 
-class AuthorityHostInline(admin.TabularInline):
+# The admin classes are generic only in django-stubs; Django cannot subscript them at run time.
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as StaffUser
+
+    _AuthorityHostInlineBase = admin.TabularInline[AuthorityHost, Authority]
+    _AuthorityFormBase = forms.ModelForm[Authority]
+    _AuthorityAdminBase = admin.ModelAdmin[Authority]
+    _OrgUnitAdminBase = admin.ModelAdmin[OrgUnit]
+    _MembershipAdminBase = admin.ModelAdmin[Membership]
+    _AuditEventAdminBase = admin.ModelAdmin[AuditEvent]
+    _MembershipInlineBase = admin.TabularInline[Membership, StaffUser]
+    _StaffUserAdminBase = UserAdmin[StaffUser]
+    _OutgoingEmailAdminBase = admin.ModelAdmin[OutgoingEmail]
+else:
+    _AuthorityHostInlineBase = _MembershipInlineBase = admin.TabularInline
+    _AuthorityFormBase = forms.ModelForm
+    _AuthorityAdminBase = _OrgUnitAdminBase = _MembershipAdminBase = admin.ModelAdmin
+    _AuditEventAdminBase = _OutgoingEmailAdminBase = admin.ModelAdmin
+    _StaffUserAdminBase = UserAdmin
+
+
+class AuthorityHostInline(_AuthorityHostInlineBase):
     model = AuthorityHost
     extra = 1
 
@@ -26,7 +50,7 @@ class AuthorityHostInline(admin.TabularInline):
 LOGO_RULES = files.UploadRules(accept=(files.PNG, files.JPEG, files.WEBP), max_bytes=512 * 1024)
 
 
-class AuthorityForm(forms.ModelForm):
+class AuthorityForm(_AuthorityFormBase):
     """The logo is uploaded and checked like every upload, never chosen from stored files."""
 
     logo_file = forms.FileField(
@@ -76,7 +100,7 @@ class AuthorityForm(forms.ModelForm):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(_AuthorityAdminBase):
     form = AuthorityForm
     list_display = ["name", "kind", "state", "ags", "ars", "parent"]
     list_filter = ["kind", "state"]
@@ -86,7 +110,7 @@ class AuthorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(_OrgUnitAdminBase):
     list_display = ["name", "authority", "parent"]
     list_filter = ["authority"]
     list_select_related = ["authority", "parent"]
@@ -95,7 +119,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(_MembershipAdminBase):
     list_display = ["user", "org_unit", "role"]
     list_filter = ["org_unit__authority", "role"]
     list_select_related = ["user", "org_unit", "role"]
@@ -103,7 +127,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(_AuditEventAdminBase):
     """Read-only: the audit log is written by the application and never edited."""
 
     list_display = [
@@ -129,25 +153,24 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(_MembershipInlineBase):
     model = Membership
     extra = 1
     autocomplete_fields = ["org_unit"]
 
 
-User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(_StaffUserAdminBase):
     """Django's user admin with the user's roles in organisational units."""
 
     inlines = [MembershipInline]
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(_OutgoingEmailAdminBase):
     """Read-only: e-mails are written by rathaus.core.mail and delivered by the task worker."""
 
     list_display = ["created_at", "to", "subject", "status", "transport", "attempts", "authority"]

@@ -11,13 +11,16 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from rathaus.core import audit
 from rathaus.core.models import ApiToken
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 VALIDITY_DAYS = (30, 90, 180, 365)
 MAX_ACTIVE_PER_USER = 20
@@ -85,7 +88,7 @@ def revoke(user: Any, token_id: int, *, authority: Any = None) -> bool:
     return True
 
 
-def user_for_key(key: str) -> Any:
+def user_for_key(key: str) -> User | None:
     """The active staff member a valid key belongs to, or None (unknown, revoked, expired)."""
     if not key.startswith("rh_") or len(key) > 200:
         return None

@@ -47,10 +47,10 @@ def _trusted(address: str) -> bool:
 
 def client_address(request: HttpRequest) -> str:
     """The address of the client, seen through trusted reverse proxies only."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address: str = request.META.get("REMOTE_ADDR", "") or "unknown"
     if not _trusted(address):
         return address
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
         try:
             ipaddress.ip_address(hop)

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
@@ -116,7 +116,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def _settle(row: DBTaskResult, running: bool, moment: datetime) -> str:
+def _settle(row: DBTaskResult[..., object], running: bool, moment: datetime) -> str:
     attempts = len(row.worker_ids)
     same_row = DBTaskResult.objects.filter(pk=row.pk, status=row.status, started_at=row.started_at)
     if attempts >= settings.RATHAUS_TASK_MAX_ATTEMPTS:
@@ -166,7 +166,7 @@ def describe(letter: DeadLetter) -> str:
     return letter.task_path.rsplit(".", 1)[-1]
 
 
-def open_dead_letters() -> Any:
+def open_dead_letters() -> QuerySet[DeadLetter]:
     return DeadLetter.objects.filter(retried_at__isnull=True)
 
 

@@ -21,7 +21,7 @@ from rathaus.core import files as stored_files
 from rathaus.core.mail import send_mail
 from rathaus.core.models import StoredFile
 from rathaus.forms import area
-from rathaus.forms.definitions import (  # noqa: F401 (callers use services.publish etc.)
+from rathaus.forms.definitions import (
     accept_free_text,
     apply_code_lists,
     asks_questions,
@@ -44,6 +44,17 @@ from rathaus.forms.models import (
 )
 from rathaus.forms.selectors import spec_for
 from rathaus.forms.submissions import AttachmentSpec, create_submission
+
+# The forms API: the functions below, and from ``definitions`` what callers use (publish etc.).
+__all__ = [
+    "PREFILL_CONSENT_TOPIC", "SESSION_DRAFTS", "SESSION_SUBMISSIONS", "NotSubmittable",
+    "ResumeLinkInvalid", "SubmitResult", "accept_free_text", "apply_code_lists", "asks_questions",
+    "attach_upload", "create_definition", "discard", "may_download", "may_open", "new_version",
+    "no_questions_problem", "prefill_data", "prefill_preview", "profile_values", "publish",
+    "purge_expired", "referenced_uploads", "remember", "remove_upload", "resume", "retire",
+    "save_answers", "send_resume_link", "start_draft", "submit", "submit_data", "update_version",
+    "version_missing",
+]  # fmt: skip
 
 SESSION_DRAFTS = "rathaus_drafts"
 SESSION_SUBMISSIONS = "rathaus_submissions"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,11 +45,16 @@ def _problem_field(problem: str) -> str:
     return "schema" if problem.startswith(("The schema must", "The schema is not")) else "layout"
 
 
-class OfferChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        offer = cast(Offer, obj)
-        unit = f" ({offer.org_unit.name})" if offer.org_unit is not None else ""
-        return f"{offer.service.name}{unit}"
+if TYPE_CHECKING:
+    _OfferChoiceFieldBase = forms.ModelChoiceField[Offer]  # generic only in django-stubs
+else:
+    _OfferChoiceFieldBase = forms.ModelChoiceField
+
+
+class OfferChoiceField(_OfferChoiceFieldBase):
+    def label_from_instance(self, obj: Offer) -> str:
+        unit = f" ({obj.org_unit.name})" if obj.org_unit is not None else ""
+        return f"{obj.service.name}{unit}"
 
 
 def _offer_field() -> OfferChoiceField:
@@ -131,7 +136,8 @@ class ImportForm(KernFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.authority = authority
         definitions = FormDefinition.objects.filter(authority=authority).order_by("title", "pk")
-        cast(forms.ModelChoiceField, self.fields["definition"]).queryset = definitions
+        definition = cast("forms.ModelChoiceField[FormDefinition]", self.fields["definition"])
+        definition.queryset = definitions
         cast(OfferChoiceField, self.fields["offer"]).queryset = authority_offers(authority)
         self.fields["offer"].help_text = _("Only for a new form.")
         self._add_kern_classes()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,13 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 LONG_TEXTAREA = forms.Textarea(attrs={"rows": 12})
 
 
-class LegalTextsForm(KernFormMixin, forms.ModelForm):
+if TYPE_CHECKING:
+    _LegalTextsFormBase = forms.ModelForm[LegalTexts]  # generic only in django-stubs
+else:
+    _LegalTextsFormBase = forms.ModelForm
+
+
+class LegalTextsForm(KernFormMixin, _LegalTextsFormBase):
     video = forms.FileField(
         label=_("New video in sign language (MP4 or WebM, at most 20 MB)"), required=False
     )

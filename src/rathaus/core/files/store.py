@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -58,7 +58,13 @@ def blob_exists(key: str) -> bool:
     return storage().exists(_checked_key(key))
 
 
-class _LocalFile(File):
+if TYPE_CHECKING:
+    _BytesFile = File[bytes]  # generic only in django-stubs
+else:
+    _BytesFile = File
+
+
+class _LocalFile(_BytesFile):
     """A checked file on local disk: the file system storage renames it into place."""
 
     def __init__(self, handle: IO[bytes], path: Path) -> None:
@@ -69,7 +75,7 @@ class _LocalFile(File):
         return str(self._path)
 
 
-def _put(key: str, content: File) -> None:
+def _put(key: str, content: File[bytes]) -> None:
     backend = storage()
     if backend.exists(key):
         return  # the same content is stored already

@@ -106,7 +106,9 @@ def problems(raw_rules: Any, known: set[str]) -> list[str]:
     return found
 
 
-def condition_chains(elements: Iterable[Element], prefix: str = "") -> Iterator[tuple[str, tuple]]:
+def condition_chains(
+    elements: Iterable[Element], prefix: str = ""
+) -> Iterator[tuple[str, tuple[Condition, ...]]]:
     """Every question and group path with the conditions that must hold for it to be asked."""
     yield from _chains(elements, prefix, ())
 
@@ -183,7 +185,8 @@ def _comparable(value: Any) -> Any:
 
 def _holds(op: str, left: Any, right: Any) -> bool:
     try:
-        return {
+        # both sides are numbers or dates: every comparison is a bool
+        outcome: bool = {
             "<": left < right,
             "<=": left <= right,
             ">": left > right,
@@ -191,11 +194,14 @@ def _holds(op: str, left: Any, right: Any) -> bool:
             "==": left == right,
             "!=": left != right,
         }[op]
+        return outcome
     except TypeError:
         return True  # different kinds of values: the schema reports the wrong one
 
 
-def _compare(rule: Rule, value: Any, other: Any, label: Callable[[str], str]) -> list:
+def _compare(
+    rule: Rule, value: Any, other: Any, label: Callable[[str], str]
+) -> list[tuple[str, str]]:
     left, right = _comparable(value), _comparable(other)
     if left is None or right is None or _holds(rule.op, left, right):
         return []

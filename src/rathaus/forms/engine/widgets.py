@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError as SchemaValidationError
+from jsonschema.protocols import Validator
 from stdnum import iban as stdnum_iban
 
 WIDGETS = frozenset(
@@ -140,7 +141,7 @@ def _date_bound(earliest: bool) -> Callable[[Any, Any, Any, Any], Iterator[Any]]
 
 
 # The validator of form data: JSON Schema 2020-12 and the date bounds.
-FormValidator = validators.extend(
+FormValidator: type[Validator] = validators.extend(
     Draft202012Validator,
     {"formatMinimum": _date_bound(earliest=True), "formatMaximum": _date_bound(earliest=False)},
 )

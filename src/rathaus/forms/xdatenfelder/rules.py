@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from rathaus.forms.xdatenfelder.constants import JSON
 from rathaus.forms.xdatenfelder.document import _Rule
@@ -256,6 +256,10 @@ def apply(schema: JSON, layout: JSON, uses: list[tuple[_Rule, list[str]]]) -> Ru
     return outcome
 
 
+# What a rule changes: a rule for the layout, or the condition under which a question is shown.
+_Change = tuple[Literal["rule"], JSON] | tuple[Literal["show_if"], _Node, JSON]
+
+
 def _unique(rules: list[JSON]) -> list[JSON]:
     seen: list[JSON] = []
     for rule in rules:
@@ -264,7 +268,7 @@ def _unique(rules: list[JSON]) -> list[JSON]:
     return seen
 
 
-def _check_conflicts(changes: list[tuple[Any, ...]]) -> None:
+def _check_conflicts(changes: list[_Change]) -> None:
     """One condition per element: an element with another condition (from an earlier rule or
     from another sentence of this one) leaves the rule untranslated."""
     planned: dict[int, JSON] = {}
@@ -278,13 +282,15 @@ def _check_conflicts(changes: list[tuple[Any, ...]]) -> None:
         planned[id(node.raw)] = condition
 
 
-def _translate(rule: _Rule, parsed: list[_Clause], scope: str, all_nodes: list[_Node]) -> list:
+def _translate(
+    rule: _Rule, parsed: list[_Clause], scope: str, all_nodes: list[_Node]
+) -> list[_Change]:
     ids = list(dict.fromkeys(ident for clause in parsed for ident in clause.ids))
     found = resolve(ids, scope, all_nodes)
     for node in found.values():
         if "*" in node.path.split("."):
             raise Untranslatable(f"{node.path} liegt in einer wiederholbaren Gruppe.")
-    changes: list[tuple[Any, ...]] = []
+    changes: list[_Change] = []
     source: JSON = {"source": rule.id}
     guards = _optional_groups(scope, all_nodes)
     if guards:
