@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rathaus.forms.engine.layout import Condition, Element, condition_of
 from rathaus.forms.engine.paths import get_path, join
@@ -211,24 +212,32 @@ def _compare(
     return [(rule.fields[0], message)]
 
 
+# For each operator: (the message for two dates, the one for two numbers).
+COMPARE_MESSAGES = {
+    "<": (
+        gettext_lazy("This date must be before “%(other)s”."),
+        gettext_lazy("This number must be less than “%(other)s”."),
+    ),
+    "<=": (
+        gettext_lazy("This date must not be after “%(other)s”."),
+        gettext_lazy("This number must not be more than “%(other)s”."),
+    ),
+    ">": (
+        gettext_lazy("This date must be after “%(other)s”."),
+        gettext_lazy("This number must be more than “%(other)s”."),
+    ),
+    ">=": (
+        gettext_lazy("This date must not be before “%(other)s”."),
+        gettext_lazy("This number must not be less than “%(other)s”."),
+    ),
+    "==": (gettext_lazy("This answer must be the same as “%(other)s”."),) * 2,
+    "!=": (gettext_lazy("This answer must differ from “%(other)s”."),) * 2,
+}
+
+
 def compare_message(op: str, dates: bool, other: str) -> str:
-    texts = {
-        "<": _("This date must be before “%(other)s”.")
-        if dates
-        else _("This number must be less than “%(other)s”."),
-        "<=": _("This date must not be after “%(other)s”.")
-        if dates
-        else _("This number must not be more than “%(other)s”."),
-        ">": _("This date must be after “%(other)s”.")
-        if dates
-        else _("This number must be more than “%(other)s”."),
-        ">=": _("This date must not be before “%(other)s”.")
-        if dates
-        else _("This number must not be less than “%(other)s”."),
-        "==": _("This answer must be the same as “%(other)s”."),
-        "!=": _("This answer must differ from “%(other)s”."),
-    }
-    return texts[op] % {"other": other}
+    for_dates, for_numbers = COMPARE_MESSAGES[op]
+    return str(for_dates if dates else for_numbers) % {"other": other}
 
 
 def _range(rule: Rule, value: Any) -> list[tuple[str, str]]:
