@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.models import StoredFile, postal_code_validator
+from rathaus.core.model_fields import stored_file
+from rathaus.core.models import postal_code_validator
 
 
 class TrustLevel(models.TextChoices):
@@ -171,9 +172,7 @@ class Message(models.Model):
 
 class MessageAttachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.ForeignKey(
-        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
-    )
+    file = stored_file()
     filename = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"))
 

@@ -5,11 +5,11 @@ that serve them, opening hours, closed days and blocked times. Staff set these u
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.model_fields import acting_user
 from rathaus.core.models import Authority
 
 CELL_MINUTES = 5
@@ -234,13 +234,7 @@ class Block(models.Model):
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("blocked by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("blocked by"), blank=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

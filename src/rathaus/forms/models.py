@@ -9,12 +9,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.immutable import Immutable
-from rathaus.core.models import Authority, StoredFile
+from rathaus.core.model_fields import acting_user, stored_file
+from rathaus.core.models import Authority
 
 
 class TrustRequirement(models.TextChoices):
@@ -104,13 +104,7 @@ class FormVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = acting_user()
     code_list_free_text = models.BooleanField(
         _("free text instead of missing code lists"),
         default=False,
@@ -210,9 +204,7 @@ class Upload(models.Model):
     )
     definition = models.ForeignKey(FormDefinition, on_delete=models.CASCADE, related_name="uploads")
     field = models.CharField(_("question"), max_length=200)
-    file = models.ForeignKey(
-        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
-    )
+    file = stored_file()
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
@@ -282,9 +274,7 @@ class SubmissionAttachment(Immutable):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
     upload_id = models.UUIDField()
     field = models.CharField(_("question"), max_length=200)
-    file = models.ForeignKey(
-        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
-    )
+    file = stored_file()
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
