@@ -9,7 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.model_fields import acting_user
+from rathaus.core.model_fields import acting_user, optional_link
 from rathaus.core.models import Authority
 
 CELL_MINUTES = 5
@@ -49,12 +49,9 @@ class Location(models.Model):
         _("booking horizon (days)"), default=90, validators=[MinValueValidator(1)]
     )
     min_lead_minutes = models.PositiveIntegerField(_("minimum lead time (minutes)"), default=60)
-    org_unit = models.ForeignKey(
+    org_unit = optional_link(
         "core.OrgUnit",
-        verbose_name=_("organisational unit"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("organisational unit"),
         related_name="appointment_locations",
         help_text=_("Staff of this unit (and of units above it) work with the location."),
     )
@@ -87,14 +84,7 @@ class AppointmentType(models.Model):
     location = models.ForeignKey(
         Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="types"
     )
-    offer = models.ForeignKey(
-        "catalog.Offer",
-        verbose_name=_("service offer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="appointment_types",
-    )
+    offer = optional_link("catalog.Offer", _("service offer"), related_name="appointment_types")
     slug = models.SlugField(_("short name"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
     duration_minutes = models.PositiveIntegerField(

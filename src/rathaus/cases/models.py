@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.immutable import Immutable
-from rathaus.core.model_fields import acting_user, stored_file
+from rathaus.core.model_fields import acting_user, optional_link, stored_file
 from rathaus.core.models import Authority
 from rathaus.forms.models import Submission
 
@@ -41,23 +41,12 @@ class Case(models.Model):
         Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
     )
     title = models.CharField(_("subject"), max_length=200)
-    applicant = models.ForeignKey(
-        "accounts.Account",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="cases",
-    )
+    applicant = optional_link("accounts.Account", related_name="cases")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="assigned_cases",
+    assignee = optional_link(
+        settings.AUTH_USER_MODEL, _("assigned to"), related_name="assigned_cases"
     )
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL

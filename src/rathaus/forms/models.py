@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.immutable import Immutable
-from rathaus.core.model_fields import acting_user, stored_file
+from rathaus.core.model_fields import acting_user, optional_link, stored_file
 from rathaus.core.models import Authority
 
 
@@ -30,14 +30,7 @@ class FormDefinition(models.Model):
     """An online application of an authority; its content lives in numbered versions."""
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="forms")
-    offer = models.ForeignKey(
-        "catalog.Offer",
-        verbose_name=_("service offer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="forms",
-    )
+    offer = optional_link("catalog.Offer", _("service offer"), related_name="forms")
     slug = models.SlugField(_("address"), max_length=80)
     title = models.CharField(_("title"), max_length=200)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -231,20 +224,12 @@ class Submission(Immutable):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="submissions")
-    offer = models.ForeignKey(
-        "catalog.Offer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    offer = optional_link("catalog.Offer")
     form_version = models.ForeignKey(
         FormVersion, on_delete=models.PROTECT, related_name="submissions"
     )
     data = models.JSONField(_("data"))
-    account = models.ForeignKey(
-        "accounts.Account",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="submissions",
-    )
+    account = optional_link("accounts.Account", related_name="submissions")
     trust_level = models.CharField(_("login used"), max_length=20)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     contact_email = models.EmailField(_("e-mail for the receipt"), blank=True)
