@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.immutable import Immutable
-from rathaus.core.model_fields import acting_user, optional_link, stored_file
+from rathaus.core.model_fields import UploadRecord, acting_user, optional_link, stored_file
 from rathaus.core.models import Authority
 from rathaus.forms.models import Submission
 
@@ -256,22 +256,14 @@ class DocumentRequest(models.Model):
         return f"{self.case_id}: {self.documents[:40]}"
 
 
-class CaseUpload(Immutable):
+class CaseUpload(Immutable, UploadRecord):
     """A file the applicant sent later into the case, in answer to a document request."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="uploads")
     request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="uploads")
-    file = stored_file()
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size in bytes"))
-    sha512 = models.CharField(_("SHA-512"), max_length=128)
     uploaded_at = models.DateTimeField(_("received"))
 
     class Meta:
         verbose_name = _("document sent later")
         verbose_name_plural = _("documents sent later")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name

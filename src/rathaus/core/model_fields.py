@@ -1,7 +1,8 @@
-"""Field factories for references that mean the same in every app.
+"""Field factories and an abstract model for what means the same in every app.
 
-Each returns a new field, so a model keeps the place of the field where it declares it (the
-order of the fields in forms and the admin) and the migrations see the same field as before.
+Each factory returns a new field, so a model keeps the place of the field where it declares it
+(the order of the fields in forms and the admin) and the migrations see the same field as
+before.
 """
 
 from __future__ import annotations
@@ -93,3 +94,21 @@ def record_authority() -> Any:
     """The authority a record of the whole installation (an audit event, an e-mail) belongs to;
     empty for what belongs to none."""
     return _kept("core.Authority", _("authority"), optional=True)
+
+
+class UploadRecord(models.Model):
+    """A file someone sent that passed the checks and was kept (see
+    :class:`rathaus.core.files.StoredUpload`): the stored file, its name as sent, its type, its
+    size and its SHA-512, which FIT-Connect and the API report."""
+
+    file = stored_file()
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha512 = models.CharField(_("SHA-512"), max_length=128)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.immutable import Immutable
-from rathaus.core.model_fields import acting_user, optional_link, stored_file
+from rathaus.core.model_fields import UploadRecord, acting_user, optional_link
 from rathaus.core.models import Authority
 
 
@@ -184,7 +184,7 @@ class Draft(models.Model):
         return f"{self.version} {self.pk}"
 
 
-class Upload(models.Model):
+class Upload(UploadRecord):
     """A checked file for a file question of a form; stored privately.
 
     Uploads through the pages belong to a draft. Uploads through the API have no draft: the
@@ -197,20 +197,12 @@ class Upload(models.Model):
     )
     definition = models.ForeignKey(FormDefinition, on_delete=models.CASCADE, related_name="uploads")
     field = models.CharField(_("question"), max_length=200)
-    file = stored_file()
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size in bytes"))
-    sha512 = models.CharField(_("SHA-512"), max_length=128)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("upload")
         verbose_name_plural = _("uploads")
         ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Channel(models.TextChoices):
@@ -255,24 +247,16 @@ class Submission(Immutable):
         return self.reference
 
 
-class SubmissionAttachment(Immutable):
+class SubmissionAttachment(Immutable, UploadRecord):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
     upload_id = models.UUIDField()
     field = models.CharField(_("question"), max_length=200)
-    file = stored_file()
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size in bytes"))
-    sha512 = models.CharField(_("SHA-512"), max_length=128)
 
     class Meta:
         db_table = "cases_submissionattachment"
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class SubmissionEvent(Immutable):
