@@ -184,6 +184,8 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 DATABASES = {"default": _database}
+# The primary keys of every rathaus app (their configs name none of their own); Django's own
+# apps keep the AutoField their configs name.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {

@@ -4,9 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "rathaus.accounts"
-    label = "accounts"
     verbose_name = _("Citizen and business accounts")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_login_failed

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.models import StoredFile, postal_code_validator
+from rathaus.core.model_fields import optional_link, stored_file
+from rathaus.core.models import postal_code_validator
 
 
 class TrustLevel(models.TextChoices):
@@ -136,9 +137,7 @@ class Message(models.Model):
     authority = models.ForeignKey(
         "core.Authority", on_delete=models.PROTECT, related_name="mailbox_messages"
     )
-    sender_unit = models.ForeignKey(
-        "core.OrgUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    sender_unit = optional_link("core.OrgUnit")
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
     reference = models.CharField(
@@ -151,14 +150,7 @@ class Message(models.Model):
         default=False,
         help_text=_("A reply of the account holder to a message of the authority."),
     )
-    in_reply_to = models.ForeignKey(
-        "self",
-        verbose_name=_("reply to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="replies",
-    )
+    in_reply_to = optional_link("self", _("reply to"), related_name="replies")
 
     class Meta:
         verbose_name = _("mailbox message")
@@ -171,9 +163,7 @@ class Message(models.Model):
 
 class MessageAttachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.ForeignKey(
-        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
-    )
+    file = stored_file()
     filename = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"))
 

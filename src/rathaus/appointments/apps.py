@@ -5,9 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AppointmentsConfig(AppConfig):
     name = "rathaus.appointments"
-    label = "appointments"
     verbose_name = _("Appointments")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from datetime import timedelta

@@ -5,11 +5,11 @@ that serve them, opening hours, closed days and blocked times. Staff set these u
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.model_fields import acting_user, optional_link
 from rathaus.core.models import Authority
 
 CELL_MINUTES = 5
@@ -49,12 +49,9 @@ class Location(models.Model):
         _("booking horizon (days)"), default=90, validators=[MinValueValidator(1)]
     )
     min_lead_minutes = models.PositiveIntegerField(_("minimum lead time (minutes)"), default=60)
-    org_unit = models.ForeignKey(
+    org_unit = optional_link(
         "core.OrgUnit",
-        verbose_name=_("organisational unit"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("organisational unit"),
         related_name="appointment_locations",
         help_text=_("Staff of this unit (and of units above it) work with the location."),
     )
@@ -87,14 +84,7 @@ class AppointmentType(models.Model):
     location = models.ForeignKey(
         Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="types"
     )
-    offer = models.ForeignKey(
-        "catalog.Offer",
-        verbose_name=_("service offer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="appointment_types",
-    )
+    offer = optional_link("catalog.Offer", _("service offer"), related_name="appointment_types")
     slug = models.SlugField(_("short name"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
     duration_minutes = models.PositiveIntegerField(
@@ -234,13 +224,7 @@ class Block(models.Model):
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("blocked by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("blocked by"), blank=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

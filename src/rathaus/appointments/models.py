@@ -50,6 +50,7 @@ from rathaus.appointments.locations import (
     Resource,
     _multiple_of_cell,
 )
+from rathaus.core.model_fields import optional_link
 from rathaus.core.models import Authority
 
 __all__ = [
@@ -128,14 +129,7 @@ class Booking(models.Model):
         default=0,
         help_text=_("SEQUENCE of the calendar event: raised by each move and by the cancellation."),
     )
-    rescheduled_to = models.ForeignKey(
-        "self",
-        verbose_name=_("moved to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="rescheduled_from",
-    )
+    rescheduled_to = optional_link("self", _("moved to"), related_name="rescheduled_from")
 
     class Meta:
         verbose_name = _("booking")
@@ -430,27 +424,13 @@ class Ticket(models.Model):
         on_delete=models.CASCADE,
         related_name="ticket",
     )
-    appointment_type = models.ForeignKey(
-        AppointmentType,
-        verbose_name=_("appointment type"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    appointment_type = optional_link(AppointmentType, _("appointment type"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
     created_at = models.DateTimeField(_("checked in at"))
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
-    desk = models.ForeignKey(
-        Resource,
-        verbose_name=_("desk"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    desk = optional_link(Resource, _("desk"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -529,14 +509,7 @@ class WaitingListEntry(models.Model):
     language = models.CharField(_("language"), max_length=10)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    offer = models.ForeignKey(
-        Booking,
-        verbose_name=_("offered booking"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="waiting_list_entries",
-    )
+    offer = optional_link(Booking, _("offered booking"), related_name="waiting_list_entries")
     offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
 
     class Meta:

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.immutable import Immutable
-from rathaus.core.models import Authority, StoredFile
+from rathaus.core.model_fields import UploadRecord, acting_user, optional_link, stored_file
+from rathaus.core.models import Authority
 from rathaus.forms.models import Submission
 
 
@@ -40,23 +41,12 @@ class Case(models.Model):
         Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
     )
     title = models.CharField(_("subject"), max_length=200)
-    applicant = models.ForeignKey(
-        "accounts.Account",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="cases",
-    )
+    applicant = optional_link("accounts.Account", related_name="cases")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="assigned_cases",
+    assignee = optional_link(
+        settings.AUTH_USER_MODEL, _("assigned to"), related_name="assigned_cases"
     )
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
@@ -113,9 +103,7 @@ class CaseEvent(Immutable):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("action"), max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = acting_user()
     actor_label = models.CharField(_("by"), max_length=200)
     at = models.DateTimeField(_("time"))
     old = models.CharField(_("before"), max_length=200, blank=True)
@@ -136,9 +124,7 @@ class CaseNote(Immutable):
     """An internal note on a case; never shown to the applicant."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = acting_user(blank=False)
     text = models.TextField(_("note"))
     created_at = models.DateTimeField(_("written"))
 
@@ -189,19 +175,11 @@ class CaseDocument(Immutable):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     filename = models.CharField(_("file name"), max_length=200)
-    file = models.ForeignKey(
-        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
-    )
+    file = stored_file()
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha512 = models.CharField(_("SHA-512"), max_length=128)
     created_at = models.DateTimeField(_("created"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("created by"), blank=False)
 
     class Meta:
         verbose_name = _("case document")
@@ -240,14 +218,7 @@ class RegisterRecord(models.Model):
     moved_in_on = models.DateField(_("moved in on"))
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     confirmed_at = models.DateTimeField(_("confirmed"))
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    confirmed_by = acting_user(_("confirmed by"))
 
     class Meta:
         verbose_name = _("register record")
@@ -272,10 +243,7 @@ class DocumentRequest(models.Model):
     )
     due_date = models.DateField(_("answer by"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )  # fmt: skip
+    requested_by = acting_user()  # fmt: skip
     fulfilled_at = models.DateTimeField(_("answered"), null=True, blank=True)
     comment = models.TextField(_("comment of the applicant"), blank=True)
 
@@ -288,24 +256,14 @@ class DocumentRequest(models.Model):
         return f"{self.case_id}: {self.documents[:40]}"
 
 
-class CaseUpload(Immutable):
+class CaseUpload(Immutable, UploadRecord):
     """A file the applicant sent later into the case, in answer to a document request."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="uploads")
     request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="uploads")
-    file = models.ForeignKey(
-        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
-    )
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size in bytes"))
-    sha512 = models.CharField(_("SHA-512"), max_length=128)
     uploaded_at = models.DateTimeField(_("received"))
 
     class Meta:
         verbose_name = _("document sent later")
         verbose_name_plural = _("documents sent later")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -5,9 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class CatalogConfig(AppConfig):
     name = "rathaus.catalog"
-    label = "catalog"
     verbose_name = _("Service catalogue")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from rathaus.catalog import demo

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.catalog.keys import InvalidLeikaKey, validate_leika_key
+from rathaus.core.model_fields import optional_link
 from rathaus.core.models import Authority, OrgUnit
 
 
@@ -145,14 +146,7 @@ class Offer(models.Model):
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="offers")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="offers")
-    org_unit = models.ForeignKey(
-        OrgUnit,
-        verbose_name=_("responsible unit"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="offers",
-    )
+    org_unit = optional_link(OrgUnit, _("responsible unit"), related_name="offers")
     description = models.TextField(_("description in plain language"), blank=True)
     required_documents = models.TextField(
         _("required documents"), blank=True, help_text=_("One document per line.")
@@ -275,9 +269,7 @@ class Responsibility(models.Model):
     authority = models.ForeignKey(
         Authority, on_delete=models.CASCADE, related_name="responsibilities"
     )
-    org_unit = models.ForeignKey(
-        OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    org_unit = optional_link(OrgUnit)
 
     class Meta:
         verbose_name = _("responsibility")

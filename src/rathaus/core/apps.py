@@ -25,10 +25,8 @@ def register_staff_navigation() -> None:
 
 class CoreConfig(AppConfig):
     name = "rathaus.core"
-    label = "core"
     default = True
     verbose_name = _("Core")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from django.contrib.admin.models import LogEntry

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core import keys
 from rathaus.core.grammar import of_name as _of_name
+from rathaus.core.model_fields import acting_user, record_authority, stored_file
 from rathaus.core.runtime_models import DeadLetter as DeadLetter
 from rathaus.core.runtime_models import RateCounter as RateCounter
 from rathaus.core.runtime_models import ScheduledJob as ScheduledJob
@@ -110,14 +111,7 @@ class Authority(models.Model):
             "the authority's name. Empty: the installation's sender."
         ),
     )
-    logo = models.ForeignKey(
-        "core.StoredFile",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    logo = stored_file(_("logo"), optional=True)
     logo_alt = models.CharField(
         _("logo text alternative"),
         max_length=200,
@@ -284,21 +278,8 @@ class AuditEvent(models.Model):
     chain = models.PositiveBigIntegerField(_("chain"), editable=False)
     sequence = models.PositiveBigIntegerField(_("sequence number"), null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), editable=False)
-    authority = models.ForeignKey(
-        Authority,
-        verbose_name=_("authority"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    authority = record_authority()
+    actor = acting_user()
     # The actor's id as it was when the entry was written: hashed, unlike the foreign key,
     # which becomes empty when the user is deleted (verification checks the two agree).
     actor_ref = models.PositiveBigIntegerField(null=True, editable=False)
@@ -407,14 +388,7 @@ class OutgoingEmail(models.Model):
     text_body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML version"), blank=True)
     language = models.CharField(_("language"), max_length=10)
-    authority = models.ForeignKey(
-        Authority,
-        verbose_name=_("authority"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    authority = record_authority()
     created_at = models.DateTimeField(_("created at"), db_index=True)
     status = models.CharField(
         _("delivery status"), max_length=10, choices=Status.choices, default=Status.QUEUED
@@ -452,9 +426,7 @@ class OutgoingAttachment(models.Model):
     )
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
-    file = models.ForeignKey(
-        "StoredFile", verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
-    )
+    file = stored_file()
 
     class Meta:
         verbose_name = _("e-mail attachment")

@@ -3,9 +3,10 @@ last ran, rate counters. Models of the core app, re-exported by :mod:`rathaus.co
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.model_fields import acting_user
 
 
 class WorkerHeartbeat(models.Model):
@@ -45,14 +46,7 @@ class DeadLetter(models.Model):
     error = models.CharField(_("error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("set aside at"), db_index=True)
     retried_at = models.DateTimeField(_("retried at"), null=True, blank=True)
-    retried_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("retried by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    retried_by = acting_user(_("retried by"))
     retry_task_id = models.UUIDField(_("retry task"), null=True, blank=True)
 
     class Meta:

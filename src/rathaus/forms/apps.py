@@ -4,9 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class FormsConfig(AppConfig):
     name = "rathaus.forms"
-    label = "forms"
     verbose_name = _("Online applications")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from datetime import timedelta

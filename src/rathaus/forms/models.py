@@ -9,12 +9,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.immutable import Immutable
-from rathaus.core.models import Authority, StoredFile
+from rathaus.core.model_fields import UploadRecord, acting_user, optional_link
+from rathaus.core.models import Authority
 
 
 class TrustRequirement(models.TextChoices):
@@ -30,14 +30,7 @@ class FormDefinition(models.Model):
     """An online application of an authority; its content lives in numbered versions."""
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="forms")
-    offer = models.ForeignKey(
-        "catalog.Offer",
-        verbose_name=_("service offer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="forms",
-    )
+    offer = optional_link("catalog.Offer", _("service offer"), related_name="forms")
     slug = models.SlugField(_("address"), max_length=80)
     title = models.CharField(_("title"), max_length=200)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -104,13 +97,7 @@ class FormVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = acting_user()
     code_list_free_text = models.BooleanField(
         _("free text instead of missing code lists"),
         default=False,
@@ -197,7 +184,7 @@ class Draft(models.Model):
         return f"{self.version} {self.pk}"
 
 
-class Upload(models.Model):
+class Upload(UploadRecord):
     """A checked file for a file question of a form; stored privately.
 
     Uploads through the pages belong to a draft. Uploads through the API have no draft: the
@@ -210,22 +197,12 @@ class Upload(models.Model):
     )
     definition = models.ForeignKey(FormDefinition, on_delete=models.CASCADE, related_name="uploads")
     field = models.CharField(_("question"), max_length=200)
-    file = models.ForeignKey(
-        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
-    )
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size in bytes"))
-    sha512 = models.CharField(_("SHA-512"), max_length=128)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("upload")
         verbose_name_plural = _("uploads")
         ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Channel(models.TextChoices):
@@ -239,20 +216,12 @@ class Submission(Immutable):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="submissions")
-    offer = models.ForeignKey(
-        "catalog.Offer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    offer = optional_link("catalog.Offer")
     form_version = models.ForeignKey(
         FormVersion, on_delete=models.PROTECT, related_name="submissions"
     )
     data = models.JSONField(_("data"))
-    account = models.ForeignKey(
-        "accounts.Account",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="submissions",
-    )
+    account = optional_link("accounts.Account", related_name="submissions")
     trust_level = models.CharField(_("login used"), max_length=20)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     contact_email = models.EmailField(_("e-mail for the receipt"), blank=True)
@@ -278,26 +247,16 @@ class Submission(Immutable):
         return self.reference
 
 
-class SubmissionAttachment(Immutable):
+class SubmissionAttachment(Immutable, UploadRecord):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
     upload_id = models.UUIDField()
     field = models.CharField(_("question"), max_length=200)
-    file = models.ForeignKey(
-        StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
-    )
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size in bytes"))
-    sha512 = models.CharField(_("SHA-512"), max_length=128)
 
     class Meta:
         db_table = "cases_submissionattachment"
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class SubmissionEvent(Immutable):

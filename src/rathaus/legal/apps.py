@@ -4,9 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class LegalConfig(AppConfig):
     name = "rathaus.legal"
-    label = "legal"
     verbose_name = _("Legal pages")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from rathaus.core import demo as core_demo

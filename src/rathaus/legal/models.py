@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.models import Authority, StoredFile
+from rathaus.core.model_fields import acting_user, stored_file
+from rathaus.core.models import Authority
 
 
 class LegalTexts(models.Model):
@@ -43,23 +43,14 @@ class LegalTexts(models.Model):
     # Leichte Sprache and Deutsche Gebärdensprache (BITV 2.0 § 4)
     easy_language = models.TextField(_("text in Leichte Sprache"), blank=True)
     sign_language = models.TextField(_("text for the page in sign language"), blank=True)
-    sign_language_video = models.ForeignKey(
-        StoredFile, verbose_name=_("video in sign language"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
-    sign_language_captions = models.ForeignKey(
-        StoredFile, verbose_name=_("captions (WebVTT)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+    sign_language_video = stored_file(_("video in sign language"), optional=True)  # fmt: skip
+    sign_language_captions = stored_file(_("captions (WebVTT)"), optional=True)  # fmt: skip
     demo = models.BooleanField(
         _("demo values"), default=False,
         help_text=_("The texts are examples that the authority must check before going live."),
     )  # fmt: skip
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+    updated_by = acting_user(_("changed by"))  # fmt: skip
 
     class Meta:
         verbose_name = _("legal texts")

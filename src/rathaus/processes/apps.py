@@ -4,9 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ProcessesConfig(AppConfig):
     name = "rathaus.processes"
-    label = "processes"
     verbose_name = _("Processes")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from datetime import timedelta

@@ -13,10 +13,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.model_fields import acting_user
 from rathaus.core.models import Authority
 
 
@@ -79,14 +79,7 @@ class ProcessVersion(models.Model):
     task_forms = models.JSONField(_("task forms"), default=dict, blank=True)
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("uploaded"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("uploaded by"))
 
     class Meta:
         verbose_name = _("process version")
@@ -167,14 +160,7 @@ class ProcessTask(models.Model):
     )
     created_at = models.DateTimeField(_("created"))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("completed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    completed_by = acting_user(_("completed by"))
     answers = models.JSONField(_("answers"), default=dict, blank=True)
 
     class Meta:
