@@ -7,14 +7,17 @@ before.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
     from django_stubs_ext import StrOrPromise
+
+    from rathaus.core.models import Authority, StoredFile
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -38,7 +41,7 @@ def optional_link(
     related_name: str = "+",
     blank: bool = True,
     **options: Any,
-) -> Any: ...
+) -> models.ForeignKey[Any, Any]: ...
 
 
 def optional_link(
@@ -48,7 +51,7 @@ def optional_link(
     related_name: str = "+",
     blank: bool = True,
     **options: Any,
-) -> Any:
+) -> models.ForeignKey[Any, Any]:
     """A reference that may be empty and becomes empty when the row it names is deleted; the
     row that holds it stays. ``related_name`` "+" gives the other model no accessor back."""
     return models.ForeignKey(
@@ -62,14 +65,16 @@ def optional_link(
     )
 
 
-def acting_user(verbose_name: StrOrPromise | None = None, *, blank: bool = True) -> Any:
+def acting_user(
+    verbose_name: StrOrPromise | None = None, *, blank: bool = True
+) -> models.ForeignKey[User | None, User | None]:
     """The user who did something (decided, uploaded, confirmed, wrote): a record that outlives
     the user, so the reference becomes empty when the user is deleted; users get no accessor
     back to the rows."""
     return optional_link(settings.AUTH_USER_MODEL, verbose_name, blank=blank)
 
 
-def _kept(to: str, verbose_name: StrOrPromise, *, optional: bool) -> Any:
+def _kept(to: str, verbose_name: StrOrPromise, *, optional: bool) -> models.ForeignKey[Any, Any]:
     """A reference that keeps the row it names: that row cannot be deleted while it is named,
     and it gets no accessor back."""
     return models.ForeignKey(
@@ -85,12 +90,26 @@ def _kept(to: str, verbose_name: StrOrPromise, *, optional: bool) -> Any:
 _FILE = _("file")
 
 
-def stored_file(verbose_name: StrOrPromise = _FILE, *, optional: bool = False) -> Any:
+@overload
+def stored_file(
+    verbose_name: StrOrPromise = ..., *, optional: Literal[False] = ...
+) -> models.ForeignKey[StoredFile, StoredFile]: ...
+
+
+@overload
+def stored_file(
+    verbose_name: StrOrPromise = ..., *, optional: Literal[True]
+) -> models.ForeignKey[StoredFile | None, StoredFile | None]: ...
+
+
+def stored_file(
+    verbose_name: StrOrPromise = _FILE, *, optional: bool = False
+) -> models.ForeignKey[Any, Any]:
     """A file kept in :class:`rathaus.core.models.StoredFile`."""
     return _kept("core.StoredFile", verbose_name, optional=optional)
 
 
-def record_authority() -> Any:
+def record_authority() -> models.ForeignKey[Authority | None, Authority | None]:
     """The authority a record of the whole installation (an audit event, an e-mail) belongs to;
     empty for what belongs to none."""
     return _kept("core.Authority", _("authority"), optional=True)
