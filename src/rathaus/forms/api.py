@@ -22,7 +22,7 @@ from rathaus.core.tenancy import current_authority
 from rathaus.forms import area, services
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement, Upload
 from rathaus.forms.selectors import definition_by_slug, spec_for
-from rathaus.forms.submissions import IdempotencyConflict
+from rathaus.forms.submissions import IdempotencyConflict, file_fields
 
 router = Router(tags=["forms"])
 
@@ -169,14 +169,7 @@ def upload(request: HttpRequest, slug: Slug, field: Form[Key], file: File[Upload
             answer["Retry-After"] = str(rejected.retry_after)
         return answer
     record = Upload.objects.create(
-        draft=None,
-        definition=definition,
-        field=field,
-        file=stored.file,
-        original_name=stored.original_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha512=stored.sha512,
+        draft=None, definition=definition, field=field, **file_fields(stored)
     )
     return Status(
         201,

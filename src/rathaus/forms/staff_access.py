@@ -45,6 +45,19 @@ def no_role(request: HttpRequest, authority: Authority, back_url: str = "") -> H
     return refused(request, message, back_url=back_url or list_url(authority))
 
 
+def draft_refusal(
+    request: HttpRequest, access: OfferAccess, version: FormVersion, message: str, back_url: str
+) -> HttpResponse | None:
+    """The page refusing a change of the version: to a user without the role, or because the
+    version is no longer in preparation (``message``, with its number and status filled in)."""
+    if not may_change(access):
+        return no_role(request, access.authority, version_url(version))
+    if version.status != FormVersion.Status.DRAFT:
+        message %= {"number": version.number, "status": version.get_status_display()}
+        return refused(request, message, status=409, back_url=back_url)
+    return None
+
+
 def access_or_refusal(request: HttpRequest) -> tuple[OfferAccess, list[OfferAccess]] | HttpResponse:
     """The authority named by ``?behoerde=<slug>`` (by default the first by name) and all."""
     accesses = offer_accesses(acting_user(request).pk)

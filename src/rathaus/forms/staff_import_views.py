@@ -35,13 +35,7 @@ from rathaus.forms.staff_forms import (
     DefinitionCreateForm,
     ImportForm,
 )
-from rathaus.forms.staff_preview import (
-    editor_notes_of,
-    no_questions_of,
-    notes_of,
-    rule_report,
-    spec_or_none,
-)
+from rathaus.forms.staff_preview import findings_of, spec_or_none
 from rathaus.forms.xdatenfelder import ConvertedForm, slug_for
 
 SESSION_IMPORT = "rathaus_forms_import"
@@ -209,11 +203,7 @@ def import_report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "warnings": stored.get("warnings", []) if from_session else [],
         "warnings_known": from_session,
         "file_name": stored.get("file", "") if from_session else "",
-        "notes": notes_of(version),
-        "rule_report": rule_report(version.layout),
-        "editor_notes": editor_notes_of(version),
-        "no_questions": no_questions_of(version),
-        "missing_code_lists": services.version_missing(version),
+        **findings_of(version),
         "step_count": len(spec.steps) if spec else 0,
         "question_count": len(spec.field_templates) if spec else 0,
         "list_url": list_url(definition.authority),

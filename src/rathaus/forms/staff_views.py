@@ -24,6 +24,7 @@ from rathaus.forms.staff_access import (
     access_or_refusal,
     definition_of,
     detail_url,
+    draft_refusal,
     list_url,
     may_change,
     no_role,
@@ -38,6 +39,7 @@ from rathaus.forms.staff_forms import (
 )
 from rathaus.forms.staff_preview import (
     editor_notes_of,
+    findings_of,
     no_questions_of,
     notes_of,
     posted_preview,
@@ -164,20 +166,19 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = version_of(definition, number)
     editable = version.status == FormVersion.Status.DRAFT and may_change(access)
     if request.method == "POST":
-        if not may_change(access):
-            return no_role(request, definition.authority, version_url(version))
-        if version.status != FormVersion.Status.DRAFT:
-            return refused(
-                request,
-                _(
-                    "Version %(number)s is %(status)s and can no longer be changed, so that "
-                    "applications made with it stay as they were. Create a new version to "
-                    "make changes."
-                )
-                % {"number": version.number, "status": version.get_status_display()},
-                status=409,
-                back_url=version_url(version),
-            )
+        refusal = draft_refusal(
+            request,
+            access,
+            version,
+            _(
+                "Version %(number)s is %(status)s and can no longer be changed, so that "
+                "applications made with it stay as they were. Create a new version to "
+                "make changes."
+            ),
+            back_url=version_url(version),
+        )
+        if refusal is not None:
+            return refusal
     if not editable:
         context = {
             "definition": definition,
@@ -235,11 +236,7 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "form": form,
         "show_summary": action == "save",
         "preview": preview,
-        "notes": notes_of(version),
-        "rule_report": rule_report(version.layout),
-        "editor_notes": editor_notes_of(version),
-        "no_questions": no_questions_of(version),
-        "missing_code_lists": services.version_missing(version),
+        **findings_of(version),
         "may_change": True,
         "list_url": list_url(definition.authority),
     }
@@ -253,16 +250,15 @@ def version_code_lists(request: HttpRequest, pk: int, number: int) -> HttpRespon
     """Accept (or no longer accept) free text for questions whose code list is missing."""
     definition, access = definition_of(request, pk)
     version = version_of(definition, number)
-    if not may_change(access):
-        return no_role(request, definition.authority, version_url(version))
-    if version.status != FormVersion.Status.DRAFT:
-        return refused(
-            request,
-            _("Version %(number)s is %(status)s and can no longer be changed.")
-            % {"number": version.number, "status": version.get_status_display()},
-            status=409,
-            back_url=version_url(version),
-        )
+    refusal = draft_refusal(
+        request,
+        access,
+        version,
+        _("Version %(number)s is %(status)s and can no longer be changed."),
+        back_url=version_url(version),
+    )
+    if refusal is not None:
+        return refusal
     accept = request.POST.get("free_text") == "yes"
     services.accept_free_text(version, accept=accept, actor=acting_user(request))
     if accept:
@@ -298,16 +294,15 @@ def version_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def version_publish(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     definition, access = definition_of(request, pk)
     version = version_of(definition, number)
-    if not may_change(access):
-        return no_role(request, definition.authority, version_url(version))
-    if version.status != FormVersion.Status.DRAFT:
-        return refused(
-            request,
-            _("Version %(number)s is %(status)s; only a version in preparation can be published.")
-            % {"number": version.number, "status": version.get_status_display()},
-            status=409,
-            back_url=detail_url(definition),
-        )
+    refusal = draft_refusal(
+        request,
+        access,
+        version,
+        _("Version %(number)s is %(status)s; only a version in preparation can be published."),
+        back_url=detail_url(definition),
+    )
+    if refusal is not None:
+        return refusal
     problems: list[str] = []
     if request.method == "POST":
         try:

@@ -98,6 +98,16 @@ def _draft(request: HttpRequest, slug: str, draft_id: Any) -> Draft:
     return draft
 
 
+def _open_draft(request: HttpRequest, slug: str, draft_id: Any) -> Draft | HttpResponseBase:
+    """The draft to go on filling in; once it is submitted, the way to its receipt, and without
+    the login its form needs, the way to the login."""
+    draft = _draft(request, slug, draft_id)
+    if draft.submitted_at is not None:
+        return _to_receipt(request, draft)
+    denied = _login_needed(request, draft.version)
+    return denied if denied is not None else draft
+
+
 def _visible_steps(spec: FormSpec, data: Mapping[str, Any]) -> list[int]:
     """Steps with at least one element that is shown for the current answers."""
     visible = []
@@ -186,13 +196,10 @@ def start(request: HttpRequest, slug: str) -> HttpResponseBase:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, slug: str, draft_id: Any, step_id: str) -> HttpResponseBase:
-    draft = _draft(request, slug, draft_id)
-    if draft.submitted_at is not None:
-        return _to_receipt(request, draft)
+    draft = _open_draft(request, slug, draft_id)
+    if isinstance(draft, HttpResponseBase):
+        return draft
     version = draft.version
-    denied = _login_needed(request, version)
-    if denied is not None:
-        return denied
     spec = spec_for(version)
     index = spec.step_index(step_id)
     if index is None:
@@ -411,13 +418,10 @@ def discard(request: HttpRequest, slug: str, draft_id: Any) -> HttpResponseBase:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, slug: str, draft_id: Any) -> HttpResponseBase:
-    draft = _draft(request, slug, draft_id)
-    if draft.submitted_at is not None:
-        return _to_receipt(request, draft)
+    draft = _open_draft(request, slug, draft_id)
+    if isinstance(draft, HttpResponseBase):
+        return draft
     version = draft.version
-    denied = _login_needed(request, version)
-    if denied is not None:
-        return denied
     spec = spec_for(version)
     data = spec.prune(dict(draft.data) if isinstance(draft.data, dict) else {})
     errors = area.errors(version, spec, data)
