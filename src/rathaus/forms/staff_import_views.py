@@ -21,6 +21,7 @@ from rathaus.core.bounds import parse_id
 from rathaus.core.models import Authority
 from rathaus.core.staff_views import staff_required
 from rathaus.forms import services
+from rathaus.forms.definitions import one_step_definition
 from rathaus.forms.engine import DefinitionError
 from rathaus.forms.models import FormDefinition
 from rathaus.forms.staff_access import (
@@ -45,23 +46,13 @@ MAX_PROBLEMS_SHOWN = 10
 
 def starter_definition() -> tuple[dict[str, Any], dict[str, Any]]:
     """The smallest useful definition: one step with one text question."""
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"anliegen": {"type": "string", "minLength": 1, "maxLength": 200}},
-        "required": ["anliegen"],
-    }
-    layout = {
-        "steps": [
-            {
-                "id": "angaben",
-                "title": _("Your details"),
-                "elements": [{"field": "anliegen", "widget": "text", "label": _("Your request")}],
-            }
-        ]
-    }
-    return schema, layout
+    return one_step_definition(
+        "angaben",
+        _("Your details"),
+        {"anliegen": {"type": "string", "minLength": 1, "maxLength": 200}},
+        [{"field": "anliegen", "widget": "text", "label": _("Your request")}],
+        required=["anliegen"],
+    )
 
 
 @never_cache

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -488,12 +489,25 @@ def _submission(request: HttpRequest, submission_id: Any) -> Submission | HttpRe
     return submission
 
 
+def _own_submission(
+    view: Callable[[HttpRequest, Submission], HttpResponse],
+) -> Callable[[HttpRequest, Any], HttpResponse]:
+    """A page of the applicant's submission, which the view gets in place of its id."""
+
+    @wraps(view)
+    def with_submission(request: HttpRequest, submission_id: Any) -> HttpResponse:
+        submission = _submission(request, submission_id)
+        if isinstance(submission, HttpResponseRedirect):
+            return submission
+        return view(request, submission)
+
+    return with_submission
+
+
 @never_cache
 @require_safe
-def receipt(request: HttpRequest, submission_id: Any) -> HttpResponse:
-    submission = _submission(request, submission_id)
-    if isinstance(submission, HttpResponseRedirect):
-        return submission
+@_own_submission
+def receipt(request: HttpRequest, submission: Submission) -> HttpResponse:
     context = receipts.receipt_context(submission)
     context["account"] = _account(request)
     return render(request, "forms/receipt.html", context)
@@ -501,10 +515,8 @@ def receipt(request: HttpRequest, submission_id: Any) -> HttpResponse:
 
 @never_cache
 @require_safe
-def receipt_pdf(request: HttpRequest, submission_id: Any) -> HttpResponse:
-    submission = _submission(request, submission_id)
-    if isinstance(submission, HttpResponseRedirect):
-        return submission
+@_own_submission
+def receipt_pdf(request: HttpRequest, submission: Submission) -> HttpResponse:
     response = HttpResponse(receipts.receipt_pdf(submission), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{receipts.receipt_filename(submission)}"'
