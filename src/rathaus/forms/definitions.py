@@ -19,6 +19,19 @@ from rathaus.forms import codelists
 from rathaus.forms.engine import DefinitionError, FormSpec, definition_problems
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement
 
+VERSION_FIELDS = (
+    "title",
+    "introduction",
+    "min_trust_level",
+    "fee_cents",
+    "fee_text",
+    "receipt_email_field",
+    "next_steps",
+    "source",
+)
+"""A version's own fields besides schema and layout: what a new version takes over from the
+latest one, and what a form package may set."""
+
 
 def one_step_definition(
     step_id: str,
@@ -83,16 +96,7 @@ def new_version(
             "min_trust_level": TrustRequirement.NONE,
         }
         if last is not None:
-            base.update(
-                title=last.title,
-                introduction=last.introduction,
-                min_trust_level=last.min_trust_level,
-                fee_cents=last.fee_cents,
-                fee_text=last.fee_text,
-                receipt_email_field=last.receipt_email_field,
-                next_steps=last.next_steps,
-                source=last.source,
-            )
+            base.update({name: getattr(last, name) for name in VERSION_FIELDS})
         base.update(fields)
         version = FormVersion.objects.create(
             definition=definition,

@@ -46,15 +46,20 @@ def no_role(request: HttpRequest, authority: Authority, back_url: str = "") -> H
 
 
 def draft_refusal(
-    request: HttpRequest, access: OfferAccess, version: FormVersion, message: str, back_url: str
+    request: HttpRequest,
+    access: OfferAccess,
+    version: FormVersion,
+    message: str,
+    back_url: str = "",
 ) -> HttpResponse | None:
     """The page refusing a change of the version: to a user without the role, or because the
-    version is no longer in preparation (``message``, with its number and status filled in)."""
+    version is no longer in preparation (``message``, with its number and status filled in).
+    Both lead back to the version, unless ``back_url`` names another page."""
     if not may_change(access):
         return no_role(request, access.authority, version_url(version))
     if version.status != FormVersion.Status.DRAFT:
         message %= {"number": version.number, "status": version.get_status_display()}
-        return refused(request, message, status=409, back_url=back_url)
+        return refused(request, message, status=409, back_url=back_url or version_url(version))
     return None
 
 

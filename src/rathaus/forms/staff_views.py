@@ -175,7 +175,6 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 "applications made with it stay as they were. Create a new version to "
                 "make changes."
             ),
-            back_url=version_url(version),
         )
         if refusal is not None:
             return refusal
@@ -255,7 +254,6 @@ def version_code_lists(request: HttpRequest, pk: int, number: int) -> HttpRespon
         access,
         version,
         _("Version %(number)s is %(status)s and can no longer be changed."),
-        back_url=version_url(version),
     )
     if refusal is not None:
         return refusal
