@@ -103,7 +103,12 @@ def definition_of(request: HttpRequest, pk: int) -> tuple[FormDefinition, OfferA
     return definition, by_authority[definition.authority_id]
 
 
-def version_of(definition: FormDefinition, number: int) -> FormVersion:
+def version_of(
+    request: HttpRequest, pk: int, number: int
+) -> tuple[FormDefinition, FormVersion, OfferAccess]:
+    """A version of a form of one of the user's authorities, with the form and the access;
+    404 for every other version."""
+    definition, access = definition_of(request, pk)
     version = (
         FormVersion.objects.filter(definition=definition, number=number)
         .select_related("published_by")
@@ -112,7 +117,7 @@ def version_of(definition: FormDefinition, number: int) -> FormVersion:
     if version is None:
         raise Http404("no such version")
     version.definition = definition
-    return version
+    return definition, version, access
 
 
 def detail_url(definition: FormDefinition) -> str:

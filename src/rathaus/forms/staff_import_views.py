@@ -26,7 +26,6 @@ from rathaus.forms.engine import DefinitionError
 from rathaus.forms.models import FormDefinition
 from rathaus.forms.staff_access import (
     changing_access,
-    definition_of,
     list_url,
     may_change,
     version_of,
@@ -182,8 +181,7 @@ def form_import(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_safe
 def import_report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    definition, access = definition_of(request, pk)
-    version = version_of(definition, number)
+    definition, version, access = version_of(request, pk, number)
     stored = request.session.get(SESSION_IMPORT) or {}
     from_session = stored.get("version") == version.pk
     spec = spec_or_none(version)

@@ -162,8 +162,7 @@ def form_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    definition, access = definition_of(request, pk)
-    version = version_of(definition, number)
+    definition, version, access = version_of(request, pk, number)
     editable = version.status == FormVersion.Status.DRAFT and may_change(access)
     if request.method == "POST":
         refusal = draft_refusal(
@@ -247,8 +246,7 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @require_POST
 def version_code_lists(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """Accept (or no longer accept) free text for questions whose code list is missing."""
-    definition, access = definition_of(request, pk)
-    version = version_of(definition, number)
+    _definition, version, access = version_of(request, pk, number)
     refusal = draft_refusal(
         request,
         access,
@@ -280,8 +278,7 @@ def version_code_lists(request: HttpRequest, pk: int, number: int) -> HttpRespon
 @require_POST
 def version_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The preview region for the posted schema and layout (htmx swaps it in)."""
-    definition, _access = definition_of(request, pk)
-    version_of(definition, number)
+    version_of(request, pk, number)
     context = {"preview": posted_preview(request.POST)}
     return render(request, "forms/staff/_preview.html", context)
 
@@ -290,8 +287,7 @@ def version_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def version_publish(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    definition, access = definition_of(request, pk)
-    version = version_of(definition, number)
+    definition, version, access = version_of(request, pk, number)
     refusal = draft_refusal(
         request,
         access,
