@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Manager, Model, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +38,7 @@ from rathaus.core.bounds import bounded_day, parse_id
 from rathaus.core.staff_views import staff_required
 
 PAGE_SIZE = 25
+StoredItem = TypeVar("StoredItem", bound=Model)
 
 VIEWS = {
     "bereich": gettext_lazy("My units"),
@@ -357,10 +358,7 @@ def _act(request: HttpRequest, case: Case) -> HttpResponseBase:
 @staff_required
 def upload(request: HttpRequest, number: str, pk: int) -> FileResponse:
     """A document the applicant sent later, after a permission check."""
-    case = _case(request, number)
-    item = case.uploads.select_related("file").filter(pk=pk).first()
-    if item is None:
-        raise Http404("no such file in this case")
+    item = _stored(_case(request, number).uploads, pk, "no such file in this case")
     return files.response(item.file, filename=item.original_name, content_type=item.content_type)
 
 
@@ -371,9 +369,7 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
     case = _case(request, number)
     if case.submission is None:
         raise Http404("no submission")
-    file = case.submission.attachments.select_related("file").filter(pk=pk).first()
-    if file is None:
-        raise Http404("no such file")
+    file = _stored(case.submission.attachments, pk, "no such file")
     return files.response(file.file, filename=file.original_name, content_type=file.content_type)
 
 
@@ -382,11 +378,16 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
 @staff_required
 def document(request: HttpRequest, number: str, pk: int) -> FileResponse:
     """A document the authority made in the case (the Bescheid), for staff of the case's units."""
-    case = _case(request, number)
-    stored = case.documents.select_related("file").filter(pk=pk).first()
-    if stored is None:
-        raise Http404("no such document")
+    stored = _stored(_case(request, number).documents, pk, "no such document")
     return files.response(stored.file, filename=stored.filename, content_type="application/pdf")
+
+
+def _stored(items: Manager[StoredItem], pk: int, missing: str) -> StoredItem:
+    """One of the case's files (an upload, an attachment, a document) with its stored file."""
+    found = items.select_related("file").filter(pk=pk).first()
+    if found is None:
+        raise Http404(missing)
+    return found
 
 
 @never_cache

@@ -22,7 +22,7 @@ from rathaus.core.tenancy import current_authority
 from rathaus.forms import area, services
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement, Upload
 from rathaus.forms.selectors import definition_by_slug, spec_for
-from rathaus.forms.submissions import IdempotencyConflict
+from rathaus.forms.submissions import IdempotencyConflict, file_fields
 
 router = Router(tags=["forms"])
 
@@ -65,14 +65,19 @@ def _account(request: HttpRequest) -> Account | None:
     return account if isinstance(account, Account) else None
 
 
-def _form(request: HttpRequest, slug: str) -> tuple[FormDefinition, FormVersion] | HttpResponse:
+def _form(
+    request: HttpRequest, slug: str, *, applying: bool = False
+) -> tuple[FormDefinition, FormVersion] | HttpResponse:
+    """The form and its published version; to apply with it (upload, submit), also the login
+    the form needs."""
     definition = definition_by_slug(current_authority(request), slug)
     version = definition.published_version() if definition is not None else None
     if definition is None or version is None:
         return problem(request, 404, "Not Found", "There is no published form with this name.")
     if definition.retired_at is not None:
         return problem(request, 410, "Gone", "This form no longer accepts applications.")
-    return definition, version
+    denied = _login_problem(request, version) if applying else None
+    return denied if denied is not None else (definition, version)
 
 
 def _login_problem(request: HttpRequest, version: FormVersion) -> HttpResponse | None:
@@ -139,13 +144,10 @@ def upload(request: HttpRequest, slug: Slug, field: Form[Key], file: File[Upload
     """
     from rathaus.core.files import UploadRejected, UploadRules, check_and_store
 
-    found = _form(request, slug)
+    found = _form(request, slug, applying=True)
     if isinstance(found, HttpResponse):
         return found
     definition, version = found
-    denied = _login_problem(request, version)
-    if denied is not None:
-        return denied
     spec = spec_for(version)
     template = ".".join("*" if part.isdigit() else part for part in field.split("."))
     element = spec.field_templates.get(template)
@@ -169,14 +171,7 @@ def upload(request: HttpRequest, slug: Slug, field: Form[Key], file: File[Upload
             answer["Retry-After"] = str(rejected.retry_after)
         return answer
     record = Upload.objects.create(
-        draft=None,
-        definition=definition,
-        field=field,
-        file=stored.file,
-        original_name=stored.original_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha512=stored.sha512,
+        draft=None, definition=definition, field=field, **file_fields(stored)
     )
     return Status(
         201,
@@ -214,13 +209,10 @@ def submit(request: HttpRequest, slug: Slug, payload: SubmissionIn) -> Any:
     content_type = request.content_type or ""
     if content_type != "application/json":
         return problem(request, 415, "Unsupported Media Type", "Send application/json.")
-    found = _form(request, slug)
+    found = _form(request, slug, applying=True)
     if isinstance(found, HttpResponse):
         return found
     _definition, version = found
-    denied = _login_problem(request, version)
-    if denied is not None:
-        return denied
     key = request.headers.get("Idempotency-Key", "")
     if key and not _IDEMPOTENCY_KEY.match(key):
         return problem(

@@ -19,6 +19,39 @@ from rathaus.forms import codelists
 from rathaus.forms.engine import DefinitionError, FormSpec, definition_problems
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement
 
+VERSION_FIELDS = (
+    "title",
+    "introduction",
+    "min_trust_level",
+    "fee_cents",
+    "fee_text",
+    "receipt_email_field",
+    "next_steps",
+    "source",
+)
+"""A version's own fields besides schema and layout: what a new version takes over from the
+latest one, and what a form package may set."""
+
+
+def one_step_definition(
+    step_id: str,
+    title: str,
+    properties: dict[str, Any],
+    elements: list[dict[str, Any]],
+    *,
+    required: list[str],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The schema and layout of a form of one step that asks for these properties."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+        "required": required,
+    }
+    layout = {"steps": [{"id": step_id, "title": title, "elements": elements}]}
+    return schema, layout
+
 
 def create_definition(
     *,
@@ -63,16 +96,7 @@ def new_version(
             "min_trust_level": TrustRequirement.NONE,
         }
         if last is not None:
-            base.update(
-                title=last.title,
-                introduction=last.introduction,
-                min_trust_level=last.min_trust_level,
-                fee_cents=last.fee_cents,
-                fee_text=last.fee_text,
-                receipt_email_field=last.receipt_email_field,
-                next_steps=last.next_steps,
-                source=last.source,
-            )
+            base.update({name: getattr(last, name) for name in VERSION_FIELDS})
         base.update(fields)
         version = FormVersion.objects.create(
             definition=definition,
@@ -81,13 +105,7 @@ def new_version(
             layout=layout,
             **base,
         )
-        audit.record(
-            "form.version_created",
-            actor=actor,
-            actor_name=None if actor is not None else "system",
-            authority=definition.authority,
-            obj=version,
-        )
+        _audit("form.version_created", version, actor=actor)
     return version
 
 
@@ -136,14 +154,7 @@ def publish(version: FormVersion, *, actor: Any = None) -> FormVersion:
         FormDefinition.objects.filter(pk=locked.definition_id).update(
             retired_at=None, title=locked.title
         )
-        audit.record(
-            "form.published",
-            actor=actor,
-            actor_name=None if actor is not None else "system",
-            authority=locked.definition.authority,
-            obj=locked,
-            details={"version": locked.number},
-        )
+        _audit("form.published", locked, actor=actor, details={"version": locked.number})
     return locked
 
 
@@ -194,17 +205,9 @@ def accept_free_text(version: FormVersion, *, accept: bool, actor: Any = None) -
     with transaction.atomic():
         FormVersion.objects.filter(pk=version.pk).update(code_list_free_text=accept)
         version.code_list_free_text = accept
-        audit.record(
-            "form.code_list_free_text",
-            actor=actor,
-            actor_name=None if actor is not None else "system",
-            authority=version.definition.authority,
-            obj=version,
-            details={
-                "accepted": accept,
-                "missing": [list(item) for item in version_missing(version)],
-            },
-        )
+        missing = [list(item) for item in version_missing(version)]
+        details = {"accepted": accept, "missing": missing}
+        _audit("form.code_list_free_text", version, actor=actor, details=details)
     return version
 
 
@@ -213,3 +216,18 @@ def retire(definition: FormDefinition, *, actor: Any = None) -> None:
     with transaction.atomic():
         FormDefinition.objects.filter(pk=definition.pk).update(retired_at=timezone.now())
         audit.record("form.retired", actor=actor, authority=definition.authority, obj=definition)
+
+
+def _audit(
+    action: str, version: FormVersion, *, actor: Any, details: dict[str, Any] | None = None
+) -> None:
+    """Record a change of the version in its authority's audit chain; without an actor the
+    system made it (an import command, the feedback form created on first use)."""
+    audit.record(
+        action,
+        actor=actor,
+        actor_name=None if actor is not None else "system",
+        authority=version.definition.authority,
+        obj=version,
+        details=details,
+    )

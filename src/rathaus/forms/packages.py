@@ -13,18 +13,8 @@ from typing import Any
 from rathaus.catalog.models import Offer
 from rathaus.core.models import Authority
 from rathaus.forms import services
+from rathaus.forms.definitions import VERSION_FIELDS
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement
-
-VERSION_FIELDS = (
-    "title",
-    "introduction",
-    "min_trust_level",
-    "fee_cents",
-    "fee_text",
-    "receipt_email_field",
-    "next_steps",
-    "source",
-)
 
 
 class PackageError(ValueError):

@@ -43,7 +43,7 @@ from rathaus.forms.models import (
     Upload,
 )
 from rathaus.forms.selectors import spec_for
-from rathaus.forms.submissions import AttachmentSpec, create_submission
+from rathaus.forms.submissions import AttachmentSpec, create_submission, file_fields
 
 # The forms API: the functions below, and from ``definitions`` what callers use (publish etc.).
 __all__ = [
@@ -285,11 +285,7 @@ def attach_upload(draft: Draft, field: str, stored: Any) -> Upload:
             draft=draft,
             definition_id=draft.version.definition_id,
             field=field,
-            file=stored.file,
-            original_name=stored.original_name,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha512=stored.sha512,
+            **file_fields(stored),
         )
         current = Draft.objects.select_for_update().get(pk=draft.pk)
         data = current.data if isinstance(current.data, dict) else {}
@@ -354,36 +350,14 @@ def submit(
         if errors:
             raise NotSubmittable(errors)
         referenced = referenced_uploads(spec, data)
-        attachments = [
-            AttachmentSpec(
-                upload_id=upload.pk.hex,
-                field=upload.field,
-                file=upload.file,
-                original_name=upload.original_name,
-                content_type=upload.content_type,
-                size=upload.size,
-                sha512=upload.sha512,
-            )
-            for upload in current.uploads.all()
-            if upload.pk.hex in referenced
-        ]
-        contact = ""
-        if version.receipt_email_field:
-            value = get_path(data, version.receipt_email_field)
-            contact = value if isinstance(value, str) else ""
-        if current.account is not None and not contact:
-            contact = current.account.user.email
-        submission, created = create_submission(
-            authority=version.definition.authority,
-            offer=version.definition.offer,
-            form_version=version,
-            data=data,
+        submission, created = _store(
+            version,
+            data,
             account=current.account,
+            uploads=[upload for upload in current.uploads.all() if upload.pk.hex in referenced],
             trust_level=trust_level,
             channel=channel,
-            contact_email=contact,
             draft_id=current.pk,
-            attachments=attachments,
             portal_url=portal_url,
         )
         Draft.objects.filter(pk=current.pk).update(submitted_at=submission.submitted_at, data=data)
@@ -436,38 +410,49 @@ def submit_data(
                 for path in _paths_naming(spec, data, set(missing))
             }
         )
+    submission, created = _store(
+        version,
+        data,
+        account=account,
+        uploads=list(uploads.values()),
+        trust_level=trust_level,
+        channel=Channel.API,
+        idempotency_key=idempotency_key,
+        payload_sha256=payload_sha256,
+        portal_url=portal_url,
+    )
+    return SubmitResult(submission, created)
+
+
+def _store(
+    version: FormVersion,
+    data: dict[str, Any],
+    *,
+    account: Account | None,
+    uploads: list[Upload],
+    **details: Any,
+) -> tuple[Submission, bool]:
+    """Store the data as a submission of the version with these uploads as its attachments.
+    The receipt goes to the address the form asks for, or else to the account's."""
     contact = ""
     if version.receipt_email_field:
         value = get_path(data, version.receipt_email_field)
         contact = value if isinstance(value, str) else ""
     if account is not None and not contact:
         contact = account.user.email
-    submission, created = create_submission(
+    return create_submission(
         authority=version.definition.authority,
         offer=version.definition.offer,
         form_version=version,
         data=data,
         account=account,
-        trust_level=trust_level,
-        channel=Channel.API,
         contact_email=contact,
-        idempotency_key=idempotency_key,
-        payload_sha256=payload_sha256,
         attachments=[
-            AttachmentSpec(
-                upload_id=upload.pk.hex,
-                field=upload.field,
-                file=upload.file,
-                original_name=upload.original_name,
-                content_type=upload.content_type,
-                size=upload.size,
-                sha512=upload.sha512,
-            )
-            for upload in uploads.values()
+            AttachmentSpec(upload_id=upload.pk.hex, field=upload.field, **file_fields(upload))
+            for upload in uploads
         ],
-        portal_url=portal_url,
+        **details,
     )
-    return SubmitResult(submission, created)
 
 
 def _paths_naming(spec: FormSpec, data: Any, ids: set[str]) -> list[str]:

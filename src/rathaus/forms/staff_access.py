@@ -45,6 +45,24 @@ def no_role(request: HttpRequest, authority: Authority, back_url: str = "") -> H
     return refused(request, message, back_url=back_url or list_url(authority))
 
 
+def draft_refusal(
+    request: HttpRequest,
+    access: OfferAccess,
+    version: FormVersion,
+    message: str,
+    back_url: str = "",
+) -> HttpResponse | None:
+    """The page refusing a change of the version: to a user without the role, or because the
+    version is no longer in preparation (``message``, with its number and status filled in).
+    Both lead back to the version, unless ``back_url`` names another page."""
+    if not may_change(access):
+        return no_role(request, access.authority, version_url(version))
+    if version.status != FormVersion.Status.DRAFT:
+        message %= {"number": version.number, "status": version.get_status_display()}
+        return refused(request, message, status=409, back_url=back_url or version_url(version))
+    return None
+
+
 def access_or_refusal(request: HttpRequest) -> tuple[OfferAccess, list[OfferAccess]] | HttpResponse:
     """The authority named by ``?behoerde=<slug>`` (by default the first by name) and all."""
     accesses = offer_accesses(acting_user(request).pk)
@@ -85,7 +103,12 @@ def definition_of(request: HttpRequest, pk: int) -> tuple[FormDefinition, OfferA
     return definition, by_authority[definition.authority_id]
 
 
-def version_of(definition: FormDefinition, number: int) -> FormVersion:
+def version_of(
+    request: HttpRequest, pk: int, number: int
+) -> tuple[FormDefinition, FormVersion, OfferAccess]:
+    """A version of a form of one of the user's authorities, with the form and the access;
+    404 for every other version."""
+    definition, access = definition_of(request, pk)
     version = (
         FormVersion.objects.filter(definition=definition, number=number)
         .select_related("published_by")
@@ -94,7 +117,7 @@ def version_of(definition: FormDefinition, number: int) -> FormVersion:
     if version is None:
         raise Http404("no such version")
     version.definition = definition
-    return version
+    return definition, version, access
 
 
 def detail_url(definition: FormDefinition) -> str:

@@ -21,11 +21,11 @@ from rathaus.core.bounds import parse_id
 from rathaus.core.models import Authority
 from rathaus.core.staff_views import staff_required
 from rathaus.forms import services
+from rathaus.forms.definitions import one_step_definition
 from rathaus.forms.engine import DefinitionError
 from rathaus.forms.models import FormDefinition
 from rathaus.forms.staff_access import (
     changing_access,
-    definition_of,
     list_url,
     may_change,
     version_of,
@@ -35,13 +35,7 @@ from rathaus.forms.staff_forms import (
     DefinitionCreateForm,
     ImportForm,
 )
-from rathaus.forms.staff_preview import (
-    editor_notes_of,
-    no_questions_of,
-    notes_of,
-    rule_report,
-    spec_or_none,
-)
+from rathaus.forms.staff_preview import findings_of, spec_or_none
 from rathaus.forms.xdatenfelder import ConvertedForm, slug_for
 
 SESSION_IMPORT = "rathaus_forms_import"
@@ -51,23 +45,13 @@ MAX_PROBLEMS_SHOWN = 10
 
 def starter_definition() -> tuple[dict[str, Any], dict[str, Any]]:
     """The smallest useful definition: one step with one text question."""
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"anliegen": {"type": "string", "minLength": 1, "maxLength": 200}},
-        "required": ["anliegen"],
-    }
-    layout = {
-        "steps": [
-            {
-                "id": "angaben",
-                "title": _("Your details"),
-                "elements": [{"field": "anliegen", "widget": "text", "label": _("Your request")}],
-            }
-        ]
-    }
-    return schema, layout
+    return one_step_definition(
+        "angaben",
+        _("Your details"),
+        {"anliegen": {"type": "string", "minLength": 1, "maxLength": 200}},
+        [{"field": "anliegen", "widget": "text", "label": _("Your request")}],
+        required=["anliegen"],
+    )
 
 
 @never_cache
@@ -197,8 +181,7 @@ def form_import(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_safe
 def import_report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    definition, access = definition_of(request, pk)
-    version = version_of(definition, number)
+    definition, version, access = version_of(request, pk, number)
     stored = request.session.get(SESSION_IMPORT) or {}
     from_session = stored.get("version") == version.pk
     spec = spec_or_none(version)
@@ -209,11 +192,7 @@ def import_report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "warnings": stored.get("warnings", []) if from_session else [],
         "warnings_known": from_session,
         "file_name": stored.get("file", "") if from_session else "",
-        "notes": notes_of(version),
-        "rule_report": rule_report(version.layout),
-        "editor_notes": editor_notes_of(version),
-        "no_questions": no_questions_of(version),
-        "missing_code_lists": services.version_missing(version),
+        **findings_of(version),
         "step_count": len(spec.steps) if spec else 0,
         "question_count": len(spec.field_templates) if spec else 0,
         "list_url": list_url(definition.authority),

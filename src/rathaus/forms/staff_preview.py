@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rathaus.forms.definitions import asks_questions, no_questions_problem
+from rathaus.forms.definitions import asks_questions, no_questions_problem, version_missing
 from rathaus.forms.engine import DefinitionError, FormSpec
 from rathaus.forms.models import FormVersion
 from rathaus.forms.rendering import BoundElement, StepBinder
@@ -95,3 +95,15 @@ def rule_report(layout: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
         for items in lists
     )
     return translated, untranslated
+
+
+def findings_of(version: FormVersion) -> dict[str, Any]:
+    """What the edit page and the import report tell staff about a version beside its preview:
+    the notes, the rule report, the editor notes and what keeps it from being published."""
+    return {
+        "notes": notes_of(version),
+        "rule_report": rule_report(version.layout),
+        "editor_notes": editor_notes_of(version),
+        "no_questions": no_questions_of(version),
+        "missing_code_lists": version_missing(version),
+    }

@@ -24,6 +24,7 @@ from rathaus.forms.staff_access import (
     access_or_refusal,
     definition_of,
     detail_url,
+    draft_refusal,
     list_url,
     may_change,
     no_role,
@@ -38,6 +39,7 @@ from rathaus.forms.staff_forms import (
 )
 from rathaus.forms.staff_preview import (
     editor_notes_of,
+    findings_of,
     no_questions_of,
     notes_of,
     posted_preview,
@@ -160,24 +162,21 @@ def form_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    definition, access = definition_of(request, pk)
-    version = version_of(definition, number)
+    definition, version, access = version_of(request, pk, number)
     editable = version.status == FormVersion.Status.DRAFT and may_change(access)
     if request.method == "POST":
-        if not may_change(access):
-            return no_role(request, definition.authority, version_url(version))
-        if version.status != FormVersion.Status.DRAFT:
-            return refused(
-                request,
-                _(
-                    "Version %(number)s is %(status)s and can no longer be changed, so that "
-                    "applications made with it stay as they were. Create a new version to "
-                    "make changes."
-                )
-                % {"number": version.number, "status": version.get_status_display()},
-                status=409,
-                back_url=version_url(version),
-            )
+        refusal = draft_refusal(
+            request,
+            access,
+            version,
+            _(
+                "Version %(number)s is %(status)s and can no longer be changed, so that "
+                "applications made with it stay as they were. Create a new version to "
+                "make changes."
+            ),
+        )
+        if refusal is not None:
+            return refusal
     if not editable:
         context = {
             "definition": definition,
@@ -235,11 +234,7 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "form": form,
         "show_summary": action == "save",
         "preview": preview,
-        "notes": notes_of(version),
-        "rule_report": rule_report(version.layout),
-        "editor_notes": editor_notes_of(version),
-        "no_questions": no_questions_of(version),
-        "missing_code_lists": services.version_missing(version),
+        **findings_of(version),
         "may_change": True,
         "list_url": list_url(definition.authority),
     }
@@ -251,18 +246,15 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @require_POST
 def version_code_lists(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """Accept (or no longer accept) free text for questions whose code list is missing."""
-    definition, access = definition_of(request, pk)
-    version = version_of(definition, number)
-    if not may_change(access):
-        return no_role(request, definition.authority, version_url(version))
-    if version.status != FormVersion.Status.DRAFT:
-        return refused(
-            request,
-            _("Version %(number)s is %(status)s and can no longer be changed.")
-            % {"number": version.number, "status": version.get_status_display()},
-            status=409,
-            back_url=version_url(version),
-        )
+    _definition, version, access = version_of(request, pk, number)
+    refusal = draft_refusal(
+        request,
+        access,
+        version,
+        _("Version %(number)s is %(status)s and can no longer be changed."),
+    )
+    if refusal is not None:
+        return refusal
     accept = request.POST.get("free_text") == "yes"
     services.accept_free_text(version, accept=accept, actor=acting_user(request))
     if accept:
@@ -286,8 +278,7 @@ def version_code_lists(request: HttpRequest, pk: int, number: int) -> HttpRespon
 @require_POST
 def version_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The preview region for the posted schema and layout (htmx swaps it in)."""
-    definition, _access = definition_of(request, pk)
-    version_of(definition, number)
+    version_of(request, pk, number)
     context = {"preview": posted_preview(request.POST)}
     return render(request, "forms/staff/_preview.html", context)
 
@@ -296,18 +287,16 @@ def version_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def version_publish(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    definition, access = definition_of(request, pk)
-    version = version_of(definition, number)
-    if not may_change(access):
-        return no_role(request, definition.authority, version_url(version))
-    if version.status != FormVersion.Status.DRAFT:
-        return refused(
-            request,
-            _("Version %(number)s is %(status)s; only a version in preparation can be published.")
-            % {"number": version.number, "status": version.get_status_display()},
-            status=409,
-            back_url=detail_url(definition),
-        )
+    definition, version, access = version_of(request, pk, number)
+    refusal = draft_refusal(
+        request,
+        access,
+        version,
+        _("Version %(number)s is %(status)s; only a version in preparation can be published."),
+        back_url=detail_url(definition),
+    )
+    if refusal is not None:
+        return refusal
     problems: list[str] = []
     if request.method == "POST":
         try:

@@ -41,6 +41,18 @@ class AttachmentSpec:
     sha512: str
 
 
+def file_fields(stored: Any) -> dict[str, Any]:
+    """The stored file and what was checked of it, as a checked file, an upload and an
+    attachment each carry them."""
+    return {
+        "file": stored.file,
+        "original_name": stored.original_name,
+        "content_type": stored.content_type,
+        "size": stored.size,
+        "sha512": stored.sha512,
+    }
+
+
 def prefix_for(authority: Authority) -> str:
     if authority.reference_prefix:
         return authority.reference_prefix
@@ -107,11 +119,7 @@ def create_submission(
                     submission=submission,
                     upload_id=spec.upload_id,
                     field=spec.field,
-                    file=spec.file,
-                    original_name=spec.original_name,
-                    content_type=spec.content_type,
-                    size=spec.size,
-                    sha512=spec.sha512,
+                    **file_fields(spec),
                 ).save()
             SubmissionEvent(
                 submission=submission,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -98,6 +99,16 @@ def _draft(request: HttpRequest, slug: str, draft_id: Any) -> Draft:
     return draft
 
 
+def _open_draft(request: HttpRequest, slug: str, draft_id: Any) -> Draft | HttpResponseBase:
+    """The draft to go on filling in; once it is submitted, the way to its receipt, and without
+    the login its form needs, the way to the login."""
+    draft = _draft(request, slug, draft_id)
+    if draft.submitted_at is not None:
+        return _to_receipt(request, draft)
+    denied = _login_needed(request, draft.version)
+    return denied if denied is not None else draft
+
+
 def _visible_steps(spec: FormSpec, data: Mapping[str, Any]) -> list[int]:
     """Steps with at least one element that is shown for the current answers."""
     visible = []
@@ -186,13 +197,10 @@ def start(request: HttpRequest, slug: str) -> HttpResponseBase:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, slug: str, draft_id: Any, step_id: str) -> HttpResponseBase:
-    draft = _draft(request, slug, draft_id)
-    if draft.submitted_at is not None:
-        return _to_receipt(request, draft)
+    draft = _open_draft(request, slug, draft_id)
+    if isinstance(draft, HttpResponseBase):
+        return draft
     version = draft.version
-    denied = _login_needed(request, version)
-    if denied is not None:
-        return denied
     spec = spec_for(version)
     index = spec.step_index(step_id)
     if index is None:
@@ -411,13 +419,10 @@ def discard(request: HttpRequest, slug: str, draft_id: Any) -> HttpResponseBase:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, slug: str, draft_id: Any) -> HttpResponseBase:
-    draft = _draft(request, slug, draft_id)
-    if draft.submitted_at is not None:
-        return _to_receipt(request, draft)
+    draft = _open_draft(request, slug, draft_id)
+    if isinstance(draft, HttpResponseBase):
+        return draft
     version = draft.version
-    denied = _login_needed(request, version)
-    if denied is not None:
-        return denied
     spec = spec_for(version)
     data = spec.prune(dict(draft.data) if isinstance(draft.data, dict) else {})
     errors = area.errors(version, spec, data)
@@ -484,12 +489,25 @@ def _submission(request: HttpRequest, submission_id: Any) -> Submission | HttpRe
     return submission
 
 
+def _own_submission(
+    view: Callable[[HttpRequest, Submission], HttpResponse],
+) -> Callable[[HttpRequest, Any], HttpResponse]:
+    """A page of the applicant's submission, which the view gets in place of its id."""
+
+    @wraps(view)
+    def with_submission(request: HttpRequest, submission_id: Any) -> HttpResponse:
+        submission = _submission(request, submission_id)
+        if isinstance(submission, HttpResponseRedirect):
+            return submission
+        return view(request, submission)
+
+    return with_submission
+
+
 @never_cache
 @require_safe
-def receipt(request: HttpRequest, submission_id: Any) -> HttpResponse:
-    submission = _submission(request, submission_id)
-    if isinstance(submission, HttpResponseRedirect):
-        return submission
+@_own_submission
+def receipt(request: HttpRequest, submission: Submission) -> HttpResponse:
     context = receipts.receipt_context(submission)
     context["account"] = _account(request)
     return render(request, "forms/receipt.html", context)
@@ -497,10 +515,8 @@ def receipt(request: HttpRequest, submission_id: Any) -> HttpResponse:
 
 @never_cache
 @require_safe
-def receipt_pdf(request: HttpRequest, submission_id: Any) -> HttpResponse:
-    submission = _submission(request, submission_id)
-    if isinstance(submission, HttpResponseRedirect):
-        return submission
+@_own_submission
+def receipt_pdf(request: HttpRequest, submission: Submission) -> HttpResponse:
     response = HttpResponse(receipts.receipt_pdf(submission), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{receipts.receipt_filename(submission)}"'

@@ -26,34 +26,25 @@ MESSAGE_MAX = 5000
 
 
 def _definition() -> tuple[dict[str, Any], dict[str, Any]]:
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "message": {"type": "string", "minLength": 10, "maxLength": MESSAGE_MAX},
-            "page": {"type": "string", "maxLength": 300},
-            "name": {"type": "string", "maxLength": 150},
-            "email": {"type": "string", "format": "email", "maxLength": 254},
-        },
-        "required": ["message"],
+    properties = {
+        "message": {"type": "string", "minLength": 10, "maxLength": MESSAGE_MAX},
+        "page": {"type": "string", "maxLength": 300},
+        "name": {"type": "string", "maxLength": 150},
+        "email": {"type": "string", "format": "email", "maxLength": 254},
     }
-    layout = {
-        "steps": [
-            {
-                "id": "meldung",
-                "title": _("Report a barrier"),
-                "elements": [
-                    {"field": "message", "widget": "textarea", "label": _("What does not work?")},
-                    {"field": "page", "widget": "text", "label": _("On which page?")},
-                    {"field": "name", "widget": "text", "label": _("Your name (optional)")},
-                    {"field": "email", "widget": "email",
-                     "label": _("Your e-mail address, if you want an answer (optional)")},
-                ],
-            }
-        ]
-    }  # fmt: skip
-    return schema, layout
+    elements = [
+        {"field": "message", "widget": "textarea", "label": _("What does not work?")},
+        {"field": "page", "widget": "text", "label": _("On which page?")},
+        {"field": "name", "widget": "text", "label": _("Your name (optional)")},
+        {
+            "field": "email",
+            "widget": "email",
+            "label": _("Your e-mail address, if you want an answer (optional)"),
+        },
+    ]
+    return definitions.one_step_definition(
+        "meldung", _("Report a barrier"), properties, elements, required=["message"]
+    )
 
 
 def feedback_version(authority: Authority) -> FormVersion:

@@ -96,6 +96,17 @@ def _check_elements(
     used: dict[str, int],
 ) -> None:
     properties = schema_properties(root, parent)
+
+    def asked(kind: str, name: str) -> str | None:
+        """The path of the property a group or field asks for, counted as asked; None (and the
+        problem) when the schema has no such property."""
+        path = join(prefix, name)
+        if name not in properties:
+            problems.append(f"The {kind} {path!r} in {where} is not a property of the schema.")
+            return None
+        used[path] = used.get(path, 0) + 1
+        return path
+
     for raw in elements:
         if not isinstance(raw, Mapping):
             problems.append(f"An element in {where} is not a JSON object.")
@@ -110,11 +121,9 @@ def _check_elements(
             continue
         if "group" in raw:
             name = str(raw["group"])
-            path = join(prefix, name)
-            if name not in properties:
-                problems.append(f"The group {path!r} in {where} is not a property of the schema.")
+            path = asked("group", name)
+            if path is None:
                 continue
-            used[path] = used.get(path, 0) + 1
             schema = resolve(root, properties[name])
             if raw.get("repeat"):
                 if types_of(schema) != {"array"}:
@@ -142,11 +151,9 @@ def _check_elements(
             problems.append(f"An element in {where} needs 'field', 'group' or 'static'.")
             continue
         name = str(raw["field"])
-        path = join(prefix, name)
-        if name not in properties:
-            problems.append(f"The field {path!r} in {where} is not a property of the schema.")
+        path = asked("field", name)
+        if path is None:
             continue
-        used[path] = used.get(path, 0) + 1
         widget = raw.get("widget")
         if widget not in WIDGETS:
             problems.append(

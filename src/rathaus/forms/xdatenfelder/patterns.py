@@ -215,6 +215,15 @@ class _Piece:
     js: str
     unbounded: bool  # contains a repetition without upper bound
 
+    @staticmethod
+    def joined(separator: str, pieces: list[_Piece]) -> _Piece:
+        """The pieces one after the other (``""``) or as alternatives (``"|"``)."""
+        return _Piece(
+            separator.join(piece.py for piece in pieces),
+            separator.join(piece.js for piece in pieces),
+            any(piece.unbounded for piece in pieces),
+        )
+
 
 class _Parser:
     def __init__(self, text: str) -> None:
@@ -242,21 +251,13 @@ class _Parser:
         while self.peek() == "|":
             self.pos += 1
             branches.append(self.branch())
-        return _Piece(
-            "|".join(b.py for b in branches),
-            "|".join(b.js for b in branches),
-            any(b.unbounded for b in branches),
-        )
+        return _Piece.joined("|", branches)
 
     def branch(self) -> _Piece:
         pieces: list[_Piece] = []
         while self.peek() and self.peek() not in "|)":
             pieces.append(self.piece())
-        return _Piece(
-            "".join(p.py for p in pieces),
-            "".join(p.js for p in pieces),
-            any(p.unbounded for p in pieces),
-        )
+        return _Piece.joined("", pieces)
 
     def piece(self) -> _Piece:
         atom, is_group = self.atom()

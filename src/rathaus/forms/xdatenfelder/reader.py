@@ -151,6 +151,17 @@ class _Reader:
         version = self._optional(ident, "version", where).strip()
         return value, version
 
+    def _identified(
+        self, element: Element, kind: str, context: str
+    ) -> tuple[_Parts, str, str, str]:
+        """The children of a group, field or rule, and what each of them has, checked: its FIM
+        id and version, its name and (in 3.0.0) its release status."""
+        parts = self._children(element, self.specs[kind], context)
+        ident, version = self._identification(parts, element, context)
+        name = _one_line(self._required(parts, "name", context, element))
+        self._check_status(parts, context)
+        return parts, ident, version, name
+
     def _check_status(self, parts: _Parts, context: str) -> None:
         if self.v3 and "freigabestatus" in parts:
             element = parts["freigabestatus"][0]
@@ -250,10 +261,7 @@ class _Reader:
                 f"groups are nested deeper than {MAX_DEPTH} levels at {context}"
                 f"{self._where(element)}"
             )
-        parts = self._children(element, self.specs["group"], context)
-        ident, version = self._identification(parts, element, context)
-        name = _one_line(self._required(parts, "name", context, element))
-        self._check_status(parts, context)
+        parts, ident, version, name = self._identified(element, "group", context)
         kind = self._code(parts["art"][0], context) if "art" in parts else ""
         return _Group(
             id=ident,
@@ -283,10 +291,7 @@ class _Reader:
 
     def _read_field(self, element: Element) -> _Field:
         context = self._context(element)
-        parts = self._children(element, self.specs["field"], context)
-        ident, version = self._identification(parts, element, context)
-        name = _one_line(self._required(parts, "name", context, element))
-        self._check_status(parts, context)
+        parts, ident, version, name = self._identified(element, "field", context)
         for required in ("feldart", "datentyp"):
             if required not in parts:
                 raise XDatenfelderError(f"missing <{required}> in {context}{self._where(element)}")
@@ -415,10 +420,7 @@ class _Reader:
 
     def _read_rule(self, element: Element) -> _Rule:
         context = self._context(element)
-        parts = self._children(element, self.specs["rule"], context)
-        ident, version = self._identification(parts, element, context)
-        name = _one_line(self._required(parts, "name", context, element))
-        self._check_status(parts, context)
+        parts, ident, version, name = self._identified(element, "rule", context)
         main = "freitextRegel" if self.v3 else "definition"
         script = _one_line(self._optional(parts, "skript" if self.v3 else "script", context))
         texts = _unique(
