@@ -106,6 +106,21 @@ def _offer_form(
     )
 
 
+def _save(
+    request: HttpRequest, form: OfferForm, authority: Authority, service: Service
+) -> str | None:
+    """Save the offer with the form's values: how it went, or None when the model refused them
+    (its messages are then at the form's fields)."""
+    try:
+        _offer, outcome = services.save_offer(
+            authority, service, form.offer_values(), actor=acting_user(request)
+        )
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return None
+    return outcome
+
+
 @never_cache
 @staff_required
 @require_safe
@@ -188,18 +203,12 @@ def _add_form(request: HttpRequest, access: OfferAccess, service_id: str) -> Htt
     if not access.all_units and len(access.unit_ids) == 1:
         initial["org_unit"] = next(iter(access.unit_ids))
     form = _offer_form(request, access, initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer, _outcome = services.save_offer(
-                access.authority, service, form.offer_values(), actor=acting_user(request)
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(
-                request, _("The offer “%(service)s” was added.") % {"service": service.name}
-            )
-            return HttpResponseRedirect(_list_url(offer.authority))
+    submitted = request.method == "POST" and form.is_valid()
+    if submitted and _save(request, form, access.authority, service) is not None:
+        messages.success(
+            request, _("The offer “%(service)s” was added.") % {"service": service.name}
+        )
+        return HttpResponseRedirect(_list_url(access.authority))
     context = {
         "access": access,
         "service": service,
@@ -219,13 +228,8 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     offer, access = found
     form = _offer_form(request, access, OfferForm.initial_for(offer), offer)
     if request.method == "POST" and form.is_valid():
-        try:
-            _offer, outcome = services.save_offer(
-                offer.authority, offer.service, form.offer_values(), actor=acting_user(request)
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
+        outcome = _save(request, form, offer.authority, offer.service)
+        if outcome is not None:
             if outcome == "unchanged":
                 messages.info(request, _("Nothing was changed."))
             else:
