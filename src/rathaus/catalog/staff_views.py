@@ -8,6 +8,9 @@ offers the user may see but not change are answered with a 403 page. Every chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -218,14 +221,27 @@ def _add_form(request: HttpRequest, access: OfferAccess, service_id: str) -> Htt
     return render(request, "catalog/staff/add.html", context, status=400 if form.errors else 200)
 
 
-@never_cache
-@staff_required
-@require_http_methods(["GET", "POST"])
-def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _offer_access(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    offer, access = found
+def _offer_page(
+    view: Callable[[HttpRequest, Offer, OfferAccess], HttpResponse],
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A staff page (GET and POST) of an offer the user may change (:func:`_offer_access`)."""
+
+    @never_cache
+    @staff_required
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int) -> HttpResponse:
+        found = _offer_access(request, pk)
+        if isinstance(found, HttpResponse):
+            return found
+        offer, access = found
+        return view(request, offer, access)
+
+    return wrapper
+
+
+@_offer_page
+def offer_edit(request: HttpRequest, offer: Offer, access: OfferAccess) -> HttpResponse:
     form = _offer_form(request, access, OfferForm.initial_for(offer), offer)
     if request.method == "POST" and form.is_valid():
         outcome = _save(request, form, offer.authority, offer.service)
@@ -243,14 +259,8 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalog/staff/edit.html", context, status=400 if form.errors else 200)
 
 
-@never_cache
-@staff_required
-@require_http_methods(["GET", "POST"])
-def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _offer_access(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    offer, _access = found
+@_offer_page
+def offer_withdraw(request: HttpRequest, offer: Offer, access: OfferAccess) -> HttpResponse:
     if request.method == "POST":
         services.withdraw_offer(offer, actor=acting_user(request))
         messages.success(
