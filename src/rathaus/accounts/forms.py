@@ -26,6 +26,29 @@ class KernForm(forms.Form):
                 widget.attrs.setdefault("class", "kern-form-input__input")
 
 
+def email_field(help_text: Any = "") -> forms.EmailField:
+    """The citizen's own e-mail address, which the browser may fill in."""
+    return forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=help_text,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+def _new_password_field(label: Any, help_text: Any = "") -> forms.CharField:
+    """A password being chosen; the browser may offer to generate and store it."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+_PASSWORD_HELP = _("At least 12 characters. A short sentence is easy to remember.")
+
+
 def _check_new_password(form: forms.Form, data: dict[str, Any], user: Any = None) -> None:
     """The password typed twice is the same and passes the password validators."""
     password1, password2 = data.get("password1"), data.get("password2")
@@ -90,19 +113,9 @@ class RegistrationForm(PersonCheckForm):
         label=_("Name of the business or organisation"), max_length=200, required=False,
         help_text=_("Only for businesses and organisations."),
     )  # fmt: skip
-    email = forms.EmailField(
-        label=_("E-mail address"), max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )  # fmt: skip
-    password1 = forms.CharField(
-        label=_("Password"), strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters. A short sentence is easy to remember."),
-    )  # fmt: skip
-    password2 = forms.CharField(
-        label=_("Password again"), strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )  # fmt: skip
+    email = email_field()
+    password1 = _new_password_field(_("Password"), _PASSWORD_HELP)
+    password2 = _new_password_field(_("Password again"))
     privacy = forms.BooleanField(
         label=_("I have read the privacy notice and agree that my data is stored for my account."),
         error_messages={"required": _("Please agree to the privacy notice to open an account.")},
@@ -170,22 +183,12 @@ class ProfileForm(KernForm):
 
 
 class PasswordResetRequestForm(KernForm):
-    email = forms.EmailField(
-        label=_("E-mail address"), max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )  # fmt: skip
+    email = email_field()
 
 
 class SetPasswordForm(KernForm):
-    password1 = forms.CharField(
-        label=_("New password"), strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters. A short sentence is easy to remember."),
-    )  # fmt: skip
-    password2 = forms.CharField(
-        label=_("New password again"), strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )  # fmt: skip
+    password1 = _new_password_field(_("New password"), _PASSWORD_HELP)
+    password2 = _new_password_field(_("New password again"))
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         self.user = user

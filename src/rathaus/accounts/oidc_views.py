@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from rathaus.accounts import services
-from rathaus.accounts.providers import oidc
-from rathaus.core import audit
+from rathaus.accounts import external_views
+from rathaus.accounts.providers import ExternalLogin, oidc
 from rathaus.core.redirects import safe_next_url
-from rathaus.core.tenancy import current_authority
 
 
 def _rejected(request: HttpRequest, error: oidc.OIDCError) -> HttpResponse:
-    audit.record(
-        "account.login.oidc_rejected",
-        actor_name="oidc",
-        authority=current_authority(request),
-        details={"reason": error.reason},
-    )
     status = 502 if error.reason.startswith("provider_") else 400
-    return render(request, "accounts/oidc_failed.html", status=status)
+    return external_views.refused(request, oidc.KEY, error, status)
 
 
 @never_cache
@@ -47,14 +38,6 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         claims = oidc.finish(request)
     except oidc.OIDCError as error:
         return _rejected(request, error)
-    if not services.log_in_external(
-        request,
-        provider=oidc.KEY,
-        issuer=oidc.issuer(),
-        claims=claims,
-        trust_level=oidc.trust_level(claims),
-    ):
-        return _rejected(request, oidc.OIDCError("account_not_usable"))
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "accounts:home"
-    return redirect(target)
+    login = ExternalLogin(oidc.issuer(), claims, oidc.trust_level(claims), target)
+    response = external_views.logged_in(request, oidc.KEY, login)
+    return response or _rejected(request, oidc.OIDCError("account_not_usable"))

@@ -12,17 +12,14 @@ import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from rathaus.accounts import services
+from rathaus.accounts import external_views
 from rathaus.accounts.models import TrustLevel
 from rathaus.accounts.providers import saml
-from rathaus.core import audit
 from rathaus.core.redirects import safe_next_url
-from rathaus.core.tenancy import current_authority
 
 logger = logging.getLogger(__name__)
 
@@ -37,17 +34,11 @@ RESENT_FIELD = "rathaus_resent"
 
 
 def _rejected(request: HttpRequest, error: saml.SAMLError) -> HttpResponse:
-    audit.record(
-        "account.login.saml_rejected",
-        actor_name="saml",
-        authority=current_authority(request),
-        details={"reason": error.reason},
-    )
     status = 400
     if error.reason in OUR_FAULT:
         logger.error("SAML login is not usable: %s", error.reason)
         status = 503
-    return render(request, "accounts/saml_failed.html", status=status)
+    return external_views.refused(request, saml.KEY, error, status)
 
 
 @never_cache
@@ -88,18 +79,8 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
         login = saml.finish(request)
     except saml.SAMLError as error:
         return _rejected(request, error)
-    if not services.log_in_external(
-        request,
-        provider=saml.KEY,
-        issuer=login.issuer,
-        claims=login.claims,
-        trust_level=login.trust_level,
-    ):
-        return _rejected(request, saml.SAMLError("account_not_usable"))
-    target = login.next_url
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "accounts:home"
-    return redirect(target)
+    response = external_views.logged_in(request, saml.KEY, login)
+    return response or _rejected(request, saml.SAMLError("account_not_usable"))
 
 
 @require_GET

@@ -81,6 +81,19 @@ def register(request: HttpRequest, data: dict[str, Any]) -> None:
         )
 
 
+def _record(
+    request: HttpRequest, action: str, user: User, account: Account, **details: Any
+) -> None:
+    """Audit what a person did with their own account, in the chain of the request's authority."""
+    audit.record(
+        action,
+        actor=user,
+        obj=account,
+        authority=current_authority(request),
+        details=details,
+    )
+
+
 def _send_confirmation(request: HttpRequest, user: User, authority: Authority | None) -> None:
     """The e-mail with the link that confirms the address (at registration and on request)."""
     send_mail(
@@ -104,9 +117,7 @@ def confirm_email(request: HttpRequest, user: User, token: str) -> bool:
         account.save(update_fields=["email_verified_at"])
         user.is_active = True
         user.save(update_fields=["is_active"])
-        audit.record(
-            "account.confirmed", actor=user, obj=account, authority=current_authority(request)
-        )
+        _record(request, "account.confirmed", user, account)
     return True
 
 
@@ -153,13 +164,7 @@ def update_profile(request: HttpRequest, account: Account, data: dict[str, Any])
                 changed.append(name)
         account.save(update_fields=[name for name in changed if name in PROFILE_FIELDS])
         if changed:
-            audit.record(
-                "account.profile.changed",
-                actor=user,
-                obj=account,
-                authority=current_authority(request),
-                details={"fields": changed},
-            )
+            _record(request, "account.profile.changed", user, account, fields=changed)
     return changed
 
 
@@ -197,13 +202,7 @@ def external_account(request: HttpRequest, provider: str, claims: dict[str, Any]
             email_verified_at=timezone.now() if email else None,
         )
         ExternalIdentity.objects.create(account=account, provider=provider, subject=subject)
-        audit.record(
-            "account.registered.external",
-            actor=user,
-            obj=account,
-            authority=current_authority(request),
-            details={"provider": provider},
-        )
+        _record(request, "account.registered.external", user, account, provider=provider)
     return user
 
 
@@ -283,12 +282,7 @@ def end_all_sessions(request: HttpRequest, account: Account) -> None:
     """Log out everywhere: every session of the account ends, this one too."""
     with transaction.atomic():
         _end_all_sessions(account)
-        audit.record(
-            "account.sessions.ended",
-            actor=account.user,
-            obj=account,
-            authority=current_authority(request),
-        )
+        _record(request, "account.sessions.ended", account.user, account)
 
 
 def _reset_user(email: str) -> User | None:
@@ -356,10 +350,5 @@ def reset_password(request: HttpRequest, user: User, token: str, password: str) 
         locked.save(update_fields=["password"])
         account = Account.objects.get(user=locked)
         _end_all_sessions(account)
-        audit.record(
-            "account.password_reset",
-            actor=locked,
-            obj=account,
-            authority=current_authority(request),
-        )
+        _record(request, "account.password_reset", locked, account)
     return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.accounts.forms import PersonCheckForm
+from rathaus.accounts.forms import PersonCheckForm, email_field
 
 
 class BookingForm(PersonCheckForm):
@@ -13,11 +13,7 @@ class BookingForm(PersonCheckForm):
         label=_("Name"), max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )  # fmt: skip
-    email = forms.EmailField(
-        label=_("E-mail address"), max_length=254,
-        help_text=_("We send you a link to confirm the appointment to this address."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )  # fmt: skip
+    email = email_field(_("We send you a link to confirm the appointment to this address."))
     phone = forms.CharField(
         label=_("Phone"), max_length=40, required=False,
         help_text=_("Only used if we have to reach you at short notice."),

@@ -208,15 +208,20 @@ def _close_booking(booking: Booking, attendance: str, now: dt.datetime) -> bool:
     )
 
 
+def _close_ticket(ticket: Ticket, status: str, now: dt.datetime) -> None:
+    """Close a waiting or called number; refused when it is closed already."""
+    updated = Ticket.objects.filter(
+        pk=ticket.pk, status__in=[Ticket.Status.WAITING, Ticket.Status.CALLED]
+    ).update(status=status, finished_at=now)
+    if not updated:
+        raise DeskActionRefused(_("This number is already closed."))
+
+
 def finish(ticket: Ticket, user: User | None, *, now: dt.datetime | None = None) -> Ticket:
     """The person was served: the ticket (and its booking) is done."""
     now = now or timezone.now()
     with transaction.atomic():
-        updated = Ticket.objects.filter(
-            pk=ticket.pk, status__in=[Ticket.Status.WAITING, Ticket.Status.CALLED]
-        ).update(status=Ticket.Status.DONE, finished_at=now)
-        if not updated:
-            raise DeskActionRefused(_("This number is already closed."))
+        _close_ticket(ticket, Ticket.Status.DONE, now)
         if ticket.booking_id is not None:
             _close_booking(Booking(pk=ticket.booking_id), Booking.Attendance.DONE, now)
         ticket.refresh_from_db()
@@ -264,11 +269,7 @@ def ticket_no_show(ticket: Ticket, user: User | None, *, now: dt.datetime | None
         mark_no_show(booking, user, now=now, called=ticket.status == Ticket.Status.CALLED)
         return
     with transaction.atomic():
-        updated = Ticket.objects.filter(
-            pk=ticket.pk, status__in=[Ticket.Status.WAITING, Ticket.Status.CALLED]
-        ).update(status=Ticket.Status.NO_SHOW, finished_at=now)
-        if not updated:
-            raise DeskActionRefused(_("This number is already closed."))
+        _close_ticket(ticket, Ticket.Status.NO_SHOW, now)
         _audit("appointments.no_show", user, ticket.location, ticket, ticket=ticket.label)
 
 

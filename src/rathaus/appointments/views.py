@@ -345,18 +345,17 @@ def details(
                 wanted=start,
                 status=400,
             )
-        except services.TooManyForPhone:
-            error = _(
-                "This phone number already has the maximum number of appointments of this "
-                "kind. Please cancel one with the link in its e-mail before you book another."
-            )
-            if appointment_type.combined:
-                error += " " + str(COMBINED_LIMIT_HINT)
-        except services.TooManyBookings:
-            error = _(
-                "This e-mail address already has the maximum number of appointments of this "
-                "kind. Please cancel one with the link in its e-mail before you book another."
-            )
+        except services.TooManyBookings as refused:
+            if isinstance(refused, services.TooManyForPhone):
+                error = _(
+                    "This phone number already has the maximum number of appointments of this "
+                    "kind. Please cancel one with the link in its e-mail before you book another."
+                )
+            else:
+                error = _(
+                    "This e-mail address already has the maximum number of appointments of this "
+                    "kind. Please cancel one with the link in its e-mail before you book another."
+                )
             if appointment_type.combined:
                 error += " " + str(COMBINED_LIMIT_HINT)
         else:

@@ -7,9 +7,11 @@ Content Security Policy (presentation attributes, no inline styles) and renders 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -163,8 +165,20 @@ def _selected_authority(request: HttpRequest) -> Authority | None:
     return found
 
 
-def _no_authority(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/no_authority.html", status=503)
+def _of_selected_authority(
+    view: Callable[[HttpRequest, Authority], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A dashboard view (GET only) of the authority chosen by :func:`_selected_authority`."""
+
+    @require_safe
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        authority = _selected_authority(request)
+        if authority is None:
+            return render(request, "core/no_authority.html", status=503)
+        return view(request, authority)
+
+    return wrapper
 
 
 def _context(authority: Authority) -> dict[str, Any]:
@@ -189,12 +203,9 @@ def _level_param(request: HttpRequest) -> int | None:
     return int(text)
 
 
-@require_safe
-def services_page(request: HttpRequest) -> HttpResponse:
+@_of_selected_authority
+def services_page(request: HttpRequest, authority: Authority) -> HttpResponse:
     """The services behind one number of the dashboard: of a topic, a level or both."""
-    authority = _selected_authority(request)
-    if authority is None:
-        return _no_authority(request)
     topic = request.GET.get("thema", "").strip()[:100]
     level = _level_param(request)
     elsewhere = request.GET.get("zustaendig", "") == "andere"
@@ -229,11 +240,8 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-@require_safe
-def status_page(request: HttpRequest) -> HttpResponse:
-    authority = _selected_authority(request)
-    if authority is None:
-        return _no_authority(request)
+@_of_selected_authority
+def status_page(request: HttpRequest, authority: Authority) -> HttpResponse:
     context = _context(authority)
     context["authorities"] = Authority.objects.only("slug", "name").order_by("name")
     return render(request, "catalog/dashboard.html", context)
@@ -250,11 +258,8 @@ def _csv_cell(text: str) -> str:
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
-@require_safe
-def status_csv(request: HttpRequest) -> HttpResponse:
-    authority = _selected_authority(request)
-    if authority is None:
-        return _no_authority(request)
+@_of_selected_authority
+def status_csv(request: HttpRequest, authority: Authority) -> HttpResponse:
     status = dashboard.status(authority)
     generated_at = timezone.now()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -283,11 +288,8 @@ def status_csv(request: HttpRequest) -> HttpResponse:
     return _attachment(response, _filename(authority, generated_at, "csv"))
 
 
-@require_safe
-def status_pdf(request: HttpRequest) -> HttpResponse:
-    authority = _selected_authority(request)
-    if authority is None:
-        return _no_authority(request)
+@_of_selected_authority
+def status_pdf(request: HttpRequest, authority: Authority) -> HttpResponse:
     context = _context(authority)
     context["links"] = False
     pdf = render_pdf("catalog/dashboard_pdf.html", context, request=request)

@@ -53,6 +53,22 @@ def format_euro_amount(cents: int | None) -> str:
     return f"{euros},{rest:02d}"
 
 
+def _long_text(label: Any, help_text: Any, *, rows: int) -> forms.CharField:
+    """An optional free text of the offer, typed into a text area."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
+def _link(label: Any) -> forms.URLField:
+    """An optional web address of the offer; one typed without a scheme gets https."""
+    return forms.URLField(label=label, required=False, max_length=200, assume_scheme="https")
+
+
 class KernFormMixin:
     """Gives the widgets the KERN UX classes; Django adds aria-invalid and aria-describedby."""
 
@@ -76,20 +92,12 @@ class OfferForm(KernFormMixin, forms.Form):
         label=_("Responsible unit"),
         empty_label=_("– no unit –"),
     )
-    description = forms.CharField(
-        label=_("Description in plain language"),
-        required=False,
-        max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Short sentences that a citizen understands without legal knowledge."),
+    description = _long_text(
+        _("Description in plain language"),
+        _("Short sentences that a citizen understands without legal knowledge."),
+        rows=5,
     )
-    required_documents = forms.CharField(
-        label=_("Required documents"),
-        required=False,
-        max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One document per line."),
-    )
+    required_documents = _long_text(_("Required documents"), _("One document per line."), rows=5)
     fee = forms.CharField(
         label=_("Fee in euros"),
         required=False,
@@ -106,35 +114,19 @@ class OfferForm(KernFormMixin, forms.Form):
     processing_time = forms.CharField(
         label=_("Typical processing time"), required=False, max_length=200
     )
-    contact = forms.CharField(
-        label=_("Contact"),
-        required=False,
-        max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only if it differs from the contact details of the responsible unit."),
+    contact = _long_text(
+        _("Contact"),
+        _("Only if it differs from the contact details of the responsible unit."),
+        rows=3,
     )
-    opening_hours_url = forms.URLField(
-        label=_("Link to the opening hours"), required=False, max_length=200, assume_scheme="https"
+    opening_hours_url = _link(_("Link to the opening hours"))
+    legal_basis = _long_text(
+        _("Local legal basis"),
+        _("For example the local fee regulation. A source can be added as [https://…]."),
+        rows=3,
     )
-    legal_basis = forms.CharField(
-        label=_("Local legal basis"),
-        required=False,
-        max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example the local fee regulation. A source can be added as [https://…]."),
-    )
-    online_url = forms.URLField(
-        label=_("Link to the online application"),
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-    )
-    appointment_url = forms.URLField(
-        label=_("Link to book an appointment"),
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-    )
+    online_url = _link(_("Link to the online application"))
+    appointment_url = _link(_("Link to book an appointment"))
     min_trust_level = forms.ChoiceField(
         label=_("Login needed for the online application"),
         choices=[

@@ -8,6 +8,9 @@ offers the user may see but not change are answered with a 403 page. Every chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -106,6 +109,21 @@ def _offer_form(
     )
 
 
+def _save(
+    request: HttpRequest, form: OfferForm, authority: Authority, service: Service
+) -> str | None:
+    """Save the offer with the form's values: how it went, or None when the model refused them
+    (its messages are then at the form's fields)."""
+    try:
+        _offer, outcome = services.save_offer(
+            authority, service, form.offer_values(), actor=acting_user(request)
+        )
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return None
+    return outcome
+
+
 @never_cache
 @staff_required
 @require_safe
@@ -188,18 +206,12 @@ def _add_form(request: HttpRequest, access: OfferAccess, service_id: str) -> Htt
     if not access.all_units and len(access.unit_ids) == 1:
         initial["org_unit"] = next(iter(access.unit_ids))
     form = _offer_form(request, access, initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer, _outcome = services.save_offer(
-                access.authority, service, form.offer_values(), actor=acting_user(request)
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(
-                request, _("The offer “%(service)s” was added.") % {"service": service.name}
-            )
-            return HttpResponseRedirect(_list_url(offer.authority))
+    submitted = request.method == "POST" and form.is_valid()
+    if submitted and _save(request, form, access.authority, service) is not None:
+        messages.success(
+            request, _("The offer “%(service)s” was added.") % {"service": service.name}
+        )
+        return HttpResponseRedirect(_list_url(access.authority))
     context = {
         "access": access,
         "service": service,
@@ -209,23 +221,31 @@ def _add_form(request: HttpRequest, access: OfferAccess, service_id: str) -> Htt
     return render(request, "catalog/staff/add.html", context, status=400 if form.errors else 200)
 
 
-@never_cache
-@staff_required
-@require_http_methods(["GET", "POST"])
-def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _offer_access(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    offer, access = found
+def _offer_page(
+    view: Callable[[HttpRequest, Offer, OfferAccess], HttpResponse],
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A staff page (GET and POST) of an offer the user may change (:func:`_offer_access`)."""
+
+    @never_cache
+    @staff_required
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int) -> HttpResponse:
+        found = _offer_access(request, pk)
+        if isinstance(found, HttpResponse):
+            return found
+        offer, access = found
+        return view(request, offer, access)
+
+    return wrapper
+
+
+@_offer_page
+def offer_edit(request: HttpRequest, offer: Offer, access: OfferAccess) -> HttpResponse:
     form = _offer_form(request, access, OfferForm.initial_for(offer), offer)
     if request.method == "POST" and form.is_valid():
-        try:
-            _offer, outcome = services.save_offer(
-                offer.authority, offer.service, form.offer_values(), actor=acting_user(request)
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
+        outcome = _save(request, form, offer.authority, offer.service)
+        if outcome is not None:
             if outcome == "unchanged":
                 messages.info(request, _("Nothing was changed."))
             else:
@@ -239,14 +259,8 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalog/staff/edit.html", context, status=400 if form.errors else 200)
 
 
-@never_cache
-@staff_required
-@require_http_methods(["GET", "POST"])
-def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _offer_access(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    offer, _access = found
+@_offer_page
+def offer_withdraw(request: HttpRequest, offer: Offer, access: OfferAccess) -> HttpResponse:
     if request.method == "POST":
         services.withdraw_offer(offer, actor=acting_user(request))
         messages.success(

@@ -147,7 +147,6 @@ def service_without_key(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def apply_online(request: HttpRequest, leika_key: str) -> HttpResponse:
     """The way to an offer's online application; checks the login's trust level first."""
-    from django.conf import settings
     from django.shortcuts import redirect
 
     from rathaus.accounts import trust
@@ -164,13 +163,4 @@ def apply_online(request: HttpRequest, leika_key: str) -> HttpResponse:
         raise Http404("no online application for this service here")
     if offer.min_trust_level == TrustLevel.BASIC or trust.satisfies(request, offer.min_trust_level):
         return redirect(offer.online_url)
-    current = trust.current_level(request)
-    context = {
-        "service": service,
-        "required_label": TrustLevel(offer.min_trust_level).label,
-        "required_level": offer.min_trust_level,
-        "current_label": current.label if current else "",
-        "oidc_label": settings.RATHAUS_OIDC_LABEL if settings.RATHAUS_OIDC_ISSUER else "",
-        "saml_label": settings.RATHAUS_SAML_LABEL if settings.RATHAUS_SAML_IDP_METADATA else "",
-    }
-    return render(request, "accounts/trust_required.html", context, status=403)
+    return trust.required_page(request, offer.min_trust_level, service=service)

@@ -99,6 +99,19 @@ class AuthorityForm(_AuthorityFormBase):
         return authority
 
 
+class ReadOnlyAdminMixin:
+    """For rows the application writes: the admin shows them, nobody adds, edits or deletes."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Authority)
 class AuthorityAdmin(_AuthorityAdminBase):
     form = AuthorityForm
@@ -127,7 +140,7 @@ class MembershipAdmin(_MembershipAdminBase):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(_AuditEventAdminBase):
+class AuditEventAdmin(ReadOnlyAdminMixin, _AuditEventAdminBase):
     """Read-only: the audit log is written by the application and never edited."""
 
     list_display = [
@@ -142,15 +155,6 @@ class AuditEventAdmin(_AuditEventAdminBase):
     list_filter = ["action", "authority"]
     list_select_related = ["authority"]
     search_fields = ["action", "actor_label", "object_repr"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class MembershipInline(_MembershipInlineBase):
@@ -170,7 +174,7 @@ class StaffUserAdmin(_StaffUserAdminBase):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(_OutgoingEmailAdminBase):
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, _OutgoingEmailAdminBase):
     """Read-only: e-mails are written by rathaus.core.mail and delivered by the task worker."""
 
     list_display = ["created_at", "to", "subject", "status", "transport", "attempts", "authority"]
@@ -178,12 +182,3 @@ class OutgoingEmailAdmin(_OutgoingEmailAdminBase):
     list_select_related = ["authority"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -100,12 +100,23 @@ def _wrong_code(request: HttpRequest, pending: staff_auth.Pending, reason: str) 
     return _("The code is not correct. Check the time on your phone and try the current code.")
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def verify_view(request: HttpRequest) -> HttpResponse:
-    pending = staff_auth.get_pending(request)
-    if pending is None:
-        return redirect("staff:login")
+def _after_password(view: Callable[[HttpRequest, staff_auth.Pending], HttpResponse]) -> View:
+    """A step of the login after the password: without a pending login, back to its start."""
+
+    @never_cache
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        pending = staff_auth.get_pending(request)
+        if pending is None:
+            return redirect("staff:login")
+        return view(request, pending)
+
+    return wrapper
+
+
+@_after_password
+def verify_view(request: HttpRequest, pending: staff_auth.Pending) -> HttpResponse:
     device = staff_auth.confirmed_device(pending.user)
     if device is None:
         return redirect(f"{reverse('staff:enrol')}?{urlencode({'next': _next_url(request)})}")
@@ -133,12 +144,8 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def enrol_view(request: HttpRequest) -> HttpResponse:
-    pending = staff_auth.get_pending(request)
-    if pending is None:
-        return redirect("staff:login")
+@_after_password
+def enrol_view(request: HttpRequest, pending: staff_auth.Pending) -> HttpResponse:
     if staff_auth.confirmed_device(pending.user) is not None:
         return redirect(f"{reverse('staff:verify')}?{urlencode({'next': _next_url(request)})}")
     device = staff_auth.enrolment_device(pending.user)

@@ -75,12 +75,16 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return HttpResponse(render_to_string("errors/400.html"), status=400)
 
 
-def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+def _error_page(request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:
+    """The error as a problem document for the API, else as a page of the staff or public frame."""
     if _api(request):
-        return problem(request, 403, "Forbidden", "You may not do this.")
-    if _staff(request):
-        return render(request, "staff/errors/403.html", status=403)
-    return render(request, "errors/403.html", status=403)
+        return problem(request, status, title, detail)
+    folder = "staff/errors" if _staff(request) else "errors"
+    return render(request, f"{folder}/{status}.html", status=status)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, 403, "Forbidden", "You may not do this.")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -92,11 +96,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _api(request):
-        return problem(request, 404, "Not found", "There is nothing at this address.")
-    if _staff(request):
-        return render(request, "staff/errors/404.html", status=404)
-    return render(request, "errors/404.html", status=404)
+    return _error_page(request, 404, "Not found", "There is nothing at this address.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rathaus.accounts import trust
-from rathaus.accounts.models import Account, TrustLevel
+from rathaus.accounts.models import Account
 from rathaus.core import files
 from rathaus.core.redirects import to_login
 from rathaus.core.refusals import record_refusal
@@ -67,19 +67,13 @@ def _login_needed(request: HttpRequest, version: FormVersion) -> HttpResponseBas
         return HttpResponseRedirect(f"{reverse('accounts:login')}?{query}")
     if trust.satisfies(request, version.min_trust_level):
         return None
-    from django.conf import settings
-
-    current = trust.current_level(request)
-    context = {
-        "service": version.definition.offer.service if version.definition.offer else None,
-        "form_title": version.title,
-        "required_label": TrustLevel(version.min_trust_level).label,
-        "required_level": version.min_trust_level,
-        "current_label": current.label if current else "",
-        "oidc_label": settings.RATHAUS_OIDC_LABEL if settings.RATHAUS_OIDC_ISSUER else "",
-        "saml_label": settings.RATHAUS_SAML_LABEL if settings.RATHAUS_SAML_IDP_METADATA else "",
-    }
-    return render(request, "accounts/trust_required.html", context, status=403)
+    offer = version.definition.offer
+    return trust.required_page(
+        request,
+        version.min_trust_level,
+        service=offer.service if offer else None,
+        form_title=version.title,
+    )
 
 
 def trust_level_used(request: HttpRequest) -> str:

@@ -24,6 +24,25 @@ class LoginResult:
     trust_level: TrustLevel
 
 
+@dataclass(frozen=True)
+class ExternalLogin:
+    """What an external identity provider vouched for: who (claims as OpenID Connect names
+    them), from whom, how sure; and where the person was going."""
+
+    issuer: str
+    claims: dict[str, Any]
+    trust_level: TrustLevel
+    next_url: str
+
+
+class LoginRefused(Exception):
+    """An external identity provider's login was refused; ``reason`` goes to the audit log."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @runtime_checkable
 class LoginProvider(Protocol):
     """A way to log in; ``enabled()`` says whether this installation offers it."""

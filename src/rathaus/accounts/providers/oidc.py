@@ -32,7 +32,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from rathaus.accounts.models import TrustLevel
-from rathaus.accounts.providers import trust_level_from
+from rathaus.accounts.providers import LoginRefused, trust_level_from
 
 KEY = "oidc"
 SESSION_KEY = "rathaus_oidc_pending"
@@ -41,12 +41,8 @@ LEEWAY_SECONDS = 60  # clock difference tolerated between the provider and us
 MAX_RESPONSE_BYTES = 1_000_000
 
 
-class OIDCError(Exception):
-    """The login with the identity provider was refused; ``reason`` goes to the audit log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class OIDCError(LoginRefused):
+    """The login with the OpenID Connect provider was refused."""
 
 
 def enabled() -> bool:

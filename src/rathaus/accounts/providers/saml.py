@@ -26,7 +26,6 @@ import os
 import shutil
 import threading
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.accounts.models import TrustLevel, UsedSamlMessage
-from rathaus.accounts.providers import trust_level_from
+from rathaus.accounts.providers import ExternalLogin, LoginRefused, trust_level_from
 
 KEY = "saml"
 SESSION_KEY = "rathaus_saml_pending"
@@ -61,22 +60,8 @@ NS_PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
 NS_ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion"
 
 
-class SAMLError(Exception):
-    """The login with the identity provider was refused; ``reason`` goes to the audit log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Login:
-    """What a verified response says: who (claims as OIDC names them), from whom, how sure."""
-
-    issuer: str
-    claims: dict[str, Any]
-    trust_level: TrustLevel
-    next_url: str
+class SAMLError(LoginRefused):
+    """The login with the SAML identity provider was refused."""
 
 
 def enabled() -> bool:
@@ -329,7 +314,7 @@ def _reason(error: Exception) -> str:
     return "invalid_response:" + type(error).__name__[:40]
 
 
-def finish(request: HttpRequest) -> Login:
+def finish(request: HttpRequest) -> ExternalLogin:
     """Verify the posted response for the request of this session; who logged in, how surely."""
     from saml2 import BINDING_HTTP_POST
 
@@ -357,7 +342,7 @@ def finish(request: HttpRequest) -> Login:
     _remember(response)
     claims = _claims(response)
     contexts = [context for context, _authorities, _instant in response.authn_info()]
-    return Login(
+    return ExternalLogin(
         issuer=expected_issuer,
         claims=claims,
         trust_level=trust_level_from(contexts),
