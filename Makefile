@@ -74,12 +74,12 @@ unit-postgres: setup
 browser: setup
 	$(BIN)/pytest -m browser
 
-# Everything on SQLite, browser tests included; then the database-specific tests (mark
+# Everything on SQLite, browser tests included, and the database-specific tests (mark
 # `database`, ADR 0036) again on PostgreSQL. The browser tests drive pages and the API
 # contract test (schemathesis) checks HTTP answers against the schema, not SQL: they run once.
+# The two passes run side by side (one core each); `make test SERIAL=1` runs one after the other.
 test: setup lint types
-	$(BIN)/pytest
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'database and not browser and not contract'
+	$(BIN)/python scripts/test_passes.py $(if $(SERIAL),--serial)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache

@@ -89,3 +89,7 @@ def test_the_postgresql_pass_selects_by_the_mark():
     postgres_lines = [line for line in makefile.splitlines() if "with_postgres.py" in line]
     assert postgres_lines
     assert all("-m 'database and not browser and not contract'" in line for line in postgres_lines)
+    # `make test` runs its PostgreSQL pass through scripts/test_passes.py, with the same marks
+    assert "scripts/test_passes.py" in makefile
+    passes = (ROOT / "scripts" / "test_passes.py").read_text(encoding="utf-8")
+    assert 'POSTGRES_MARKS = "database and not browser and not contract"' in passes
