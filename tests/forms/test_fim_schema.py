@@ -246,6 +246,8 @@ def test_amount_and_time_are_checked_like_the_input_says():
         "Bitte geben Sie einen Betrag mit höchstens zwei Nachkommastellen an, zum Beispiel 12,50."
     ]
     assert errors["at"] == ["Bitte geben Sie eine Uhrzeit an, zum Beispiel 14:30."]
+    # a line break after the time is no time either (an API client may send one)
+    assert spec.errors({"at": "14:30\n"})["at"] == errors["at"]
     html = render_step(spec, 0, {})
     assert re.search(r'name="count"[^>]*inputmode="numeric"', html)
 

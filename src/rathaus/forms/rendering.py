@@ -163,14 +163,7 @@ class StepBinder:
                     "answer": shown,
                     "question": label,
                 }
-            bound.condition_json = json.dumps(
-                {
-                    "field": condition.path,
-                    "equals": condition.equals,
-                    "in": list(condition.one_of) if condition.one_of is not None else None,
-                    "filled": condition.filled,
-                }
-            )
+            bound.condition_json = json.dumps(condition.for_browser())
             return True
         return condition.holds(self.data)
 

@@ -10,6 +10,11 @@ from typing import Any
 from rathaus.forms.engine.paths import get_path, join
 
 
+def filled(value: Any) -> bool:
+    """Whether an answer is given: not missing, not empty text, not an empty list or group."""
+    return value not in (None, "", [], {})
+
+
 @dataclass(frozen=True)
 class Condition:
     path: str
@@ -20,10 +25,19 @@ class Condition:
     def holds(self, data: Mapping[str, Any]) -> bool:
         value = get_path(data, self.path)
         if self.filled:
-            return value not in (None, "", [], {})
+            return filled(value)
         if self.one_of is not None:
             return value in self.one_of
         return bool(value == self.equals)
+
+    def for_browser(self) -> dict[str, Any]:
+        """The condition as forms.js reads it (``data-show-if`` and the rules' ``when``)."""
+        return {
+            "field": self.path,
+            "equals": self.equals,
+            "in": list(self.one_of) if self.one_of is not None else None,
+            "filled": self.filled,
+        }
 
 
 @dataclass(frozen=True)

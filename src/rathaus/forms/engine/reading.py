@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from rathaus.forms.engine.layout import Element, types_of
+from rathaus.forms.engine.layout import Element, filled, types_of
 from rathaus.forms.engine.paths import INDEX, delete_path, get_path, join, set_path
 from rathaus.forms.engine.widgets import ADDRESS_PARTS
 
@@ -106,7 +106,7 @@ def _read_field(element: Element, post: Any, data: dict[str, Any], path: str) ->
 
 
 def _store(data: dict[str, Any], path: str, value: Any) -> None:
-    if value in (None, "", [], {}):
+    if not filled(value):
         if get_path(data, path) is not None:
             delete_path(data, path)
         return

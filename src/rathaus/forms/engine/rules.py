@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rathaus.forms.engine.layout import Condition, Element, condition_of
+from rathaus.forms.engine.layout import Condition, Element, condition_of, filled
 from rathaus.forms.engine.paths import get_path, join
 
 KINDS = ("at_least_one", "exactly_one", "required_if", "compare", "range")
@@ -125,10 +125,6 @@ def _chains(
         yield path, chain
         if element.kind == "group":
             yield from _chains(element.elements, path + (".*" if element.repeat else ""), chain)
-
-
-def filled(value: Any) -> bool:
-    return value not in (None, "", [], {})
 
 
 def violations(
@@ -294,14 +290,7 @@ def for_browser(
         "op": rule.op,
         "min": rule.minimum,
         "max": rule.maximum,
-        "when": None
-        if when is None
-        else {
-            "field": when.path,
-            "equals": when.equals,
-            "in": list(when.one_of) if when.one_of is not None else None,
-            "filled": when.filled,
-        },
+        "when": None if when is None else when.for_browser(),
         "only_if": list(rule.only_if),
         "messages": messages,
     }

@@ -56,7 +56,7 @@ PREFILL_SOURCES = frozenset(
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 _PHONE = re.compile(r"^\+?[0-9 ()/\-]{3,30}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CLOCK_TIME = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
+_CLOCK_TIME = re.compile(r"([01]?[0-9]|2[0-3]):[0-5][0-9]")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
@@ -121,7 +121,7 @@ def _is_amount(value: object) -> bool:
 @FORMAT_CHECKER.checks("clock-time")
 def _is_clock_time(value: object) -> bool:
     """A time of day as hours and minutes, 14:30 (FIM `time`, ADR 0034)."""
-    return not isinstance(value, str) or bool(_CLOCK_TIME.match(value))
+    return not isinstance(value, str) or bool(_CLOCK_TIME.fullmatch(value))
 
 
 def _date_bound(earliest: bool) -> Callable[[Any, Any, Any, Any], Iterator[Any]]:

@@ -225,12 +225,11 @@ def apply(schema: JSON, layout: JSON, uses: list[tuple[_Rule, list[str]]]) -> Ru
     for rule, scopes in uses:
         entry: JSON = {"id": rule.id, "version": rule.version, "name": rule.name}
         try:
+            parsed = clauses(rule.definition or rule.text)
             changes = [
                 change
                 for scope in scopes or [""]
-                for change in _translate(
-                    rule, clauses(rule.definition or rule.text), scope, all_nodes
-                )
+                for change in _translate(rule, parsed, scope, all_nodes)
             ]
             _check_conflicts(changes)
         except Untranslatable as reason:
