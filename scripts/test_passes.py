@@ -8,9 +8,9 @@ or more cores they run at the same time: the PostgreSQL pass in the background w
 in a log file, the SQLite pass in the foreground. When both have ended, the PostgreSQL pass's
 output is printed in full, then one line per pass; the exit status is 0 only if both passed.
 
-``--serial`` runs them one after the other (the way ``make test`` did before), for a machine
-with one core or to read the output as it comes: ``make test SERIAL=1``. Extra arguments after
-``--`` go to both pytest runs (e.g. ``-x``).
+``--serial`` runs them one after the other (the way ``make test`` did before; a machine with
+one core does so by itself), to read the output as it comes: ``make test SERIAL=1``. Extra
+arguments after ``--`` go to both pytest runs (e.g. ``-x``).
 
 Only the Python standard library is used.
 """
@@ -70,14 +70,14 @@ def run_side_by_side(sqlite: list[str], postgres: list[str]) -> tuple[int, int]:
         print("SQLite pass:", flush=True)
         first = subprocess.call(sqlite, cwd=ROOT)
         second = background.wait()
+        print(f"\nPostgreSQL pass ({' '.join(postgres[3:])}):", flush=True)
+        print(log_path.read_text(errors="replace"), end="", flush=True)
     finally:
         if background.poll() is None:
             # with_postgres.py stops and removes its cluster on SIGTERM
             os.killpg(background.pid, signal.SIGTERM)
             background.wait()
-    print(f"\nPostgreSQL pass ({' '.join(postgres[3:])}):", flush=True)
-    print(log_path.read_text(errors="replace"), end="", flush=True)
-    log_path.unlink()
+        log_path.unlink()
     return first, second
 
 
@@ -88,7 +88,8 @@ def main() -> int:
     parser.add_argument("extra", nargs="*", help="arguments for both pytest runs (after --)")
     args = parser.parse_args()
     sqlite, postgres = commands(args.pytest, args.extra)
-    run = run_serial if args.serial else run_side_by_side
+    one_core = (os.cpu_count() or 1) < 2
+    run = run_serial if args.serial or one_core else run_side_by_side
     first, second = run(sqlite, postgres)
     print(outcome("SQLite pass", first))
     print(outcome("PostgreSQL pass", second))

@@ -40,9 +40,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
+from rathaus.accounts.models import Account, ExternalIdentity
 from rathaus.appointments.availability import TZ
 from rathaus.appointments.models import AppointmentType, Location, OpeningHours, Resource
-from rathaus.core.models import Authority, OutgoingEmail
+from rathaus.core.models import AuditEvent, Authority, OutgoingEmail
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -981,11 +982,7 @@ def saml_form_fields(page: str) -> tuple[str, dict[str, str]]:
     forms = re.findall(r"<form\b[^>]*>.*?</form>", page, flags=re.DOTALL)
     form = next(form for form in forms if 'name="SAMLResponse"' in form)
     action = html.unescape(re.search(r'action="([^"]*)"', form).group(1))  # type: ignore[union-attr]
-    fields = {
-        html.unescape(name): html.unescape(value)
-        for name, value in re.findall(r'<input[^>]*name="([^"]*)"[^>]*value="([^"]*)"', form)
-    }
-    return action, fields
+    return action, dict(form_fields(form))
 
 
 def require_xmlsec1() -> None:
@@ -1018,3 +1015,25 @@ def running_saml_identity_provider(
         provider.server.shutdown()
         provider.server.server_close()
         thread.join(timeout=5)
+
+
+def assert_first_external_login(
+    client: Client, *, provider: str, issuer: str, subject: str
+) -> Account:
+    """After a first login through an identity service (Erika Mustermann, substantial): the
+    account page names her and the service, a verified person account without a password
+    belongs to the identity, and the login is audited with the provider and the level."""
+    home = client.get("/konto/").content.decode()
+    assert "Erika Mustermann" in home
+    assert "erika.mustermann@example.org" in home
+    assert "über einen Identitätsdienst (Vertrauensniveau: substantiell)" in home
+    identity = ExternalIdentity.objects.get()
+    assert (identity.provider, identity.subject) == (issuer, subject)
+    account = identity.account
+    assert account.kind == Account.Kind.PERSON
+    assert account.email_verified_at is not None
+    assert not account.user.has_usable_password()
+    login = AuditEvent.objects.filter(action="account.login").last()
+    assert login is not None
+    assert login.details == {"provider": provider, "trust_level": "substantial"}
+    return account

@@ -28,6 +28,7 @@ from joserfc.jwk import RSAKey
 from rathaus.accounts.models import Account, ExternalIdentity, TrustLevel
 from rathaus.accounts.providers.oidc import trust_level_from
 from rathaus.core.models import AuditEvent
+from tests.support import assert_first_external_login
 
 pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 
@@ -217,18 +218,9 @@ def test_login_page_offers_the_identity_provider_only_when_configured(client, ba
 def test_first_login_creates_the_account_and_the_second_finds_it(client, barleben, provider):
     response = client.get(authorize(client))
     assert response["Location"] == "/konto/"
-    home = client.get("/konto/").content.decode()
-    assert "Erika Mustermann" in home
-    assert "erika.mustermann@example.org" in home
-    assert "über einen Identitätsdienst (Vertrauensniveau: substantiell)" in home
-    identity = ExternalIdentity.objects.get()
-    assert (identity.provider, identity.subject) == (provider.issuer, "bundid-4711")
-    account = identity.account
-    assert account.kind == Account.Kind.PERSON
-    assert account.email_verified_at is not None
-    assert not account.user.has_usable_password()
-    login = AuditEvent.objects.filter(action="account.login").last()
-    assert login.details == {"provider": "oidc", "trust_level": "substantial"}
+    account = assert_first_external_login(
+        client, provider="oidc", issuer=provider.issuer, subject="bundid-4711"
+    )
 
     client.post("/konto/abmelden/")
     provider.claim_changes = {"acr": "STORK-QAA-Level-4"}

@@ -23,11 +23,12 @@ import pytest
 import time_machine
 from defusedxml import ElementTree as ET
 
-from rathaus.accounts.models import Account, ExternalIdentity, TrustLevel, UsedSamlMessage
+from rathaus.accounts.models import ExternalIdentity, TrustLevel, UsedSamlMessage
 from rathaus.accounts.providers import saml
 from rathaus.core.models import AuditEvent
 from tests.support import (
     SamlIdentityProvider,
+    assert_first_external_login,
     require_xmlsec1,
     running_saml_identity_provider,
     saml_certificate_base64,
@@ -118,18 +119,9 @@ def test_first_login_creates_the_account_and_the_second_finds_it(client, idp):
     response = post_answer(client, authenticate(client))
     assert response.status_code == 302, response.content
     assert response["Location"] == "/konto/"
-    home = client.get("/konto/").content.decode()
-    assert "Erika Mustermann" in home
-    assert "erika.mustermann@example.org" in home
-    assert "über einen Identitätsdienst (Vertrauensniveau: substantiell)" in home
-    identity = ExternalIdentity.objects.get()
-    assert (identity.provider, identity.subject) == (idp.entity_id, "bPK2-Erika-4711")
-    account = identity.account
-    assert account.kind == Account.Kind.PERSON
-    assert account.email_verified_at is not None
-    assert not account.user.has_usable_password()
-    login = AuditEvent.objects.filter(action="account.login").last()
-    assert login.details == {"provider": "saml", "trust_level": "substantial"}
+    account = assert_first_external_login(
+        client, provider="saml", issuer=idp.entity_id, subject="bPK2-Erika-4711"
+    )
     # The assertion came encrypted for our key, and the request was signed and asked for
     # substantial at least.
     request = idp.requests[-1].message

@@ -33,6 +33,22 @@ def test_the_heading_repeats_the_title_block_escaped_once():
     assert "<h1>Meine Daten &lt;b&gt;&amp;</h1>" in html
 
 
+def test_the_heading_of_a_title_that_extends_its_parent_title_is_the_same_as_the_title():
+    base = "<title>{% block title %}Gemeinde{% endblock %}</title>{% block content %}{% endblock %}"
+    page = (
+        '{% extends "base.html" %}{% load page_head %}'
+        "{% block title %}Bescheid – {{ block.super }}{% endblock %}"
+        "{% block content %}<h1>{% page_title %}</h1>{% endblock %}"
+    )
+    engine = Engine(
+        loaders=[("django.template.loaders.locmem.Loader", {"base.html": base, "page.html": page})],
+        libraries=engines["django"].engine.libraries,
+    )
+    html = engine.get_template("page.html").render(Context({}))
+    assert "<title>Bescheid – Gemeinde</title>" in html
+    assert "<h1>Bescheid – Gemeinde</h1>" in html
+
+
 def test_breadcrumbs_link_url_names_and_addresses_and_end_with_the_title():
     html = render_page(
         '{% breadcrumbs "accounts:home" _("My account") "/konto/post/" label %}',

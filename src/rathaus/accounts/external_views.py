@@ -25,9 +25,9 @@ def refused(request: HttpRequest, provider: str, error: LoginRefused, status: in
     return render(request, f"accounts/{provider}_failed.html", status=status)
 
 
-def logged_in(request: HttpRequest, provider: str, login: ExternalLogin) -> HttpResponse | None:
+def logged_in(request: HttpRequest, provider: str, login: ExternalLogin) -> HttpResponse:
     """Log in the person the provider vouched for and go on to where they were going if it is
-    a page of this site (else to the account's home); None if their account cannot log in."""
+    a page of this site (else to the account's home); refused if their account cannot log in."""
     if not services.log_in_external(
         request,
         provider=provider,
@@ -35,7 +35,7 @@ def logged_in(request: HttpRequest, provider: str, login: ExternalLogin) -> Http
         claims=login.claims,
         trust_level=login.trust_level,
     ):
-        return None
+        return refused(request, provider, LoginRefused("account_not_usable"), 400)
     target = login.next_url
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "accounts:home"

@@ -39,5 +39,4 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     except oidc.OIDCError as error:
         return _rejected(request, error)
     login = ExternalLogin(oidc.issuer(), claims, oidc.trust_level(claims), target)
-    response = external_views.logged_in(request, oidc.KEY, login)
-    return response or _rejected(request, oidc.OIDCError("account_not_usable"))
+    return external_views.logged_in(request, oidc.KEY, login)

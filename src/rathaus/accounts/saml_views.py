@@ -79,8 +79,7 @@ def saml_acs(request: HttpRequest) -> HttpResponse:
         login = saml.finish(request)
     except saml.SAMLError as error:
         return _rejected(request, error)
-    response = external_views.logged_in(request, saml.KEY, login)
-    return response or _rejected(request, saml.SAMLError("account_not_usable"))
+    return external_views.logged_in(request, saml.KEY, login)
 
 
 @require_GET

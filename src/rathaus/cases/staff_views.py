@@ -322,16 +322,15 @@ def status_choices(case: Case, decided: bool) -> list[tuple[str, Any]]:
 def application_data(case: Case) -> dict[str, Any]:
     """What the applicant sent: the answers, the files, and documents sent later."""
     from rathaus.forms.receipts import receipt_context
+    from rathaus.forms.staff_preview import notes_of
 
     data: dict[str, Any] = {"later_uploads": list(case.uploads.all())}
     if case.submission is not None:
         receipt = receipt_context(case.submission)
         data["summary"] = receipt["summary"]
         data["attachments"] = receipt["attachments"]
-        layout = case.submission.form_version.layout
-        notes = layout.get("notes", []) if isinstance(layout, dict) else []
         # Rules of an imported schema that the form does not check (ADR 0033).
-        data["unchecked_rules"] = [str(note) for note in notes] if isinstance(notes, list) else []
+        data["unchecked_rules"] = notes_of(case.submission.form_version)
     return data
 
 

@@ -248,11 +248,6 @@ def start(request: HttpRequest, next_url: str, level: str | None = None) -> str:
     return str(dict(info["headers"])["Location"])
 
 
-def pending_next(request: HttpRequest) -> str:
-    pending = request.session.get(SESSION_KEY) or {}
-    return str(pending.get("next", ""))
-
-
 def _decoded(raw: str) -> bytes:
     if not raw or len(raw) > MAX_RESPONSE_CHARS:
         raise SAMLError("missing_response" if not raw else "response_too_large")

@@ -31,8 +31,9 @@ def page_title(context: template.Context) -> SafeString:
     block = blocks.get_block("title") if isinstance(blocks, BlockContext) else None
     if block is None:
         raise template.TemplateSyntaxError("page_title: the template has no title block")
-    # The nodelist renders to safe text: what it escaped stays escaped, once.
-    return mark_safe(block.nodelist.render(context))
+    # Rendered as the block itself, so {{ block.super }} names the parent title; the result is
+    # safe text: what it escaped stays escaped, once.
+    return mark_safe(block.render(context))
 
 
 @register.inclusion_tag("core/_breadcrumbs.html", takes_context=True)
