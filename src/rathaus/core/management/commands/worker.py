@@ -51,7 +51,19 @@ class Heartbeat(threading.Thread):
 
                 logging.getLogger("rathaus.core").exception("worker heartbeat failed")
             self.stopped.wait(self.interval)
+        # The goodbye comes from this thread, after its last beat: a beat still under way when
+        # the worker stops (a slow write under load) can no longer bring the row back.
+        try:
+            self.goodbye()
+        except Exception:  # the worker stops anyway; a row left behind is forgotten after a day
+            import logging
+
+            logging.getLogger("rathaus.core").exception("worker heartbeat goodbye failed")
         connection.close()
+
+    def goodbye(self) -> None:
+        close_old_connections()
+        WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
 
 
 class Command(DBWorkerCommand):
@@ -69,6 +81,6 @@ class Command(DBWorkerCommand):
             super().handle(*args, **options)
         finally:
             heartbeat.stopped.set()
-            heartbeat.join(timeout=5)
-            close_old_connections()
-            WorkerHeartbeat.objects.filter(worker_id=options["worker_id"]).delete()
+            heartbeat.join(timeout=20)
+            if heartbeat.is_alive():  # stuck in a beat: say goodbye from here
+                heartbeat.goodbye()
