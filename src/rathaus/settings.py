@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "rathaus.processes",
     "rathaus.appointments",
     "rathaus.legal",
+    "rathaus.documents",
 ]
 
 MIDDLEWARE = [
