@@ -369,6 +369,14 @@ class DeletionRecord(Immutable):
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     requested_by_label = models.CharField(_("requested by"), max_length=200)
     approved_by_label = models.CharField(_("approved by"), max_length=200)
+    kept_elsewhere = models.PositiveIntegerField(
+        _("contents kept elsewhere"),
+        default=0,
+        help_text=_(
+            "Contents of the file that other records still held (e.g. the attachments of the "
+            "case's application); they are deleted with those records."
+        ),
+    )
     destroyed_at = models.DateTimeField(_("destroyed"), default=timezone.now)
 
     class Meta:
