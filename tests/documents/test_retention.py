@@ -76,7 +76,7 @@ def test_the_period_ends_ten_years_after_the_year_of_closing(unit):
     file = closed_file(unit)
 
     assert file.retention_ends_on == dt.date(2024, 12, 31)
-    assert list(retention.ended(dt.date(2024, 12, 30))) == []
+    assert list(retention.ended(dt.date(2024, 12, 31))) == []  # its last day
     assert list(retention.ended(AFTER)) == [file]
 
 

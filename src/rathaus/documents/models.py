@@ -147,9 +147,10 @@ class File(models.Model):
         return self.status in (self.Status.DESTROYED, self.Status.HANDED_OVER)
 
     def retention_over(self, today: date | None = None) -> bool:
+        """True from the day after the period's last day (``retention_ends_on``)."""
         if self.status != self.Status.CLOSED or self.retention_ends_on is None:
             return False
-        return self.retention_ends_on <= (today or timezone.localdate())
+        return self.retention_ends_on < (today or timezone.localdate())
 
     @property
     def state_label(self) -> str:

@@ -49,10 +49,11 @@ def _today(today: dt.date | None) -> dt.date:
 
 
 def ended(today: dt.date | None = None) -> QuerySet[File]:
-    """Closed files whose retention period ended and that no legal hold keeps."""
+    """Closed files whose retention period ended (its last day has passed) and that no legal
+    hold keeps."""
     return File.objects.filter(
         status=File.Status.CLOSED,
-        retention_ends_on__lte=_today(today),
+        retention_ends_on__lt=_today(today),
         held_at__isnull=True,
     ).select_related("subject", "org_unit")
 
