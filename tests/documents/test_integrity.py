@@ -14,6 +14,7 @@ from rathaus.core import files, housekeeping
 from rathaus.core.models import AuditEvent
 from rathaus.documents import integrity
 from tests.factories import StoredFileFactory, VersionFactory
+from tests.support import database_env, rathaus
 
 
 def run_check(*args: str) -> tuple[str, str, CommandError | None]:
@@ -105,3 +106,21 @@ def test_the_weekly_job_reports_without_failing(caplog):
                       "orphaned": 0, "orphans_deleted": 0}  # fmt: skip
     assert "documents integrity problems" in caplog.text
     assert job.every == dt.timedelta(days=7)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rathaus_command_exits_with_1_when_a_blob_is_missing(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # RATHAUS_DATA_DIR/media in the subprocess
+    version = VersionFactory()
+    env = {**database_env(), "RATHAUS_DATA_DIR": str(tmp_path)}
+
+    intact = rathaus("documents-check", env=env)
+    assert intact.returncode == 0, intact.stderr
+    assert "All stored blobs intact" in intact.stdout
+
+    files.storage().delete(version.file.key)
+    damaged = rathaus("documents-check", env=env)
+
+    assert damaged.returncode == 1
+    assert f"missing: {version.file.key}" in damaged.stderr
+    assert "1 missing, 0 changed, 0 orphaned" in damaged.stderr
