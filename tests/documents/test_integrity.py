@@ -58,7 +58,7 @@ def test_a_changed_a_missing_and_an_orphaned_blob_are_found(file_storage):
 
     assert failed is not None
     assert "1 missing, 1 changed, 1 orphaned" in str(failed)
-    assert f"missing: {missing.file.key}: missing" in err
+    assert f"missing: {missing.file.key}: not in the storage" in err
     assert f"changed: {changed.file.key}: content has SHA-256" in err
     assert "(versions: A/1 v1)" in err
     assert f"orphaned (kept): {orphan}" in err

@@ -116,7 +116,7 @@ def check(
     for index, key in enumerate(sorted(known), start=1):
         named = tuple(label for label, _sha in versions.get(key, []))
         if not backend.exists(key):
-            report.missing.append(Problem(key, "missing", named))
+            report.missing.append(Problem(key, "not in the storage", named))
         else:
             actual = _digest(key)
             expected = {key.rsplit("/", 1)[-1], *known[key]}

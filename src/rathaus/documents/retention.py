@@ -118,8 +118,7 @@ def _tell_heads(rows: list[File]) -> None:
         with transaction.atomic():
             send_mail(
                 to=address,
-                subject=_("Retention ended for %(count)d files in %(unit)s")
-                % {"count": len(rows), "unit": unit.name},
+                subject=_("Files of %(unit)s whose retention period ended") % {"unit": unit.name},
                 template="documents/email/retention_ended",
                 context={
                     "unit": unit,
