@@ -111,11 +111,15 @@ def test_a_clerk_requests_and_a_head_approves_without_javascript(unit, clerk, he
 def test_a_request_for_an_archive_file_is_refused_with_the_reason(unit, clerk):
     file = closed_file(unit, Subject.Disposal.ARCHIVE)
 
-    response = client_of(clerk).post(f"/verwaltung/akten/aussonderung/{file.pk}/loeschen/", {})
+    clerks = client_of(clerk)
+    response = clerks.post(f"/verwaltung/akten/aussonderung/{file.pk}/loeschen/", {})
 
     assert response.status_code == 400
     assert "dem Archiv angeboten" in response.content.decode()
     assert not DeletionRequest.objects.exists()
+    form = get_page(clerks, f"/verwaltung/akten/aussonderung/{file.pk}/loeschen/")
+    assert "dem Archiv angeboten" in form
+    assert "Löschung beantragen</span>" not in form
 
 
 @pytest.mark.django_db

@@ -122,7 +122,9 @@ def check(
             expected = {key.rsplit("/", 1)[-1], *known[key]}
             expected.update(sha for _label, sha in versions.get(key, []))
             if expected != {actual}:
-                report.changed.append(Problem(key, f"content has SHA-256 {actual}", named))
+                recorded = ", ".join(sorted(expected - {actual}))
+                what = f"content has SHA-256 {actual}, recorded {recorded}"
+                report.changed.append(Problem(key, what, named))
         report.blobs_checked += 1
         if progress and index % 100 == 0:
             progress(f"{index} of {len(known)} blobs checked")

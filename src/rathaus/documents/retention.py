@@ -134,23 +134,28 @@ def _tell_heads(rows: list[File]) -> None:
 # --- four eyes ----------------------------------------------------------------------------------
 
 
-def _require_destroyable(file: File, today: dt.date | None) -> None:
+def refusal(file: File, today: dt.date | None = None) -> str:
+    """Why the file may not be destroyed now, in words for the clerk; empty when it may."""
     if file.is_gone:
-        raise FileRefused(_("This file has been destroyed or handed over."))
+        return _("This file has been destroyed or handed over.")
     if file.is_held:
-        raise FileRefused(
-            _("A legal hold keeps this file (%(reason)s); it cannot be deleted while it lasts.")
-            % {"reason": file.hold_reason}
-        )
+        return _(
+            "A legal hold keeps this file (%(reason)s); it cannot be deleted while it lasts."
+        ) % {"reason": file.hold_reason}
     if file.subject.disposal == Subject.Disposal.ARCHIVE:
-        raise FileRefused(
-            _(
-                "Files of this subject are offered to the archive at the end of their retention "
-                "period; they are handed over, not destroyed."
-            )
+        return _(
+            "Files of this subject are offered to the archive at the end of their retention "
+            "period; they are handed over, not destroyed."
         )
     if not file.retention_over(_today(today)):
-        raise FileRefused(_("The retention period of this file has not ended yet."))
+        return _("The retention period of this file has not ended yet.")
+    return ""
+
+
+def _require_destroyable(file: File, today: dt.date | None) -> None:
+    reason = refusal(file, today)
+    if reason:
+        raise FileRefused(reason)
 
 
 def request_deletion(
@@ -162,7 +167,9 @@ def request_deletion(
         if not access.visible_files(user).filter(pk=file.pk).exists():
             raise FileRefused(_("You do not work on this file."))
         _require_destroyable(file, today)
-        if DeletionRequest.objects.filter(file=file, status=DeletionRequest.Status.PENDING):
+        if DeletionRequest.objects.filter(
+            file=file, status=DeletionRequest.Status.PENDING
+        ).exists():
             raise FileRefused(_("The deletion of this file has already been requested."))
         request = DeletionRequest.objects.create(file=file, requested_by=user, reason=reason[:300])
         record_event(file, "deletion_requested", user, request=request.pk, reason=request.reason)

@@ -67,7 +67,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @staff_required
 def request_deletion(request: HttpRequest, pk: int) -> HttpResponse:
     file = get_object_or_404(access.visible_files(request.user).select_related("subject"), pk=pk)
-    error = ""
+    error = retention.refusal(file)
     reason = request.POST.get("reason", "").strip()[:300]
     if request.method == "POST":
         try:
@@ -85,7 +85,7 @@ def request_deletion(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "documents/staff/request_deletion.html",
         {"file": file, "error": error, "reason": reason},
-        status=400 if error else 200,
+        status=400 if error and request.method == "POST" else 200,
     )
 
 
