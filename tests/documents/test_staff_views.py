@@ -253,6 +253,9 @@ def test_a_new_version_and_marking_it_final(client, file):
     assert client.post(url, {"action": "final", "version": "2"}).status_code == 302
     assert document.versions.get(number=2).final
     assert not document.versions.get(number=1).final
+    preview = client.get(f"{url}v2/vorschau/")
+    assert preview["Content-Disposition"].startswith("inline")
+    assert "sandbox" in preview["Content-Security-Policy"]
     page = client.get(url).content.decode()
     assert f"{url}v2/vorschau/" in page
     assert "<img" in page
@@ -319,6 +322,10 @@ def test_a_clerk_cannot_set_a_hold_or_read_the_access_log(client, file):
     assert client.get(f"{BASE}{file.pk}/zugriffe/").status_code == 403
     file.refresh_from_db()
     assert not file.is_held
+    services.hold(file, None, "Klage")
+    assert client.post(f"{BASE}{file.pk}/", {"action": "lift_hold"}).status_code == 403
+    file.refresh_from_db()
+    assert file.is_held
 
 
 def test_a_head_of_unit_sets_and_lifts_a_hold_with_a_reason(head, file):
@@ -370,7 +377,7 @@ def test_a_text_file_is_never_shown_inline(client, file):
     assert response["Content-Disposition"].startswith("attachment")
 
 
-def test_a_missing_blob_is_shown_and_answered_with_a_clear_page(client, file):
+def test_a_missing_blob_is_shown_and_answered_with_a_clear_page(client, file, file_storage):
     document = add_pdf(file)
     version = Version.objects.get(document=document)
     files.storage().delete(version.file.key)
