@@ -104,6 +104,8 @@ def test_the_list_shows_only_the_units_files_and_filters_them(client, file, unit
     assert "Umzug Muster" in by_subject
     assert "Alte Sache" not in by_subject
     assert client.get(BASE + "?status=unsinn&aktenplan=x").status_code == 200
+    huge = str(10**30)
+    assert client.get(f"{BASE}?aktenplan={huge}&einheit={huge}&seite={huge}").status_code == 200
 
 
 def test_retention_ended_is_a_filter_of_its_own(client, unit):
