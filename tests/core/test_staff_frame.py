@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from rathaus.appointments.models import Location
 from rathaus.catalog.models import Offer
-from rathaus.core import navigation
+from rathaus.core import navigation, roles
 from rathaus.forms.models import FormDefinition
 from rathaus.processes.models import ProcessModel, ProcessTask
+from tests.factories import FileFactory, MembershipFactory, VersionFactory
 from tests.support import log_in
 
 STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
@@ -37,6 +39,8 @@ NOT_PAGES = {
     "staff:login": "before the login",
     "staff:verify": "before the login",
     "staff:enrol": "before the login",
+    "documents:version": "a file download",
+    "documents:preview": "a file shown in the browser (or downloaded)",
 }
 
 
@@ -68,7 +72,18 @@ def world(meldung: Any) -> dict[str, Any]:
         "form": form,
         "version": version,
         "model": ProcessModel.objects.first(),
+        "document": efile_document(meldung),
     }
+
+
+def efile_document(meldung: Any) -> Any:
+    """A document in a file of the case's unit; the demo administrator heads that unit too, to
+    open the file's access log."""
+    MembershipFactory(
+        user=get_user_model().objects.get(username="digitales"), org_unit=meldung.org_unit,
+        role=roles.role(roles.HEAD),
+    )  # fmt: skip
+    return VersionFactory(document__file=FileFactory(org_unit=meldung.org_unit)).document
 
 
 PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
@@ -108,6 +123,15 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "legal_staff:list": lambda w: "/verwaltung/rechtliches/",
     "legal_staff:edit": lambda w: "/verwaltung/rechtliches/barleben/",
+    "documents:files": lambda w: "/verwaltung/akten/",
+    "documents:new": lambda w: "/verwaltung/akten/neu/",
+    "documents:plan": lambda w: "/verwaltung/akten/plan/",
+    "documents:file": lambda w: f"/verwaltung/akten/{w['document'].file_id}/",
+    "documents:close": lambda w: f"/verwaltung/akten/{w['document'].file_id}/abschliessen/",
+    "documents:access_log": lambda w: f"/verwaltung/akten/{w['document'].file_id}/zugriffe/",
+    "documents:document": (
+        lambda w: f"/verwaltung/akten/{w['document'].file_id}/dokumente/{w['document'].pk}/"
+    ),
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -130,6 +154,7 @@ FOR_ADMINISTRATORS = {
     "forms_staff:retire",
     "legal_staff:list",
     "legal_staff:edit",
+    "documents:access_log",
 }
 
 

@@ -14,3 +14,9 @@ class DocumentsConfig(AppConfig):
 
         housekeeping.register("documents.retention", retention.mark_due, timedelta(days=1))
         housekeeping.register("documents.integrity", integrity.weekly, timedelta(days=7))
+
+        from rathaus.core import navigation
+
+        navigation.register_staff(
+            navigation.StaffNavItem("efile", _("E-file"), "documents:files", 25)
+        )

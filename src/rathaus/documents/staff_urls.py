@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from rathaus.documents import retention_views
+from rathaus.documents import retention_views, staff_downloads, staff_views
 
 app_name = "documents"
 
@@ -15,5 +15,19 @@ urlpatterns += [
     path("aussonderung/antraege/<id:pk>/", retention_views.decide, name="decide_deletion"),
     path(
         "aussonderung/<id:pk>/loeschen/", retention_views.request_deletion, name="request_deletion"
+# The file list, the file plan, files, documents and versions.
+urlpatterns += [
+    path("", staff_views.file_list, name="files"),
+    path("neu/", staff_views.new_file, name="new"),
+    path("plan/", staff_views.plan, name="plan"),
+    path("<id:pk>/", staff_views.file_detail, name="file"),
+    path("<id:pk>/abschliessen/", staff_views.close_file, name="close"),
+    path("<id:pk>/zugriffe/", staff_downloads.access_log, name="access_log"),
+    path("<id:pk>/dokumente/<id:doc>/", staff_views.document_detail, name="document"),
+    path("<id:pk>/dokumente/<id:doc>/v<id:number>/", staff_downloads.version, name="version"),
+    path(
+        "<id:pk>/dokumente/<id:doc>/v<id:number>/vorschau/",
+        staff_downloads.preview,
+        name="preview",
     ),
 ]
