@@ -83,7 +83,8 @@ def test_the_demo_has_a_file_plan_for_its_units(barleben):
         assert subject.code == unit.file_plan_code, unit.slug
         assert subject.holds_files
         assert subject.legal_basis
-        assert subject.parent is not None and not subject.parent.holds_files
+        assert subject.parent is not None
+        assert not subject.parent.holds_files
     assert subjects["33.10"].parent.code == "33"
     assert subjects["33"].parent.code == "3"
     assert subjects["63.10"].disposal == Subject.Disposal.ARCHIVE
