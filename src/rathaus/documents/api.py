@@ -222,6 +222,9 @@ def get_file(request: HttpRequest, file_id: Id) -> Any:
     summary="Documents of the files of my units, oldest first",
 )
 def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> Any:
+    """Filters: `file` (its id) and `kind`; each document with its versions (metadata). Pages by
+    `offset` and `limit`.
+    """
     documents = _documents(request)
     if filters.file is not None:
         documents = documents.filter(file_id=filters.file)
@@ -237,6 +240,8 @@ def list_documents(request: HttpRequest, filters: Query[DocumentFilters]) -> Any
     summary="One document with its versions",
 )
 def get_document(request: HttpRequest, document_id: Id) -> Any:
+    """The document and its versions (metadata); 404 when its file is not kept by one of your
+    units."""
     document = _documents(request).filter(pk=document_id).first()
     if document is None:
         return _not_found(request, "document")
@@ -310,6 +315,10 @@ def _closed(request: HttpRequest, file: File) -> HttpResponse:
     },
 )
 def download(request: HttpRequest, document_id: Id, number: Id) -> Any:
+    """The content of version `number` with its media type and file name. Each download is
+    written into the file's access log (action `api`); 404 for a file of another unit and for
+    a destroyed or handed-over file.
+    """
     document = _documents(request).filter(pk=document_id).first()
     version = (
         document.versions.select_related("file").filter(number=number).first()
