@@ -43,6 +43,8 @@ def test_lists_and_filters_the_files_of_my_units(clerk_api, filed):
 
     assert clerk_api.get(f"{BASE}/files", {"status": "closed"}).json()["total"] == 0
     assert clerk_api.get(f"{BASE}/files", {"subject": "33"}).json()["total"] == 1
+    assert clerk_api.get(f"{BASE}/files", {"subject": "3"}).json()["total"] == 1
+    assert clerk_api.get(f"{BASE}/files", {"subject": "33.10"}).json()["total"] == 1
     assert clerk_api.get(f"{BASE}/files", {"subject": "63.10"}).json()["total"] == 0
     assert clerk_api.get(f"{BASE}/files", {"q": filed.number}).json()["total"] == 1
     assert clerk_api.get(f"{BASE}/files", {"q": "Baugenehmigung"}).json()["total"] == 0

@@ -165,3 +165,20 @@ def test_the_reconciliation_leaves_closed_files_alone(meldung):
 def test_the_task_describes_itself_for_the_set_aside_list(meldung):
     description = filing.describe([meldung.pk], {})
     assert meldung.number in description
+
+
+def test_a_piece_that_fails_leaves_the_others_filed_and_fails_the_task(meldung, monkeypatch):
+    from rathaus.forms import receipts
+
+    def broken(submission):
+        raise OSError("the PDF renderer is gone")
+
+    monkeypatch.setattr(receipts, "receipt_pdf", broken)
+    with pytest.raises(filing.FilingFailed, match=":pdf"):
+        filing.sync_case(meldung)
+    filed = sources(meldung)
+    assert f"submission:{meldung.submission.pk}:json" in filed
+    assert f"submission:{meldung.submission.pk}:pdf" not in filed
+
+    monkeypatch.undo()
+    assert str(filing.sync_case(meldung)) == "filed 1"

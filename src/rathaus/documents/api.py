@@ -24,8 +24,8 @@ from rathaus.core import files as core_files
 from rathaus.core.bounds import Id, Key, Text
 from rathaus.core.problems import ProblemOut, problem
 from rathaus.documents import services
-from rathaus.documents.access import visible_documents, visible_files
-from rathaus.documents.models import AccessRecord, Document, File, Version
+from rathaus.documents.access import visible_documents, visible_files, visible_subjects
+from rathaus.documents.models import AccessRecord, Document, File, Subject, Version
 
 router = Router(tags=["e-file (staff)"], auth=StaffKey())
 
@@ -175,6 +175,18 @@ def _documents(request: HttpRequest) -> QuerySet[Document]:
     )
 
 
+def _subject_tree(request: HttpRequest, code: str) -> set[int]:
+    """The ids of the file plan entries with this code and of every entry below them."""
+    found = set(visible_subjects(_staff(request)).filter(code=code).values_list("pk", flat=True))
+    below = set(found)
+    while below:
+        below = (
+            set(Subject.objects.filter(parent_id__in=below).values_list("pk", flat=True)) - found
+        )
+        found |= below
+    return found
+
+
 def _not_found(request: HttpRequest, what: str) -> HttpResponse:
     return problem(request, 404, "Not Found", f"There is no {what} with this id in your units.")
 
@@ -192,8 +204,7 @@ def list_files(request: HttpRequest, filters: Query[EFileFilters]) -> Any:
     if filters.status:
         files = files.filter(status=filters.status)
     if filters.subject:
-        code = filters.subject
-        files = files.filter(Q(subject__code=code) | Q(subject__code__startswith=f"{code}."))
+        files = files.filter(subject_id__in=_subject_tree(request, filters.subject))
     for word in (filters.q or "").split()[:10]:
         files = files.filter(Q(number__icontains=word) | Q(title__icontains=word))
     rows = files[filters.offset : filters.offset + filters.limit]

@@ -205,15 +205,27 @@ def sync_case(case: Case) -> Outcome:
             return Outcome([])
         if not file.is_open:
             return _refused(file, todo)
-        filed = []
+        filed, failed = [], []
         for piece in todo:
-            services.add_document(
-                file, piece.content(), title=piece.title, kind=piece.kind,
-                direction=piece.direction, received_on=piece.received_on, sender=piece.sender,
-                source=piece.source, final=piece.final,
-            )  # fmt: skip
-            filed.append(piece.source)
+            try:
+                with transaction.atomic():  # a piece that fails leaves the others filed
+                    services.add_document(
+                        file, piece.content(), title=piece.title, kind=piece.kind,
+                        direction=piece.direction, received_on=piece.received_on,
+                        sender=piece.sender, source=piece.source, final=piece.final,
+                    )  # fmt: skip
+            except Exception:
+                logger.exception("%s of case %s could not be filed", piece.source, case.number)
+                failed.append(piece.source)
+            else:
+                filed.append(piece.source)
+    if failed:  # the task fails, so the sweep runs it again and staff see it if it keeps failing
+        raise FilingFailed(f"not filed: {', '.join(failed)} (filed: {len(filed)})")
     return Outcome(filed)
+
+
+class FilingFailed(RuntimeError):
+    """Some pieces of a case could not be filed (the others are); the task runs again."""
 
 
 def _refused(file: File, todo: list[Piece]) -> Outcome:
