@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -196,7 +197,13 @@ def missing(case: Case) -> list[Piece]:
 
 def sync_case(case: Case) -> Outcome:
     """File what the case holds and its file lacks; a closed file is left as it is (recorded
-    once in its history) and the outcome says so."""
+    once in its history) and the outcome says so. Titles and renderings are in the portal's
+    language, whoever runs it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _sync(case)
+
+
+def _sync(case: Case) -> Outcome:
     file = services.file_for_case(case)
     with transaction.atomic():
         file = services.locked(file)  # one sync per file at a time: each piece is filed once
