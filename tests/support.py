@@ -1037,3 +1037,26 @@ def assert_first_external_login(
     assert login is not None
     assert login.details == {"provider": provider, "trust_level": "substantial"}
     return account
+
+
+# --- queued tasks ----------------------------------------------------------------------------
+
+
+def run_queued(*task_paths: str, rounds: int = 10) -> list[str]:
+    """Run the waiting tasks of these types in this process, as a worker would, until none is
+    left (a task may queue another); the results, in order."""
+    from django_tasks_db.models import DBTaskResult
+
+    results = []
+    for _round in range(rounds):
+        rows = list(
+            DBTaskResult.objects.ready().filter(task_path__in=task_paths).order_by("enqueued_at")
+        )
+        if not rows:
+            return results
+        for row in rows:
+            row.claim("in-test")
+            result = row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+            row.set_successful(result)
+            results.append(result)
+    raise AssertionError(f"tasks still queued after {rounds} rounds")

@@ -255,22 +255,26 @@ def test_the_submission_and_its_tasks_commit_together(monkeypatch):
 def test_reconciliation_repairs_a_submission_whose_tasks_were_lost(submission):
     """As if the enqueue after the commit had failed (the gap before ADR 0021)."""
     DBTaskResult.objects.all().delete()
-    assert taskqueue.reconcile() == {"e-mails": 0, "submissions": 0}  # too young to tell
+    nothing = {"e-mails": 0, "submissions": 0, "efile": 0}
+    assert taskqueue.reconcile() == nothing  # too young to tell
     out = call_command_output("reconcile", "--min-age", "0")
     assert "submissions: 2 missing tasks queued" in out
     assert "total: 2 missing tasks queued" in out
-    assert taskqueue.reconcile(0) == {"e-mails": 0, "submissions": 0}  # tasks exist now
+    assert taskqueue.reconcile(0) == nothing  # tasks exist now
     ran = run_queued()
     assert sorted(ran) == [case_tasks.route_submission.module_path,
                            case_tasks.send_receipt.module_path]  # fmt: skip
     assert Case.objects.filter(submission=submission).count() == 1
     assert submission.events.filter(kind=SubmissionEvent.Kind.RECEIPT_SENT).count() == 1
-    # The receipt e-mail's task is lost too: the reconciliation queues its delivery.
+    # The receipt e-mail's task is lost too: the reconciliation queues its delivery, and the
+    # filing of the new case into its e-file.
     DBTaskResult.objects.all().delete()
-    assert taskqueue.reconcile(0) == {"e-mails": 1, "submissions": 0}
-    assert run_queued() == [mail.deliver_email.module_path]
+    assert taskqueue.reconcile(0) == {"e-mails": 1, "submissions": 0, "efile": 1}
+    assert sorted(run_queued()) == [
+        mail.deliver_email.module_path, "rathaus.documents.filing.file_case"
+    ]  # fmt: skip
     assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT
-    assert taskqueue.reconcile(0) == {"e-mails": 0, "submissions": 0}
+    assert taskqueue.reconcile(0) == nothing
 
 
 @pytest.mark.django_db
@@ -280,7 +284,7 @@ def test_reconciliation_leaves_old_work_alone(submission, settings):
     Submission.objects.filter(pk=submission.pk).update(
         submitted_at=timezone.now() - timedelta(hours=settings.RATHAUS_RECONCILE_LOOKBACK_HOURS + 1)
     )
-    assert taskqueue.reconcile(0) == {"e-mails": 0, "submissions": 0}
+    assert taskqueue.reconcile(0) == {"e-mails": 0, "submissions": 0, "efile": 0}
     assert taskqueue.reconcile(0, lookback_hours=1000)["submissions"] == 2
 
 

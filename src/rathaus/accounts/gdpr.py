@@ -2,6 +2,8 @@
 
 Other apps that must keep data of an account (for example for an open case) register a
 *retention hold*: a function that returns the reasons, shown to the person before deletion.
+Apps that keep other data about the person add an *export section* to the copy (a function
+of the account that returns JSON-ready data), so accounts does not import them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ _holds: list[RetentionHold] = []
 
 def register_retention_hold(hold: RetentionHold) -> None:
     _holds.append(hold)
+
+
+ExportSection = Callable[[Account], Any]
+_sections: dict[str, ExportSection] = {}
+
+
+def register_export_section(name: str, section: ExportSection) -> None:
+    """Add ``name`` to the data export: ``section(account)`` returns its JSON-ready content."""
+    _sections[name] = section
 
 
 def retention_reasons(account: Account) -> list[str]:
@@ -81,6 +92,7 @@ def export_data(account: Account) -> dict[str, Any]:
             {"time": _iso(event.created_at), "action": event.action}
             for event in AuditEvent.objects.filter(actor=user).order_by("id")
         ],
+        **{name: section(account) for name, section in _sections.items()},
     }
 
 

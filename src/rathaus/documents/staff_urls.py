@@ -2,21 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from rathaus.documents import retention_views, staff_downloads, staff_views
+from rathaus.documents import case_views, retention_views, staff_downloads, staff_views
 
 app_name = "documents"
 
-urlpatterns: list[URLPattern | URLResolver] = []
-
-# The end of retention (Aussonderung, ADR 0044).
-urlpatterns += [
-    path("aussonderung/", retention_views.overview, name="retention"),
-    path("aussonderung/protokoll/", retention_views.records, name="deletion_records"),
-    path("aussonderung/antraege/<id:pk>/", retention_views.decide, name="decide_deletion"),
-    path(
-        "aussonderung/<id:pk>/loeschen/", retention_views.request_deletion, name="request_deletion"
-# The file list, the file plan, files, documents and versions.
-urlpatterns += [
+# The file list, the file plan, files, documents and versions (ADR 0042).
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", staff_views.file_list, name="files"),
     path("neu/", staff_views.new_file, name="new"),
     path("plan/", staff_views.plan, name="plan"),
@@ -29,5 +20,20 @@ urlpatterns += [
         "<id:pk>/dokumente/<id:doc>/v<id:number>/vorschau/",
         staff_downloads.preview,
         name="preview",
+    ),
+]
+
+# From a case to its file (ADR 0041).
+urlpatterns += [
+    path("vorgang/<id:case_id>/", case_views.case_file, name="case_file"),
+]
+
+# The end of retention (Aussonderung, ADR 0044).
+urlpatterns += [
+    path("aussonderung/", retention_views.overview, name="retention"),
+    path("aussonderung/protokoll/", retention_views.records, name="deletion_records"),
+    path("aussonderung/antraege/<id:pk>/", retention_views.decide, name="decide_deletion"),
+    path(
+        "aussonderung/<id:pk>/loeschen/", retention_views.request_deletion, name="request_deletion"
     ),
 ]
