@@ -41,6 +41,8 @@ NOT_PAGES = {
     "staff:enrol": "before the login",
     "documents:version": "a file download",
     "documents:preview": "a file shown in the browser (or downloaded)",
+    "documents:case_file": "a redirect to the case's file",
+    "documents:decide_deletion": "POST only",
 }
 
 
@@ -131,6 +133,11 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "documents:access_log": lambda w: f"/verwaltung/akten/{w['document'].file_id}/zugriffe/",
     "documents:document": (
         lambda w: f"/verwaltung/akten/{w['document'].file_id}/dokumente/{w['document'].pk}/"
+    ),
+    "documents:retention": lambda w: "/verwaltung/akten/aussonderung/",
+    "documents:deletion_records": lambda w: "/verwaltung/akten/aussonderung/protokoll/",
+    "documents:request_deletion": (
+        lambda w: f"/verwaltung/akten/aussonderung/{w['document'].file_id}/loeschen/"
     ),
     "forms_staff:import_report": (
         lambda w: (

@@ -16,6 +16,8 @@ from rathaus.documents import integrity
 from tests.factories import StoredFileFactory, VersionFactory
 from tests.support import database_env, rathaus
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 
 def run_check(*args: str) -> tuple[str, str, CommandError | None]:
     out, err = StringIO(), StringIO()
