@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from rathaus.core import files as stored_files
-from rathaus.documents.models import Document, File, Subject, Version
+from rathaus.documents.models import Document, File, FileEvent, Subject, Version
 from rathaus.documents.services import FileRefused, locked, record_event
 
 
@@ -32,6 +33,19 @@ def refusal(file: File) -> str:
     if not file.retention_over():
         return _("Its retention period has not ended yet.")
     return ""
+
+
+def carried_by(process_id: str, files: QuerySet[File]) -> list[tuple[File, str]]:
+    """The files among ``files`` that the recorded 0503 message ``process_id`` carried, each with
+    the archive it went to."""
+    events = FileEvent.objects.filter(
+        file__in=files, kind="xdomea_exported", detail__process_id=process_id,
+        detail__message="0503",
+    ).select_related("file__subject")  # fmt: skip
+    found: dict[int, tuple[File, str]] = {}
+    for event in events:
+        found.setdefault(event.file_id, (event.file, str(event.detail.get("receiver", ""))))
+    return sorted(found.values(), key=lambda pair: pair[0].number)
 
 
 def hand_over(file: File, user: Any, *, receiver: str, process_id: str) -> File:

@@ -5,8 +5,9 @@ Each message is one process (its ``ProzessID``, a new UUID) and one ZIP named
 every version of every document as a primary file ``<UUID>_<name>.<ext>`` beside it. Files,
 documents and versions keep the same UUIDs in every message. A message is validated against the
 official schema before it is written; an invalid one raises :class:`ExportFailed` (a bug, never
-a file the archive receives). Exporting changes nothing: handing over is a separate step
-(:mod:`rathaus.documents.handover`, ADR 0045).
+a file the archive receives). Exporting changes no file (callers note it in the files' history with
+:func:`record_export`); handing over is a separate step (:mod:`rathaus.documents.handover`,
+ADR 0045).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from rathaus.core.files import open_blob
 from rathaus.core.models import Authority
 from rathaus.documents import xdomea_schema as xs
 from rathaus.documents.models import Document, File, Subject, Version
+from rathaus.documents.services import record_event
 
 
 class ExportFailed(Exception):
@@ -313,6 +315,16 @@ def _copy_verified(version: Version, name: str, archive: zipfile.ZipFile) -> Non
         raise ExportFailed(f"{version.filename}: the stored file cannot be read ({exc})") from None
     if digest.hexdigest() != version.sha256:
         raise ExportFailed(f"{version.filename}: the stored file no longer has its SHA-256")
+
+
+def record_export(files: Iterable[File], message: Message, receiver: str, user: Any) -> None:
+    """Note in each file's history (and the audit log) that its content left in a message: the
+    hand-over step later hands over only files a recorded 0503 carried."""
+    for file in files:
+        record_event(
+            file, "xdomea_exported", user, message=message.kind, process_id=message.process_id,
+            receiver=receiver[:300],
+        )  # fmt: skip
 
 
 def files_by_number(authority: Authority, numbers: Iterable[str]) -> list[File]:

@@ -14,6 +14,7 @@ from rathaus.documents.xdomea_export import (
     exportable,
     files_by_number,
     receiver_name,
+    record_export,
     write_zip,
 )
 
@@ -88,6 +89,7 @@ class Command(BaseCommand):
         except ExportFailed as exc:
             partial.unlink(missing_ok=True)
             raise CommandError(str(exc)) from None
+        record_export(files, message, receiver, None)
         self.stdout.write(
             f"Written {out / message.zip_name}: {len(files)} file(s), "
             f"{message.primary_files} primary file(s), process id {message.process_id}."
