@@ -479,3 +479,80 @@ def test_the_import_command_exits_with_status_1_when_it_refuses(tmp_path, capsys
 
     assert exited.value.code == 1
     assert "genau eine Nachricht" in capsys.readouterr().err
+
+
+FOREIGN = """<?xml version="1.0" encoding="UTF-8"?>
+<xdomea:Aussonderung.Aussonderung.0503 xmlns:xdomea="urn:xoev-de:xdomea:schema:3.0.0">
+  <xdomea:Kopf>
+    <xdomea:ProzessID>{pid}</xdomea:ProzessID>
+    <xdomea:Nachrichtentyp><code>0503</code></xdomea:Nachrichtentyp>
+    <xdomea:Erstellungszeitpunkt>2026-11-30T10:00:00</xdomea:Erstellungszeitpunkt>
+    <xdomea:Absender><xdomea:Institution><xdomea:Name>Stadt Wolmirstedt</xdomea:Name>
+    </xdomea:Institution></xdomea:Absender>
+    <xdomea:Empfaenger><xdomea:Institution><xdomea:Name>Barleben</xdomea:Name>
+    </xdomea:Institution></xdomea:Empfaenger>
+    <xdomea:Importbestaetigung>1</xdomea:Importbestaetigung>
+    <xdomea:RueckmeldungArchivkennung>0</xdomea:RueckmeldungArchivkennung>
+    <xdomea:Empfangsbestaetigung>0</xdomea:Empfangsbestaetigung>
+  </xdomea:Kopf>
+  <xdomea:Schriftgutobjekt><xdomea:Vorgang>
+    <xdomea:Identifikation><xdomea:ID>{vorgang}</xdomea:ID></xdomea:Identifikation>
+    <xdomea:AllgemeineMetadaten><xdomea:Betreff>Baumfällung Lindenallee</xdomea:Betreff>
+      <xdomea:Kennzeichen>67.2/2025/12</xdomea:Kennzeichen></xdomea:AllgemeineMetadaten>
+    <xdomea:Dokument>
+      <xdomea:Identifikation><xdomea:ID>{doc}</xdomea:ID></xdomea:Identifikation>
+      <xdomea:AllgemeineMetadaten><xdomea:Betreff>Antrag</xdomea:Betreff></xdomea:AllgemeineMetadaten>
+      <xdomea:Posteingangsdatum>2025-05-02</xdomea:Posteingangsdatum>
+      <xdomea:Version><xdomea:Nummer/><xdomea:Format>
+        <xdomea:Name listVersionID="1.0"><code>018</code></xdomea:Name>
+        <xdomea:Version>1.7</xdomea:Version>
+        <xdomea:Primaerdokument><xdomea:Dateiname>{pdf}</xdomea:Dateiname></xdomea:Primaerdokument>
+      </xdomea:Format></xdomea:Version>
+    </xdomea:Dokument>
+  </xdomea:Vorgang></xdomea:Schriftgutobjekt>
+  <xdomea:Schriftgutobjekt><xdomea:Dokument>
+    <xdomea:Identifikation><xdomea:ID>{loose}</xdomea:ID></xdomea:Identifikation>
+    <xdomea:Version><xdomea:Nummer>1</xdomea:Nummer><xdomea:Format>
+      <xdomea:Name listVersionID="1.0"><code>100</code></xdomea:Name>
+      <xdomea:SonstigerName>Markdown</xdomea:SonstigerName>
+      <xdomea:Version/>
+      <xdomea:Primaerdokument><xdomea:Dateiname>{md}</xdomea:Dateiname></xdomea:Primaerdokument>
+    </xdomea:Format></xdomea:Version>
+  </xdomea:Dokument></xdomea:Schriftgutobjekt>
+</xdomea:Aussonderung.Aussonderung.0503>
+"""
+
+
+@pytest.mark.django_db
+def test_a_message_of_another_system_without_rathaus_extensions_is_imported():
+    import uuid
+
+    ids = {key: str(uuid.uuid4()) for key in ("pid", "vorgang", "doc", "loose")}
+    pdf, md = f"{uuid.uuid4()}_Antrag Fällung.pdf", f"{uuid.uuid4()}.md"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(f"{ids['pid']}_Aussonderung.Aussonderung.0503.xml",
+                         FOREIGN.format(pdf=pdf, md=md, **ids).encode())  # fmt: skip
+        archive.writestr(pdf, b"%PDF-1.7 Antrag")
+        archive.writestr(md, b"# Vermerk")
+    unit = OrgUnitFactory()
+
+    imported = import_zip(io.BytesIO(out.getvalue()), unit=unit)
+
+    vorgang, loose = imported.files
+    assert imported.sender == "Stadt Wolmirstedt"
+    assert (vorgang.title, vorgang.origin_detail) == (
+        "Baumfällung Lindenallee",
+        "Stadt Wolmirstedt",
+    )
+    document = vorgang.documents.get()
+    version = document.versions.get()
+    assert (document.title, document.direction, document.received_on) == (
+        "Antrag",
+        Document.Direction.INCOMING,
+        dt.date(2025, 5, 2),
+    )
+    assert (version.filename, version.media_type) == ("Antrag Fällung.pdf", "application/pdf")
+    assert version.sha256 == hashlib.sha256(b"%PDF-1.7 Antrag").hexdigest()
+    assert loose.title == "Dokumente von Stadt Wolmirstedt"
+    assert loose.documents.get().versions.get().filename == md  # nothing but the UUID

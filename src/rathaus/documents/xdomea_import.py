@@ -219,7 +219,8 @@ def _document(element: Any) -> IncomingDocument:
         form = version.find(xs.q("Format"))  # the first format is the version's content
         member = _text(form, "Primaerdokument", "Dateiname")
         original = _text(form, "Primaerdokument", "DateinameOriginal")
-        filename = original or re.sub(r"^[0-9a-fA-F-]{36}_?", "", member) or member
+        stripped = re.sub(r"^[0-9a-fA-F-]{36}_?", "", member)
+        filename = original or (stripped if stripped and not stripped.startswith(".") else member)
         extra = groups.get(f"Version {_text(version, 'Nummer')}", {})
         size = extra.get(xs.FIELD_SIZE, "")
         document.versions.append(

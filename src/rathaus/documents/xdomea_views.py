@@ -94,6 +94,7 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["unit"].queryset = units
+        fields["unit"].initial = units.first()  # as the command: the first unit by default
         fields["subject"].queryset = Subject.objects.filter(
             authority__in=units.values("authority"), retention_years__isnull=False
         ).order_by("code")
