@@ -33,6 +33,9 @@ NOT_PAGES = {
     "appointments_staff:act": "POST only",
     "cases_staff:decision_preview": "POST only: the letter shown for the outcome sent with it",
     "forms_staff:code_lists": "POST only",
+    "documents:xdomea_export": "POST only, a ZIP download",
+    "documents:xdomea_hand_over": "POST only",
+    "documents:xdomea_import": "POST only",
     "staff:logout": "POST only",
     "staff:login": "before the login",
     "staff:verify": "before the login",
@@ -108,6 +111,7 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "legal_staff:list": lambda w: "/verwaltung/rechtliches/",
     "legal_staff:edit": lambda w: "/verwaltung/rechtliches/barleben/",
+    "documents:xdomea": lambda w: "/verwaltung/akten/xdomea/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -130,6 +134,7 @@ FOR_ADMINISTRATORS = {
     "forms_staff:retire",
     "legal_staff:list",
     "legal_staff:edit",
+    "documents:xdomea",
 }
 
 

@@ -8,11 +8,12 @@ are listed and accepted; the forms post without JavaScript.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -65,10 +66,32 @@ def managed_units(user: Any) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(pk__in=found).order_by("authority__name", "position", "name")
 
 
+class _NotAHead(Exception):
+    """The user heads or administers no unit."""
+
+
+def _refused(request: HttpRequest) -> HttpResponse:
+    message = _("Only heads of unit can exchange files with the archive.")
+    return render(request, "documents/staff/forbidden.html", {"message": message}, status=403)
+
+
+def _heads_only(view: Callable[[HttpRequest], HttpResponseBase]) -> Callable[..., Any]:
+    """Answer 403 in the staff frame for a user who heads no unit (after ``staff_required``)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponseBase:
+        try:
+            return view(request)
+        except _NotAHead:
+            return _refused(request)
+
+    return wrapper
+
+
 def _managed_files(request: HttpRequest) -> QuerySet[File]:
     units = managed_units(request.user)
     if not units.exists():
-        raise PermissionDenied(_("Only heads of unit can exchange files with the archive."))
+        raise _NotAHead
     return (
         File.objects.filter(org_unit__in=units)
         .exclude(status__in=[File.Status.DESTROYED, File.Status.HANDED_OVER])
@@ -142,6 +165,7 @@ def _render(
 @never_cache
 @require_safe
 @staff_required
+@_heads_only
 def page(request: HttpRequest) -> HttpResponse:
     return _render(request, _managed_files(request))
 
@@ -149,6 +173,7 @@ def page(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 @staff_required
+@_heads_only
 def export(request: HttpRequest) -> HttpResponseBase:
     files = _managed_files(request)
     wanted = [pk for pk in map(parse_id, request.POST.getlist("akte")) if pk is not None]
@@ -179,6 +204,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
 @never_cache
 @require_POST
 @staff_required
+@_heads_only
 def hand_over(request: HttpRequest) -> HttpResponse:
     files = _managed_files(request)
     form = HandOverForm(request.POST)
@@ -204,6 +230,7 @@ def hand_over(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 @staff_required
+@_heads_only
 def import_message(request: HttpRequest) -> HttpResponse:
     files = _managed_files(request)
     form = ImportForm(request.POST, request.FILES, units=managed_units(request.user))
