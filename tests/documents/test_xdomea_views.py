@@ -59,7 +59,10 @@ def test_a_clerk_who_heads_no_unit_may_not_use_the_page():
     clerk_of(unit, "sachbearbeitung")
     client = log_in(Client(), "sachbearbeitung", PASSWORD)
 
-    assert client.get(PAGE).status_code == 403
+    response = client.get(PAGE)
+    assert response.status_code == 403
+    assert "Nur Leitungen von Organisationseinheiten" in response.content.decode()
+    assert "Archiv (xdomea)" not in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -71,6 +74,7 @@ def test_the_head_of_unit_sees_the_files_of_their_units_only(head):
     page = client.get(PAGE).content.decode()
 
     assert "Austausch mit dem Archiv (xdomea)" in page
+    assert ">Archiv (xdomea)</a>" in page  # its entry in the staff navigation
     assert mine.number in page
     assert "Fremde Akte" not in page
     assert f'value="{other.pk}"' not in page
