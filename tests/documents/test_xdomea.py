@@ -556,3 +556,29 @@ def test_a_message_of_another_system_without_rathaus_extensions_is_imported():
     assert version.sha256 == hashlib.sha256(b"%PDF-1.7 Antrag").hexdigest()
     assert loose.title == "Dokumente von Stadt Wolmirstedt"
     assert loose.documents.get().versions.get().filename == md  # nothing but the UUID
+
+
+@pytest.mark.django_db
+def test_a_primary_file_the_virus_scanner_flags_refuses_the_whole_message(settings):
+    from rathaus.core.scanning import ScanResult, scanners
+
+    class Alarmed:
+        name = "alarmed"
+
+        def scan(self, stream):
+            return ScanResult(clean=b"Entwurf" not in stream.read(), signature="Test-Signatur")
+
+        def ping(self):
+            return None
+
+    file = make_file()
+    data, _message = export(xs.HAND_OVER, file)
+    settings.RATHAUS_VIRUS_SCANNER = "none"
+    stored_before = StoredFile.objects.count()
+
+    with scanners.override("none", Alarmed), pytest.raises(ImportRejected) as refused:
+        import_zip(io.BytesIO(data), unit=file.org_unit)
+
+    (problem,) = refused.value.problems
+    assert problem.endswith("_antrag.txt enthält einen Virus.")
+    assert StoredFile.objects.count() == stored_before

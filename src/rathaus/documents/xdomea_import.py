@@ -434,7 +434,9 @@ def _create(
             source=f"xdomea:{incoming.process_id}:{document.object_id}",
             final=first.final,
         )
-        for version, content in zip(later, contents[1:], strict=False):
+        if made.file_id != file.pk:  # the same message imported at the same moment
+            raise ImportRejected([_("This message has been imported already.")])
+        for version, content in zip(later, contents[1:], strict=True):
             new = services.add_version(made, content, user=user, reason=version.reason)
             if version.final:
                 services.mark_final(new, user)
