@@ -582,3 +582,20 @@ def test_a_primary_file_the_virus_scanner_flags_refuses_the_whole_message(settin
     (problem,) = refused.value.problems
     assert problem.endswith("_antrag.txt enthält einen Virus.")
     assert StoredFile.objects.count() == stored_before
+
+
+@pytest.mark.django_db
+def test_a_damaged_zip_is_refused_as_damaged():
+    file = make_file()
+    data, _message = export(xs.HAND_OVER, file)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        member = archive.infolist()[0]  # the message, deflated
+    start = member.header_offset + 30 + len(member.filename.encode()) + len(member.extra)
+    damaged = bytearray(data)
+    for offset in range(start + 10, start + 40):
+        damaged[offset] ^= 0x5A
+
+    with pytest.raises(ImportRejected, match="ZIP-Datei ist beschädigt"):
+        import_zip(io.BytesIO(bytes(damaged)), unit=file.org_unit)
+    assert not File.objects.filter(origin=File.Origin.IMPORT).exists()
+    assert not Subject.objects.filter(code=services.UNASSIGNED_CODE).exists()

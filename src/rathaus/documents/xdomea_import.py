@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Any, BinaryIO, cast
@@ -355,7 +356,6 @@ def import_zip(
     """Import the 0503 ZIP at ``source`` (path or open binary file) into new open files of
     ``unit`` under ``subject`` (default: the catch-all subject); :class:`ImportRejected`
     names every problem, and then nothing is kept."""
-    subject = subject or services.unassigned_subject(unit.authority)
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -368,11 +368,18 @@ def import_zip(
             ).exists():
                 raise ImportRejected([_("This message has been imported already.")])
             _check_content(incoming, archive, members)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError):
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+        ):
             raise ImportRejected([_("The ZIP file is damaged.")]) from None
         kept: list[stored_files.StoredFile] = []
         try:
             with transaction.atomic():
+                subject = subject or services.unassigned_subject(unit.authority)
                 created = tuple(
                     _create(
                         file,
