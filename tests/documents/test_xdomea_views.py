@@ -11,7 +11,7 @@ from django.test import Client
 
 from rathaus.core import files, roles
 from rathaus.documents import services
-from rathaus.documents.models import Document, File, FileEvent, Subject
+from rathaus.documents.models import AccessRecord, Document, File, FileEvent, Subject
 from tests.factories import (
     PASSWORD,
     AuthorityFactory,
@@ -97,6 +97,11 @@ def test_the_head_downloads_a_hand_over_and_then_confirms_it(head):
     assert file.documents.count() == 1  # downloading changes nothing
     process_id = FileEvent.objects.get(file=file, kind="xdomea_exported").detail["process_id"]
     assert process_id in disposition
+    downloads = AccessRecord.objects.filter(file=file, action=AccessRecord.Action.DOWNLOAD)
+    assert sorted(downloads.values_list("version_number", "user__username")) == [
+        (1, "leitung"),
+        (2, "leitung"),
+    ]  # fmt: skip
 
     unconfirmed = client.post(PAGE + "abgabe/", {"process_id": process_id})
     assert unconfirmed.status_code == 400

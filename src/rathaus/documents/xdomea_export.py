@@ -28,8 +28,8 @@ from lxml import etree  # type: ignore[import-untyped]
 from rathaus.core.files import open_blob
 from rathaus.core.models import Authority
 from rathaus.documents import xdomea_schema as xs
-from rathaus.documents.models import Document, File, Subject, Version
-from rathaus.documents.services import record_event
+from rathaus.documents.models import AccessRecord, Document, File, Subject, Version
+from rathaus.documents.services import record_access, record_event
 
 
 class ExportFailed(Exception):
@@ -319,12 +319,16 @@ def _copy_verified(version: Version, name: str, archive: zipfile.ZipFile) -> Non
 
 def record_export(files: Iterable[File], message: Message, receiver: str, user: Any) -> None:
     """Note in each file's history (and the audit log) that its content left in a message: the
-    hand-over step later hands over only files a recorded 0503 carried."""
+    hand-over step later hands over only files a recorded 0503 carried. A 0503 carries every
+    version, so each is also in the file's access log as downloaded."""
     for file in files:
         record_event(
             file, "xdomea_exported", user, message=message.kind, process_id=message.process_id,
             receiver=receiver[:300],
         )  # fmt: skip
+        if message.kind == xs.HAND_OVER:
+            for version in Version.objects.filter(document__file=file).select_related("document"):
+                record_access(version, user, AccessRecord.Action.DOWNLOAD)
 
 
 def files_by_number(authority: Authority, numbers: Iterable[str]) -> list[File]:
