@@ -744,6 +744,14 @@ VARIABLES: tuple[Variable, ...] = (
         "Booking attempts (reserve, move, join the waiting list; pages and API) one client "
         "address may make per hour; more are answered with 429 Too Many Requests.",
     ),
+    Variable(
+        "XDOMEA_ARCHIVE",
+        "string",
+        "",
+        "Name of the archive that receives the e-file's xdomea offer lists (0501) and "
+        "hand-overs (0503). Empty: the authority's parent authority, or else the state archive "
+        "of its Land (Landesarchiv …).",
+    ),
 )
 
 _BY_NAME = {variable.name: variable for variable in VARIABLES}

@@ -35,6 +35,9 @@ NOT_PAGES = {
     "appointments_staff:act": "POST only",
     "cases_staff:decision_preview": "POST only: the letter shown for the outcome sent with it",
     "forms_staff:code_lists": "POST only",
+    "documents:xdomea_export": "POST only, a ZIP download",
+    "documents:xdomea_hand_over": "POST only",
+    "documents:xdomea_import": "POST only",
     "staff:logout": "POST only",
     "staff:login": "before the login",
     "staff:verify": "before the login",
@@ -139,6 +142,7 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "documents:request_deletion": (
         lambda w: f"/verwaltung/akten/aussonderung/{w['document'].file_id}/loeschen/"
     ),
+    "documents:xdomea": lambda w: "/verwaltung/akten/xdomea/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -162,6 +166,7 @@ FOR_ADMINISTRATORS = {
     "legal_staff:list",
     "legal_staff:edit",
     "documents:access_log",
+    "documents:xdomea",
 }
 
 

@@ -20,6 +20,12 @@ class DocumentsConfig(AppConfig):
         navigation.register_staff(
             navigation.StaffNavItem("efile", _("E-file"), "documents:files", 25)
         )
+        # xdomea exchange with the archive, for heads of unit and administrators (ADR 0045)
+        navigation.register_staff(
+            navigation.StaffNavItem(
+                "xdomea", _("Archive (xdomea)"), "documents:xdomea", 75, navigation.manages
+            )
+        )
         self._file_cases()
 
     def _file_cases(self) -> None:

@@ -2,7 +2,13 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from rathaus.documents import case_views, retention_views, staff_downloads, staff_views
+from rathaus.documents import (
+    case_views,
+    retention_views,
+    staff_downloads,
+    staff_views,
+    xdomea_views,
+)
 
 app_name = "documents"
 
@@ -36,4 +42,12 @@ urlpatterns += [
     path(
         "aussonderung/<id:pk>/loeschen/", retention_views.request_deletion, name="request_deletion"
     ),
+]
+
+# xdomea exchange with the archive (ADR 0045).
+urlpatterns += [
+    path("xdomea/", xdomea_views.page, name="xdomea"),
+    path("xdomea/export/", xdomea_views.export, name="xdomea_export"),
+    path("xdomea/abgabe/", xdomea_views.hand_over, name="xdomea_hand_over"),
+    path("xdomea/import/", xdomea_views.import_message, name="xdomea_import"),
 ]
