@@ -744,6 +744,13 @@ VARIABLES: tuple[Variable, ...] = (
         "Booking attempts (reserve, move, join the waiting list; pages and API) one client "
         "address may make per hour; more are answered with 429 Too Many Requests.",
     ),
+    Variable(
+        "OCR_TIMEOUT",
+        "positive integer",
+        "300",
+        "Seconds the task worker gives text recognition (OCR) of one scanned document or image "
+        "in the e-file; a scan that takes longer is marked as not readable and kept as it is.",
+    ),
 )
 
 _BY_NAME = {variable.name: variable for variable in VARIABLES}
