@@ -8,7 +8,8 @@ frequency) in 1,000 files of ten units straight into the tables, in bulk, so tha
 triggers fill the search index, and times ``documents.search.search`` — the code behind the
 search page — for a clerk of five of the ten units over ``--queries`` queries of several kinds
 (common and rare words, two words, prefixes, phrases, file numbers, senders, no hit). Then
-``--blobs`` files of 20 kB are written with ``core.files.store_bytes`` to the file system.
+``--blobs`` files of 20 kB are written with ``core.files.store_bytes`` to the file system and
+to an S3 bucket of moto's server on loopback.
 Prints Markdown tables (p50, p95, per second).
 
     .venv/bin/python bench/documents_search.py [--documents 100000] [--queries 600]
@@ -182,17 +183,43 @@ def percentiles(times: list[float]) -> tuple[float, float]:
     return statistics.median(times) * 1000, cuts[18] * 1000
 
 
-def time_blobs(count: int) -> tuple[str, int, float, float, float]:
+def time_blobs(count: int, where: str) -> tuple[str, int, float, float, float]:
     from rathaus.core.files import store_bytes
 
-    rng = random.Random(SEED)  # noqa: S311 (generated test data)
+    rng = random.Random(SEED + len(where))  # noqa: S311 (generated test data)
     times = []
     for n in range(count):
         content = rng.randbytes(20_000)
         started = time.perf_counter()
         store_bytes(content, name=f"scan-{n}.pdf", media_type="application/pdf")
         times.append(time.perf_counter() - started)
-    return ("store_bytes, 20 kB, file system", 1, *percentiles(times), count / sum(times))
+    return (f"store_bytes, 20 kB, {where}", 1, *percentiles(times), count / sum(times))
+
+
+def time_s3_blobs(count: int) -> tuple[str, int, float, float, float]:
+    """The same writes into a bucket of moto's S3 server on loopback (boto3 over HTTP)."""
+    import boto3
+    from django.conf import settings
+    from django.test import override_settings
+    from moto.server import ThreadedMotoServer
+
+    from rathaus.settings import s3_files_storage
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        url, region, key, secret = f"http://{host}:{port}", "eu-central-1", "bench", "bench-secret"
+        client = boto3.client("s3", endpoint_url=url, region_name=region,
+                              aws_access_key_id=key, aws_secret_access_key=secret)  # fmt: skip
+        client.create_bucket(Bucket="bench",
+                             CreateBucketConfiguration={"LocationConstraint": region})  # fmt: skip
+        files = s3_files_storage(bucket="bench", endpoint_url=url, region=region,
+                                 access_key=key, secret_key=secret)  # fmt: skip
+        with override_settings(STORAGES={**settings.STORAGES, "files": files}):
+            return time_blobs(count, "S3 (moto on loopback)")
+    finally:
+        server.stop()
 
 
 def main() -> None:
@@ -222,7 +249,7 @@ def main() -> None:
         print("searching …", file=sys.stderr)
         rows = time_searches(data["clerk"], queries(data, args.queries))
         print("writing stored files …", file=sys.stderr)
-        blobs = time_blobs(args.blobs)
+        blobs = [time_blobs(args.blobs, "file system"), time_s3_blobs(args.blobs)]
     print_table(
         "E-file search",
         rows,
@@ -230,7 +257,7 @@ def main() -> None:
         f"{UNITS} units, generated and indexed in {generated:.0f} s; the clerk sees 5 units; "
         "`documents.search.search` in-process, 21 hits asked for, per second = one after another",
     )
-    print_table("Stored files", [blobs], f"{args.blobs} distinct files, one after another")
+    print_table("Stored files", blobs, f"{args.blobs} distinct files each, one after another")
 
 
 if __name__ == "__main__":
