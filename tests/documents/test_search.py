@@ -174,3 +174,15 @@ def test_parse_turns_input_into_plain_words_and_phrases():
         search.Term(("near",), prefix=True),
         search.Term(("ab",), prefix=False),
     ]
+
+
+def test_a_word_found_everywhere_lists_the_newest_documents_first(unit, clerk, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MAX", 2)
+    documents = [document_with_text(f"Bekanntmachung Nummer {n}", unit) for n in range(4)]
+    elsewhere = document_with_text("Bekanntmachung", OrgUnitFactory())
+
+    hits = search.search(clerk, "bekanntmachung", limit=3)
+
+    assert [hit.document_id for hit in hits] == [d.pk for d in reversed(documents)][:3]
+    assert elsewhere.pk not in [hit.document_id for hit in search.search(clerk, "bekanntmachung")]
+    assert "<mark>Bekanntmachung</mark>" in hits[0].snippet

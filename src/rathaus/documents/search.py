@@ -6,7 +6,8 @@ with FTS5, PostgreSQL with a ``tsvector`` (German configuration) and a GIN index
 someone types becomes plain words here before it reaches the database: quotes make a phrase,
 every other character separates words, so FTS5 or tsquery syntax in the input is never
 interpreted and never an error. Words of three letters or more match as prefixes ("Bauan" finds
-"Bauantrag"); all words must match. Only documents of files the user may see are searched
+"Bauantrag"); all words must match. Up to ``RANKED_MAX`` matches the best come first, beyond
+that the newest. Only documents of files the user may see are searched
 (``access.visible_files``, in the same SQL statement).
 """
 
@@ -28,6 +29,10 @@ MAX_QUERY = 200
 """Characters of a query that count."""
 MAX_TERMS = 8
 MAX_WORD = 40
+RANKED_MAX = 5_000
+"""Up to this many matches in the whole index, hits are ranked by relevance; beyond, the newest
+documents come first (ranking tens of thousands of texts for a word that is everywhere costs
+hundreds of milliseconds and orders them hardly better)."""
 PREFIX_FROM = 3
 """Words this long or longer match as prefixes; shorter ones only whole."""
 START, STOP = "\ue000", "\ue001"
@@ -120,14 +125,20 @@ JOIN documents_document d ON d.id = documents_search.rowid
 JOIN documents_file f ON f.id = d.file_id
 LEFT JOIN documents_version v ON v.id = documents_search.version_id
 WHERE documents_search MATCH %s AND d.file_id IN ({visible})
-ORDER BY bm25(documents_search, 10.0, 5.0, 3.0, 1.0), d.id DESC
+ORDER BY {order}
 LIMIT %s OFFSET %s
 """
+_SQLITE_RANKED = "bm25(documents_search, 10.0, 5.0, 3.0, 1.0), documents_search.rowid DESC"
+_SQLITE_NEWEST = "documents_search.rowid DESC"
+_SQLITE_COUNT = (
+    "SELECT count(*) FROM (SELECT rowid FROM documents_search "
+    "WHERE documents_search MATCH %s LIMIT %s)"
+)
 
 _POSTGRES = """
 WITH q AS (SELECT to_tsquery('german', %s) AS query),
 top AS (
-    SELECT s.document_id, ts_rank(s.vector, q.query) AS score
+    SELECT s.document_id, {score} AS score
     FROM documents_search s, q
     WHERE s.vector @@ q.query AND s.document_id IN (
         SELECT d.id FROM documents_document d WHERE d.file_id IN ({visible}))
@@ -144,10 +155,21 @@ LEFT JOIN documents_version v ON v.id = s.version_id
 CROSS JOIN q
 ORDER BY top.score DESC, top.document_id DESC
 """
+_POSTGRES_RANKED = "ts_rank(s.vector, q.query)"
+_POSTGRES_COUNT = (
+    "SELECT count(*) FROM (SELECT 1 FROM documents_search "
+    "WHERE vector @@ to_tsquery('german', %s) LIMIT %s) AS found"
+)
 _HEADLINE = (
     f'StartSel="{START}", StopSel="{STOP}", MaxWords=30, MinWords=12, MaxFragments=2, '
     'FragmentDelimiter=" … "'
 )
+
+
+def _few(cursor: Any, count_sql: str, words: str) -> bool:
+    """Whether the whole index has at most ``RANKED_MAX`` matches (counting stops there)."""
+    cursor.execute(count_sql, (words, RANKED_MAX + 1))
+    return int(cursor.fetchone()[0]) <= RANKED_MAX
 
 
 def search(user: Any, query: str, limit: int = 20, offset: int = 0) -> list[Hit]:
@@ -158,15 +180,19 @@ def search(user: Any, query: str, limit: int = 20, offset: int = 0) -> list[Hit]
         return []
     visible_sql, visible_params = visible
     offset = max(offset, 0)
-    if connection.vendor == "postgresql":
-        # Only constant SQL and the compiled permission subquery go into the text; the words
-        # are bound parameters.
-        sql = _POSTGRES.format(visible=visible_sql)
-        params: tuple[Any, ...] = (tsquery(terms), *visible_params, limit, offset, _HEADLINE)
-    else:
-        sql = _SQLITE.format(visible=visible_sql)
-        params = (START, STOP, fts5_query(terms), *visible_params, limit, offset)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Only constant SQL and the compiled permission subquery go into the text; the words
+            # are bound parameters.
+            words = tsquery(terms)
+            ranked = _few(cursor, _POSTGRES_COUNT, words)
+            sql = _POSTGRES.format(visible=visible_sql, score=_POSTGRES_RANKED if ranked else "0")
+            params: tuple[Any, ...] = (words, *visible_params, limit, offset, _HEADLINE)
+        else:
+            words = fts5_query(terms)
+            order = _SQLITE_RANKED if _few(cursor, _SQLITE_COUNT, words) else _SQLITE_NEWEST
+            sql = _SQLITE.format(visible=visible_sql, order=order)
+            params = (START, STOP, words, *visible_params, limit, offset)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
