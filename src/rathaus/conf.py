@@ -752,6 +752,13 @@ VARIABLES: tuple[Variable, ...] = (
         "hand-overs (0503). Empty: the authority's parent authority, or else the state archive "
         "of its Land (Landesarchiv …).",
     ),
+    Variable(
+        "OCR_TIMEOUT",
+        "positive integer",
+        "300",
+        "Seconds the task worker gives text recognition (OCR) of one scanned document or image "
+        "in the e-file; a scan that takes longer is marked as not readable and kept as it is.",
+    ),
 )
 
 _BY_NAME = {variable.name: variable for variable in VARIABLES}

@@ -290,6 +290,9 @@ RATHAUS_RATE_LIMIT_AVAILABILITY: int = env("RATE_LIMIT_AVAILABILITY")
 RATHAUS_RATE_LIMIT_BOOKING: int = env("RATE_LIMIT_BOOKING")
 RATHAUS_XDOMEA_ARCHIVE: str = env("XDOMEA_ARCHIVE")
 
+# Text recognition of scanned documents in the e-file, run by the task worker (documents/ocr.py).
+RATHAUS_OCR_TIMEOUT: int = env("OCR_TIMEOUT")
+
 OTP_TOTP_THROTTLE_FACTOR = 1
 # The admin does not show a staff member's TOTP secret (QR code): it would let an administrator
 # copy someone's second factor. Staff enrol their app themselves at the login.

@@ -143,6 +143,7 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
         lambda w: f"/verwaltung/akten/aussonderung/{w['document'].file_id}/loeschen/"
     ),
     "documents:xdomea": lambda w: "/verwaltung/akten/xdomea/",
+    "documents:search": lambda w: "/verwaltung/akten/suche/?q=Meldebescheinigung",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 from rathaus.documents import (
     case_views,
     retention_views,
+    search_views,
     staff_downloads,
     staff_views,
     xdomea_views,
@@ -51,3 +52,6 @@ urlpatterns += [
     path("xdomea/abgabe/", xdomea_views.hand_over, name="xdomea_hand_over"),
     path("xdomea/import/", xdomea_views.import_message, name="xdomea_import"),
 ]
+
+# Full-text search across the files (ADR 0043).
+urlpatterns += [path("suche/", search_views.search, name="search")]

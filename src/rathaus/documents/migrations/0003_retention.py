@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0001_initial")]
+    dependencies = [("documents", "0002_fulltext")]
 
     operations = [
         migrations.AddField(
