@@ -22,6 +22,8 @@ from rathaus.documents.xdomea_export import build_message, write_zip
 from rathaus.documents.xdomea_import import ImportRejected, import_zip
 from tests.factories import AuthorityFactory, OrgUnitFactory, SubjectFactory, UserFactory
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
+
 NS = {"x": xs.NS}
 
 
