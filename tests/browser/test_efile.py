@@ -20,8 +20,8 @@ def test_clerk_files_a_document_adds_a_final_version_and_closes_the_file(
     page: Page, server: str, assert_accessible: Check
 ) -> None:
     unit = Membership.objects.filter(user__username="buergerbuero").first().org_unit
-    subject = SubjectFactory(authority=unit.authority, code="32.10", title="Meldewesen")
-    file = FileFactory(org_unit=unit, subject=subject, number="32.10/2026/0001",
+    subject = SubjectFactory(authority=unit.authority, code="33.90", title="Meldewesen")
+    file = FileFactory(org_unit=unit, subject=subject, number="33.90/2026/0001",
                        title="Umzug Familie Muster")  # fmt: skip
 
     page.goto(f"{server}/verwaltung/")
@@ -35,7 +35,7 @@ def test_clerk_files_a_document_adds_a_final_version_and_closes_the_file(
     expect(page.get_by_role("heading", level=1)).to_have_text("E-Akte")
     assert_accessible(page)
 
-    page.get_by_role("link", name="32.10/2026/0001").click()
+    page.get_by_role("link", name="33.90/2026/0001").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Umzug Familie Muster")
     assert_accessible(page)
     page.get_by_label("Titel des Dokuments").fill("Meldebescheinigung")
