@@ -28,7 +28,7 @@ urlpatterns = [
     *(p for p in project_urls.urlpatterns if getattr(p, "namespace", None) != "documents"),
 ]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.database, pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 
 @pytest.fixture
