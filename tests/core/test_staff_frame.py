@@ -108,6 +108,7 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "legal_staff:list": lambda w: "/verwaltung/rechtliches/",
     "legal_staff:edit": lambda w: "/verwaltung/rechtliches/barleben/",
+    "documents:search": lambda w: "/verwaltung/akten/suche/?q=Meldebescheinigung",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
