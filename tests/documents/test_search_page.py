@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.http import HttpRequest, HttpResponse
 from django.test import Client
-from django.urls import include, path
 
-from rathaus import urls as project_urls
-from rathaus.documents import staff_urls
 from rathaus.documents.models import Version
 from tests.factories import PASSWORD, DocumentFactory, FileFactory, OrgUnitFactory, VersionFactory
 from tests.support import clerk_of, log_in
 
-
-def _file_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponse()
-
-
-# The file page (``documents:file``) is built beside this page; until it is on this branch, the
-# tests lend the name an empty view at the address it will have.
-_documents = list(staff_urls.urlpatterns)
-if not any(getattr(pattern, "name", None) == "file" for pattern in _documents):
-    _documents.append(path("<int:pk>/", _file_page, name="file"))
-urlpatterns = [
-    path("verwaltung/akten/", include((_documents, "documents"))),
-    *(p for p in project_urls.urlpatterns if getattr(p, "namespace", None) != "documents"),
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.database, pytest.mark.django_db]
 
 
 @pytest.fixture

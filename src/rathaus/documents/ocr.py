@@ -62,6 +62,7 @@ def recognise(content: bytes, media_type: str) -> str:
         process = subprocess.Popen(  # noqa: S603 (our own arguments, no shell)
             command(source, sidecar, image_dpi=image_dpi),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=folder,
+            env={**os.environ, "TMPDIR": folder},  # its work files go when the folder goes
             start_new_session=True,  # its own process group: ended as a whole on timeout
         )  # fmt: skip
         try:
