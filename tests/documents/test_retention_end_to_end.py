@@ -70,7 +70,7 @@ def test_a_closed_file_is_destroyed_after_its_period_with_four_eyes(
             record = retention.approve(request, head)
 
     file = File.objects.get(pk=file.pk)
-    assert (file.status, file.title, file.case_id) == (File.Status.DESTROYED, "", None)
+    assert (file.status, file.title) == (File.Status.DESTROYED, "")
     assert not Document.objects.filter(file=file).exists()
     assert not Version.objects.exists()
     assert not StoredFile.objects.filter(key__in=keys).exists()

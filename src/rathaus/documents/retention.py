@@ -283,8 +283,7 @@ def _destroy(file: File, request: DeletionRequest, approver: Any) -> DeletionRec
     )
     file.status = File.Status.DESTROYED
     file.title = ""
-    file.case = None
-    file.save(update_fields=["status", "title", "case"])
+    file.save(update_fields=["status", "title"])
     record_event(
         file, "file_destroyed", approver, record=record.pk, requested_by=record.requested_by_label,
         kept_elsewhere=kept, **counts,
