@@ -41,4 +41,4 @@ def test_a_clerk_finds_a_letter_by_a_word_in_it(
     assert_accessible(page)
     page.get_by_role("link", name=document.file.number).click()
     expect(page).to_have_url(f"{server}/verwaltung/akten/{document.file_id}/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text(document.file.number)
+    expect(page.get_by_role("heading", level=1)).to_have_text(document.file.title)

@@ -42,7 +42,8 @@ def test_head_of_unit_downloads_an_offer_list_and_sees_why_an_import_is_refused(
     not_a_zip.write_bytes(b"kein ZIP")
     page.get_by_label("xdomea-Nachricht (ZIP-Datei)").set_input_files(str(not_a_zip))
     page.get_by_role("button", name="Importieren").click()
-    expect(page.get_by_role("alert")).to_contain_text("Die Nachricht wurde nicht importiert")
+    summary = page.get_by_role("alert").filter(has_text="Die Nachricht wurde nicht importiert")
+    expect(summary).to_be_visible()
     expect(page.locator("#id_zip_error")).to_contain_text("Das ist keine ZIP-Datei.")
     assert_accessible(page)
 
