@@ -601,3 +601,28 @@ def test_a_damaged_zip_is_refused_as_damaged():
         import_zip(io.BytesIO(bytes(damaged)), unit=file.org_unit)
     assert not File.objects.filter(origin=File.Origin.IMPORT).exists()
     assert not Subject.objects.filter(code=services.UNASSIGNED_CODE).exists()
+
+
+def test_the_demo_files_export_valid_messages_that_import_back_identically(barleben):
+    from rathaus.core.models import Authority
+    from rathaus.documents.xdomea_export import exportable
+
+    demo_files = list(exportable(barleben))
+    assert demo_files
+    assert sum(file.documents.count() for file in demo_files) > len(demo_files)
+    offer, _message = export(xs.OFFER, *demo_files)
+    hand_over, _message = export(xs.HAND_OVER, *demo_files)
+    for data in (offer, hand_over):
+        _name, root = message_of(data)
+        assert xs.schema_errors(etree.ElementTree(root)) == []
+
+    landkreis = Authority.objects.get(slug="landkreis-boerde")
+    unit = landkreis.org_units.order_by("position", "pk").first()
+    imported = import_zip(io.BytesIO(hand_over), unit=unit, subject=None)
+
+    assert len(imported.files) == len(demo_files)
+    copies = {
+        copy.events.get(kind="file_imported").detail["number"]: copy for copy in imported.files
+    }
+    for original in demo_files:
+        assert fingerprint(copies[original.number]) == fingerprint(original)

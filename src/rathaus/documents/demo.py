@@ -1,4 +1,5 @@
-"""The demo's file plan (``data/demo-file-plan.json``) and the files of the demo's cases."""
+"""The demo's file plan (``data/demo-file-plan.json``), its e-files (``data/demo-files.json``,
+see :mod:`rathaus.documents.demo_files`) and the files of the demo's cases."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ def file_plan() -> dict[str, list[dict[str, Any]]]:
 
 
 def load(tally: Tally) -> None:
-    """Load the file plan of each demo authority, then file every case of them that lacks
-    something (the demo may run without a worker)."""
+    """Load the file plan of each demo authority and the demo's e-files, then file every case
+    of them that lacks something (the demo may run without a worker)."""
     from rathaus.cases.models import Case
-    from rathaus.documents import filing
+    from rathaus.documents import demo_files, filing
 
     for slug, entries in file_plan().items():
         authority = Authority.objects.filter(slug=slug).first()
@@ -41,6 +42,11 @@ def load(tally: Tally) -> None:
                     "legal_basis": entry.get("legal_basis", ""),
                 },
             )
+    demo_files.load(tally)
+    for slug in file_plan():
+        authority = Authority.objects.filter(slug=slug).first()
+        if authority is None:
+            continue
         filed = filing.file_all(Case.objects.filter(authority=authority))
         if filed:
             tally["Case filed: updated"] += filed
