@@ -110,3 +110,19 @@ def test_the_demo_pdf_keeps_umlauts_quotes_and_brackets_readable():
     )
     assert "Untersagungsverfügung" in text
     assert "Imbiss „Börde-Grill“ (Breiteweg) – § 35 GewO" in text
+
+
+def test_two_demo_users_can_carry_out_the_four_eyes_deletion_of_the_due_demo_file(
+    barleben, django_capture_on_commit_callbacks
+):
+    due = retention.to_destroy(retention.ended()).get(authority=barleben)
+    clerk, administrator = user("digitalwerkstatt"), user("digitales")
+    assert access.visible_files(clerk).filter(pk=due.pk).exists()
+    assert not access.manages(clerk, due)
+
+    request = retention.request_deletion(due, clerk, "Aufbewahrungsfrist abgelaufen")
+    with django_capture_on_commit_callbacks(execute=True):
+        record = retention.approve(request, administrator)
+
+    assert record.file_number == "10.41/2021/0001"
+    assert File.objects.get(pk=due.pk).status == File.Status.DESTROYED

@@ -248,6 +248,9 @@ STAFF = [
         "digitales", "Mia", "Muster", "barleben", "digitales", roles.ADMINISTRATOR, superuser=True
     ),
     DemoStaff(
+        "digitalwerkstatt", "Tom", "Beispiel", "barleben", "digitalwerkstatt", roles.CLERK
+    ),
+    DemoStaff(
         "versammlung", "Paul", "Exempel", "landkreis-boerde", "versammlungsbehoerde", roles.CLERK
     ),
 ]
