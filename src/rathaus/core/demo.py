@@ -247,9 +247,7 @@ STAFF = [
     DemoStaff(
         "digitales", "Mia", "Muster", "barleben", "digitales", roles.ADMINISTRATOR, superuser=True
     ),
-    DemoStaff(
-        "digitalwerkstatt", "Tom", "Beispiel", "barleben", "digitalwerkstatt", roles.CLERK
-    ),
+    DemoStaff("digitalwerkstatt", "Tom", "Beispiel", "barleben", "digitalwerkstatt", roles.CLERK),
     DemoStaff(
         "versammlung", "Paul", "Exempel", "landkreis-boerde", "versammlungsbehoerde", roles.CLERK
     ),
