@@ -126,3 +126,14 @@ def test_two_demo_users_can_carry_out_the_four_eyes_deletion_of_the_due_demo_fil
 
     assert record.file_number == "10.41/2021/0001"
     assert File.objects.get(pk=due.pk).status == File.Status.DESTROYED
+
+
+def test_the_history_of_a_demo_file_tells_when_things_happened(barleben):
+    file = File.objects.get(authority=barleben, number="10.41/2021/0001")
+    events = list(FileEvent.objects.filter(file=file).order_by("at", "pk"))
+
+    assert events[0].kind == "file_created"
+    assert events[0].at == file.created_at
+    closed = next(event for event in events if event.kind == "file_closed")
+    assert closed.at == file.closed_at
+    assert all(file.created_at <= event.at <= file.closed_at for event in events)

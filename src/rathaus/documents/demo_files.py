@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Max
 from django.utils import timezone
 
 from rathaus.core import files
 from rathaus.core.demo import Tally
 from rathaus.core.models import Authority, OrgUnit
 from rathaus.documents import fulltext, services
-from rathaus.documents.models import Document, File, Subject, Version
+from rathaus.documents.models import Document, File, FileEvent, Subject, Version
 
 DEMO_FILES = Path(__file__).parent / "data" / "demo-files.json"
 SOURCE_PREFIX = "demo:"
@@ -73,12 +74,17 @@ def _load_file(authority: Authority, spec: dict[str, Any]) -> File:
     file = services.create_file(
         unit=unit, title=spec["title"], user=user, subject=subject, number=spec["number"]
     )
-    # The demo tells a story of earlier years: the file shows when it was really begun.
+    # The demo tells a story of earlier years: the file and its history show when things
+    # really happened, not when the demo was loaded.
     File.objects.filter(pk=file.pk).update(created_at=_moment(spec["created"]))
+    _date_history(file, 0, _moment(spec["created"]))
     for document_spec in spec["documents"]:
         _load_document(file, document_spec, user)
     if spec.get("closed"):
-        file = services.close(file, user, now=_moment(spec["closed"], hour=15))
+        closed = _moment(spec["closed"], hour=15)
+        before = _last_event(file)
+        file = services.close(file, user, now=closed)
+        _date_history(file, before, closed)
     if spec.get("hold"):
         file = services.hold(file, user, spec["hold"])
     return File.objects.select_related("subject").get(pk=file.pk)
@@ -87,6 +93,7 @@ def _load_file(authority: Authority, spec: dict[str, Any]) -> File:
 def _load_document(file: File, spec: dict[str, Any], user: Any) -> Document:
     versions = [{"text": spec["text"], "reason": "", "final": spec.get("final", False)}]
     versions += spec.get("versions", [])
+    before = _last_event(file)
     document = services.add_document(
         file,
         _content(spec, versions[0]["text"]),
@@ -98,6 +105,8 @@ def _load_document(file: File, spec: dict[str, Any], user: Any) -> Document:
         sender=spec.get("sender", ""),
         source=f"{SOURCE_PREFIX}{spec['key']}",
     )
+    Document.objects.filter(pk=document.pk).update(created_at=_moment(spec["date"]))
+    _date_history(file, before, _moment(spec["date"]))
     for later in versions[1:]:
         services.add_version(document, _content(spec, later["text"]), user=user,
                              reason=later["reason"])  # fmt: skip
@@ -110,7 +119,26 @@ def _load_document(file: File, spec: dict[str, Any], user: Any) -> Document:
             created_at=moment, finalised_at=moment if version.final else None
         )
         fulltext.extract_version(version.pk)
+    _date_versions(file, document)
     return document
+
+
+def _last_event(file: File) -> int:
+    return FileEvent.objects.filter(file=file).aggregate(last=Max("pk"))["last"] or 0
+
+
+def _date_history(file: File, after: int, moment: dt.datetime) -> None:
+    """The history entries written since ``after`` took place at ``moment``."""
+    FileEvent.objects.filter(file=file, pk__gt=after).update(at=moment)
+
+
+def _date_versions(file: File, document: Document) -> None:
+    """A new version's or final mark's history entry takes the date of its version."""
+    for version in document.versions.all():
+        FileEvent.objects.filter(
+            file=file, kind__in=["version_added", "version_final"],
+            detail__document=document.pk, detail__version=version.number,
+        ).update(at=version.created_at)  # fmt: skip
 
 
 def _content(spec: dict[str, Any], paragraphs: list[str]) -> services.NewContent:

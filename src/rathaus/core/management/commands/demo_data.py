@@ -32,15 +32,16 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Demo staff logins at /verwaltung/ (demo only, never in production):")
         self.stdout.write(f"  password for all: {demo.DEMO_PASSWORD}")
+        width = max((len(login.staff.username) for login in logins), default=0)
         for login in logins:
             staff = login.staff
             note = "" if login.password_is_demo else "  (password was changed)"
             admin = ", admin" if staff.superuser else ""
             self.stdout.write(
-                f"  {staff.username:<13} {staff.first_name} {staff.last_name} "
+                f"  {staff.username:<{width}} {staff.first_name} {staff.last_name} "
                 f"({staff.unit}, {staff.role}{admin}){note}"
             )
-            self.stdout.write(f"  {'':<13} TOTP secret {staff.totp_secret}")
+            self.stdout.write(f"  {'':<{width}} TOTP secret {staff.totp_secret}")
         self.stdout.write(
             "Add a secret to an authenticator app, or print the current code with "
             "`rathaus demo-totp USERNAME`."
