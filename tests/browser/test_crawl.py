@@ -62,7 +62,9 @@ SKIPPED_PREFIXES = (
     "/konto/bestaetigen/",  # confirms an e-mail address on GET (links from mails)
 )
 SKIPPED_SUFFIXES = (".pdf", ".ics", ".bpmn", ".xml", ".json", ".csv", ".png", ".svg", ".txt")
-SKIPPED_PARTS = ("/anhang/",)  # attachments in the demo outbox: downloads
+# Attachments in the demo outbox (downloads) and e-file documents shown inline (a PDF or an
+# image in the browser's viewer, not a page of the portal).
+SKIPPED_PARTS = ("/anhang/", "/vorschau/")
 # Where each role starts and which paths belong to its walk.
 ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "anonymous": ("/", ("/",)),
