@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from lxml import etree
 
 from rathaus.core import files
@@ -18,13 +19,14 @@ from rathaus.core.models import StoredFile
 from rathaus.documents import handover, services
 from rathaus.documents import xdomea_schema as xs
 from rathaus.documents.models import Document, File, FileEvent, Subject, Version
-from rathaus.documents.xdomea_export import build_message, write_zip
+from rathaus.documents.xdomea_export import build_message, record_export, write_zip
 from rathaus.documents.xdomea_import import ImportRejected, import_zip
 from tests.factories import AuthorityFactory, OrgUnitFactory, SubjectFactory, UserFactory
 
 pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 
 NS = {"x": xs.NS}
+P1 = "6a1f0c3e-2b4d-4e8f-9a7b-1c2d3e4f5a6b"
 
 
 def content(data: bytes, name: str, media_type: str = "text/plain") -> services.NewContent:
@@ -153,7 +155,8 @@ def test_an_offer_list_0501_names_the_files_with_their_archival_metadata_and_is_
     assert archival.findtext("x:Aufbewahrungsende", namespaces=NS) == (
         file.retention_ends_on.isoformat()
     )
-    assert akte.findtext("x:Laufzeit/x:Beginn", namespaces=NS) == file.created_at.date().isoformat()
+    begun = timezone.localtime(file.created_at).date().isoformat()
+    assert akte.findtext("x:Laufzeit/x:Beginn", namespaces=NS) == begun
     assert akte.findtext("x:Laufzeit/x:Ende", namespaces=NS) is not None
     assert akte.find("x:Akteninhalt", NS) is None
 
@@ -347,9 +350,11 @@ def test_handing_over_releases_the_content_and_records_the_archive(
 ):
     file = make_file(closed_years_ago=7)
     keys = set(Version.objects.values_list("file__key", flat=True))
+    _data, message = export(xs.HAND_OVER, file, process_id=P1)
+    record_export([file], message, "Landesarchiv Sachsen-Anhalt", None)
 
     with django_capture_on_commit_callbacks(execute=True):
-        handover.hand_over(file, None, receiver="Landesarchiv Sachsen-Anhalt", process_id="p-1")
+        handover.hand_over(file, None, receiver="Landesarchiv Sachsen-Anhalt", process_id=P1)
 
     file.refresh_from_db()
     assert file.status == File.Status.HANDED_OVER
@@ -359,10 +364,30 @@ def test_handing_over_releases_the_content_and_records_the_archive(
     event = FileEvent.objects.get(file=file, kind="handed_over")
     assert event.detail == {
         "receiver": "Landesarchiv Sachsen-Anhalt",
-        "process_id": "p-1",
+        "process_id": P1,
         "documents": 2,
         "versions": 3,
+        "remarks": [],
     }
+
+
+@pytest.mark.django_db
+def test_a_hand_over_message_exported_before_a_new_document_hands_nothing_over():
+    file = make_file()
+    early = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+    _data, message = export(xs.HAND_OVER, file, process_id=early)
+    record_export([file], message, "Landesarchiv Sachsen-Anhalt", None)
+    services.add_document(
+        file, content(b"Nachtrag", "nachtrag.txt"), title="Nachtrag",
+        kind=Document.Kind.LETTER, direction=Document.Direction.INCOMING,
+    )  # fmt: skip
+    services.close(file, None, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=365 * 7))
+
+    with pytest.raises(services.FileRefused, match=early):
+        handover.hand_over(file, None, receiver="Landesarchiv", process_id=early)
+
+    assert Document.objects.filter(file=file).count() == 3
+    assert File.objects.get(pk=file.pk).status == File.Status.CLOSED
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from rathaus.core import files as stored_files
-from rathaus.documents.models import Document, File, FileEvent, Subject, Version
+from rathaus.documents.models import Annotation, Document, File, FileEvent, Subject, Version
 from rathaus.documents.services import FileRefused, locked, record_event
 
 
@@ -60,6 +60,14 @@ def hand_over(file: File, user: Any, *, receiver: str, process_id: str) -> File:
         if reason:
             raise FileRefused(reason)
         documents = Document.objects.filter(file=file)
+        _require_all_carried(file, process_id)
+        # Remarks are not part of an xdomea message: the file's history keeps them.
+        remarks = [
+            {"document": note.document.title, "text": note.text, "at": note.created_at.isoformat(),
+             "by": note.created_by.get_username() if note.created_by else ""}
+            for note in Annotation.objects.filter(document__file=file).select_related(
+                "document", "created_by")
+        ]  # fmt: skip
         versions = Version.objects.filter(document__file=file)
         counts = {"documents": documents.count(), "versions": versions.count()}
         stored = list(versions.values_list("file_id", flat=True))
@@ -68,6 +76,28 @@ def hand_over(file: File, user: Any, *, receiver: str, process_id: str) -> File:
         file.status = File.Status.HANDED_OVER
         file.save(update_fields=["status"])
         record_event(
-            file, "handed_over", user, receiver=receiver[:300], process_id=process_id, **counts
-        )
+            file, "handed_over", user, receiver=receiver[:300], process_id=process_id,
+            remarks=remarks, **counts,
+        )  # fmt: skip
     return file
+
+
+def _require_all_carried(file: File, process_id: str) -> None:
+    """The 0503 ``process_id`` must have carried exactly the versions the file holds now: a
+    message exported before a document or version was added never hands the newer one over."""
+    exported = (
+        FileEvent.objects.filter(
+            file=file, kind="xdomea_exported", detail__process_id=process_id,
+            detail__message="0503",
+        ).order_by("-at", "-pk").first()
+    )  # fmt: skip
+    now = sorted(Version.objects.filter(document__file=file).values_list("pk", flat=True))
+    if exported is None or exported.detail.get("versions") != now:
+        raise FileRefused(
+            _(
+                "The message %(process_id)s does not hold the file as it is now (it was "
+                "exported before documents or versions were added). Export a new hand-over "
+                "message (0503) and hand that one over."
+            )
+            % {"process_id": process_id}
+        )

@@ -102,9 +102,9 @@ def _by_status(files: QuerySet[File], status: str) -> QuerySet[File]:
     if status == "offen":
         return files.filter(status=File.Status.OPEN)
     if status == "abgeschlossen":
-        return closed.exclude(retention_ends_on__lte=today)
+        return closed.exclude(retention_ends_on__lt=today)
     if status == "frist-abgelaufen":
-        return closed.filter(retention_ends_on__lte=today)
+        return closed.filter(retention_ends_on__lt=today)
     if status == "sperre":
         return files.filter(held_at__isnull=False).exclude(
             status__in=[File.Status.DESTROYED, File.Status.HANDED_OVER]

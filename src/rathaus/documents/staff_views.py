@@ -169,7 +169,21 @@ EVENT_LABELS = {
     "file_closed": gettext_lazy("File closed"),
     "hold_set": gettext_lazy("Legal hold set"),
     "hold_lifted": gettext_lazy("Legal hold lifted"),
+    "filing_refused": gettext_lazy("Documents of the case not filed (file not open)"),
+    "case_forwarded": gettext_lazy("Case handed to another authority"),
+    "retention_ended": gettext_lazy("Retention period ended"),
+    "deletion_requested": gettext_lazy("Deletion requested"),
+    "deletion_approved": gettext_lazy("Deletion approved"),
+    "deletion_rejected": gettext_lazy("Deletion rejected"),
+    "deletion_withdrawn": gettext_lazy("Deletion request withdrawn"),
+    "file_destroyed": gettext_lazy("File destroyed"),
+    "xdomea_exported": gettext_lazy("Exported as xdomea message"),
+    "handed_over": gettext_lazy("Handed over to the archive"),
+    "file_imported": gettext_lazy("Imported from an xdomea message"),
 }
+
+
+HISTORY_DETAILS = ("title", "version", "reason", "to", "source", "receiver", "process_id")
 
 
 def history(file: File) -> list[dict[str, Any]]:
@@ -181,7 +195,7 @@ def history(file: File) -> list[dict[str, Any]]:
             "event": event,
             "label": str(label) if label else event.kind,
             "detail": ", ".join(
-                str(detail[key]) for key in ("title", "version", "reason", "to", "source")
+                str(detail[key]) for key in HISTORY_DETAILS
                 if detail.get(key) not in (None, "")
             ),
         })  # fmt: skip

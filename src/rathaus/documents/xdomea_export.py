@@ -322,9 +322,11 @@ def record_export(files: Iterable[File], message: Message, receiver: str, user: 
     hand-over step later hands over only files a recorded 0503 carried. A 0503 carries every
     version, so each is also in the file's access log as downloaded."""
     for file in files:
+        carried = sorted(Version.objects.filter(document__file=file).values_list("pk", flat=True))
+        extra = {"versions": carried} if message.kind == xs.HAND_OVER else {}
         record_event(
             file, "xdomea_exported", user, message=message.kind, process_id=message.process_id,
-            receiver=receiver[:300],
+            receiver=receiver[:300], **extra,
         )  # fmt: skip
         if message.kind == xs.HAND_OVER:
             for version in Version.objects.filter(document__file=file).select_related("document"):
