@@ -8,6 +8,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -18,7 +19,7 @@ from rathaus.documents import filing
 from rathaus.documents import services as efile
 from rathaus.documents.models import Document, File, FileEvent
 from tests.factories import SubmissionAttachmentFactory
-from tests.support import pdf, run_queued
+from tests.support import log_in, pdf, run_queued
 
 pytestmark = [pytest.mark.django_db]
 
@@ -182,3 +183,17 @@ def test_a_piece_that_fails_leaves_the_others_filed_and_fails_the_task(meldung, 
 
     monkeypatch.undo()
     assert str(filing.sync_case(meldung)) == "filed 1"
+
+
+def test_closing_a_case_file_files_what_the_case_holds_first(meldung):
+    decision = decisions.decide(meldung, clerk(), "granted", "")
+    file = efile.file_for_case(meldung)  # the filing task has not run yet
+    assert not Document.objects.filter(source=f"decision:{decision.pk}").exists()
+
+    staff = log_in(Client(), "buergerbuero")
+    response = staff.post(f"/verwaltung/akten/{file.pk}/abschliessen/")
+
+    assert response.status_code == 302
+    file.refresh_from_db()
+    assert file.status == File.Status.CLOSED
+    assert Document.objects.get(source=f"decision:{decision.pk}").file == file

@@ -156,3 +156,53 @@ def test_a_grouping_subject_holds_no_files():
     with pytest.raises(services.FileRefused, match="gliedert nur"):
         services.create_file(unit=unit, title="Akte", subject=group)
     assert not Subject.objects.get(pk=group.pk).holds_files
+
+
+@pytest.mark.django_db
+def test_a_staff_file_number_skips_one_a_case_file_already_has():
+    unit = OrgUnitFactory(file_plan_code="32.10")
+    subject = SubjectFactory(authority=unit.authority, code="32.10")
+    year = services.timezone.localdate().year
+    FileFactory(org_unit=unit, subject=subject, number=f"32.10/{year}/0001")
+
+    file = services.create_file(unit=unit, title="Akte", subject=subject)
+
+    assert file.number == f"32.10/{year}/0002"
+
+
+@pytest.mark.django_db
+def test_the_audit_log_gets_no_titles_or_reasons_only_the_file_history():
+    from rathaus.core.models import AuditEvent
+
+    file = FileFactory()
+    services.add_document(
+        file, content("Attest"), title="Ärztliches Attest Max Muster",
+        kind=Document.Kind.ATTACHMENT, direction=Document.Direction.INCOMING,
+    )  # fmt: skip
+    services.hold(file, UserFactory(), "Klage Max Muster")
+
+    audited = AuditEvent.objects.filter(action__startswith="documents.")
+    assert audited.count() == 2
+    assert "Max Muster" not in str(list(audited.values_list("details", flat=True)))
+    history = FileEvent.objects.filter(file=file).values_list("detail", flat=True)
+    assert "Ärztliches Attest Max Muster" in str(list(history))
+
+
+@pytest.mark.django_db
+def test_a_case_handed_to_another_authority_gets_a_file_there_and_the_old_one_closes():
+    from rathaus.cases.services import forward
+
+    case = CaseFactory()
+    old = services.file_for_case(case)
+    target = OrgUnitFactory().authority
+
+    forward(case, target)
+    case.refresh_from_db()
+    new = services.file_for_case(case)
+
+    old.refresh_from_db()
+    assert new.authority == target
+    assert new.case == case
+    assert new.number == case.number
+    assert (old.case, old.status) == (None, File.Status.CLOSED)
+    assert FileEvent.objects.filter(file=old, kind="case_forwarded").exists()

@@ -24,6 +24,7 @@ from rathaus.core.sequences import next_value, scope
 from rathaus.documents.models import (
     AccessRecord,
     Annotation,
+    DeletionRequest,
     Document,
     File,
     FileEvent,
@@ -96,8 +97,14 @@ def retention_end(subject: Subject, closed: dt.datetime) -> dt.date | None:
 # --- files --------------------------------------------------------------------------------------
 
 
+WORDS = ("title", "reason", "sender", "remarks", "text")
+"""Details in people's words (a document's title, a reason): kept in the file's history, which
+a destruction clears, never in the audit log, which keeps its entries for good."""
+
+
 def record_event(file: File, kind: str, user: Any = None, **detail: Any) -> FileEvent:
-    """A history entry of the file and the same in the audit log."""
+    """A history entry of the file and the same, without the words (``WORDS``), in the audit
+    log."""
     event = FileEvent.objects.create(
         file=file,
         kind=kind,
@@ -111,7 +118,7 @@ def record_event(file: File, kind: str, user: Any = None, **detail: Any) -> File
         actor_name=None if getattr(user, "is_authenticated", False) else "rathaus",
         authority=file.authority,
         obj=file,
-        details={"file": file.number, **detail},
+        details={"file": file.number, **{k: v for k, v in detail.items() if k not in WORDS}},
     )
     return event
 
@@ -123,8 +130,12 @@ def _label(user: Any) -> str:
 
 
 def next_file_number(subject: Subject, year: int) -> str:
-    """A new file number below the subject: ``<code>/<year>/<running number>``."""
-    return f"{subject.code}/{year}/{next_value(scope('file', subject.pk, year)):04d}"
+    """A new file number below the subject: ``<code>/<year>/<running number>``, skipping a
+    number a case file already has (a unit's case numbers may look the same)."""
+    while True:
+        number = f"{subject.code}/{year}/{next_value(scope('file', subject.pk, year)):04d}"
+        if not File.objects.filter(authority_id=subject.authority_id, number=number).exists():
+            return number
 
 
 def create_file(
@@ -161,15 +172,20 @@ def create_file(
 
 
 def file_for_case(case: Case) -> File:
-    """The case's file, created on first use with the case number as its file number."""
+    """The case's file, created on first use with the case number as its file number.
+
+    A case handed to another authority gets a new file there: the file of the authority that
+    had it is closed (its retention starts) and no longer takes the case's documents."""
     existing = File.objects.filter(case=case).first()
-    if existing is not None:
+    if existing is not None and existing.authority_id == case.authority_id:
         return existing
     with transaction.atomic():
         case_row = type(case).objects.select_for_update().get(pk=case.pk)
         existing = File.objects.filter(case=case_row).first()
-        if existing is not None:
+        if existing is not None and existing.authority_id == case_row.authority_id:
             return existing
+        if existing is not None:
+            _let_go(existing, case_row)
         unit = case_row.org_unit
         subject = subject_for_unit(unit)
         file = File.objects.create(
@@ -184,6 +200,17 @@ def file_for_case(case: Case) -> File:
         )
         record_event(file, "file_created", None, subject=subject.code, case=case_row.number)
     return file
+
+
+def _let_go(file: File, case: Case) -> None:
+    """The case went to another authority: its file here is closed and unlinked."""
+    file = locked(file)
+    detail = {"case": case.number, "authority": case.authority.name}
+    record_event(file, "case_forwarded", None, **detail)
+    file.case = None
+    file.save(update_fields=["case"])
+    if file.is_open:
+        close(file, None)
 
 
 def locked(file: File) -> File:
@@ -320,6 +347,8 @@ def move(document: Document, target: File, user: Any) -> Document:
         if target.is_gone or not target.is_open:
             raise FileRefused(_("The target file is closed."))
         document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.file_id != source_file.pk:
+            raise FileRefused(_("The document was moved meanwhile; please look at it again."))
         document.file = target
         document.save(update_fields=["file"])
         detail = {"document": document.pk, "title": document.title}
@@ -377,6 +406,11 @@ def hold(file: File, user: Any, reason: str) -> File:
         file.held_by = user
         file.save(update_fields=["hold_reason", "held_at", "held_by"])
         record_event(file, "hold_set", user, reason=file.hold_reason)
+        # A deletion asked for before the hold is not carried out after it: ask again then.
+        file.deletion_requests.filter(status=DeletionRequest.Status.PENDING).update(
+            status=DeletionRequest.Status.WITHDRAWN, decided_at=file.held_at,
+            decision_note=str(_("withdrawn by the legal hold"))[:300],
+        )  # fmt: skip
     return file
 
 

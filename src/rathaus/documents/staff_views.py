@@ -325,6 +325,8 @@ def close_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     file = visible_file(request, pk)
     if request.method == "POST":
         try:
+            if file.case_id is not None:  # what the case holds goes in before the file closes
+                _file_the_case(file)
             services.close(file, request.user)
         except services.FileRefused as refused:
             messages.error(request, str(refused))
@@ -332,6 +334,22 @@ def close_file(request: HttpRequest, pk: int) -> HttpResponseBase:
             messages.success(request, _("The file was closed."))
         return redirect("documents:file", file.pk)
     return render(request, "documents/staff/close.html", {"file": file})
+
+
+def _file_the_case(file: File) -> None:
+    from rathaus.documents import filing
+
+    if file.case is None:
+        return
+    try:
+        filing.sync_case(file.case)
+    except filing.FilingFailed as failed:
+        raise services.FileRefused(
+            _(
+                "Some documents of the case could not be filed yet, so the file stays open. "
+                "Please try again in a few minutes."
+            )
+        ) from failed
 
 
 # --- one document -------------------------------------------------------------------------------
