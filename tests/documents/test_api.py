@@ -149,3 +149,16 @@ def test_the_operations_are_in_the_schema_and_need_a_key(client):
         f"{BASE}/documents/{{document_id}}/versions/{{number}}/content",
     } <= set(paths)
     assert client.get(f"{BASE}/files").status_code == 401
+
+
+def test_a_download_of_content_missing_from_the_store_is_gone_not_an_error(clerk_api, filed):
+    from rathaus.core import files
+
+    document = application_pdf(filed)
+    files.storage().delete(document.latest_version().file.key)
+
+    response = clerk_api.get(f"{BASE}/documents/{document.pk}/versions/1/content")
+
+    assert response.status_code == 410
+    assert response["Content-Type"] == "application/problem+json"
+    assert not AccessRecord.objects.exists()

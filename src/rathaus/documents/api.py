@@ -314,7 +314,7 @@ def _closed(request: HttpRequest, file: File) -> HttpResponse:
 
 @router.get(
     "/documents/{document_id}/versions/{number}/content",
-    response={401: ProblemOut, 404: ProblemOut},
+    response={401: ProblemOut, 404: ProblemOut, 410: ProblemOut},
     summary="Download one version's content (written into the file's access log)",
     openapi_extra={
         "responses": {
@@ -340,6 +340,12 @@ def download(request: HttpRequest, document_id: Id, number: Id) -> Any:
         return _not_found(request, "version")
     if document is not None and document.file.is_gone:
         return _not_found(request, "version")
+    if not core_files.blob_exists(version.file.key):
+        return problem(
+            request, 410, "Gone",
+            "The content of this version is missing from the file store; the integrity check "
+            "(rathaus documents-check) reports it.",
+        )  # fmt: skip
     services.record_access(version, _staff(request), AccessRecord.Action.API)
     return core_files.response(version.file, filename=version.filename,
                                content_type=version.media_type)  # fmt: skip

@@ -44,7 +44,7 @@ def _image_dpi(content: bytes) -> int | None:
     try:
         with Image.open(io.BytesIO(content)) as image:
             dpi = image.info.get("dpi")
-    except (UnidentifiedImageError, OSError, ValueError) as error:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as error:
         raise ValueError(f"image: {error}") from error
     if not dpi or min(float(value) for value in dpi) < 50:
         return DEFAULT_DPI
@@ -62,7 +62,7 @@ def recognise(content: bytes, media_type: str) -> str:
         process = subprocess.Popen(  # noqa: S603 (our own arguments, no shell)
             command(source, sidecar, image_dpi=image_dpi),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=folder,
-            env={**os.environ, "TMPDIR": folder},  # its work files go when the folder goes
+            env=_environment(folder),
             start_new_session=True,  # its own process group: ended as a whole on timeout
         )  # fmt: skip
         try:
@@ -77,6 +77,13 @@ def recognise(content: bytes, media_type: str) -> str:
             return sidecar.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
             return ""
+
+
+def _environment(folder: str) -> dict[str, str]:
+    """Only what OCR needs: no database address, keys or secrets of the worker reach programs
+    that read untrusted files; its work files go when the folder goes."""
+    kept = {name: os.environ[name] for name in ("PATH", "LANG", "LC_ALL") if name in os.environ}
+    return {**kept, "HOME": folder, "TMPDIR": folder, "OMP_THREAD_LIMIT": "1"}
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:
