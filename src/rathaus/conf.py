@@ -654,6 +654,15 @@ VARIABLES: tuple[Variable, ...] = (
         "clerk confirms whatever is not found there).",
     ),
     Variable(
+        "PAYMENT_PROVIDER",
+        "string",
+        "invoice",
+        "The payment provider a cash office starts with (each authority's cash office can choose "
+        "another on its settings page): invoice (no online payment: the cash reference is "
+        "printed, staff record the money when it arrives) or sandbox (the payment sandbox, a "
+        "separate process, see docs/payments.md).",
+    ),
+    Variable(
         "REGISTER_EXTRACT",
         "string",
         "",

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "rathaus.accounts",
     "rathaus.forms",
     "rathaus.cases",
+    "rathaus.payments",
     "rathaus.processes",
     "rathaus.appointments",
     "rathaus.legal",
@@ -277,6 +278,7 @@ RATHAUS_SAML_LABEL: str = env("SAML_LABEL")
 # Uploads (rathaus.core.files) and their virus scanner (rathaus.core.scanning).
 RATHAUS_VIRUS_SCANNER: str = env("VIRUS_SCANNER")
 RATHAUS_REGISTER_LOOKUP: str = env("REGISTER_LOOKUP")
+RATHAUS_PAYMENT_PROVIDER: str = env("PAYMENT_PROVIDER")
 RATHAUS_REGISTER_EXTRACT: str = env("REGISTER_EXTRACT")
 RATHAUS_CLAMD_ADDRESS: str = env("CLAMD_ADDRESS")
 RATHAUS_CLAMD_TIMEOUT_SECONDS: int = env("CLAMD_TIMEOUT_SECONDS")
