@@ -129,10 +129,6 @@ def _staff(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _label(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username()) if user is not None else "rathaus"
-
-
 def _file_summary(file: File) -> dict[str, Any]:
     return {
         "id": file.pk, "number": file.number, "title": file.title, "status": file.status,
@@ -148,7 +144,7 @@ def _version(version: Version) -> dict[str, Any]:
     return {
         "number": version.number, "filename": version.filename,
         "media_type": version.media_type, "size": version.size, "sha256": version.sha256,
-        "created_at": version.created_at, "created_by": _label(version.created_by),
+        "created_at": version.created_at, "created_by": services.user_label(version.created_by),
         "reason": version.reason, "final": version.final, "text_status": version.text_status,
     }  # fmt: skip
 

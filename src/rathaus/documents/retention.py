@@ -39,7 +39,7 @@ from rathaus.documents.models import (
     Subject,
     Version,
 )
-from rathaus.documents.services import FileRefused, _label, locked, record_event
+from rathaus.documents.services import FileRefused, locked, record_event, user_label
 
 RETENTION_ENDED = "retention_ended"
 
@@ -277,8 +277,8 @@ def _destroy(file: File, request: DeletionRequest, approver: Any) -> DeletionRec
         retention_ends_on=file.retention_ends_on,
         legal_basis=file.subject.legal_basis
         or _("Retention period of file plan entry %(code)s") % {"code": file.subject.code},
-        requested_by_label=_label(request.requested_by),
-        approved_by_label=_label(approver),
+        requested_by_label=user_label(request.requested_by),
+        approved_by_label=user_label(approver),
         kept_elsewhere=kept,
     )
     file.status = File.Status.DESTROYED

@@ -109,7 +109,7 @@ def record_event(file: File, kind: str, user: Any = None, **detail: Any) -> File
         file=file,
         kind=kind,
         actor=user if getattr(user, "is_authenticated", False) else None,
-        actor_label=_label(user),
+        actor_label=user_label(user),
         detail=detail,
     )
     audit.record(
@@ -123,7 +123,8 @@ def record_event(file: File, kind: str, user: Any = None, **detail: Any) -> File
     return event
 
 
-def _label(user: Any) -> str:
+def user_label(user: Any) -> str:
+    """How a user is named in the file's records; "rathaus" for the system."""
     if user is None or not getattr(user, "is_authenticated", False):
         return "rathaus"
     return str(user.get_full_name() or user.get_username())
@@ -442,5 +443,5 @@ def record_access(version: Version, user: Any, action: str) -> AccessRecord:
         document_title=document.title,
         action=action,
         user=user if getattr(user, "is_authenticated", False) else None,
-        user_label=_label(user),
+        user_label=user_label(user),
     )

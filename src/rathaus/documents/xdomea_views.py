@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from rathaus.core import roles
+from rathaus.core import roles, scoping
 from rathaus.core.bounds import parse_id
-from rathaus.core.models import Membership, OrgUnit
+from rathaus.core.models import OrgUnit
 from rathaus.core.staff_views import staff_required
 from rathaus.documents import handover
 from rathaus.documents import xdomea_schema as xs
@@ -43,26 +43,7 @@ KINDS = {
 
 def managed_units(user: Any) -> QuerySet[OrgUnit]:
     """The units the user heads or administers, and every unit below them."""
-    direct = set(
-        Membership.objects.filter(user=user, role__name__in=roles.MANAGING).values_list(
-            "org_unit_id", flat=True
-        )
-    )
-    if not direct:
-        return OrgUnit.objects.none()
-    authorities = OrgUnit.objects.filter(pk__in=direct).values_list("authority_id", flat=True)
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in OrgUnit.objects.filter(authority_id__in=authorities).values_list(
-        "pk", "parent_id"
-    ):
-        children.setdefault(parent, []).append(pk)
-    found: set[int] = set()
-    stack = list(direct)
-    while stack:
-        unit = stack.pop()
-        if unit not in found:
-            found.add(unit)
-            stack.extend(children.get(unit, []))
+    found = scoping.unit_ids(user, roles=roles.MANAGING)
     return OrgUnit.objects.filter(pk__in=found).order_by("authority__name", "position", "name")
 
 
