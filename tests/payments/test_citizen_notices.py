@@ -56,6 +56,9 @@ def test_a_paid_request_puts_one_message_with_the_confirmation_into_the_mailbox(
     # once per request: again, or a second task for the same request, sends nothing
     assert confirmation.deliver(str(payment.pk)) == "already sent"
     assert Message.objects.filter(account=account).count() == 1
+    assert confirmation.describe([str(payment.pk)], {}) == (
+        f"Zahlung {payment.kassenzeichen} der antragstellenden Person bestätigen"
+    )
 
 
 def test_the_submissions_account_gets_the_message_too():

@@ -244,6 +244,7 @@ def test_the_payment_confirmation_as_page_and_pdf():
     client = owner_client(account)
     html = client.get(f"/zahlung/{payment.pk}/").content.decode()
     assert "Bezahlt am" in html
+    assert re.search(r"<h1[^>]*>Ihre Zahlung</h1>", html)
     assert f"/zahlung/{payment.pk}/quittung/" in html
     html = client.get(f"/zahlung/{payment.pk}/quittung/").content.decode()
     assert "Zahlungsbestätigung" in html

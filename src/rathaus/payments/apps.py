@@ -25,3 +25,8 @@ class PaymentsConfig(AppConfig):
             confirmation.on_status_changed, dispatch_uid="payments.confirmation"
         )
         gdpr.register_export_section("payments", citizen.export)
+
+        from rathaus.core import taskqueue
+        from rathaus.payments import tasks
+
+        taskqueue.register_description(tasks.send_confirmation.module_path, confirmation.describe)

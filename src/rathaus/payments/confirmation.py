@@ -28,6 +28,16 @@ def on_status_changed(sender: Any, request: PaymentRequest, new: str, **kwargs: 
         tasks.send_confirmation.enqueue(str(request.pk))
 
 
+def describe(args: list[Any], kwargs: dict[str, Any]) -> str:
+    """How the task list names the task."""
+    kassenzeichen = (
+        PaymentRequest.objects.filter(pk=args[0]).values_list("kassenzeichen", flat=True).first()
+    )
+    return _("Confirm the payment %(kassenzeichen)s to the applicant") % {
+        "kassenzeichen": kassenzeichen or args[0]
+    }
+
+
 def _sent(payment: PaymentRequest) -> bool:
     return AuditEvent.objects.filter(
         action=ACTION, object_type=PaymentRequest._meta.label, object_id=str(payment.pk)
@@ -40,7 +50,11 @@ def deliver(payment_id: str) -> str:
     from rathaus.core.mail import send_mail
 
     payment = PaymentRequest.objects.select_related(
-        "authority", "account__user", "submission__account__user", "case__applicant__user"
+        "authority",
+        "account__user",
+        "submission__account__user",
+        "case__applicant__user",
+        "case__org_unit",
     ).get(pk=payment_id)
     if payment.status != PaymentRequest.Status.PAID:
         return "not paid"
@@ -74,6 +88,7 @@ def deliver(payment_id: str) -> str:
                     "kassenzeichen": payment.kassenzeichen,
                 },
                 attachments=[Attachment(receipts.receipt_filename(payment), pdf)],
+                sender_unit=payment.case.org_unit if payment.case else None,
                 reference=payment.submission.reference if payment.submission else "",
             )  # fmt: skip
             to = "mailbox"

@@ -68,15 +68,11 @@ def _context(request: HttpRequest, payment: PaymentRequest, **extra: Any) -> dic
     }
 
 
-def _viewable(request: HttpRequest, pk: Any) -> PaymentRequest | HttpResponseRedirect:
-    return access.viewable(request, pk)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, pk: Any) -> HttpResponseBase:
     """What is paid for and how; the button that starts the online payment."""
-    payment = _viewable(request, pk)
+    payment = access.viewable(request, pk)
     if isinstance(payment, HttpResponseRedirect):
         return payment
     error, status = "", 200
@@ -124,7 +120,7 @@ def _ask_provider(payment: PaymentRequest) -> bool:
 def returned(request: HttpRequest, pk: Any) -> HttpResponseBase:
     """Where the provider sends the browser back. What the address says is not believed: an
     open payment is checked with the provider (once per visit)."""
-    payment = _viewable(request, pk)
+    payment = access.viewable(request, pk)
     if isinstance(payment, HttpResponseRedirect):
         return payment
     asked = False
@@ -136,7 +132,7 @@ def returned(request: HttpRequest, pk: Any) -> HttpResponseBase:
 @never_cache
 @require_safe
 def receipt(request: HttpRequest, pk: Any) -> HttpResponseBase:
-    payment = _viewable(request, pk)
+    payment = access.viewable(request, pk)
     if isinstance(payment, HttpResponseRedirect):
         return payment
     if payment.status != S.PAID:
@@ -148,7 +144,7 @@ def receipt(request: HttpRequest, pk: Any) -> HttpResponseBase:
 @never_cache
 @require_safe
 def receipt_pdf(request: HttpRequest, pk: Any) -> HttpResponseBase:
-    payment = _viewable(request, pk)
+    payment = access.viewable(request, pk)
     if isinstance(payment, HttpResponseRedirect):
         return payment
     if payment.status != S.PAID:
