@@ -16,3 +16,17 @@ class PaymentsConfig(AppConfig):
 
         providers.register("invoice", Invoice())
         housekeeping.register("payments.expire", services.expire_due, timedelta(hours=1))
+
+        from rathaus.accounts import gdpr
+        from rathaus.payments import citizen, confirmation
+        from rathaus.payments.signals import payment_status_changed
+
+        payment_status_changed.connect(
+            confirmation.on_status_changed, dispatch_uid="payments.confirmation"
+        )
+        gdpr.register_export_section("payments", citizen.export)
+
+        from rathaus.core import taskqueue
+        from rathaus.payments import tasks
+
+        taskqueue.register_description(tasks.send_confirmation.module_path, confirmation.describe)

@@ -22,3 +22,11 @@ def send_refund(refund_id: int) -> None:
     except ProviderUnavailable:
         logger.warning("refund %s: the provider is not reachable", refund_id)
         raise
+
+
+@task()
+def send_confirmation(payment_id: str) -> str:
+    """Tell the applicant that their payment arrived (mailbox or e-mail), at most once."""
+    from rathaus.payments import confirmation
+
+    return confirmation.deliver(payment_id)
