@@ -22,3 +22,11 @@ def send_refund(refund_id: int) -> None:
     except ProviderUnavailable:
         logger.warning("refund %s: the provider is not reachable", refund_id)
         raise
+
+
+@task()
+def nudge(request_id: str) -> bool:
+    """Tell the case's process that a payment of its application arrived (ADR 0048)."""
+    from rathaus.payments import applications
+
+    return applications.nudge(request_id)
