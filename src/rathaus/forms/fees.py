@@ -185,7 +185,7 @@ def _quantity(item: Mapping[str, Any], data: Mapping[str, Any]) -> int:
     value = get_path(data, str(item["quantity"]))
     if isinstance(value, bool) or not isinstance(value, int):
         return 0
-    return value
+    return int(value)
 
 
 def lines(version: Any, data: Mapping[str, Any]) -> list[FeeLine]:

@@ -126,7 +126,9 @@ class FormVersion(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk and not self._state.adding:
-            stored = FormVersion.objects.filter(pk=self.pk).values("status", "schema", "layout", "fee")
+            stored = FormVersion.objects.filter(pk=self.pk).values(
+                "status", "schema", "layout", "fee"
+            )
             before = stored.first()
             if (
                 before is not None

@@ -35,8 +35,9 @@ def price(authority: Any, code: str, quantity: int) -> list[fees.PricedLine]:
     except services.PaymentRefused as refused:
         raise LookupError(code) from refused
     return [
-        fees.PricedLine(item.description, item.quantity, item.unit_cents, item.fee_basis,
-                        item.reference)  # fmt: skip
+        fees.PricedLine(
+            item.description, item.quantity, item.unit_cents, item.fee_basis, item.reference
+        )
         for item in items
     ]
 
@@ -67,8 +68,9 @@ def request_fee(
         return None
     account, name, email = _payer(submission)
     items = [
-        services.ItemSpec(line.label, line.quantity, line.unit_cents, line.reference,
-                          line.fee_basis)  # fmt: skip
+        services.ItemSpec(
+            line.label, line.quantity, line.unit_cents, line.reference, line.fee_basis
+        )
         for line in fee.lines
         if line.total_cents > 0
     ]
@@ -122,8 +124,8 @@ def open_for_submission(submission: Any) -> bool:
 def _record(case: Any, kind: str, request: PaymentRequest) -> None:
     from rathaus.cases.services import record_event
 
-    record_event(case, kind, new=request.kassenzeichen, public=True,
-                 detail={"payment": str(request.pk), "amount_cents": request.amount_cents})  # fmt: skip
+    detail = {"payment": str(request.pk), "amount_cents": request.amount_cents}
+    record_event(case, kind, new=request.kassenzeichen, public=True, detail=detail)
 
 
 def on_case_opened(sender: Any, case: Any, **kwargs: Any) -> None:
