@@ -567,7 +567,7 @@ def test_a_published_version_shows_its_online_fee(head):
     html = head.get(version_url(anliegen, following.number)).content.decode()
     assert "Online verlangte Gebühr (JSON)" in html
     assert "Bearbeitung" in html
+    following.refresh_from_db()
+    following.fee = {}
     with pytest.raises(ValueError, match="cannot change"):
-        following.refresh_from_db()
-        following.fee = {}
         following.save()
