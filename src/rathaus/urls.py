@@ -40,6 +40,7 @@ urlpatterns = [
     path("leistungen/", include("rathaus.catalog.urls")),
     path("antrag/", include("rathaus.forms.urls")),
     path("termine/", include("rathaus.appointments.urls")),
+    path("zahlung/", include("rathaus.payments.urls")),
     path("aufruf/<slug:slug>/", appointment_staff_views.display, name="appointments_display"),
     path("konto/antraege/", include("rathaus.cases.citizen_urls")),
     path("zahlung/", include("rathaus.payments.urls")),

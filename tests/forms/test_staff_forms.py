@@ -554,3 +554,20 @@ def test_pages_are_translated_to_english(head):
     html = head.get(LIST).content.decode()
     assert "Online forms" in html
     assert "Online-Formulare" not in html
+
+
+def test_a_published_version_shows_its_online_fee(head):
+    anliegen = form("anliegen")
+    assert 'id="fee-json"' not in head.get(version_url(anliegen, 1)).content.decode()
+    version = anliegen.published_version()
+    fee = {"items": [{"label": "Bearbeitung", "amount_cents": 1000}]}
+    following = services.new_version(anliegen, schema=version.schema, layout=version.layout,
+                                     fee=fee)  # fmt: skip
+    services.publish(following)
+    html = head.get(version_url(anliegen, following.number)).content.decode()
+    assert "Online verlangte Gebühr (JSON)" in html
+    assert "Bearbeitung" in html
+    following.refresh_from_db()
+    following.fee = {}
+    with pytest.raises(ValueError, match="cannot change"):
+        following.save()

@@ -82,3 +82,20 @@ def test_the_anliegen_model_answers_when_an_answer_is_wanted():
     silent.complete("Task_Answer", done="noted", reply="Danke für den Hinweis, wir prüfen es.")
     assert silent.services[-1] == ("set_status", {"status": "closed"})
     assert ("reply_to_applicant", {}) not in silent.services
+
+
+def test_open_payment_waits_for_payment_received_before_the_check() -> None:
+    run = ModelRun.from_directory(
+        DEFAULT_DIRECTORY, data={"answers": {"name": "Erika"}, "payment_open": True}
+    )
+    assert run.open_tasks == []
+    assert run.waiting_for == ["payment_received"]
+    run.message("payment_received")
+    assert run.open_tasks == [CHECK]
+    assert run.path[:3] == ["Start_Received", "Gateway_PaymentOpen", "Catch_PaymentReceived"]
+
+
+def test_nothing_to_pay_goes_straight_to_the_check(run: ModelRun) -> None:
+    assert run.waiting_for == []
+    assert "Catch_PaymentReceived" not in run.path
+    assert run.open_tasks == [CHECK]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.core import audit
 from rathaus.core.models import Authority
-from rathaus.forms import codelists
+from rathaus.forms import codelists, fees
 from rathaus.forms.engine import DefinitionError, FormSpec, definition_problems
 from rathaus.forms.models import FormDefinition, FormVersion, TrustRequirement
 
@@ -25,6 +25,7 @@ VERSION_FIELDS = (
     "min_trust_level",
     "fee_cents",
     "fee_text",
+    "fee",
     "receipt_email_field",
     "next_steps",
     "source",
@@ -83,7 +84,7 @@ def new_version(
     **fields: Any,
 ) -> FormVersion:
     """A new version in preparation; refused (DefinitionError) if the definition is unusable."""
-    FormSpec(schema, layout)  # raises DefinitionError with every problem
+    spec = FormSpec(schema, layout)  # raises DefinitionError with every problem
     with transaction.atomic():
         last = (
             FormVersion.objects.select_for_update()
@@ -98,6 +99,7 @@ def new_version(
         if last is not None:
             base.update({name: getattr(last, name) for name in VERSION_FIELDS})
         base.update(fields)
+        _check_fee(spec, base.get("fee"))
         version = FormVersion.objects.create(
             definition=definition,
             number=(last.number + 1) if last is not None else 1,
@@ -115,7 +117,8 @@ def update_version(version: FormVersion, *, actor: Any = None, **fields: Any) ->
         raise ValueError("only a version in preparation can be changed")
     schema = fields.get("schema", version.schema)
     layout = fields.get("layout", version.layout)
-    FormSpec(schema, layout)
+    spec = FormSpec(schema, layout)
+    _check_fee(spec, fields.get("fee", version.fee))
     for name, value in fields.items():
         setattr(version, name, value)
     version.save()
@@ -136,6 +139,8 @@ def publish(version: FormVersion, *, actor: Any = None) -> FormVersion:
     problems = definition_problems(version.schema, version.layout)
     if not problems and not asks_questions(version):
         problems.append(no_questions_problem())
+    if not problems:
+        problems += fee_problems(version)
     if not version.code_list_free_text:
         problems += [missing_code_list_problem(urn, ver) for urn, ver in version_missing(version)]
     if problems:
@@ -156,6 +161,17 @@ def publish(version: FormVersion, *, actor: Any = None) -> FormVersion:
         )
         _audit("form.published", locked, actor=actor, details={"version": locked.number})
     return locked
+
+
+def fee_problems(version: FormVersion) -> list[str]:
+    """The problems of the version's fee declaration (its definition must be usable)."""
+    return fees.problems(version.fee, fees.questions_of(FormSpec(version.schema, version.layout)))
+
+
+def _check_fee(spec: FormSpec, fee: Any) -> None:
+    problems = fees.problems(fee, fees.questions_of(spec))
+    if problems:
+        raise DefinitionError(problems)
 
 
 def asks_questions(version: FormVersion) -> bool:

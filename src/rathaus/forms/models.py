@@ -83,6 +83,12 @@ class FormVersion(models.Model):
     )
     fee_cents = models.PositiveIntegerField(_("fee in cents"), null=True, blank=True)
     fee_text = models.CharField(_("fee explanation"), max_length=300, blank=True)
+    fee = models.JSONField(
+        _("fee declaration"),
+        default=dict,
+        blank=True,
+        help_text=_("The fee asked for online, computed from the answers (see docs/forms.md)."),
+    )
     receipt_email_field = models.CharField(
         _("field with the applicant's e-mail address"),
         max_length=200,
@@ -120,12 +126,18 @@ class FormVersion(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk and not self._state.adding:
-            stored = FormVersion.objects.filter(pk=self.pk).values("status", "schema", "layout")
+            stored = FormVersion.objects.filter(pk=self.pk).values(
+                "status", "schema", "layout", "fee"
+            )
             before = stored.first()
             if (
                 before is not None
                 and before["status"] != self.Status.DRAFT
-                and (before["schema"] != self.schema or before["layout"] != self.layout)
+                and (
+                    before["schema"] != self.schema
+                    or before["layout"] != self.layout
+                    or before["fee"] != self.fee
+                )
             ):
                 raise ValueError("a published form version cannot change")
         super().save(*args, **kwargs)

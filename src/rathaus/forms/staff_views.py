@@ -184,6 +184,7 @@ def version_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "may_change": may_change(access),
             "schema_json": pretty_json(version.schema),
             "layout_json": pretty_json(version.layout),
+            "fee_json": pretty_json(version.fee) if version.fee else "",
             "notes": notes_of(version),
             "rule_report": rule_report(version.layout),
             "editor_notes": editor_notes_of(version),

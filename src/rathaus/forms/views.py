@@ -28,7 +28,7 @@ from rathaus.core import files
 from rathaus.core.redirects import to_login
 from rathaus.core.refusals import record_refusal
 from rathaus.core.tenancy import current_authority
-from rathaus.forms import area, receipts, services
+from rathaus.forms import area, fees, receipts, services
 from rathaus.forms.engine import FormSpec
 from rathaus.forms.models import (
     Draft,
@@ -454,6 +454,7 @@ def check(request: HttpRequest, slug: str, draft_id: Any) -> HttpResponseBase:
                 (spec.steps[index], count) for index, count in sorted(step_errors.items())
             ],
             "account": _account(request),
+            "fee": fees.compute(version, data, version.definition.authority),
         },
         status=422 if errors and request.method == "POST" else 200,
     )
@@ -504,6 +505,7 @@ def _own_submission(
 def receipt(request: HttpRequest, submission: Submission) -> HttpResponse:
     context = receipts.receipt_context(submission)
     context["account"] = _account(request)
+    context["payment_link"] = fees.payment_link(submission)
     return render(request, "forms/receipt.html", context)
 
 

@@ -15,6 +15,7 @@ class PaymentsConfig(AppConfig):
         from rathaus.payments.providers.invoice import Invoice
 
         providers.register("invoice", Invoice())
+        self._connect_applications()
         housekeeping.register("payments.expire", services.expire_due, timedelta(hours=1))
 
         from rathaus.accounts import gdpr
@@ -30,3 +31,37 @@ class PaymentsConfig(AppConfig):
         from rathaus.payments import tasks
 
         taskqueue.register_description(tasks.send_confirmation.module_path, confirmation.describe)
+
+    def _connect_applications(self) -> None:
+        """Fees of applications (ADR 0048): the seams of forms.fees, the signals of forms,
+        cases and payments, the service-task topic and the timeline kinds."""
+        from rathaus.cases.signals import case_opened
+        from rathaus.cases.timeline import EventKind, event_kinds
+        from rathaus.core.service_tasks import service_tasks
+        from rathaus.forms import fees
+        from rathaus.forms.signals import submission_stored
+        from rathaus.payments import applications
+        from rathaus.payments.signals import payment_status_changed
+
+        fees.seams.price = applications.price
+        fees.seams.payment_link = applications.payment_link
+        submission_stored.connect(
+            applications.on_submission_stored, dispatch_uid="payments.submission_fee"
+        )
+        case_opened.connect(applications.on_case_opened, dispatch_uid="payments.case_opened")
+        payment_status_changed.connect(
+            applications.on_status_changed, dispatch_uid="payments.nudge_process"
+        )
+        service_tasks.register("request_payment", applications.request_payment)
+        for kind, label in (
+            ("payment_requested", _("Payment requested")),
+            ("payment_received", _("Payment received")),
+        ):
+            event_kinds.register(
+                kind,
+                EventKind(
+                    staff_template=f"payments/timeline/{kind}.html",
+                    public_template=f"payments/timeline/public/{kind}.html",
+                ),
+                label=label,
+            )

@@ -571,3 +571,13 @@ def settle_refund(refund_id: int) -> Refund:
                      actor_name="system", authority=current.request.authority,
                      obj=current.request, details={"refund": current.pk})  # fmt: skip
     return current
+
+
+def link_case(case: Any) -> list[PaymentRequest]:
+    """Give the payment requests of the case's submission their case (when the case opens);
+    returns every request of the submission."""
+    if case.submission_id is None:
+        return []
+    requests = PaymentRequest.objects.filter(submission_id=case.submission_id)
+    requests.filter(case__isnull=True).update(case=case, updated_at=timezone.now())
+    return list(requests.order_by("created_at"))

@@ -30,3 +30,11 @@ def send_confirmation(payment_id: str) -> str:
     from rathaus.payments import confirmation
 
     return confirmation.deliver(payment_id)
+
+
+@task()
+def nudge(request_id: str) -> bool:
+    """Tell the case's process that a payment of its application arrived (ADR 0048)."""
+    from rathaus.payments import applications
+
+    return applications.nudge(request_id)

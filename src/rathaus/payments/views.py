@@ -13,13 +13,18 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from rathaus.core.redirects import to_login
+from rathaus.core.refusals import record_refusal
+from rathaus.forms.models import Submission
+from rathaus.forms.services import SESSION_SUBMISSIONS
 from rathaus.payments import access, receipts, services
+from rathaus.payments.applications import OPEN
 from rathaus.payments.models import PaymentRequest, StatusChange
 from rathaus.payments.providers.base import Notice, ProviderUnavailable, providers
 
@@ -152,3 +157,27 @@ def receipt_pdf(request: HttpRequest, pk: Any) -> HttpResponseBase:
     response = HttpResponse(receipts.receipt_pdf(payment), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipts.receipt_filename(payment)}"'
     return response
+
+
+@never_cache
+@require_safe
+def for_submission(request: HttpRequest, submission_id: Any) -> HttpResponseBase:
+    """The payment page of the submission's open request (or the receipt of the paid one), for
+    the applicant: the account that sent it or the browser that sent it (ADR 0048)."""
+    submission = get_object_or_404(Submission, pk=submission_id)
+    account = getattr(request.user, "account", None) if request.user.is_authenticated else None
+    own = account is not None and submission.account_id == account.pk
+    if not own and str(submission.pk) not in request.session.get(SESSION_SUBMISSIONS, []):
+        if submission.account_id is not None and not request.user.is_authenticated:
+            return to_login(request)
+        record_refusal(request, Submission._meta.label, str(submission.pk))
+        raise Http404("not this applicant's submission")
+    requests = PaymentRequest.objects.filter(submission=submission).order_by("-created_at")
+    payment = requests.filter(status__in=OPEN).first()
+    target = "payments:pay"
+    if payment is None:
+        payment = requests.filter(status=PaymentRequest.Status.PAID).first()
+        target = "payments:receipt"
+    if payment is None:
+        raise Http404("no payment for this submission")
+    return HttpResponseRedirect(access.url(payment, target))

@@ -158,6 +158,8 @@ def _load(instance: ProcessInstance, engine: ScriptEngine) -> BpmnWorkflow:
 
 
 def _initial_data(case: Any) -> dict[str, Any]:
+    from rathaus.payments.applications import open_for_submission
+
     submission = case.submission
     return {
         "answers": submission.data if submission is not None else {},
@@ -165,6 +167,7 @@ def _initial_data(case: Any) -> dict[str, Any]:
         "unit": case.org_unit.slug,
         "has_account": case.applicant_id is not None,
         "trust_level": submission.trust_level if submission is not None else "",
+        "payment_open": submission is not None and open_for_submission(submission),
     }
 
 

@@ -41,6 +41,11 @@ class _RecordingEngine(ScriptEngine):
             raise failure
 
 
+START_DEFAULTS: dict[str, Any] = {"payment_open": False}
+"""Start data the engine always sets (``processes.engine._initial_data``), so that a model's
+conditions find it in a test too."""
+
+
 class ModelRun:
     def __init__(self, bpmn: str, forms: dict[str, Any], data: dict[str, Any] | None = None):
         self.parsed = parse(bpmn, forms)
@@ -52,7 +57,7 @@ class ModelRun:
             self.parsed.spec, self.parsed.subprocess_specs, script_engine=_RecordingEngine(self)
         )
         for task in self.workflow.get_tasks(state=TaskState.READY):
-            task.set_data(**(data or {}))
+            task.set_data(**{**START_DEFAULTS, **(data or {})})
         self._step()
 
     @classmethod
