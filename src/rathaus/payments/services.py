@@ -571,3 +571,27 @@ def settle_refund(refund_id: int) -> Refund:
                      actor_name="system", authority=current.request.authority,
                      obj=current.request, details={"refund": current.pk})  # fmt: skip
     return current
+
+
+def refund_paid_out(refund_row: Refund, *, user: Any) -> Refund:
+    """Staff record that the cash office paid a refund back itself (by transfer or in cash):
+    for a provider that takes no online payment, whose refunds stay requested."""
+    with transaction.atomic():
+        current = Refund.objects.select_for_update().select_related("request").get(pk=refund_row.pk)
+        if current.status != Refund.Status.REQUESTED:
+            raise PaymentRefused(_("This refund is already recorded as paid back or failed."))
+        if provider_for(current.request).online:
+            raise PaymentRefused(
+                _("The provider pays this refund back; it cannot be recorded by hand.")
+            )
+        current.status = Refund.Status.DONE
+        current.done_at = timezone.now()
+        current.save(update_fields=["status", "done_at"])
+        audit.record(
+            "payment.refunded",
+            actor=user,
+            authority=current.request.authority,
+            obj=current.request,
+            details={"refund": current.pk, "amount_cents": current.amount_cents},
+        )
+    return current
