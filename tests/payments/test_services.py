@@ -105,7 +105,8 @@ def test_paid_is_applied_once_and_a_late_pending_changes_nothing():
     late = services.apply("invoice", notice(request, TransactionStatus.INITIAL, event="i"), b"{}")
     assert [paid.outcome, again.outcome, late.outcome] == ["applied", "duplicate", "ignored"]
     request.refresh_from_db()
-    assert request.status == S.PAID and request.paid_at is not None
+    assert request.status == S.PAID
+    assert request.paid_at is not None
     assert request.status_changes.filter(to_status=S.PAID).count() == 1
 
 
@@ -118,7 +119,8 @@ def test_a_changed_amount_or_currency_is_rejected_and_kept():
         "invoice", notice(request, TransactionStatus.PAYED, currency="USD", event="d"), b"{}"
     )
     assert changed.outcome == dollars.outcome == "rejected"
-    assert "differs" in changed.reason and changed.body == '{"amount": 1}'
+    assert "differs" in changed.reason
+    assert changed.body == '{"amount": 1}'
     request.refresh_from_db()
     assert request.status == S.CREATED
 
@@ -133,7 +135,8 @@ def test_a_notification_for_an_unknown_payment_is_kept_as_unknown():
         ),
     )
     kept = services.apply("invoice", other, b"{}")
-    assert kept.outcome == Notification.Outcome.UNKNOWN and kept.request is None
+    assert kept.outcome == Notification.Outcome.UNKNOWN
+    assert kept.request is None
 
 
 def test_money_from_a_second_transaction_is_not_counted_but_refunded(
@@ -147,7 +150,8 @@ def test_money_from_a_second_transaction_is_not_counted_but_refunded(
             notice(request, TransactionStatus.PAYED, transaction="t2", event="e2"),
             b"{}",
         )
-    assert second.outcome == "applied" and "refund" in second.reason
+    assert second.outcome == "applied"
+    assert "refund" in second.reason
     refund = Refund.objects.get(request=request)
     assert (refund.reason, refund.amount_cents, refund.transaction_id) == (
         Refund.Reason.DOUBLE,
@@ -155,7 +159,8 @@ def test_money_from_a_second_transaction_is_not_counted_but_refunded(
         "t2",
     )
     request.refresh_from_db()
-    assert request.status == S.PAID and request.transaction_id == "t1"
+    assert request.status == S.PAID
+    assert request.transaction_id == "t1"
 
 
 def test_money_for_a_cancelled_request_is_refunded_and_the_request_stays_cancelled():
