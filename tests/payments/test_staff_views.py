@@ -279,3 +279,16 @@ def test_heads_set_the_cash_office_with_a_preview_and_a_checked_iban(authority, 
     assert response.status_code == 422
     response = head.post(BASE + "einstellungen/", {**data, "provider": "nowhere"})
     assert response.status_code == 422
+
+
+def test_the_case_page_names_the_cases_payments(unit, authority):
+    clerk_of(unit, "clerk")
+    client = log_in(Client(), "clerk", PASSWORD)
+    case = CaseFactory(org_unit=unit)
+    html = client.get(f"/verwaltung/vorgaenge/{case.number}/").content.decode()
+    assert "<dt>Zahlung</dt>" not in html
+    payment = make(authority, case=case)
+    html = client.get(f"/verwaltung/vorgaenge/{case.number}/").content.decode()
+    assert "<dt>Zahlung</dt>" in html
+    assert f'href="/verwaltung/zahlungen/{payment.pk}/"' in html
+    assert "12,00\u00a0€, angelegt" in html
