@@ -129,7 +129,7 @@ def test_the_csv_is_for_german_excel_and_formula_safe(day_of_payments):
     authority, twice, _partly = day_of_payments
     client = log_in(Client(), "kasse", PASSWORD)
     day = timezone.localdate().isoformat()
-    response = client.get(BASE + "csv/", {"tag": day})
+    response = client.get(BASE + "tagesabschluss.csv", {"tag": day})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f"tagesabschluss-{authority.slug}-{day}.csv" in response["Content-Disposition"]
@@ -154,4 +154,4 @@ def test_the_reconciliation_is_for_the_cash_office_only(day_of_payments):
     clerk_of(OrgUnitFactory(authority=authority), "clerk")
     client = log_in(Client(), "clerk", PASSWORD)
     assert client.get(BASE).status_code == 403
-    assert client.get(BASE + "csv/").status_code == 403
+    assert client.get(BASE + "tagesabschluss.csv").status_code == 403

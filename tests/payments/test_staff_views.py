@@ -103,7 +103,7 @@ def test_a_clerk_sees_only_the_payments_of_the_cases_of_their_units(unit, author
     assert own.status == S.CREATED
     assert "Zahlung als eingegangen erfassen" not in client.get(f"{BASE}{own.pk}/").content.decode()
     # the reconciliation, the fee table and the settings are not theirs
-    for page in ("abgleich/", "abgleich/csv/", "gebuehren/", "einstellungen/"):
+    for page in ("abgleich/", "abgleich/tagesabschluss.csv", "gebuehren/", "einstellungen/"):
         assert client.get(BASE + page).status_code == 403, page
 
 
