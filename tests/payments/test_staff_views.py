@@ -292,3 +292,22 @@ def test_the_case_page_names_the_cases_payments(unit, authority):
     assert "<dt>Zahlung</dt>" in html
     assert f'href="/verwaltung/zahlungen/{payment.pk}/"' in html
     assert "12,00\u00a0€, angelegt" in html
+
+
+def test_the_list_and_a_request_read_as_many_queries_with_many_rows_as_with_few(authority, cashier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(address):
+        with CaptureQueriesContext(connection) as queries:
+            assert cashier.get(address).status_code == 200
+        return len(queries.captured_queries)
+
+    first = make(authority, case=CaseFactory(org_unit=OrgUnitFactory(authority=authority)))
+    services.mark_received(first, user=None)
+    few = (count(BASE), count(f"{BASE}{first.pk}/"))
+    for _ in range(8):
+        other = make(authority, case=CaseFactory(org_unit=OrgUnitFactory(authority=authority)))
+        services.cancel(other, note="x")
+        services.refund(first, 10, user=None, note="Teilerlass")
+    assert (count(BASE), count(f"{BASE}{first.pk}/")) == few

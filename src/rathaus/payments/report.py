@@ -102,7 +102,9 @@ def daily(authority: Authority, day: dt.date) -> DailyReport:
             request__authority=authority, to_status=status, at__gte=start, at__lt=end
         ).values("request")
         report.other.append(Line(label, *_sum(requests.filter(pk__in=changed))))
-    ended = StatusChange.objects.filter(to_status__in=ENDED, at__lt=end).values("request")
+    ended = StatusChange.objects.filter(
+        request__authority=authority, to_status__in=ENDED, at__lt=end
+    ).values("request")
     still_open = requests.filter(created_at__lt=end).exclude(pk__in=ended)
     report.other.insert(0, Line(_("open at the end of the day"), *_sum(still_open)))
     refunds = (
