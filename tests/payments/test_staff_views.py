@@ -311,3 +311,24 @@ def test_the_list_and_a_request_read_as_many_queries_with_many_rows_as_with_few(
         services.cancel(other, note="x")
         services.refund(first, 10, user=None, note="Teilerlass")
     assert (count(BASE), count(f"{BASE}{first.pk}/")) == few
+
+
+def test_a_head_of_two_authorities_chooses_whose_fee_table(unit, authority, head):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import MembershipFactory
+
+    elsewhere = OrgUnitFactory()
+    MembershipFactory(user=get_user_model().objects.get(username="head"), org_unit=elsewhere,
+                      role=roles.role(roles.HEAD))  # fmt: skip
+    FeeFactory(authority=authority, code="fee-here")
+    FeeFactory(authority=elsewhere.authority, code="fee-there")
+    html = head.get(BASE + "gebuehren/").content.decode()
+    assert 'name="behoerde"' in html
+    _first, second = sorted([authority, elsewhere.authority], key=lambda a: a.name)
+    html = head.get(BASE + "gebuehren/", {"behoerde": second.slug}).content.decode()
+    assert ("fee-there" if second == elsewhere.authority else "fee-here") in html
+    assert ("fee-here" if second == elsewhere.authority else "fee-there") not in html
+    foreign = AuthorityFactory()
+    html = head.get(BASE + "gebuehren/", {"behoerde": foreign.slug}).content.decode()
+    assert foreign.name not in html

@@ -267,6 +267,10 @@ def _managed(request: HttpRequest) -> Authority:
     return chosen_authority(request, access.managed_authorities(request.user))
 
 
+def _nav_and_choice(request: HttpRequest) -> dict[str, Any]:
+    return {**_nav(request), "authorities": list(access.managed(request.user))}
+
+
 @never_cache
 @require_safe
 @staff_required
@@ -274,7 +278,9 @@ def fee_list(request: HttpRequest) -> HttpResponse:
     authority = _managed(request)
     fees = Fee.objects.filter(authority=authority).order_by("-active", "code")
     return render(
-        request, "payments/staff/fees.html", {"authority": authority, "fees": fees, **_nav(request)}
+        request,
+        "payments/staff/fees.html",
+        {"authority": authority, "fees": fees, **_nav_and_choice(request)},
     )
 
 
@@ -338,7 +344,7 @@ def office_settings(request: HttpRequest) -> HttpResponseBase:
             "authority": authority,
             "form": form,
             "preview": next_kassenzeichen_preview(office),
-            **_nav(request),
+            **_nav_and_choice(request),
         },
         status=422 if form.is_bound else 200,
     )
