@@ -332,3 +332,12 @@ def test_a_head_of_two_authorities_chooses_whose_fee_table(unit, authority, head
     foreign = AuthorityFactory()
     html = head.get(BASE + "gebuehren/", {"behoerde": foreign.slug}).content.decode()
     assert foreign.name not in html
+
+
+def test_a_payment_of_an_application_names_its_reference(authority, cashier):
+    from tests.factories import SubmissionFactory
+
+    submission = SubmissionFactory(authority=authority)
+    services.create_request(authority=authority, items=[ItemSpec("Urkunde", 1, 500)],
+                            purpose="Urkunde", submission=submission)  # fmt: skip
+    assert submission.reference in cashier.get(BASE).content.decode()

@@ -124,6 +124,8 @@ def daily(authority: Authority, day: dt.date) -> DailyReport:
         *_sum(refunds.exclude(reason=Refund.Reason.STAFF)),
     )
     report.paid_requests = list(paid.order_by("paid_at", "kassenzeichen"))
+    for request in report.paid_requests:
+        request.provider_label = provider_label(request.provider)  # type: ignore[attr-defined]
     report.unmatched = list(unmatched_notifications(authority, start, end))
     return report
 
