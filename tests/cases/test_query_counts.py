@@ -40,11 +40,12 @@ INBOX = "/verwaltung/vorgaenge/"
 INBOX_QUERIES = 14
 # Every section: session, user, device, units (2); the case; colleagues, documents; the process
 # instance; host and authority for the page frame; the staff frame (memberships, permissions: 2);
-# the process panel beside the actions (instance again, open tasks). Then what the section shows:
+# the process panel beside the actions (instance again, open tasks); the case's payment requests
+# in the summary (ADR 0049). Then what the section shows:
 # the application data (uploads, attachments, authority, attachments again); the document
 # requests with what was sent later; the letters with the applicant and the notes; the
 # timeline; the process steps (instance again).
-CASE_QUERIES = {"antrag": 20, "dokumente": 18, "nachrichten": 18, "verlauf": 17, "prozess": 17}
+CASE_QUERIES = {"antrag": 21, "dokumente": 19, "nachrichten": 19, "verlauf": 18, "prozess": 18}
 
 
 @pytest.fixture

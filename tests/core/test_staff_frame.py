@@ -14,8 +14,9 @@ from rathaus.appointments.models import Location
 from rathaus.catalog.models import Offer
 from rathaus.core import navigation, roles
 from rathaus.forms.models import FormDefinition
+from rathaus.payments.models import PaymentRequest
 from rathaus.processes.models import ProcessModel, ProcessTask
-from tests.factories import FileFactory, MembershipFactory, VersionFactory
+from tests.factories import FeeFactory, FileFactory, MembershipFactory, VersionFactory
 from tests.support import log_in
 
 STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
@@ -46,6 +47,7 @@ NOT_PAGES = {
     "documents:preview": "a file shown in the browser (or downloaded)",
     "documents:case_file": "a redirect to the case's file",
     "documents:decide_deletion": "POST only",
+    "payments_staff:reconciliation_csv": "a CSV download",
 }
 
 
@@ -78,6 +80,8 @@ def world(meldung: Any) -> dict[str, Any]:
         "version": version,
         "model": ProcessModel.objects.first(),
         "document": efile_document(meldung),
+        "payment": PaymentRequest.objects.filter(authority=meldung.authority).first(),
+        "fee": FeeFactory(authority=meldung.authority, code="frame-test"),
     }
 
 
@@ -144,6 +148,13 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "documents:xdomea": lambda w: "/verwaltung/akten/xdomea/",
     "documents:search": lambda w: "/verwaltung/akten/suche/?q=Meldebescheinigung",
+    "payments_staff:list": lambda w: "/verwaltung/zahlungen/",
+    "payments_staff:detail": lambda w: f"/verwaltung/zahlungen/{w['payment'].pk}/",
+    "payments_staff:reconciliation": lambda w: "/verwaltung/zahlungen/abgleich/",
+    "payments_staff:fees": lambda w: "/verwaltung/zahlungen/gebuehren/",
+    "payments_staff:fee_add": lambda w: "/verwaltung/zahlungen/gebuehren/neu/",
+    "payments_staff:fee_edit": lambda w: f"/verwaltung/zahlungen/gebuehren/{w['fee'].pk}/",
+    "payments_staff:settings": lambda w: "/verwaltung/zahlungen/einstellungen/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -168,6 +179,10 @@ FOR_ADMINISTRATORS = {
     "legal_staff:edit",
     "documents:access_log",
     "documents:xdomea",
+    "payments_staff:fees",
+    "payments_staff:fee_add",
+    "payments_staff:fee_edit",
+    "payments_staff:settings",
 }
 
 

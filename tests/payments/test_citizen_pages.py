@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
-from rathaus.payments import access, services
+from rathaus.payments import access, refunds, services
 from rathaus.payments.models import Notification, PaymentRequest, StatusChange
 from rathaus.payments.providers.base import TransactionStatus
 from rathaus.payments.services import ItemSpec
@@ -273,7 +273,7 @@ def test_an_unpaid_request_has_no_confirmation_yet():
 def test_the_confirmation_lists_refunds(testpay):
     account = AccountFactory()
     payment = paid(make_payment(account=account))
-    services.refund(payment, 600, user=UserFactory(), note="eine Ausfertigung storniert")
+    refunds.refund(payment, 600, user=UserFactory(), note="eine Ausfertigung storniert")
     html = owner_client(account).get(f"/zahlung/{payment.pk}/quittung/").content.decode()
     assert "Zurückgezahlt" in html
     assert re.search(r"6,00\xa0€ werden zurückgezahlt", html)

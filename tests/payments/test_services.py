@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from rathaus.payments import services
+from rathaus.payments import refunds, services
 from rathaus.payments.models import Notification, PaymentRequest, Refund, StatusChange
 from rathaus.payments.providers.base import Notice, PaymentInformation, TransactionStatus
 from rathaus.payments.services import ItemSpec, PaymentRefused
@@ -184,11 +184,11 @@ def test_staff_mark_received_once_and_may_refund_at_most_what_was_paid():
         clerk,
         "bar an der Kasse",
     )
-    services.refund(request, 1000, user=clerk, note="eine Urkunde nicht lieferbar")
+    refunds.refund(request, 1000, user=clerk, note="eine Urkunde nicht lieferbar")
     with pytest.raises(PaymentRefused, match="14,00"):
-        services.refund(request, 1500, user=clerk, note="zu viel")
+        refunds.refund(request, 1500, user=clerk, note="zu viel")
     with pytest.raises(PaymentRefused):
-        services.refund(request, 100, user=clerk, note=" ")
+        refunds.refund(request, 100, user=clerk, note=" ")
 
 
 def test_open_requests_expire_after_their_time_and_may_still_be_paid():

@@ -26,6 +26,7 @@ from rathaus.catalog import dashboard
 from rathaus.catalog.models import Maturity, Topic
 from rathaus.core.models import Authority
 from rathaus.core.pdf import render_pdf
+from rathaus.core.spreadsheets import formula_safe
 from rathaus.core.tenancy import current_authority
 
 # Chart geometry in SVG user units; the SVG scales to the page width through its viewBox.
@@ -253,9 +254,7 @@ def _share(value: float) -> str:
     return formats.number_format(rounded, 1, use_l10n=True)
 
 
-def _csv_cell(text: str) -> str:
-    """Text that spreadsheet programs do not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+_csv_cell = formula_safe
 
 
 @_of_selected_authority

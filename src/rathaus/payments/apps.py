@@ -32,6 +32,16 @@ class PaymentsConfig(AppConfig):
 
         taskqueue.register_description(tasks.send_confirmation.module_path, confirmation.describe)
 
+        from rathaus.core import demo as core_demo
+        from rathaus.core import navigation
+        from rathaus.payments import demo
+
+        # the cash office's pages (ADR 0049): everyone sees the payments of their units' cases
+        navigation.register_staff(
+            navigation.StaffNavItem("payments", _("Payments"), "payments_staff:list", 30)
+        )
+        core_demo.register_loader("payments", demo.load)
+
     def _connect_applications(self) -> None:
         """Fees of applications (ADR 0048): the seams of forms.fees, the signals of forms,
         cases and payments, the service-task topic and the timeline kinds."""

@@ -21,7 +21,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.catalog.templatetags.catalog import euro
 from rathaus.core import audit, sequences
 from rathaus.core.models import Authority
 from rathaus.payments import workflow
@@ -449,10 +448,10 @@ def _refund_extra(request: PaymentRequest, payment: PaymentInformation, reason: 
     audit.record("payment.refund_requested", actor_name="system", authority=request.authority,
                  obj=request, details={"refund": refund.pk, "amount_cents": refund.amount_cents,
                                        "reason": reason})  # fmt: skip
-    _after_refund_created(refund)
+    after_refund_created(refund)
 
 
-def _after_refund_created(refund: Refund) -> None:
+def after_refund_created(refund: Refund) -> None:
     """Send the refund to the provider after the commit (worker task, ADR 0021)."""
     from rathaus.payments import tasks
 
@@ -503,74 +502,6 @@ def expire_due(now: dt.datetime | None = None) -> int:
                 _move(current, S.EXPIRED, cause=StatusChange.Cause.SYSTEM)
                 count += 1
     return count
-
-
-def refundable_cents(request: PaymentRequest) -> int:
-    """What staff may still pay back: the amount paid less the staff refunds not failed."""
-    if request.status != S.PAID:
-        return 0
-    refunded = sum(
-        request.refunds.filter(reason=Refund.Reason.STAFF)
-        .exclude(status=Refund.Status.FAILED)
-        .values_list("amount_cents", flat=True)
-    )
-    return max(request.amount_cents - refunded, 0)
-
-
-def refund(request: PaymentRequest, amount_cents: int, *, user: Any, note: str) -> Refund:
-    """Staff pay (part of) a paid request back; the provider is asked by the worker."""
-    with transaction.atomic():
-        current = locked(request)
-        if amount_cents <= 0:
-            raise PaymentRefused(_("The amount to pay back must be more than 0."))
-        available = refundable_cents(current)
-        if amount_cents > available:
-            raise PaymentRefused(
-                _("At most %(amount)s can be paid back.") % {"amount": euro(available)}
-            )
-        if not note.strip():
-            raise PaymentRefused(_("Please give the reason for the refund."))
-        created = Refund.objects.create(
-            request=current,
-            amount_cents=amount_cents,
-            reason=Refund.Reason.STAFF,
-            note=note[:500],
-            transaction_id=current.transaction_id,
-            created_by=user,
-        )
-        audit.record("payment.refund_requested", actor=user, authority=current.authority,
-                     obj=current, details={"refund": created.pk,
-                                           "amount_cents": amount_cents})  # fmt: skip
-        _after_refund_created(created)
-    return created
-
-
-def settle_refund(refund_id: int) -> Refund:
-    """Ask the provider to pay a requested refund back (the worker task's work)."""
-    refund_row = Refund.objects.select_related("request").get(pk=refund_id)
-    if refund_row.status != Refund.Status.REQUESTED:
-        return refund_row
-    provider = provider_for(refund_row.request)
-    result = provider.refund(
-        refund_row.transaction_id or refund_row.request.transaction_id,
-        refund_row.amount_cents,
-        f"{refund_row.request.kassenzeichen}-R{refund_row.pk}",
-    )
-    with transaction.atomic():
-        current = Refund.objects.select_for_update().get(pk=refund_id)
-        if current.status != Refund.Status.REQUESTED:
-            return current
-        current.provider_refund_id = result.refund_id[:100]
-        fields = ["provider_refund_id"]
-        if result.done:
-            current.status = Refund.Status.DONE
-            current.done_at = timezone.now()
-            fields += ["status", "done_at"]
-        current.save(update_fields=fields)
-        audit.record("payment.refunded" if result.done else "payment.refund_sent",
-                     actor_name="system", authority=current.request.authority,
-                     obj=current.request, details={"refund": current.pk})  # fmt: skip
-    return current
 
 
 def link_case(case: Any) -> list[PaymentRequest]:

@@ -15,10 +15,10 @@ logger = logging.getLogger(__name__)
 def send_refund(refund_id: int) -> None:
     """Ask the provider to pay a refund back; a provider that is down raises, so the task is
     retried (and ends in the dead letters if it stays down)."""
-    from rathaus.payments import services
+    from rathaus.payments import refunds
 
     try:
-        services.settle_refund(refund_id)
+        refunds.settle_refund(refund_id)
     except ProviderUnavailable:
         logger.warning("refund %s: the provider is not reachable", refund_id)
         raise
