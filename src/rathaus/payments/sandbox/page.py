@@ -48,6 +48,25 @@ def _item_rows(items: list[dict[str, Any]]) -> str:
     return "".join(rows)
 
 
+def texts() -> dict[str, str]:
+    """The page's texts in the active language."""
+    return {
+        "note": _("This is a test payment page. No real money is moved."),
+        "purpose": _("Purpose"),
+        "items": _("Items"),
+        "description": _("Description"),
+        "quantity": _("Quantity"),
+        "amount": _("Amount"),
+        "to_pay": _("Amount to pay"),
+        "done": _("This payment has been completed already."),
+        "back": _("Back to the town hall portal"),
+        "choose": _("Please choose one of the buttons."),
+        "pay": _("Pay"),
+        "fail": _("Let the payment fail"),
+        "cancel": _("Cancel"),
+    }
+
+
 def render(transaction: Any, *, invalid: bool = False) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         return _render(transaction, invalid).encode("utf-8")
@@ -55,45 +74,46 @@ def render(transaction: Any, *, invalid: bool = False) -> bytes:
 
 def _render(transaction: Any, invalid: bool) -> str:
     title = _("Payment sandbox")
+    t = texts()
     parts = [
         f"<!doctype html><html lang='{escape(translation.get_language() or 'de')}'><head>"
         "<meta charset='utf-8'><meta name='viewport' content='width=device-width, "
         f"initial-scale=1'><title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<main><h1>{escape(title)}</h1>",
-        f"<p class='note'>{escape(_('This is a test payment page. No real money is moved.'))}</p>",
-        f"<p>{escape(_('Purpose'))}: <strong>{escape(transaction.purpose)}</strong></p>",
+        f"<p class='note'>{escape(t['note'])}</p>",
+        f"<p>{escape(t['purpose'])}: <strong>{escape(transaction.purpose)}</strong></p>",
     ]
     if transaction.description:
         parts.append(f"<p>{escape(transaction.description)}</p>")
     if transaction.items:
         parts.append(
-            f"<table><caption>{escape(_('Items'))}</caption><thead><tr>"
-            f"<th scope='col'>{escape(_('Description'))}</th>"
-            f"<th scope='col' class='num'>{escape(_('Quantity'))}</th>"
-            f"<th scope='col' class='num'>{escape(_('Amount'))}</th></tr></thead>"
+            f"<table><caption>{escape(t['items'])}</caption><thead><tr>"
+            f"<th scope='col'>{escape(t['description'])}</th>"
+            f"<th scope='col' class='num'>{escape(t['quantity'])}</th>"
+            f"<th scope='col' class='num'>{escape(t['amount'])}</th></tr></thead>"
             f"<tbody>{_item_rows(transaction.items)}</tbody></table>"
         )
     parts.append(
-        f"<p>{escape(_('Amount to pay'))}: "
+        f"<p>{escape(t['to_pay'])}: "
         f"<span class='amount'>{money(transaction.amount_cents)}</span></p>"
     )
     if transaction.status != "INITIAL":
         parts.append(
-            f"<p role='status'>{escape(_('This payment has been completed already.'))}</p>"
+            f"<p role='status'>{escape(t['done'])}</p>"
             f"<p><a href='{escape(transaction.redirect_url)}'>"
-            f"{escape(_('Back to the town hall portal'))}</a></p>"
+            f"{escape(t['back'])}</a></p>"
         )
     else:
         if invalid:
-            parts.append(f"<p role='alert'>{escape(_('Please choose one of the buttons.'))}</p>")
+            parts.append(f"<p role='alert'>{escape(t['choose'])}</p>")
         parts.append(
             f"<form method='post' action='/pay/{escape(transaction.id)}'>"
             f"<button type='submit' name='choice' value='pay' class='pay'>"
-            f"{escape(_('Pay'))}</button>"
+            f"{escape(t['pay'])}</button>"
             f"<button type='submit' name='choice' value='fail' class='fail'>"
-            f"{escape(_('Let the payment fail'))}</button>"
+            f"{escape(t['fail'])}</button>"
             f"<button type='submit' name='choice' value='cancel' class='cancel'>"
-            f"{escape(_('Cancel'))}</button></form>"
+            f"{escape(t['cancel'])}</button></form>"
         )
     parts.append("</main></body></html>")
     return "".join(parts)
