@@ -76,7 +76,7 @@ def test_paying_on_the_sandbox_page_pays_the_request_once(payment_sandbox):
     assert page.startswith(f"{payment_sandbox}/pay/SBX-")
     assert request.status == S.PENDING
     assert request.payment_url == page
-    html = urllib.request.urlopen(page, timeout=10).read().decode()  # noqa: S310
+    html = urllib.request.urlopen(page, timeout=10).read().decode()
     assert "<html lang='de'>" in html
     assert "18,00 €" in html
     assert "Geburtsurkunde" in html
