@@ -47,7 +47,7 @@ def information(data: Any) -> PaymentInformation:
     if not isinstance(transaction_id, str) or not transaction_id or len(transaction_id) > 100:
         raise ValueError("transactionId is missing")
     try:
-        status = TransactionStatus(data.get("status"))
+        status = TransactionStatus(str(data.get("status")))
     except ValueError:
         raise ValueError(f"unknown status {data.get('status')!r}") from None
     currency = data.get("currency")

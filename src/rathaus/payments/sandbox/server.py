@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 from rathaus.payments.sandbox import page, wire
 from rathaus.payments.sandbox.notifier import Notifier
-from rathaus.payments.sandbox.state import Refused, Store
+from rathaus.payments.sandbox.state import Refused, Store, Transaction
 
 MAX_BODY = 64 * 1024
 CHOICES = {"pay": "PAYED", "fail": "FAILED", "cancel": "CANCELED"}
@@ -26,8 +26,8 @@ class Sandbox(ThreadingHTTPServer):
     ) -> None:
         super().__init__(address, Handler)
         self.api_key = api_key
-        host, port = self.server_address[:2]
-        self.public_url = (public_url or f"http://{host}:{port}").rstrip("/")
+        host = address[0]
+        self.public_url = (public_url or f"http://{host}:{self.server_port}").rstrip("/")
         self.store = Store()
         self.notifier = notifier
 
@@ -111,10 +111,10 @@ class Handler(BaseHTTPRequestHandler):
         except Refused as exc:
             self.error(exc.status, str(exc))
 
-    def information(self, transaction: Any) -> dict[str, Any]:
+    def information(self, transaction: Transaction) -> dict[str, Any]:
         return transaction.information(self.server.public_url)
 
-    def transaction(self, transaction: Any) -> dict[str, Any]:
+    def transaction(self, transaction: Transaction) -> dict[str, Any]:
         """A transaction as XBezahldienste's PaymentTransaction: information and request."""
         return {
             "paymentInformation": self.information(transaction),
