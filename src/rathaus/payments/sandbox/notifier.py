@@ -79,8 +79,8 @@ class Notifier:
         now = time.monotonic()
         with self.condition:
             copies = []
-            for copy in range(max(options.repeat, 1)):
-                spread = self.random.uniform(0, options.delay) if options.shuffle else copy * 0.05
+            for _copy in range(max(options.repeat, 1)):
+                spread = self.random.uniform(0, options.delay) if options.shuffle else 0.0
                 copies.append(
                     Delivery(
                         now + options.delay + spread,

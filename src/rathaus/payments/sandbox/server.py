@@ -58,7 +58,10 @@ class Handler(BaseHTTPRequestHandler):
         self.json(status, {"status": status, "message": message})
 
     def body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise Refused(400, "Content-Length is not a number") from None
         if length > MAX_BODY:
             raise Refused(413, "the body is too large")
         return self.rfile.read(length) if length > 0 else b""
