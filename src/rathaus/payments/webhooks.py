@@ -31,6 +31,22 @@ from rathaus.payments.providers.base import (
 MAX_BODY = 64 * 1024
 Outcome = Notification.Outcome
 
+# The sandbox's notification as the schema shows it; the endpoint reads the body raw and the
+# provider's ``verify`` decides what it accepts.
+NOTIFICATION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "eventId": {"type": "string", "description": "The provider's id of the notification"},
+        "paymentInformation": {
+            "type": "object",
+            "description": "XBezahldienste paymentInformation: transactionId, status, "
+            "grosAmount, currency, requestId, paymentMethod, transactionTimestamp",
+        },
+    },
+    "required": ["eventId", "paymentInformation"],
+    "additionalProperties": False,
+}
+
 router = Router(tags=["payments (provider notifications)"])
 
 
@@ -71,7 +87,7 @@ def notify_url(provider_id: str) -> str:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": {"type": "object"}}},
+            "content": {"application/json": {"schema": NOTIFICATION_SCHEMA}},
         }
     },
 )
