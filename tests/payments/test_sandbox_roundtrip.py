@@ -160,3 +160,14 @@ def test_a_pending_request_is_asked_at_the_sandbox_and_paid_by_the_answer(paymen
     change = StatusChange.objects.get(request=request, to_status=S.PAID)
     assert change.cause == StatusChange.Cause.QUERY
     assert change.notification.event_id == f"query:{request.transaction_id}:PAYED"
+
+
+def test_a_refused_call_is_provider_unavailable_and_changes_nothing(payment_sandbox, settings):
+    settings.RATHAUS_PAYMENT_SANDBOX_API_KEY = "not-the-key"  # the sandbox answers 401
+    request = new_request()
+    with pytest.raises(ProviderUnavailable, match="401"):
+        start(request)
+    request.refresh_from_db()
+    assert (request.status, request.transaction_id) == (S.CREATED, "")
+    with pytest.raises(ProviderUnavailable):
+        providers.get("sandbox").query("SBX-unknown")
