@@ -8,10 +8,15 @@ VENDOR := src/rathaus/static/vendor
 
 # `make run` is a demo installation without debug (ADR 0025): demo data and the demo mailbox are
 # allowed, errors show the portal's own pages. The development flag: make run RATHAUS_DEBUG=true.
-# The demo reads the register from the demo register extract (ADR 0029).
+# The demo reads the register from the demo register extract (ADR 0029) and takes online
+# payments with the payment sandbox, which `rathaus run` starts as its own process (ADR 0047).
 DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-false} \
 	RATHAUS_REGISTER_LOOKUP=$${RATHAUS_REGISTER_LOOKUP:-extract} \
-	RATHAUS_REGISTER_EXTRACT=$${RATHAUS_REGISTER_EXTRACT:-src/rathaus/cases/data/register-extract-demo.json}
+	RATHAUS_REGISTER_EXTRACT=$${RATHAUS_REGISTER_EXTRACT:-src/rathaus/cases/data/register-extract-demo.json} \
+	RATHAUS_PAYMENT_PROVIDER=$${RATHAUS_PAYMENT_PROVIDER:-sandbox} \
+	RATHAUS_PAYMENT_SANDBOX_URL=$${RATHAUS_PAYMENT_SANDBOX_URL:-http://127.0.0.1:8001} \
+	RATHAUS_PAYMENT_SANDBOX_API_KEY=$${RATHAUS_PAYMENT_SANDBOX_API_KEY:-demo-sandbox-api-key} \
+	RATHAUS_PAYMENT_WEBHOOK_KEYS=$${RATHAUS_PAYMENT_WEBHOOK_KEYS:-demo1:demo-webhook-secret-not-for-production}
 
 .PHONY: run test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean
 

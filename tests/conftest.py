@@ -19,8 +19,12 @@ from tests.support import (
     EICAR,
     MELDEBESCHEINIGUNG,
     ROOT,
+    SANDBOX_API_KEY,
+    SANDBOX_FAST,
+    SANDBOX_WEBHOOK_KEYS,
     OutsideReads,
     citizen_client,
+    running_payment_sandbox,
     submit,
 )
 
@@ -256,3 +260,16 @@ def meldung(barleben):
     submission = submit(citizen_client(), "meldebescheinigung", MELDEBESCHEINIGUNG)
     assert services.route(str(submission.pk)) == "routed"
     return Case.objects.get(submission=submission)
+
+
+@pytest.fixture
+def payment_sandbox(live_server, settings) -> Iterator[str]:
+    """The payment sandbox as a separate process (fast and seeded: notifications after 0.3 s,
+    each twice, INITIAL after the final status), whose notifications reach this test's live
+    server; the settings point the sandbox provider at it. Yields the sandbox's address."""
+    settings.RATHAUS_PUBLIC_URL = live_server.url
+    settings.RATHAUS_PAYMENT_SANDBOX_API_KEY = SANDBOX_API_KEY
+    settings.RATHAUS_PAYMENT_WEBHOOK_KEYS = dict(SANDBOX_WEBHOOK_KEYS)
+    with running_payment_sandbox(*SANDBOX_FAST) as url:
+        settings.RATHAUS_PAYMENT_SANDBOX_URL = url
+        yield url

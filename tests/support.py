@@ -101,6 +101,69 @@ def start_worker(env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+SANDBOX_API_KEY = "test-sandbox-api-key"
+# two keys, as during a key rotation: the sandbox signs with the first
+SANDBOX_WEBHOOK_KEYS = {"k2": "second-test-secret", "k1": "first-test-secret"}
+SANDBOX_FAST = ("--delay", "0.3", "--repeat", "2", "--seed", "15", "--hold", "5",
+                "--retry-interval", "0.3", "--max-attempts", "6")  # fmt: skip
+
+
+@contextlib.contextmanager
+def running_payment_sandbox(*options: str, port: int | None = None) -> Iterator[str]:
+    """`rathaus payment-sandbox` as a separate process on a free port, with the test keys;
+    yields its address once it answers and stops it afterwards."""
+    import tempfile
+    import time
+    import urllib.request
+
+    port = port or free_port()
+    keys = ",".join(f"{key}:{secret}" for key, secret in SANDBOX_WEBHOOK_KEYS.items())
+    env = {**os.environ, "RATHAUS_PAYMENT_SANDBOX_API_KEY": SANDBOX_API_KEY,
+           "RATHAUS_PAYMENT_WEBHOOK_KEYS": keys}  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as output:
+        command = [sys.executable, "-m", "rathaus", "payment-sandbox", "--port", str(port),
+                   *options]  # fmt: skip
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT)  # fmt: skip
+
+        def logs() -> str:
+            output.seek(0)
+            return output.read().decode(errors="replace")[-4000:]
+
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/health", timeout=1) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None:
+                    pytest.fail(f"the payment sandbox exited ({process.returncode}):\n{logs()}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the payment sandbox did not answer in 60 s:\n{logs()}")
+                time.sleep(0.1)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
 # --- people ----------------------------------------------------------------------------------
 
 

@@ -95,6 +95,7 @@ api.add_router("/forms", "rathaus.forms.api.router")
 api.add_router("/appointments", "rathaus.appointments.api.router")
 api.add_router("/cases", "rathaus.cases.api.router")
 api.add_router("/documents", "rathaus.documents.api.router")
+api.add_router("/payments/webhooks", "rathaus.payments.webhooks.router")
 api.add_router("/payments", "rathaus.payments.api.router")
 
 

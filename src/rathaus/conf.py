@@ -216,6 +216,18 @@ def _parse_attribute_map(raw: str) -> list[str]:
     return items
 
 
+def _parse_key_list(raw: str) -> dict[str, str]:
+    """``keyid:secret,keyid2:secret2`` as {key id: secret}, in the order given."""
+    keys: dict[str, str] = {}
+    for item in _parse_list(raw):
+        key_id, sep, secret = item.partition(":")
+        key_id, secret = key_id.strip(), secret.strip()
+        if not sep or not key_id or not secret or key_id in keys:
+            raise ValueError("expected keyid:secret pairs separated by commas, each id once")
+        keys[key_id] = secret
+    return keys
+
+
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "hour": _parse_hour,
     "network list": _parse_networks,
@@ -234,6 +246,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "URL": _parse_url,
     "trust level": _one_of(TRUST_LEVELS),
     "attribute map": _parse_attribute_map,
+    "key list": _parse_key_list,
 }
 
 
@@ -661,6 +674,39 @@ VARIABLES: tuple[Variable, ...] = (
         "another on its settings page): invoice (no online payment: the cash reference is "
         "printed, staff record the money when it arrives) or sandbox (the payment sandbox, a "
         "separate process, see docs/payments.md).",
+    ),
+    Variable(
+        "PAYMENT_SANDBOX_URL",
+        "URL",
+        "",
+        "Address of the payment sandbox (rathaus payment-sandbox, a separate process) that the "
+        "sandbox provider calls, e.g. http://127.0.0.1:8001. `rathaus run` starts the sandbox "
+        "itself when this address is on this machine and RATHAUS_DEMO is on.",
+    ),
+    Variable(
+        "PAYMENT_SANDBOX_API_KEY",
+        "string",
+        "",
+        "The key (Authorization: Bearer) with which rathaus calls the payment sandbox; the "
+        "sandbox refuses calls without it.",
+        secret=True,
+    ),
+    Variable(
+        "PAYMENT_WEBHOOK_KEYS",
+        "key list",
+        "",
+        "Keys that sign the payment provider's notifications, as keyid:secret pairs separated "
+        "by commas. A notification signed with any of them is accepted, so a new key can be "
+        "added before the provider switches to it and the old one removed afterwards; the "
+        "sandbox signs with the first. Empty: every notification is rejected.",
+        secret=True,
+    ),
+    Variable(
+        "PAYMENT_WEBHOOK_WINDOW",
+        "positive integer",
+        "300",
+        "Seconds a signed notification is accepted after (and before) its timestamp; an older "
+        "one is rejected as a replay.",
     ),
     Variable(
         "REGISTER_EXTRACT",

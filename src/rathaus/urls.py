@@ -43,7 +43,6 @@ urlpatterns = [
     path("zahlung/", include("rathaus.payments.urls")),
     path("aufruf/<slug:slug>/", appointment_staff_views.display, name="appointments_display"),
     path("konto/antraege/", include("rathaus.cases.citizen_urls")),
-    path("zahlung/", include("rathaus.payments.urls")),
     path("konto/", include("rathaus.accounts.urls")),
     path("verwaltung/angebote/", include("rathaus.catalog.staff_urls")),
     path("verwaltung/formulare/", include("rathaus.forms.staff_urls")),

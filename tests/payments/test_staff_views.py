@@ -21,7 +21,7 @@ from tests.factories import (
 )
 from tests.support import clerk_of, log_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 BASE = "/verwaltung/zahlungen/"
 S = PaymentRequest.Status

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from rathaus.cases.api import StaffKey
 from rathaus.core.bounds import Day, Key, Text
@@ -112,14 +112,20 @@ class PaymentOut(PaymentSummaryOut):
 
 
 class ReceivedIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     note: Text = Field("", max_length=500, description="e.g. paid at the cash desk")
 
 
 class CancelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     reason: Text = Field(min_length=1, max_length=500)
 
 
 class RefundIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     amount_cents: int = Field(ge=1, le=MAX_CENTS, description="the amount to pay back, in cents")
     reason: Text = Field(min_length=1, max_length=500)
 
@@ -224,6 +230,8 @@ def list_payments(request: HttpRequest, filters: Query[PaymentFilters]) -> Any:
     summary="One payment request with its items, status history and refunds",
 )
 def get_payment(request: HttpRequest, payment_id: uuid.UUID) -> Any:
+    """The request as the cash office sees it: items, every status change with its cause,
+    refunds and what may still be paid back. 404 for a request the key's user may not see."""
     found = _find(request, payment_id)
     if isinstance(found, HttpResponse):
         return found

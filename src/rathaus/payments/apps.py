@@ -15,6 +15,7 @@ class PaymentsConfig(AppConfig):
         from rathaus.payments.providers.invoice import Invoice
 
         providers.register("invoice", Invoice())
+        self._sandbox_ready()
         self._connect_applications()
         housekeeping.register("payments.expire", services.expire_due, timedelta(hours=1))
 
@@ -75,3 +76,14 @@ class PaymentsConfig(AppConfig):
                 ),
                 label=label,
             )
+
+    def _sandbox_ready(self) -> None:
+        """The payment sandbox's provider and the status queries of pending payments
+        (ADR 0047)."""
+        from rathaus.core import housekeeping
+        from rathaus.payments import polling
+        from rathaus.payments.providers.base import providers
+        from rathaus.payments.providers.sandbox import Sandbox
+
+        providers.register("sandbox", Sandbox())
+        housekeeping.register("payments.poll", polling.poll_pending, timedelta(minutes=3))

@@ -420,6 +420,12 @@ def apply(provider_id: str, notice: Notice, body: bytes, *,
             notification.reason = "an earlier attempt; the current one is another transaction"
             notification.save()
             return notification
+        if new == S.PENDING and request.status != S.CREATED:
+            # INITIAL arrives late (after FAILED, or out of order): a new attempt is started
+            # by ``start``, never by a notification, so the final order does not matter
+            notification.reason = f"a late INITIAL: the request is {request.status}"
+            notification.save()
+            return notification
         if not workflow.allowed(request.status, new):
             notification.reason = f"{request.status} → {new} not in the status table"
             notification.save()

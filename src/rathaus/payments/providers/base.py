@@ -117,6 +117,11 @@ class NotificationRejected(Exception):
     malformed body. The message says why (kept with the notification)."""
 
 
+class MalformedNotification(NotificationRejected):
+    """A notification signed correctly whose body cannot be read (the webhook answers 400, not
+    401)."""
+
+
 class Provider(Protocol):
     @property
     def verbose_name(self) -> StrOrPromise: ...

@@ -1,4 +1,7 @@
-"""``rathaus run``: the web server and the task worker together; Ctrl-C stops both."""
+"""``rathaus run``: the web server and the task worker together; Ctrl-C stops both.
+
+In the demo, the payment sandbox (a separate process, ADR 0047) is started too when
+``RATHAUS_PAYMENT_SANDBOX_URL`` points to this machine."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import subprocess
 import sys
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -27,6 +31,9 @@ class Command(BaseCommand):
             subprocess.Popen([*command, "worker", "--queue-name", "*"]),  # noqa: S603
             subprocess.Popen([*command, "runserver", address, "--noreload"]),  # noqa: S603
         ]
+        sandbox = local_sandbox()
+        if sandbox:
+            children.append(subprocess.Popen([*command, *sandbox]))  # noqa: S603
         self.stdout.write(f"rathaus is running at http://{address}/ — stop with Ctrl-C.")
         stopping = False
 
@@ -41,7 +48,7 @@ class Command(BaseCommand):
             finished = [child for child in children if child.poll() is not None]
             if finished:
                 exit_code = finished[0].returncode or 1
-                self.stderr.write("A process ended unexpectedly; stopping the other one.")
+                self.stderr.write("A process ended unexpectedly; stopping the others.")
                 break
             time.sleep(0.5)
         for child in children:
@@ -54,3 +61,16 @@ class Command(BaseCommand):
                 child.kill()
         if exit_code:
             sys.exit(exit_code)
+
+
+def local_sandbox() -> list[str]:
+    """The arguments that start the payment sandbox, when the demo uses one on this machine."""
+    url = settings.RATHAUS_PAYMENT_SANDBOX_URL
+    if not settings.RATHAUS_DEMO or not url:
+        return []
+    parts = urlsplit(url)
+    if parts.hostname not in {"localhost", "127.0.0.1", "::1"}:
+        return []
+    host = "::1" if parts.hostname == "::1" else "127.0.0.1"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return ["payment-sandbox", "--host", host, "--port", str(port), "--public-url", url]
