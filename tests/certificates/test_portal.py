@@ -101,8 +101,8 @@ def test_the_demo_installs_form_fees_and_links_the_offers(barleben) -> None:
     assert form.offer.org_unit.slug == "standesamt"
     codes = set(Fee.objects.filter(authority=barleben).values_list("code", flat=True))
     assert install.fee_codes(packages.read(install.FORM_PACKAGE)) <= codes
-    marriage = Offer.objects.get(authority=barleben, service__leika_key="99059004012000")
-    assert online.ways_for([marriage])[marriage.pk].form_url == "/urkunden/"
+    birth = Offer.objects.get(authority=barleben, service__leika_key="99027002012000")
+    assert online.ways_for([birth])[birth.pk].form_url == "/antrag/urkunde-bestellen/"
 
 
 def test_installing_again_changes_nothing(barleben) -> None:
@@ -202,3 +202,25 @@ def test_the_international_variant_and_the_register_extract_have_their_own_fees(
 @pytest.mark.parametrize("relationship", ["sibling", "other"])
 def test_siblings_and_others_pay_only_after_the_check(relationship: str) -> None:
     assert not pays_now({**ORDER, "relationship": relationship})
+
+
+def test_an_order_sent_through_the_api_becomes_a_case_of_the_standesamt(barleben, client) -> None:
+    from rathaus.cases import services as cases
+    from rathaus.cases.models import Case
+    from tests.support import submit
+
+    submission = submit(client, install.FORM_SLUG, ORDER)
+    assert cases.route(str(submission.pk)) == "routed"
+    assert Case.objects.get(submission=submission).org_unit.slug == "standesamt"
+
+
+def test_a_sibling_without_legal_interest_is_refused_by_the_api(barleben, client) -> None:
+    import json
+
+    response = client.post(
+        f"/api/v1/forms/{install.FORM_SLUG}/submissions",
+        json.dumps({"data": {**ORDER, "relationship": "sibling"}}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "rechtliches Interesse" in response.content.decode()

@@ -7,11 +7,9 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Civil status certificates")
 
     def ready(self) -> None:
-        from rathaus.catalog import online
-        from rathaus.certificates import demo, install
+        from rathaus.certificates import demo
         from rathaus.core import demo as core_demo
 
-        online.register(online.Kind.FORM, "certificates", install.portal_urls)
         core_demo.register_loader("certificates", demo.load)
         core_demo.login_notes.append(
             "Demo certificate portal: /urkunden/ (order a birth, marriage or death certificate; "

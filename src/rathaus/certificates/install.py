@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 
-from rathaus.catalog.models import Offer
 from rathaus.core.models import Authority
 from rathaus.core.service_tasks import service_tasks
 from rathaus.forms import packages as form_packages
@@ -33,19 +31,6 @@ FORM_PACKAGE = DATA / "form.json"
 PROCESS_DIRECTORY = DATA / "process"
 FEES_DIRECTORY = DATA / "fees"
 FORM_SLUG = "urkunde-bestellen"
-
-# The LeiKa keys of the catalogue services the portal serves (certificates from the registers
-# of births, marriages and deaths); their offers link to /urkunden/.
-LEIKA_KEYS = frozenset(
-    {
-        "99027002012000",  # Geburtsurkunde Ausstellung
-        "99027002012002",  # Geburtsurkunde Ausstellung mehrsprachig
-        "99059004012000",  # Eheurkunde Ausstellung
-        "99101004012000",  # Sterbeurkunde Ausstellung
-    }
-)
-
-FEE_FIELDS = ("label", "amount_cents", "further_copy_cents", "legal_basis")
 
 
 class InstallError(ValueError):
@@ -178,21 +163,3 @@ def order_form(authority: Authority) -> FormDefinition | None:
         .distinct()
         .first()
     )
-
-
-def portal_urls(offers: Collection[Offer]) -> dict[int, str]:
-    """The portal's address for each certificate offer whose authority has the order form."""
-    if not offers:
-        return {}
-    with_form = FormDefinition.objects.filter(
-        slug=FORM_SLUG,
-        retired_at__isnull=True,
-        versions__status=FormVersion.Status.PUBLISHED,
-    ).values("authority_id")
-    ids = Offer.objects.filter(
-        pk__in=[offer.pk for offer in offers],
-        service__leika_key__in=LEIKA_KEYS,
-        authority_id__in=with_form,
-    ).values_list("pk", flat=True)
-    url = reverse("certificates:start")
-    return dict.fromkeys(ids, url)
