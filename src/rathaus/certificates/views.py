@@ -3,6 +3,8 @@ authority's fee table), who may order, how the certificate comes, and the way to
 
 from __future__ import annotations
 
+import functools
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,17 +17,18 @@ from rathaus.forms import packages as form_packages
 from rathaus.payments.models import Fee
 
 
+@functools.cache
+def declared_codes() -> tuple[str, ...]:
+    """The fee-table codes of the order form's fee declaration, in its order (read once)."""
+    declaration = form_packages.read(install.FORM_PACKAGE).get("fee") or {}
+    return tuple(item["fee"] for item in declaration.get("items", []) if item.get("fee"))
+
+
 def fee_rows(authority: Authority) -> list[Fee]:
-    """The active fees the order form names, in the order of its fee declaration."""
-    codes = [
-        item["fee"]
-        for item in (form_packages.read(install.FORM_PACKAGE).get("fee") or {}).get("items", [])
-        if item.get("fee")
-    ]
-    fees = {
-        fee.code: fee
-        for fee in Fee.objects.filter(authority=authority, code__in=codes, active=True)
-    }
+    """The authority's active fees that the order form names, in the declaration's order."""
+    codes = declared_codes()
+    found = Fee.objects.filter(authority=authority, code__in=codes, active=True)
+    fees = {fee.code: fee for fee in found}
     return [fees[code] for code in codes if code in fees]
 
 
