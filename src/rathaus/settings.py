@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.legal",
     "rathaus.documents",
+    "rathaus.certificates",
 ]
 
 MIDDLEWARE = [

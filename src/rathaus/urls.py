@@ -39,6 +39,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("leistungen/", include("rathaus.catalog.urls")),
     path("antrag/", include("rathaus.forms.urls")),
+    path("urkunden/", include("rathaus.certificates.urls")),
     path("termine/", include("rathaus.appointments.urls")),
     path("zahlung/", include("rathaus.payments.urls")),
     path("aufruf/<slug:slug>/", appointment_staff_views.display, name="appointments_display"),

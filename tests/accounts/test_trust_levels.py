@@ -10,7 +10,7 @@ from rathaus.catalog import services
 from rathaus.catalog.models import Offer
 from rathaus.core.demo import DEMO_PASSWORD
 
-KEY = "99027002012000"  # Geburtsurkunde Ausstellung, offered by Barleben
+KEY = "99059004012000"  # Eheurkunde Ausstellung, offered by Barleben without a form here
 GATE = f"/leistungen/{KEY}/online-beantragen/"
 
 
@@ -19,7 +19,7 @@ def offer(barleben):
     offer = Offer.objects.get(authority=barleben, service__leika_key=KEY)
     services.save_offer(
         barleben, offer.service,
-        {"online_url": "https://formulare.example.org/geburtsurkunde", "min_trust_level": "substantial"},
+        {"online_url": "https://formulare.example.org/eheurkunde", "min_trust_level": "substantial"},
     )  # fmt: skip
     return offer
 
@@ -58,12 +58,12 @@ def test_sufficient_login_goes_on_to_the_application(client, offer, level):
     session.save()
     response = client.get(GATE)
     assert response.status_code == 302
-    assert response["Location"] == "https://formulare.example.org/geburtsurkunde"
+    assert response["Location"] == "https://formulare.example.org/eheurkunde"
 
 
 def test_basic_services_need_no_check(client, offer, barleben):
     services.save_offer(barleben, offer.service, {"min_trust_level": "basic"})
-    assert client.get(GATE)["Location"] == "https://formulare.example.org/geburtsurkunde"
+    assert client.get(GATE)["Location"] == "https://formulare.example.org/eheurkunde"
 
 
 def test_no_online_application_is_404(client, barleben):

@@ -329,7 +329,8 @@ def level_counts(client) -> dict[str, int]:
 
 
 def test_numbers_follow_a_published_online_form(client, barleben_catalogue):
-    birth = Offer.objects.get(authority=barleben_catalogue, service__leika_key="99027002012000")
+    # the Eheurkunde: the Geburtsurkunde has the certificate portal's form already
+    birth = Offer.objects.get(authority=barleben_catalogue, service__leika_key="99059004012000")
     before = level_counts(client)
     version = FormVersionFactory(
         definition__authority=barleben_catalogue,

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 LIST = "/verwaltung/angebote/"
 ADD = "/verwaltung/angebote/neu/"
 BIRTH_CERTIFICATE = "99027002012000"  # Standesamt, 12,00 €, maturity 2
+MARRIAGE_CERTIFICATE = "99059004012000"  # Standesamt, no online way (the birth one has a form)
 DOG_REGISTRATION = "99110009104000"  # Ordnungsamt
 DOG_DEREGISTRATION = "99110009070000"  # in the catalogue, not offered by Barleben
 ASSEMBLY = "99089016000000"  # Landkreis Börde, Versammlungsbehörde
@@ -432,7 +433,7 @@ def test_pages_are_translated_to_english(clerk):
 
 
 def test_text_cannot_promise_an_online_way_that_does_not_exist(clerk):
-    birth = offer(BIRTH_CERTIFICATE)
+    birth = offer(MARRIAGE_CERTIFICATE)
     data = form_data(clerk.get(edit_url(birth)))
     data["description"] = "Sie können die Urkunde auch online beantragen."
     data["processing_time"] = "online etwa 1 Woche"
@@ -459,7 +460,7 @@ def test_a_compound_word_promises_nothing(clerk):
 
 
 def test_level_three_needs_a_live_online_application(clerk):
-    birth = offer(BIRTH_CERTIFICATE)
+    birth = offer(MARRIAGE_CERTIFICATE)
     data = form_data(clerk.get(edit_url(birth)))
     data["maturity_override"] = "3"
     data["maturity_override_reason"] = "Wir wollen online sein"
@@ -485,7 +486,7 @@ def test_override_and_reason_go_together(clerk):
 
 
 def test_staff_page_shows_the_derived_level_and_the_override(clerk):
-    birth = offer(BIRTH_CERTIFICATE)
+    birth = offer(MARRIAGE_CERTIFICATE)
     html = clerk.get(edit_url(birth)).content.decode()
     assert "Abgeleitet aus den Online-Wegen, die jetzt freigeschaltet sind:" in html
     assert "Online-Formular: keines veröffentlicht" in html

@@ -245,6 +245,7 @@ def test_login_providers_resolve_through_the_registry(settings):
 def test_service_task_handlers_resolve_through_the_registry():
     assert set(handlers.service_tasks) == {
         "set_status",
+        "set_stage",
         "send_message",
         "request_documents",
         "remind_applicant",

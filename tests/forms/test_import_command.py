@@ -124,7 +124,9 @@ def test_invalid_files_are_refused_with_the_problem(barleben, name, words):
     assert "\n" not in message
     for word in words:
         assert word in message
-    assert not FormDefinition.objects.exclude(slug__in=["anliegen", "meldebescheinigung"]).exists()
+    assert not FormDefinition.objects.exclude(
+        slug__in=["anliegen", "meldebescheinigung", "urkunde-bestellen"]
+    ).exists()
 
 
 def test_unknown_authority_and_missing_file_are_refused(barleben, tmp_path):

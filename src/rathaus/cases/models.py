@@ -52,6 +52,12 @@ class Case(models.Model):
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    public_stage = models.CharField(
+        _("stage for the applicant"),
+        max_length=60,
+        blank=True,
+        help_text=_("A short word the applicant sees beside the status, e.g. “dispatched”."),
+    )
     created_at = models.DateTimeField(_("received"))
     updated_at = models.DateTimeField(_("last change"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

@@ -42,6 +42,19 @@ def set_status(context: Context) -> None:
         raise HandlerFailed(str(refused)) from None
 
 
+def set_stage(context: Context) -> None:
+    """Set the stage the applicant sees beside the status: parameter ``label`` ("versandt")."""
+    from rathaus.cases import services
+
+    label = _format(context.params.get("label", ""), context).strip()
+    if not label:
+        raise HandlerFailed(_("The service task needs the parameter “label”."))
+    try:
+        services.set_public_stage(context.case, None, label)
+    except services.CaseActionRefused as refused:
+        raise HandlerFailed(str(refused)) from None
+
+
 def send_message(context: Context) -> None:
     """Write to the applicant: parameters ``subject`` and ``body`` ({number}, {title}, {unit})."""
     from rathaus.cases import services
@@ -113,7 +126,9 @@ def reply_to_applicant(context: Context) -> None:
 
 
 def generate_decision(context: Context) -> None:
-    """Make the Bescheid from ``outcome`` and ``reasons`` of the decision task and deliver it."""
+    """Make the Bescheid from ``outcome`` and ``reasons`` of the decision task and deliver it.
+
+    A parameter ``outcome`` (e.g. ``refused`` on a path that only refuses) wins over the data."""
     from rathaus.cases import decisions, services
 
     if context.actor is None:
@@ -122,7 +137,7 @@ def generate_decision(context: Context) -> None:
         decisions.decide(
             context.case,
             context.actor,
-            str(context.data.get("outcome", "")),
+            str(context.params.get("outcome") or context.data.get("outcome", "")),
             str(context.data.get("reasons", "")),
             portal_url=context.portal_url,
         )
@@ -179,6 +194,7 @@ def forward(context: Context) -> None:
 # Registered by CasesConfig.ready() under these topics.
 BUILT_IN: dict[str, Handler] = {
     "set_status": set_status,
+    "set_stage": set_stage,
     "send_message": send_message,
     "request_documents": request_documents,
     "remind_applicant": remind_applicant,

@@ -290,6 +290,23 @@ def set_due_date(case: Case, user: User | None, due: dt.date | None) -> Case:
     return locked
 
 
+def set_public_stage(case: Case, user: User | None, label: str) -> Case:
+    """Set the short word the applicant sees beside the status ("versandt"); an empty label
+    clears it. Recorded in the timeline, visible to the applicant."""
+    label = " ".join(label.split())
+    if len(label) > 60:
+        raise CaseActionRefused(_("The stage may be at most 60 characters long."))
+    with acting_on(case, user) as work:
+        locked = work.case
+        old = locked.public_stage
+        if old == label:
+            return locked
+        locked.public_stage = label
+        locked.save(update_fields=["public_stage"])
+        work.record("stage_set", old=old, new=label, public=True)
+    return locked
+
+
 def set_priority(case: Case, user: User | None, priority: str) -> Case:
     from rathaus.cases.models import Case
 

@@ -81,6 +81,7 @@ CASE_KINDS = (
     ("forwarded", _("Forwarded"), True),
     ("replied", _("Answer sent by e-mail"), True),
     ("escalated", _("Deadline passed"), False),
+    ("stage_set", _("Stage for the applicant set"), True),
 )
 
 
