@@ -7,6 +7,9 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
+from rathaus.accounts.demo import CITIZEN_EMAIL
+from rathaus.core.demo import DEMO_PASSWORD
+
 Check = Callable[[Page], None]
 
 
@@ -20,6 +23,10 @@ def test_the_portal_leads_to_the_first_step_of_the_order(
     expect(page.get_by_role("heading", name="Wer darf bestellen?")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Bestellung beginnen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Im Konto anmelden")
+    page.get_by_label("E-Mail-Adresse").fill(CITIZEN_EMAIL)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Urkunde")
     assert_accessible(page)
     page.get_by_role("button", name="Antrag beginnen").click()
@@ -40,6 +47,10 @@ def test_the_first_step_explains_its_errors_without_javascript(
     page = new_context(java_script_enabled=False).new_page()
     page.goto(f"{server}/urkunden/")
     page.get_by_role("link", name="Bestellung beginnen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Im Konto anmelden")
+    page.get_by_label("E-Mail-Adresse").fill(CITIZEN_EMAIL)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
     page.get_by_role("button", name="Antrag beginnen").click()
     page.get_by_label("Geburtsurkunde").check()
     page.get_by_label("Anzahl der Urkunden").fill("0")

@@ -15,8 +15,9 @@ from rathaus.processes.testing import ModelRun
 CHECK, LOOKUP, DISPATCH = "Task_CheckEntitlement", "Task_Lookup", "Task_Dispatch"
 SENT_MESSAGE = {
     "subject": "Ihre Urkunde wurde versandt",
-    "body": "Guten Tag,\n\nIhre Urkunde zur Bestellung {number} ist heute mit der Post an Sie "
-    "versandt worden.\n\nMit freundlichen Grüßen\n{unit}",
+    "body": "Guten Tag,\n\nIhre Urkunde zur Bestellung {number} ist mit der Post an Sie "
+    "versandt worden. Bitte rechnen Sie mit einigen Tagen für die Zustellung.\n\n"
+    "Mit freundlichen Grüßen\n{unit}",
 }
 
 

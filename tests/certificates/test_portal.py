@@ -19,7 +19,7 @@ from rathaus.forms.models import FormDefinition
 from rathaus.payments import services as payments
 from rathaus.payments.models import Fee
 from rathaus.processes.models import ProcessModel
-from tests.support import get_page
+from tests.support import citizen_client, get_page
 
 pytestmark = pytest.mark.django_db
 
@@ -209,15 +209,18 @@ def test_an_order_sent_through_the_api_becomes_a_case_of_the_standesamt(barleben
     from rathaus.cases.models import Case
     from tests.support import submit
 
-    submission = submit(client, install.FORM_SLUG, ORDER)
+    refused = client.post(f"/api/v1/forms/{install.FORM_SLUG}/submissions", {"data": ORDER},
+                          content_type="application/json")  # fmt: skip
+    assert refused.status_code == 401  # ordering needs the citizen's login (§ 62 PStG)
+    submission = submit(citizen_client(), install.FORM_SLUG, ORDER)
     assert cases.route(str(submission.pk)) == "routed"
     assert Case.objects.get(submission=submission).org_unit.slug == "standesamt"
 
 
-def test_a_sibling_without_legal_interest_is_refused_by_the_api(barleben, client) -> None:
+def test_a_sibling_without_legal_interest_is_refused_by_the_api(barleben) -> None:
     import json
 
-    response = client.post(
+    response = citizen_client().post(
         f"/api/v1/forms/{install.FORM_SLUG}/submissions",
         json.dumps({"data": {**ORDER, "relationship": "sibling"}}),
         content_type="application/json",

@@ -202,7 +202,7 @@ def test_the_check_page_shows_items_amounts_total_and_when_to_pay(client, barleb
     assert "6,00\u00a0€" in html
     assert "2,50\u00a0€" in html
     assert "20,50\u00a0€" in html
-    assert "Sie bezahlen nach dem Absenden online." in html
+    assert "Nach dem Absenden bitten wir Sie, die Gebühr zu bezahlen." in html
 
 
 @pytest.mark.django_db
@@ -211,7 +211,7 @@ def test_a_fee_due_after_checking_says_so(client, barleben):
     fee_form(barleben, fee)
     html = get_page(client, _to_check(client, "urkunde"))
     assert "Die Gebühr wird erst nach Prüfung fällig." in html
-    assert "Sie bezahlen nach dem Absenden online." not in html
+    assert "Nach dem Absenden bitten wir Sie, die Gebühr zu bezahlen." not in html
 
 
 @pytest.mark.django_db

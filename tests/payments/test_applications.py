@@ -213,6 +213,31 @@ def test_without_a_fee_the_process_does_not_wait(barleben):
     assert waiting(Case.objects.get(submission=submission)) == []
 
 
+def test_a_waived_fee_lets_the_process_go_on(barleben, fee_table):
+    fee_form(barleben, {"items": [CERTIFICATE]})
+    submission = submit(citizen_client(), "urkunde", ANSWERS)
+    case_services.route(str(submission.pk))
+    case = Case.objects.get(submission=submission)
+    assert waiting(case) == ["payment_received"]
+    services.cancel(ours().get(submission=submission), user=None, note="Rente: gebührenfrei")
+    run_queued(NUDGE)
+    assert waiting(case) == []
+    kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
+    assert kinds.count("payment_waived") == 1
+
+
+def test_a_fee_that_could_not_be_asked_for_still_holds_the_work(barleben, fee_table):
+    """The fee table lost its entry between the check page and sending: nothing is asked for,
+    but the case's process does not go on as if the fee were paid."""
+    fee_form(barleben, {"items": [CERTIFICATE]})
+    fee_table.active = False
+    fee_table.save()
+    submission = submit(citizen_client(), "urkunde", ANSWERS)
+    assert not ours().filter(submission=submission).exists()
+    case_services.route(str(submission.pk))
+    assert waiting(Case.objects.get(submission=submission)) == ["payment_received"]
+
+
 # --- the service task request_payment --------------------------------------------------------
 
 

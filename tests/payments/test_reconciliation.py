@@ -87,8 +87,13 @@ def test_money_is_counted_once_and_refunds_apart(day_of_payments):
     daily = report.daily(authority, timezone.localdate())
     assert (daily.paid_total.count, daily.paid_total.cents) == (2, 3200)
     assert [(line.provider, line.method, line.count, line.cents) for line in daily.paid] == [
-        ("vor Ort oder per Überweisung bezahlen", "", 1, 2000),
         ("vor Ort oder per Überweisung bezahlen", "giropay", 1, 1200),
+        (
+            "vor Ort oder per Überweisung bezahlen",
+            "bei der Kasse eingegangen (bar, mit Karte oder per Überweisung)",
+            1,
+            2000,
+        ),
     ]
     other = {line.label: (line.count, line.cents) for line in daily.other}
     assert other == {
@@ -155,3 +160,13 @@ def test_the_reconciliation_is_for_the_cash_office_only(day_of_payments):
     client = log_in(Client(), "clerk", PASSWORD)
     assert client.get(BASE).status_code == 403
     assert client.get(BASE + "tagesabschluss.csv").status_code == 403
+
+
+def test_amounts_below_zero_are_written_as_amounts():
+    assert [report.amount(c) for c in (-550, -1, 0, 1200, -120000)] == [
+        "-5,50", "-0,01", "0,00", "12,00", "-1200,00",
+    ]  # fmt: skip
+    from rathaus.core.spreadsheets import formula_safe
+
+    assert formula_safe("-5,50") == "-5,50"
+    assert formula_safe("-5+1") == "'-5+1"

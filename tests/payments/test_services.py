@@ -200,3 +200,18 @@ def test_open_requests_expire_after_their_time_and_may_still_be_paid():
     services.apply("invoice", notice(request, TransactionStatus.PAYED), b"{}")
     request.refresh_from_db()
     assert request.status == S.PAID
+
+
+def test_money_from_an_online_attempt_after_staff_recorded_the_payment_is_refunded():
+    """Paid at the desk, then the citizen finished the open online payment too."""
+    request = make_request()
+    services.apply("invoice", notice(request, TransactionStatus.INITIAL, transaction="t1"), b"{}")
+    services.mark_received(request, user=UserFactory(), note="bar an der Kasse")
+    late = services.apply(
+        "invoice", notice(request, TransactionStatus.PAYED, transaction="t1", event="e9"), b"{}"
+    )
+    assert late.outcome == "applied"
+    refund = Refund.objects.get(request=request)
+    assert (refund.reason, refund.transaction_id) == (Refund.Reason.DOUBLE, "t1")
+    request.refresh_from_db()
+    assert request.payment_method == "staff"

@@ -231,3 +231,11 @@ def test_the_notify_url_is_absolute_and_the_endpoint_is_in_the_schema(settings):
     operation = schema["paths"]["/api/v1/payments/webhooks/{provider}"]["post"]
     assert {"200", "202", "400", "401", "404", "413"} <= set(operation["responses"])
     assert "security" not in operation
+
+
+def test_a_timestamp_of_other_digits_is_refused_not_an_error(request_):
+    data = body(request_)
+    headers = {**signed(data), "X-Sandbox-Timestamp": "\u00b9\u00b2"}
+    answer = post(data, headers)
+    assert answer.status_code == 401
+    assert paid_changes(request_) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,9 +12,14 @@ from django.http import HttpResponse
 FORMULA_STARTS = frozenset({"=", "+", "-", "@", "\t", "\r"})
 
 
+_PLAIN_NUMBER = re.compile(r"^-?[0-9]+(,[0-9]+)?\Z")
+
+
 def formula_safe(text: str) -> str:
     """Text that spreadsheet programs do not run as a formula (CSV injection): a cell that
     starts like a formula gets a leading apostrophe and is shown as text."""
+    if _PLAIN_NUMBER.match(text):  # "-5,50" is an amount, not a formula
+        return text
     return "'" + text if text[:1] in FORMULA_STARTS else text
 
 

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 S = PaymentRequest.Status
 OPEN = (S.CREATED, S.PENDING, S.FAILED)
+# the fee is settled: paid, or waived by staff (the request cancelled); the process goes on
+SETTLED = (S.PAID, S.CANCELLED)
 MESSAGE = "payment_received"
 
 
@@ -114,8 +116,20 @@ def payment_link(submission: Any) -> str | None:
 
 
 def open_for_submission(submission: Any) -> bool:
-    """Whether a payment asked for the submission is not paid yet (the process waits)."""
-    return PaymentRequest.objects.filter(submission=submission, status__in=OPEN).exists()
+    """Whether the case's process waits for the payment: the form asks for its fee when sending
+    and no request of the submission is paid or waived. It fails safe: a fee that could not be
+    asked for (an entry of the fee table missing meanwhile) counts as open, so nothing is worked
+    on, and dispatched, unpaid."""
+    requests = PaymentRequest.objects.filter(submission=submission)
+    if requests.filter(status__in=SETTLED).exists():
+        return False
+    if requests.filter(status__in=(*OPEN, S.EXPIRED)).exists():
+        return True
+    version = submission.form_version
+    if not fees.declared(version) or not fees.pay_now(version, submission.data):
+        return False
+    fee = fees.compute(version, submission.data, submission.authority)
+    return fee is not None and (bool(fee.unpriced) or fee.total_cents > 0)
 
 
 # --- the case and its process ------------------------------------------------------------------
@@ -133,6 +147,10 @@ def on_case_opened(sender: Any, case: Any, **kwargs: Any) -> None:
     and a paid one nudges the process (the payment may have come before the case)."""
     from rathaus.payments import tasks
 
+    submission = case.submission
+    if submission is not None and not PaymentRequest.objects.filter(submission=submission).exists():
+        # asking at sending failed (logged there): ask again now, the same way (same source)
+        on_submission_stored(None, submission)
     for request in services.link_case(case):
         if request.status in OPEN or request.status == S.PAID:
             _record(case, "payment_requested", request)
@@ -148,21 +166,23 @@ def on_status_changed(sender: Any, request: PaymentRequest, old: str, new: str, 
     process after the commit."""
     from rathaus.payments import tasks
 
-    if new != S.PAID or (request.case_id is None and request.submission_id is None):
+    if new not in SETTLED or (request.case_id is None and request.submission_id is None):
         return
     if request.case_id is not None:
-        _record(request.case, "payment_received", request)
+        kind = "payment_received" if new == S.PAID else "payment_waived"
+        _record(request.case, kind, request)
     tasks.nudge.enqueue(str(request.pk))
 
 
 def nudge(request_id: str) -> bool:
-    """Tell the case's process that the request is paid; True when a message was sent. The
-    process takes it only where it waits for ``payment_received``."""
+    """Tell the case's process that the fee is settled: paid, or waived (staff cancelled the
+    request); True when a message was sent. The process takes it only where it waits for
+    ``payment_received``."""
     from rathaus.cases.models import Case
     from rathaus.cases.signals import case_message
 
     request = PaymentRequest.objects.filter(pk=request_id).first()
-    if request is None or request.status != S.PAID:
+    if request is None or request.status not in SETTLED:
         return False
     case = request.case
     if case is None and request.submission_id is not None:

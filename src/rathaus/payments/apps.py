@@ -67,6 +67,7 @@ class PaymentsConfig(AppConfig):
         for kind, label in (
             ("payment_requested", _("Payment requested")),
             ("payment_received", _("Payment received")),
+            ("payment_waived", _("Fee waived")),
         ):
             event_kinds.register(
                 kind,

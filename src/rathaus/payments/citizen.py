@@ -12,7 +12,7 @@ from rathaus.accounts.models import Account
 from rathaus.payments.models import PaymentItem, PaymentRequest, Refund
 
 S = PaymentRequest.Status
-SHOWN = (S.CREATED, S.PENDING, S.FAILED, S.PAID)
+SHOWN = (S.CREATED, S.PENDING, S.FAILED, S.PAID, S.EXPIRED)
 
 
 def of_account(account: Account) -> QuerySet[PaymentRequest]:

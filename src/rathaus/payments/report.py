@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.core.models import Authority
 from rathaus.payments.models import Notification, PaymentRequest, Refund, StatusChange
+from rathaus.payments.receipts import method_words
 
 S = PaymentRequest.Status
 ENDED = (S.PAID, S.CANCELLED, S.EXPIRED)
@@ -89,7 +90,7 @@ def daily(authority: Authority, day: dt.date) -> DailyReport:
                 row["count"],
                 row["cents"] or 0,
                 provider_label(row["provider"]),
-                row["payment_method"],
+                method_words(row["payment_method"]),
             )
         )
     report.paid_total = Line(_("paid"), *_sum(paid))
@@ -149,8 +150,9 @@ def unmatched_notifications(
 
 def amount(cents: int) -> str:
     """Cents as a spreadsheet amount: 1200 → "12,00" (no thousands separator)."""
-    euros, rest = divmod(int(cents), 100)
-    return f"{euros},{rest:02d}"
+    sign = "-" if int(cents) < 0 else ""
+    euros, rest = divmod(abs(int(cents)), 100)
+    return f"{sign}{euros},{rest:02d}"
 
 
 def local_iso(moment: dt.datetime | None) -> str:
@@ -186,7 +188,7 @@ def csv_rows(report: DailyReport) -> Iterator[list[Any]]:
             local_iso(request.paid_at),
             provider_label(request.provider),
             request.transaction_id,
-            request.payment_method,
+            method_words(request.payment_method),
             request.payer_name,
             request.purpose,
         ]

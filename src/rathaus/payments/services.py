@@ -311,6 +311,12 @@ def start(request: PaymentRequest, *, redirect_url: str, notify_url: str) -> str
         current = locked(request)
         if current.status == S.PAID:
             return ""
+        if current.status not in (S.CREATED, S.PENDING, S.FAILED):
+            # cancelled or expired while the provider was asked: the payer is not sent to pay
+            raise PaymentRefused(
+                _("This payment cannot be paid any more (%(status)s).")
+                % {"status": current.get_status_display()}
+            )
         current.transaction_id = started.transaction_id
         current.payment_url = started.redirect_url
         current.save(update_fields=["transaction_id", "payment_url", "updated_at"])
@@ -475,6 +481,11 @@ def mark_received(request: PaymentRequest, *, user: Any, note: str = "") -> Paym
                 _("A payment that is %(status)s cannot be marked as paid.")
                 % {"status": current.get_status_display()}
             )
+        # the money came another way: an online transaction still open is not this payment,
+        # so money it brings later is paid back (apply), not taken as the same payment
+        current.transaction_id = ""
+        current.payment_method = "staff"
+        current.save(update_fields=["transaction_id", "payment_method", "updated_at"])
         _move(current, S.PAID, cause=StatusChange.Cause.STAFF, actor=user,
               note=note or _("Money received"))  # fmt: skip
     return current

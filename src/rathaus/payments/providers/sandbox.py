@@ -176,7 +176,7 @@ class Sandbox:
         secret = settings.RATHAUS_PAYMENT_WEBHOOK_KEYS.get(key_id)
         if secret is None:
             raise NotificationRejected(f"unknown key id {key_id[:60]!r}")
-        if not stamp.isdigit() or len(stamp) > 12:
+        if not (stamp.isascii() and stamp.isdigit()) or len(stamp) > 12:
             raise NotificationRejected("timestamp is not a number of seconds")
         age = time.time() - int(stamp)
         if abs(age) > settings.RATHAUS_PAYMENT_WEBHOOK_WINDOW:

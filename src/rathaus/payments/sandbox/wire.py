@@ -23,8 +23,11 @@ def cents(value: Any) -> int:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise ValueError("the amount must be a number") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("the amount must have at most two decimals")
+    try:
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise ValueError("the amount must have at most two decimals")
+    except InvalidOperation:  # too many digits to quantize (1e30)
+        raise ValueError("the amount is out of range") from None
     return int(amount * 100)
 
 
