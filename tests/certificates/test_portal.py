@@ -227,3 +227,23 @@ def test_a_sibling_without_legal_interest_is_refused_by_the_api(barleben) -> Non
     )
     assert response.status_code == 422
     assert "rechtliches Interesse" in response.content.decode()
+
+
+def test_a_refused_order_gets_the_letter_with_the_remedy_of_the_civil_status_act(barleben):
+    from rathaus.cases import decisions
+    from rathaus.cases import services as cases
+    from rathaus.cases.models import Case
+    from tests.support import submit
+
+    submission = submit(citizen_client(), install.FORM_SLUG, ORDER)
+    cases.route(str(submission.pk))
+    case = Case.objects.get(submission=submission)
+    assert decisions.template_name(case) == "cases/decisions/urkunde-bestellen.html"
+    clerk = case.org_unit.memberships.first().user
+    html = decisions.preview(
+        case, clerk, "refused", "Kein rechtliches Interesse glaubhaft gemacht."
+    )
+    assert "Wir können die bestellte Urkunde nicht ausstellen." in html
+    assert "§ 49 Abs. 1 PStG" in html
+    assert "Widerspruch" not in html
+    assert "Gebühren" not in html
