@@ -158,7 +158,7 @@ def test_a_complete_direct_order_is_valid() -> None:
 @pytest.mark.parametrize("relationship", ["sibling", "other"])
 def test_a_sibling_must_state_a_legal_interest_and_upload_evidence(relationship: str) -> None:
     errors = spec().errors({**ORDER, "relationship": relationship})
-    assert "rechtliches Interesse" in " ".join(errors["legal_interest"])
+    assert "warum Sie die Urkunde brauchen" in " ".join(errors["legal_interest"])
     assert "Nachweis" in " ".join(errors["evidence"])
     with_interest = {**ORDER, "relationship": relationship, "legal_interest": "Ich bin Erbe."}
     assert set(spec().errors(with_interest)) == {"evidence"}
@@ -226,7 +226,7 @@ def test_a_sibling_without_legal_interest_is_refused_by_the_api(barleben) -> Non
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert "rechtliches Interesse" in response.content.decode()
+    assert "warum Sie die Urkunde brauchen" in response.content.decode()
 
 
 def test_a_refused_order_gets_the_letter_with_the_remedy_of_the_civil_status_act(barleben):
