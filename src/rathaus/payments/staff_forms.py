@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import iban as stdnum_iban
 
+from rathaus.core.forms import BoundedDateField
 from rathaus.payments.models import CashOffice, Fee, PaymentRequest
 from rathaus.payments.providers.base import providers
 
@@ -77,8 +78,8 @@ class PaymentFilterForm(KernForm):
         choices=[("", _("all")), *PaymentRequest.Status.choices],
     )
     anbieter = forms.ChoiceField(label=_("Provider"), required=False)  # choices: see __init__
-    von = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
-    bis = forms.DateField(label=_("Created until"), required=False, widget=DateInput())
+    von = BoundedDateField(label=_("Created from"), required=False, widget=DateInput())
+    bis = BoundedDateField(label=_("Created until"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,7 +114,7 @@ class PaymentFilterForm(KernForm):
 
 
 class DayForm(KernForm):
-    tag = forms.DateField(label=_("Day"), required=False, widget=DateInput())
+    tag = BoundedDateField(label=_("Day"), required=False, widget=DateInput())
 
     def day(self) -> dt.date:
         if self.is_bound and self.is_valid() and self.cleaned_data["tag"]:
