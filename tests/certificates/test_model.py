@@ -44,7 +44,7 @@ def order(relationship: str, payment_open: bool, delivery: str = "post") -> Mode
 
 def register_and_dispatch(run: ModelRun, dispatch: str = "sent") -> None:
     assert run.open_tasks == [LOOKUP]
-    run.complete(LOOKUP, register_number="G 123/1987", register_year=1987,
+    run.complete(LOOKUP, found=True, register_number="G 123/1987", register_year=1987,
                  register_office="Standesamt Barleben")  # fmt: skip
     assert run.open_tasks == [DISPATCH]
     run.complete(DISPATCH, dispatch=dispatch, dispatched_on="2026-12-07")
@@ -135,6 +135,31 @@ def test_refused_after_the_check_gets_a_decision_and_is_closed() -> None:
     assert run.completed
     assert LOOKUP not in run.path
     assert "Task_RequestPayment" not in run.path
+
+
+def test_an_entry_that_cannot_be_found_refunds_the_fee_and_ends_with_a_decision() -> None:
+    run = order("descendant", payment_open=True)
+    run.message("payment_received")
+    assert run.open_tasks == [LOOKUP]
+    reason = "Die Geburt ist beim Standesamt Magdeburg beurkundet."
+    run.complete(LOOKUP, found=False, reasons=reason)
+    assert run.services == [
+        ("refund_payment", {}),
+        ("generate_decision", {"outcome": "refused"}),
+        ("set_status", {"status": "closed"}),
+    ]
+    assert run.completed
+    assert DISPATCH not in run.path
+
+
+def test_a_found_entry_needs_its_register_number_and_a_missing_one_its_reasons() -> None:
+    run = order("descendant", payment_open=True)
+    run.message("payment_received")
+    with pytest.raises(AssertionError, match="Registernummer"):
+        run.complete(LOOKUP, found=True)
+    with pytest.raises(AssertionError, match="warum keine Urkunde"):
+        run.complete(LOOKUP, found=False)
+    assert run.open_tasks == [LOOKUP]
 
 
 def test_a_refusal_needs_reasons() -> None:

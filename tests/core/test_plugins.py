@@ -254,6 +254,7 @@ def test_service_task_handlers_resolve_through_the_registry():
         "escalate",
         "forward",
         "request_payment",
+        "refund_payment",
     }
     assert handlers.service_tasks.get("escalate") is process_tasks.escalate
     seen: list[str] = []

@@ -285,3 +285,20 @@ def test_request_payment_with_nothing_to_pay_or_no_fee(barleben, fee_table):
     case_services.route(str(plain.pk))
     with pytest.raises(HandlerFailed, match="keine Gebühr"):
         handler(Context(case=Case.objects.get(submission=plain), actor=None, params={}, data={}))
+
+
+def test_refund_payment_pays_back_what_the_application_paid(barleben, fee_table):
+    from rathaus.payments import applications
+    from rathaus.payments.models import Refund
+    from rathaus.processes.handlers import Context
+
+    case = _case_for(barleben, {"items": [CERTIFICATE]})
+    request = ours().get(submission=case.submission)
+    applications.refund_payment(Context(case=case, actor=None, params={}, data={}))
+    assert not Refund.objects.filter(request=request).exists()  # nothing paid, nothing back
+    services.mark_received(request, user=None)
+    applications.refund_payment(Context(case=case, actor=None, params={}, data={}))
+    applications.refund_payment(Context(case=case, actor=None, params={}, data={}))
+    refund = Refund.objects.get(request=request)
+    assert refund.amount_cents == request.amount_cents
+    assert refund.note == "Die bestellte Leistung kann nicht erbracht werden."

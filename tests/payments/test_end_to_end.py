@@ -131,7 +131,7 @@ def test_an_order_paid_late_and_twice_starts_work_once_and_ends_versandt(barlebe
 
     clerk = get_user_model().objects.get(username="standesamt")
     lookup = ProcessTask.objects.get(instance__case=case, element_id="Task_Lookup")
-    engine.complete_task(lookup, clerk, {"register_number": "G 123/1950",
+    engine.complete_task(lookup, clerk, {"found": True, "register_number": "G 123/1950",
                                          "register_year": 1950,
                                          "register_office": "Standesamt Barleben"})  # fmt: skip
     assert open_tasks(case) == ["Task_Dispatch"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -239,3 +239,20 @@ def request_payment(context: Context) -> None:
         message_applicant(case, None, _("Please pay the fee"), body, context.portal_url)
     except CaseActionRefused as refused:
         raise HandlerFailed(str(refused)) from None
+
+
+def refund_payment(context: Context) -> None:
+    """Pay back what the case's application paid and was not paid back yet (the register office
+    cannot issue what was ordered); nothing paid, nothing to do. The provider is asked by the
+    worker (an offline provider's refund waits for the cash office to pay it out)."""
+    from rathaus.payments import refunds
+
+    case = context.case
+    paid = PaymentRequest.objects.filter(status=S.PAID).filter(
+        models.Q(case=case) | models.Q(submission_id=case.submission_id, submission__isnull=False)
+    )
+    for request in paid:
+        amount = refunds.refundable_cents(request)
+        if amount > 0:
+            refunds.refund(request, amount, user=context.actor,
+                           note=_("The ordered service cannot be provided."))  # fmt: skip

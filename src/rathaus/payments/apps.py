@@ -64,6 +64,7 @@ class PaymentsConfig(AppConfig):
             applications.on_status_changed, dispatch_uid="payments.nudge_process"
         )
         service_tasks.register("request_payment", applications.request_payment)
+        service_tasks.register("refund_payment", applications.refund_payment)
         for kind, label in (
             ("payment_requested", _("Payment requested")),
             ("payment_received", _("Payment received")),
