@@ -302,3 +302,18 @@ def test_refund_payment_pays_back_what_the_application_paid(barleben, fee_table)
     refund = Refund.objects.get(request=request)
     assert refund.amount_cents == request.amount_cents
     assert refund.note == "Die bestellte Leistung kann nicht erbracht werden."
+
+
+def test_a_payment_whose_time_is_over_is_on_the_case_for_staff(barleben, fee_table):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    fee_form(barleben, {"items": [CERTIFICATE]})
+    submission = submit(citizen_client(), "urkunde", ANSWERS)
+    case_services.route(str(submission.pk))
+    case = Case.objects.get(submission=submission)
+    services.expire_due(timezone.now() + dt.timedelta(days=30))
+    assert ours().get(submission=submission).status == "expired"
+    assert CaseEvent.objects.filter(case=case, kind="payment_expired").count() == 1
+    assert waiting(case) == ["payment_received"]

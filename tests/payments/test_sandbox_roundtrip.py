@@ -124,6 +124,15 @@ def test_a_refund_is_paid_back_through_the_sandbox(payment_sandbox):
     settled = refunds.settle_refund(refund.pk)
     assert settled.status == Refund.Status.DONE
     assert settled.provider_refund_id.startswith("SBR-")
+    # asked again under the same reference (a retry after a time-out): paid back once
+    again = providers.get("sandbox").refund(
+        request.transaction_id, 600, f"{request.kassenzeichen}-R{refund.pk}"
+    )
+    assert again.refund_id == settled.provider_refund_id
+    other = providers.get("sandbox").refund(request.transaction_id, 600, "another")
+    assert other.refund_id != settled.provider_refund_id
+    with pytest.raises(ProviderUnavailable):  # 18 € paid, 12 € back: 6 € are left
+        providers.get("sandbox").refund(request.transaction_id, 700, "a third")
 
 
 def test_when_the_sandbox_is_down_nothing_changes_and_a_retry_works(live_server, settings):

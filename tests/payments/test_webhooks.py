@@ -239,3 +239,16 @@ def test_a_timestamp_of_other_digits_is_refused_not_an_error(request_):
     answer = post(data, headers)
     assert answer.status_code == 401
     assert paid_changes(request_) == 0
+
+
+def test_a_flood_of_refused_notifications_is_refused_without_keeping_it(request_, settings):
+    from rathaus.payments import webhooks
+
+    data = body(request_)
+    forged = signed(data, secret="not-the-secret")
+    answers = [post(data, forged).status_code for _ in range(webhooks.REJECTED_PER_MINUTE + 3)]
+    assert answers.count(401) == webhooks.REJECTED_PER_MINUTE
+    assert answers[-1] == 429
+    kept = Notification.objects.filter(outcome=Notification.Outcome.REJECTED).count()
+    assert kept == webhooks.REJECTED_PER_MINUTE
+    assert post(data, signed(data)).status_code == 200  # the provider's own still come in

@@ -166,6 +166,9 @@ def on_status_changed(sender: Any, request: PaymentRequest, old: str, new: str, 
     process after the commit."""
     from rathaus.payments import tasks
 
+    if new == S.EXPIRED and request.case_id is not None:
+        # the process keeps waiting: staff see it and waive the fee or close the case
+        _record(request.case, "payment_expired", request)
     if new not in SETTLED or (request.case_id is None and request.submission_id is None):
         return
     if request.case_id is not None:

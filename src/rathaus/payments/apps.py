@@ -69,6 +69,7 @@ class PaymentsConfig(AppConfig):
             ("payment_requested", _("Payment requested")),
             ("payment_received", _("Payment received")),
             ("payment_waived", _("Fee waived")),
+            ("payment_expired", _("Time to pay is over")),
         ):
             event_kinds.register(
                 kind,

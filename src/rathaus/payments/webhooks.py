@@ -11,12 +11,14 @@ provider stops sending it); 400 signed but unreadable, or an amount or currency 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
+from rathaus.core import ratelimit
 from rathaus.core.plugins import UnknownPlugin
 from rathaus.core.problems import ProblemOut, problem
 from rathaus.core.tenancy import portal_url
@@ -27,6 +29,9 @@ from rathaus.payments.providers.base import (
     NotificationRejected,
     providers,
 )
+
+REJECTED_PER_MINUTE = 60
+"""Refused notifications kept per client address and minute; more are refused unkept."""
 
 MAX_BODY = 64 * 1024
 Outcome = Notification.Outcome
@@ -73,6 +78,7 @@ def notify_url(provider_id: str) -> str:
         401: ProblemOut,
         404: ProblemOut,
         413: ProblemOut,
+        429: ProblemOut,
     },
     summary="Receive a payment provider's notification",
     description=(
@@ -107,6 +113,15 @@ def receive(request: HttpRequest, provider: str) -> Any:
         notices = plugin.verify(body, headers)
     except NotificationRejected as exc:
         reason = str(exc) or exc.__class__.__name__
+        wait = ratelimit.hit(
+            f"payment-webhook-rejected:{ratelimit.client_address(request)}",
+            REJECTED_PER_MINUTE,
+            dt.timedelta(minutes=1),
+        )
+        if wait:  # a flood of forged notifications is not kept, only refused
+            response = problem(request, 429, "Too Many Requests", "Too many refused notifications.")
+            response["Retry-After"] = str(wait)
+            return response
         services.record_rejected(provider, body, reason, key_id=_key_id(headers))
         if isinstance(exc, MalformedNotification):
             return problem(

@@ -71,6 +71,8 @@ class Store:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.transactions: dict[str, Transaction] = {}
+        # a refund asked again under the same reference is answered as the first time
+        self.refunds: dict[str, dict[str, Any]] = {}
 
     def create(self, data: Any) -> Transaction:
         """A new transaction for a payment request (XBezahldienste fields)."""
@@ -131,7 +133,11 @@ class Store:
             amount = wire.cents(data.get("grosAmount"))
         except ValueError as exc:
             raise Refused(400, f"grosAmount: {exc}") from None
+        reference = data.get("reference")
+        key = f"{transaction_id}:{reference}" if isinstance(reference, str) and reference else ""
         with self.lock:
+            if key and key in self.refunds:
+                return self.refunds[key]
             transaction = self.transactions.get(transaction_id)
             if transaction is None:
                 raise Refused(404, "no such transaction")
@@ -140,9 +146,12 @@ class Store:
             if amount <= 0 or amount > transaction.amount_cents - transaction.refunded_cents:
                 raise Refused(409, "the amount is more than is left to refund")
             transaction.refunded_cents += amount
-        return {
-            "refundId": f"SBR-{secrets.token_hex(8)}",
-            "transactionId": transaction_id,
-            "grosAmount": wire.euros(amount),
-            "status": "DONE",
-        }
+            answer = {
+                "refundId": f"SBR-{secrets.token_hex(8)}",
+                "transactionId": transaction_id,
+                "grosAmount": wire.euros(amount),
+                "status": "DONE",
+            }
+            if key:
+                self.refunds[key] = answer
+        return answer
