@@ -317,3 +317,19 @@ def test_a_payment_whose_time_is_over_is_on_the_case_for_staff(barleben, fee_tab
     assert ours().get(submission=submission).status == "expired"
     assert CaseEvent.objects.filter(case=case, kind="payment_expired").count() == 1
     assert waiting(case) == ["payment_received"]
+
+
+def test_the_receipt_e_mail_of_a_payer_without_an_account_carries_the_pay_link(barleben, fee_table):
+    from rathaus.core.models import OutgoingEmail
+
+    fee_form(barleben, {"items": [CERTIFICATE]})
+    send_through_the_pages(Client())
+    request = ours().get()
+    run_queued("rathaus.cases.tasks.send_receipt")
+    text = OutgoingEmail.objects.filter(to="ilse@example.org").latest("id").text_body
+    assert "Die Gebühr ist noch zu bezahlen." in text
+    address = next(line for line in text.splitlines() if f"/zahlung/{request.pk}/" in line)
+    path = address[address.index("/zahlung/") :]
+    page = Client().get(path)  # another browser: the token in the link opens it
+    assert page.status_code == 200
+    assert request.kassenzeichen in page.content.decode()

@@ -25,6 +25,7 @@ def deliver_receipt(submission_id: str, portal_url: str = "") -> str:
     """
     from rathaus.accounts.mailbox import Attachment, send_message
     from rathaus.core.mail import send_mail
+    from rathaus.forms import fees
     from rathaus.forms.receipts import receipt_filename, receipt_pdf
 
     submission = Submission.objects.select_related(
@@ -70,7 +71,10 @@ def deliver_receipt(submission_id: str, portal_url: str = "") -> str:
                     to=submission.contact_email,
                     subject=_("Your application has been received"),
                     template="cases/email/received",
-                    context={"submission": submission},
+                    context={
+                        "submission": submission,
+                        "pay_url": fees.mail_payment_link(submission),
+                    },
                     authority=submission.authority,
                 )
     except IntegrityError:

@@ -74,6 +74,8 @@ class _Seams:
     def __init__(self) -> None:
         self.price: PriceFunction | None = None
         self.payment_link: Callable[[Any], str | None] | None = None
+        # the absolute address of the payment page for an e-mail (with its access token)
+        self.mail_payment_link: Callable[[Any], str | None] | None = None
 
 
 seams = _Seams()
@@ -235,6 +237,12 @@ def compute(version: Any, data: Mapping[str, Any], authority: Any) -> Fee | None
         except LookupError:
             unpriced.append(line.fee_code)
     return Fee(tuple(priced), pay_now(version, data), tuple(unpriced))
+
+
+def mail_payment_link(submission: Any) -> str | None:
+    """Where the applicant without an account pays, for the receipt e-mail (None: nothing
+    open to pay)."""
+    return seams.mail_payment_link(submission) if seams.mail_payment_link is not None else None
 
 
 def payment_link(submission: Any) -> str | None:

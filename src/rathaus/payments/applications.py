@@ -115,6 +115,19 @@ def payment_link(submission: Any) -> str | None:
     return reverse("payments:for_submission", args=[submission.pk])
 
 
+def mail_payment_link(submission: Any) -> str | None:
+    """The absolute address of the open request's payment page, with its token, for an e-mail."""
+    from rathaus.core.tenancy import portal_url
+    from rathaus.payments import access
+
+    request = (
+        PaymentRequest.objects.filter(submission=submission, status__in=OPEN)
+        .order_by("-created_at")
+        .first()
+    )
+    return None if request is None else portal_url(request.authority, access.url(request))
+
+
 def open_for_submission(submission: Any) -> bool:
     """Whether the case's process waits for the payment: the form asks for its fee when sending
     and no request of the submission is paid or waived. It fails safe: a fee that could not be

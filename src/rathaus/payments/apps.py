@@ -56,6 +56,7 @@ class PaymentsConfig(AppConfig):
 
         fees.seams.price = applications.price
         fees.seams.payment_link = applications.payment_link
+        fees.seams.mail_payment_link = applications.mail_payment_link
         submission_stored.connect(
             applications.on_submission_stored, dispatch_uid="payments.submission_fee"
         )
