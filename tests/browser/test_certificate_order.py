@@ -92,3 +92,33 @@ def test_ordering_two_birth_certificates_and_paying_at_the_sandbox(
     assert_accessible(page)
     payment.refresh_from_db()
     assert payment.status == PaymentRequest.Status.PAID
+
+
+def test_the_pay_button_leads_to_the_provider_under_the_sites_content_security_policy(
+    new_context, server: str, payment_sandbox: str
+) -> None:
+    """The page's policy allows its form to lead to the provider (form-action), and only there;
+    the other browser tests bypass the policy for axe."""
+    from rathaus.accounts.models import Account
+    from rathaus.core.models import Authority
+    from rathaus.payments import services
+    from rathaus.payments.services import ItemSpec
+
+    payment, _ = services.create_request(
+        authority=Authority.objects.get(slug="barleben"),
+        items=[ItemSpec("Geburtsurkunde", 1, 1200)],
+        purpose="Geburtsurkunde",
+        account=Account.objects.get(user__email=CITIZEN_EMAIL),
+        provider="sandbox",
+    )
+    page = new_context(bypass_csp=False, java_script_enabled=False).new_page()
+    page.goto(f"{server}/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill(CITIZEN_EMAIL)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    answer = page.goto(f"{server}/zahlung/{payment.pk}/")
+    policy = answer.headers["content-security-policy"]
+    assert f"form-action 'self' {payment_sandbox}" in policy
+    page.get_by_role("button", name="Jetzt bezahlen").click()
+    page.wait_for_url(f"{payment_sandbox}/pay/**")
+    expect(page.get_by_text("12,00 €").first).to_be_visible()

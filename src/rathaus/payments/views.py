@@ -11,6 +11,7 @@ import dataclasses
 import importlib
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
@@ -102,7 +103,23 @@ def pay(request: HttpRequest, pk: Any) -> HttpResponseBase:
                       status=status)  # fmt: skip
     if status == 503:
         response["Retry-After"] = "120"
+    origins = _payment_origins(payment)
+    if origins:  # the button's form leads to the provider's page (django-csp adds it)
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
     return response
+
+
+def _payment_origins(payment: PaymentRequest) -> list[str]:
+    """The origins the pay page's form may lead to: what the provider names, and the origin of
+    the payment page it gave for this request."""
+    plugin = dict(providers.items()).get(payment.provider)
+    if plugin is None or not plugin.online:
+        return []
+    origins = list(getattr(plugin, "payment_origins", ()))
+    page = urlsplit(payment.payment_url)
+    if page.scheme in ("http", "https") and page.netloc:
+        origins.append(f"{page.scheme}://{page.netloc}")
+    return sorted(set(origins))
 
 
 def _ask_provider(payment: PaymentRequest) -> bool:

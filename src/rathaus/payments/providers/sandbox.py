@@ -12,6 +12,7 @@ import datetime as dt
 import hmac
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from typing import Any
@@ -109,6 +110,13 @@ def payment_request(request: XPaymentRequest) -> dict[str, Any]:
 class Sandbox:
     verbose_name = _("payment sandbox (tests and demo)")
     online = True
+
+    @property
+    def payment_origins(self) -> tuple[str, ...]:
+        """Where the payer's browser is sent to pay: the pay page's form may lead there
+        (its Content-Security-Policy ``form-action``)."""
+        base = urllib.parse.urlsplit(settings.RATHAUS_PAYMENT_SANDBOX_URL or "")
+        return (f"{base.scheme}://{base.netloc}",) if base.scheme and base.netloc else ()
 
     def _call(self, method: str, path: str, data: Any = None) -> Any:
         base = settings.RATHAUS_PAYMENT_SANDBOX_URL
