@@ -178,7 +178,7 @@ def generate(count: int, spec_file: Path) -> None:
             )  # fmt: skip
             cases.append(
                 (number, unit.authority_id, unit.pk, submission_id, version.title[:200], None,
-                 status, assignee, "normal", None, moment, moment,
+                 status, assignee, "normal", None, "", moment, moment,
                  moment + datetime.timedelta(days=9) if status == "closed" else None,
                  search_document(number, text))
             )  # fmt: skip
