@@ -667,6 +667,16 @@ VARIABLES: tuple[Variable, ...] = (
         "clerk confirms whatever is not found there).",
     ),
     Variable(
+        "EXCHANGE_KEY_FILE",
+        "string",
+        "",
+        "Path of this installation's private exchange keys (a JWK set: one key to decrypt "
+        "submissions sent to its destinations, one to sign its events), made by `rathaus "
+        "exchange-keys`. Kept outside the database, readable by the rathaus user only. Empty: "
+        "the installation neither sends nor receives exchanged submissions.",
+        secret=True,
+    ),
+    Variable(
         "PAYMENT_PROVIDER",
         "string",
         "invoice",

@@ -107,7 +107,9 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.legal",
     "rathaus.documents",
+    "rathaus.exchange",
     "rathaus.certificates",
+    "rathaus.assemblies",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +281,7 @@ RATHAUS_SAML_LABEL: str = env("SAML_LABEL")
 # Uploads (rathaus.core.files) and their virus scanner (rathaus.core.scanning).
 RATHAUS_VIRUS_SCANNER: str = env("VIRUS_SCANNER")
 RATHAUS_REGISTER_LOOKUP: str = env("REGISTER_LOOKUP")
+RATHAUS_EXCHANGE_KEY_FILE: str = env("EXCHANGE_KEY_FILE")
 RATHAUS_PAYMENT_PROVIDER: str = env("PAYMENT_PROVIDER")
 RATHAUS_PAYMENT_SANDBOX_URL: str = env("PAYMENT_SANDBOX_URL").rstrip("/")
 RATHAUS_PAYMENT_SANDBOX_API_KEY: str = env("PAYMENT_SANDBOX_API_KEY")

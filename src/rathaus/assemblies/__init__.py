@@ -1,0 +1,1 @@
+"""The assembly notice (Versammlungsanzeige): a service package for the assembly authority."""

@@ -1,0 +1,1 @@
+"""Submissions exchanged with authorities elsewhere, compatible with FIT-Connect (ADR 0052)."""
