@@ -88,7 +88,7 @@ def own_keys() -> jwk.JWKSet:
 
 
 def _own(use: str) -> jwk.JWK:
-    for key in own_keys():
+    for key in own_keys()["keys"]:
         if key.get("use") == use:
             return key
     raise ImproperlyConfigured(f"The exchange key set has no key with use {use!r}.")
@@ -106,7 +106,7 @@ def public_jwk(key: jwk.JWK) -> dict[str, Any]:
 
 def public_keys() -> dict[str, list[dict[str, Any]]]:
     """Our public keys as a JWK set (encryption and signature)."""
-    return {"keys": [public_jwk(key) for key in own_keys()]}
+    return {"keys": [public_jwk(key) for key in own_keys()["keys"]]}
 
 
 def encryption_key() -> dict[str, Any]:
