@@ -30,7 +30,7 @@ from tests.factories.exchange_receiving import (
     submission_with_files,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]  # locks rows: runs on PostgreSQL too
 
 
 def rejected_with(incoming: Incoming) -> list[str]:
