@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -268,3 +269,22 @@ def test_a_failure_while_storing_leaves_no_decrypted_file_behind(
     assert rejected_with(incoming) == ["service-mismatch"]
     assert not store.blob_exists(store.blob_key(hashlib.sha256(OTHER_PLAN).hexdigest()))
     assert not Submission.objects.filter(channel=Channel.EXCHANGE).exists()
+
+
+def test_data_that_is_no_json_object_is_rejected(
+    api: Client, destination: OwnDestination, version: FormVersion
+) -> None:
+    parcel = parcel_of(submission_with_files(version, files=()))
+    parcel.data = b"[1, 2]"
+    parcel.metadata["contentStructure"]["data"]["hash"]["content"] = hashlib.sha512(
+        parcel.data
+    ).hexdigest()
+    incoming = send(api, destination, parcel)
+
+    assert receiving.process(str(incoming.pk)) == "rejected"
+
+    assert rejected_with(incoming) == ["syntax-violation"]
+
+
+def test_processing_an_incoming_that_is_gone_does_nothing(db: Any) -> None:
+    assert receiving.process(str(uuid.uuid4())) == "gone"

@@ -306,15 +306,22 @@ def reject(incoming: Incoming, problems: list[dict[str, str]]) -> str:
 
 def process(incoming_id: str) -> str:
     """Check a submitted submission and accept or reject it; at most once."""
-    incoming = Incoming.objects.select_related(
-        "destination__authority", "destination__org_unit"
-    ).get(pk=incoming_id)
+    incoming = (
+        Incoming.objects.select_related("destination__authority", "destination__org_unit")
+        .filter(pk=incoming_id)
+        .first()
+    )
+    if incoming is None:
+        return "gone"
     if incoming.status != Incoming.Status.SUBMITTED:
         return f"already {incoming.status}"
     try:
         checked = check(incoming)
     except Rejected as rejected:
         return reject(incoming, rejected.problems)
+    except (KeyError, TypeError, ValueError) as error:  # a shape the checks did not foresee
+        detail = f"The submission cannot be read: {error.__class__.__name__}: {error}"
+        return reject(incoming, [problem("syntax-violation", "Submission not readable", detail)])
     try:
         return _accept(incoming, checked)
     except Rejected as rejected:
