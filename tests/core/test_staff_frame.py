@@ -16,7 +16,14 @@ from rathaus.core import navigation, roles
 from rathaus.forms.models import FormDefinition
 from rathaus.payments.models import PaymentRequest
 from rathaus.processes.models import ProcessModel, ProcessTask
-from tests.factories import FeeFactory, FileFactory, MembershipFactory, VersionFactory
+from tests.factories import (
+    FeeFactory,
+    FileFactory,
+    MembershipFactory,
+    OutgoingFactory,
+    SubmissionFactory,
+    VersionFactory,
+)
 from tests.support import log_in
 
 STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
@@ -82,6 +89,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "document": efile_document(meldung),
         "payment": PaymentRequest.objects.filter(authority=meldung.authority).first(),
         "fee": FeeFactory(authority=meldung.authority, code="frame-test"),
+        "outgoing": OutgoingFactory(submission=SubmissionFactory(authority=meldung.authority)),
     }
 
 
@@ -155,6 +163,8 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "payments_staff:fee_add": lambda w: "/verwaltung/zahlungen/gebuehren/neu/",
     "payments_staff:fee_edit": lambda w: f"/verwaltung/zahlungen/gebuehren/{w['fee'].pk}/",
     "payments_staff:settings": lambda w: "/verwaltung/zahlungen/einstellungen/",
+    "exchange:outbox": lambda w: "/verwaltung/austausch/",
+    "exchange:outgoing": lambda w: f"/verwaltung/austausch/{w['outgoing'].pk}/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -183,6 +193,8 @@ FOR_ADMINISTRATORS = {
     "payments_staff:fee_add",
     "payments_staff:fee_edit",
     "payments_staff:settings",
+    "exchange:outbox",
+    "exchange:outgoing",
 }
 
 

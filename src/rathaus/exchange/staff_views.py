@@ -75,8 +75,11 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, pk: uuid.UUID) -> Outgoing:
+    authorities = access.outbox_authorities(request.user)
+    if not authorities:
+        raise PermissionDenied("only administrators see the exchange's outbox")
     found = (
-        access.visible_outgoing(request.user)
+        access.visible_outgoing(request.user, authorities)
         .select_related("submission__authority", "destination__authority")
         .filter(pk=pk)
         .first()
