@@ -22,7 +22,7 @@ def destinations(db):
         "gemeinde": DestinationFactory(name="Gemeinde", areas=["150835"]),
         "other service": DestinationFactory(
             name="Andere", areas=["150835000000"], leika_keys=["99115003012000"]
-        ),  # fmt: skip
+        ),
     }
 
 
