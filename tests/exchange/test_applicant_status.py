@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from rathaus.accounts.models import Message
-from rathaus.catalog.models import Responsibility, Service
 from rathaus.cases import services
+from rathaus.catalog.models import Responsibility, Service
 from rathaus.core import keys
 from rathaus.core.models import Authority
 from rathaus.exchange import answers

@@ -63,7 +63,8 @@ class SendFailed(Exception):
 
 def backoff(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed attempt: 1, 2, 4 … minutes, at most 6 hours."""
-    return min(FIRST_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
+    factor = 1 << min(max(attempts - 1, 0), 20)
+    return min(FIRST_DELAY * factor, MAX_DELAY)
 
 
 # --- into the outbox ---------------------------------------------------------------------------
