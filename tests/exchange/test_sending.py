@@ -202,3 +202,28 @@ def test_a_key_that_is_not_usable_makes_it_stuck_and_nothing_is_sent(
     sending.queue(str(in_outbox.pk))
     assert send_all() == ["stuck"]
     assert receiver.bodies == []
+
+
+def test_an_answer_before_we_read_the_submits_answer_is_kept(receiver, in_outbox):
+    from rathaus.exchange import answers
+
+    outgoing = sending.queue(str(in_outbox.pk))
+    plugin = transports.transports.get("fitconnect")
+    real_submit = plugin.submit
+
+    def submit_then_accepted(remote, submission_id, metadata, data):
+        answer = real_submit(remote, submission_id, metadata, data)
+        receiver.accept(receiver.only())  # the receiver is quicker than we are
+        assert answers.fetch(str(outgoing.pk)) == "accepted"
+        return answer
+
+    plugin.submit = submit_then_accepted  # type: ignore[method-assign]
+    try:
+        assert send_all() == ["sent"]
+    finally:
+        del plugin.submit
+    outgoing.refresh_from_db()
+    assert outgoing.status == "accepted"
+    assert outgoing.sent_at is not None
+    assert outgoing.parts == {}
+    assert OutboxItem.objects.get(submission=in_outbox).status == "sent"

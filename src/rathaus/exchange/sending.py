@@ -195,12 +195,7 @@ def _attempt(outgoing: Outgoing) -> None:
         transport = transports.get(destination.transport)
     except LookupError as error:
         raise SendFailed(str(error), False) from None
-    parts = outgoing.parts
-    if not parts:
-        parts = _encrypt_parts(outgoing, submission)
-        Outgoing.objects.filter(pk=outgoing.pk).update(
-            parts=parts, authentication_tags=_tags(parts)
-        )
+    parts = outgoing.parts or _keep_parts(outgoing, _encrypt_parts(outgoing, submission))
     remote = Remote(destination.submission_url, destination.sender_token)
     announced = transport.announce(
         remote,
@@ -228,14 +223,28 @@ def _attempt(outgoing: Outgoing) -> None:
     _mark_sent(outgoing)
 
 
+def _keep_parts(outgoing: Outgoing, parts: dict[str, Any]) -> dict[str, Any]:
+    """Keep the ciphertexts of the first attempt; a send running at the same time that kept
+    its own first wins, so every attempt sends the same parts."""
+    with transaction.atomic():
+        locked = Outgoing.objects.select_for_update().only("pk", "parts").get(pk=outgoing.pk)
+        if locked.parts:
+            return dict(locked.parts)
+        Outgoing.objects.filter(pk=outgoing.pk).update(
+            parts=parts, authentication_tags=_tags(parts)
+        )
+    return parts
+
+
 def _mark_sent(outgoing: Outgoing) -> None:
     now = timezone.now()
     with transaction.atomic():
         locked = Outgoing.objects.select_for_update().get(pk=outgoing.pk)
-        if locked.status != Status.PENDING:
+        if locked.status not in (Status.PENDING, Status.ACCEPTED, Status.REJECTED):
             return
-        locked.status = Status.SENT
-        locked.sent_at = now
+        if locked.status == Status.PENDING:  # else the answer came before we read ours
+            locked.status = Status.SENT
+        locked.sent_at = locked.sent_at or now
         locked.attempts += 1
         locked.next_attempt_at = None
         locked.last_error = ""

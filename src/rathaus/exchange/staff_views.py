@@ -61,7 +61,11 @@ def outbox(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("status", "")
     if chosen not in {value for value, _label in Outgoing.Status.choices} | {NO_DESTINATION}:
         chosen = ""
-    rows = visible.select_related("submission", "destination__authority").order_by("-created_at")
+    rows = (
+        visible.select_related("submission", "destination__authority")
+        .defer("parts", "submission__data")
+        .order_by("-created_at")
+    )
     if chosen and chosen != NO_DESTINATION:
         rows = rows.filter(status=chosen)
     page = Paginator(rows if chosen != NO_DESTINATION else Outgoing.objects.none(), PAGE_SIZE)
@@ -81,6 +85,7 @@ def _visible(request: HttpRequest, pk: uuid.UUID) -> Outgoing:
     found = (
         access.visible_outgoing(request.user, authorities)
         .select_related("submission__authority", "destination__authority")
+        .defer("parts")
         .filter(pk=pk)
         .first()
     )

@@ -30,6 +30,7 @@ def _by_submission(submission_ids: Iterable[Any]) -> dict[Any, Any]:
         outgoing.submission_id: outgoing
         for outgoing in Outgoing.objects.filter(submission_id__in=ids)
         .select_related("destination__authority")
+        .defer("parts")
         .prefetch_related(forwards)
     }
     waiting = OutboxItem.objects.filter(submission_id__in=ids).exclude(
