@@ -18,9 +18,11 @@ from rathaus.exchange import answers
 from rathaus.exchange.models import Outgoing
 from tests.support import MELDEBESCHEINIGUNG, citizen_client, run_queued, submit
 
+pytest_plugins = ["tests.factories.exchange_sending"]  # the fake receiver
+
 
 @pytest.fixture
-def routed(barleben, destination):
+def routed(barleben, remote_destination):
     """A Meldebescheinigung of a Barleben citizen for which a town elsewhere is responsible;
     routed as the worker does, with the commit's subscribers run."""
     elsewhere = Authority.objects.create(
@@ -29,10 +31,10 @@ def routed(barleben, destination):
     )  # fmt: skip
     service = Service.objects.get(leika_key="99115003012000")
     Responsibility.objects.create(service=service, authority=elsewhere, postal_code="39179")
-    destination.authority = elsewhere
-    destination.leika_keys = ["99115003012000"]
-    destination.areas = ["15083"]
-    destination.save()
+    remote_destination.authority = elsewhere
+    remote_destination.leika_keys = ["99115003012000"]
+    remote_destination.areas = ["15083"]
+    remote_destination.save()
     client = citizen_client()
     submission = submit(client, "meldebescheinigung", MELDEBESCHEINIGUNG)
     with TestCase.captureOnCommitCallbacks(execute=True):

@@ -16,6 +16,8 @@ from rathaus.exchange import answers, callbacks, sending
 from rathaus.exchange.models import Event, Outgoing
 from tests.support import run_queued
 
+pytest_plugins = ["tests.factories.exchange_sending"]  # the fake receiver
+
 SEND = "rathaus.exchange.tasks.send_outgoing"
 POLL = "rathaus.exchange.tasks.poll_events"
 
@@ -163,9 +165,9 @@ def test_a_reject_settles_it_with_the_reason_and_tells_the_applicant(receiver, s
     assert "Die Anlage ist beschädigt." in email.text_body
     assert in_outbox.reference in email.subject
     # told once
-    from rathaus.exchange import notify
+    from rathaus.exchange import applicant_notice
 
-    assert notify.rejected(str(sent.pk)) == "already told"
+    assert applicant_notice.rejected(str(sent.pk)) == "already told"
 
 
 def test_a_forward_is_recorded_and_changes_nothing(receiver, sent):

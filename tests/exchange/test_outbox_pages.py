@@ -21,6 +21,8 @@ from tests.factories import (
 )
 from tests.support import clerk_of, log_in, run_queued
 
+pytest_plugins = ["tests.factories.exchange_sending"]  # the fake receiver
+
 
 @pytest.fixture
 def town(db):

@@ -10,6 +10,8 @@ from rathaus.exchange import routing
 from rathaus.exchange.models import Destination
 from tests.factories import AuthorityFactory, DestinationFactory
 
+pytest_plugins = ["tests.factories.exchange_sending"]  # the fake receiver
+
 VERSAMMLUNG = "99089016000000"
 BARLEBEN = "150835000000"  # hypothetical ARS in the Landkreis Börde (15083)
 

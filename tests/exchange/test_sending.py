@@ -17,6 +17,8 @@ from rathaus.exchange import crypto, sending, transports
 from rathaus.exchange.models import Outgoing
 from tests.support import run_queued
 
+pytest_plugins = ["tests.factories.exchange_sending"]  # the fake receiver
+
 SEND = "rathaus.exchange.tasks.send_outgoing"
 SECRET_TEXT = "Geheimer Inhalt des Nachweises 4711"  # in the attachment of ``in_outbox``
 
@@ -118,7 +120,9 @@ def test_an_answer_that_says_our_request_is_wrong_is_not_retried(receiver, in_ou
     assert sending.requeue_due(now=timezone.now() + dt.timedelta(days=1)) == 0
 
 
-def test_an_unknown_destination_at_the_receiver_is_not_retried(receiver, in_outbox, destination):
+def test_an_unknown_destination_at_the_receiver_is_not_retried(
+    receiver, in_outbox, remote_destination
+):
     receiver.destination_id = "00000000-0000-4000-8000-000000000000"
     outgoing = sending.queue(str(in_outbox.pk))
     assert send_all() == ["stuck"]
@@ -126,11 +130,11 @@ def test_an_unknown_destination_at_the_receiver_is_not_retried(receiver, in_outb
     assert "404" in outgoing.last_error
 
 
-def test_a_receiver_that_is_not_listening_is_retried(receiver, in_outbox, destination):
+def test_a_receiver_that_is_not_listening_is_retried(receiver, in_outbox, remote_destination):
     from tests.support import free_port
 
-    destination.submission_url = f"http://127.0.0.1:{free_port()}/api/v1/exchange"
-    destination.save()
+    remote_destination.submission_url = f"http://127.0.0.1:{free_port()}/api/v1/exchange"
+    remote_destination.save()
     outgoing = sending.queue(str(in_outbox.pk))
     assert send_all() == ["retry"]
     outgoing.refresh_from_db()
@@ -181,24 +185,26 @@ def test_a_sent_submission_is_not_sent_again(receiver, in_outbox):
         sending.retry(outgoing, user=None)
 
 
-def test_without_a_destination_the_item_waits_until_one_exists(receiver, in_outbox, destination):
-    destination.active = False
-    destination.save()
+def test_without_a_destination_the_item_waits_until_one_exists(
+    receiver, in_outbox, remote_destination
+):
+    remote_destination.active = False
+    remote_destination.save()
     assert sending.queue(str(in_outbox.pk)) is None
     assert not Outgoing.objects.exists()
     assert OutboxItem.objects.get(submission=in_outbox).status == "waiting"
 
-    destination.active = True
-    destination.save()
+    remote_destination.active = True
+    remote_destination.save()
     assert sending.requeue_due() == 1
     assert send_all() == ["sent"]
 
 
 def test_a_key_that_is_not_usable_makes_it_stuck_and_nothing_is_sent(
-    receiver, in_outbox, destination
+    receiver, in_outbox, remote_destination
 ):
-    destination.encryption_key = {"kty": "RSA", "kid": "x", "n": "AQAB", "e": "AQAB"}
-    destination.save()
+    remote_destination.encryption_key = {"kty": "RSA", "kid": "x", "n": "AQAB", "e": "AQAB"}
+    remote_destination.save()
     sending.queue(str(in_outbox.pk))
     assert send_all() == ["stuck"]
     assert receiver.bodies == []

@@ -1,6 +1,6 @@
-"""Fixtures of the exchange tests.
+"""Fixtures of the sending side's tests (import them into the test module).
 
-SEND: ``receiver`` is a real HTTP server in a thread that plays a receiving installation of the
+``receiver`` is a real HTTP server in a thread that plays a receiving installation of the
 wire protocol (docs/exchange.md): it keeps what it is sent, decrypts with its own key set
 (``RATHAUS_EXCHANGE_KEY_FILE`` points to it, so ``crypto.decrypt`` and ``crypto.sign_event`` act
 as the receiver), issues signed events and can be made to fail.
@@ -249,7 +249,7 @@ def receiver(settings, receiver_key_file) -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def destination(db, receiver):
+def remote_destination(db, receiver):
     """Our Destination row for the fake receiver, with its real public keys."""
     from tests.factories import DestinationFactory
 
@@ -264,9 +264,10 @@ SECRET_TEXT = "Geheimer Inhalt des Nachweises 4711"
 
 
 @pytest.fixture
-def in_outbox(destination):
+def in_outbox(remote_destination):
     """A submission with one attachment (a PDF holding :data:`SECRET_TEXT`), put into the
     outbox for the destination's authority as ``cases.services.route`` does."""
+    destination = remote_destination
     from django.utils import timezone
 
     from rathaus.cases.models import OutboxItem
