@@ -93,8 +93,9 @@ def queue(submission_id: str) -> Outgoing | None:
         return None
     destination = routing.destination_for(item.submission, target=item.target)
     if destination is None:
-        logger.warning("submission %s: no exchange destination for %s", submission_id,
-                       item.target.slug)  # fmt: skip
+        # checked again every minute (requeue_due): the staff outbox shows it as "no destination"
+        logger.info("submission %s: no exchange destination for %s", submission_id,
+                    item.target.slug)  # fmt: skip
         return None
     now = timezone.now()
     try:
