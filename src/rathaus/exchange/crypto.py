@@ -195,6 +195,15 @@ def sign_event(
     return str(token.serialize(compact=True)), claims
 
 
+def sign_claims(claims: dict[str, Any], typ: str = "JWT") -> str:
+    """A compact PS512 JWS of ``claims`` with our signature key (e.g. a destinationSignature)."""
+    key = _own("sig")
+    header = {"alg": SIGNATURE_ALG, "typ": typ, "kid": key.get("kid")}
+    token = jws.JWS(json.dumps(claims, separators=(",", ":")).encode())
+    token.add_signature(key, alg=SIGNATURE_ALG, protected=json.dumps(header))
+    return str(token.serialize(compact=True))
+
+
 def read_event(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The header and claims of a SET *without* checking its signature (to find the key)."""
     parts = token.split(".") if isinstance(token, str) else []

@@ -177,6 +177,9 @@ class Incoming(models.Model):
     announced_attachments = models.JSONField(default=list, blank=True)
     callback_url = models.URLField(max_length=500, blank=True)
     callback_secret = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(
+        max_length=200, blank=True, help_text=_("The sender's Idempotency-Key of the announcement.")
+    )
     encrypted_metadata = models.TextField(blank=True)
     encrypted_data = models.TextField(blank=True)
     submission = models.OneToOneField(
@@ -195,6 +198,13 @@ class Incoming(models.Model):
         verbose_name = _("incoming submission")
         verbose_name_plural = _("incoming submissions")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="exchange_incoming_key_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.submission_uuid)

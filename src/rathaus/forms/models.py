@@ -220,6 +220,7 @@ class Upload(UploadRecord):
 class Channel(models.TextChoices):
     WEB = "web", _("online form")
     API = "api", _("programming interface")
+    EXCHANGE = "exchange", _("handed over by another authority")
 
 
 class Submission(Immutable):
