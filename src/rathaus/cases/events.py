@@ -56,3 +56,14 @@ class CaseForwarded(CaseChanged):
 
     old_authority_id: int
     org_unit_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubmissionQueuedForExchange(DomainEvent):
+    """A submission for an authority not served here was put into the outbox
+    (``cases.OutboxItem``); the exchange app subscribes and sends it on. Without a subscriber
+    the item waits in the outbox."""
+
+    outbox_item_id: int
+    submission_id: str
+    target_authority_id: int

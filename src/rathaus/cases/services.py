@@ -18,8 +18,8 @@ from rathaus.cases.actions import (
     label,
     lock,
 )
-from rathaus.cases.events import CaseOpened
-from rathaus.core import audit, sequences
+from rathaus.cases.events import CaseOpened, SubmissionQueuedForExchange
+from rathaus.core import audit, events, sequences
 from rathaus.core.models import Authority, OrgUnit
 from rathaus.forms.models import Submission, SubmissionEvent
 
@@ -36,9 +36,9 @@ logger = logging.getLogger(__name__)
 # The case-action API: the functions below, and from ``actions`` what callers catch or use.
 __all__ = [
     "CaseActionRefused", "CaseWork", "TransitionRefused", "accepts_reply", "acting_on",
-    "add_note", "assign", "claim", "forward", "label", "lock", "message_applicant",
-    "next_case_number", "open_case", "open_cases_hold", "receive_reply", "record_event",
-    "route", "route_for", "set_due_date", "set_priority", "set_status", "take_over",
+    "add_note", "applicant_postal_code", "assign", "claim", "forward", "label", "lock",
+    "message_applicant", "next_case_number", "open_case", "open_cases_hold", "receive_reply",
+    "record_event", "route", "route_for", "set_due_date", "set_priority", "set_status", "take_over",
 ]  # fmt: skip
 
 
@@ -51,7 +51,7 @@ class Route:
     org_unit: OrgUnit | None  # None: the authority is not served here
 
 
-def _applicant_postal_code(submission: Submission) -> str:
+def applicant_postal_code(submission: Submission) -> str:
     """The applicant's postal code: the first address answer, else the account's."""
     stack: list[Any] = [submission.data]
     while stack:
@@ -87,7 +87,7 @@ def route_for(submission: Submission) -> Route:
     offer = submission.offer
     authority = submission.authority
     unit = offer.org_unit if offer is not None else None
-    postal_code = _applicant_postal_code(submission)
+    postal_code = applicant_postal_code(submission)
     if offer is not None and postal_code:
         try:
             answer = responsibility.find(
@@ -122,9 +122,14 @@ def route(submission_id: str) -> str:
         # entries at its end, so the chain head is not locked while they run (ADR 0016).
         with transaction.atomic(), audit.deferred():
             if target.org_unit is None:
-                OutboxItem.objects.create(submission=submission, target=target.authority,
-                                          created_at=now)  # fmt: skip
+                item = OutboxItem.objects.create(submission=submission, target=target.authority,
+                                                 created_at=now)  # fmt: skip
                 outcome = {"outbox": target.authority.slug}
+                # delivered after the commit: the exchange (if installed) picks the item up
+                events.publish(SubmissionQueuedForExchange(
+                    outbox_item_id=item.pk, submission_id=str(submission.pk),
+                    target_authority_id=target.authority.pk,
+                ))  # fmt: skip
             else:
                 case = open_case(submission, target.org_unit, now=now)
                 outcome = {"case": case.number, "unit": target.org_unit.slug}

@@ -244,6 +244,29 @@ def verify_event(token: str, keys: list[dict[str, Any]]) -> dict[str, Any]:
     return claims
 
 
+def verify_signature(token: str, keys: list[dict[str, Any]]) -> dict[str, Any]:
+    """The claims of any PS512 JWS (e.g. a Routing API ``destinationSignature``) that one of
+    ``keys`` verifies; unlike :func:`verify_event` no SET header is required."""
+    header, _claims = read_event(token)
+    if header.get("alg") != SIGNATURE_ALG:
+        raise CryptoError(f"header must have alg {SIGNATURE_ALG}")
+    candidates = [key for key in keys if key.get("kid") == header.get("kid")]
+    if not candidates:
+        raise CryptoError(f"no known signature key has kid {header.get('kid')!r}")
+    signed = jws.JWS()
+    try:
+        signed.deserialize(token)
+        signed.verify(_public(candidates[0]), alg=SIGNATURE_ALG)
+    except CryptoError:
+        raise
+    except (JWException, ValueError, TypeError) as error:
+        raise CryptoError(f"signature does not verify: {error}") from None
+    claims = json_decode(signed.payload)
+    if not isinstance(claims, dict):
+        raise CryptoError("claims must be a JSON object")
+    return claims
+
+
 def event_kind(claims: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """(kind, payload) of a SET's single event."""
     events = claims.get("events")

@@ -138,6 +138,10 @@ class Outgoing(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     authentication_tags = models.JSONField(default=dict, blank=True)
+    parts = models.JSONField(
+        default=dict, blank=True,
+        help_text="The encrypted parts (JWE) until sent, so a retry sends the same ciphertexts.",
+    )  # fmt: skip
     callback_secret = models.CharField(max_length=100, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("queued"))
