@@ -163,9 +163,9 @@ def test_a_reject_settles_it_with_the_reason_and_tells_the_applicant(receiver, s
     assert "Die Anlage ist beschädigt." in email.text_body
     assert in_outbox.reference in email.subject
     # told once
-    from rathaus.exchange import notify
+    from rathaus.exchange import rejection_notice
 
-    assert notify.rejected(str(sent.pk)) == "already told"
+    assert rejection_notice.rejected(str(sent.pk)) == "already told"
 
 
 def test_a_forward_is_recorded_and_changes_nothing(receiver, sent):
