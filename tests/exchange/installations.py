@@ -53,7 +53,8 @@ LANDKREIS_ARS = "15083"
 FORM_SLUG = "versammlung-zweiter-server"
 CITIZEN_EMAIL = "kim.beispiel@example.org"
 CITIZEN_PASSWORD = "ein langer satz als passwort"
-CLERK = "versammlung"
+CLERK = "versammlung"  # the receiver's clerk of the Versammlungsbehörde
+ADMIN = "digitales"  # the sender's administrator (the outbox)
 KEY_SIZE = 2048  # 4096 in production; slow to make in tests
 
 # Variables of the caller that would make both installations share something.
@@ -381,6 +382,20 @@ class Browser:
         if answer.status != 302:
             raise self.installation.fail(f"citizen log-in answered {answer.status}")
 
+    def log_in_as_staff(self, username: str) -> None:
+        from django_otp.oath import totp
+
+        from rathaus.core.demo import DEMO_PASSWORD
+
+        answer = self.post_form("/verwaltung/anmelden/", {"username": username,
+                                                          "password": DEMO_PASSWORD})  # fmt: skip
+        if answer.status != 302:
+            raise self.installation.fail(f"staff log-in of {username} answered {answer.status}")
+        code = f"{totp(bytes.fromhex(totp_key(username))):06d}"
+        answer = self.post_form("/verwaltung/anmelden/code/", {"token": code})
+        if answer.status != 302:
+            raise self.installation.fail(f"the code of {username} answered {answer.status}")
+
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
@@ -437,14 +452,6 @@ def _write_keys(path: Path) -> None:
     from rathaus.exchange import crypto
 
     crypto.write_key_set(crypto.generate_key_set(KEY_SIZE), path)
-
-
-def public_keys(path: Path) -> dict[str, Any]:
-    """The public JWK set of a private key file."""
-    from jwcrypto import jwk
-
-    keys = jwk.JWKSet.from_json(path.read_text())
-    return json.loads(keys.export(private_keys=False))
 
 
 def _installation(name: str, authority: str, directory: Path, database_url: str | None,
@@ -522,10 +529,14 @@ def two_installations(
         receiver.start_server()
         receiver.start_worker()
         receiver.wait_until_healthy()
+        # the receiver's public keys as it publishes them (encryption and signature)
+        published = receiver.django(
+            "from rathaus.exchange import crypto\nresult = crypto.public_keys()"
+        )
         sender.django(
             "from tests.exchange.installations import set_up_sender\n"
             f"result = set_up_sender({receiver.exchange_url!r}, {made['destination_id']!r}, "
-            f"{made['token']!r}, {json.dumps(public_keys(receiver.key_file))!r})"
+            f"{made['token']!r}, {json.dumps(published)!r})"
         )
         sender.start_server()
         sender.start_worker()
@@ -593,7 +604,7 @@ def set_up_receiver() -> dict[str, str]:
     from django.db import transaction
 
     from rathaus.core import roles
-    from rathaus.core.models import Membership, OrgUnit
+    from rathaus.core.models import OrgUnit
     from rathaus.exchange.models import OwnDestination, Sender
 
     with transaction.atomic():
@@ -602,7 +613,7 @@ def set_up_receiver() -> dict[str, str]:
         _service_and_offer(landkreis, RECEIVER_UNIT)
         _install_form(landkreis)
         unit = OrgUnit.objects.get(authority=landkreis, slug=RECEIVER_UNIT)
-        _clerk(unit, Membership, roles)
+        _staff(unit, CLERK, roles.CLERK)
         own = OwnDestination.objects.create(
             name="Landkreis Börde, Versammlungsbehörde", authority=landkreis, org_unit=unit,
             leika_keys=[LEIKA_KEY], areas=[LANDKREIS_ARS],
@@ -613,18 +624,27 @@ def set_up_receiver() -> dict[str, str]:
     return {"destination_id": str(own.destination_id), "token": token}
 
 
-def _clerk(unit: Any, membership: Any, roles: Any) -> None:
+def totp_key(username: str) -> str:
+    """The hex key of a staff member's authenticator (known, so tests can make the codes)."""
+    import hashlib
+
+    return hashlib.sha1(f"rathaus-two:{username}".encode()).hexdigest()  # noqa: S324
+
+
+def _staff(unit: Any, username: str, role: str, superuser: bool = False) -> None:
     from django.contrib.auth import get_user_model
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from rathaus.core import roles
     from rathaus.core.demo import DEMO_PASSWORD
+    from rathaus.core.models import Membership
 
     user = get_user_model().objects.create_user(
-        username=CLERK, password=DEMO_PASSWORD, first_name="Paul", last_name="Exempel",
-        email="versammlung@landkreis-boerde.example", is_staff=True,
+        username=username, password=DEMO_PASSWORD, first_name="Paul", last_name="Exempel",
+        email=f"{username}@example.org", is_staff=True, is_superuser=superuser,
     )  # fmt: skip
-    TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
-    membership.objects.create(user=user, org_unit=unit, role=roles.role(roles.CLERK))
+    TOTPDevice.objects.create(user=user, name="Test", confirmed=True, key=totp_key(username))
+    Membership.objects.create(user=user, org_unit=unit, role=roles.role(role))
 
 
 def set_up_sender(url: str, destination_id: str, token: str, keys: str) -> str:
@@ -636,6 +656,8 @@ def set_up_sender(url: str, destination_id: str, token: str, keys: str) -> str:
 
     from rathaus.accounts.models import Account
     from rathaus.catalog.models import Responsibility
+    from rathaus.core import roles
+    from rathaus.core.models import OrgUnit
     from rathaus.exchange.models import Destination
 
     with transaction.atomic():
@@ -645,6 +667,7 @@ def set_up_sender(url: str, destination_id: str, token: str, keys: str) -> str:
         Responsibility.objects.create(service=service, ars_prefix=LANDKREIS_ARS,
                                       authority=landkreis, org_unit=None)  # fmt: skip
         _install_form(barleben)
+        _staff(OrgUnit.objects.get(authority=barleben), ADMIN, roles.ADMINISTRATOR, True)
         user = get_user_model().objects.create_user(
             username=CITIZEN_EMAIL, email=CITIZEN_EMAIL, password=CITIZEN_PASSWORD,
             first_name="Kim", last_name="Beispiel",
