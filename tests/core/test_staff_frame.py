@@ -17,6 +17,7 @@ from rathaus.forms.models import FormDefinition
 from rathaus.payments.models import PaymentRequest
 from rathaus.processes.models import ProcessModel, ProcessTask
 from tests.factories import FeeFactory, FileFactory, MembershipFactory, VersionFactory
+from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
 from tests.support import log_in
 
 STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
@@ -82,6 +83,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "document": efile_document(meldung),
         "payment": PaymentRequest.objects.filter(authority=meldung.authority).first(),
         "fee": FeeFactory(authority=meldung.authority, code="frame-test"),
+        "incoming": IncomingFactory(destination=OwnDestinationFactory(org_unit=meldung.org_unit)),
     }
 
 
@@ -155,6 +157,8 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "payments_staff:fee_add": lambda w: "/verwaltung/zahlungen/gebuehren/neu/",
     "payments_staff:fee_edit": lambda w: f"/verwaltung/zahlungen/gebuehren/{w['fee'].pk}/",
     "payments_staff:settings": lambda w: "/verwaltung/zahlungen/einstellungen/",
+    "exchange_incoming:list": lambda w: "/verwaltung/austausch/eingang/",
+    "exchange_incoming:detail": lambda w: f"/verwaltung/austausch/eingang/{w['incoming'].pk}/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
