@@ -55,6 +55,7 @@ urlpatterns = [
     path("verwaltung/akten/", include("rathaus.documents.staff_urls")),
     path("verwaltung/zahlungen/", include("rathaus.payments.staff_urls")),
     path("verwaltung/austausch/eingang/", include("rathaus.exchange.incoming_urls")),
+    path("verwaltung/austausch/", include("rathaus.exchange.staff_urls")),
     path("verwaltung/", include(staff_patterns)),
     path("ozg/", include("rathaus.catalog.dashboard_urls")),
     path("demo/", include("rathaus.core.demo_urls")),

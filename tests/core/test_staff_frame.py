@@ -16,7 +16,14 @@ from rathaus.core import navigation, roles
 from rathaus.forms.models import FormDefinition
 from rathaus.payments.models import PaymentRequest
 from rathaus.processes.models import ProcessModel, ProcessTask
-from tests.factories import FeeFactory, FileFactory, MembershipFactory, VersionFactory
+from tests.factories import (
+    FeeFactory,
+    FileFactory,
+    MembershipFactory,
+    OutgoingFactory,
+    SubmissionFactory,
+    VersionFactory,
+)
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
 from tests.support import log_in
 
@@ -84,6 +91,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "payment": PaymentRequest.objects.filter(authority=meldung.authority).first(),
         "fee": FeeFactory(authority=meldung.authority, code="frame-test"),
         "incoming": IncomingFactory(destination=OwnDestinationFactory(org_unit=meldung.org_unit)),
+        "outgoing": OutgoingFactory(submission=SubmissionFactory(authority=meldung.authority)),
     }
 
 
@@ -159,6 +167,8 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "payments_staff:settings": lambda w: "/verwaltung/zahlungen/einstellungen/",
     "exchange_incoming:list": lambda w: "/verwaltung/austausch/eingang/",
     "exchange_incoming:detail": lambda w: f"/verwaltung/austausch/eingang/{w['incoming'].pk}/",
+    "exchange:outbox": lambda w: "/verwaltung/austausch/",
+    "exchange:outgoing": lambda w: f"/verwaltung/austausch/{w['outgoing'].pk}/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -187,6 +197,8 @@ FOR_ADMINISTRATORS = {
     "payments_staff:fee_add",
     "payments_staff:fee_edit",
     "payments_staff:settings",
+    "exchange:outbox",
+    "exchange:outgoing",
 }
 
 

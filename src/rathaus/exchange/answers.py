@@ -235,9 +235,9 @@ def _apply(outgoing: Outgoing, event: Event, kind: str, payload: dict[str, Any])
         _settle(outgoing, Status.REJECTED, now, reason)
         audit.record("exchange.rejected", actor_name=authority.name, authority=authority,
                      obj=outgoing, details={"jti": str(event.jti)})  # fmt: skip
-        from rathaus.exchange import rejection_notice
+        from rathaus.exchange import applicant_notice
 
-        transaction.on_commit(lambda: rejection_notice.rejected(str(outgoing.pk)))
+        transaction.on_commit(lambda: applicant_notice.rejected(str(outgoing.pk)))
         return "rejected"
     if kind == "forward-submission":
         return "forwarded"

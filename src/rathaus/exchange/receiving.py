@@ -327,7 +327,7 @@ def _accept(incoming: Incoming, checked: Checked) -> str:
 
     with transaction.atomic(), audit.deferred():
         locked = (
-            Incoming.objects.select_for_update()
+            Incoming.objects.select_for_update(of=("self",))
             .select_related("destination__authority", "destination__org_unit", "sender")
             .get(pk=incoming.pk)
         )

@@ -103,13 +103,25 @@ class Route:
     destination_id: str
     name: str
     claims: dict[str, Any]
+    token: str
 
 
 class RoutingError(Exception):
     """The remote's answer cannot be used; the message says why."""
 
 
-def _verified(transport: Any, remote: Remote, entry: dict[str, Any]) -> Route:
+def _covers(claims: dict[str, Any], leika_key: str) -> bool:
+    services = claims.get("services")
+    if not isinstance(services, list):
+        return False
+    wanted = LEIKA_URN + leika_key
+    return any(
+        isinstance(service, dict) and wanted in (service.get("leistungIDs") or [])
+        for service in services
+    )
+
+
+def _verified(transport: Any, remote: Remote, entry: dict[str, Any], leika_key: str) -> Route:
     destination_id = str(entry.get("destinationId", ""))
     token = entry.get("destinationSignature")
     if not destination_id or not isinstance(token, str):
@@ -122,7 +134,9 @@ def _verified(transport: Any, remote: Remote, entry: dict[str, Any]) -> Route:
         raise RoutingError(f"route {destination_id}: {error}") from None
     if str(claims.get("destinationId")) != destination_id:
         raise RoutingError(f"route {destination_id}: the signature names another destination")
-    return Route(destination_id, str(entry.get("destinationName", "")), claims)
+    if not _covers(claims, leika_key):
+        raise RoutingError(f"route {destination_id}: the signature does not name the service")
+    return Route(destination_id, str(entry.get("destinationName", "")), claims, token)
 
 
 def remote_routes(
@@ -138,7 +152,11 @@ def remote_routes(
     entries = answer.get("routes")
     if not isinstance(entries, list):
         raise RoutingError("the answer has no list of routes")
-    return [_verified(transport, remote, entry) for entry in entries if isinstance(entry, dict)]
+    return [
+        _verified(transport, remote, entry, leika_key)
+        for entry in entries
+        if isinstance(entry, dict)
+    ]
 
 
 __all__ = [

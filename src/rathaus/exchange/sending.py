@@ -63,7 +63,8 @@ class SendFailed(Exception):
 
 def backoff(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed attempt: 1, 2, 4 … minutes, at most 6 hours."""
-    return min(FIRST_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
+    factor = 1 << min(max(attempts - 1, 0), 20)
+    return min(FIRST_DELAY * factor, MAX_DELAY)
 
 
 # --- into the outbox ---------------------------------------------------------------------------
@@ -92,8 +93,9 @@ def queue(submission_id: str) -> Outgoing | None:
         return None
     destination = routing.destination_for(item.submission, target=item.target)
     if destination is None:
-        logger.warning("submission %s: no exchange destination for %s", submission_id,
-                       item.target.slug)  # fmt: skip
+        # checked again every minute (requeue_due): the staff outbox shows it as "no destination"
+        logger.info("submission %s: no exchange destination for %s", submission_id,
+                    item.target.slug)  # fmt: skip
         return None
     now = timezone.now()
     try:
@@ -194,12 +196,7 @@ def _attempt(outgoing: Outgoing) -> None:
         transport = transports.get(destination.transport)
     except LookupError as error:
         raise SendFailed(str(error), False) from None
-    parts = outgoing.parts
-    if not parts:
-        parts = _encrypt_parts(outgoing, submission)
-        Outgoing.objects.filter(pk=outgoing.pk).update(
-            parts=parts, authentication_tags=_tags(parts)
-        )
+    parts = outgoing.parts or _keep_parts(outgoing, _encrypt_parts(outgoing, submission))
     remote = Remote(destination.submission_url, destination.sender_token)
     announced = transport.announce(
         remote,
@@ -227,14 +224,28 @@ def _attempt(outgoing: Outgoing) -> None:
     _mark_sent(outgoing)
 
 
+def _keep_parts(outgoing: Outgoing, parts: dict[str, Any]) -> dict[str, Any]:
+    """Keep the ciphertexts of the first attempt; a send running at the same time that kept
+    its own first wins, so every attempt sends the same parts."""
+    with transaction.atomic():
+        locked = Outgoing.objects.select_for_update().only("pk", "parts").get(pk=outgoing.pk)
+        if locked.parts:
+            return dict(locked.parts)
+        Outgoing.objects.filter(pk=outgoing.pk).update(
+            parts=parts, authentication_tags=_tags(parts)
+        )
+    return parts
+
+
 def _mark_sent(outgoing: Outgoing) -> None:
     now = timezone.now()
     with transaction.atomic():
         locked = Outgoing.objects.select_for_update().get(pk=outgoing.pk)
-        if locked.status != Status.PENDING:
+        if locked.status not in (Status.PENDING, Status.ACCEPTED, Status.REJECTED):
             return
-        locked.status = Status.SENT
-        locked.sent_at = now
+        if locked.status == Status.PENDING:  # else the answer came before we read ours
+            locked.status = Status.SENT
+        locked.sent_at = locked.sent_at or now
         locked.attempts += 1
         locked.next_attempt_at = None
         locked.last_error = ""

@@ -1,6 +1,6 @@
-"""Fixtures of the exchange tests.
+"""Fixtures of the sending side's tests (import them into the test module).
 
-SEND: ``receiver`` is a real HTTP server in a thread that plays a receiving installation of the
+``receiver`` is a real HTTP server in a thread that plays a receiving installation of the
 wire protocol (docs/exchange.md): it keeps what it is sent, decrypts with its own key set
 (``RATHAUS_EXCHANGE_KEY_FILE`` points to it, so ``crypto.decrypt`` and ``crypto.sign_event`` act
 as the receiver), issues signed events and can be made to fail.
@@ -54,6 +54,7 @@ class Receiver:
         self.submissions: dict[str, Stored] = {}
         self.events: dict[str, list[str]] = {}
         self.fail_with: int | None = None  # answer every request with this status
+        self.route_tamper = False  # sign routes for another destination
         self.lock = threading.Lock()
 
     def public_keys(self) -> dict[str, Any]:
@@ -85,6 +86,38 @@ class Receiver:
         )  # fmt: skip
         self.events.setdefault(stored.case_id, []).append(token)
         return token
+
+    def route_signature(self, claims: dict[str, Any]) -> str:
+        """A PS512 JWS over route claims with the receiver's signature key (as its Routing
+        API signs ``destinationSignature``)."""
+        from jwcrypto import jws
+
+        key = next(key for key in crypto.own_keys()["keys"] if key.get("use") == "sig")
+        token = jws.JWS(json.dumps(claims).encode())
+        token.add_signature(key, alg="PS512", protected=json.dumps({"alg": "PS512",
+                                                                   "kid": key.get("kid")}))  # fmt: skip
+        return str(token.serialize(compact=True))
+
+    def routes(self, route: str) -> dict[str, Any]:
+        from urllib.parse import parse_qs, urlsplit
+
+        query = parse_qs(urlsplit(route).query)
+        leika, ars = query["leikaKey"][0], query["ars"][0]
+        claims = {
+            "submissionHost": "127.0.0.1", "iss": "test-receiver", "iat": 1,
+            "jti": str(uuid.uuid4()), "destinationId": self.destination_id,
+            "services": [{
+                "gebietIDs": [f"urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:rs:{ars}"],
+                "leistungIDs": [f"urn:de:fim:leika:leistung:{leika}"],
+            }],
+        }  # fmt: skip
+        signature = self.route_signature(claims)
+        if self.route_tamper:
+            signature = self.route_signature({**claims, "destinationId": str(uuid.uuid4())})
+        return {"count": 1, "offset": 0, "totalCount": 1, "routes": [{
+            "destinationId": self.destination_id, "destinationSignature": signature,
+            "destinationName": "Versammlungsbehörde",
+        }]}  # fmt: skip
 
     def accept(self, stored: Stored) -> str:
         return self.issue(stored, "accept-submission", {"authenticationTags": self.tags(stored)})
@@ -124,6 +157,8 @@ class _Handler(BaseHTTPRequestHandler):
             if not path.startswith(self.PREFIX):
                 return self._problem(404, "not here")
             route = path[len(self.PREFIX) :]
+            if self.command == "GET" and route.startswith("/routes?"):
+                return self._answer(200, receiver.routes(route))
             public = re.fullmatch(r"/destinations/([^/]+)(?:/keys/([^/]+))?", route)
             if self.command == "GET" and public:
                 if public.group(1) != receiver.destination_id:
@@ -214,7 +249,7 @@ def receiver(settings, receiver_key_file) -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def destination(db, receiver):
+def remote_destination(db, receiver):
     """Our Destination row for the fake receiver, with its real public keys."""
     from tests.factories import DestinationFactory
 
@@ -229,9 +264,10 @@ SECRET_TEXT = "Geheimer Inhalt des Nachweises 4711"
 
 
 @pytest.fixture
-def in_outbox(destination):
+def in_outbox(remote_destination):
     """A submission with one attachment (a PDF holding :data:`SECRET_TEXT`), put into the
     outbox for the destination's authority as ``cases.services.route`` does."""
+    destination = remote_destination
     from django.utils import timezone
 
     from rathaus.cases.models import OutboxItem
