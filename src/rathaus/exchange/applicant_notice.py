@@ -1,98 +1,77 @@
-"""Callbacks to the sender after every event we issue (FIT-Connect's ``new-events`` callback).
+"""Telling the applicant when the receiving authority rejected their application (ADR 0053).
 
-``POST <callback url>`` with the body ``{"type": …/callbacks/new-events, "submissionIds": [id]}``
-and the headers ``callback-timestamp`` (Unix seconds) and ``callback-authentication`` (hex
-HMAC-SHA512 of ``"<timestamp>.<body>"`` with the secret the sender gave on announce). A failed
-callback is tried again later (:data:`RETRY_DELAYS`); the event is in the event log from the
-start, so a sender that polls loses nothing while the callback waits.
+A message in the mailbox of the applicant's account (which notifies them by e-mail), or an
+e-mail to the address given for the receipt. It names the reason the receiver gave, not the
+application's data. Sent at most once per outgoing submission (an audit entry marks it).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
-import time
-import urllib.error
-import urllib.request
-from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from rathaus.exchange.models import Event
+from rathaus.core import audit
+from rathaus.core.models import AuditEvent
+from rathaus.exchange.models import Outgoing
 
 logger = logging.getLogger(__name__)
 
-CALLBACK_TYPE = "https://schema.fitko.de/fit-connect/submission-api/callbacks/new-events"
-TIMEOUT_SECONDS = 10
-RETRY_DELAYS = (
-    timedelta(seconds=30),
-    timedelta(minutes=2),
-    timedelta(minutes=10),
-    timedelta(hours=1),
-    timedelta(hours=6),
-)
+ACTION = "exchange.applicant_told"
 
 
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    """The ``callback-authentication`` header: hex HMAC-SHA512 of ``timestamp.body``."""
-    message = timestamp.encode() + b"." + body
-    return hmac.new(secret.encode(), message, hashlib.sha512).hexdigest()
+def rejected(outgoing_id: str) -> str:
+    from rathaus.accounts.mailbox import send_message
+    from rathaus.core.mail import send_mail
 
-
-def callback_request(event: Event) -> urllib.request.Request:
-    incoming = event.incoming
-    if incoming is None:
-        raise ValueError("only events of incoming submissions have a callback")
-    body = json.dumps(
-        {"type": CALLBACK_TYPE, "submissionIds": [str(incoming.submission_uuid)]},
-        separators=(",", ":"),
-    ).encode()
-    timestamp = str(int(time.time()))
-    return urllib.request.Request(  # noqa: S310 (deliver accepts http and https only)
-        incoming.callback_url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "callback-timestamp": timestamp,
-            "callback-authentication": signature(incoming.callback_secret, timestamp, body),
-        },
-    )
-
-
-def deliver(event_id: int, attempt: int = 1) -> str:
-    """One attempt to tell the sender of a new event: sent, retry, failed or skipped."""
-    from rathaus.exchange.tasks import send_callback
-
-    event = Event.objects.select_related("incoming").filter(pk=event_id).first()
-    if event is None or event.incoming is None or not event.incoming.callback_url:
-        return "skipped"
-    if not event.incoming.callback_url.startswith(("http://", "https://")):
-        logger.error("callback of event %s: not an http(s) address", event.jti)
-        return "failed"
-    try:
-        request = callback_request(event)
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310
-            answer.read(1024)
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        if attempt > len(RETRY_DELAYS):
-            logger.error(
-                "callback of event %s failed for good after %s attempts: %s",
-                event.jti,
-                attempt,
-                error,
-            )
-            return "failed"
-        run_after = timezone.now() + RETRY_DELAYS[attempt - 1]
-        send_callback.using(run_after=run_after).enqueue(event_id, attempt + 1)
-        logger.warning(
-            "callback of event %s failed (attempt %s), again at %s: %s",
-            event.jti,
-            attempt,
-            run_after.isoformat(timespec="seconds"),
-            error,
+    outgoing = (
+        Outgoing.objects.select_related(
+            "destination__authority",
+            "submission__authority",
+            "submission__account",
+            "submission__form_version",
         )
-        return "retry"
-    return "sent"
+        .filter(pk=outgoing_id, status=Outgoing.Status.REJECTED)
+        .first()
+    )
+    if outgoing is None:
+        return "not rejected"
+    if AuditEvent.objects.filter(action=ACTION, object_id=str(outgoing.pk)).exists():
+        return "already told"
+    submission = outgoing.submission
+    receiver = outgoing.destination.authority.name
+    values = {
+        "title": submission.form_version.title,
+        "reference": submission.reference,
+        "receiver": receiver,
+        "date": timezone.localtime(outgoing.settled_at or timezone.now()).strftime("%d.%m.%Y"),
+        "reason": outgoing.reason,
+    }
+    subject = _("Your application %(reference)s was not accepted") % values
+    body = (
+        _(
+            "We passed your application “%(title)s” (reference %(reference)s) to the responsible "
+            "authority, %(receiver)s. On %(date)s it did not accept it. The reason it gave:\n\n"
+            "%(reason)s\n\nPlease contact %(receiver)s or us if you have questions. You may send "
+            "the application again once the problem is solved."
+        )
+        % values
+    )
+    if submission.account is not None:
+        send_message(
+            authority=submission.authority, account=submission.account, subject=subject,
+            body=body, reference=submission.reference,
+        )  # fmt: skip
+        channel = "mailbox"
+    elif submission.contact_email:
+        send_mail(
+            to=submission.contact_email, subject=subject, template="exchange/email/rejected",
+            context={"body": body}, authority=submission.authority,
+        )  # fmt: skip
+        channel = "e-mail"
+    else:
+        channel = "none"
+    audit.record(ACTION, actor_name="system", authority=submission.authority, obj=outgoing,
+                 details={"channel": channel})  # fmt: skip
+    return channel
