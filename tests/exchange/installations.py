@@ -448,12 +448,6 @@ class Pair:
         return "\n".join(installation.logs() for installation in self.installations)
 
 
-def _write_keys(path: Path) -> None:
-    from rathaus.exchange import crypto
-
-    crypto.write_key_set(crypto.generate_key_set(KEY_SIZE), path)
-
-
 def _installation(name: str, authority: str, directory: Path, database_url: str | None,
                   extra_env: dict[str, str]) -> Installation:  # fmt: skip
     directory.mkdir(parents=True)
@@ -518,30 +512,18 @@ def two_installations(
                 database = f"rathaus_two_{label}_{name}"
                 url = postgres.create(database)
                 databases.append(database)
-            installation = _installation(name, authority, top / name, url, extra_env or {})
-            _write_keys(installation.key_file)
-            installations.append(installation)
+            installations.append(_installation(name, authority, top / name, url, extra_env or {}))
         sender, receiver = installations
         _migrate((sender, receiver))
-        made = receiver.django(
-            "from tests.exchange.installations import set_up_receiver\nresult = set_up_receiver()"
-        )
-        receiver.start_server()
-        receiver.start_worker()
-        receiver.wait_until_healthy()
-        # the receiver's public keys as it publishes them (encryption and signature)
-        published = receiver.django(
-            "from rathaus.exchange import crypto\nresult = crypto.public_keys()"
-        )
-        sender.django(
-            "from tests.exchange.installations import set_up_sender\n"
-            f"result = set_up_sender({receiver.exchange_url!r}, {made['destination_id']!r}, "
-            f"{made['token']!r}, {json.dumps(published)!r})"
-        )
+        receiver.django("from tests.exchange.installations import set_up_receiver\n"
+                        "result = set_up_receiver()")  # fmt: skip
+        sender.django("from tests.exchange.installations import set_up_sender\n"
+                      "result = set_up_sender()")  # fmt: skip
+        destination_id, token = connect(sender, receiver)
         sender.start_server()
         sender.start_worker()
         sender.wait_until_healthy()
-        yield Pair(sender, receiver, made["destination_id"], made["token"])
+        yield Pair(sender, receiver, destination_id, token)
     except BaseException:
         if on_failure is not None:
             on_failure("\n".join(installation.logs() for installation in installations))
@@ -553,6 +535,27 @@ def two_installations(
             with contextlib.suppress(Exception):
                 postgres.drop(database)  # type: ignore[union-attr]
         shutil.rmtree(top, ignore_errors=True)
+
+
+def connect(sender: Installation, receiver: Installation) -> tuple[str, str]:
+    """The operator's commands that connect the two (docs/exchange-testing.md); starts the
+    receiver, whose exchange API the sender asks for the destination's keys and route."""
+    for installation in (sender, receiver):
+        installation.rathaus("exchange-keys", "--size", str(KEY_SIZE))
+    destination_id = receiver.rathaus(
+        "exchange-own", "add", "--authority", RECEIVER_AUTHORITY, "--unit", RECEIVER_UNIT,
+        "--leika", LEIKA_KEY, "--ars", LANDKREIS_ARS,
+    ).stdout.strip()  # fmt: skip
+    token = receiver.rathaus("exchange-own", "sender", "--name", "Gemeinde Barleben").stdout
+    receiver.start_server()
+    receiver.start_worker()
+    receiver.wait_until_healthy()
+    sender.rathaus(
+        "exchange-destination", "add", "--url", receiver.exchange_url, "--destination-id",
+        destination_id, "--authority", RECEIVER_AUTHORITY, "--token", token.strip(),
+        "--leika", LEIKA_KEY, "--ars", LANDKREIS_ARS,
+    )  # fmt: skip
+    return destination_id, token.strip()
 
 
 # --- set-up inside an installation (run through Installation.django) ------------------------
@@ -595,33 +598,20 @@ def _install_form(authority: Any) -> None:
     packages.install(FORM_PACKAGE, authority=authority)
 
 
-def set_up_receiver() -> dict[str, str]:
-    """The Landkreis elsewhere: its unit, a clerk, the service with a form, the destination for
-    the service in its area and a sender entry for Barleben (whose token is returned)."""
-    import hashlib
-    import secrets
-
+def set_up_receiver() -> str:
+    """The Landkreis elsewhere: its Versammlungsbehörde with a clerk, the service offered there
+    with the form (its destination and sender come from the commands, see :func:`connect`)."""
     from django.db import transaction
 
     from rathaus.core import roles
     from rathaus.core.models import OrgUnit
-    from rathaus.exchange.models import OwnDestination, Sender
 
     with transaction.atomic():
-        made = _authorities(RECEIVER_UNIT)
-        landkreis = made[RECEIVER_AUTHORITY]
+        landkreis = _authorities(RECEIVER_UNIT)[RECEIVER_AUTHORITY]
         _service_and_offer(landkreis, RECEIVER_UNIT)
         _install_form(landkreis)
-        unit = OrgUnit.objects.get(authority=landkreis, slug=RECEIVER_UNIT)
-        _staff(unit, CLERK, roles.CLERK)
-        own = OwnDestination.objects.create(
-            name="Landkreis Börde, Versammlungsbehörde", authority=landkreis, org_unit=unit,
-            leika_keys=[LEIKA_KEY], areas=[LANDKREIS_ARS],
-        )  # fmt: skip
-        token = secrets.token_urlsafe(32)
-        Sender.objects.create(name="Gemeinde Barleben",
-                              token_sha256=hashlib.sha256(token.encode()).hexdigest())  # fmt: skip
-    return {"destination_id": str(own.destination_id), "token": token}
+        _staff(OrgUnit.objects.get(authority=landkreis, slug=RECEIVER_UNIT), CLERK, roles.CLERK)
+    return "ok"
 
 
 def totp_key(username: str) -> str:
@@ -647,9 +637,9 @@ def _staff(unit: Any, username: str, role: str, superuser: bool = False) -> None
     Membership.objects.create(user=user, org_unit=unit, role=roles.role(role))
 
 
-def set_up_sender(url: str, destination_id: str, token: str, keys: str) -> str:
-    """Barleben: a unit, the service offered with the form, the Landkreis as responsible (and
-    without a unit here), a citizen, and the destination of the Landkreis elsewhere."""
+def set_up_sender() -> str:
+    """Barleben: a unit with an administrator, the service offered with the form, the Landkreis
+    as responsible for its area (and without a unit here), a citizen."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.utils import timezone
@@ -658,7 +648,6 @@ def set_up_sender(url: str, destination_id: str, token: str, keys: str) -> str:
     from rathaus.catalog.models import Responsibility
     from rathaus.core import roles
     from rathaus.core.models import OrgUnit
-    from rathaus.exchange.models import Destination
 
     with transaction.atomic():
         made = _authorities(SENDER_UNIT)
@@ -675,12 +664,4 @@ def set_up_sender(url: str, destination_id: str, token: str, keys: str) -> str:
         Account.objects.create(user=user, kind=Account.Kind.PERSON, street="Breiteweg 12",
                                postal_code="39179", city="Barleben",
                                email_verified_at=timezone.now())  # fmt: skip
-        public = json.loads(keys)["keys"]
-        Destination.objects.create(
-            destination_id=destination_id, name="Landkreis Börde, Versammlungsbehörde",
-            authority=landkreis, submission_url=url, sender_token=token,
-            encryption_key=next(key for key in public if key.get("use") == "enc"),
-            signing_keys=[key for key in public if key.get("use") == "sig"],
-            leika_keys=[LEIKA_KEY], areas=[LANDKREIS_ARS],
-        )  # fmt: skip
     return "ok"

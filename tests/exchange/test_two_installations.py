@@ -37,7 +37,7 @@ result = {{
     'data': submission.data,
     'hashes': sorted(a.sha512 for a in submission.attachments.all()),
     'outgoing': outgoing and {{
-        'status': outgoing.status, 'attempts': outgoing.attempts,
+        'id': outgoing.pk, 'status': outgoing.status, 'attempts': outgoing.attempts,
         'last_error': outgoing.last_error, 'submission_uuid': outgoing.submission_uuid,
         'case_uuid': outgoing.case_uuid,
         'retry_later': bool(outgoing.next_attempt_at and outgoing.next_attempt_at > outgoing.created_at),
@@ -152,6 +152,13 @@ def test_the_clerk_of_the_landkreis_finds_the_case_in_the_inbox(installations, d
     assert received["case"]["number"] in inbox.text
 
 
+def test_the_applicant_sees_at_barleben_that_the_landkreis_accepted_it(delivered):
+    page = delivered["browser"].get(f"/konto/antraege/{delivered['reference']}/")
+    assert page.status == 200
+    assert "Landkreis Börde hat Ihren Antrag am" in page.text
+    assert "angenommen" in page.text
+
+
 def test_nothing_readable_travelled_and_nothing_was_kept_unencrypted_at_the_sender(
     installations, delivered
 ):
@@ -203,7 +210,7 @@ def test_while_the_receiver_is_down_the_sender_keeps_it_and_delivers_later(insta
     receiver = installations.receiver
     receiver.stop_server()
     try:
-        reference, _browser = _apply(installations, "Mahnwache am Rathaus")
+        reference, applicant = _apply(installations, "Mahnwache am Rathaus")
         waiting = _wait(
             "the sender's first attempt failed",
             lambda: _sender_state(installations, reference),
@@ -215,18 +222,18 @@ def test_while_the_receiver_is_down_the_sender_keeps_it_and_delivers_later(insta
         assert outgoing["status"] == "pending", outgoing
         assert outgoing["last_error"]
         assert outgoing["retry_later"]
+        page = applicant.get(f"/konto/antraege/{reference}/")
+        assert "Ihr Antrag wird an Landkreis Börde übermittelt." in page.text
     finally:
         receiver.start_server()
         receiver.wait_until_serving()
-    # staff send it again now rather than waiting for the back-off
-    installations.sender.django(
-        "from rathaus.exchange import sending\n"
-        "from rathaus.exchange.models import Outgoing\n"
-        "from django.contrib.auth import get_user_model\n"
-        f"outgoing = Outgoing.objects.get(submission__reference={reference!r})\n"
-        "admin = get_user_model().objects.get(username='digitales')\n"
-        "result = sending.retry(outgoing, user=admin).status"
-    )
+    # the administrator sends it again now rather than waiting for the back-off
+    admin = installations.sender.browser()
+    admin.log_in_as_staff("digitales")
+    detail = f"/verwaltung/austausch/{outgoing['id']}/"
+    assert reference in admin.get(detail).text
+    again = admin.post_form(detail, {"aktion": "erneut-senden"})
+    assert again.status == 302, again.text
     done = _wait(
         "the submission is delivered after the receiver came back",
         lambda: _sender_state(installations, reference),
