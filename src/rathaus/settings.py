@@ -332,6 +332,7 @@ if RATHAUS_PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_REDIRECT_EXEMPT = [r"^health$"]
 
+
 def _map_tile_origin(url: str) -> list[str]:
     """The origin of the map tiles (scheme and host), which the pages may load images from."""
     parts = urlsplit(url)

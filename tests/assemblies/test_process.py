@@ -56,9 +56,15 @@ def test_the_cooperation_talk_is_offered_before_the_decision() -> None:
 
 
 def test_the_conditions_are_numbered_before_the_reasons() -> None:
-    text = decision_text("partly_granted", "Keine Pyrotechnik.\n\n Ordner tragen Westen. ", "Gefahr.")
+    text = decision_text(
+        "partly_granted", "Keine Pyrotechnik.\n\n Ordner tragen Westen. ", "Gefahr."
+    )
     assert text.splitlines() == [
-        "Auflagen:", "1. Keine Pyrotechnik.", "2. Ordner tragen Westen.", "Begründung:", "Gefahr."
+        "Auflagen:",
+        "1. Keine Pyrotechnik.",
+        "2. Ordner tragen Westen.",
+        "Begründung:",
+        "Gefahr.",
     ]
     assert decision_text("refused", "ignored", "Gefahr.") == "Gefahr."
 

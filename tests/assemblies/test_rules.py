@@ -136,9 +136,7 @@ def test_a_spontaneous_assembly_has_no_announcement_and_may_have_begun_today(
         "start_date": ["Der Beginn liegt in der Vergangenheit. Bitte prüfen Sie das Datum."]
     }
     # the announcement questions are not asked: their answers are hidden answers
-    assert spec.hidden_answers({**data, "announcement_date": "2027-05-10"}) == [
-        "announcement_date"
-    ]
+    assert spec.hidden_answers({**data, "announcement_date": "2027-05-10"}) == ["announcement_date"]
 
 
 def test_a_procession_needs_a_street(spec: FormSpec) -> None:

@@ -15,15 +15,20 @@ in ``AssembliesConfig.ready()``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.core.service_tasks import Context, HandlerFailed
 
+if TYPE_CHECKING:
+    from rathaus.appointments.models import AppointmentType
+
 TALK_SLUG = "kooperationsgespraech"
 
 
-def talk_type(case):  # type: ignore[no-untyped-def]
+def talk_type(case: Any) -> AppointmentType | None:
     """The appointment type for the cooperation talk at a location of the case's unit."""
     from rathaus.appointments.models import AppointmentType
 
@@ -48,9 +53,7 @@ def offer_cooperation_talk(context: Context) -> None:
             )
             % {"slug": TALK_SLUG}
         )
-    link = context.portal_url + reverse(
-        "appointments:month", args=[kind.location.slug, kind.pk]
-    )
+    link = context.portal_url + reverse("appointments:month", args=[kind.location.slug, kind.pk])
     topics = str(context.data.get("talk_topics") or "").strip()
     body = _(
         "Good day,\n\nabout your assembly notice %(number)s we would like to talk with you "

@@ -69,7 +69,9 @@ def notice_problems(
         # A spontaneous assembly may already have begun today; the others lie ahead.
         if path == "spontaneous":
             if start.date() < timezone.localtime(now).date():
-                found.append(("start_date", _("The start lies in the past. Please check the date.")))
+                found.append(
+                    ("start_date", _("The start lies in the past. Please check the date."))
+                )
         elif start <= now:
             found.append(
                 ("start_date", _("The start lies in the past. Please check the date and time."))

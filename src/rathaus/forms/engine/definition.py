@@ -9,9 +9,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from rathaus.forms.engine.extensions import script_problems
 from rathaus.forms.engine.layout import choices_from_schema, resolve, schema_properties, types_of
 from rathaus.forms.engine.paths import join, template_of
-from rathaus.forms.engine.extensions import script_problems
 from rathaus.forms.engine.rules import problems as rule_problems
 from rathaus.forms.engine.widgets import PREFILL_SOURCES, WIDGET_TYPES, WIDGETS
 
