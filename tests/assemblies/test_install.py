@@ -89,3 +89,19 @@ def test_a_portal_without_a_responsible_form_says_so(db) -> None:
     make_authority("allein")
     response = Client().get("/antrag/versammlungsanzeige/")
     assert response.status_code in (404, 503)
+
+
+def test_a_demo_installation_has_the_notices_and_the_test_demo_not(barleben, settings) -> None:
+    from rathaus.assemblies import demo
+    from rathaus.core.demo import Tally
+    from rathaus.forms.models import Submission
+
+    notices = Submission.objects.filter(idempotency_key__startswith="demo:versammlung:")
+    assert not notices.exists()
+    settings.RATHAUS_DEMO = True
+    tally = Tally()
+    demo.load(tally)
+    demo.load(tally)
+    assert tally["Submission: created"] == 2
+    assert tally["Submission: unchanged"] == 2
+    assert notices.count() == 2

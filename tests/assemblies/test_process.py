@@ -76,6 +76,16 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
+@pytest.fixture
+def barleben(barleben):  # type: ignore[no-untyped-def]
+    """The demo with the notices a demo installation (RATHAUS_DEMO) has in the inbox."""
+    from rathaus.assemblies import demo
+    from rathaus.core.demo import Tally
+
+    demo.load_notices(Tally())
+    return barleben
+
+
 def demo_case(key: str = "demo:versammlung:1") -> Case:
     submission = Submission.objects.get(idempotency_key=key)
     return Case.objects.get(submission=submission)

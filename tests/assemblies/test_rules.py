@@ -202,3 +202,12 @@ def test_a_layout_naming_an_unknown_check_or_script_is_refused() -> None:
     problems = definition_problems(schema, layout)
     assert any("'nowhere', which is not a registered check" in p for p in problems)
     assert any("'nothing', which is not registered" in p for p in problems)
+
+
+def test_the_demo_notices_keep_the_rules(spec: FormSpec) -> None:
+    from rathaus.assemblies.demo import demo_notices
+
+    now = timezone.now()
+    notices = demo_notices(timezone.localdate(now))
+    assert [errors(spec, data, now=now) for data in notices] == [{}, {}]
+    assert [spec.hidden_answers(data) for data in notices] == [[], []]
