@@ -3,7 +3,9 @@ unit and a signed accept event; anything wrong → a signed reject event and not
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from django.test import Client
 
 from rathaus.cases import services as case_services
 from rathaus.cases.models import Case, CaseEvent
+from rathaus.core.files import store
 from rathaus.core.models import StoredFile
 from rathaus.exchange import crypto, receiving
 from rathaus.exchange.models import Incoming, OwnDestination
@@ -28,7 +31,7 @@ from tests.factories.exchange_receiving import (
     submission_with_files,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]  # locks rows: runs on PostgreSQL too
 
 
 def rejected_with(incoming: Incoming) -> list[str]:
@@ -243,3 +246,45 @@ def test_forwarding_a_received_case_issues_a_forward_event(
     forward = incoming.events.get(kind="forward-submission")
     claims = crypto.verify_event(forward.token, [crypto.signature_key()])
     assert crypto.event_kind(claims) == ("forward-submission", {"destinationName": "Nachbarkreis"})
+
+
+def test_a_failure_while_storing_leaves_no_decrypted_file_behind(
+    api: Client, destination: OwnDestination, version: FormVersion, monkeypatch: Any
+) -> None:
+    parcel = parcel_of(submission_with_files(version))
+    (ident,) = parcel.attachments
+    parcel.attachments[ident] = OTHER_PLAN  # content no other stored file has
+    parcel.metadata["contentStructure"]["attachments"][0]["hash"]["content"] = hashlib.sha512(
+        OTHER_PLAN
+    ).hexdigest()
+    incoming = send(api, destination, parcel)
+
+    def no_unit(*args: Any) -> Any:
+        raise receiving.Rejected([{"type": "x/service-mismatch", "title": "t", "detail": "d"}])
+
+    monkeypatch.setattr(receiving, "_open_case", no_unit)
+
+    assert receiving.process(str(incoming.pk)) == "rejected"
+
+    assert rejected_with(incoming) == ["service-mismatch"]
+    assert not store.blob_exists(store.blob_key(hashlib.sha256(OTHER_PLAN).hexdigest()))
+    assert not Submission.objects.filter(channel=Channel.EXCHANGE).exists()
+
+
+def test_data_that_is_no_json_object_is_rejected(
+    api: Client, destination: OwnDestination, version: FormVersion
+) -> None:
+    parcel = parcel_of(submission_with_files(version, files=()))
+    parcel.data = b"[1, 2]"
+    parcel.metadata["contentStructure"]["data"]["hash"]["content"] = hashlib.sha512(
+        parcel.data
+    ).hexdigest()
+    incoming = send(api, destination, parcel)
+
+    assert receiving.process(str(incoming.pk)) == "rejected"
+
+    assert rejected_with(incoming) == ["syntax-violation"]
+
+
+def test_processing_an_incoming_that_is_gone_does_nothing(db: Any) -> None:
+    assert receiving.process(str(uuid.uuid4())) == "gone"

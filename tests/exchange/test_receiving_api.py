@@ -79,8 +79,8 @@ def test_routes_are_empty_for_another_area_or_service(
 def test_routes_refuse_a_malformed_key(destination: OwnDestination) -> None:
     answer = Client().get(f"{API}/routes", {"leikaKey": "123", "ars": "15083"})
 
-    assert answer.status_code == 400
-    assert problem_type(answer) == "invalid-query"
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "query.leikaKey"
 
 
 def test_a_destination_shows_its_services_and_encryption_key(destination: OwnDestination) -> None:

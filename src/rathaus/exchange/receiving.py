@@ -26,7 +26,8 @@ from django.utils import timezone
 from rathaus.cases import fitconnect
 from rathaus.core import audit
 from rathaus.core.files import store_bytes
-from rathaus.core.files.store import store_checked
+from rathaus.core.files.store import storage, store_checked
+from rathaus.core.models import StoredFile
 from rathaus.exchange import crypto
 from rathaus.exchange.incoming_checks import Checked, Rejected, check, problem
 from rathaus.exchange.models import Event, Incoming, IncomingAttachment, OwnDestination, Sender
@@ -305,15 +306,22 @@ def reject(incoming: Incoming, problems: list[dict[str, str]]) -> str:
 
 def process(incoming_id: str) -> str:
     """Check a submitted submission and accept or reject it; at most once."""
-    incoming = Incoming.objects.select_related(
-        "destination__authority", "destination__org_unit"
-    ).get(pk=incoming_id)
+    incoming = (
+        Incoming.objects.select_related("destination__authority", "destination__org_unit")
+        .filter(pk=incoming_id)
+        .first()
+    )
+    if incoming is None:
+        return "gone"
     if incoming.status != Incoming.Status.SUBMITTED:
         return f"already {incoming.status}"
     try:
         checked = check(incoming)
     except Rejected as rejected:
         return reject(incoming, rejected.problems)
+    except (KeyError, TypeError, ValueError) as error:  # a shape the checks did not foresee
+        detail = f"The submission cannot be read: {error.__class__.__name__}: {error}"
+        return reject(incoming, [problem("syntax-violation", "Submission not readable", detail)])
     try:
         return _accept(incoming, checked)
     except Rejected as rejected:
@@ -325,83 +333,98 @@ def process(incoming_id: str) -> str:
 def _accept(incoming: Incoming, checked: Checked) -> str:
     from rathaus.forms.submissions import AttachmentSpec, create_submission
 
-    with transaction.atomic(), audit.deferred():
-        locked = (
-            Incoming.objects.select_for_update(of=("self",))
-            .select_related("destination__authority", "destination__org_unit", "sender")
-            .get(pk=incoming.pk)
-        )
-        if locked.status != Incoming.Status.SUBMITTED:
-            return f"already {locked.status}"
-        version = checked.version
-        attachments = []
-        for entry, file, path in checked.attachments:
-            sha512 = file.sha512
-            stored = store_checked(file)
-            attachments.append(
-                AttachmentSpec(
-                    upload_id=uuid.UUID(str(entry["attachmentId"])).hex,
-                    field=path,
-                    file=stored,
-                    original_name=stored.name,
-                    content_type=stored.media_type,
-                    size=stored.size,
-                    sha512=sha512,
-                )
+    stored_keys: list[str] = []
+    try:
+        with transaction.atomic(), audit.deferred():
+            locked = (
+                Incoming.objects.select_for_update(of=("self",))
+                .select_related("destination__authority", "destination__org_unit", "sender")
+                .get(pk=incoming.pk)
             )
-        reply = (checked.metadata.get("replyChannel") or {}).get("eMail") or {}
-        submission, _created = create_submission(
-            authority=version.definition.authority,
-            form_version=version,
-            data=checked.data,
-            trust_level="none",
-            channel=Channel.EXCHANGE,
-            offer=version.definition.offer,
-            contact_email=str(reply.get("address", ""))[:254],
-            idempotency_key=f"exchange:{locked.submission_uuid}",
-            payload_sha256=hashlib.sha256(_canonical(checked.data)).hexdigest(),
-            attachments=attachments,
-        )
-        case = _open_case(locked, submission)
-        from rathaus.cases.services import record_event
+            if locked.status != Incoming.Status.SUBMITTED:
+                return f"already {locked.status}"
+            version = checked.version
+            attachments = []
+            for entry, file, path in checked.attachments:
+                sha512 = file.sha512
+                stored = store_checked(file)
+                stored_keys.append(stored.key)
+                attachments.append(
+                    AttachmentSpec(
+                        upload_id=uuid.UUID(str(entry["attachmentId"])).hex,
+                        field=path,
+                        file=stored,
+                        original_name=stored.name,
+                        content_type=stored.media_type,
+                        size=stored.size,
+                        sha512=sha512,
+                    )
+                )
+            reply = (checked.metadata.get("replyChannel") or {}).get("eMail") or {}
+            submission, _created = create_submission(
+                authority=version.definition.authority,
+                form_version=version,
+                data=checked.data,
+                trust_level="none",
+                channel=Channel.EXCHANGE,
+                offer=version.definition.offer,
+                contact_email=str(reply.get("address", ""))[:254],
+                idempotency_key=f"exchange:{locked.submission_uuid}",
+                payload_sha256=hashlib.sha256(_canonical(checked.data)).hexdigest(),
+                attachments=attachments,
+            )
+            case = _open_case(locked, submission)
+            from rathaus.cases.services import record_event
 
-        reference = (checked.metadata.get("additionalReferenceInfo") or {}).get(
-            "senderReference", ""
-        )
-        record_event(
-            case,
-            "exchange_received",
-            new=locked.sender.name,
-            detail={
-                "sender": locked.sender.name,
-                "sender_reference": str(reference)[:100],
-                "submission_id": str(locked.submission_uuid),
-            },
-            public=True,
-        )
-        locked.submission = submission
-        locked.status = Incoming.Status.ACCEPTED
-        locked.settled_at = timezone.now()
-        locked.save(update_fields=["submission", "status", "settled_at"])
-        attachment_tags = {
-            str(upload.attachment_id): crypto.authentication_tag(upload.file.read_bytes().decode())
-            for upload in locked.attachments.select_related("file")
-        }
-        issue_event(
-            locked,
-            "accept-submission",
-            {
-                "authenticationTags": {
-                    "metadata": crypto.authentication_tag(locked.encrypted_metadata),
-                    "data": crypto.authentication_tag(locked.encrypted_data),
-                    "attachments": attachment_tags,
-                }
-            },
-        )
+            reference = (checked.metadata.get("additionalReferenceInfo") or {}).get(
+                "senderReference", ""
+            )
+            record_event(
+                case,
+                "exchange_received",
+                new=locked.sender.name,
+                detail={
+                    "sender": locked.sender.name,
+                    "sender_reference": str(reference)[:100],
+                    "submission_id": str(locked.submission_uuid),
+                },
+                public=True,
+            )
+            locked.submission = submission
+            locked.status = Incoming.Status.ACCEPTED
+            locked.settled_at = timezone.now()
+            locked.save(update_fields=["submission", "status", "settled_at"])
+            attachment_tags = {
+                str(upload.attachment_id): crypto.authentication_tag(
+                    upload.file.read_bytes().decode()
+                )
+                for upload in locked.attachments.select_related("file")
+            }
+            issue_event(
+                locked,
+                "accept-submission",
+                {
+                    "authenticationTags": {
+                        "metadata": crypto.authentication_tag(locked.encrypted_metadata),
+                        "data": crypto.authentication_tag(locked.encrypted_data),
+                        "attachments": attachment_tags,
+                    }
+                },
+            )
+    except BaseException:
+        _forget_blobs(stored_keys)  # rolled back: no decrypted file may stay behind
+        raise
     logger.info(
         "exchanged submission %s accepted as %s", incoming.submission_uuid, submission.reference
     )
     return "accepted"
+
+
+def _forget_blobs(keys: list[str]) -> None:
+    """Delete the blobs written for a transaction that was rolled back, unless in use."""
+    for key in keys:
+        if not StoredFile.objects.filter(key=key).exists():
+            storage().delete(key)
 
 
 def _canonical(data: dict[str, Any]) -> bytes:

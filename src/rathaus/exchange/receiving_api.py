@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
-from pydantic import field_validator
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from rathaus.cases.fitconnect import LEIKA_URN_PREFIX
 from rathaus.core import ratelimit
@@ -34,8 +34,6 @@ MAX_ENCRYPTED_METADATA = 1_000_000
 MAX_ENCRYPTED_DATA = 2_000_000
 JWE_OVERHEAD = 64 * 1024
 AREA_URN = "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:rs:"
-_LEIKA = re.compile(r"\d{14}")
-_ARS = re.compile(r"\d{1,12}")
 _BEARER = re.compile(r"Bearer ([A-Za-z0-9._~+/=-]{1,200})")
 
 
@@ -84,17 +82,17 @@ def _sender(request: HttpRequest) -> Sender | HttpResponse:
 # --- routing and destinations (no authentication) ----------------------------------------------
 
 
-class RouteOut(Schema):
+class ExchangeRouteOut(Schema):
     destinationId: str
     destinationSignature: str
     destinationName: str
 
 
-class RoutesOut(Schema):
+class ExchangeRoutesOut(Schema):
     count: int
     offset: int
     totalCount: int
-    routes: list[RouteOut]
+    routes: list[ExchangeRouteOut]
 
 
 def _destination_signature(
@@ -111,22 +109,20 @@ def _destination_signature(
     return crypto.sign_claims(claims)
 
 
+class RoutesQuery(Schema):
+    leikaKey: str = Field(pattern=r"^[0-9]{14}$", description="LeiKa key, 14 digits")
+    ars: str = Field(pattern=r"^[0-9]{1,12}$", description="regional key (ARS), 1 to 12 digits")
+
+
 @router.get(
     "/routes",
-    response={200: RoutesOut, 400: ProblemOut},
+    response={200: ExchangeRoutesOut},
     summary="Our destinations for a service in an area (Routing API shape)",
     description="`leikaKey`: 14 digits; `ars`: the regional key (1 to 12 digits). Each "
     "route's `destinationSignature` is a PS512 JWS with our signature key.",
 )
-def routes(request: HttpRequest, leikaKey: str, ars: str) -> Any:
-    if not _LEIKA.fullmatch(leikaKey) or not _ARS.fullmatch(ars):
-        return problem(
-            request,
-            400,
-            "Bad Request",
-            "leikaKey must have 14 digits and ars 1 to 12 digits.",
-            type=API_PROBLEMS + "invalid-query",
-        )
+def routes(request: HttpRequest, query: Query[RoutesQuery]) -> Any:
+    leikaKey, ars = query.leikaKey, query.ars
     found = receiving.routes(leikaKey, ars)
     return {
         "count": len(found),
@@ -159,6 +155,8 @@ def _not_ours(request: HttpRequest, destination_id: uuid.UUID) -> HttpResponse:
     summary="A destination of ours, as senders see it",
 )
 def destination(request: HttpRequest, destinationId: uuid.UUID) -> Any:
+    """Its services and areas, the kid of its encryption key and the metadata versions it reads;
+    404 if it is not ours or not active."""
     found = receiving.own_destination(destinationId)
     if found is None:
         return _not_ours(request, destinationId)
@@ -185,6 +183,8 @@ def destination(request: HttpRequest, destinationId: uuid.UUID) -> Any:
     summary="A public key of a destination (encryption or signature), as JWK",
 )
 def key(request: HttpRequest, destinationId: uuid.UUID, kid: str) -> Any:
+    """The public JWK with this kid: the encryption key (RSA-OAEP-256) or the signature key
+    (PS512) that verifies our events; 404 for another destination or kid."""
     if receiving.own_destination(destinationId) is None:
         return _not_ours(request, destinationId)
     for public in crypto.public_keys()["keys"]:
@@ -202,42 +202,43 @@ def key(request: HttpRequest, destinationId: uuid.UUID, kid: str) -> Any:
 # --- submissions (sender token) ----------------------------------------------------------------
 
 
-class ServiceTypeIn(Schema):
+class ExchangeServiceTypeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(max_length=300)
     identifier: str = Field(max_length=300)
 
 
-class CallbackIn(Schema):
-    url: str = Field(max_length=500)
+class ExchangeCallbackIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=500, pattern=r"^https?://[!-~]+$")
     secret: str = Field(min_length=32, max_length=100)
 
-    @field_validator("url")
-    @classmethod
-    def _http(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http or https address")
-        return value
 
+class ExchangeAnnounceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
 
-class AnnounceIn(Schema):
     destinationId: uuid.UUID
     announcedAttachments: list[uuid.UUID] = Field([], max_length=receiving.MAX_ATTACHMENTS)
-    serviceType: ServiceTypeIn
-    callback: CallbackIn | None = None
+    serviceType: ExchangeServiceTypeIn
+    callback: ExchangeCallbackIn | None = None
 
 
-class SubmissionOut(Schema):
+class ExchangeSubmissionOut(Schema):
     destinationId: str
     submissionId: str
     caseId: str
 
 
-class SubmitIn(Schema):
+class ExchangeSubmitIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     encryptedMetadata: str = Field(max_length=MAX_ENCRYPTED_METADATA)
     encryptedData: str = Field(max_length=MAX_ENCRYPTED_DATA)
 
 
-class EventLogOut(Schema):
+class ExchangeEventLogOut(Schema):
     eventLog: list[str]
 
 
@@ -263,12 +264,12 @@ _SUBMISSION_ERRORS: dict[int, Any] = {
 
 @router.post(
     "/submissions",
-    response={200: SubmissionOut, 201: SubmissionOut, **_SUBMISSION_ERRORS},
+    response={200: ExchangeSubmissionOut, 201: ExchangeSubmissionOut, **_SUBMISSION_ERRORS},
     summary="Announce a submission to one of our destinations",
     description="An `Idempotency-Key` header makes a retry safe: the same sender and key get "
     "the same ids (200).",
 )
-def announce(request: HttpRequest, payload: AnnounceIn) -> Any:
+def announce(request: HttpRequest, payload: ExchangeAnnounceIn) -> Any:
     sender = _sender(request)
     if isinstance(sender, HttpResponse):
         return sender
@@ -308,6 +309,8 @@ def announce(request: HttpRequest, payload: AnnounceIn) -> Any:
     },
 )
 def upload(request: HttpRequest, submissionId: uuid.UUID, attachmentId: uuid.UUID) -> Any:
+    """204 when kept (or kept before with the same content); 422 not announced, 404 another
+    sender's submission, 409 after the submit or with other content, 413 too large."""
     sender = _sender(request)
     if isinstance(sender, HttpResponse):
         return sender
@@ -348,12 +351,12 @@ def upload(request: HttpRequest, submissionId: uuid.UUID, attachmentId: uuid.UUI
 
 @router.put(
     "/submissions/{submissionId}",
-    response={202: SubmissionOut, **_SUBMISSION_ERRORS},
+    response={202: ExchangeSubmissionOut, **_SUBMISSION_ERRORS},
     summary="Submit the announced submission: its encrypted metadata and data",
     description="Checked by the worker; the answer is an accept-submission or "
     "reject-submission event in the event log. A replay answers 202 and changes nothing.",
 )
-def submit(request: HttpRequest, submissionId: uuid.UUID, payload: SubmitIn) -> Any:
+def submit(request: HttpRequest, submissionId: uuid.UUID, payload: ExchangeSubmitIn) -> Any:
     sender = _sender(request)
     if isinstance(sender, HttpResponse):
         return sender
@@ -368,10 +371,12 @@ def submit(request: HttpRequest, submissionId: uuid.UUID, payload: SubmitIn) -> 
 
 @router.get(
     "/cases/{caseId}/events",
-    response={200: EventLogOut, 401: ProblemOut, 404: ProblemOut, 429: ProblemOut},
+    response={200: ExchangeEventLogOut, 401: ProblemOut, 404: ProblemOut, 429: ProblemOut},
     summary="The event log of a submission's case (signed SETs, oldest first)",
 )
 def event_log(request: HttpRequest, caseId: uuid.UUID) -> Any:
+    """The events we issued for the case (accept, reject, forward), each a PS512-signed SET;
+    only the sender of the case may read it (404 for anybody else)."""
     sender = _sender(request)
     if isinstance(sender, HttpResponse):
         return sender
