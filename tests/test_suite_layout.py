@@ -6,7 +6,14 @@ import ast
 
 from tests.support import ROOT
 
-SHARED_MODULES = {"tests.support", "tests.factories", "tests.tasks_for_tests"}
+# tests.exchange.installations: the two-installation harness, shared by the exchange tests'
+# fixtures and bench/exchange.py (ADR 0055).
+SHARED_MODULES = {
+    "tests.support",
+    "tests.factories",
+    "tests.tasks_for_tests",
+    "tests.exchange.installations",
+}
 
 
 def shared(name: str) -> bool:

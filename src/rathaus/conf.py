@@ -677,6 +677,21 @@ VARIABLES: tuple[Variable, ...] = (
         secret=True,
     ),
     Variable(
+        "MAP_TILE_URL",
+        "URL",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tiles for the route map of the assembly notice (Leaflet URL template with {z}, {x} "
+        "and {y}). The page's Content Security Policy allows images from its host. Use your own "
+        "tile server for more than light use (OpenStreetMap's tile usage policy). Empty: the map "
+        "has no background; the route can still be drawn, and the list of streets is what counts.",
+    ),
+    Variable(
+        "MAP_ATTRIBUTION",
+        "string",
+        "© OpenStreetMap contributors",
+        "The attribution shown on the map, as the tile provider requires (plain text).",
+    ),
+    Variable(
         "PAYMENT_PROVIDER",
         "string",
         "invoice",

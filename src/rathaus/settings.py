@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -283,6 +284,9 @@ RATHAUS_VIRUS_SCANNER: str = env("VIRUS_SCANNER")
 RATHAUS_REGISTER_LOOKUP: str = env("REGISTER_LOOKUP")
 RATHAUS_EXCHANGE_KEY_FILE: str = env("EXCHANGE_KEY_FILE")
 RATHAUS_PAYMENT_PROVIDER: str = env("PAYMENT_PROVIDER")
+# The route map of the assembly notice (assemblies/static/assemblies/route-map.js).
+RATHAUS_MAP_TILE_URL: str = env("MAP_TILE_URL")
+RATHAUS_MAP_ATTRIBUTION: str = env("MAP_ATTRIBUTION")
 RATHAUS_PAYMENT_SANDBOX_URL: str = env("PAYMENT_SANDBOX_URL").rstrip("/")
 RATHAUS_PAYMENT_SANDBOX_API_KEY: str = env("PAYMENT_SANDBOX_API_KEY")
 RATHAUS_PAYMENT_WEBHOOK_KEYS: dict[str, str] = env("PAYMENT_WEBHOOK_KEYS")
@@ -328,12 +332,19 @@ if RATHAUS_PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_REDIRECT_EXEMPT = [r"^health$"]
 
+
+def _map_tile_origin(url: str) -> list[str]:
+    """The origin of the map tiles (scheme and host), which the pages may load images from."""
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_map_tile_origin(RATHAUS_MAP_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

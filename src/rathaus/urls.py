@@ -38,6 +38,8 @@ urlpatterns = [
     path("health", views.health_view, name="health"),
     path("favicon.ico", views.favicon),
     path("leistungen/", include("rathaus.catalog.urls")),
+    # before the forms: the notice's stable address leads to the responsible authority's form
+    path("antrag/versammlungsanzeige/", include("rathaus.assemblies.urls")),
     path("antrag/", include("rathaus.forms.urls")),
     path("urkunden/", include("rathaus.certificates.urls")),
     path("termine/", include("rathaus.appointments.urls")),

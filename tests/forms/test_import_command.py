@@ -125,7 +125,7 @@ def test_invalid_files_are_refused_with_the_problem(barleben, name, words):
     for word in words:
         assert word in message
     assert not FormDefinition.objects.exclude(
-        slug__in=["anliegen", "meldebescheinigung", "urkunde-bestellen"]
+        slug__in=["anliegen", "meldebescheinigung", "urkunde-bestellen", "versammlungsanzeige"]
     ).exists()
 
 

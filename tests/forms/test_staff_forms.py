@@ -30,7 +30,7 @@ IMPORT = "/verwaltung/formulare/importieren/"
 XDF = DATA / "xdatenfelder"
 CITIZEN_HOST = "barleben.localhost"
 
-DEMO_FORMS = 3  # Anliegen, Meldebescheinigung, the certificate order
+DEMO_FORMS = 4  # Anliegen, Meldebescheinigung, the certificate order, the assembly notice
 
 
 def log_in(client: Client, username: str) -> Client:

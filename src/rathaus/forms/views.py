@@ -30,6 +30,7 @@ from rathaus.core.refusals import record_refusal
 from rathaus.core.tenancy import current_authority
 from rathaus.forms import area, fees, receipts, services
 from rathaus.forms.engine import FormSpec
+from rathaus.forms.engine.extensions import scripts_of
 from rathaus.forms.models import (
     Draft,
     FormDefinition,
@@ -243,6 +244,10 @@ def step(request: HttpRequest, slug: str, draft_id: Any, step_id: str) -> HttpRe
             "slug": slug,
             "step": spec.steps[index],
             "elements": bound,
+            "form_scripts": [
+                {"id": script_id, "script": script, "options": script.options()}
+                for script_id, script in scripts_of(version.layout)
+            ],
             "error_list": _error_list(all_errors, spec),
             "position": position,
             "total": len(visible),

@@ -9,6 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from rathaus.forms.engine.extensions import script_problems
 from rathaus.forms.engine.layout import choices_from_schema, resolve, schema_properties, types_of
 from rathaus.forms.engine.paths import join, template_of
 from rathaus.forms.engine.rules import problems as rule_problems
@@ -65,6 +66,7 @@ def definition_problems(schema: Any, layout: Any) -> list[str]:
                         "which is not a question of this form."
                     )
     problems.extend(rule_problems(layout.get("rules"), condition_paths))
+    problems.extend(script_problems(layout.get("scripts")))
     for key in ("untranslated_rules", "translated_rules"):
         if key in layout and not isinstance(layout[key], list):
             problems.append(f"The layout's {key!r} must be a list.")

@@ -19,10 +19,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.forms.engine.extensions import form_checks
 from rathaus.forms.engine.layout import Condition, Element, condition_of, filled
 from rathaus.forms.engine.paths import get_path, join
 
-KINDS = ("at_least_one", "exactly_one", "required_if", "compare", "range")
+KINDS = ("at_least_one", "exactly_one", "required_if", "compare", "range", "check")
 OPERATORS = ("<", "<=", ">", ">=", "==", "!=")
 
 
@@ -38,6 +39,7 @@ class Rule:
     message: str = ""
     source: str = ""
     only_if: tuple[str, ...] = ()  # groups that must be answered for the rule to apply
+    check: str = ""  # a registered form check (``extensions.form_checks``), for kind "check"
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -58,6 +60,7 @@ def parse(raw: Mapping[str, Any]) -> Rule:
         message=str(raw.get("message", "")),
         source=str(raw.get("source", "")),
         only_if=tuple(str(item) for item in raw.get("only_if", [])),
+        check=str(raw.get("check", "")),
     )
 
 
@@ -91,6 +94,11 @@ def problems(raw_rules: Any, known: set[str]) -> list[str]:
             if raw.get("op") not in OPERATORS:
                 found.append(f"{where} (compare) needs 'op', one of {' '.join(OPERATORS)}.")
             paths.append(raw.get("other"))
+        if kind == "check" and raw.get("check") not in form_checks.ids():
+            found.append(
+                f"{where} (check) names {raw.get('check')!r}, which is not a registered check "
+                f"(registered: {', '.join(form_checks.ids()) or 'none'})."
+            )
         if kind == "range" and not any(
             isinstance(raw.get(key), int | float | str) for key in ("min", "max")
         ):
@@ -164,6 +172,8 @@ def violations(
         return _compare(rule, values[0], get_path(data, rule.other), label)
     if rule.kind == "range":
         return _range(rule, values[0])
+    if rule.kind == "check":
+        return form_checks.get(rule.check)(data)
     return []
 
 

@@ -158,6 +158,8 @@ class FormSpec:
         """The rules whose questions are all on one step, for the page's script."""
         found = []
         for rule in self.rules:
+            if rule.kind == "check":
+                continue  # a package's check runs on the server only
             paths = [*rule.paths, *rule.only_if]
             paths += [rule.when.path] if rule.when is not None else []
             if any(self.step_of_template(path) != step for path in paths):

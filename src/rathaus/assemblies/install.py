@@ -1,0 +1,78 @@
+"""Installing the assembly notice (Versammlungsanzeige) for an assembly authority: the form and
+its process model (ADR 0054).
+
+Everything is data shipped in ``assemblies/data``: ``form.json`` (a form package without an
+authority; it links itself to the authority's catalogue offer for LeiKa 99089016000000),
+``process.bpmn`` with the task forms in ``forms/``. Installing the same data again changes
+nothing. ``rathaus install-assemblies --authority <slug>`` and the demo call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from rathaus.core.models import Authority
+from rathaus.forms import packages as form_packages
+from rathaus.forms.models import FormDefinition, FormVersion
+from rathaus.processes import packages as process_packages
+from rathaus.processes.models import ProcessModel
+
+DATA = Path(__file__).parent / "data"
+FORM_PACKAGE = DATA / "form.json"
+PROCESS_DIRECTORY = DATA
+FORM_SLUG = "versammlungsanzeige"
+LEIKA_KEY = "99089016000000"
+
+
+class InstallError(ValueError):
+    """The data cannot be installed; the message says why (for the command line)."""
+
+
+@dataclass
+class Report:
+    form: str = ""
+    process: str = ""
+    offer: str = ""
+
+
+def install(authority: Authority, *, actor_name: str = "rathaus") -> Report:
+    """Install (or update) the notice form and its process for ``authority``."""
+    package = form_packages.read(FORM_PACKAGE)
+    report = Report()
+    with transaction.atomic():
+        version, report.form = form_packages.install(package, authority=authority)
+        definition = version.definition
+        offer = definition.offer
+        report.offer = str(offer) if offer is not None else ""
+        report.process = _install_process(authority, definition, actor_name)
+    return report
+
+
+def _install_process(authority: Authority, form: FormDefinition, actor_name: str) -> str:
+    bpmn, forms = process_packages.read_directory(PROCESS_DIRECTORY)
+    model = ProcessModel.objects.filter(form=form).first()
+    if model is None:
+        model, _created = ProcessModel.objects.get_or_create(
+            slug=f"{authority.slug}-versammlung",
+            defaults={"name": "Versammlungsanzeige", "authority": authority},
+        )
+        ProcessModel.objects.filter(pk=model.pk).update(form=form)
+    _version, created = process_packages.add_version(model, bpmn, forms, actor_name=actor_name)
+    return "created" if created else "unchanged"
+
+
+def notice_form(authority: Authority) -> FormDefinition | None:
+    """The authority's published notice form, if installed."""
+    return (
+        FormDefinition.objects.filter(
+            authority=authority,
+            slug=FORM_SLUG,
+            retired_at__isnull=True,
+            versions__status=FormVersion.Status.PUBLISHED,
+        )
+        .distinct()
+        .first()
+    )
