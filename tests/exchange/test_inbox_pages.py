@@ -86,3 +86,13 @@ def test_the_inbox_is_for_staff_only(destination: OwnDestination) -> None:
 
     assert answer.status_code == 302
     assert "/verwaltung/anmelden/" in answer["Location"]
+
+
+def test_the_tab_to_the_outbox_is_shown_to_who_may_open_it(destination: OwnDestination) -> None:
+    administrator = staff_of(destination.org_unit, "lk-admin", roles.ADMINISTRATOR)
+    clerk = staff_of(destination.org_unit, "lk-clerk")
+    outbox_tab = 'href="/verwaltung/austausch/"'
+
+    assert outbox_tab in get_page(administrator, LIST)
+    assert outbox_tab not in get_page(clerk, LIST)
+    assert 'aria-current="page"><span class="kern-label">Posteingang' in get_page(clerk, LIST)

@@ -24,7 +24,9 @@ from rathaus.core import refusals, roles
 from rathaus.core.models import Membership
 from rathaus.core.scoping import unit_ids
 from rathaus.core.staff_views import staff_required
+from rathaus.exchange import access
 from rathaus.exchange.models import Incoming
+from rathaus.exchange.staff_views import tabs
 
 PAGE_SIZE = 25
 EVENT_WORDS = {
@@ -78,6 +80,7 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
                 request.GET.get("seite")
             ),
             "query": query.urlencode(),
+            **tabs(outbox=bool(access.outbox_authorities(request.user))),
         },
     )
 

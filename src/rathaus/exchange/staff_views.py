@@ -35,11 +35,17 @@ NO_DESTINATION = "ohne-ziel"
 
 def _tabs() -> dict[str, str]:
     """The tab bar: the outbox here, the inbox when the receiving side is installed."""
+    return tabs(outbox=True)
+
+
+def tabs(*, outbox: bool) -> dict[str, str]:
+    """Addresses of the tab bar (``exchange/staff/_tabs.html``); the outbox only for who may
+    see it."""
     try:
         inbox = reverse("exchange_incoming:list")
     except NoReverseMatch:
         inbox = ""
-    return {"outbox_url": reverse("exchange:outbox"), "inbox_url": inbox}
+    return {"outbox_url": reverse("exchange:outbox") if outbox else "", "inbox_url": inbox}
 
 
 @never_cache
