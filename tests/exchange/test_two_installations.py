@@ -2,8 +2,9 @@
 
 Routing → encrypt → send → receive → case → accept event → status at the sender, over HTTP
 between two servers with their own databases and keys; then a replay of the same submission id
-and a receiver that is down (ADR 0055). The tests of this module share one pair of
-installations and run in order: each starts from what the previous one left.
+and a receiver that is down (ADR 0055); first, that the set-up gives two separate
+installations. The tests of this module share one pair of installations and run in order:
+each starts from what the previous one left.
 """
 
 from __future__ import annotations
@@ -27,6 +28,17 @@ ANSWERS = {
     "organiser": "Elterninitiative Barleben",
     "address": {"street": "Breiteweg 12", "postal_code": "39179", "place": "Barleben"},
 }
+
+COUNTS = (
+    "from rathaus.core.models import Authority, OrgUnit\n"
+    "from rathaus.exchange.models import Destination, OwnDestination, Sender\n"
+    "from django.conf import settings\n"
+    "result = {'units': sorted(OrgUnit.objects.values_list('slug', flat=True)),\n"
+    "          'destinations': Destination.objects.count(),\n"
+    "          'own': OwnDestination.objects.count(), 'senders': Sender.objects.count(),\n"
+    "          'database': str(settings.DATABASES['default']['NAME']),\n"
+    "          'keys': settings.RATHAUS_EXCHANGE_KEY_FILE}"
+)
 
 SENDER_STATE = """
 from rathaus.exchange.models import Event, Outgoing
@@ -106,6 +118,41 @@ def _sender_state(pair: Any, reference: str) -> Any:
 
 def _receiver_state(pair: Any, submission_uuid: str) -> Any:
     return pair.receiver.django(RECEIVER_STATE.format(submission_uuid=submission_uuid))
+
+
+# --- the set-up itself: two servers that answer, each with its own data
+
+
+def test_both_servers_answer_with_their_own_authority(installations):
+    for installation, name in ((installations.sender, "Gemeinde Barleben"),
+                               (installations.receiver, "Landkreis Börde")):  # fmt: skip
+        page = installation.browser().get("/")
+        assert page.status == 200
+        assert name in page.text
+        assert installation.browser().get("/health").status == 200
+    assert installations.sender.port != installations.receiver.port
+
+
+def test_each_installation_has_its_own_database_keys_and_data(installations):
+    sender = installations.sender.django(COUNTS)
+    receiver = installations.receiver.django(COUNTS)
+    assert sender["database"] != receiver["database"]
+    assert sender["keys"] != receiver["keys"]
+    # Routing at Barleben finds no unit of the Landkreis: submissions for it go to the outbox.
+    assert sender["units"] == ["ordnungsamt"]
+    assert (sender["destinations"], sender["own"], sender["senders"]) == (1, 0, 0)
+    assert receiver["units"] == ["versammlungsbehoerde"]
+    assert (receiver["destinations"], receiver["own"], receiver["senders"]) == (0, 1, 1)
+
+
+def test_the_form_for_the_service_is_published_on_both(installations):
+    for installation in installations.installations:
+        form = installation.browser().get(f"/api/v1/forms/{installations.form_slug}")
+        assert form.status == 200, form.text
+        assert form.json()["data_schema"]["required"] == ["topic", "date", "organiser", "address"]
+
+
+# --- the exchange
 
 
 @pytest.fixture(scope="module")
