@@ -48,7 +48,7 @@ assets: node_modules/.package-lock.json
 	cp node_modules/altcha/dist_external/altcha.umd.cjs $(VENDOR)/altcha/altcha.js
 	cp node_modules/altcha/dist_external/altcha.css node_modules/altcha/dist_external/worker.js $(VENDOR)/altcha/
 	cp node_modules/bpmn-js/dist/bpmn-viewer.production.min.js node_modules/bpmn-js/dist/assets/diagram-js.css node_modules/bpmn-js/dist/assets/bpmn-js.css $(VENDOR)/bpmn-js/
-	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
 	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 
 messages: $(STAMP)
