@@ -200,3 +200,23 @@ def test_unusable_definitions_are_explained(schema, layout, problem):
     assert any(problem in text for text in problems), problems
     with pytest.raises(DefinitionError):
         FormSpec(schema, layout)
+
+
+def test_a_geojson_line_answer_is_shown_in_words_not_as_json():
+    """A route drawn on a map (``contentMediaType`` application/geo+json) reads as words on the
+    check page, the receipt and the staff view; what cannot be read stays as it was given."""
+    from rathaus.forms.engine.layout import Element
+    from rathaus.forms.rendering import display_lines
+
+    route = Element(kind="field", name="route_line", widget="textarea",
+                    schema={"type": "string", "contentMediaType": "application/geo+json"})  # fmt: skip
+    line = '{"type":"LineString","coordinates":[[11.6,52.2],[11.61,52.21],[11.62,52.22]]}'
+
+    with translation.override("de"):
+        assert display_lines(route, line, {}) == [
+            "Eine Linie auf der Karte mit 3 Punkten, von 52.20000, 11.60000 bis 52.22000, 11.62000"
+        ]
+        assert display_lines(route, "kein JSON", {}) == ["kein JSON"]
+        assert display_lines(route, '{"type":"Point","coordinates":[1,2]}', {}) == [
+            '{"type":"Point","coordinates":[1,2]}'
+        ]

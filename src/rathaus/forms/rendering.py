@@ -318,9 +318,33 @@ def display_lines(element: Element, value: Any, files: Mapping[str, FileInfo]) -
     if widget == "file":
         values = value if isinstance(value, list) else [value]
         return [files[str(item)].name if str(item) in files else str(item) for item in values]
+    if element.schema.get("contentMediaType") == GEOJSON:
+        return [geojson_in_words(value)]
     if widget == "textarea":
         return str(value).splitlines() or [""]
     return [_text_value(element, value)]
+
+
+GEOJSON = "application/geo+json"
+"""A string answer with this ``contentMediaType`` holds a GeoJSON geometry (a route on a map)."""
+
+
+def geojson_in_words(value: Any) -> str:
+    """A GeoJSON line for people: how many points, from where to where (latitude, longitude)."""
+    try:
+        geometry = json.loads(value) if isinstance(value, str) else value
+        if geometry.get("type") != "LineString":
+            return str(value)
+        points: list[Any] = geometry["coordinates"]
+        first, last = points[0], points[-1]
+        start, end = (f"{point[1]:.5f}, {point[0]:.5f}" for point in (first, last))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return str(value)
+    return _("A line on the map with %(count)s points, from %(start)s to %(end)s") % {
+        "count": len(points),
+        "start": start,
+        "end": end,
+    }
 
 
 def summary(
