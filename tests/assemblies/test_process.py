@@ -157,6 +157,11 @@ def test_from_the_check_to_the_letter_in_the_mailbox(barleben, decision: str) ->
     text = pdf_text(content)
     assert expected in text
     assert "Für einen sicheren Schulweg" in text  # the notified assembly, in the letter
+    # a confirmation decides nothing to object to; conditions and a prohibition name the
+    # objection and the urgent way to the court before the day of the assembly
+    flat = " ".join(text.split())
+    assert ("Widerspruch" in flat) is (decision != "confirmation")
+    assert ("vorläufigen Rechtsschutz" in flat) is (decision != "confirmation")
     message = Message.objects.filter(account=case.applicant, reference=case.number).latest("pk")
     assert message.attachments.count() == 1
     assert ProcessInstance.objects.get(case=case).status == "completed"

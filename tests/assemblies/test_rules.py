@@ -211,3 +211,23 @@ def test_the_demo_notices_keep_the_rules(spec: FormSpec) -> None:
     notices = demo_notices(timezone.localdate(now))
     assert [errors(spec, data, now=now) for data in notices] == [{}, {}]
     assert [spec.hidden_answers(data) for data in notices] == [[], []]
+
+
+def test_an_hour_without_its_leading_zero_is_checked_too(spec: FormSpec) -> None:
+    """ "9:00" passes the time question; the 48-hour rule must still see it."""
+    found = errors(spec, notice(announcement_date="2027-05-04", announcement_time="9:00"))
+    assert list(found) == ["announcement_date"]
+    assert errors(spec, notice(start_time="9:30", end_time="8:00")) == {
+        "end_date": ["Das Ende muss nach dem Beginn liegen."]
+    }
+
+
+def test_the_earliest_announcement_shown_is_rounded_up_to_a_full_minute(spec: FormSpec) -> None:
+    """At 14:00:30 the earliest announcement is 14:00:30 two days later: 14:01 is shown,
+    and 14:01 is then accepted."""
+    now = NOW + dt.timedelta(seconds=30)
+    found = errors(spec, notice(announcement_date="2027-05-05", announcement_time="14:00"), now)
+    assert "5. Mai 2027 14:01" in found["announcement_date"][0]
+    assert (
+        errors(spec, notice(announcement_date="2027-05-05", announcement_time="14:01"), now) == {}
+    )

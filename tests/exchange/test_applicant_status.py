@@ -62,7 +62,7 @@ def test_the_applicant_sees_it_passed_on_and_accepted(receiver, routed):
     receiver.accept(receiver.only())
     assert answers.fetch(str(outgoing.pk)) == "accepted"
     for page in pages(client, submission):
-        assert f"Stadt Wolmirstedt hat Ihren Antrag am {today} angenommen." in page
+        assert f"Stadt Wolmirstedt hat Ihren Antrag am {today} erhalten und bearbeitet ihn." in page
 
 
 def test_the_applicant_is_told_of_a_rejection_with_the_reason(receiver, routed):
@@ -74,14 +74,26 @@ def test_the_applicant_is_told_of_a_rejection_with_the_reason(receiver, routed):
     ]})  # fmt: skip
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert answers.fetch(str(outgoing.pk)) == "rejected"
+    # a reject event is a failed hand-over, not a decision: said so, without the receiver's
+    # technical reason (that is for the staff's outbox)
     for page in pages(client, submission):
-        assert "Stadt Wolmirstedt hat Ihren Antrag am" in page
-        assert "abgelehnt." in page
-        assert "Grund: Die Unterschrift fehlt." in page
-    message = Message.objects.get(account=submission.account, subject__contains="abgelehnt")
+        assert "konnte Stadt Wolmirstedt Ihren Antrag nicht entgegennehmen" in page
+        assert "Die Unterschrift fehlt." not in page
+    message = Message.objects.get(account=submission.account, subject__contains="nicht zugestellt")
     assert submission.reference in message.subject
-    assert "Die Unterschrift fehlt." in message.body
+    assert "keine Entscheidung über Ihren Antrag" in message.body
+    assert "Die Unterschrift fehlt." not in message.body
     assert "Stadt Wolmirstedt" in message.body
+    outgoing.refresh_from_db()
+    assert "Die Unterschrift fehlt." in outgoing.reason  # the staff see it
+
+
+def test_a_stuck_application_is_shown_as_delayed(receiver, routed):
+    client, submission = routed
+    Outgoing.objects.filter(submission=submission).update(status=Outgoing.Status.STUCK)
+    for page in pages(client, submission):
+        assert "Verzögert" in page
+        assert "konnte noch nicht an Stadt Wolmirstedt übermittelt werden" in page
 
 
 def test_an_application_handled_here_shows_no_exchange_note(barleben):

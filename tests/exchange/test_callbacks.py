@@ -86,6 +86,21 @@ def test_a_callback_with_a_bad_hmac_or_an_old_timestamp_is_refused_and_logged(
     assert sent.status == "sent"
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"callback-timestamp": "\u00b2", "callback-authentication": "ab"},
+        {"callback-timestamp": "1700000000", "callback-authentication": "\u00e4b"},
+    ],
+)
+def test_a_callback_with_headers_that_are_not_ascii_is_refused_not_an_error(sent, headers):
+    response = Client().post(
+        f"/api/v1/exchange/callbacks/{sent.pk}", b"{}", content_type="application/json",
+        headers=headers,
+    )  # fmt: skip
+    assert response.status_code == 401
+
+
 def test_a_callback_for_an_unknown_submission_is_404(db):
     response = Client().post(
         "/api/v1/exchange/callbacks/3f2504e0-4f89-41d3-9a0c-0305e82c3301", b"{}",
@@ -188,6 +203,23 @@ def test_a_signature_key_with_an_unknown_kid_is_fetched_once(receiver, sent):
     assert [key["kid"] for key in destination.signing_keys] == [receiver.signature_key()["kid"]]
     keys_asked = [path for method, path in receiver.requests if "/keys/" in path]
     assert len(keys_asked) == 1
+
+
+def test_pinned_signature_keys_are_not_extended_by_what_the_remote_serves(receiver, sent):
+    """A key the remote serves for an unknown kid (a forged one on the wire, say) is not taken
+    when the destination has keys already: the event stays unverified and unapplied."""
+    destination = sent.destination
+    destination.signing_keys = [{**receiver.signature_key(), "kid": "pinned-earlier"}]
+    destination.save()
+    receiver.accept(receiver.only())
+
+    assert answers.fetch(str(sent.pk)) == "ignored"
+
+    destination.refresh_from_db()
+    assert [key["kid"] for key in destination.signing_keys] == ["pinned-earlier"]
+    assert not [path for method, path in receiver.requests if "/keys/" in path]
+    sent.refresh_from_db()
+    assert sent.status == "sent"
 
 
 def test_sent_submissions_are_polled_so_a_lost_callback_loses_nothing(receiver, sent):

@@ -87,7 +87,8 @@ def test_the_detail_shows_the_events_and_a_stuck_one_is_sent_again_by_hand(town)
     client = administrator(town)
     html = client.get(f"/verwaltung/austausch/{stuck.pk}/").content.decode()
     assert "POST /submissions: 503" in html
-    assert "accept-submission" in html
+    assert ">angenommen<" in html  # the event in words, not its id
+    assert "accept-submission" not in html
     assert "signature: kaputt" in html
     assert "ungültig, nicht beachtet" in html
     assert "Jetzt erneut senden" in html

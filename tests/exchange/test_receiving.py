@@ -210,9 +210,50 @@ def test_the_form_is_found_by_the_schema_uri_without_a_leika_service(
     del parcel.metadata["publicServiceType"]
     version.definition.offer = None
     version.definition.save()
+    destination.leika_keys = []  # a destination for any service
+    destination.save()
     incoming = send(api, destination, parcel)
 
     assert receiving.process(str(incoming.pk)) == "accepted"
+
+
+def test_a_form_of_a_service_the_destination_does_not_take_is_rejected(
+    api: Client, destination: OwnDestination, version: FormVersion
+) -> None:
+    """The schema URI names a form of the authority whose service the destination does not
+    accept: no case of another service lands in the destination's unit."""
+    parcel = parcel_of(submission_with_files(version, files=()))
+    del parcel.metadata["publicServiceType"]
+    version.definition.offer = None
+    version.definition.save()
+    incoming = send(api, destination, parcel)
+
+    assert receiving.process(str(incoming.pk)) == "rejected"
+
+    assert rejected_with(incoming) == ["unsupported-service"]
+
+
+def test_metadata_naming_another_service_than_announced_is_rejected(
+    api: Client, destination: OwnDestination, version: FormVersion
+) -> None:
+    parcel = parcel_of(submission_with_files(version, files=()))
+    parcel.metadata["publicServiceType"]["identifier"] = "urn:de:fim:leika:leistung:99050012104000"
+    incoming = send(api, destination, parcel)
+
+    assert receiving.process(str(incoming.pk)) == "rejected"
+
+    assert rejected_with(incoming) == ["service-mismatch"]
+
+
+def test_a_compressed_part_is_refused_before_it_is_inflated(keys: Any) -> None:
+    from jwcrypto import jwe, jwk
+
+    key = jwk.JWK(**crypto.encryption_key())
+    header = {"alg": "RSA-OAEP-256", "enc": "A256GCM", "zip": "DEF"}
+    token = jwe.JWE(b"{" + b" " * 1_000_000 + b"}", protected=json.dumps(header))
+    token.add_recipient(key)
+    with pytest.raises(crypto.CryptoError, match="zip"):
+        crypto.decrypt(token.serialize(compact=True))
 
 
 def test_a_destination_without_unit_opens_the_case_by_the_authority_rules(

@@ -203,7 +203,7 @@ def test_the_applicant_sees_at_barleben_that_the_landkreis_accepted_it(delivered
     page = delivered["browser"].get(f"/konto/antraege/{delivered['reference']}/")
     assert page.status == 200
     assert "Landkreis Börde hat Ihren Antrag am" in page.text
-    assert "angenommen" in page.text
+    assert "erhalten und bearbeitet ihn" in page.text
 
 
 def test_nothing_readable_travelled_and_nothing_was_kept_unencrypted_at_the_sender(

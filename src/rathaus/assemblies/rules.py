@@ -43,7 +43,8 @@ def moment(data: Mapping[str, Any], day: str, time: str) -> datetime.datetime | 
         return None
     try:
         parsed_day = datetime.date.fromisoformat(raw_day)
-        parsed_time = datetime.time.fromisoformat(raw_time)
+        # "9:30" passes the form's clock-time check but not time.fromisoformat
+        parsed_time = datetime.datetime.strptime(raw_time.strip(), "%H:%M").time()
     except ValueError:
         return None
     naive = datetime.datetime.combine(parsed_day, parsed_time)
@@ -93,7 +94,11 @@ def notice_problems(
 
 
 def short_notice_message(announced: datetime.datetime, now: datetime.datetime) -> str:
-    earliest = now + NOTICE_PERIOD
+    # shown to the minute: rounded up, so that the time shown is allowed
+    exact = now + NOTICE_PERIOD
+    earliest = exact.replace(second=0, microsecond=0)
+    if earliest < exact:
+        earliest += datetime.timedelta(minutes=1)
     return _(
         "At least 48 hours must lie between this notice and the announcement of the assembly "
         "(section 12 (1) of the assembly law of Saxony-Anhalt). If you send the notice now, "

@@ -116,10 +116,13 @@ def _keep_unverified(outgoing: Outgoing, token: str, claims: dict[str, Any], pro
 
 
 def _signature_keys(outgoing: Outgoing, kid: str) -> list[dict[str, Any]]:
-    """The destination's signature keys; a key with an unknown kid is fetched once."""
+    """The destination's signature keys. Only a destination without any is asked for the key
+    (once): keys pinned by `exchange-destination add` are never extended by what the remote
+    serves, so a forged key on the wire cannot sign events; a new key means running the command
+    again."""
     destination = outgoing.destination
     keys = [key for key in destination.signing_keys or [] if isinstance(key, dict)]
-    if not kid or any(key.get("kid") == kid for key in keys):
+    if not kid or keys:
         return keys
     try:
         fetched = transports.get(destination.transport).key(

@@ -46,15 +46,15 @@ def rejected(outgoing_id: str) -> str:
         "reference": submission.reference,
         "receiver": receiver,
         "date": timezone.localtime(outgoing.settled_at or timezone.now()).strftime("%d.%m.%Y"),
-        "reason": outgoing.reason,
     }
-    subject = _("Your application %(reference)s was not accepted") % values
+    subject = _("Your application %(reference)s could not be delivered") % values
     body = (
         _(
-            "We passed your application “%(title)s” (reference %(reference)s) to the responsible "
-            "authority, %(receiver)s. On %(date)s it did not accept it. The reason it gave:\n\n"
-            "%(reason)s\n\nPlease contact %(receiver)s or us if you have questions. You may send "
-            "the application again once the problem is solved."
+            "We passed your application “%(title)s” (reference %(reference)s) on to the "
+            "responsible authority, %(receiver)s. On %(date)s it could not take it in: passing it "
+            "on failed for a technical reason, so your application has not arrived there. This is "
+            "no decision on your application. We are taking care of it. If it is urgent, please "
+            "contact %(receiver)s directly."
         )
         % values
     )

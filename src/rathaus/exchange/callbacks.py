@@ -67,8 +67,10 @@ def callback(request: HttpRequest, outgoing_id: uuid.UUID) -> Any:
         return problem(request, 404, "Not Found", "There is no such outgoing submission.")
     timestamp = request.headers.get("callback-timestamp", "")
     given = request.headers.get("callback-authentication", "")
-    if not timestamp.isdigit():
-        return _refuse(request, outgoing_id, "callback-timestamp is missing or not a number")
+    if not (timestamp.isascii() and timestamp.isdigit()) or not given.isascii():
+        return _refuse(
+            request, outgoing_id, "callback-timestamp or callback-authentication is malformed"
+        )
     if abs(time.time() - int(timestamp)) > WINDOW:
         return _refuse(request, outgoing_id, "the timestamp is older than five minutes")
     expected = signature(outgoing.callback_secret, timestamp, request.body)

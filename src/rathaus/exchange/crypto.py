@@ -154,7 +154,11 @@ def decrypt(compact: str) -> bytes:
                 f"unexpected algorithms {header.get('alg')}/{header.get('enc')}; "
                 f"{ENCRYPTION_ALG}/{CONTENT_ENC} are required"
             )
-        token.decrypt(_own("enc"))
+        if "zip" in header:
+            # FIT-Connect does not compress; a compressed part could inflate a hundredfold
+            raise CryptoError("compressed parts (zip) are not accepted")
+        # without compression the plaintext is never longer than the ciphertext
+        token.decrypt(_own("enc"), max_plaintext=len(compact))
     except CryptoError:
         raise
     except (JWException, ValueError, TypeError) as error:
@@ -212,8 +216,8 @@ def read_event(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
         header = json_decode(base64url_decode(parts[0]))
         claims = json_decode(base64url_decode(parts[1]))
-    except (ValueError, TypeError) as error:
-        raise CryptoError(f"cannot be read: {error}") from None
+    except (ValueError, TypeError, RecursionError) as error:
+        raise CryptoError(f"cannot be read: {error!r}"[:300]) from None
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise CryptoError("header and claims must be JSON objects")
     return header, claims
@@ -238,7 +242,10 @@ def verify_event(token: str, keys: list[dict[str, Any]]) -> dict[str, Any]:
         raise
     except (JWException, ValueError, TypeError) as error:
         raise CryptoError(f"signature does not verify: {error}") from None
-    claims = json_decode(signed.payload)
+    try:
+        claims = json_decode(signed.payload)
+    except (ValueError, TypeError, RecursionError) as error:
+        raise CryptoError(f"claims cannot be read: {error!r}"[:300]) from None
     if not isinstance(claims, dict):
         raise CryptoError("claims must be a JSON object")
     return claims
@@ -261,7 +268,10 @@ def verify_signature(token: str, keys: list[dict[str, Any]]) -> dict[str, Any]:
         raise
     except (JWException, ValueError, TypeError) as error:
         raise CryptoError(f"signature does not verify: {error}") from None
-    claims = json_decode(signed.payload)
+    try:
+        claims = json_decode(signed.payload)
+    except (ValueError, TypeError, RecursionError) as error:
+        raise CryptoError(f"claims cannot be read: {error!r}"[:300]) from None
     if not isinstance(claims, dict):
         raise CryptoError("claims must be a JSON object")
     return claims

@@ -81,9 +81,9 @@ def _decrypt(compact: str, what: str) -> bytes:
 def _json_object(content: bytes, what: str) -> dict[str, Any]:
     try:
         value = json.loads(content)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise Rejected(
-            [problem("syntax-violation", "Not JSON", f"The {what} is not JSON: {error}")]
+            [problem("syntax-violation", "Not JSON", f"The {what} is not JSON: {error!r}"[:500])]
         ) from None
     if not isinstance(value, dict):
         raise Rejected(
@@ -218,8 +218,40 @@ def check(incoming: Incoming) -> Checked:
                 )
             ]
         )
+    _check_service(incoming, metadata, version)
     _check_data(version, data)
     return Checked(metadata, data, version, _check_attachments(incoming, version, data, described))
+
+
+def _check_service(incoming: Incoming, metadata: dict[str, Any], version: FormVersion) -> None:
+    """The service named in the metadata is the one announced, and the receiving form serves a
+    service the destination accepts: a destination's unit gets only its own cases."""
+    described = str((metadata.get("publicServiceType") or {}).get("identifier", ""))
+    announced = str(incoming.service_type.get("identifier", ""))
+    if described and announced and described != announced:
+        raise Rejected(
+            [
+                problem(
+                    "service-mismatch",
+                    "Service differs from the announcement",
+                    f"The metadata names {described}, the announcement {announced}.",
+                )
+            ]
+        )
+    accepted = incoming.destination.leika_keys
+    offer = version.definition.offer
+    service_key = offer.service.leika_key if offer is not None else ""
+    if accepted and service_key not in accepted:
+        raise Rejected(
+            [
+                problem(
+                    "unsupported-service",
+                    "Service not accepted here",
+                    f"This destination accepts {', '.join(accepted)}; the form "
+                    f"{version.title!r} serves {service_key or 'no catalogue service'}.",
+                )
+            ]
+        )
 
 
 def _check_attachments(

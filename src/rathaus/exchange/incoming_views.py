@@ -26,14 +26,9 @@ from rathaus.core.scoping import unit_ids
 from rathaus.core.staff_views import staff_required
 from rathaus.exchange import access
 from rathaus.exchange.models import Incoming
-from rathaus.exchange.staff_views import tabs
+from rathaus.exchange.staff_views import EVENT_WORDS, tabs
 
 PAGE_SIZE = 25
-EVENT_WORDS = {
-    "accept-submission": _("accepted"),
-    "reject-submission": _("rejected"),
-    "forward-submission": _("forwarded to another authority"),
-}
 
 
 def visible_incoming(user: Any) -> QuerySet[Incoming]:

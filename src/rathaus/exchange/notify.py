@@ -21,6 +21,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from rathaus.exchange.models import Event
+from rathaus.exchange.transports import NO_REDIRECTS
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def deliver(event_id: int, attempt: int = 1) -> str:
         return "failed"
     try:
         request = callback_request(event)
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310
+        with NO_REDIRECTS.open(request, timeout=TIMEOUT_SECONDS) as answer:
             answer.read(1024)
     except (urllib.error.URLError, OSError, ValueError) as error:
         if attempt > len(RETRY_DELAYS):

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -31,6 +32,11 @@ from rathaus.exchange.models import Outgoing
 
 PAGE_SIZE = 25
 NO_DESTINATION = "ohne-ziel"
+EVENT_WORDS = {
+    "accept-submission": gettext_lazy("accepted"),
+    "reject-submission": gettext_lazy("rejected"),
+    "forward-submission": gettext_lazy("forwarded to another authority"),
+}
 
 
 def _tabs() -> dict[str, str]:
@@ -124,7 +130,10 @@ def outgoing_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
 def _detail(outgoing: Outgoing, error: str) -> dict[str, Any]:
     return {
         "outgoing": outgoing,
-        "events": outgoing.events.order_by("issued_at", "pk"),
+        "events": [
+            (event, EVENT_WORDS.get(event.kind, event.kind))
+            for event in outgoing.events.order_by("issued_at", "pk")
+        ],
         "may_retry": outgoing.status in (Outgoing.Status.STUCK, Outgoing.Status.PENDING),
         "error": error,
         **_tabs(),

@@ -29,6 +29,18 @@ MAX_ANSWER = 5 * 1024 * 1024
 """Bytes of an answer we read at most (an event log is small)."""
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: urllib would carry the bearer token to the new host and turn a
+    POST into a GET; the exchange's addresses are configured, not discovered."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects, urllib.request.ProxyHandler({}))
+"""The opener of every exchange request: no redirects, no proxies from the environment."""
+
+
 class TransportError(Exception):
     """A request to the remote failed; ``retryable`` False means "not without a change"."""
 
@@ -121,7 +133,7 @@ class FitConnectHttp:
         # the scheme is checked above: http or https only
         request = urllib.request.Request(url, data=data, method=method, headers=sent_headers)  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+            with NO_REDIRECTS.open(request, timeout=self.timeout) as answer:
                 return answer.status, answer.read(MAX_ANSWER)
         except urllib.error.HTTPError as error:
             body = error.read(MAX_ANSWER) if error.fp is not None else b""

@@ -5,11 +5,13 @@ reason, or forwarded (ADR 0053)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from rathaus.cases.models import OutboxItem
 from rathaus.exchange.models import Event, Outgoing
@@ -48,6 +50,10 @@ def exchange_of(submissions: Iterable[Any]) -> dict[Any, Any]:
     return _by_submission(submission.pk for submission in submissions)
 
 
+DELAYED_AFTER = datetime.timedelta(minutes=10)
+"""An application waiting this long without a destination is shown as delayed."""
+
+
 @register.inclusion_tag("exchange/_note.html")
 def exchange_note(submission: Any, exchange: dict[Any, Any] | None = None) -> dict[str, Any]:
     """``{% exchange_note submission exchange %}``: one line on where the application stands
@@ -58,10 +64,12 @@ def exchange_note(submission: Any, exchange: dict[Any, Any] | None = None) -> di
     if found is None:
         return {"note": None}
     if isinstance(found, OutboxItem):
-        return {"note": "waiting", "authority": found.target.name}
+        # no destination found for it (yet): after a few minutes, say that it is delayed
+        delayed = found.created_at < timezone.now() - DELAYED_AFTER
+        return {"note": "delayed" if delayed else "waiting", "authority": found.target.name}
     note = {
         Outgoing.Status.PENDING: "waiting",
-        Outgoing.Status.STUCK: "waiting",
+        Outgoing.Status.STUCK: "delayed",
         Outgoing.Status.SENT: "sent",
         Outgoing.Status.ACCEPTED: "accepted",
         Outgoing.Status.REJECTED: "rejected",
