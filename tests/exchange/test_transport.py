@@ -13,13 +13,16 @@ import pytest
 
 from rathaus.exchange.transports import FitConnectHttp, Remote, TransportError, transports
 
+DESTINATION = "0b6d3a7e-1c4f-4f6e-9a55-1d2b3c4d5e6f"
+SUBMISSION = "5f0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b"
+CASE = "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b"
+
 
 class Recorder:
     def __init__(self) -> None:
         self.status = 201
-        self.body: bytes = json.dumps(
-            {"destinationId": "d", "submissionId": "s", "caseId": "c"}
-        ).encode()
+        self.body: bytes = json.dumps({"destinationId": DESTINATION, "submissionId": SUBMISSION,
+                                       "caseId": CASE}).encode()  # fmt: skip
         self.seen: list[dict[str, object]] = []
 
 
@@ -60,7 +63,7 @@ def test_fitconnect_is_the_registered_transport():
 def test_announce_sends_json_with_the_bearer_token_and_the_idempotency_key(remote):
     address, recorder = remote
     answer = FitConnectHttp().announce(address, {"destinationId": "d"}, idempotency_key="k-1")
-    assert (answer.submission_id, answer.case_id) == ("s", "c")
+    assert (answer.submission_id, answer.case_id) == (SUBMISSION, CASE)
     (request,) = recorder.seen
     assert request["method"] == "POST"
     assert request["path"] == "/api/v1/exchange/submissions"
@@ -111,6 +114,23 @@ def test_an_answer_that_is_no_json_may_pass(remote):
     with pytest.raises(TransportError) as raised:
         FitConnectHttp().announce(address, {}, idempotency_key="k")
     assert raised.value.retryable is True
+
+
+def test_an_announcement_whose_ids_are_not_uuids_is_not_retried(remote):
+    address, recorder = remote
+    recorder.body = json.dumps({"destinationId": "d", "submissionId": "s", "caseId": "c"}).encode()
+    with pytest.raises(TransportError) as raised:
+        FitConnectHttp().announce(address, {}, idempotency_key="k")
+    assert raised.value.retryable is False
+    assert "UUID" in str(raised.value)
+
+
+def test_a_redirect_is_refused_and_the_token_does_not_follow_it(remote):
+    address, recorder = remote
+    recorder.status, recorder.body = 302, b""
+    with pytest.raises(TransportError):
+        FitConnectHttp().announce(address, {}, idempotency_key="k")
+    assert len(recorder.seen) == 1  # not followed
 
 
 def test_a_receiver_that_does_not_answer_in_time_may_pass():

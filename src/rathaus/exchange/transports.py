@@ -17,6 +17,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,6 +28,9 @@ TIMEOUT = 20
 
 MAX_ANSWER = 5 * 1024 * 1024
 """Bytes of an answer we read at most (an event log is small)."""
+
+
+IDS = ("destinationId", "submissionId", "caseId")
 
 
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
@@ -163,13 +167,13 @@ class FitConnectHttp:
     def _announced(self, status: int, body: bytes, what: str) -> Announced:
         document = self._json(status, body, what)
         try:
-            return Announced(
-                destination_id=str(document["destinationId"]),
-                submission_id=str(document["submissionId"]),
-                case_id=str(document["caseId"]),
-            )
+            ids = [str(uuid.UUID(str(document[key]))) for key in IDS]
         except KeyError as missing:
             raise TransportError(f"{what}: the answer lacks {missing}", True, status) from None
+        except (ValueError, TypeError, AttributeError):
+            # a receiver that answers so will not answer otherwise on a retry
+            raise TransportError(f"{what}: the answer's ids are not UUIDs", False, status) from None
+        return Announced(destination_id=ids[0], submission_id=ids[1], case_id=ids[2])
 
     def announce(self, remote: Remote, body: dict[str, Any], *, idempotency_key: str) -> Announced:
         status, answer = self._request(
