@@ -4,6 +4,8 @@ for a rejection, in the mailbox (ADR 0053)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import TestCase
 from django.utils import timezone, translation
@@ -54,6 +56,8 @@ def test_the_applicant_sees_it_passed_on_and_accepted(receiver, routed):
     outgoing = Outgoing.objects.get(submission=submission)  # the outbox hook of cases
     for page in pages(client, submission):
         assert "Ihr Antrag wird an Stadt Wolmirstedt übermittelt." in page
+    # the application's page names the authority it went to as the one responsible
+    assert re.search(r"Zuständig</dt><dd[^>]*>Stadt Wolmirstedt<", pages(client, submission)[1])
     assert run_queued("rathaus.exchange.tasks.send_outgoing") == ["sent"]
     with translation.override("de"):
         today = date_format(timezone.localdate(), "DATE_FORMAT")
