@@ -177,7 +177,8 @@ def test_a_reject_settles_it_with_the_reason_and_tells_the_applicant(receiver, s
     assert sent.status == "rejected"
     assert sent.reason == "Die Anlage ist beschädigt."
     email = OutgoingEmail.objects.get(to=in_outbox.contact_email)
-    assert "Die Anlage ist beschädigt." in email.text_body
+    assert "keine Entscheidung über Ihren Antrag" in email.text_body
+    assert "Die Anlage ist beschädigt." not in email.text_body  # the reason is for staff
     assert in_outbox.reference in email.subject
     # told once
     from rathaus.exchange import applicant_notice
