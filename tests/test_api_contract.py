@@ -38,6 +38,9 @@ MAX_EXAMPLES = 60
 # the server issued, an ALTCHA proof of work, a form's own definition, a file the form accepts,
 # or a person who must exist; or a day between 1900 and 2999, which `format: date` cannot say
 # (the payment list, whose only other parameters are plain; ADR 0049).
+LARGE_BODIES = ["rathaus_exchange_receiving_api_submit", "rathaus_exchange_receiving_api_upload"]
+REJECTED_OR_TOO_LARGE = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422",
+                         "428", "429", "5xx"]  # fmt: skip
 SEMANTIC_422 = [
     "rathaus_appointments_api_availability",
     "rathaus_appointments_api_create_booking",
@@ -68,7 +71,14 @@ CONFIG = {
         {
             "include-operation-id": SEMANTIC_422,
             "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
-        }
+        },
+        {
+            # A body longer than its strings allow may be longer than any request is read
+            # (DATA_UPLOAD_MAX_MEMORY_SIZE): then it is refused as too large, 413, before its
+            # fields are looked at.
+            "include-operation-id": LARGE_BODIES,
+            "checks": {"negative_data_rejection": {"expected-statuses": REJECTED_OR_TOO_LARGE}},
+        },
     ],
 }
 

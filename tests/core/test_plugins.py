@@ -255,6 +255,8 @@ def test_service_task_handlers_resolve_through_the_registry():
         "forward",
         "request_payment",
         "refund_payment",
+        "offer_cooperation_talk",
+        "decide_assembly",
     }
     assert handlers.service_tasks.get("escalate") is process_tasks.escalate
     seen: list[str] = []

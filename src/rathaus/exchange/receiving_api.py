@@ -30,7 +30,9 @@ from rathaus.exchange.receiving import API_PROBLEMS, Refused
 router = Router(tags=["exchange (receiving)"])
 
 REFUSED_TOKENS_PER_MINUTE = 20
-MAX_ENCRYPTED_METADATA = 1_000_000
+# Together below Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB), so that every submit the
+# schema allows is read, not refused as too large.
+MAX_ENCRYPTED_METADATA = 500_000
 MAX_ENCRYPTED_DATA = 2_000_000
 JWE_OVERHEAD = 64 * 1024
 AREA_URN = "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:rs:"
