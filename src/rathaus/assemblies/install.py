@@ -16,9 +16,8 @@ from django.db import transaction
 
 from rathaus.core.models import Authority
 from rathaus.forms import packages as form_packages
-from rathaus.forms.models import FormDefinition, FormVersion
+from rathaus.forms.models import FormDefinition
 from rathaus.processes import packages as process_packages
-from rathaus.processes.models import ProcessModel
 
 DATA = Path(__file__).parent / "data"
 FORM_PACKAGE = DATA / "form.json"
@@ -52,27 +51,12 @@ def install(authority: Authority, *, actor_name: str = "rathaus") -> Report:
 
 
 def _install_process(authority: Authority, form: FormDefinition, actor_name: str) -> str:
-    bpmn, forms = process_packages.read_directory(PROCESS_DIRECTORY)
-    model = ProcessModel.objects.filter(form=form).first()
-    if model is None:
-        model, _created = ProcessModel.objects.get_or_create(
-            slug=f"{authority.slug}-versammlung",
-            defaults={"name": "Versammlungsanzeige", "authority": authority},
-        )
-        ProcessModel.objects.filter(pk=model.pk).update(form=form)
-    _version, created = process_packages.add_version(model, bpmn, forms, actor_name=actor_name)
-    return "created" if created else "unchanged"
+    return process_packages.install_for_form(
+        form, slug=f"{authority.slug}-versammlung", name="Versammlungsanzeige",
+        directory=PROCESS_DIRECTORY, actor_name=actor_name,
+    )  # fmt: skip
 
 
 def notice_form(authority: Authority) -> FormDefinition | None:
     """The authority's published notice form, if installed."""
-    return (
-        FormDefinition.objects.filter(
-            authority=authority,
-            slug=FORM_SLUG,
-            retired_at__isnull=True,
-            versions__status=FormVersion.Status.PUBLISHED,
-        )
-        .distinct()
-        .first()
-    )
+    return form_packages.published_form(authority, FORM_SLUG)

@@ -21,10 +21,9 @@ from django.db import transaction
 from rathaus.core.models import Authority
 from rathaus.core.service_tasks import service_tasks
 from rathaus.forms import packages as form_packages
-from rathaus.forms.models import FormDefinition, FormVersion
+from rathaus.forms.models import FormDefinition
 from rathaus.payments.models import Fee
 from rathaus.processes import packages as process_packages
-from rathaus.processes.models import ProcessModel
 
 DATA = Path(__file__).parent / "data"
 FORM_PACKAGE = DATA / "form.json"
@@ -131,7 +130,7 @@ def install(
 def _install_process(
     authority: Authority, form: FormDefinition, actor_name: str, report: Report
 ) -> str:
-    bpmn, forms = process_packages.read_directory(PROCESS_DIRECTORY)
+    bpmn, _forms = process_packages.read_directory(PROCESS_DIRECTORY)
     missing = missing_topics(bpmn)
     if missing:
         # Without the payment handlers the model cannot run; the form then follows the default
@@ -140,26 +139,12 @@ def _install_process(
             "process model not installed: no handler for " + ", ".join(missing) + " yet"
         )
         return "skipped"
-    model = ProcessModel.objects.filter(form=form).first()
-    if model is None:
-        model, _created = ProcessModel.objects.get_or_create(
-            slug=f"{authority.slug}-urkunde",
-            defaults={"name": "Urkunde bestellen", "authority": authority},
-        )
-        ProcessModel.objects.filter(pk=model.pk).update(form=form)
-    _version, created = process_packages.add_version(model, bpmn, forms, actor_name=actor_name)
-    return "created" if created else "unchanged"
+    return process_packages.install_for_form(
+        form, slug=f"{authority.slug}-urkunde", name="Urkunde bestellen",
+        directory=PROCESS_DIRECTORY, actor_name=actor_name,
+    )  # fmt: skip
 
 
 def order_form(authority: Authority) -> FormDefinition | None:
     """The authority's published certificate order form, if installed."""
-    return (
-        FormDefinition.objects.filter(
-            authority=authority,
-            slug=FORM_SLUG,
-            retired_at__isnull=True,
-            versions__status=FormVersion.Status.PUBLISHED,
-        )
-        .distinct()
-        .first()
-    )
+    return form_packages.published_form(authority, FORM_SLUG)

@@ -76,3 +76,17 @@ def _same(version: FormVersion, package: dict[str, Any], fields: dict[str, Any])
     if version.schema != package["schema"] or version.layout != package["layout"]:
         return False
     return all(getattr(version, name) == value for name, value in fields.items())
+
+
+def published_form(authority: Authority, slug: str) -> FormDefinition | None:
+    """The authority's form ``slug`` if it is in use (not retired) and has a published version."""
+    return (
+        FormDefinition.objects.filter(
+            authority=authority,
+            slug=slug,
+            retired_at__isnull=True,
+            versions__status=FormVersion.Status.PUBLISHED,
+        )
+        .distinct()
+        .first()
+    )

@@ -94,6 +94,20 @@ def add_version(
     return version, True
 
 
+def install_for_form(form: Any, *, slug: str, name: str, directory: Path, actor_name: str) -> str:
+    """A service package's process: the model linked to ``form`` (made as ``slug`` when there is
+    none) gets the folder's content as a new version unless stored; "created" or "unchanged"."""
+    bpmn, forms = read_directory(directory)
+    model = ProcessModel.objects.filter(form=form).first()
+    if model is None:
+        model, _created = ProcessModel.objects.get_or_create(
+            slug=slug, defaults={"name": name, "authority": form.authority}
+        )
+        ProcessModel.objects.filter(pk=model.pk).update(form=form)
+    _version, created = add_version(model, bpmn, forms, actor_name=actor_name)
+    return "created" if created else "unchanged"
+
+
 def install_default(**_kwargs: Any) -> ProcessVersion:
     """Install or update the default process (connected to post_migrate)."""
     bpmn, forms = read_directory(DEFAULT_DIRECTORY)
