@@ -104,9 +104,19 @@ def public_jwk(key: jwk.JWK) -> dict[str, Any]:
     return public
 
 
+def public_key_set(keys: jwk.JWKSet) -> dict[str, list[dict[str, Any]]]:
+    """The public halves of ``keys`` as a JWK set, in a fixed order (by use, then kid).
+
+    A ``JWKSet`` holds its keys in a set, so without sorting the published order would change
+    from one process to the next.
+    """
+    public = [public_jwk(key) for key in keys["keys"]]
+    return {"keys": sorted(public, key=lambda key: (str(key["use"]), str(key["kid"])))}
+
+
 def public_keys() -> dict[str, list[dict[str, Any]]]:
     """Our public keys as a JWK set (encryption and signature)."""
-    return {"keys": [public_jwk(key) for key in own_keys()["keys"]]}
+    return public_key_set(own_keys())
 
 
 def encryption_key() -> dict[str, Any]:

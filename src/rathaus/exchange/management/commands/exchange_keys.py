@@ -60,6 +60,6 @@ class Command(BaseCommand):
         except OSError as error:
             temporary.unlink(missing_ok=True)
             raise CommandError(f"Cannot write {path}: {error.strerror}") from None
-        public = {"keys": [crypto.public_jwk(key) for key in keys["keys"]]}
+        public = crypto.public_key_set(keys)
         self.stdout.write(json.dumps(public, indent=2))
         self.stderr.write(f"Private keys written to {path} (readable by you only).")
