@@ -40,7 +40,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch node_modules/.package-lock.json
 
 assets: node_modules/.package-lock.json
-	@mkdir -p $(VENDOR)/kern/fonts $(VENDOR)/htmx $(VENDOR)/altcha $(VENDOR)/bpmn-js $(VENDOR)/leaflet
+	@mkdir -p $(VENDOR)/kern/fonts $(VENDOR)/htmx $(VENDOR)/altcha $(VENDOR)/bpmn-js $(VENDOR)/leaflet $(VENDOR)/uplot
 	cp node_modules/@kern-ux/native/dist/kern.min.css $(VENDOR)/kern/
 	cp node_modules/@kern-ux/native/dist/fonts/fira-sans.css $(VENDOR)/kern/fonts/
 	cp -r node_modules/@kern-ux/native/dist/fonts/fira-sans $(VENDOR)/kern/fonts/
@@ -50,6 +50,7 @@ assets: node_modules/.package-lock.json
 	cp node_modules/bpmn-js/dist/bpmn-viewer.production.min.js node_modules/bpmn-js/dist/assets/diagram-js.css node_modules/bpmn-js/dist/assets/bpmn-js.css $(VENDOR)/bpmn-js/
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
 	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css $(VENDOR)/uplot/
 
 messages: $(STAMP)
 	cd src/rathaus && ../../$(BIN)/django-admin compilemessages --ignore '.venv' -v 0

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "rathaus.legal",
     "rathaus.documents",
     "rathaus.exchange",
+    "rathaus.opendata",
     "rathaus.certificates",
     "rathaus.assemblies",
 ]
