@@ -60,6 +60,7 @@ urlpatterns = [
     path("verwaltung/austausch/", include("rathaus.exchange.staff_urls")),
     path("verwaltung/", include(staff_patterns)),
     path("ozg/", include("rathaus.catalog.dashboard_urls")),
+    path("sta/v1.1/", include("rathaus.opendata.sta.urls")),
     path("demo/", include("rathaus.core.demo_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

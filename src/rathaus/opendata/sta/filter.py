@@ -1,0 +1,13 @@
+"""``$filter`` of the SensorThings API, compiled to a Django query (being built)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from rathaus.opendata.sta.entities import Entity
+from rathaus.opendata.sta.errors import StaError
+
+
+def apply_filter(queryset: QuerySet, entity: Entity, text: str) -> QuerySet:
+    """``queryset`` narrowed to the entities for which ``text`` (a $filter expression) holds."""
+    raise StaError(501, "$filter is being built.")
