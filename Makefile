@@ -85,7 +85,8 @@ browser: setup
 # Everything on SQLite, browser tests included, and the database-specific tests (mark
 # `database`, ADR 0036) again on PostgreSQL. The browser tests drive pages and the API
 # contract test (schemathesis) checks HTTP answers against the schema, not SQL: they run once.
-# The two passes run side by side (one core each); `make test SERIAL=1` runs one after the other.
+# The passes run in two lanes (one core each); the lane that ends first runs the browser tests;
+# `make test SERIAL=1` runs one after the other.
 test: setup lint types
 	$(BIN)/python scripts/test_passes.py $(if $(SERIAL),--serial)
 
