@@ -117,7 +117,7 @@ def render(base: str, entity: Entity, obj: models.Model, options: Options) -> di
     for expand in options.expand:
         navigation, inner = expand.navigation, expand.options
         target = ENTITIES[navigation.target]
-        value = getattr(obj, PREFIX + navigation.name)
+        value = expanded(obj, navigation)
         if not navigation.many:
             if value is not None:
                 data[navigation.name] = render(base, target, value, inner)
@@ -134,6 +134,13 @@ def render(base: str, entity: Entity, obj: models.Model, options: Options) -> di
                 f"{link}?{query.link_query(inner.raw, **changes)}"
             )
     return data
+
+
+def expanded(obj: models.Model, navigation: Navigation) -> Any:
+    """What the prefetch of ``navigation`` left on ``obj``: a list, or one entity or None."""
+    if navigation.many:
+        return getattr(obj, PREFIX + navigation.name)
+    return getattr(obj, navigation.accessor)
 
 
 def with_expansions(queryset: QuerySet[Any], options: Options) -> QuerySet[Any]:
@@ -154,9 +161,10 @@ def _prefetches(options: Options) -> list[Prefetch[Any]]:
             queryset = queryset.order_by(*(order.expression() for order in inner.orders))
             # Sliced per parent (a window function): one row beyond the page tells of more.
             queryset = queryset[inner.skip : inner.skip + inner.page_size + 1]
-        prefetches.append(
-            Prefetch(navigation.accessor, queryset=queryset, to_attr=PREFIX + navigation.name)
-        )
+        # A single entity stays in Django's own cache (an own attribute there would make Django
+        # fetch the entity again for every row when it walks the next level).
+        to_attr = PREFIX + navigation.name if navigation.many else None
+        prefetches.append(Prefetch(navigation.accessor, queryset=queryset, to_attr=to_attr))
     return prefetches
 
 
@@ -166,7 +174,7 @@ def attach_counts(rows: list[Any], options: Options) -> None:
         navigation, inner = expand.navigation, expand.options
         children: list[Any] = []
         for row in rows:
-            value = getattr(row, PREFIX + navigation.name)
+            value = expanded(row, navigation)
             if navigation.many:
                 children.extend(value[: inner.page_size])
             elif value is not None:
