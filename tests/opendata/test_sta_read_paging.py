@@ -11,7 +11,7 @@ import pytest
 from rathaus.opendata.sta import filter as sta_filter
 from tests.factories.opendata import DatastreamFactory, ObservationFactory, ThingFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]  # NULL order, keyset: PostgreSQL too
 
 T0 = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.UTC)
 

@@ -254,7 +254,8 @@ def _orderby(text: str, entity: Entity) -> tuple[Order, ...]:
 
 
 def _whole_number(text: str, option: str) -> int:
-    if not text.strip().isdigit():
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):  # "²".isdigit() is true, int("²") fails
         raise bad_request(f"{option} must be a whole number of 0 or more, not {text!r}.")
     return int(text)
 
