@@ -283,3 +283,27 @@ def test_expand_deeper_than_the_limit_is_refused(client):
     deep = "/".join(["Datastreams", "Thing"] * 3)
 
     assert "at most 5 levels" in error(client, f"Things?$expand={deep}")
+
+
+def test_head_answers_like_get_and_quoted_keys_are_accepted(client):
+    thing = ThingFactory()
+
+    head = client.head(f"/sta/v1.1/Things('{thing.pk}')")
+
+    assert head.status_code == 200
+    assert head["Content-Type"] == "application/json"
+    assert get(client, f"Things('{thing.pk}')")["@iot.id"] == thing.pk
+
+
+def test_historical_locations_of_a_thing_with_their_locations_expanded(client):
+    # 18-088 §9.2.3 example: Things(1)/HistoricalLocations?$expand=Locations
+    location = StaLocationFactory(name="Breiteweg 1")
+    history = HistoricalLocationFactory()
+    history.locations.add(location)
+
+    body = get(client, f"Things({history.thing_id})/HistoricalLocations?$expand=Locations")
+
+    [entry] = body["value"]
+    assert entry["time"].endswith("Z")
+    assert [loc["name"] for loc in entry["Locations"]] == ["Breiteweg 1"]
+    assert entry["Locations"][0]["location"] == location.location
