@@ -7,8 +7,10 @@ import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core import signing
 
 from rathaus.opendata.sta import filter as sta_filter
+from rathaus.opendata.sta import query
 from tests.factories.opendata import DatastreamFactory, ObservationFactory, ThingFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]  # NULL order, keyset: PostgreSQL too
@@ -222,3 +224,17 @@ def test_data_array_without_select_has_every_property(client):
         "id", "phenomenonTime", "resultTime", "result", "resultQuality", "validTime", "parameters",
     ]  # fmt: skip
     assert group["dataArray"][0][0] == observation.pk
+
+
+@pytest.mark.parametrize("values", [["abc"], [1, 2], "x", [None, "2026-11-30T08:00:00"]])
+def test_a_signed_cursor_with_values_of_the_wrong_shape_is_refused(client, values):
+    ThingFactory()
+    by_time = len(values) == 2
+    orders = ["result_time", "pk"] if by_time else ["pk"]
+    token = signing.dumps({"o": orders, "v": values}, salt=query.CURSOR_SALT)
+    params = {"$skiptoken": token, **({"$orderby": "resultTime"} if by_time else {})}
+
+    response = client.get("/sta/v1.1/Observations" if by_time else "/sta/v1.1/Things", params)
+
+    assert response.status_code == 400
+    assert "$skiptoken is not valid" in response.json()["message"]

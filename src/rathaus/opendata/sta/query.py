@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import F, OrderBy, Q
 
 from rathaus.opendata.sta.entities import ENTITIES, Entity, Kind, Navigation
@@ -323,7 +324,7 @@ def after_cursor(token: str, orders: Sequence[Order], model: Any) -> Q:
             _restore(model, order.column, value)
             for order, value in zip(orders, payload["v"], strict=True)
         ]
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+    except (signing.BadSignature, KeyError, TypeError, ValueError, ValidationError) as error:
         raise bad_request("The $skiptoken is not valid; follow an @iot.nextLink as it is.") from (
             error
         )
