@@ -839,6 +839,28 @@ VARIABLES: tuple[Variable, ...] = (
         "Seconds the task worker gives text recognition (OCR) of one scanned document or image "
         "in the e-file; a scan that takes longer is marked as not readable and kept as it is.",
     ),
+    # The SensorThings API, reading side (docs/sensorthings.md).
+    Variable(
+        "STA_PAGE_SIZE",
+        "positive integer",
+        "100",
+        "How many entities one page of a SensorThings collection (/sta/v1.1/…) holds when the "
+        "client gives no $top; more are reached through @iot.nextLink.",
+    ),
+    Variable(
+        "STA_MAX_TOP",
+        "positive integer",
+        "1000",
+        "The largest page of a SensorThings collection. A larger $top is answered with this many "
+        "entities and an @iot.nextLink to the rest (as FROST-Server does).",
+    ),
+    Variable(
+        "STA_MAX_SKIP",
+        "positive integer",
+        "10000",
+        "The largest $skip a SensorThings request may give; a larger one is refused (400) with a "
+        "hint to follow @iot.nextLink, which stays fast however deep it goes.",
+    ),
 )
 
 _BY_NAME = {variable.name: variable for variable in VARIABLES}

@@ -45,7 +45,7 @@ class ResourcePath:
 def parse_id(text: str) -> int:
     """``1`` or ``'1'``: our keys are whole numbers."""
     raw = text[1:-1] if len(text) >= 2 and text[0] == text[-1] == "'" else text
-    if not raw.isdigit() or int(raw) > MAX_ID:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:  # "²".isdigit() is true
         raise not_found(f"No entity has the id {text}.")
     return int(raw)
 
