@@ -104,10 +104,12 @@ def test_a_polygon_has_a_bounded_number_of_points():
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
 def test_random_text_only_ever_gives_a_sta_error(text):
+    status = None
     try:
         filter_parse.parse(text)
     except StaError as error:
-        assert error.status == 400
+        status = error.status
+    assert status in (None, 400)
 
 
 _ATOMS = st.sampled_from(
@@ -152,10 +154,12 @@ def _expressions() -> st.SearchStrategy[str]:
 @given(_expressions())
 def test_random_expressions_run_or_give_a_sta_error(observation, text):
     entity = ENTITIES["Observations"]
+    status = None
     try:
         list(apply_filter(entity.model.objects.all(), entity, text))
     except StaError as error:
-        assert error.status == 400
+        status = error.status
+    assert status in (None, 400)
 
 
 @pytest.fixture
