@@ -57,6 +57,9 @@ def error_of(set_name: str, text: str) -> StaError:
         ("Observations", "result gt 1e400", "too large"),
         ("Observations", "result div 0 eq 1 or 1 div 0 eq 1", "div by zero"),
         ("Observations", "resultTime add 1 gt now()", "add does not work"),
+        ("Observations", "resultTime add duration'P40000D' gt now()", "longer than 100 years"),
+        ("Observations", "resultTime add duration'P1D' add duration'P1D' gt now()",
+         "one duration per time"),
         ("Observations", "mindatetime(resultTime, 1) eq now()", "takes 0 or 1 argument(s)"),
         ("Locations", "location eq 'x'", "a location cannot be compared with text"),
         ("Locations", "st_within(location, geography'CIRCLE(1 2)')", "is not understood"),
@@ -98,6 +101,13 @@ def test_a_polygon_has_a_bounded_number_of_points():
     ring = ", ".join(f"{n} 0" for n in range(120)) + ", 0 0"
     text = f"st_within(location, geography'POLYGON((0 0, {ring}))')"
     assert "at most 100 points" in error_of("Locations", text).message
+
+
+def test_arithmetic_beyond_the_range_of_floats_is_no_database_error():
+    observation = ObservationFactory(result_number=1e300)
+    entity = ENTITIES["Observations"]
+    text = "result" + " mul 1e15" * 20 + " gt 1"
+    assert list(apply_filter(entity.model.objects.all(), entity, text)) == [observation]
 
 
 # fuzzing -------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from django.db.models import (
 )
 from django.db.models import lookups as django_lookups
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf
 
 from rathaus.opendata.sta import filter_parse
 from rathaus.opendata.sta.entities import ENTITIES, Entity, Kind, Property
@@ -351,6 +351,9 @@ class Compiler:
                 f"$filter: {op} does not work on {describe(left)} and {describe(right)}."
             )
         many = left.many or right.many
+        if kind == "datetime" and isinstance(left.expr, ExpressionWrapper):
+            # One shift per time keeps every result inside the range both databases can hold.
+            raise bad_request("$filter: add or subtract one duration per time, not several.")
         if left.is_constant and right.is_constant:
             try:
                 folded = left.const + right.const if op == "add" else left.const - right.const
@@ -374,9 +377,9 @@ class Compiler:
             if not (isinstance(result, int) or math.isfinite(result)) or abs(result) > 1e300:
                 raise bad_request("$filter: a number is out of range.")
             return constant("number", result)
-        from rathaus.opendata.sta.filter_functions import Modulo
+        from rathaus.opendata.sta.filter_functions import Modulo, Numeric
 
-        a, b = left.expression(), right.expression()
+        a, b = Numeric(left.expression()), Numeric(right.expression())
         many = left.many or right.many
         expr: Expression
         if op == "add":
@@ -387,7 +390,7 @@ class Compiler:
             expr = a * b
         elif op == "div":
             # Division by zero is NULL (no row), as on SQLite, instead of an error on PostgreSQL.
-            expr = Cast(a, FloatField()) / NullIf(b, Value(0))
+            expr = a / NullIf(b, Value(0))
         else:
             expr = Modulo(a, NullIf(b, Value(0)))
         return Val("number", ExpressionWrapper(expr, output_field=FloatField()), many=many)

@@ -70,6 +70,18 @@ class Modulo(Func):
         )  # fmt: skip
 
 
+class Numeric(Func):
+    """A number for arithmetic: on PostgreSQL ``numeric``, whose range no bounded filter can
+    leave (``double precision`` stops the query with an overflow error); on SQLite a float
+    (an overflow there is infinity, and ``/`` of two whole numbers would drop the fraction)."""
+
+    template = "CAST(%(expressions)s AS REAL)"
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS numeric)")
+
+
 class FractionalSeconds(Func):
     output_field = FloatField()
 

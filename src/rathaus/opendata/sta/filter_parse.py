@@ -29,6 +29,7 @@ from rathaus.opendata.sta.errors import StaError, bad_request
 MAX_LENGTH = 4000  # characters of the expression
 MAX_DEPTH = 30  # nesting of operators, brackets and calls
 MAX_TERMS = 200  # literals, property paths and calls together
+MAX_DURATION = datetime.timedelta(days=36525)  # 100 years: shifted times stay in range
 MAX_NUMBER = 1e15  # literals beyond this are refused (they would overflow in SQL arithmetic)
 
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le")
@@ -104,6 +105,8 @@ def parse_duration(text: str) -> datetime.timedelta:
         )  # fmt: skip
     except OverflowError:
         raise bad_request(f"$filter: duration'{text}' is too long.") from None
+    if value > MAX_DURATION:
+        raise bad_request(f"$filter: duration'{text}' is longer than 100 years.")
     return -value if sign else value
 
 
