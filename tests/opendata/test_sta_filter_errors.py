@@ -47,6 +47,7 @@ def error_of(set_name: str, text: str) -> StaError:
         ("Things", "length(name, 2) eq 1", "length() takes 1 argument(s), not 2"),
         ("Things", "year(name) eq 2020", "year() does not take text"),
         ("Things", "substring(name, -1) eq 'x'", "positions and lengths from 0 up"),
+        ("Things", "substring(name, properties/height) eq 'x'", "does not take a JSON value"),
         ("Things", "name gt null", "null can only be compared with eq or ne"),
         ("Things", "properties/a eq name", "JSON property can only be compared"),
         ("Things", "substringof('a', name) gt true", "only be compared with eq or ne"),

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, FloatField, Func, Q, TextField, Value, When
+from django.db.models import Case, FloatField, Func, IntegerField, Q, TextField, Value, When
 from django.db.models import lookups as django_lookups
 from django.db.models.functions import (
+    Cast,
     Ceil,
     Concat,
     ExtractDay,
@@ -31,6 +32,7 @@ from django.db.models.functions import (
     ExtractYear,
     Floor,
     Greatest,
+    Least,
     Left,
     Length,
     Lower,
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     from rathaus.opendata.sta.filter_parse import Node
 
 MAX_VERTICES = 100
+MAX_POSITION = 1_000_000
 MIN_TIME = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
 MAX_TIME = datetime.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC)
 EPSILON = 1e-9  # degrees: two points this close are the same point
@@ -189,12 +192,18 @@ def substring(c: Compiler, name: str, args: list[Val]) -> Val:
         return text[int(start) :] if count is None else text[int(start) : int(start + count)]
 
     def sql(text: Any, start: Any, count: Any = None) -> Any:
-        start = Greatest(start, Value(0)) + 1
         if count is None:
-            return Substr(text, start)
-        return Substr(text, start, Greatest(count, Value(0)))  # PostgreSQL refuses a negative
+            return Substr(text, _position(start) + 1)
+        return Substr(text, _position(start) + 1, _position(count))
 
     return _fold("string", values, python, sql)
+
+
+def _position(number: Any) -> Any:
+    """A whole number from 0 to a million: PostgreSQL's SUBSTRING takes only integers and
+    refuses a negative length; texts here are far shorter."""
+    bounded = Least(Greatest(number, Value(0)), Value(MAX_POSITION))
+    return Cast(bounded, IntegerField())
 
 
 def _text_function(python: Callable[[str], str], sql: type[Func]) -> Callable[..., Val]:
