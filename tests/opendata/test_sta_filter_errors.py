@@ -12,6 +12,7 @@ from rathaus.opendata.sta import filter_parse
 from rathaus.opendata.sta.entities import ENTITIES
 from rathaus.opendata.sta.errors import StaError
 from rathaus.opendata.sta.filter import apply_filter
+from rathaus.opendata.sta.filter_functions import FUNCTIONS
 from tests.factories.opendata import ObservationFactory
 
 # On both databases: PostgreSQL refuses type mixes that SQLite lets pass, so the fuzzing runs there too.
@@ -130,17 +131,12 @@ _ATOMS = st.sampled_from(
         "Datastream/Thing/properties/operator", "'text'", "'2026-01-01T00:00:00Z'", "0", "-1",
         "2.5", "1e15", "true", "false", "null", "2026-01-01T00:00:00Z", "2026-01-01",
         "08:00:00", "duration'PT1H'", "geography'POINT(11 52)'", "now()", "mindatetime()",
-        "geography'POLYGON((11 52, 12 52, 12 53, 11 52))'",
+        "geography'POLYGON((11 52, 12 52, 12 53, 11 52))'", "Datastream/phenomenonTime",
+        "Datastream/unitOfMeasurement/symbol", "Datastream/observedArea", "'1'",
+        "resultTime sub phenomenonTime", "date(resultTime)", "duration'-P36525D'",
     ]
 )  # fmt: skip
-_FUNCTIONS = st.sampled_from(
-    [
-        "length", "tolower", "trim", "year", "second", "fractionalseconds", "date", "time",
-        "round", "floor", "ceiling", "totaloffsetminutes", "maxdatetime", "substringof",
-        "startswith", "indexof", "concat", "substring", "geo.distance", "st_within",
-        "st_equals", "st_disjoint",
-    ]
-)  # fmt: skip
+_FUNCTIONS = st.sampled_from(sorted(FUNCTIONS))
 _OPERATORS = st.sampled_from([*filter_parse.COMPARISONS, *filter_parse.ARITHMETIC, "and", "or"])
 
 
@@ -153,6 +149,7 @@ def _expressions() -> st.SearchStrategy[str]:
             st.builds(lambda a: f"-{a}", inner),
             st.builds(lambda f, a: f"{f}({a})", _FUNCTIONS, inner),
             st.builds(lambda f, a, b: f"{f}({a}, {b})", _FUNCTIONS, inner, inner),
+            st.builds(lambda f, a, b, c: f"{f}({a}, {b}, {c})", _FUNCTIONS, inner, inner, inner),
             st.builds(lambda a: f"({a})", inner),
         ),
         max_leaves=8,
