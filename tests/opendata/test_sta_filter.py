@@ -310,3 +310,30 @@ def test_a_filter_narrows_a_queryset_that_is_already_narrowed(network):
     entity = ENTITIES["Observations"]
     queryset = Observation.objects.filter(datastream=network["pm10"])
     assert apply_filter(queryset, entity, "result gt 40").count() == 2
+
+
+def test_multi_datastreams_and_historical_locations_are_filtered_through_their_navigation(network):
+    from tests.factories.opendata import (
+        HistoricalLocationFactory,
+        MultiDatastreamFactory,
+        MultiDatastreamPropertyFactory,
+    )
+
+    weather = MultiDatastreamFactory(name="Wetter Breiteweg")
+    MultiDatastreamPropertyFactory(
+        multi_datastream=weather, observed_property=ObservedPropertyFactory(name="Temperatur")
+    )
+    HistoricalLocationFactory(thing=weather.thing, time=T0)
+    assert names("MultiDatastreams", "ObservedProperties/name eq 'Temperatur'") == [
+        "Wetter Breiteweg"
+    ]
+    assert names("MultiDatastreams", "ObservedProperties/name eq 'PM10'") == []
+    found = matching("HistoricalLocations", "time eq 2026-11-30T08:15:30.25Z and Thing/id gt 0")
+    assert [h.thing_id for h in found] == [weather.thing_id]
+
+
+def test_durations_between_two_times(network):
+    # resultTime is an hour after the start of the groundwater period, equal for the rest
+    late = "resultTime sub phenomenonTime ge duration'PT1H'"
+    assert matching("Observations", late) == [network["values"]["period"]]
+    assert len(results("resultTime sub phenomenonTime eq duration'PT0S'")) == 4
