@@ -96,6 +96,8 @@ def parse(path: str) -> ResourcePath:
         if found is None or key is not None:
             raise not_found(f"{before.entity.singular} has no property or link {name!r}.")
         prop = found
+    if not steps:
+        raise bad_request("The path names no entity set.")
     return ResourcePath(tuple(steps), prop, value, ref)
 
 
