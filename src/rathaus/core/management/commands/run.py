@@ -1,7 +1,8 @@
 """``rathaus run``: the web server and the task worker together; Ctrl-C stops both.
 
 In the demo, the payment sandbox (a separate process, ADR 0047) is started too when
-``RATHAUS_PAYMENT_SANDBOX_URL`` points to this machine."""
+``RATHAUS_PAYMENT_SANDBOX_URL`` points to this machine. The MQTT consumer always runs; a local
+mosquitto is started when ``RATHAUS_MQTT_URL`` points to this machine and none listens there."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Start the web server and the task worker; stop both when either ends or on Ctrl-C."
+    help = (
+        "Start the web server, the task worker and the MQTT consumer (and a local broker); stop "
+        "all when one ends or on Ctrl-C."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -34,6 +38,10 @@ class Command(BaseCommand):
         sandbox = local_sandbox()
         if sandbox:
             children.append(subprocess.Popen([*command, *sandbox]))  # noqa: S603
+        broker = local_broker()  # the SensorThings MQTT broker and its consumer (ADR 0059)
+        if broker and broker.process:
+            children.append(broker.process)
+        children.append(subprocess.Popen([*command, "mqtt-consumer"]))  # noqa: S603
         self.stdout.write(f"rathaus is running at http://{address}/ — stop with Ctrl-C.")
         stopping = False
 
@@ -61,6 +69,23 @@ class Command(BaseCommand):
                 child.kill()
         if exit_code:
             sys.exit(exit_code)
+
+
+def local_broker() -> Any:
+    """A mosquitto started for ``RATHAUS_MQTT_URL`` on this machine when none listens there."""
+    from rathaus.opendata.mqtt.broker import Broker, BrokerError, address, listening
+
+    where = address(settings.RATHAUS_MQTT_URL)
+    if not where.is_local or listening(where.host, where.port):
+        return None
+    host = "::1" if where.host == "::1" else "127.0.0.1"
+    broker = Broker(settings.DATA_DIR / "mosquitto", where.port, host)
+    try:
+        broker.start()
+    except BrokerError as exc:
+        sys.stderr.write(f"No MQTT broker: {exc}. Sensor data over MQTT is not received.\n")
+        return None
+    return broker
 
 
 def local_sandbox() -> list[str]:
