@@ -161,7 +161,6 @@ class Consumer:
         finally:
             self.client.disconnect()
             self.client.loop_stop()
-            close_old_connections()
         return self.counts
 
     def stop(self) -> None:
