@@ -22,6 +22,9 @@ from rathaus.opendata.mqtt.simulator import Publisher
 from tests.factories import DatastreamFactory
 from tests.support import ROOT, database_env
 
+# The kill-and-restart test shares the database with a consumer process (transaction=True).
+pytestmark = pytest.mark.database
+
 
 @pytest.fixture
 def broker(tmp_path) -> Iterator[Broker]:
@@ -29,9 +32,7 @@ def broker(tmp_path) -> Iterator[Broker]:
         yield running
 
 
-def consume_until(
-    consumer: Consumer, done: Callable[[], bool], timeout: float = 20.0
-) -> None:
+def consume_until(consumer: Consumer, done: Callable[[], bool], timeout: float = 20.0) -> None:
     """Run the consumer in this thread (so that it shares the test's transaction) until
     ``done()`` holds after a batch; fail after ``timeout`` seconds."""
     original = consumer.on_batch
@@ -149,7 +150,7 @@ def count(stream_id: int) -> int:
 
 
 def start_consumer() -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "rathaus", "mqtt-consumer", "--batch-size", "500",
          "--batch-milliseconds", "50"],
         cwd=ROOT, env=database_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -30,7 +30,7 @@ def stream(name: str, **fields):  # type: ignore[no-untyped-def]
 
 
 def test_values_stay_near_the_level_of_their_kind_and_counts_are_whole():
-    rng = random.Random(1)
+    rng = random.Random(1)  # noqa: S311
     pm10, traffic = stream("PM10"), stream("Fahrzeuge", observation_type=COUNT)
     values = [next_value(pm10, None, NOON, rng) for _ in range(500)]
     counts = [next_value(traffic, None, NOON, rng) for _ in range(50)]
@@ -41,7 +41,7 @@ def test_values_stay_near_the_level_of_their_kind_and_counts_are_whole():
 
 
 def test_a_value_moves_from_the_latest_towards_the_usual_level():
-    rng = random.Random(2)
+    rng = random.Random(2)  # noqa: S311
     pm10 = stream("PM10")
 
     after_a_peak = [next_value(pm10, 120.0, NOON, rng) for _ in range(100)]
@@ -99,7 +99,8 @@ def test_the_simulator_publishes_rounds_the_consumer_stores(tmp_path):
         f"v1.1/Datastreams({item.pk})/Observations" for item in streams
     )
     deliveries = [
-        Delivery(n, 1, message.topic, message.payload, NOON, 1) for n, message in enumerate(received)
+        Delivery(n, 1, message.topic, message.payload, NOON, 1)
+        for n, message in enumerate(received)
     ]
     assert store_batch(deliveries).stored == 6
     assert Observation.objects.count() == 6

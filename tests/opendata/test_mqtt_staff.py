@@ -56,7 +56,8 @@ def test_administrators_see_try_again_and_discard_on_the_staff_page(barleben):
     page = administrator.get(URL).content.decode()
     assert "Navigation der Verwaltung" in page
     assert ">Sensordaten</a>" in page
-    assert "kaputt" in page and "the message is not JSON" in page
+    assert "kaputt" in page
+    assert "the message is not JSON" in page
 
     response = administrator.post(URL, {"nachricht": fixable.pk, "aktion": "erneut"}, follow=True)
     assert "als Messung gespeichert" in response.content.decode()
@@ -65,9 +66,7 @@ def test_administrators_see_try_again_and_discard_on_the_staff_page(barleben):
     response = administrator.post(URL, {"nachricht": broken.pk, "aktion": "erneut"}, follow=True)
     assert "kann noch immer nicht gespeichert werden" in response.content.decode()
 
-    response = administrator.post(
-        URL, {"nachricht": broken.pk, "aktion": "verwerfen"}, follow=True
-    )
+    response = administrator.post(URL, {"nachricht": broken.pk, "aktion": "verwerfen"}, follow=True)
     assert "verworfen" in response.content.decode()
     assert not dead_letters.open_letters().exists()
     assert "Keine Nachricht wartet." in administrator.get(URL).content.decode()

@@ -25,9 +25,7 @@ SHOWN = 200
 def may_look_after_sensor_data(user: Any) -> bool:
     if user.is_superuser:
         return True
-    return Membership.objects.filter(
-        user_id=user.pk or 0, role__name=roles.ADMINISTRATOR
-    ).exists()
+    return Membership.objects.filter(user_id=user.pk or 0, role__name=roles.ADMINISTRATOR).exists()
 
 
 @never_cache

@@ -113,12 +113,16 @@ class Broker:
     def url(self) -> str:
         return f"mqtt://{self.host}:{self.port}"
 
-    def start(self, timeout: float = 10.0) -> None:
+    def command(self) -> list[str]:
+        """Write the configuration; the command line that starts mosquitto with it."""
         self.directory.mkdir(parents=True, exist_ok=True)
         config = self.directory / "mosquitto.conf"
         config.write_text(configuration(self.directory, self.port, self.host), encoding="utf-8")
+        return [mosquitto_binary(), "-c", str(config)]
+
+    def start(self, timeout: float = 10.0) -> None:
         self.process = subprocess.Popen(  # noqa: S603 (our own configuration, no shell)
-            [mosquitto_binary(), "-c", str(config)],
+            self.command(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

@@ -27,6 +27,7 @@ import paho.mqtt.client as mqtt
 from django.db import DatabaseError, close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
+from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
 from rathaus.opendata import ingest
 from rathaus.opendata.models import DeadLetter, Observation
@@ -95,10 +96,10 @@ class Consumer:
         self._lock = threading.Lock()
         self._generation = 0
         self.client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2,
+            CallbackAPIVersion.VERSION2,
             client_id=client_id,
             clean_session=False,
-            protocol=mqtt.MQTTv311,
+            protocol=MQTTProtocolVersion.MQTTv311,
             manual_ack=True,
         )
         if self.address.username:
@@ -217,9 +218,7 @@ def store_batch(batch: Sequence[Delivery]) -> Outcome:
     dead: list[DeadLetter] = []
     for delivery in batch:
         try:
-            readings.append(
-                messages.reading(delivery.topic, delivery.payload, delivery.received)
-            )
+            readings.append(messages.reading(delivery.topic, delivery.payload, delivery.received))
             sources.append(delivery)
         except messages.BadMessage as exc:
             dead.append(dead_letter(delivery, str(exc)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from rathaus.opendata import ingest
@@ -10,7 +11,7 @@ from rathaus.opendata.models import DeadLetter
 from rathaus.opendata.mqtt import messages
 
 
-def open_letters():  # type: ignore[no-untyped-def]
+def open_letters() -> QuerySet[DeadLetter]:
     return DeadLetter.objects.filter(resolved_at__isnull=True)
 
 

@@ -19,7 +19,9 @@ VERSION = "v1.1"
 # MQTT wildcards are whole levels and "Datastreams(12)" is one level: the consumer subscribes
 # to every level-two topic below v1.1/ with "#" and parses the topic itself.
 SUBSCRIPTION = f"{VERSION}/#"
-DATASTREAM_TOPIC = re.compile(rf"^{re.escape(VERSION)}/Datastreams\(([0-9]{{1,18}})\)/Observations$")
+DATASTREAM_TOPIC = re.compile(
+    rf"^{re.escape(VERSION)}/Datastreams\(([0-9]{{1,18}})\)/Observations$"
+)
 OBSERVATIONS_TOPIC = f"{VERSION}/Observations"
 MAX_PAYLOAD = 64 * 1024
 

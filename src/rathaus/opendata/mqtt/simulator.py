@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 
 from rathaus.opendata.ingest import COUNT, NUMERIC_TYPES
 from rathaus.opendata.models import Datastream, LatestObservation
@@ -114,7 +115,7 @@ class Publisher:
     def __init__(self, url: str) -> None:
         where = address(url)
         self.client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=unique_client_id("rathaus-publisher")
+            CallbackAPIVersion.VERSION2, client_id=unique_client_id("rathaus-publisher")
         )
         if where.username:
             self.client.username_pw_set(where.username, where.password)

@@ -7,6 +7,7 @@ mosquitto is started when ``RATHAUS_MQTT_URL`` points to this machine and none l
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -39,8 +40,8 @@ class Command(BaseCommand):
         if sandbox:
             children.append(subprocess.Popen([*command, *sandbox]))  # noqa: S603
         broker = local_broker()  # the SensorThings MQTT broker and its consumer (ADR 0059)
-        if broker and broker.process:
-            children.append(broker.process)
+        if broker:
+            children.append(subprocess.Popen([*command, *broker]))  # noqa: S603
         children.append(subprocess.Popen([*command, "mqtt-consumer"]))  # noqa: S603
         self.stdout.write(f"rathaus is running at http://{address}/ — stop with Ctrl-C.")
         stopping = False
@@ -71,21 +72,19 @@ class Command(BaseCommand):
             sys.exit(exit_code)
 
 
-def local_broker() -> Any:
-    """A mosquitto started for ``RATHAUS_MQTT_URL`` on this machine when none listens there."""
-    from rathaus.opendata.mqtt.broker import Broker, BrokerError, address, listening
-
-    where = address(settings.RATHAUS_MQTT_URL)
-    if not where.is_local or listening(where.host, where.port):
-        return None
-    host = "::1" if where.host == "::1" else "127.0.0.1"
-    broker = Broker(settings.DATA_DIR / "mosquitto", where.port, host)
+def local_broker() -> list[str]:
+    """The arguments that start the MQTT broker, when ``RATHAUS_MQTT_URL`` is on this machine
+    and nothing listens there yet (a broker elsewhere, or one already running, is left alone)."""
+    parts = urlsplit(settings.RATHAUS_MQTT_URL)
+    if parts.hostname not in {"localhost", "127.0.0.1", "::1"}:
+        return []
+    host = "::1" if parts.hostname == "::1" else "127.0.0.1"
+    port = parts.port or 1883
     try:
-        broker.start()
-    except BrokerError as exc:
-        sys.stderr.write(f"No MQTT broker: {exc}. Sensor data over MQTT is not received.\n")
-        return None
-    return broker
+        with socket.create_connection((host, port), timeout=0.5):
+            return []
+    except OSError:
+        return ["mqtt-broker", "--host", host, "--port", str(port)]
 
 
 def local_sandbox() -> list[str]:

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     help = "Store observations published to the MQTT broker (RATHAUS_MQTT_URL) until stopped."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--url", default=None, help="broker address (default: RATHAUS_MQTT_URL)")
+        parser.add_argument(
+            "--url", default=None, help="broker address (default: RATHAUS_MQTT_URL)"
+        )
         parser.add_argument(
             "--batch-size", type=int, default=None, help="default: RATHAUS_MQTT_BATCH_SIZE"
         )
@@ -45,7 +47,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         shown = url.split("@")[-1].removeprefix("mqtt://")
-        self.stdout.write(f"Storing observations from mqtt://{shown} (topics v1.1/#) — stop with Ctrl-C.")
+        self.stdout.write(
+            f"Storing observations from mqtt://{shown} (topics v1.1/#) — stop with Ctrl-C."
+        )
         self.stdout.flush()
         counts = consumer.run()
         self.stdout.write(
@@ -55,6 +59,7 @@ class Command(BaseCommand):
 
     def _report(self, outcome: Outcome) -> None:
         self.stdout.write(
-            f"batch: {outcome.stored} stored, {outcome.duplicates} repeated, {outcome.dead} set aside"
+            f"batch: {outcome.stored} stored, {outcome.duplicates} repeated, "
+            f"{outcome.dead} set aside"
         )
         self.stdout.flush()

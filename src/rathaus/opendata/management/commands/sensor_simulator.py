@@ -20,7 +20,9 @@ class Command(BaseCommand):
     help = "Publish realistic readings of the datastreams over MQTT, like the town's sensors."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--url", default=None, help="broker address (default: RATHAUS_MQTT_URL)")
+        parser.add_argument(
+            "--url", default=None, help="broker address (default: RATHAUS_MQTT_URL)"
+        )
         parser.add_argument("--once", action="store_true", help="publish one round and stop")
         parser.add_argument("--interval", type=float, default=60.0, help="seconds between rounds")
         parser.add_argument("--count", type=int, default=0, help="rounds (0: until Ctrl-C)")
