@@ -14,6 +14,7 @@ Messages that cannot be observations go to the dead-letter list and are acknowle
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import queue
@@ -71,6 +72,7 @@ class Outcome:
     duplicates: int
     dead: int
     dead_letters: list[DeadLetter] = field(default_factory=list)
+    seconds: float = 0.0  # from taking the batch to its commit, retries included
 
 
 class Consumer:
@@ -186,6 +188,7 @@ class Consumer:
 
     def _handle(self, batch: list[Delivery]) -> None:
         pause = 0.2
+        started = time.perf_counter()
         while True:
             try:
                 outcome = store_batch(batch)
@@ -208,7 +211,7 @@ class Consumer:
         self.counts.duplicates += outcome.duplicates
         self.counts.dead += outcome.dead
         if self.on_batch:
-            self.on_batch(outcome)
+            self.on_batch(dataclasses.replace(outcome, seconds=time.perf_counter() - started))
 
 
 def store_batch(batch: Sequence[Delivery]) -> Outcome:

@@ -60,6 +60,6 @@ class Command(BaseCommand):
     def _report(self, outcome: Outcome) -> None:
         self.stdout.write(
             f"batch: {outcome.stored} stored, {outcome.duplicates} repeated, "
-            f"{outcome.dead} set aside"
+            f"{outcome.dead} set aside in {outcome.seconds * 1000:.1f} ms"
         )
         self.stdout.flush()
