@@ -6,11 +6,13 @@ mosquitto is started when ``RATHAUS_MQTT_URL`` points to this machine and none l
 
 from __future__ import annotations
 
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -84,7 +86,11 @@ def local_broker() -> list[str]:
         with socket.create_connection((host, port), timeout=0.5):
             return []
     except OSError:
-        return ["mqtt-broker", "--host", host, "--port", str(port)]
+        pass
+    if not (shutil.which("mosquitto") or Path("/usr/sbin/mosquitto").exists()):
+        sys.stderr.write("mosquitto is not installed: sensor data over MQTT is not received.\n")
+        return []
+    return ["mqtt-broker", "--host", host, "--port", str(port)]
 
 
 def local_sandbox() -> list[str]:
