@@ -147,3 +147,49 @@ def test_the_same_time_on_another_datastream_is_no_duplicate():
     )
 
     assert outcome.stored == 2
+
+
+def test_a_batch_the_database_refuses_is_kept_unacknowledged_and_tried_again(monkeypatch):
+    from django.db import OperationalError
+
+    from rathaus.opendata.mqtt import consumer as consumer_module
+
+    stream = DatastreamFactory()
+    consumer = consumer_module.Consumer("mqtt://127.0.0.1:1", batch_milliseconds=10)
+    consumer._generation = 1
+    acked: list[int] = []
+    attempts: list[int] = []
+    real_store = consumer_module.store_batch
+
+    def slow_database(batch):  # type: ignore[no-untyped-def]
+        attempts.append(len(acked))  # nothing acknowledged before the commit
+        if len(attempts) < 3:
+            raise OperationalError("database is locked")
+        return real_store(batch)
+
+    monkeypatch.setattr(consumer_module, "store_batch", slow_database)
+    monkeypatch.setattr(consumer.client, "ack", lambda mid, qos: acked.append(mid))
+
+    consumer._handle([delivery(messages.topic_for(stream.pk), STANDARD_BODY, mid=7)])
+
+    assert attempts == [0, 0, 0]
+    assert acked == [7]
+    assert (consumer.counts.retries, consumer.counts.stored) == (2, 1)
+    assert Observation.objects.filter(datastream=stream).count() == 1
+
+
+def test_messages_of_an_earlier_connection_are_stored_but_not_acknowledged_on_a_new_one(
+    monkeypatch,
+):
+    from rathaus.opendata.mqtt.consumer import Consumer
+
+    stream = DatastreamFactory()
+    consumer = Consumer("mqtt://127.0.0.1:1")
+    consumer._generation = 2  # reconnected since the message came
+    acked: list[int] = []
+    monkeypatch.setattr(consumer.client, "ack", lambda mid, qos: acked.append(mid))
+
+    consumer._handle([delivery(messages.topic_for(stream.pk), STANDARD_BODY, mid=9)])
+
+    assert acked == []
+    assert Observation.objects.filter(datastream=stream).count() == 1

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import paho.mqtt.client as mqtt
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
@@ -197,7 +197,8 @@ class Consumer:
                 # Nothing was acknowledged: keep the batch and try again, more slowly each time.
                 self.counts.retries += 1
                 log.warning("could not store a batch of %d messages: %s", len(batch), exc)
-                close_old_connections()
+                if connection.connection is not None and not connection.is_usable():
+                    connection.close()  # a lost server: the next query connects again
                 if self._stopping.wait(pause):
                     return
                 pause = min(pause * 2, 5.0)
