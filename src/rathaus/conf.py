@@ -178,6 +178,17 @@ def _parse_url(raw: str) -> str:
     return raw.strip()
 
 
+def _parse_mqtt_url(raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme != "mqtt" or not parts.hostname:
+        raise ValueError("expected an address like mqtt://127.0.0.1:1883")
+    try:
+        parts.port  # noqa: B018 (raises ValueError for a port out of range)
+    except ValueError:
+        raise ValueError("expected a TCP port between 1 and 65535") from None
+    return raw.strip()
+
+
 def _parse_hour(raw: str) -> int:
     hour = _parse_int(raw)
     if not 0 <= hour <= 23:
@@ -244,6 +255,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "clamd address": _parse_clamd_address,
     "file storage": _one_of(FILE_STORAGES),
     "URL": _parse_url,
+    "MQTT URL": _parse_mqtt_url,
     "trust level": _one_of(TRUST_LEVELS),
     "attribute map": _parse_attribute_map,
     "key list": _parse_key_list,
@@ -860,6 +872,31 @@ VARIABLES: tuple[Variable, ...] = (
         "10000",
         "The largest $skip a SensorThings request may give; a larger one is refused (400) with a "
         "hint to follow @iot.nextLink, which stays fast however deep it goes.",
+    ),
+    # SensorThings MQTT extension (docs/sensorthings-mqtt.md, ADR 0059)
+    Variable(
+        "MQTT_URL",
+        "MQTT URL",
+        "mqtt://127.0.0.1:1883",
+        "The MQTT broker to which sensors publish observations (topics v1.1/Datastreams(<id>)/"
+        "Observations) and from which `rathaus mqtt-consumer` stores them; user and password may "
+        "be given in the address (mqtt://user:password@host:port). `rathaus run` starts a local "
+        "mosquitto itself when the address is on this machine and nothing listens there yet; a "
+        "broker elsewhere is the operator's.",
+        secret=True,
+    ),
+    Variable(
+        "MQTT_BATCH_SIZE",
+        "positive integer",
+        "1000",
+        "Most MQTT messages the consumer stores in one database transaction.",
+    ),
+    Variable(
+        "MQTT_BATCH_MILLISECONDS",
+        "positive integer",
+        "200",
+        "Longest time in milliseconds the consumer waits for more messages before it stores a "
+        "batch that is not full.",
     ),
 )
 

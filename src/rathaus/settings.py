@@ -312,6 +312,11 @@ RATHAUS_XDOMEA_ARCHIVE: str = env("XDOMEA_ARCHIVE")
 # Text recognition of scanned documents in the e-file, run by the task worker (documents/ocr.py).
 RATHAUS_OCR_TIMEOUT: int = env("OCR_TIMEOUT")
 
+# SensorThings MQTT extension: the broker and the consumer's batches (opendata/mqtt, ADR 0059).
+RATHAUS_MQTT_URL: str = env("MQTT_URL")
+RATHAUS_MQTT_BATCH_SIZE: int = env("MQTT_BATCH_SIZE")
+RATHAUS_MQTT_BATCH_MILLISECONDS: int = env("MQTT_BATCH_MILLISECONDS")
+
 OTP_TOTP_THROTTLE_FACTOR = 1
 # The admin does not show a staff member's TOTP secret (QR code): it would let an administrator
 # copy someone's second factor. Staff enrol their app themselves at the login.

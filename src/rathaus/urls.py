@@ -58,6 +58,7 @@ urlpatterns = [
     path("verwaltung/zahlungen/", include("rathaus.payments.staff_urls")),
     path("verwaltung/austausch/eingang/", include("rathaus.exchange.incoming_urls")),
     path("verwaltung/austausch/", include("rathaus.exchange.staff_urls")),
+    path("verwaltung/sensordaten/fehler/", include("rathaus.opendata.mqtt_staff_urls")),
     path("verwaltung/", include(staff_patterns)),
     path("ozg/", include("rathaus.catalog.dashboard_urls")),
     path("sta/v1.1/", include("rathaus.opendata.sta.urls")),

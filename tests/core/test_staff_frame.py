@@ -169,6 +169,7 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "exchange_incoming:detail": lambda w: f"/verwaltung/austausch/eingang/{w['incoming'].pk}/",
     "exchange:outbox": lambda w: "/verwaltung/austausch/",
     "exchange:outgoing": lambda w: f"/verwaltung/austausch/{w['outgoing'].pk}/",
+    "mqtt_staff:dead_letters": lambda w: "/verwaltung/sensordaten/fehler/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -199,6 +200,7 @@ FOR_ADMINISTRATORS = {
     "payments_staff:settings",
     "exchange:outbox",
     "exchange:outgoing",
+    "mqtt_staff:dead_letters",
 }
 
 

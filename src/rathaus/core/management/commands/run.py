@@ -1,14 +1,18 @@
 """``rathaus run``: the web server and the task worker together; Ctrl-C stops both.
 
 In the demo, the payment sandbox (a separate process, ADR 0047) is started too when
-``RATHAUS_PAYMENT_SANDBOX_URL`` points to this machine."""
+``RATHAUS_PAYMENT_SANDBOX_URL`` points to this machine. The MQTT consumer always runs; a local
+mosquitto is started when ``RATHAUS_MQTT_URL`` points to this machine and none listens there."""
 
 from __future__ import annotations
 
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,7 +21,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Start the web server and the task worker; stop both when either ends or on Ctrl-C."
+    help = (
+        "Start the web server, the task worker and the MQTT consumer (and a local broker); stop "
+        "all when one ends or on Ctrl-C."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -34,6 +41,10 @@ class Command(BaseCommand):
         sandbox = local_sandbox()
         if sandbox:
             children.append(subprocess.Popen([*command, *sandbox]))  # noqa: S603
+        broker = local_broker()  # the SensorThings MQTT broker and its consumer (ADR 0059)
+        if broker:
+            children.append(subprocess.Popen([*command, *broker]))  # noqa: S603
+        children.append(subprocess.Popen([*command, "mqtt-consumer"]))  # noqa: S603
         self.stdout.write(f"rathaus is running at http://{address}/ — stop with Ctrl-C.")
         stopping = False
 
@@ -61,6 +72,25 @@ class Command(BaseCommand):
                 child.kill()
         if exit_code:
             sys.exit(exit_code)
+
+
+def local_broker() -> list[str]:
+    """The arguments that start the MQTT broker, when ``RATHAUS_MQTT_URL`` is on this machine
+    and nothing listens there yet (a broker elsewhere, or one already running, is left alone)."""
+    parts = urlsplit(settings.RATHAUS_MQTT_URL)
+    if parts.hostname not in {"localhost", "127.0.0.1", "::1"}:
+        return []
+    host = "::1" if parts.hostname == "::1" else "127.0.0.1"
+    port = parts.port or 1883
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return []
+    except OSError:
+        pass
+    if not (shutil.which("mosquitto") or Path("/usr/sbin/mosquitto").exists()):
+        sys.stderr.write("mosquitto is not installed: sensor data over MQTT is not received.\n")
+        return []
+    return ["mqtt-broker", "--host", host, "--port", str(port)]
 
 
 def local_sandbox() -> list[str]:
