@@ -3,7 +3,8 @@
 The file has one observation per row: the time in the first column, the result in the second;
 further columns are ignored. A header row is recognised by a first cell that is not a time.
 The separator is ``;`` when the first line has one, else a tab when it has one, else ``,``.
-Numbers may use a German decimal comma (``12,5`` or ``1.234,5``). Times are ISO 8601
+Numbers may use a German decimal comma (``12,5`` or ``1.234,5``); without a comma a point is the
+decimal point (``1.234`` is 1.234). Times are ISO 8601
 (``2026-11-30T08:00:00+01:00``, ``2026-11-30 08:00``) or German (``30.11.2026 08:00``); a time
 without a zone is taken in ``zone`` (default: the site's time zone).
 
@@ -72,7 +73,7 @@ def parse_result(text: str, kind: str) -> Any:
         raise ValueError(f"{text!r} is not true or false")
     if kind not in ingest.NUMERIC_TYPES:
         return text
-    if _GERMAN_NUMBER.match(text):
+    if "," in text and _GERMAN_NUMBER.match(text):
         text = text.replace(".", "").replace(",", ".")
     try:
         number = float(text)
