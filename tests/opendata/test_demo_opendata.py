@@ -67,7 +67,8 @@ def test_values_are_plausible():
         )
 
     pm10 = values("PM10")
-    assert 2 <= min(pm10) and max(pm10) < 150
+    assert min(pm10) >= 2
+    assert max(pm10) < 150
     assert max(pm10) > 50  # some episodes go above the EU daily limit
     assert all(40 < level < 50 for level in values("Grundwasserstand"))
     traffic = values("Verkehrsstärke")

@@ -67,13 +67,13 @@ def test_a_named_time_zone_is_used_for_times_without_one():
 def test_bad_rows_are_listed_by_line_and_nothing_is_imported():
     stream = DatastreamFactory()
     data = (
-        "time;value\n"
-        "2026-11-30 08:00;1\n"
-        "gestern;2\n"
-        "2026-11-30 09:00;viel\n"
-        "2026-11-30 10:00\n"
-        "2027-06-01 10:00;3\n"
-    ).encode()
+        b"time;value\n"
+        b"2026-11-30 08:00;1\n"
+        b"gestern;2\n"
+        b"2026-11-30 09:00;viel\n"
+        b"2026-11-30 10:00\n"
+        b"2027-06-01 10:00;3\n"
+    )
 
     report = importer.import_observations(data, stream.pk, now=NOW)
 
