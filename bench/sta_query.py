@@ -69,7 +69,7 @@ def generate(streams: list[int], total: int) -> datetime.datetime:
         sql = (
             "INSERT INTO opendata_observation (datastream_id, phenomenon_time_start, result_number)"
             " SELECT %s + x %% %s, %s::timestamptz + (x / %s) * interval '5 minutes',"
-            " 20 + (x * 7919 %% 400) / 10.0 FROM generate_series(0, %s - 1) AS x"
+            " 20 + (x * 7919 %% 400) / 10.0 FROM generate_series(0::bigint, %s::bigint - 1) AS x"
         )
         params = [first, count, start, count, per_stream * count]
     else:
