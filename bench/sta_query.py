@@ -127,6 +127,7 @@ def measure(streams: list[int], end: datetime.datetime, per_stream: int, count: 
         ("one day of raw values (288)",
          lambda: list(series(datastream_id=pick(),
                              phenomenon_time_start__gte=end - datetime.timedelta(days=1))
+                      .order_by("phenomenon_time_start", "id")
                       .values_list("phenomenon_time_start", "result_number"))),
         (f"page of 100 by keyset, {deep} values deep",
          lambda: list(series(datastream_id=pick(), phenomenon_time_start__gt=deep_time)
