@@ -57,6 +57,13 @@ def _parse_positive_int(raw: str) -> int:
     return value
 
 
+def _parse_non_negative_int(raw: str) -> int:
+    value = _parse_int(raw)
+    if value < 0:
+        raise ValueError("expected a whole number of at least 0")
+    return value
+
+
 def _parse_port(raw: str) -> int:
     port = _parse_int(raw)
     if not 1 <= port <= 65535:
@@ -245,6 +252,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "boolean": _parse_bool,
     "integer": _parse_int,
     "positive integer": _parse_positive_int,
+    "non-negative integer": _parse_non_negative_int,
     "list": _parse_list,
     "string": _parse_str,
     "port": _parse_port,
@@ -522,6 +530,13 @@ VARIABLES: tuple[Variable, ...] = (
         "30",
         "Days an unfinished online application is kept after its last change; the link to "
         "resume it, sent by e-mail, is valid as long.",
+    ),
+    Variable(
+        "OBSERVATION_RETENTION_DAYS",
+        "non-negative integer",
+        "400",
+        "Days raw sensor observations are kept; older ones are removed by the worker after their "
+        "hourly and daily aggregates are stored. 0 keeps them forever.",
     ),
     Variable(
         "PUBLIC_URL",

@@ -260,6 +260,9 @@ RATHAUS_DRAFT_DAYS: int = env("DRAFT_DAYS")
 RATHAUS_PROCESS_SCRIPT_TASKS: bool = env("PROCESS_SCRIPT_TASKS")
 RATHAUS_PUBLIC_URL: str = env("PUBLIC_URL").rstrip("/")
 
+# Sensor observations (opendata/retention.py): days raw values are kept; 0 keeps them forever.
+RATHAUS_OBSERVATION_RETENTION_DAYS: int = env("OBSERVATION_RETENTION_DAYS")
+
 OTP_TOTP_ISSUER: str = env("OTP_ISSUER")
 
 # Login with an OpenID Connect identity provider (accounts/providers/oidc.py); off without issuer.
