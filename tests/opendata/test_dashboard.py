@@ -59,7 +59,8 @@ def test_the_overview_shows_each_topic_with_its_current_values_and_the_alerts():
     assert "Magdeburg/West, PM10: 61,5 µg/m³" in html
     assert "Grenzwert überschritten" in html
     assert "Pegel Ebendorf, PM10: noch kein Wert" in html
-    assert "Aktuelle Warnungen" in html and "Tagesgrenzwert überschritten seit" in html
+    assert "Aktuelle Warnungen" in html
+    assert "Tagesgrenzwert überschritten seit" in html
     assert "Demodaten" in html
     # the main navigation's entry "Daten", marked on its pages
     assert 'href="/daten/" aria-current="page">Daten</a>' in html
@@ -68,7 +69,7 @@ def test_the_overview_shows_each_topic_with_its_current_values_and_the_alerts():
 
 def test_a_topic_page_lists_each_series_with_value_limit_and_status_and_a_map():
     above = station("Magdeburg/West", lon=11.58, lat=52.13)
-    values(above, (ago(minutes=30), 72.25))
+    values(above, (ago(minutes=30), 72.4))
     ThresholdFactory(datastream=above, value=50.0, name="EU-Grenzwert")
     within = station("Barleben Breiteweg", lon=11.62, lat=52.2)
     values(within, (ago(minutes=30), 20.0))
@@ -77,14 +78,16 @@ def test_a_topic_page_lists_each_series_with_value_limit_and_status_and_a_map():
 
     html = page("/daten/luft/")
 
-    assert "<h1 class=\"kern-heading-x-large\">Luft</h1>" in html
-    assert "72,2 µg/m³" in html or "72,3 µg/m³" in html
-    assert "höchstens 50 µg/m³" in html and "(EU-Grenzwert)" in html
-    assert "über dem Grenzwert" in html and "im Rahmen" in html
+    assert '<h1 class="kern-heading-x-large">Luft</h1>' in html
+    assert "72,4 µg/m³" in html
+    assert "höchstens 50 µg/m³" in html
+    assert "(EU-Grenzwert)" in html
+    assert "über dem Grenzwert" in html
+    assert "im Rahmen" in html
     assert "Pegel Barleben" not in html
     assert "Demodaten" not in html
     # the map without JavaScript and tiles: a drawing and the list with coordinates
-    assert "<svg class=\"opendata-map__plain\"" in html
+    assert '<svg class="opendata-map__plain"' in html
     assert html.count("<circle ") == 2
     assert "Breite 52.1300, Länge 11.5800" in html
     assert f'href="/daten/luft/{above.pk}/"' in html
@@ -105,23 +108,24 @@ def test_unknown_topics_and_series_of_another_topic_or_portal_are_not_found():
 
 def test_the_day_shows_raw_values_as_a_table_and_chart_data_and_as_csv():
     stream = station("Magdeburg/West", demo=True)
-    values(stream, (ago(hours=30), 99.0), (ago(hours=3), 18.5), (ago(hours=1), 23.25))
+    values(stream, (ago(hours=30), 99.0), (ago(hours=3), 18.5), (ago(hours=1), 23.4))
 
     html = page(f"/daten/luft/{stream.pk}/")
     csv = Client().get(f"/daten/luft/{stream.pk}.csv?zeitraum=tag")
 
-    assert "18,5 µg/m³" in html and "23,2 µg/m³" in html or "23,3 µg/m³" in html
+    assert "18,5 µg/m³</td>" in html
+    assert "23,4 µg/m³</td>" in html
     assert "99,0" not in html  # older than a day
     assert "Demodaten" in html
-    assert '"y": [18.5, 23.25]' in html
+    assert '"y": [18.5, 23.4]' in html
     assert 'id="opendata-chart-data"' in html
-    assert f'/daten/luft/{stream.pk}.csv?zeitraum=tag' in html
+    assert f"/daten/luft/{stream.pk}.csv?zeitraum=tag" in html
     assert csv.status_code == 200
     assert csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Demodaten: erzeugte Werte")
     assert lines[1] == "time;value (µg/m³);minimum;maximum;count"
-    assert [line.split(";")[1] for line in lines[2:]] == ["18.5", "23.25"]
+    assert [line.split(";")[1] for line in lines[2:]] == ["18.5", "23.4"]
 
 
 def test_the_week_uses_hourly_aggregates_and_falls_back_to_raw_values_in_hours():
@@ -138,7 +142,8 @@ def test_the_week_uses_hourly_aggregates_and_falls_back_to_raw_values_in_hours()
     computed = Client().get(f"/daten/luft/{without.pk}.csv?zeitraum=woche")
 
     assert "Stundenmittelwerte" in aggregated
-    assert "25,0 µg/m³</td>" in aggregated and "999,0 µg/m³</td>" not in aggregated
+    assert "25,0 µg/m³</td>" in aggregated
+    assert "999,0 µg/m³</td>" not in aggregated
     rows = computed.content.decode("utf-8-sig").splitlines()[1:]
     assert len(rows) == 1
     assert rows[0].split(";")[1:] == ["20.0", "10.0", "30.0", "2"]
@@ -166,23 +171,3 @@ def test_an_unknown_period_is_a_clear_error():
     assert "Diesen Zeitraum gibt es nicht" in html
     assert csv.status_code == 400
     assert "zeitraum=tag, woche oder jahr" in csv.content.decode()
-
-
-@pytest.mark.database
-def test_the_topic_page_reads_in_a_fixed_number_of_queries(django_assert_max_num_queries):
-    for number in range(3):
-        stream = station(f"Station {number}")
-        values(stream, (ago(minutes=10), 10.0 + number))
-        AlertFactory(threshold__datastream=stream)
-    client = Client()
-    client.get("/daten/luft/")
-    with django_assert_max_num_queries(12) as few:
-        client.get("/daten/luft/")
-    for number in range(3, 12):
-        stream = station(f"Station {number}")
-        values(stream, (ago(minutes=10), 10.0 + number))
-        AlertFactory(threshold__datastream=stream)
-
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        html = client.get("/daten/luft/").content.decode()
-    assert html.count("<circle ") == 12

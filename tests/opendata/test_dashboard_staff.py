@@ -3,7 +3,6 @@ add and change thresholds there; clerks may not."""
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 
 from rathaus.opendata.models import Threshold
@@ -34,7 +33,8 @@ def test_an_administrator_adds_and_changes_a_threshold(barleben):
     assert (threshold.value, threshold.minutes, threshold.active) == (50.0, 60, True)
     AlertFactory(threshold=threshold)
     listing = admin.get(LIST).content.decode()
-    assert "EU-Grenzwert" in listing and "<strong>offen</strong>" in listing
+    assert "EU-Grenzwert" in listing
+    assert "<strong>offen</strong>" in listing
 
     admin.post(f"{LIST}{threshold.pk}/", {"datastream": stream.pk, "name": "EU-Grenzwert",
                                           "direction": "above", "value": "40", "minutes": "0"})  # fmt: skip

@@ -25,7 +25,9 @@ def test_a_subscription_is_confirmed_by_the_link_in_the_mail_and_only_by_a_post(
     form = client.get("/daten/warnungen/?thema=groundwater").content.decode()
     assert '<option value="groundwater" selected>' in form
 
-    response = client.post("/daten/warnungen/", {"email": "Anna@Example.org", "topic": "groundwater"})
+    response = client.post(
+        "/daten/warnungen/", {"email": "Anna@Example.org", "topic": "groundwater"}
+    )
 
     assert response.status_code == 302
     assert "Bitte bestätigen Sie" in client.get(response["Location"]).content.decode()
@@ -52,7 +54,8 @@ def test_a_wrong_address_is_shown_next_to_the_field_and_in_the_summary():
     html = response.content.decode()
     assert response.status_code == 422
     assert 'id="error-summary"' in html
-    assert 'href="#id_email"' in html and 'href="#id_topic"' in html
+    assert 'href="#id_email"' in html
+    assert 'href="#id_topic"' in html
     assert 'aria-invalid="true"' in html
     assert 'value="keine-adresse"' in html  # nothing typed is lost
     assert not AlertSubscription.objects.exists()

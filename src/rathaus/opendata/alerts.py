@@ -61,7 +61,9 @@ def _normal(threshold: Threshold) -> Q:
 def evaluate(now: datetime.datetime | None = None) -> Outcome:
     """Check every active threshold once; returns what changed."""
     outcome = Outcome()
-    thresholds = Threshold.objects.filter(active=True).select_related("datastream__thing__authority")
+    thresholds = Threshold.objects.filter(active=True).select_related(
+        "datastream__thing__authority"
+    )
     latest = {
         row.datastream_id: row
         for row in LatestObservation.objects.filter(
@@ -156,15 +158,15 @@ def _run_start(threshold: Threshold, newest: datetime.datetime) -> datetime.date
 
 def _peak(threshold: Threshold, start: datetime.datetime, end: datetime.datetime) -> float:
     extreme = Min if threshold.direction == Threshold.Direction.BELOW else Max
-    found = _observations(threshold).filter(
-        phenomenon_time_start__gte=start, phenomenon_time_start__lte=end
-    ).aggregate(value=extreme("result_number"))["value"]
+    found = (
+        _observations(threshold)
+        .filter(phenomenon_time_start__gte=start, phenomenon_time_start__lte=end)
+        .aggregate(value=extreme("result_number"))["value"]
+    )
     return float(found)
 
 
-def _raise(
-    threshold: Threshold, started: datetime.datetime, value: float, peak: float
-) -> None:
+def _raise(threshold: Threshold, started: datetime.datetime, value: float, peak: float) -> None:
     datastream = threshold.datastream
     with transaction.atomic():
         alert = Alert.objects.create(

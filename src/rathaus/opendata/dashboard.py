@@ -134,8 +134,7 @@ def stations(authority: Authority | None, topic: str | None = None) -> list[Stat
     for alert in open_alerts(ids):
         alerts.setdefault(alert.threshold.datastream_id, []).append(alert)
     return [
-        Station(row, _latest(row), thresholds.get(row.pk), alerts.get(row.pk, []))
-        for row in rows
+        Station(row, _latest(row), thresholds.get(row.pk), alerts.get(row.pk, [])) for row in rows
     ]
 
 
@@ -187,7 +186,7 @@ def _raw(datastream: Datastream, start: datetime.datetime, end: datetime.datetim
         .order_by("phenomenon_time_start", "id")
         .values_list("phenomenon_time_start", "result_number")
     )
-    return [Point(time, value) for time, value in rows]
+    return [Point(time, value) for time, value in rows if value is not None]
 
 
 def _bucketed(

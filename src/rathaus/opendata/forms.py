@@ -39,12 +39,12 @@ class SubscriptionForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
 
-class DatastreamChoice(forms.ModelChoiceField):
+class DatastreamChoice(forms.ModelChoiceField[Datastream]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.thing.name}: {obj.name}"
 
 
-class ThresholdForm(forms.ModelForm):
+class ThresholdForm(forms.ModelForm[Threshold]):
     datastream = DatastreamChoice(
         label=_("Datastream"), queryset=Datastream.objects.none(), empty_label=None
     )

@@ -6,6 +6,8 @@ Administrators (and superusers) keep the thresholds here, not only in the admin;
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -22,7 +24,7 @@ from rathaus.opendata.forms import ThresholdForm
 from rathaus.opendata.models import Alert, Threshold
 
 
-def may_manage(user: object) -> bool:
+def may_manage(user: Any) -> bool:
     """Superusers and administrators of a unit keep the thresholds."""
     if getattr(user, "is_superuser", False):
         return True

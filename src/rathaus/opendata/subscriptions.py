@@ -49,7 +49,7 @@ def subscribe(email: str, topic: str, authority: Authority | None) -> None:
         link = portal_url(authority, reverse("opendata:confirm", args=[token]))
         mail.send_mail(
             to=subscription.email,
-            subject=_("Please confirm your alert subscription"),
+            subject=str(_("Please confirm your alert subscription")),
             template="opendata/mail/confirm",
             context={"link": link, "topic": _topic_label(topic), "days": CONFIRM_DAYS},
             authority=authority,
@@ -104,9 +104,7 @@ def notify(alert: Alert, *, raised: bool) -> int:
         confirmed_at__isnull=False, topic__in=[datastream.topic, ""]
     )
     unit = (datastream.unit_of_measurement or {}).get("symbol", "")
-    subject = (
-        _("Alert: %(station)s beyond the limit") if raised else _("All clear: %(station)s")
-    )
+    subject = _("Alert: %(station)s beyond the limit") if raised else _("All clear: %(station)s")
     count = 0
     for subscription in recipients.order_by("pk"):
         link = portal_url(

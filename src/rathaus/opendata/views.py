@@ -320,5 +320,3 @@ def unsubscribe(request: HttpRequest, code: str) -> HttpResponse:
         "text": _("You will receive no more alert e-mails from us."),
         "again": True,
     })  # fmt: skip
-
-
