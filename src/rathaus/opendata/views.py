@@ -126,7 +126,7 @@ def _map_options(points: list[dict[str, Any]]) -> dict[str, Any]:
             }
             for point in points
         ],
-        "label": _("Map of the stations"),
+        "label": _("Interactive map of the stations"),
     }
 
 
