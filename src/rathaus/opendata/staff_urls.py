@@ -12,5 +12,5 @@ app_name = "opendata_staff"
 urlpatterns: list[URLPattern] = [
     path("schwellenwerte/", staff_views.thresholds, name="thresholds"),
     path("schwellenwerte/neu/", staff_views.threshold_edit, name="threshold_add"),
-    path("schwellenwerte/<int:pk>/", staff_views.threshold_edit, name="threshold_edit"),
+    path("schwellenwerte/<id:pk>/", staff_views.threshold_edit, name="threshold_edit"),
 ]

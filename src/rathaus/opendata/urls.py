@@ -13,6 +13,6 @@ urlpatterns: list[URLPattern] = [
     path("warnungen/bestaetigen/<str:token>/", views.confirm, name="confirm"),
     path("warnungen/abmelden/<str:code>/", views.unsubscribe, name="unsubscribe"),
     path("<slug:slug>/", views.topic, name="topic"),
-    path("<slug:slug>/<int:pk>/", views.datastream, name="datastream"),
-    path("<slug:slug>/<int:pk>.csv", views.datastream_csv, name="datastream_csv"),
+    path("<slug:slug>/<id:pk>/", views.datastream, name="datastream"),
+    path("<slug:slug>/<id:pk>.csv", views.datastream_csv, name="datastream_csv"),
 ]
