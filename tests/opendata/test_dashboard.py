@@ -128,12 +128,13 @@ def test_the_day_shows_raw_values_as_a_table_and_chart_data_and_as_csv():
     assert [line.split(";")[1] for line in lines[2:]] == ["18.5", "23.4"]
 
 
-def test_the_week_uses_hourly_aggregates_and_falls_back_to_raw_values_in_hours():
+def test_the_week_uses_hourly_aggregates_and_raw_values_for_the_hours_after_them():
     with_aggregates = station("Mit Aggregaten")
     hour = ago(hours=5).replace(minute=0, second=0, microsecond=0)
     AggregateFactory(datastream=with_aggregates, start=hour, count=4, total=100.0,
                      minimum=10.0, maximum=40.0)  # fmt: skip
-    values(with_aggregates, (ago(hours=2), 999.0))  # raw, not used: the aggregates count
+    # a raw value of the aggregated hour is not counted twice; a newer hour comes from raw values
+    values(with_aggregates, (hour + datetime.timedelta(minutes=10), 999.0), (ago(hours=2), 31.0))
     without = station("Ohne Aggregate")
     values(without, (hour + datetime.timedelta(minutes=10), 10.0),
            (hour + datetime.timedelta(minutes=20), 30.0))  # fmt: skip
@@ -144,6 +145,7 @@ def test_the_week_uses_hourly_aggregates_and_falls_back_to_raw_values_in_hours()
     assert "Stundenmittelwerte" in aggregated
     assert "25,0 µg/m³</td>" in aggregated
     assert "999,0 µg/m³</td>" not in aggregated
+    assert "31,0 µg/m³</td>" in aggregated
     rows = computed.content.decode("utf-8-sig").splitlines()[1:]
     assert len(rows) == 1
     assert rows[0].split(";")[1:] == ["20.0", "10.0", "30.0", "2"]

@@ -1,9 +1,9 @@
 """What the dashboards at /daten/ show, read in few queries (ADR 0061).
 
-Current values come from ``LatestObservation`` only (never from the history). Series: a day from
-raw observations, a week from hourly aggregates, a year from daily aggregates; where the
-aggregates of the period are missing (the worker has not made them yet, or a series was imported
-moments ago), the series is computed from the raw observations with the same buckets.
+Current values come from ``LatestObservation`` only (never from the history). Series: a day
+from raw observations, a week from hourly aggregates, a year from daily aggregates; the hours or
+days after the newest aggregate (the worker has not made them yet, or a series was imported
+moments ago) are computed from the raw observations with the same buckets.
 """
 
 from __future__ import annotations
@@ -62,6 +62,10 @@ PERIODS = {
     "jahr": Period("jahr", _("Year"), datetime.timedelta(days=365), Aggregate.Period.DAY),
 }
 DEFAULT_PERIOD = "tag"
+BUCKET = {
+    Aggregate.Period.HOUR: datetime.timedelta(hours=1),
+    Aggregate.Period.DAY: datetime.timedelta(days=1),
+}
 
 
 @dataclass(frozen=True)
@@ -166,13 +170,14 @@ def series(
             datastream=datastream, period=period.source, start__gte=start, start__lte=end
         ).order_by("start")
     )
-    if aggregates:
-        return [
-            Point(row.start, row.total / row.count, row.minimum, row.maximum, row.count)
-            for row in aggregates
-            if row.count
-        ]
-    return _bucketed(datastream, start, end, period.source)
+    points = [
+        Point(row.start, row.total / row.count, row.minimum, row.maximum, row.count)
+        for row in aggregates
+        if row.count
+    ]
+    # The newest hours or days may not be aggregated yet: those come from the raw values.
+    rest_from = aggregates[-1].start + BUCKET[period.source] if aggregates else start
+    return points + _bucketed(datastream, rest_from, end, period.source)
 
 
 def _raw(datastream: Datastream, start: datetime.datetime, end: datetime.datetime) -> list[Point]:
