@@ -62,7 +62,7 @@ PERIODS = {
     "jahr": Period("jahr", _("Year"), datetime.timedelta(days=365), Aggregate.Period.DAY),
 }
 DEFAULT_PERIOD = "tag"
-BUCKET = {
+BUCKET: dict[str, datetime.timedelta] = {
     Aggregate.Period.HOUR: datetime.timedelta(hours=1),
     Aggregate.Period.DAY: datetime.timedelta(days=1),
 }
