@@ -17,7 +17,8 @@ from rathaus.opendata.events import AlertEnded, AlertRaised
 from rathaus.opendata.models import Alert, AlertSubscription, Threshold, Topic
 from tests.factories import DatastreamFactory
 
-pytestmark = pytest.mark.django_db
+# The alert is locked when it ends (select_for_update): run on PostgreSQL too.
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 UTC = datetime.UTC
 T0 = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=UTC)

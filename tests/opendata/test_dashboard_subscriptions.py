@@ -12,7 +12,8 @@ from django.utils import timezone
 from rathaus.core.models import OutgoingEmail
 from rathaus.opendata.models import AlertSubscription
 
-pytestmark = pytest.mark.django_db
+# Subscribing locks the subscription (select_for_update): run on PostgreSQL too.
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 
 def confirmation_path(email: str) -> str:

@@ -190,7 +190,7 @@ def _raise(threshold: Threshold, started: datetime.datetime, value: float, peak:
 def _end(alert: Alert, ended: datetime.datetime) -> None:
     with transaction.atomic():
         locked = (
-            Alert.objects.select_for_update()
+            Alert.objects.select_for_update(of=("self",))
             .select_related("threshold__datastream__thing__authority")
             .filter(pk=alert.pk, ended_at__isnull=True)
             .first()
