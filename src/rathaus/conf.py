@@ -707,10 +707,12 @@ VARIABLES: tuple[Variable, ...] = (
         "MAP_TILE_URL",
         "URL",
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        "Map tiles for the route map of the assembly notice (Leaflet URL template with {z}, {x} "
-        "and {y}). The page's Content Security Policy allows images from its host. Use your own "
-        "tile server for more than light use (OpenStreetMap's tile usage policy). Empty: the map "
-        "has no background; the route can still be drawn, and the list of streets is what counts.",
+        "Map tiles for the route map of the assembly notice and the station maps of the "
+        "dashboards at /daten/ (Leaflet URL template with {z}, {x} and {y}). The page's Content "
+        "Security Policy allows images from its host. Use your own tile server for more than "
+        "light use (OpenStreetMap's tile usage policy). Empty: the route map has no background "
+        "(the route can still be drawn, the list of streets is what counts); the dashboards show "
+        "their plain station map and list.",
     ),
     Variable(
         "MAP_ATTRIBUTION",

@@ -288,7 +288,7 @@ RATHAUS_VIRUS_SCANNER: str = env("VIRUS_SCANNER")
 RATHAUS_REGISTER_LOOKUP: str = env("REGISTER_LOOKUP")
 RATHAUS_EXCHANGE_KEY_FILE: str = env("EXCHANGE_KEY_FILE")
 RATHAUS_PAYMENT_PROVIDER: str = env("PAYMENT_PROVIDER")
-# The route map of the assembly notice (assemblies/static/assemblies/route-map.js).
+# The route map of the assembly notice and the station maps of the dashboards (/daten/).
 RATHAUS_MAP_TILE_URL: str = env("MAP_TILE_URL")
 RATHAUS_MAP_ATTRIBUTION: str = env("MAP_ATTRIBUTION")
 RATHAUS_PAYMENT_SANDBOX_URL: str = env("PAYMENT_SANDBOX_URL").rstrip("/")

@@ -25,6 +25,7 @@ from tests.factories import (
     VersionFactory,
 )
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
+from tests.factories.opendata import ThresholdFactory
 from tests.support import log_in
 
 STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
@@ -92,6 +93,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "fee": FeeFactory(authority=meldung.authority, code="frame-test"),
         "incoming": IncomingFactory(destination=OwnDestinationFactory(org_unit=meldung.org_unit)),
         "outgoing": OutgoingFactory(submission=SubmissionFactory(authority=meldung.authority)),
+        "threshold": ThresholdFactory(),
     }
 
 
@@ -170,6 +172,11 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "exchange:outbox": lambda w: "/verwaltung/austausch/",
     "exchange:outgoing": lambda w: f"/verwaltung/austausch/{w['outgoing'].pk}/",
     "mqtt_staff:dead_letters": lambda w: "/verwaltung/sensordaten/fehler/",
+    "opendata_staff:thresholds": lambda w: "/verwaltung/sensordaten/schwellenwerte/",
+    "opendata_staff:threshold_add": lambda w: "/verwaltung/sensordaten/schwellenwerte/neu/",
+    "opendata_staff:threshold_edit": (
+        lambda w: f"/verwaltung/sensordaten/schwellenwerte/{w['threshold'].pk}/"
+    ),
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -201,6 +208,9 @@ FOR_ADMINISTRATORS = {
     "exchange:outbox",
     "exchange:outgoing",
     "mqtt_staff:dead_letters",
+    "opendata_staff:thresholds",
+    "opendata_staff:threshold_add",
+    "opendata_staff:threshold_edit",
 }
 
 

@@ -11,20 +11,8 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self) -> None:
-        self._mqtt_ready()
         self._storage_ready()
-
-    def _mqtt_ready(self) -> None:
-        """The MQTT extension (ADR 0059): the staff entry "Sensor data" for administrators,
-        leading to the messages the consumer could not store."""
-        from rathaus.core import navigation
-
-        navigation.register_staff(
-            navigation.StaffNavItem(
-                "sensordata", _("Sensor data"), "mqtt_staff:dead_letters", 47,
-                permitted=_looks_after_sensor_data,
-            )
-        )  # fmt: skip
+        self._dashboards_ready()
 
     def _storage_ready(self) -> None:
         """Partitions made ahead, aggregates and retention by the worker; the demo network."""
@@ -39,8 +27,25 @@ class OpendataConfig(AppConfig):
         housekeeping.register("opendata.retention", retention.remove_old, timedelta(days=1))
         core_demo.register_loader("opendata", demo.load)
 
+    def _dashboards_ready(self) -> None:
+        """Dashboards and alerts (ADR 0061): the public navigation entry "Daten", the staff
+        entry "Sensor data" for administrators (thresholds, and the MQTT messages that could not
+        be stored, ADR 0059) and the alert check every minute."""
+        from rathaus.core import housekeeping, navigation
+        from rathaus.opendata import alerts
 
-def _looks_after_sensor_data(staff: object) -> bool:
+        navigation.register(navigation.NavItem("data", _("Data"), "opendata:overview", 70))
+        navigation.register_staff(
+            navigation.StaffNavItem(
+                "sensordata", _("Sensor data"), "opendata_staff:thresholds", 75,
+                permitted=looks_after_sensor_data,
+            )
+        )  # fmt: skip
+        housekeeping.register("opendata.alerts", alerts.run, timedelta(minutes=1))
+
+
+def looks_after_sensor_data(staff: object) -> bool:
+    """Administrators (and superusers) keep the sensor thresholds and the dead letters."""
     from rathaus.core import roles
 
     return bool(
