@@ -18,7 +18,7 @@ from rathaus.opendata.models import (
 )
 from tests.factories import DatastreamFactory, ThingFactory
 from tests.factories.opendata import MEASUREMENT, FeatureOfInterestFactory, StaLocationFactory
-from tests.opendata.sta_write_support import Writer, key_with_role
+from tests.support import StaWriter, sta_write_key
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ THING_DEEP = {
 
 @pytest.fixture
 def writer():
-    return Writer(key_with_role())
+    return StaWriter(sta_write_key())
 
 
 def test_a_thing_is_created_with_201_its_address_and_the_entity(writer):

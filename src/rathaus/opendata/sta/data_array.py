@@ -133,7 +133,7 @@ def _reading(
             start, end = deep_insert.parse_interval(text, "phenomenonTime")
         else:
             start = deep_insert.parse_time(text, "phenomenonTime")
-    valid = (None, None)
+    valid: tuple[datetime.datetime | None, datetime.datetime | None] = (None, None)
     if values.get("validTime") is not None:
         valid = deep_insert.parse_interval(values["validTime"], "validTime")
     feature = values.get("FeatureOfInterest/id", feature_id)

@@ -101,7 +101,7 @@ def field_values(entity: Entity, prop: Property, value: Any, where: str) -> dict
     if kind is Kind.STRING:
         if not isinstance(value, str):
             raise _where(where, "must be a text.")
-        limit = entity.model._meta.get_field(prop.fields[0]).max_length
+        limit = getattr(entity.model._meta.get_field(prop.fields[0]), "max_length", None)
         if limit is not None and len(value) > limit:
             raise _where(where, f"is longer than {limit} characters.")
         return {prop.fields[0]: value}
@@ -245,7 +245,7 @@ class Creator:
             made.append(member)
             if isinstance(obj, MultiDatastream) and navigation.name == "ObservedProperties":
                 MultiDatastreamProperty.objects.create(
-                    multi_datastream=obj, observed_property=member, position=index
+                    multi_datastream_id=obj.pk, observed_property_id=member.pk, position=index
                 )
             else:
                 getattr(obj, navigation.accessor).add(member)
@@ -255,6 +255,7 @@ class Creator:
 
     def record_locations(self, obj: models.Model, made: list[models.Model]) -> None:
         """A Thing got Locations: a HistoricalLocation records them with the time (§8.2.3)."""
+        pairs: list[tuple[Any, list[Any]]]
         pairs = [(obj, made)] if isinstance(obj, Thing) else [(t, [obj]) for t in made]
         for thing, locations in pairs:
             if isinstance(thing, Thing) and all(isinstance(x, Location) for x in locations):
@@ -271,7 +272,7 @@ class Creator:
     def _check_members(self, obj: models.Model, where: str) -> None:
         kinds = obj.multi_observation_data_types  # type: ignore[attr-defined]
         units = obj.unit_of_measurements  # type: ignore[attr-defined]
-        members = MultiDatastreamProperty.objects.filter(multi_datastream=obj).count()
+        members = MultiDatastreamProperty.objects.filter(multi_datastream_id=obj.pk).count()
         if not isinstance(kinds, list) or not isinstance(units, list):
             raise _where(where, "multiObservationDataTypes and unitOfMeasurements are arrays.")
         if not len(kinds) == len(units) == members:

@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from rathaus.opendata import ingest
-from rathaus.opendata.models import Datastream, HistoricalLocation, Location, Observation, Thing
+from rathaus.opendata.models import Datastream, HistoricalLocation, Observation, Thing
 from rathaus.opendata.sta import auth, deep_insert, paths
 from rathaus.opendata.sta.entities import ENTITIES, Entity, Kind
 from rathaus.opendata.sta.errors import StaError, bad_request
@@ -97,7 +97,8 @@ def _post(request: HttpRequest, resource: paths.ResourcePath, base: str) -> Http
         owner_path = paths.ResourcePath(resource.steps[:-1])
         owner = paths.resolve(owner_path)
         navigation = resource.last.via
-        assert navigation is not None  # a collection after the first step is a navigation
+        if navigation is None:  # cannot happen: a collection after the first step is a link
+            raise bad_request("POST goes to an entity set or a to-many link.")
         if resource.ref:
             data = _reference(data, entity)
         (obj,) = creator.add_many(owner_path.last.entity, owner, navigation, [data], "")
