@@ -98,7 +98,7 @@ def test_patch_moves_a_datastream_to_another_thing_by_link(writer):
 
 def test_patching_an_observations_result_checks_its_type_and_moves_the_latest_value(writer):
     stream = DatastreamFactory()
-    first, last = observe(stream, 10.0, 20.0)
+    _first, last = observe(stream, 10.0, 20.0)
 
     wrong = writer.patch(f"Observations({last})", {"result": "hoch"})
     right = writer.patch(f"Observations({last})", {"result": 25})
