@@ -24,7 +24,7 @@ SCRIPTS = sorted(path.name for path in (ROOT / "bench").glob("*.py") if path.nam
 POSTGRES_ONLY = {"cases_inbox.py"}
 # Scripts with SQL of their own run on both databases; the others measure through HTTP only,
 # so the SQLite pass is enough for them (the PostgreSQL pass is for what is database-specific).
-RAW_SQL = {"appointments.py", "cases_inbox.py", "documents_search.py"}
+RAW_SQL = {"appointments.py", "cases_inbox.py", "documents_search.py", "sta_ingest.py"}
 
 
 def test_every_benchmark_has_a_smoke_mode():

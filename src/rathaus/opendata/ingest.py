@@ -79,18 +79,24 @@ def split_result(value: Any) -> tuple[float | None, Any]:
     return float(value), None
 
 
-def check(readings: Sequence[Reading], now: datetime.datetime) -> None:
-    """Refuse what cannot be stored: raises :class:`Refused` for the first bad reading."""
-    found = refusals(readings, now, first_only=True)
+def check(readings: Sequence[Reading], now: datetime.datetime) -> dict[int, str]:
+    """Refuse what cannot be stored (:class:`Refused` for the first bad reading); returns the
+    observation type of each datastream."""
+    types, found = _examine(readings, now, first_only=True)
     if found:
         index, message = next(iter(found.items()))
         raise Refused(index, message)
+    return types
 
 
-def refusals(
-    readings: Sequence[Reading], now: datetime.datetime, *, first_only: bool = False
-) -> dict[int, str]:
+def refusals(readings: Sequence[Reading], now: datetime.datetime) -> dict[int, str]:
     """Why each bad reading cannot be stored, by position (empty: all can be stored)."""
+    return _examine(readings, now, first_only=False)[1]
+
+
+def _examine(
+    readings: Sequence[Reading], now: datetime.datetime, *, first_only: bool
+) -> tuple[dict[int, str], dict[int, str]]:
     ids = {reading.datastream_id for reading in readings if reading.datastream_id is not None}
     types = dict(Datastream.objects.filter(pk__in=ids).values_list("pk", "observation_type"))
     multi_ids = {r.multi_datastream_id for r in readings if r.multi_datastream_id is not None}
@@ -122,7 +128,7 @@ def refusals(
             found[index] = refused.message
             if first_only:
                 break
-    return found
+    return types, found
 
 
 def _check_multi(index: int, reading: Reading, members: dict[int, list[str]]) -> None:
