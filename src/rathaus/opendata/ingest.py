@@ -12,9 +12,11 @@ batch. ``store_returning_ids`` is the same and gives the new ids in the order of
 from __future__ import annotations
 
 import datetime
+import gc
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,6 +161,20 @@ def _check_result(index: int, kind: str, value: Any) -> None:
         raise Refused(index, "result must be a text (a category) for this datastream")
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a batch is built and written: the many small objects
+    of a big batch (rows, times, parameters) trigger collections that find nothing to free and
+    cost a quarter of the time (ADR 0058). Reference counting still frees everything."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def store(readings: Sequence[Reading], *, now: datetime.datetime | None = None) -> int:
     """Store all readings or none; returns how many were stored."""
     return len(store_returning_ids(readings, now=now))
@@ -172,7 +188,16 @@ def store_returning_ids(
         return []
     from django.utils import timezone
 
-    check(readings, now or timezone.now())
+    with paused_gc():
+        check(readings, now or timezone.now())
+        return write_checked(readings)
+
+
+def write_checked(readings: Sequence[Reading]) -> list[int]:
+    """Write readings that :func:`refusals` found nothing wrong with (in the same transaction);
+    for callers that sort out bad readings first, so that they are not checked twice."""
+    if not readings:
+        return []
     with transaction.atomic():
         ids = _insert(readings)
         _advance_latest(readings, ids)
@@ -180,24 +205,29 @@ def store_returning_ids(
 
 
 def _adapters() -> tuple[Any, Any]:
-    """How a time and a JSON value are handed to this database's driver."""
-    ops = connection.ops
-    json_field = Observation._meta.get_field("result_json")
-
-    def as_time(value: datetime.datetime | None) -> Any:
-        return None if value is None else ops.adapt_datetimefield_value(value)
-
+    """How a time and a JSON value are handed to this database's driver (as Django would)."""
     if connection.vendor == "postgresql":
+        json_field = Observation._meta.get_field("result_json")
+
+        def as_time(value: datetime.datetime | None) -> Any:
+            return value  # psycopg takes aware datetimes as they are
 
         def as_json(value: Any) -> Any:
             return None if value is None else json_field.get_db_prep_save(value, connection)
 
-    else:
+        return as_time, as_json
+    if connection.vendor != "sqlite":
+        ops = connection.ops
+        return (lambda value: None if value is None else ops.adapt_datetimefield_value(value),
+                lambda value: None if value is None else json.dumps(value))  # fmt: skip
 
-        def as_json(value: Any) -> Any:
-            return None if value is None else json.dumps(value)
+    def sqlite_time(value: datetime.datetime | None) -> Any:
+        # Django's SQLite format: naive UTC, str(datetime); without its per-value checks.
+        if value is None:
+            return None
+        return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(" ")
 
-    return as_time, as_json
+    return sqlite_time, lambda value: None if value is None else json.dumps(value)
 
 
 def _rows(readings: Iterable[Reading]) -> list[tuple[Any, ...]]:
@@ -221,6 +251,22 @@ def _insert(readings: Sequence[Reading]) -> list[int]:
     one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
     rows = _rows(readings)
     ids: list[int] = []
+    if connection.vendor == "sqlite":
+        # The driver's own cursor: Django's would rewrite each 30,000-placeholder statement
+        # from %s to ? with a regular expression first.
+        connection.ensure_connection()
+        one = one.replace("%s", "?")
+        driver = connection.connection.cursor()
+        try:
+            for start in range(0, len(rows), ROWS_PER_STATEMENT):
+                chunk = rows[start : start + ROWS_PER_STATEMENT]
+                values = ", ".join([one] * len(chunk))
+                sql = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING id"  # noqa: S608
+                driver.execute(sql, [value for row in chunk for value in row])
+                ids.extend(row[0] for row in driver.fetchall())
+        finally:
+            driver.close()
+        return ids
     with connection.cursor() as cursor:
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]

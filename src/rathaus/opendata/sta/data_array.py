@@ -29,6 +29,7 @@ COMPONENTS = {
     "FeatureOfInterest/id",
 }  # fmt: skip
 MAX_ROWS = 200_000
+STANDARD = ["phenomenonTime", "result", "FeatureOfInterest/id"]
 
 
 class _RowError(Exception):
@@ -48,7 +49,7 @@ def handle(request: HttpRequest, body: Any) -> JsonResponse:
         good = [(i, r) for i, r in enumerate(readings) if r is not None]
         refused = ingest.refusals([r for _i, r in good], now)
         storable = [(i, r) for n, (i, r) in enumerate(good) if n not in refused]
-        ids = ingest.store_returning_ids([r for _i, r in storable], now=now)
+        ids = ingest.write_checked([r for _i, r in storable])
     base = base_url(request)
     answer: list[str] = ["error"] * len(readings)
     for (index, _reading), pk in zip(storable, ids, strict=True):
@@ -125,6 +126,14 @@ def _reading(
 ) -> ingest.Reading:
     if not isinstance(row, list) or len(row) != len(components):
         raise _RowError
+    if len(row) == 3 and components == STANDARD:  # the common case, without a dict per row
+        text, result, feature = row
+        if isinstance(text, str) and "/" not in text:
+            start = deep_insert.parse_time(text, "phenomenonTime")
+            if isinstance(feature, bool) or not isinstance(feature, int):
+                raise _RowError
+            return ingest.Reading(stream_id, start, result, feature_of_interest_id=feature,
+                                  multi_datastream_id=multi_id)  # fmt: skip
     values = dict(zip(components, row, strict=True))
     start, end = now, None
     if "phenomenonTime" in values:

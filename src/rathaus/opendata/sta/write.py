@@ -61,7 +61,8 @@ def handle(request: HttpRequest, path: str) -> HttpResponse:
             raise StaError(405, "CreateObservations takes only POST.")
         from rathaus.opendata.sta import data_array
 
-        return data_array.handle(request, read_json(request))
+        with ingest.paused_gc():
+            return data_array.handle(request, read_json(request))
     resource = paths.parse(path)
     if resource.prop is not None:
         raise bad_request("Write the whole entity, not one property (use PATCH on the entity).")
