@@ -37,8 +37,7 @@ START = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 CREATE = r"""
 import json, sys, django
 django.setup()
-from rathaus.core import api_tokens, roles
-from rathaus.core.models import Membership, OrgUnit, Authority
+from rathaus.core import api_tokens
 from django.contrib.auth.models import User
 from rathaus.opendata.models import Datastream, FeatureOfInterest, ObservedProperty, Sensor, Thing
 M = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
@@ -48,7 +47,7 @@ prop = ObservedProperty.objects.create(name="PM10", definition="pm10")
 streams = [Datastream.objects.create(name=f"D{n}", description="", observation_type=M,
            unit_of_measurement={}, thing=thing, sensor=sensor, observed_property=prop)
            for n in range(3)]
-feature = FeatureOfInterest.objects.create(name="F", description="", encoding_type="application/geo+json",
+feature = FeatureOfInterest.objects.create(name="F", description="", encoding_type="geo+json",
                                            feature={"type": "Point", "coordinates": [11.6, 52.2]})
 user = User.objects.create(username="bench", is_staff=True, is_superuser=True)
 key = api_tokens.create(user, "bench", 30).key
