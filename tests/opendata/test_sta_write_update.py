@@ -199,3 +199,16 @@ def test_a_datastream_cannot_be_unlinked_from_its_thing(writer):
 def test_an_entity_that_does_not_exist_is_404(writer):
     assert writer.patch("Things(999)", {"name": "x"}).status_code == 404
     assert writer.delete("Things(999)").status_code == 404
+
+
+def test_an_observation_keeps_its_phenomenon_time_put_without_it_is_refused(writer):
+    stream = DatastreamFactory()
+    (pk,) = observe(stream, 10.0)
+
+    cleared = writer.patch(f"Observations({pk})", {"phenomenonTime": None})
+    replaced = writer.put(f"Observations({pk})", {"result": 3})
+
+    assert cleared.status_code == 400
+    assert "phenomenonTime: must not be empty" in cleared.json()["message"]
+    assert replaced.status_code == 400
+    assert Observation.objects.get(pk=pk).result_number == 10.0

@@ -94,9 +94,7 @@ def field_values(entity: Entity, prop: Property, value: Any, where: str) -> dict
     """The model fields a property's JSON value sets (``None`` clears an optional one)."""
     where = f"{where}.{prop.name}" if where else prop.name
     if value is None:
-        if prop.required:
-            raise _where(where, "must not be empty.")
-        return dict.fromkeys(prop.fields)
+        return _cleared(entity, prop, where)
     kind = prop.kind
     if kind is Kind.STRING:
         if not isinstance(value, str):
@@ -121,6 +119,24 @@ def field_values(entity: Entity, prop: Property, value: Any, where: str) -> dict
             return dict(zip(prop.fields, parse_interval(value, where), strict=True))
         return {prop.fields[0]: parse_time(value, where), prop.fields[1]: None}
     raise _where(where, "cannot be set this way.")  # the result: see _observation
+
+
+def _cleared(entity: Entity, prop: Property, where: str) -> dict[str, Any]:
+    """The fields of a property set to nothing: empty text, else NULL where the column allows."""
+    values: dict[str, Any] = {}
+    for name in prop.fields:
+        field = entity.model._meta.get_field(name)
+        if isinstance(field, models.CharField | models.TextField):
+            values[name] = ""
+        elif getattr(field, "null", False):
+            values[name] = None
+        else:
+            raise _where(where, "must not be empty.")
+    if prop.required:
+        raise _where(where, "must not be empty.")
+    if prop.kind is Kind.GEOMETRY and prop.fields[0] in ("location", "feature"):
+        values["longitude"] = values["latitude"] = None
+    return values
 
 
 # --- relations ---------------------------------------------------------------------------------

@@ -159,7 +159,7 @@ def update(entity: Entity, obj: models.Model, data: Any, *, replace: bool) -> No
             if prop.required:
                 raise bad_request(f"PUT replaces the whole {entity.singular}: {prop.name!r} "
                                   "is missing.")  # fmt: skip
-            changed.update(_cleared(entity, prop.fields))
+            changed.update(deep_insert.field_values(entity, prop, None, ""))
     if entity.set_name == "Observations":
         _update_result(obj, data, replace)
     creator = deep_insert.Creator()
@@ -193,16 +193,6 @@ def _link_only(value: Any, name: str) -> dict[str, Any]:
     if not isinstance(value, dict) or "@iot.id" not in value:
         raise bad_request(f'{name}: give the link as {{"@iot.id": …}}.')
     return value
-
-
-def _cleared(entity: Entity, fields: tuple[str, ...]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in fields:
-        field = entity.model._meta.get_field(name)
-        values[name] = "" if isinstance(field, models.TextField | models.CharField) else None
-    if "location" in fields or "feature" in fields:
-        values["longitude"] = values["latitude"] = None
-    return values
 
 
 def _update_result(obj: Any, data: dict[str, Any], replace: bool) -> None:
