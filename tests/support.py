@@ -1123,3 +1123,43 @@ def run_queued(*task_paths: str, rounds: int = 10) -> list[str]:
             row.set_successful(result)
             results.append(result)
     raise AssertionError(f"tasks still queued after {rounds} rounds")
+
+
+# --- the SensorThings API: writing ----------------------------------------------------------
+
+
+def sta_write_key(role: str | None = "Sensordaten", **user: Any) -> str:
+    """An API key of a staff member with ``role`` (None: no role), as the SensorThings API
+    takes it for writing."""
+    from rathaus.core import api_tokens, roles
+    from tests.factories import MembershipFactory, UserFactory
+
+    person = UserFactory(is_staff=True, **user)
+    if role is not None:
+        MembershipFactory(user=person, role=roles.role(role))
+    return api_tokens.create(person, "Sensoren", 30).key
+
+
+class StaWriter:
+    """A client that sends JSON to /sta/v1.1/… with a staff API key."""
+
+    def __init__(self, key: str | None) -> None:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        self.client = Client(headers=headers)
+
+    def send(self, method: str, path: str, body: Any = None, raw: bytes | None = None) -> Any:
+        data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
+        call = getattr(self.client, method.lower())
+        return call(f"/sta/v1.1/{path}", data=data, content_type="application/json")
+
+    def post(self, path: str, body: Any) -> Any:
+        return self.send("POST", path, body)
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self.send("PATCH", path, body)
+
+    def put(self, path: str, body: Any) -> Any:
+        return self.send("PUT", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self.send("DELETE", path)

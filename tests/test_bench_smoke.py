@@ -29,6 +29,7 @@ RAW_SQL = {
     "cases_inbox.py",
     "documents_search.py",
     "mqtt_ingest.py",
+    "sta_ingest.py",
     "sta_query.py",
 }
 

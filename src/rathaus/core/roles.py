@@ -7,6 +7,9 @@ from django.contrib.auth.models import Group
 CLERK = "Sachbearbeitung"
 HEAD = "Leitung"
 ADMINISTRATOR = "Administration"
+SENSOR_DATA = "Sensordaten"
+"""May write the SensorThings API (sensors, datastreams, observations) with an API key; a role
+without a unit's other rights, for the people and machines that maintain the sensor network."""
 
 ALL = (CLERK, HEAD, ADMINISTRATOR)
 MANAGING = (HEAD, ADMINISTRATOR)
