@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from rathaus.core import demo
 from tests.support import (
     CLAMD_STREAM_MAX_BYTES,
     EICAR,
@@ -24,6 +23,7 @@ from tests.support import (
     SANDBOX_WEBHOOK_KEYS,
     OutsideReads,
     citizen_client,
+    load_demo,
     running_payment_sandbox,
     submit,
 )
@@ -171,9 +171,9 @@ def file_storage(request, settings) -> str:
 
 
 @pytest.fixture
-def barleben(db):
-    """The Barleben demo as `rathaus demo-data` loads it."""
-    demo.load()
+def barleben(db, request):
+    """The Barleben demo as `rathaus demo-data` loads it (see ``tests.support.load_demo``)."""
+    load_demo(request)
     from rathaus.core.models import Authority
 
     return Authority.objects.get(slug="barleben")

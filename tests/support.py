@@ -1163,3 +1163,20 @@ class StaWriter:
 
     def delete(self, path: str) -> Any:
         return self.send("DELETE", path)
+
+
+def load_demo(request: pytest.FixtureRequest) -> None:
+    """Load the Barleben demo as `rathaus demo-data` does.
+
+    Its generated sensor series hold only their newest hour unless the test is marked
+    ``sensor_history``: four weeks of hourly values with their aggregates cost most of a second,
+    and hundreds of tests load the demo for other reasons.
+    """
+    from unittest import mock
+
+    from rathaus.core import demo
+    from rathaus.opendata import demo as sensor_demo
+
+    weeks = sensor_demo.WEEKS if request.node.get_closest_marker("sensor_history") else 0
+    with mock.patch.object(sensor_demo, "WEEKS", weeks):
+        demo.load()

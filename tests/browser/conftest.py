@@ -27,8 +27,9 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
-from rathaus.core import audit, demo, roles
+from rathaus.core import audit, roles
 from rathaus.core.models import AuditChainHead
+from tests.support import load_demo
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -88,7 +89,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def demo_data(transactional_db: None) -> None:
+def demo_data(transactional_db: None, request: pytest.FixtureRequest) -> None:
     """The Barleben demo, committed so that the live server thread sees it.
 
     Transactional tests end with a flush of all tables, which also removes the rows the data
@@ -99,7 +100,7 @@ def demo_data(transactional_db: None) -> None:
     for name in roles.ALL:
         Group.objects.get_or_create(name=name)
     AuditChainHead.objects.get_or_create(pk=1, defaults={"sequence": 0, "hash": audit.GENESIS_HASH})
-    demo.load()
+    load_demo(request)
 
 
 @pytest.fixture

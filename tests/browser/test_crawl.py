@@ -268,6 +268,7 @@ def check_page(page: Page, label: str, defects: list[str]) -> list[str]:
     return list(result["links"])
 
 
+@pytest.mark.sensor_history  # the dashboards are crawled with their charts and tables full
 @pytest.mark.parametrize("role", ["anonymous", "citizen", "clerk"])
 def test_crawl(
     role: str,

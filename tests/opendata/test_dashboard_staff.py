@@ -16,20 +16,21 @@ LIST = "/verwaltung/sensordaten/schwellenwerte/"
 def test_an_administrator_adds_and_changes_a_threshold(barleben):
     stream = DatastreamFactory(name="PM10 Stundenwert", thing__name="Magdeburg/West")
     admin = log_in(Client(), "digitales")
-    assert ">Schwellenwerte Sensordaten</a>" in admin.get("/verwaltung/").content.decode()
+    home = admin.get("/verwaltung/").content.decode()
+    assert 'href="/verwaltung/sensordaten/schwellenwerte/"' in home
     assert "Magdeburg/West: PM10 Stundenwert" in admin.get(f"{LIST}neu/").content.decode()
 
     wrong = admin.post(f"{LIST}neu/", {"datastream": stream.pk, "name": "", "direction": "above",
                                        "value": "viel", "minutes": "-5"})  # fmt: skip
     assert wrong.status_code == 422
     assert 'id="error-summary"' in wrong.content.decode()
-    assert not Threshold.objects.exists()
+    assert not Threshold.objects.filter(datastream=stream).exists()
 
     saved = admin.post(f"{LIST}neu/", {"datastream": stream.pk, "name": "EU-Grenzwert",
                                        "direction": "above", "value": "50", "minutes": "60",
                                        "active": "on"})  # fmt: skip
     assert saved["Location"] == LIST
-    threshold = Threshold.objects.get()
+    threshold = Threshold.objects.get(datastream=stream)
     assert (threshold.value, threshold.minutes, threshold.active) == (50.0, 60, True)
     AlertFactory(threshold=threshold)
     listing = admin.get(LIST).content.decode()
@@ -49,5 +50,5 @@ def test_a_clerk_may_not_keep_thresholds(barleben):
 
     assert clerk.get(LIST).status_code == 403
     assert clerk.post(f"{LIST}{threshold.pk}/", {"name": "weg"}).status_code == 403
-    assert "Schwellenwerte Sensordaten" not in clerk.get("/verwaltung/").content.decode()
+    assert "/verwaltung/sensordaten/" not in clerk.get("/verwaltung/").content.decode()
     assert Client().get(LIST).status_code == 302  # to the login
