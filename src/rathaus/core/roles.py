@@ -11,7 +11,7 @@ SENSOR_DATA = "Sensordaten"
 """May write the SensorThings API (sensors, datastreams, observations) with an API key; a role
 without a unit's other rights, for the people and machines that maintain the sensor network."""
 
-ALL = (CLERK, HEAD, ADMINISTRATOR)
+ALL = (CLERK, HEAD, ADMINISTRATOR, SENSOR_DATA)
 MANAGING = (HEAD, ADMINISTRATOR)
 """The roles that run a unit: background tasks, legal pages, process models."""
 
