@@ -77,8 +77,18 @@ def test_serve_runs_the_production_web_server():
         server.wait(timeout=30)
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @pytest.mark.django_db(transaction=True)
-def test_run_starts_web_server_and_worker_and_ctrl_c_stops_both():
+def test_run_starts_web_server_worker_and_mqtt_and_ctrl_c_stops_all(tmp_path):
+    """`rathaus run` (what `make run` ends with): web server, worker, a local mosquitto and the
+    consumer that stores what a sensor publishes; Ctrl-C stops them all."""
     import json
     import signal
     import socket
@@ -88,21 +98,26 @@ def test_run_starts_web_server_and_worker_and_ctrl_c_stops_both():
     import urllib.error
     import urllib.request
 
+    import paho.mqtt.client as mqtt
+
     from rathaus.core.models import WorkerHeartbeat
+    from rathaus.opendata.models import Datastream, Observation
     from tests.support import ROOT
 
     rathaus("demo-data", env=database_env())
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port, mqtt_port = free_port(), free_port()
+    env = {**database_env(), "RATHAUS_MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",
+           "RATHAUS_DATA_DIR": str(tmp_path)}  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "rathaus", "run", "--port", str(port)],
         cwd=ROOT,
-        env=database_env(),
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     health = None
+    stream = Datastream.objects.filter(topic="traffic").first()
+    assert stream is not None
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -117,11 +132,30 @@ def test_run_starts_web_server_and_worker_and_ctrl_c_stops_both():
         assert health is not None, "web server and worker did not become healthy"
         # The public answer: statuses only, no counts, paths or error texts.
         assert health["checks"]["worker"] == {"status": "ok"}
+
+        sensor = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="test-sensor")
+        sensor.connect("127.0.0.1", mqtt_port)
+        sensor.loop_start()
+        body = {"phenomenonTime": "2026-12-01T07:17:00Z", "result": 417}  # between demo hours
+        stored, sent_at = None, 0.0
+        while time.monotonic() < deadline + 30 and stored is None:
+            # published again until stored: before the consumer has subscribed for the first
+            # time, the broker keeps nothing for it (a repeat is stored once, ADR 0059)
+            if time.monotonic() - sent_at > 2:
+                topic = f"v1.1/Datastreams({stream.pk})/Observations"
+                sensor.publish(topic, json.dumps(body), qos=1)
+                sent_at = time.monotonic()
+            stored = Observation.objects.filter(datastream=stream, result_number=417).first()
+            time.sleep(0.2)
+        sensor.loop_stop()
+        sensor.disconnect()
+        assert stored is not None, "the consumer did not store what the sensor published"
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
-    with socket.socket() as sock:
-        assert sock.connect_ex(("127.0.0.1", port)) != 0, "web server still listening"
+    for listening in (port, mqtt_port):
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", listening)) != 0, f"{listening} still listening"
     assert not WorkerHeartbeat.objects.exists(), "worker still registered"
 
 

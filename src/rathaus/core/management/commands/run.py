@@ -2,7 +2,8 @@
 
 In the demo, the payment sandbox (a separate process, ADR 0047) is started too when
 ``RATHAUS_PAYMENT_SANDBOX_URL`` points to this machine. The MQTT consumer always runs; a local
-mosquitto is started when ``RATHAUS_MQTT_URL`` points to this machine and none listens there."""
+mosquitto is started when ``RATHAUS_MQTT_URL`` points to this machine and none listens there,
+and in the demo the sensor simulator publishes a round of readings to it every minute."""
 
 from __future__ import annotations
 
@@ -45,6 +46,10 @@ class Command(BaseCommand):
         if broker:
             children.append(subprocess.Popen([*command, *broker]))  # noqa: S603
         children.append(subprocess.Popen([*command, "mqtt-consumer"]))  # noqa: S603
+        if settings.RATHAUS_DEMO and broker:
+            # the demo's sensors: a round of readings every minute, so the dashboards move
+            simulator = [*command, "sensor-simulator", "--interval", "60"]
+            children.append(subprocess.Popen(simulator, stdout=subprocess.DEVNULL))  # noqa: S603
         self.stdout.write(f"rathaus is running at http://{address}/ — stop with Ctrl-C.")
         stopping = False
 
