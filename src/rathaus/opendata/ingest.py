@@ -234,6 +234,11 @@ def _adapters() -> tuple[Any, Any]:
     return sqlite_time, lambda value: None if value is None else json.dumps(value)
 
 
+def time_adapter() -> Any:
+    """How this database's driver takes a time in a raw query (as the rows are written)."""
+    return _adapters()[0]
+
+
 def _rows(readings: Iterable[Reading]) -> list[tuple[Any, ...]]:
     as_time, as_json = _adapters()
     rows = []
