@@ -82,7 +82,8 @@ def test_copy_and_insert_store_the_same_column_values(monkeypatch):
 
     copied, copied_order = stored(copied_ids)
     inserted, inserted_order = stored(inserted_ids)
-    assert copied_order == copied_ids and inserted_order == inserted_ids
+    assert copied_order == copied_ids
+    assert inserted_order == inserted_ids
     assert len(copied) == 5000
     assert copied == inserted
     expected = []

@@ -306,7 +306,7 @@ def _copy(rows: list[tuple[Any, ...]]) -> list[int]:
         )
         # One nextval per row in one statement: ascending, so sorted they follow the readings.
         ids = sorted(row[0] for row in cursor.fetchall())
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             write = copy.write_row
             for pk, row in zip(ids, rows, strict=True):
                 write((pk, *row))

@@ -251,10 +251,10 @@ def _without_duplicates(
 ) -> tuple[list[ingest.Reading], list[Delivery], int]:
     """Drop readings whose (datastream, phenomenonTime) is stored already or came earlier in
     the batch: a message delivered again after a crash, or sent twice by a sensor."""
-    times: dict[int, set[datetime.datetime]] = {}
+    times: dict[int | None, set[datetime.datetime]] = {}
     for reading in readings:
         times.setdefault(reading.datastream_id, set()).add(reading.phenomenon_time)
-    stored: set[tuple[int, datetime.datetime]] = set()
+    stored: set[tuple[int | None, datetime.datetime]] = set()
     streams = list(times)
     for start in range(0, len(streams), DATASTREAMS_PER_QUERY):
         stored.update(
@@ -271,7 +271,9 @@ def _without_duplicates(
     return kept_readings, kept_sources, len(readings) - len(kept_readings)
 
 
-def _stored_keys(times: dict[int, set[datetime.datetime]]) -> set[tuple[int, datetime.datetime]]:
+def _stored_keys(
+    times: dict[int | None, set[datetime.datetime]],
+) -> set[tuple[int | None, datetime.datetime]]:
     """Which of these (datastream, phenomenonTime) pairs are stored already: one query in plain
     SQL (the ORM spent a third of this step building the query of a 1000-message batch)."""
     as_time = ingest.time_adapter()
