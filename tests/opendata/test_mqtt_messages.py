@@ -136,6 +136,18 @@ def test_a_message_delivered_again_is_stored_once():
     assert Observation.objects.filter(datastream=stream).count() == 1
 
 
+def test_the_same_instant_in_another_time_zone_is_a_duplicate():
+    stream = DatastreamFactory()
+    topic = messages.topic_for(stream.pk)
+    store_batch([delivery(topic, {"phenomenonTime": "2026-11-30T09:00:00+01:00", "result": 1})])
+
+    again = store_batch([delivery(topic, {"phenomenonTime": "2026-11-30T08:00:00Z", "result": 1})])
+    later = store_batch([delivery(topic, {"phenomenonTime": "2026-11-30T08:00:01Z", "result": 2})])
+
+    assert (again.stored, again.duplicates) == (0, 1)
+    assert (later.stored, later.duplicates) == (1, 0)
+
+
 def test_the_same_time_on_another_datastream_is_no_duplicate():
     one, other = DatastreamFactory(), DatastreamFactory()
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 import paho.mqtt.client as mqtt
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
@@ -252,21 +251,14 @@ def _without_duplicates(
 ) -> tuple[list[ingest.Reading], list[Delivery], int]:
     """Drop readings whose (datastream, phenomenonTime) is stored already or came earlier in
     the batch: a message delivered again after a crash, or sent twice by a sensor."""
-    times: dict[int, set[datetime.datetime]] = {}
+    times: dict[int | None, set[datetime.datetime]] = {}
     for reading in readings:
         times.setdefault(reading.datastream_id, set()).add(reading.phenomenon_time)
-    stored: set[tuple[int, datetime.datetime]] = set()
+    stored: set[tuple[int | None, datetime.datetime]] = set()
     streams = list(times)
     for start in range(0, len(streams), DATASTREAMS_PER_QUERY):
-        condition = Q()
-        for datastream_id in streams[start : start + DATASTREAMS_PER_QUERY]:
-            condition |= Q(
-                datastream_id=datastream_id, phenomenon_time_start__in=times[datastream_id]
-            )
         stored.update(
-            Observation.objects.filter(condition).values_list(
-                "datastream_id", "phenomenon_time_start"
-            )
+            _stored_keys({s: times[s] for s in streams[start : start + DATASTREAMS_PER_QUERY]})
         )
     kept_readings, kept_sources = [], []
     for reading, source in zip(readings, sources, strict=True):
@@ -277,6 +269,35 @@ def _without_duplicates(
         kept_readings.append(reading)
         kept_sources.append(source)
     return kept_readings, kept_sources, len(readings) - len(kept_readings)
+
+
+def _stored_keys(
+    times: dict[int | None, set[datetime.datetime]],
+) -> set[tuple[int | None, datetime.datetime]]:
+    """Which of these (datastream, phenomenonTime) pairs are stored already: one query in plain
+    SQL (the ORM spent a third of this step building the query of a 1000-message batch)."""
+    as_time = ingest.time_adapter()
+    terms, params = [], []
+    for datastream_id, stamps in times.items():
+        terms.append(
+            "(datastream_id = %s AND phenomenon_time_start IN ("
+            + ", ".join(["%s"] * len(stamps)) + "))"
+        )  # fmt: skip
+        params.append(datastream_id)
+        params.extend(as_time(stamp) for stamp in stamps)
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    sql = f"SELECT datastream_id, id FROM {table} WHERE {' OR '.join(terms)}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if not found:
+        return set()
+    # The times as the ORM reads them (time zone, SQLite's text), to compare with the readings.
+    return set(
+        Observation.objects.filter(pk__in=[pk for _, pk in found]).values_list(
+            "datastream_id", "phenomenon_time_start"
+        )
+    )
 
 
 def unique_client_id(prefix: str = "rathaus") -> str:
