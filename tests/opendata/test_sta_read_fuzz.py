@@ -19,8 +19,12 @@ WORDS = [
     "$select=", "$expand=", "$orderby=", "$count=", "1", "-1", "²", "99999999999999999999999",
     "true", "%", "ü",
 ]  # fmt: skip
-# Without NUL: core's BoundedInputMiddleware refuses it before any view (ADR 0022).
-text = st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=4)
+# Without NUL: core's BoundedInputMiddleware refuses it before any view (ADR 0022). Without
+# lone surrogates: no client can send them (they have no UTF-8 form), the test client included.
+text = st.text(
+    alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+    max_size=4,
+)
 fragments = st.lists(st.one_of(st.sampled_from(WORDS), text), max_size=8).map("".join)
 OPTIONS = ["$select", "$expand", "$orderby", "$top", "$skip", "$count", "$skiptoken",
            "$resultFormat"]  # fmt: skip
