@@ -83,8 +83,9 @@ def test_the_air_dashboard_with_chart_map_and_csv(
     with page.expect_download() as download:
         page.get_by_role("link", name="Als CSV herunterladen (Woche)").click()
     lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("Demodaten")
-    assert len(lines) == 23  # demo line, header, 21 hours
+    assert lines[0].startswith("Zeitpunkt (Europe/Berlin);Mittelwert (µg/m³);")
+    assert lines[1].endswith(";Demodaten")
+    assert len(lines) == 22  # header, 21 hours
 
 
 def test_without_javascript_and_tiles_the_map_is_a_drawing_and_a_list(

@@ -4,6 +4,7 @@ the map as a drawing and a list, the demo label, alerts; every page without Java
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.test import Client
@@ -122,10 +123,14 @@ def test_the_day_shows_raw_values_as_a_table_and_chart_data_and_as_csv():
     assert f"/daten/luft/{stream.pk}.csv?zeitraum=tag" in html
     assert csv.status_code == 200
     assert csv["Content-Type"].startswith("text/csv")
+    assert "demodaten" in csv["Content-Disposition"]
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Demodaten: erzeugte Werte")
-    assert lines[1] == "time;value (µg/m³);minimum;maximum;count"
-    assert [line.split(";")[1] for line in lines[2:]] == ["18.5", "23.4"]
+    # German Excel: decimal commas with ";", local times it reads as dates, the note in a column
+    assert lines[0] == "Zeitpunkt (Europe/Berlin);Wert (µg/m³);Minimum;Maximum;Anzahl;Hinweis"
+    local = ago(hours=3).astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert lines[1].split(";")[0] == local.strftime("%d.%m.%Y %H:%M")
+    assert [line.split(";")[1] for line in lines[1:]] == ["18,5", "23,4"]
+    assert {line.split(";")[-1] for line in lines[1:]} == {"Demodaten"}
 
 
 def test_the_week_uses_hourly_aggregates_and_raw_values_for_the_hours_after_them():
@@ -146,9 +151,10 @@ def test_the_week_uses_hourly_aggregates_and_raw_values_for_the_hours_after_them
     assert "25,0 µg/m³</td>" in aggregated
     assert "999,0 µg/m³</td>" not in aggregated
     assert "31,0 µg/m³</td>" in aggregated
-    rows = computed.content.decode("utf-8-sig").splitlines()[1:]
-    assert len(rows) == 1
-    assert rows[0].split(";")[1:] == ["20.0", "10.0", "30.0", "2"]
+    lines = computed.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Zeitpunkt (Europe/Berlin);Mittelwert (µg/m³);Minimum;Maximum;Anzahl"
+    assert len(lines) == 2
+    assert lines[1].split(";")[1:] == ["20,0", "10,0", "30,0", "2"]
 
 
 def test_the_year_uses_daily_aggregates():

@@ -236,25 +236,41 @@ def datastream_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     points = dashboard.series(found, period)
     unit = str((found.unit_of_measurement or {}).get("symbol", ""))
     local = timezone.get_current_timezone()
-    header = ["time", f"value ({unit})" if unit else "value", "minimum", "maximum", "count"]
-    rows: list[list[Any]] = [header]
+    # German Excel: ";" between cells, decimal commas, "07.12.2026 10:00" in local time
+    value = _("Mean") if period.source != "raw" else _("Value")
+    header = [
+        _("Time (%(zone)s)") % {"zone": timezone.get_current_timezone_name()},
+        f"{value} ({unit})" if unit else value,
+        _("Minimum"),
+        _("Maximum"),
+        _("Count"),
+    ]
     if found.demo:
-        rows.insert(0, [_("Demo data: generated values, not measured.")])
+        header.append(_("Hint"))
+    rows: list[list[Any]] = [header]
     for point in points:
-        rows.append(
-            [
-                point.time.astimezone(local).isoformat(),
-                point.value,
-                "" if point.minimum is None else point.minimum,
-                "" if point.maximum is None else point.maximum,
-                point.count,
-            ]
-        )
+        row = [
+            point.time.astimezone(local).strftime("%d.%m.%Y %H:%M"),
+            _decimal(point.value),
+            _decimal(point.minimum),
+            _decimal(point.maximum),
+            point.count,
+        ]
+        if found.demo:
+            row.append(_("Demo data"))
+        rows.append(row)
     response = csv_response(rows)
-    response["Content-Disposition"] = (
-        f'attachment; filename="datastream-{found.pk}-{period.slug}.csv"'
-    )
+    name = f"datastream-{found.pk}-{period.slug}{'-demodaten' if found.demo else ''}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _decimal(value: float | None) -> str:
+    """A number as German spreadsheets read it: decimal comma, no thousands separator."""
+    if value is None:
+        return ""
+    text = f"{value:.3f}".rstrip("0")
+    return (text + "0" if text.endswith(".") else text).replace(".", ",")
 
 
 @require_http_methods(["GET", "POST"])
