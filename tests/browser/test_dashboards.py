@@ -66,6 +66,12 @@ def test_the_air_dashboard_with_chart_map_and_csv(
     expect(row).to_contain_text("über dem Grenzwert")
     expect(table.get_by_role("row").filter(has_text="Breiteweg")).to_contain_text("im Rahmen")
     expect(page.get_by_role("region", name="Interaktive Karte der Messstellen")).to_be_visible()
+    # no sideways scrolling: at 320 px the rows are cards with the column name before each value
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.opendata-cards table')]"
+        ".map(t => t.getBoundingClientRect().right)) <= window.innerWidth"
+    )
     places = page.locator(".opendata-places li").count()
     expect(page.locator(".leaflet-marker-icon")).to_have_count(places)
     expect(page.locator(".leaflet-marker-icon").first).to_have_text("1")

@@ -169,7 +169,9 @@ def test_the_year_uses_daily_aggregates():
 
     assert "Tagesmittelwerte" in html
     assert html.count("20,0 µg/m³</td>") == 1
-    assert f"Werte gibt es seit dem {day.astimezone(zoneinfo.ZoneInfo('Europe/Berlin')).day}." in html
+    assert (
+        f"Werte gibt es seit dem {day.astimezone(zoneinfo.ZoneInfo('Europe/Berlin')).day}." in html
+    )
     assert " 0:00</td>" not in html  # daily rows show the day only
     assert "0,0 µg/m³</td>" not in html.replace("20,0 µg/m³</td>", "")  # older than a year
 

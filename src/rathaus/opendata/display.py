@@ -15,8 +15,8 @@ def property_name(name: str) -> str:
 
 
 def station_name(name: str) -> str:
-    """"Luftmessstation Magdeburg/Damaschkeplatz" → "Damaschkeplatz (Magdeburg)"; a name
-    without "/" stays as it is."""
+    """The short name of a station: "Luftmessstation Magdeburg/Damaschkeplatz" becomes
+    "Damaschkeplatz (Magdeburg)"; a name without "/" stays as it is."""
     town_part, slash, place = name.rpartition("/")
     if not slash or not town_part.strip() or not place.strip():
         return name
@@ -25,4 +25,5 @@ def station_name(name: str) -> str:
 
 
 def series_name(datastream: Datastream) -> str:
-    return f"{property_name(datastream.observed_property.name)} – {station_name(datastream.thing.name)}"
+    measured = property_name(datastream.observed_property.name)
+    return f"{measured} – {station_name(datastream.thing.name)}"
