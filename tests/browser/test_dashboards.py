@@ -25,7 +25,7 @@ def air(server: str) -> Any:
     """Two air stations with a day of hourly values; one of them beyond its limit, generated."""
     streams = []
     for name, lon, lat, base, demo in (
-        ("Magdeburg/West", 11.5847, 52.1340, 40.0, True),
+        ("Teststadt/Nordpark", 11.5847, 52.1340, 40.0, True),
         ("Barleben Breiteweg", 11.6219, 52.2009, 12.0, False),
     ):
         stream = DatastreamFactory(
@@ -50,6 +50,8 @@ def test_the_air_dashboard_with_chart_map_and_csv(
     # tiles from the live server itself (no network in the tests): any image will do
     settings.RATHAUS_MAP_TILE_URL = f"{server}/static/vendor/leaflet/images/layers.png?{{z}}"
     page = new_context(viewport={"width": width, "height": 900}).new_page()
+    missing: list[str] = []
+    page.on("response", lambda response: response.status == 404 and missing.append(response.url))
     page.goto(f"{server}/")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Daten").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Daten der Gemeinde")
@@ -59,21 +61,33 @@ def test_the_air_dashboard_with_chart_map_and_csv(
     page.get_by_role("link", name="Luft", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Luft")
     table = page.get_by_role("table", name="Der neueste Wert jeder Messreihe")
-    row = table.get_by_role("row").filter(has_text="Magdeburg/West")
+    row = table.get_by_role("row").filter(has_text="Nordpark (Teststadt)")
     expect(row).to_contain_text("60,0 µg/m³")
     expect(row).to_contain_text("über dem Grenzwert")
     expect(table.get_by_role("row").filter(has_text="Breiteweg")).to_contain_text("im Rahmen")
     expect(page.get_by_role("region", name="Interaktive Karte der Messstellen")).to_be_visible()
-    expect(page.locator(".leaflet-marker-icon")).to_have_count(2)
+    # no sideways scrolling: at 320 px the rows are cards with the column name before each value
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.opendata-cards table')]"
+        ".map(t => t.getBoundingClientRect().right)) <= window.innerWidth"
+    )
+    places = page.locator(".opendata-places li").count()
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(places)
+    expect(page.locator(".leaflet-marker-icon").first).to_have_text("1")
     assert_accessible(page)
 
-    page.get_by_role("link", name="PM10 Magdeburg/West").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Magdeburg/West: PM10 Magdeburg/West")
+    page.get_by_role("link", name="PM10 – Nordpark (Teststadt)").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("PM10 – Nordpark (Teststadt)")
     expect(
-        page.get_by_role("img", name="Diagramm der Werte von PM10 Magdeburg/West")
+        page.get_by_role("img", name="Diagramm der Werte von PM10 – Nordpark (Teststadt)")
     ).to_be_visible()
     expect(page.locator(".uplot canvas")).to_have_count(1)
-    values = page.get_by_role("table", name="Werte von PM10 Magdeburg/West: Tag")
+    legend = page.locator(".u-legend")
+    expect(legend).to_contain_text("Zeit")
+    expect(legend).not_to_contain_text("Time")
+    expect(legend).not_to_contain_text("--")
+    values = page.get_by_role("table", name="Werte von PM10 – Nordpark (Teststadt): Tag")
     expect(values.get_by_role("row")).to_have_count(22)  # the head and 21 hours
     assert_accessible(page)
 
@@ -83,8 +97,10 @@ def test_the_air_dashboard_with_chart_map_and_csv(
     with page.expect_download() as download:
         page.get_by_role("link", name="Als CSV herunterladen (Woche)").click()
     lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("Demodaten")
-    assert len(lines) == 23  # demo line, header, 21 hours
+    assert lines[0].startswith("Zeitpunkt (Europe/Berlin);Mittelwert (µg/m³);")
+    assert lines[1].endswith(";Demodaten")
+    assert len(lines) == 22  # header, 21 hours
+    assert missing == []
 
 
 def test_without_javascript_and_tiles_the_map_is_a_drawing_and_a_list(
@@ -95,8 +111,8 @@ def test_without_javascript_and_tiles_the_map_is_a_drawing_and_a_list(
     page.goto(f"{server}/daten/luft/")
 
     expect(page.get_by_role("img", name="Einfache Karte der Messstellen")).to_be_visible()
-    expect(page.locator(".opendata-places li")).to_have_count(2)
-    expect(page.locator(".opendata-places")).to_contain_text("Breite 52.2009, Länge 11.6219")
+    expect(page.locator(".opendata-places li").filter(has_text="Teststadt")).to_have_count(1)
+    expect(page.locator(".opendata-places")).to_contain_text("Breite 52,2009, Länge 11,6219")
     assert_accessible(page)
     page.get_by_role("link", name="Warnungen zu diesem Thema per E-Mail erhalten").click()
     page.get_by_role("button", name="Abonnieren").click()

@@ -4,6 +4,7 @@ the map as a drawing and a list, the demo label, alerts; every page without Java
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.test import Client
@@ -56,12 +57,14 @@ def test_the_overview_shows_each_topic_with_its_current_values_and_the_alerts():
 
     for label in ("Luft", "Grundwasser", "Verkehr", "Bus"):
         assert f">{label}</a></h2>" in html
-    assert "Magdeburg/West, PM10: 61,5 µg/m³" in html
+    assert "PM10 – West (Magdeburg): 61,5 µg/m³" in html
     assert "Grenzwert überschritten" in html
-    assert "Pegel Ebendorf, PM10: noch kein Wert" in html
+    assert "PM10 – Pegel Ebendorf: noch kein Wert" in html
     assert "Aktuelle Warnungen" in html
     assert "Tagesgrenzwert überschritten seit" in html
     assert "Demodaten" in html
+    assert "Einige Werte auf dieser Seite" in html  # the groundwater series is not demo
+    assert "Umweltbundesamt" in html
     # the main navigation's entry "Daten", marked on its pages
     assert 'href="/daten/" aria-current="page">Daten</a>' in html
     assert 'href="/daten/" aria-current="page">Daten</a>' in page("/daten/luft/")
@@ -89,7 +92,7 @@ def test_a_topic_page_lists_each_series_with_value_limit_and_status_and_a_map():
     # the map without JavaScript and tiles: a drawing and the list with coordinates
     assert '<svg class="opendata-map__plain"' in html
     assert html.count("<circle ") == 2
-    assert "Breite 52.1300, Länge 11.5800" in html
+    assert "Breite 52,1300, Länge 11,5800" in html
     assert f'href="/daten/luft/{above.pk}/"' in html
     assert 'id="opendata-map-options"' in html
 
@@ -116,16 +119,20 @@ def test_the_day_shows_raw_values_as_a_table_and_chart_data_and_as_csv():
     assert "18,5 µg/m³</td>" in html
     assert "23,4 µg/m³</td>" in html
     assert "99,0" not in html  # older than a day
-    assert "Demodaten" in html
+    assert "Alle Werte auf dieser Seite sind Demodaten" in html
     assert '"y": [18.5, 23.4]' in html
     assert 'id="opendata-chart-data"' in html
     assert f"/daten/luft/{stream.pk}.csv?zeitraum=tag" in html
     assert csv.status_code == 200
     assert csv["Content-Type"].startswith("text/csv")
+    assert "demodaten" in csv["Content-Disposition"]
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Demodaten: erzeugte Werte")
-    assert lines[1] == "time;value (µg/m³);minimum;maximum;count"
-    assert [line.split(";")[1] for line in lines[2:]] == ["18.5", "23.4"]
+    # German Excel: decimal commas with ";", local times it reads as dates, the note in a column
+    assert lines[0] == "Zeitpunkt (Europe/Berlin);Wert (µg/m³);Minimum;Maximum;Anzahl;Hinweis"
+    local = ago(hours=3).astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert lines[1].split(";")[0] == local.strftime("%d.%m.%Y %H:%M")
+    assert [line.split(";")[1] for line in lines[1:]] == ["18,5", "23,4"]
+    assert {line.split(";")[-1] for line in lines[1:]} == {"Demodaten"}
 
 
 def test_the_week_uses_hourly_aggregates_and_raw_values_for_the_hours_after_them():
@@ -146,9 +153,10 @@ def test_the_week_uses_hourly_aggregates_and_raw_values_for_the_hours_after_them
     assert "25,0 µg/m³</td>" in aggregated
     assert "999,0 µg/m³</td>" not in aggregated
     assert "31,0 µg/m³</td>" in aggregated
-    rows = computed.content.decode("utf-8-sig").splitlines()[1:]
-    assert len(rows) == 1
-    assert rows[0].split(";")[1:] == ["20.0", "10.0", "30.0", "2"]
+    lines = computed.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Zeitpunkt (Europe/Berlin);Mittelwert (µg/m³);Minimum;Maximum;Anzahl"
+    assert len(lines) == 2
+    assert lines[1].split(";")[1:] == ["20,0", "10,0", "30,0", "2"]
 
 
 def test_the_year_uses_daily_aggregates():
@@ -161,6 +169,10 @@ def test_the_year_uses_daily_aggregates():
 
     assert "Tagesmittelwerte" in html
     assert html.count("20,0 µg/m³</td>") == 1
+    assert (
+        f"Werte gibt es seit dem {day.astimezone(zoneinfo.ZoneInfo('Europe/Berlin')).day}." in html
+    )
+    assert " 0:00</td>" not in html  # daily rows show the day only
     assert "0,0 µg/m³</td>" not in html.replace("20,0 µg/m³</td>", "")  # older than a year
 
 
@@ -173,3 +185,18 @@ def test_an_unknown_period_is_a_clear_error():
     assert "Diesen Zeitraum gibt es nicht" in html
     assert csv.status_code == 400
     assert "zeitraum=tag, woche oder jahr" in csv.content.decode()
+
+
+def test_series_are_named_by_property_and_short_station_name_in_german_spelling():
+    stream = station("Luftmessstation Magdeburg/Damaschkeplatz")
+    stream.observed_property.name = "PM2.5"
+    stream.observed_property.save()
+    values(stream, (ago(hours=1), 12.0))
+
+    topic_page = page("/daten/luft/")
+    html = page(f"/daten/luft/{stream.pk}/")
+
+    assert "<title>PM2,5 – Damaschkeplatz (Magdeburg)" in html
+    assert "PM2.5" not in html
+    assert "Damaschkeplatz (Magdeburg)</td>" in topic_page
+    assert "Luftmessstation Magdeburg/Damaschkeplatz: " not in topic_page

@@ -83,3 +83,15 @@ def test_an_unknown_or_expired_link_confirms_nothing():
     assert client.post(path).status_code == 404
     assert client.post("/daten/warnungen/bestaetigen/unbekannt/").status_code == 404
     assert AlertSubscription.objects.get().confirmed_at is None
+
+
+def test_the_confirmation_link_leads_to_the_site_the_form_was_sent_to(settings):
+    # RATHAUS_PUBLIC_URL left at a development default must not end up in the mail
+    settings.RATHAUS_PUBLIC_URL = "http://localhost:8000"
+
+    Client().post("/daten/warnungen/", {"email": "ben@example.org", "topic": ""})
+
+    text = OutgoingEmail.objects.get(to="ben@example.org").text_body
+    assert "http://testserver/daten/warnungen/bestaetigen/" in text
+    assert "localhost:8000" not in text
+    assert "Warnungen zu allen Themen" in text

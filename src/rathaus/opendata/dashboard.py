@@ -152,7 +152,7 @@ def _latest(datastream: Datastream) -> LatestObservation | None:
 def open_alerts(datastream_ids: Iterable[int]) -> list[Alert]:
     return list(
         Alert.objects.filter(ended_at__isnull=True, threshold__datastream_id__in=datastream_ids)
-        .select_related("threshold__datastream__thing")
+        .select_related("threshold__datastream__thing", "threshold__datastream__observed_property")
         .order_by("-started_at", "-id")
     )
 

@@ -32,8 +32,10 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def subscribe(email: str, topic: str, authority: Authority | None) -> None:
-    """Record the wish (unconfirmed, or keep it confirmed) and send the confirmation link."""
+def subscribe(email: str, topic: str, authority: Authority | None, site: str = "") -> None:
+    """Record the wish (unconfirmed, or keep it confirmed) and send the confirmation link: on
+    ``site`` (the address the form was sent to, as the accounts' confirmation mails do), else
+    on the authority's portal."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
@@ -46,12 +48,17 @@ def subscribe(email: str, topic: str, authority: Authority | None) -> None:
             subscription.token_hash = token_hash(token)
             subscription.created_at = now
             subscription.save(update_fields=["token_hash", "created_at"])
-        link = portal_url(authority, reverse("opendata:confirm", args=[token]))
+        path = reverse("opendata:confirm", args=[token])
+        link = site.rstrip("/") + path if site else portal_url(authority, path)
         mail.send_mail(
             to=subscription.email,
             subject=str(_("Please confirm your alert subscription")),
             template="opendata/mail/confirm",
-            context={"link": link, "topic": _topic_label(topic), "days": CONFIRM_DAYS},
+            context={
+                "link": link,
+                "topic": Topic(topic).label if topic else "",
+                "days": CONFIRM_DAYS,
+            },
             authority=authority,
         )
 
@@ -87,10 +94,6 @@ def unsubscribe(code: str) -> bool:
         return False
     AlertSubscription.objects.filter(pk=pk, email=email).delete()
     return True
-
-
-def _topic_label(topic: str) -> str:
-    return str(Topic(topic).label) if topic else str(_("all topics"))
 
 
 def notify(alert: Alert, *, raised: bool) -> int:

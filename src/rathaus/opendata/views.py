@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from rathaus.core.spreadsheets import csv_response
 from rathaus.core.tenancy import current_authority
-from rathaus.opendata import dashboard, subscriptions
+from rathaus.opendata import dashboard, display, subscriptions
 from rathaus.opendata.dashboard import PERIODS, SLUGS, TOPIC_SLUG, Station
 from rathaus.opendata.forms import SubscriptionForm
 from rathaus.opendata.models import Datastream, Topic
@@ -56,6 +56,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "topics": _topics(stations),
             "alerts": alerts,
             "demo": any(station.datastream.demo for station in stations),
+            "demo_all": bool(stations) and all(station.datastream.demo for station in stations),
         },
     )
 
@@ -71,7 +72,7 @@ def station_map(stations: list[Station]) -> dict[str, Any]:
         place = places.setdefault(
             thing.pk,
             {
-                "name": thing.name,
+                "name": display.station_name(thing.name),
                 "lon": location.longitude,
                 "lat": location.latitude,
                 "values": [],
@@ -79,7 +80,7 @@ def station_map(stations: list[Station]) -> dict[str, Any]:
         )
         place["values"].append(
             {
-                "label": station.datastream.observed_property.name,
+                "label": display.property_name(station.datastream.observed_property.name),
                 "value": station.value,
                 "unit": station.unit,
                 "beyond": station.beyond,
@@ -113,6 +114,7 @@ def _map_options(points: list[dict[str, Any]]) -> dict[str, Any]:
         "points": [
             {
                 "name": point["name"],
+                "number": point["number"],
                 "lat": point["lat"],
                 "lon": point["lon"],
                 "values": [
@@ -155,6 +157,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
             "map": drawing,
             "map_options": _map_options(drawing["points"]),
             "demo": any(station.datastream.demo for station in stations),
+            "demo_all": bool(stations) and all(station.datastream.demo for station in stations),
         },
     )
 
@@ -197,11 +200,18 @@ def datastream(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "x": [int(point.time.timestamp()) for point in points],
         "y": [point.value for point in points],
         "unit": unit,
-        "name": found.observed_property.name,
+        "name": display.property_name(found.observed_property.name),
         "limit": station.threshold.value if station and station.threshold else None,
-        "label": _("Chart of the values of %(name)s") % {"name": found.name},
+        "label": _("Chart of the values of %(name)s") % {"name": display.series_name(found)},
         "limitLabel": _("Limit"),
+        "timeLabel": _("Time"),
+        "timeZone": timezone.get_current_timezone_name(),
     }
+    if period.source != "raw":
+        chart["low"] = [point.minimum for point in points]
+        chart["high"] = [point.maximum for point in points]
+        chart["lowLabel"] = _("Lowest")
+        chart["highLabel"] = _("Highest")
     return render(
         request,
         "opendata/datastream.html",
@@ -218,6 +228,7 @@ def datastream(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "unit": unit,
             "chart": chart,
             "demo": found.demo,
+            "demo_all": found.demo,
         },
         status=400 if wrong_period else 200,
     )
@@ -236,25 +247,41 @@ def datastream_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     points = dashboard.series(found, period)
     unit = str((found.unit_of_measurement or {}).get("symbol", ""))
     local = timezone.get_current_timezone()
-    header = ["time", f"value ({unit})" if unit else "value", "minimum", "maximum", "count"]
-    rows: list[list[Any]] = [header]
+    # German Excel: ";" between cells, decimal commas, "07.12.2026 10:00" in local time
+    value = _("Mean") if period.source != "raw" else _("Value")
+    header = [
+        _("Time (%(zone)s)") % {"zone": timezone.get_current_timezone_name()},
+        f"{value} ({unit})" if unit else value,
+        _("Minimum"),
+        _("Maximum"),
+        _("Count"),
+    ]
     if found.demo:
-        rows.insert(0, [_("Demo data: generated values, not measured.")])
+        header.append(_("Hint"))
+    rows: list[list[Any]] = [header]
     for point in points:
-        rows.append(
-            [
-                point.time.astimezone(local).isoformat(),
-                point.value,
-                "" if point.minimum is None else point.minimum,
-                "" if point.maximum is None else point.maximum,
-                point.count,
-            ]
-        )
+        row = [
+            point.time.astimezone(local).strftime("%d.%m.%Y %H:%M"),
+            _decimal(point.value),
+            _decimal(point.minimum),
+            _decimal(point.maximum),
+            point.count,
+        ]
+        if found.demo:
+            row.append(_("Demo data"))
+        rows.append(row)
     response = csv_response(rows)
-    response["Content-Disposition"] = (
-        f'attachment; filename="datastream-{found.pk}-{period.slug}.csv"'
-    )
+    name = f"datastream-{found.pk}-{period.slug}{'-demodaten' if found.demo else ''}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _decimal(value: float | None) -> str:
+    """A number as German spreadsheets read it: decimal comma, no thousands separator."""
+    if value is None:
+        return ""
+    text = f"{value:.3f}".rstrip("0")
+    return (text + "0" if text.endswith(".") else text).replace(".", ",")
 
 
 @require_http_methods(["GET", "POST"])
@@ -262,7 +289,10 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST or None, initial={"topic": request.GET.get("thema", "")})
     if request.method == "POST" and form.is_valid():
         subscriptions.subscribe(
-            form.cleaned_data["email"], form.cleaned_data["topic"], current_authority(request)
+            form.cleaned_data["email"],
+            form.cleaned_data["topic"],
+            current_authority(request),
+            site=request.build_absolute_uri("/"),
         )
         return redirect(reverse("opendata:subscribe_sent"))
     return render(

@@ -22,14 +22,48 @@
     box.hidden = false;
     box.setAttribute("role", "img");
     box.setAttribute("aria-label", series.label);
-    var lines = [{}, { label: series.name + (series.unit ? " (" + series.unit + ")" : ""), stroke: "#0b5394", width: 2 }];
+    var zone = series.timeZone;
+    var time = new Intl.DateTimeFormat("de-DE", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    var day = new Intl.DateTimeFormat("de-DE", { timeZone: zone, day: "numeric", month: "numeric" });
+    var full = new Intl.DateTimeFormat("de-DE", {
+      timeZone: zone, day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    });
+    var number = new Intl.NumberFormat("de-DE", { maximumFractionDigits: 1 });
+    var daily = series.x[series.x.length - 1] - series.x[0] > 2 * 86400;
+    function when(seconds) { return seconds == null ? "" : full.format(new Date(seconds * 1000)); }
+    function amount(u, value) { return value == null ? "" : number.format(value) + (series.unit ? " " + series.unit : ""); }
+    function tick(seconds) {
+      var date = new Date(seconds * 1000);
+      return daily ? day.format(date) + "." : time.format(date);
+    }
+    var lines = [
+      { label: series.timeLabel, value: function (u, seconds) { return when(seconds); } },
+      { label: series.name, stroke: "#0b5394", width: 2, value: amount }
+    ];
     var values = [series.x, series.y];
+    var bands = [];
+    if (series.low && series.high) {
+      // the lowest and highest value of each hour or day as a band around the mean
+      lines.push({ label: series.lowLabel, stroke: "#7a9cc6", width: 1, value: amount });
+      lines.push({ label: series.highLabel, stroke: "#7a9cc6", width: 1, value: amount });
+      values.push(series.low, series.high);
+      bands.push({ series: [3, 2], fill: "rgba(11, 83, 148, 0.12)" });
+    }
     if (series.limit !== null) {
-      lines.push({ label: series.limitLabel, stroke: "#a4001b", dash: [8, 4], width: 2 });
+      lines.push({ label: series.limitLabel, stroke: "#a4001b", dash: [8, 4], width: 2, value: amount });
       values.push(series.x.map(function () { return series.limit; }));
     }
     var plot = new uPlot(
-      { width: Math.max(box.clientWidth, 280), height: 300, series: lines, axes: [{}, { label: series.unit }] },
+      {
+        width: Math.max(box.clientWidth, 280),
+        height: 300,
+        series: lines,
+        bands: bands,
+        axes: [
+          { values: function (u, splits) { return splits.map(tick); } },
+          { label: series.unit, values: function (u, splits) { return splits.map(function (v) { return number.format(v); }); } }
+        ]
+      },
       values,
       box
     );
@@ -66,7 +100,15 @@
         line.appendChild(document.createTextNode(": " + value.text));
         popup.appendChild(line);
       });
-      L.marker([point.lat, point.lon], { title: point.name, alt: point.name }).bindPopup(popup).addTo(leaflet);
+      // the same numbered circles as the plain drawing and the list (no marker images needed)
+      var icon = L.divIcon({
+        className: "opendata-map__marker",
+        html: "<span>" + point.number + "</span>",
+        iconSize: [28, 28],
+        iconAnchor: [14, 14],
+        popupAnchor: [0, -14]
+      });
+      L.marker([point.lat, point.lon], { icon: icon, title: point.number + ". " + point.name }).bindPopup(popup).addTo(leaflet);
       bounds.push([point.lat, point.lon]);
     });
     leaflet.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 });
