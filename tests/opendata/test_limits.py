@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from rathaus.core.models import OutgoingEmail
 from rathaus.opendata import alerts, dashboard, ingest, limits
-from rathaus.opendata.models import Aggregate, Alert, Threshold, Topic
+from rathaus.opendata.models import Aggregate, Alert, AlertSubscription, Threshold, Topic
 from tests.factories import DatastreamFactory
 from tests.factories.opendata import AggregateFactory, ThresholdFactory
 from tests.support import log_in
@@ -104,12 +105,17 @@ def test_alerts_of_a_daily_mean_open_on_the_mean_and_end_when_a_new_day_has_no_v
     mean_rule = ThresholdFactory(datastream=pm(), statistic=DAY, minutes=0)
     store(mean_rule.datastream, (at(60), 40.0), (at(120), 80.0))  # newest beyond, mean 60
     single = ThresholdFactory(datastream=pm("NO2"), value=200.0, minutes=0)
+    AlertSubscription.objects.create(
+        email="a@example.org", token_hash="a" * 64, created_at=NOW, confirmed_at=NOW
+    )
     store(single.datastream, (at(60), 150.0), (at(120), 90.0))
 
     alerts.evaluate(now=NOW)
 
     alert = Alert.objects.get()
     assert (alert.threshold, alert.started_at, alert.last_value) == (mean_rule, at(120), 60.0)
+    mail = OutgoingEmail.objects.get()
+    assert "Der Grenzwert gilt für das Tagesmittel" in mail.text_body
 
     store(mean_rule.datastream, (at(180), 30.0))  # mean 50: not above 50
     alerts.evaluate(now=NOW)
