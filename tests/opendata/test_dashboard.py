@@ -58,7 +58,7 @@ def test_the_overview_shows_each_topic_with_its_current_values_and_the_alerts():
     for label in ("Luft", "Grundwasser", "Verkehr", "Bus"):
         assert f">{label}</a></h2>" in html
     assert "PM10 – West (Magdeburg): 61,5 µg/m³" in html
-    assert "Grenzwert überschritten" in html
+    assert '– <strong class="opendata-beyond">über dem Grenzwert</strong>' in html
     assert "PM10 – Pegel Ebendorf: noch kein Wert" in html
     assert "Aktuelle Warnungen" in html
     assert "Tagesgrenzwert überschritten seit" in html

@@ -27,7 +27,8 @@ def test_an_administrator_adds_and_changes_a_threshold(barleben):
     assert not Threshold.objects.filter(datastream=stream).exists()
 
     saved = admin.post(f"{LIST}neu/", {"datastream": stream.pk, "name": "EU-Grenzwert",
-                                       "direction": "above", "value": "50", "minutes": "60",
+                                       "statistic": "value", "direction": "above", "value": "50",
+                                       "minutes": "60",
                                        "active": "on"})  # fmt: skip
     assert saved["Location"] == LIST
     threshold = Threshold.objects.get(datastream=stream)
@@ -38,7 +39,8 @@ def test_an_administrator_adds_and_changes_a_threshold(barleben):
     assert "<strong>offen</strong>" in listing
 
     admin.post(f"{LIST}{threshold.pk}/", {"datastream": stream.pk, "name": "EU-Grenzwert",
-                                          "direction": "above", "value": "40", "minutes": "0"})  # fmt: skip
+                                          "statistic": "value", "direction": "above",
+                                          "value": "40", "minutes": "0"})  # fmt: skip
     threshold.refresh_from_db()
     assert (threshold.value, threshold.minutes, threshold.active) == (40.0, 0, False)
     assert admin.get(f"{LIST}999999/").status_code == 404

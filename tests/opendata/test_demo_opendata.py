@@ -80,15 +80,15 @@ def test_thresholds_are_the_eu_limits_and_the_towns_groundwater_levels():
     demo.load(Tally(), now=NOW)
 
     pm10 = Threshold.objects.filter(datastream__observed_property__name="PM10").first()
-    assert (pm10.direction, pm10.value, pm10.minutes) == ("above", 50.0, 24 * 60)
+    assert (pm10.direction, pm10.value, pm10.statistic) == ("above", 50.0, "day")
     no2 = Threshold.objects.filter(datastream__observed_property__name="NO2").first()
-    assert (no2.value, no2.minutes) == (200.0, 60)
+    assert (no2.value, no2.statistic, no2.minutes) == (200.0, "value", 0)
     pm25 = Threshold.objects.filter(datastream__observed_property__name="PM2.5").first()
-    assert pm25.value == 25.0
+    assert (pm25.value, pm25.statistic) == (25.0, "year")
     gauge = Datastream.objects.get(name="Grundwasserstand Grundwassermessstelle Barleben")
-    assert sorted(gauge.thresholds.values_list("direction", "value")) == [
-        ("above", 44.5),
-        ("below", 43.8),
+    assert sorted(gauge.thresholds.values_list("direction", "value", "statistic", "minutes")) == [
+        ("above", 44.5, "value", 360),
+        ("below", 43.8, "value", 360),
     ]
 
 

@@ -9,6 +9,10 @@ reading that came in since the last one. For each active threshold of a numeric 
 - an open alert whose newest value is within the limit again → ended at that value's time;
 - an open alert that goes on → its last and most extreme value are kept up to date.
 
+A threshold on a daily or annual mean (``Threshold.statistic``, ``rathaus.opendata.limits``)
+compares the mean so far instead: beyond → an alert opens at the newest value's time; the mean
+within again, or a new day (year) without values yet → it ends.
+
 Opening and ending publish :class:`~rathaus.opendata.events.AlertRaised` /
 :class:`~rathaus.opendata.events.AlertEnded` and queue e-mails to the confirmed subscribers of the
 datastream's topic, all in the transaction that changes the alert.
@@ -25,7 +29,7 @@ from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from rathaus.core import events
-from rathaus.opendata import subscriptions
+from rathaus.opendata import limits, subscriptions
 from rathaus.opendata.events import AlertEnded, AlertRaised
 from rathaus.opendata.models import Alert, LatestObservation, Observation, Threshold
 
@@ -73,12 +77,24 @@ def evaluate(now: datetime.datetime | None = None) -> Outcome:
     open_alerts = {
         alert.threshold_id: alert for alert in Alert.objects.filter(ended_at__isnull=True)
     }
+    mean_of: dict[str, dict[int, limits.Mean]] = {
+        statistic: limits.means(
+            statistic,
+            {t.datastream_id for t in thresholds if t.statistic == statistic},
+            now,
+        )
+        for statistic in (Threshold.Statistic.DAILY_MEAN, Threshold.Statistic.ANNUAL_MEAN)
+    }
     for threshold in thresholds:
         newest = latest.get(threshold.datastream_id)
         if newest is None or newest.result_number is None:
             continue
         try:
-            _evaluate_one(threshold, newest, open_alerts.get(threshold.pk), outcome)
+            if threshold.statistic == Threshold.Statistic.VALUE:
+                _evaluate_one(threshold, newest, open_alerts.get(threshold.pk), outcome)
+            else:
+                mean = mean_of[threshold.statistic].get(threshold.datastream_id)
+                _evaluate_mean(threshold, newest, mean, open_alerts.get(threshold.pk), outcome, now)
         except IntegrityError:
             # another worker opened the alert at the same moment; the next run sees it
             logger.info("alert of threshold %s opened elsewhere", threshold.pk)
@@ -111,6 +127,36 @@ def _evaluate_one(
         return
     _raise(threshold, started, value, _peak(threshold, started, newest.phenomenon_time))
     outcome.raised += 1
+
+
+def _evaluate_mean(
+    threshold: Threshold,
+    newest: LatestObservation,
+    mean: limits.Mean | None,
+    alert: Alert | None,
+    outcome: Outcome,
+    now: datetime.datetime | None,
+) -> None:
+    """A threshold on the daily or annual mean so far."""
+    if alert is not None:
+        if mean is None:
+            # a new day (year) began and has no values yet: the old period's mean ended with it
+            start = limits.day_start if threshold.statistic == "day" else limits.year_start
+            _end(alert, start(now or timezone.now()))
+            outcome.ended += 1
+        elif not beyond(threshold, mean.value):
+            _end(alert, newest.phenomenon_time)
+            outcome.ended += 1
+        else:
+            extreme = min if threshold.direction == Threshold.Direction.BELOW else max
+            peak = extreme(alert.peak, mean.value)
+            if (alert.last_value, alert.peak) != (mean.value, peak):
+                Alert.objects.filter(pk=alert.pk).update(last_value=mean.value, peak=peak)
+                outcome.updated += 1
+        return
+    if mean is not None and beyond(threshold, mean.value):
+        _raise(threshold, newest.phenomenon_time, mean.value, mean.value)
+        outcome.raised += 1
 
 
 def _observations(threshold: Threshold) -> QuerySet[Observation]:

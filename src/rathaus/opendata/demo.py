@@ -79,11 +79,19 @@ PROPERTIES = {
     "Fahrgäste": ("urn:rathaus:observedProperty:passengerCount", "Fahrgäste je Stunde"),
 }
 
-# name, direction, limit, minutes: the EU limit values (Directive 2008/50/EC) as thresholds.
+# name, direction, limit, what it applies to, minutes: the EU limit values (Directive
+# 2008/50/EC) as thresholds. PM10: the daily mean (on at most 35 days a year above it), PM2.5: the
+# annual mean, NO₂: each hourly value (the demo's values are hourly).
 AIR_LIMITS = {
-    "PM10": ("EU-Grenzwert PM10: Tagesmittel 50 µg/m³", "above", 50.0, 24 * 60),
-    "PM2.5": ("EU-Grenzwert PM2,5: Jahresmittel 25 µg/m³", "above", 25.0, 365 * 24 * 60),
-    "NO2": ("EU-Grenzwert NO₂: Stundenmittel 200 µg/m³", "above", 200.0, 60),
+    "PM10": ("EU-Grenzwert", "above", 50.0, Threshold.Statistic.DAILY_MEAN, 0),
+    "PM2.5": ("EU-Grenzwert", "above", 25.0, Threshold.Statistic.ANNUAL_MEAN, 0),
+    "NO2": ("EU-Grenzwert für den Stundenwert", "above", 200.0, Threshold.Statistic.VALUE, 0),
+}
+# The names of these thresholds before they said what they apply to (renamed on the next load).
+OLD_AIR_NAMES = {
+    "PM10": "EU-Grenzwert PM10: Tagesmittel 50 µg/m³",
+    "PM2.5": "EU-Grenzwert PM2,5: Jahresmittel 25 µg/m³",
+    "NO2": "EU-Grenzwert NO₂: Stundenmittel 200 µg/m³",
 }
 
 
@@ -290,11 +298,12 @@ def network(tally: Tally) -> list[Series]:
 
 def _thresholds(tally: Tally, stream: Datastream, prop: str) -> None:
     if prop in AIR_LIMITS:
-        name, direction, limit, minutes = AIR_LIMITS[prop]
+        name, direction, limit, statistic, minutes = AIR_LIMITS[prop]
+        Threshold.objects.filter(datastream=stream, name=OLD_AIR_NAMES[prop]).update(name=name)
         tally.upsert(
             Threshold,
             {"datastream": stream, "name": name},
-            {"direction": direction, "value": limit, "minutes": minutes},
+            {"direction": direction, "value": limit, "statistic": statistic, "minutes": minutes},
         )
     elif prop == "Grundwasserstand":
         base = stream.thing.name.split()[-1]
@@ -306,7 +315,12 @@ def _thresholds(tally: Tally, stream: Datastream, prop: str) -> None:
             tally.upsert(
                 Threshold,
                 {"datastream": stream, "name": name},
-                {"direction": direction, "value": round(value, 2), "minutes": 6 * 60},
+                {
+                    "direction": direction,
+                    "value": round(value, 2),
+                    "statistic": Threshold.Statistic.VALUE,
+                    "minutes": 6 * 60,
+                },
             )
 
 

@@ -46,16 +46,24 @@ class DatastreamChoice(forms.ModelChoiceField[Datastream]):
 
 class ThresholdForm(forms.ModelForm[Threshold]):
     datastream = DatastreamChoice(
-        label=_("Datastream"), queryset=Datastream.objects.none(), empty_label=None
+        label=_("Datastream"), queryset=Datastream.objects.none(), empty_label=_("Please choose")
     )
 
     class Meta:
         model = Threshold
-        fields = ["datastream", "name", "direction", "value", "minutes", "active"]
+        fields = ["datastream", "name", "statistic", "direction", "value", "minutes", "active"]
         help_texts = {
             "name": _("Shown on the dashboard and in alert e-mails, e.g. “EU limit value”."),
+            "statistic": _(
+                "As the rule words it: each single value, the mean of a day (e.g. PM10) or the "
+                "mean of a calendar year (e.g. PM2.5). Means are compared as they stand so far."
+            ),
             "value": _("In the unit of the datastream."),
-            "minutes": _("0: alert at the first value beyond the limit."),
+            "minutes": _(
+                "Only for single values: an alert starts when every value during this time is "
+                "beyond the limit. 0: alert at the first value beyond the limit. "
+                "60 = 1 hour, 1440 = 1 day."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -63,4 +71,26 @@ class ThresholdForm(forms.ModelForm[Threshold]):
         self.fields["datastream"].queryset = (  # type: ignore[attr-defined]
             Datastream.objects.select_related("thing").order_by("thing__name", "name")
         )
+        choose = [("", _("Please choose"))]
+        for name, choices in [
+            ("statistic", Threshold.Statistic.choices),
+            ("direction", Threshold.Direction.choices),
+        ]:
+            field = self.fields[name]
+            field.choices = [*choose, *choices]  # type: ignore[attr-defined]
+            field.required = True
+        if self.instance.pk is None:
+            # a new threshold starts with "Please choose": what the limit applies to matters
+            self.initial.pop("statistic", None)
+            self.fields["statistic"].initial = None
         kern_widgets(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        statistic, minutes = cleaned.get("statistic"), cleaned.get("minutes")
+        if statistic and statistic != Threshold.Statistic.VALUE and minutes:
+            self.add_error(
+                "minutes",
+                _("A mean is compared as it stands; enter 0 minutes for a daily or annual mean."),
+            )
+        return cleaned

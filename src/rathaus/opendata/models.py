@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -319,15 +320,28 @@ class Aggregate(models.Model):
 
 
 class Threshold(models.Model):
-    """An alert rule: a value above (or below) ``value`` for ``minutes`` raises an alert."""
+    """An alert rule: a value above (or below) ``value`` raises an alert.
+
+    ``statistic`` says which value the limit applies to, as the law words it: each single value
+    (beyond it for ``minutes``), the mean of the current day so far, or the mean of the current
+    year so far (``rathaus.opendata.limits``).
+    """
 
     class Direction(models.TextChoices):
         ABOVE = "above", _("above")
         BELOW = "below", _("below")
 
+    class Statistic(models.TextChoices):
+        VALUE = "value", _("single value")
+        DAILY_MEAN = "day", _("daily mean")
+        ANNUAL_MEAN = "year", _("annual mean")
+
     datastream = models.ForeignKey(Datastream, on_delete=models.CASCADE, related_name="thresholds")
     name = models.CharField(_("name"), max_length=200)
     direction = models.CharField(_("direction"), max_length=5, choices=Direction)
+    statistic = models.CharField(
+        _("applies to"), max_length=5, choices=Statistic, default=Statistic.VALUE
+    )
     value = models.FloatField(_("limit"))
     minutes = models.PositiveIntegerField(_("for at least (minutes)"), default=0)
     active = models.BooleanField(_("active"), default=True)
@@ -339,6 +353,22 @@ class Threshold(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def duration(self) -> str:
+        """``minutes`` for people: "6 Stunden", "1 Tag", "ab dem ersten Wert"."""
+        if self.statistic != self.Statistic.VALUE:
+            return gettext("does not apply to means")
+        minutes = self.minutes
+        if not minutes:
+            return gettext("from the first value beyond the limit")
+        if minutes % (24 * 60) == 0:
+            days = minutes // (24 * 60)
+            return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+        if minutes % 60 == 0:
+            hours = minutes // 60
+            return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 class Alert(models.Model):
