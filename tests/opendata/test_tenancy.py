@@ -5,11 +5,22 @@ their portal's or staff member's authority."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from rathaus.core import api_tokens, roles
-from rathaus.opendata.models import Observation, Sensor, Thing
+from rathaus.core.models import OutgoingEmail
+from rathaus.opendata import subscriptions
+from rathaus.opendata.models import AlertSubscription, Observation, Sensor, Thing
 from tests.factories import DatastreamFactory, ThingFactory
-from tests.factories.core import AuthorityFactory, MembershipFactory, OrgUnitFactory, UserFactory
+from tests.factories.core import (
+    AuthorityFactory,
+    AuthorityHostFactory,
+    MembershipFactory,
+    OrgUnitFactory,
+    UserFactory,
+)
+from tests.factories.opendata import AlertFactory
 from tests.support import StaWriter
 
 pytestmark = pytest.mark.django_db
@@ -81,11 +92,15 @@ def test_a_writer_of_several_authorities_names_the_things_authority(towns):
     refused = writer.post("Things", {"name": "Ohne Angabe", "description": ""})
     assert refused.status_code == 400
     assert "properties" in refused.json()["message"]
-    named = writer.post("Things", {"name": "Mit Angabe", "description": "", "properties": {"authority": "stadt-b"}})
+    named = writer.post(
+        "Things", {"name": "Mit Angabe", "description": "", "properties": {"authority": "stadt-b"}}
+    )
     assert named.status_code == 201
     assert Thing.objects.get(name="Mit Angabe").authority == b
     other = AuthorityFactory(slug="stadt-c")
-    foreign = writer.post("Things", {"name": "Fremd", "description": "", "properties": {"authority": other.slug}})
+    foreign = writer.post(
+        "Things", {"name": "Fremd", "description": "", "properties": {"authority": other.slug}}
+    )
     assert foreign.status_code == 403
     assert not Thing.objects.filter(name__in=["Ohne Angabe", "Fremd"]).exists()
 
@@ -95,3 +110,24 @@ def test_a_superuser_writes_every_authoritys_things(towns):
     thing = ThingFactory(authority=b)
     writer = _writer_for(is_superuser=True)
     assert writer.patch(f"Things({thing.pk})", {"name": "Geprüft"}).status_code == 200
+
+
+def test_a_subscription_belongs_to_its_portal_and_gets_only_that_portals_alerts(towns):
+    a, b = towns
+    AuthorityHostFactory(authority=b, hostname="b.localhost")
+    Client(HTTP_HOST="b.localhost").post("/daten/warnungen/",
+                                         {"email": "b@example.org", "topic": ""})  # fmt: skip
+    on_b = AlertSubscription.objects.get(email="b@example.org")
+    assert on_b.authority == b
+    old = AlertSubscription.objects.create(email="alt@example.org", token_hash="x" * 64,
+                                           created_at=timezone.now())  # fmt: skip
+    AlertSubscription.objects.filter(pk__in=[on_b.pk, old.pk]).update(confirmed_at=timezone.now())
+    OutgoingEmail.objects.all().delete()
+
+    alert_of_a = AlertFactory(threshold__datastream__thing=ThingFactory(authority=a))
+    assert subscriptions.notify(alert_of_a, raised=True) == 1
+    assert list(OutgoingEmail.objects.values_list("to", flat=True)) == ["alt@example.org"]
+    alert_of_b = AlertFactory(threshold__datastream__thing=ThingFactory(authority=b))
+    shared = AlertFactory(threshold__datastream__thing=ThingFactory(authority=None))
+    assert subscriptions.notify(alert_of_b, raised=True) == 2
+    assert subscriptions.notify(shared, raised=True) == 2
