@@ -11,8 +11,8 @@ from django.utils import timezone
 from rathaus.core import api_tokens, roles
 from rathaus.core.models import OutgoingEmail
 from rathaus.opendata import subscriptions
-from rathaus.opendata.models import AlertSubscription, Observation, Sensor, Thing
-from tests.factories import DatastreamFactory, ThingFactory
+from rathaus.opendata.models import AlertSubscription, Observation, Sensor, Thing, Threshold
+from tests.factories import PASSWORD, DatastreamFactory, ThingFactory
 from tests.factories.core import (
     AuthorityFactory,
     AuthorityHostFactory,
@@ -20,10 +20,12 @@ from tests.factories.core import (
     OrgUnitFactory,
     UserFactory,
 )
-from tests.factories.opendata import AlertFactory
-from tests.support import StaWriter
+from tests.factories.opendata import AlertFactory, ThresholdFactory
+from tests.support import StaWriter, clerk_of, log_in
 
 pytestmark = pytest.mark.django_db
+
+THRESHOLDS = "/verwaltung/sensordaten/schwellenwerte/"
 
 
 def _writer_for(*authorities, role: str = roles.SENSOR_DATA, **user) -> StaWriter:
@@ -131,3 +133,26 @@ def test_a_subscription_belongs_to_its_portal_and_gets_only_that_portals_alerts(
     shared = AlertFactory(threshold__datastream__thing=ThingFactory(authority=None))
     assert subscriptions.notify(alert_of_b, raised=True) == 2
     assert subscriptions.notify(shared, raised=True) == 2
+
+
+def test_an_administrator_keeps_only_thresholds_of_their_authoritys_things(towns):
+    a, b = towns
+    admin = clerk_of(OrgUnitFactory(authority=a), "admin-a", is_staff=True)
+    MembershipFactory(user=admin, role=roles.role(roles.ADMINISTRATOR),
+                      org_unit=OrgUnitFactory(authority=a))  # fmt: skip
+    own = ThresholdFactory(name="Eigener Grenzwert",
+                           datastream__thing=ThingFactory(authority=a))  # fmt: skip
+    foreign = ThresholdFactory(name="Fremder Grenzwert",
+                               datastream__thing=ThingFactory(authority=b, name="Fremdstation"))  # fmt: skip
+    client = log_in(Client(), "admin-a", PASSWORD)
+    listing = client.get(THRESHOLDS).content.decode()
+    assert "Eigener Grenzwert" in listing
+    assert "Fremder Grenzwert" not in listing
+    assert client.get(f"{THRESHOLDS}{own.pk}/").status_code == 200
+    assert client.get(f"{THRESHOLDS}{foreign.pk}/").status_code == 404
+    assert "Fremdstation" not in client.get(f"{THRESHOLDS}neu/").content.decode()
+    smuggled = client.post(f"{THRESHOLDS}neu/", {"datastream": foreign.datastream_id,
+                           "name": "Untergeschoben", "direction": "above", "value": "1",
+                           "minutes": "0"})  # fmt: skip
+    assert smuggled.status_code == 422
+    assert not Threshold.objects.filter(name="Untergeschoben").exists()
