@@ -33,6 +33,7 @@ class OpendataConfig(AppConfig):
         be stored, ADR 0059) and the alert check every minute."""
         from rathaus.core import housekeeping, navigation
         from rathaus.opendata import alerts, subscriptions
+        from rathaus.opendata.mqtt import dead_letters
 
         navigation.register(navigation.NavItem("data", _("Data"), "opendata:overview", 70))
         navigation.register_staff(
@@ -46,6 +47,7 @@ class OpendataConfig(AppConfig):
             "opendata.unconfirmed_subscriptions", subscriptions.remove_unconfirmed,
             timedelta(days=1),
         )  # fmt: skip
+        housekeeping.register("opendata.dead_letters", dead_letters.prune, timedelta(days=1))
 
 
 def looks_after_sensor_data(staff: object) -> bool:
