@@ -86,7 +86,7 @@ def _authorities_of(obj: Any) -> set[int | None]:
     if isinstance(obj, Thing):
         return {obj.authority_id}
     if isinstance(obj, Location):
-        return set(obj.things.values_list("authority_id", flat=True))
+        return set(Thing.objects.filter(locations=obj).values_list("authority_id", flat=True))
     if isinstance(obj, Observation):
         stream = obj.datastream if obj.datastream_id is not None else obj.multi_datastream
         return {stream.thing.authority_id} if stream is not None else set()
