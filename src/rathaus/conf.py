@@ -539,6 +539,13 @@ VARIABLES: tuple[Variable, ...] = (
         "hourly and daily aggregates are stored. 0 keeps them forever.",
     ),
     Variable(
+        "ALERT_SUBSCRIBE_LIMIT_PER_HOUR",
+        "positive integer",
+        "10",
+        "Alert subscription forms accepted per IP address and hour; more are answered with 429. "
+        "Each address gets at most one confirmation e-mail per hour anyway.",
+    ),
+    Variable(
         "PUBLIC_URL",
         "string",
         "http://localhost:8000",

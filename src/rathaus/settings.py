@@ -262,6 +262,8 @@ RATHAUS_PUBLIC_URL: str = env("PUBLIC_URL").rstrip("/")
 
 # Sensor observations (opendata/retention.py): days raw values are kept; 0 keeps them forever.
 RATHAUS_OBSERVATION_RETENTION_DAYS: int = env("OBSERVATION_RETENTION_DAYS")
+# Alert subscriptions (opendata/views.py): form posts per client address and hour.
+RATHAUS_ALERT_SUBSCRIBE_LIMIT_PER_HOUR: int = env("ALERT_SUBSCRIBE_LIMIT_PER_HOUR")
 
 OTP_TOTP_ISSUER: str = env("OTP_ISSUER")
 

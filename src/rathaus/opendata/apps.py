@@ -32,7 +32,8 @@ class OpendataConfig(AppConfig):
         entry "Sensor data" for administrators (thresholds, and the MQTT messages that could not
         be stored, ADR 0059) and the alert check every minute."""
         from rathaus.core import housekeeping, navigation
-        from rathaus.opendata import alerts
+        from rathaus.opendata import alerts, subscriptions
+        from rathaus.opendata.mqtt import dead_letters
 
         navigation.register(navigation.NavItem("data", _("Data"), "opendata:overview", 70))
         navigation.register_staff(
@@ -42,6 +43,11 @@ class OpendataConfig(AppConfig):
             )
         )  # fmt: skip
         housekeeping.register("opendata.alerts", alerts.run, timedelta(minutes=1))
+        housekeeping.register(
+            "opendata.unconfirmed_subscriptions", subscriptions.remove_unconfirmed,
+            timedelta(days=1),
+        )  # fmt: skip
+        housekeeping.register("opendata.dead_letters", dead_letters.prune, timedelta(days=1))
 
 
 def looks_after_sensor_data(staff: object) -> bool:

@@ -66,10 +66,12 @@ class ThresholdForm(forms.ModelForm[Threshold]):
             ),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, datastreams: Any = None, **kwargs: Any) -> None:
+        """``datastreams``: those the staff member keeps (the choices); default all."""
         super().__init__(*args, **kwargs)
+        streams = Datastream.objects.all() if datastreams is None else datastreams
         self.fields["datastream"].queryset = (  # type: ignore[attr-defined]
-            Datastream.objects.select_related("thing").order_by("thing__name", "name")
+            streams.select_related("thing").order_by("thing__name", "name")
         )
         choose = [("", _("Please choose"))]
         for name, choices in [

@@ -404,13 +404,24 @@ class AlertSubscription(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"))
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    authority = models.ForeignKey(
+        "core.Authority",
+        verbose_name=_("authority"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The portal it was made on; empty: alerts of every portal."),
+    )
 
     class Meta:
         verbose_name = _("alert subscription")
         verbose_name_plural = _("alert subscriptions")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["email", "topic"], name="opendata_subscription_unique")
+            models.UniqueConstraint(
+                fields=["email", "topic", "authority"], name="opendata_subscription_unique"
+            )
         ]
 
     def __str__(self) -> str:

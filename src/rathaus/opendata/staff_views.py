@@ -1,7 +1,9 @@
 """Staff pages of the sensor data (/verwaltung/sensordaten/): the thresholds of the alerts.
 
 Administrators (and superusers) keep the thresholds here, not only in the admin; others get a
-403 in the staff frame.
+403 in the staff frame. An administrator sees and keeps only the thresholds of datastreams of
+Things of the authorities they administer, and of Things without authority (shown on every
+portal); a superuser all.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +24,7 @@ from rathaus.core import roles
 from rathaus.core.models import Membership
 from rathaus.core.staff_views import staff_required
 from rathaus.opendata.forms import ThresholdForm
-from rathaus.opendata.models import Alert, DeadLetter, Threshold
+from rathaus.opendata.models import Alert, Datastream, DeadLetter, Threshold
 
 
 def may_manage(user: Any) -> bool:
@@ -29,6 +32,17 @@ def may_manage(user: Any) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return Membership.objects.filter(user=user, role__name=roles.ADMINISTRATOR).exists()
+
+
+def datastreams_kept_by(user: Any) -> QuerySet[Datastream]:
+    """The datastreams whose thresholds ``user`` keeps (see the module text)."""
+    streams = Datastream.objects.all()
+    if getattr(user, "is_superuser", False):
+        return streams
+    mine = Membership.objects.filter(user=user, role__name=roles.ADMINISTRATOR).values(
+        "org_unit__authority_id"
+    )
+    return streams.filter(Q(thing__authority__isnull=True) | Q(thing__authority_id__in=mine))
 
 
 def _check(request: HttpRequest) -> None:
@@ -41,8 +55,10 @@ def _check(request: HttpRequest) -> None:
 @staff_required
 def thresholds(request: HttpRequest) -> HttpResponse:
     _check(request)
-    rows = Threshold.objects.select_related("datastream__thing").order_by(
-        "datastream__thing__name", "datastream__name", "id"
+    rows = (
+        Threshold.objects.select_related("datastream__thing")
+        .filter(datastream__in=datastreams_kept_by(request.user))
+        .order_by("datastream__thing__name", "datastream__name", "id")
     )
     open_ids = set(
         Alert.objects.filter(ended_at__isnull=True).values_list("threshold_id", flat=True)
@@ -65,10 +81,16 @@ def threshold_edit(request: HttpRequest, pk: int | None = None) -> HttpResponseB
     _check(request)
     threshold = None
     if pk is not None:
-        threshold = Threshold.objects.select_related("datastream__thing").filter(pk=pk).first()
+        threshold = (
+            Threshold.objects.select_related("datastream__thing")
+            .filter(pk=pk, datastream__in=datastreams_kept_by(request.user))
+            .first()
+        )
         if threshold is None:
             raise Http404("no such threshold")
-    form = ThresholdForm(request.POST or None, instance=threshold)
+    form = ThresholdForm(
+        request.POST or None, instance=threshold, datastreams=datastreams_kept_by(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         messages.success(request, _("The threshold %(name)s was saved.") % {"name": saved.name})

@@ -5,26 +5,40 @@ hash is kept); ``confirm`` takes the token within :data:`CONFIRM_DAYS`. Every al
 an unsubscribe link signed with the secret key (no token kept in clear), which ``unsubscribe``
 takes. A new subscription for an address and topic already subscribed sends a fresh confirmation
 link and says nothing about whether the address was known.
+
+Against mail bombing: at most :data:`MAILS_PER_ADDRESS_PER_HOUR` confirmation e-mail per address
+and hour (further wishes change nothing and send nothing, the page says the same), the form
+itself is limited per client address in the view, and unconfirmed subscriptions are deleted
+after :data:`CONFIRM_DAYS` (:func:`remove_unconfirmed`, housekeeping; the privacy notice says so).
+
+A subscription belongs to the portal it was made on (its authority; none: subscriptions from
+before portals were told apart, which get every portal's alerts). It gets alerts of Things of
+that authority and of Things shown on every portal.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core import mail
+from rathaus.core import mail, ratelimit
 from rathaus.core.models import Authority
 from rathaus.core.tenancy import portal_url
 from rathaus.opendata.models import Alert, AlertSubscription, Topic
 
 CONFIRM_DAYS = 7
+MAILS_PER_ADDRESS_PER_HOUR = 1
+
+logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "rathaus.opendata.unsubscribe"
 
 
@@ -35,13 +49,24 @@ def token_hash(token: str) -> str:
 def subscribe(email: str, topic: str, authority: Authority | None, site: str = "") -> None:
     """Record the wish (unconfirmed, or keep it confirmed) and send the confirmation link: on
     ``site`` (the address the form was sent to, as the accounts' confirmation mails do), else
-    on the authority's portal."""
+    on the authority's portal. Nothing happens when the address had its confirmation e-mail
+    within the hour."""
+    email = email.strip().lower()
+    # The counter's key holds a hash, not the address: rate counters are no address book.
+    if ratelimit.hit(
+        f"opendata-confirm:{token_hash(email)}",
+        MAILS_PER_ADDRESS_PER_HOUR,
+        datetime.timedelta(hours=1),
+    ):
+        logger.info("Alert subscription: confirmation e-mail held back (one per address/hour)")
+        return
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
         subscription, created = AlertSubscription.objects.select_for_update().get_or_create(
-            email=email.strip().lower(),
+            email=email,
             topic=topic,
+            authority=authority,
             defaults={"token_hash": token_hash(token), "created_at": now},
         )
         if not created:
@@ -82,6 +107,15 @@ def confirm(token: str) -> AlertSubscription | None:
     return subscription
 
 
+def remove_unconfirmed(now: datetime.datetime | None = None) -> int:
+    """Delete subscriptions not confirmed within :data:`CONFIRM_DAYS` (housekeeping)."""
+    oldest = (now or timezone.now()) - datetime.timedelta(days=CONFIRM_DAYS)
+    deleted, _details = AlertSubscription.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=oldest
+    ).delete()
+    return deleted
+
+
 def unsubscribe_code(subscription: AlertSubscription) -> str:
     return signing.dumps([subscription.pk, subscription.email], salt=UNSUBSCRIBE_SALT)
 
@@ -98,7 +132,8 @@ def unsubscribe(code: str) -> bool:
 
 def notify(alert: Alert, *, raised: bool) -> int:
     """Queue an e-mail about ``alert`` to each confirmed subscriber of its topic (or of all
-    topics); runs in the caller's transaction. Returns how many were queued."""
+    topics) on its Thing's portal (all portals for a Thing without authority); runs in the
+    caller's transaction. Returns how many were queued."""
     threshold = alert.threshold
     datastream = threshold.datastream
     thing = datastream.thing
@@ -106,6 +141,8 @@ def notify(alert: Alert, *, raised: bool) -> int:
     recipients = AlertSubscription.objects.filter(
         confirmed_at__isnull=False, topic__in=[datastream.topic, ""]
     )
+    if authority is not None:
+        recipients = recipients.filter(Q(authority=authority) | Q(authority__isnull=True))
     unit = (datastream.unit_of_measurement or {}).get("symbol", "")
     subject = _("Alert: %(station)s beyond the limit") if raised else _("All clear: %(station)s")
     count = 0

@@ -7,6 +7,7 @@ made on the server and a list. Pages that show a generated demo series say so.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from rathaus.core import ratelimit
 from rathaus.core.spreadsheets import csv_response
 from rathaus.core.tenancy import current_authority
 from rathaus.opendata import dashboard, display, subscriptions
@@ -285,6 +287,10 @@ def _decimal(value: float | None) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit(
+    "opendata-subscribe", "RATHAUS_ALERT_SUBSCRIBE_LIMIT_PER_HOUR", timedelta(hours=1),
+    methods=("POST",),
+)  # fmt: skip
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST or None, initial={"topic": request.GET.get("thema", "")})
     if request.method == "POST" and form.is_valid():

@@ -19,6 +19,13 @@ from urllib.parse import unquote, urlsplit
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 DEFAULT_PORT = 1883
+MAX_QUEUED_MESSAGES = 1_000_000
+MAX_QUEUED_BYTES = 1024 * 1024 * 1024
+NOT_LOCAL = (
+    "The demo broker takes messages from anyone who reaches it (no users, no ACL), so it "
+    "listens only on this machine (127.0.0.1, ::1 or localhost), not on {host}. For sensors on "
+    "the network run your own broker with users and an ACL: see docs/sensorthings-mqtt.md."
+)
 
 
 class BrokerError(RuntimeError):
@@ -85,9 +92,10 @@ def configuration(directory: Path, port: int, host: str = "127.0.0.1") -> str:
             "persistence true",
             f"persistence_location {directory}/",
             "autosave_interval 10",
-            # Sessions of consumers that are down keep every message for them (QoS 1).
-            "max_queued_messages 0",
-            "max_queued_bytes 0",
+            # Sessions of consumers that are down keep their messages (QoS 1), but not without
+            # end: a publisher must not fill memory and disk while the consumer is away.
+            f"max_queued_messages {MAX_QUEUED_MESSAGES}",
+            f"max_queued_bytes {MAX_QUEUED_BYTES}",
             # The consumer acknowledges a whole batch at once after the commit.
             "max_inflight_messages 0",
             "persistent_client_expiration 14d",
@@ -104,6 +112,8 @@ class Broker:
     """One mosquitto process on ``host:port`` with its state in ``directory``."""
 
     def __init__(self, directory: Path, port: int, host: str = "127.0.0.1") -> None:
+        if host not in LOCAL_HOSTS:
+            raise BrokerError(NOT_LOCAL.format(host=host))
         self.directory = Path(directory)
         self.port = port
         self.host = host

@@ -37,7 +37,9 @@ from rathaus.opendata.mqtt.broker import address
 log = logging.getLogger("rathaus.opendata.mqtt")
 
 CLIENT_ID = "rathaus-mqtt-consumer"
-MAX_STORED_PAYLOAD = 64 * 1024
+# Of a message that cannot be stored only this much is kept: anyone who may publish must not be
+# able to fill the disk with large dead letters (a reading is a few hundred bytes).
+MAX_STORED_PAYLOAD = 4 * 1024
 # Datastreams per duplicate query (each adds one "datastream = … AND time IN (…)" term).
 DATASTREAMS_PER_QUERY = 50
 
@@ -241,6 +243,11 @@ def store_batch(batch: Sequence[Delivery]) -> Outcome:
 
 def dead_letter(delivery: Delivery, reason: str) -> DeadLetter:
     payload = delivery.payload[:MAX_STORED_PAYLOAD].decode("utf-8", errors="replace")
+    if len(delivery.payload) > MAX_STORED_PAYLOAD:
+        reason = (
+            f"{reason} (message of {len(delivery.payload)} bytes cut to its first "
+            f"{MAX_STORED_PAYLOAD} bytes)"
+        )
     return DeadLetter(
         topic=delivery.topic[:500], payload=payload, error=reason, received_at=delivery.received
     )

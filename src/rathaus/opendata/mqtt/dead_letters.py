@@ -1,6 +1,10 @@
-"""Staff's two answers to a dead letter: try it again (once the cause is fixed) or discard it."""
+"""Staff's two answers to a dead letter: try it again (once the cause is fixed) or discard it;
+and the housekeeping that keeps dead letters from filling the disk (:func:`prune`)."""
 
 from __future__ import annotations
+
+import datetime
+import logging
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -9,6 +13,12 @@ from django.utils import timezone
 from rathaus.opendata import ingest
 from rathaus.opendata.models import DeadLetter
 from rathaus.opendata.mqtt import messages
+
+RESOLVED_KEPT_DAYS = 30
+MAX_OPEN = 10_000
+_BATCH = 1000
+
+logger = logging.getLogger(__name__)
 
 
 def open_letters() -> QuerySet[DeadLetter]:
@@ -38,3 +48,28 @@ def retry(letter: DeadLetter) -> str | None:
 def discard(letter: DeadLetter) -> None:
     letter.resolved_at = timezone.now()
     letter.save(update_fields=["resolved_at"])
+
+
+def prune(now: datetime.datetime | None = None) -> int:
+    """Delete letters resolved more than :data:`RESOLVED_KEPT_DAYS` ago and the oldest open
+    ones beyond :data:`MAX_OPEN` (logged with their number); returns how many went."""
+    oldest = (now or timezone.now()) - datetime.timedelta(days=RESOLVED_KEPT_DAYS)
+    resolved, _details = DeadLetter.objects.filter(resolved_at__lt=oldest).delete()
+    dropped = 0
+    while True:
+        surplus = list(
+            open_letters()
+            .order_by("-received_at", "-id")
+            .values_list("pk", flat=True)[MAX_OPEN : MAX_OPEN + _BATCH]
+        )
+        if not surplus:
+            break
+        dropped += DeadLetter.objects.filter(pk__in=surplus).delete()[0]
+    if dropped:
+        logger.warning(
+            "Dropped the %d oldest undeliverable MQTT messages nobody dealt with: at most %d "
+            "are kept",
+            dropped,
+            MAX_OPEN,
+        )
+    return resolved + dropped

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from rathaus.opendata import ingest
 from rathaus.opendata.models import Datastream, FeatureOfInterest, MultiDatastream
-from rathaus.opendata.sta import deep_insert
+from rathaus.opendata.sta import auth, deep_insert
 from rathaus.opendata.sta.errors import StaError, bad_request
 from rathaus.opendata.sta.serialize import base_url
 
@@ -110,6 +110,7 @@ def _stream(block: dict[str, Any], where: str) -> tuple[int | None, int | None, 
             found = model.objects.select_related("thing").filter(pk=ident).first()
             if found is None:
                 raise bad_request(f"{where}: {name} {ident} does not exist.")
+            auth.check(found)
             if name == "Datastream":
                 return ident, None, found.thing
             return None, ident, found.thing

@@ -25,6 +25,7 @@ from rathaus.opendata.models import (
     Observation,
     Thing,
 )
+from rathaus.opendata.sta import auth
 from rathaus.opendata.sta.entities import ENTITIES, Entity, Kind, Navigation, Property
 from rathaus.opendata.sta.errors import StaError, bad_request
 
@@ -167,6 +168,7 @@ def linked(entity: Entity, data: dict[str, Any], where: str) -> models.Model:
     found = entity.model._default_manager.filter(pk=ident).first()
     if found is None:
         raise _where(where, f"{entity.singular} {ident} does not exist.")
+    auth.check(found)  # linking another authority's entity is a 403
     return found
 
 
@@ -228,6 +230,7 @@ class Creator:
             if navigation.accessor not in fields:
                 raise _where(where, f"{entity.singular} needs a link to its {navigation.name}.")
         obj = entity.model(**fields)
+        auth.claim(obj)  # a new Thing gets the writer's authority
         obj.save()
         for navigation in entity.navigations:
             if navigation.many and navigation.name in data:

@@ -55,7 +55,11 @@ def _no_constant(name: str) -> Any:
 
 
 def handle(request: HttpRequest, path: str) -> HttpResponse:
-    auth.writer(request)
+    with auth.writing_as(auth.writer(request)):
+        return _handle(request, path)
+
+
+def _handle(request: HttpRequest, path: str) -> HttpResponse:
     if path.strip("/") == "CreateObservations":
         if request.method != "POST":
             raise StaError(405, "CreateObservations takes only POST.")
@@ -75,6 +79,7 @@ def handle(request: HttpRequest, path: str) -> HttpResponse:
         if resource.is_collection or resource.ref:
             raise StaError(405, f"{request.method} needs the address of one entity.")
         obj = paths.resolve(resource)
+        auth.check(obj)
         entity = resource.last.entity
         if request.method == "DELETE":
             delete(entity, obj)
@@ -97,6 +102,7 @@ def _post(request: HttpRequest, resource: paths.ResourcePath, base: str) -> Http
     else:
         owner_path = paths.ResourcePath(resource.steps[:-1])
         owner = paths.resolve(owner_path)
+        auth.check(owner)
         navigation = resource.last.via
         if navigation is None:  # cannot happen: a collection after the first step is a link
             raise bad_request("POST goes to an entity set or a to-many link.")
@@ -132,6 +138,7 @@ def _unlink(resource: paths.ResourcePath) -> HttpResponse:
                           "/Things(1)/Locations(2)/$ref.")  # fmt: skip
     owner_path = paths.ResourcePath(resource.steps[:-1])
     owner = paths.resolve(owner_path)
+    auth.check(owner)
     field = deep_insert.relation(owner_path.last.entity, last.via)
     if not field.many_to_many:
         raise bad_request(f"A {last.entity.singular} cannot exist without this link; "

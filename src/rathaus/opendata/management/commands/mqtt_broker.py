@@ -10,7 +10,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from rathaus.opendata.mqtt.broker import Broker, BrokerError, address, listening
+from rathaus.opendata.mqtt.broker import (
+    LOCAL_HOSTS,
+    NOT_LOCAL,
+    Broker,
+    BrokerError,
+    address,
+    listening,
+)
 
 
 class Command(BaseCommand):
@@ -18,14 +25,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         where = address(settings.RATHAUS_MQTT_URL)
-        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to listen on (only this machine's)"
+        )
         parser.add_argument("--port", type=int, default=where.port, help="port")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["host"] not in LOCAL_HOSTS:
+            raise CommandError(NOT_LOCAL.format(host=options["host"]))
         if listening(options["host"], options["port"]):
             raise CommandError(f"Something listens on port {options['port']} already.")
-        broker = Broker(settings.DATA_DIR / "mosquitto", options["port"], options["host"])
         try:
+            broker = Broker(settings.DATA_DIR / "mosquitto", options["port"], options["host"])
             command = broker.command()
         except BrokerError as exc:
             raise CommandError(str(exc)) from None
