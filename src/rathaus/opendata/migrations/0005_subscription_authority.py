@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0017_authority_state'),
-        ('opendata', '0003_sensor_data_role'),
+        ('opendata', '0004_threshold_statistic'),
     ]
 
     operations = [
