@@ -257,10 +257,10 @@ def _without_duplicates(
 ) -> tuple[list[ingest.Reading], list[Delivery], int]:
     """Drop readings whose (datastream, phenomenonTime) is stored already or came earlier in
     the batch: a message delivered again after a crash, or sent twice by a sensor."""
-    times: dict[int, set[datetime.datetime]] = {}
+    times: dict[int | None, set[datetime.datetime]] = {}
     for reading in readings:
         times.setdefault(reading.datastream_id, set()).add(reading.phenomenon_time)
-    stored: set[tuple[int, datetime.datetime]] = set()
+    stored: set[tuple[int | None, datetime.datetime]] = set()
     streams = list(times)
     for start in range(0, len(streams), DATASTREAMS_PER_QUERY):
         condition = Q()
