@@ -10,7 +10,12 @@ import pytest
 from django.db import connection
 
 from rathaus.opendata.sta import read
-from tests.factories.opendata import DatastreamFactory, ObservationFactory, ThingFactory
+from tests.factories.opendata import (
+    DatastreamFactory,
+    MultiDatastreamFactory,
+    ObservationFactory,
+    ThingFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -126,3 +131,21 @@ def test_a_get_that_runs_too_long_is_a_503_on_postgresql(client, settings, monke
         assert "took too long" in response.json()["message"]
     else:  # SQLite has no statement timeout: the limits above bound the work there
         assert response.status_code == 200
+
+
+def test_a_generated_demo_series_says_so_in_its_properties(client):
+    demo = DatastreamFactory(demo=True, properties={"station": "Barleben"})
+    real = DatastreamFactory(properties={"station": "Magdeburg"})
+
+    body = get(client, f"Datastreams({demo.pk})").json()
+    assert body["properties"] == {"station": "Barleben", "demo": True}
+    assert get(client, f"Datastreams({real.pk})").json()["properties"] == {"station": "Magdeburg"}
+    assert get(client, f"Datastreams({demo.pk})/properties").json() == {
+        "properties": {"station": "Barleben", "demo": True}
+    }
+
+
+def test_a_generated_multi_datastream_says_so_too(client):
+    multi = MultiDatastreamFactory(demo=True)
+
+    assert get(client, f"MultiDatastreams({multi.pk})").json()["properties"]["demo"] is True

@@ -38,7 +38,10 @@ def queries_for(client, url):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, response.content
-    return response.json(), [query["sql"] for query in captured.captured_queries]
+    # Only what reads data: on PostgreSQL each GET also opens a savepoint and sets its statement
+    # timeout.
+    sql = [query["sql"] for query in captured.captured_queries]
+    return response.json(), [text for text in sql if text.lstrip().upper().startswith("SELECT")]
 
 
 def test_expand_costs_the_same_number_of_queries_for_few_and_many_rows(client):
