@@ -149,3 +149,22 @@ def test_a_generated_multi_datastream_says_so_too(client):
     multi = MultiDatastreamFactory(demo=True)
 
     assert get(client, f"MultiDatastreams({multi.pk})").json()["properties"]["demo"] is True
+
+
+def test_names_and_descriptions_lose_line_breaks_and_control_characters(db):
+    from rathaus.opendata.models import Thing
+    from tests.support import StaWriter, sta_write_key
+
+    writer = StaWriter(sta_write_key())
+
+    response = writer.post(
+        "Things", {"name": "Pegel\r\nBcc: alle@example.org", "description": "Elbe\x00\u2028Ufer"}
+    )
+
+    assert response.status_code == 201, response.content
+    thing = Thing.objects.get()
+    assert (thing.name, thing.description) == ("Pegel  Bcc: alle@example.org", "Elbe  Ufer")
+    response = writer.patch(f"Things({thing.pk})", {"name": "Neu\nName"})
+    assert response.status_code == 200, response.content
+    thing.refresh_from_db()
+    assert thing.name == "Neu Name"

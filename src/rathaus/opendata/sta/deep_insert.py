@@ -10,6 +10,7 @@ is created in the caller's transaction; the first problem raises a 400 that name
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 from django.db import models
@@ -90,6 +91,15 @@ def point_of(geometry: Any) -> tuple[float | None, float | None]:
     return None, None
 
 
+def one_line(text: str) -> str:
+    """``text`` without control characters and line breaks (each becomes a space): names end
+    up in e-mail subjects and page titles, where a line break would break them."""
+    cleaned = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text
+    )
+    return cleaned.strip()
+
+
 def field_values(entity: Entity, prop: Property, value: Any, where: str) -> dict[str, Any]:
     """The model fields a property's JSON value sets (``None`` clears an optional one)."""
     where = f"{where}.{prop.name}" if where else prop.name
@@ -99,6 +109,8 @@ def field_values(entity: Entity, prop: Property, value: Any, where: str) -> dict
     if kind is Kind.STRING:
         if not isinstance(value, str):
             raise _where(where, "must be a text.")
+        if prop.name in ("name", "description"):
+            value = one_line(value)
         limit = getattr(entity.model._meta.get_field(prop.fields[0]), "max_length", None)
         if limit is not None and len(value) > limit:
             raise _where(where, f"is longer than {limit} characters.")
