@@ -168,3 +168,28 @@ def test_names_and_descriptions_lose_line_breaks_and_control_characters(db):
     assert response.status_code == 200, response.content
     thing.refresh_from_db()
     assert thing.name == "Neu Name"
+
+
+def test_a_deep_insert_with_too_many_entities_is_refused_and_stores_nothing(db, monkeypatch):
+    from rathaus.opendata.models import Datastream, Thing
+    from rathaus.opendata.sta import deep_insert
+    from tests.support import StaWriter, sta_write_key
+
+    monkeypatch.setattr(deep_insert, "MAX_ENTITIES", 3)
+    sensor = {"name": "S", "description": "d", "encodingType": "text/html", "metadata": "m"}
+    prop = {"name": "T", "definition": "x", "description": "d"}
+    unit = {"name": "Grad", "symbol": "°C", "definition": "x"}
+    stream = {
+        "name": "D", "description": "d", "unitOfMeasurement": unit,
+        "observationType": "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement",
+        "Sensor": sensor, "ObservedProperty": prop,
+    }  # fmt: skip
+
+    response = StaWriter(sta_write_key()).post(
+        "Things", {"name": "T", "description": "d", "Datastreams": [stream]}
+    )
+
+    assert response.status_code == 413, response.content
+    assert "At most 3 entities" in response.json()["message"]
+    assert not Thing.objects.exists()
+    assert not Datastream.objects.exists()

@@ -29,6 +29,7 @@ from rathaus.opendata.models import (
 from rathaus.opendata.sta.entities import ENTITIES, Entity, Kind, Navigation, Property
 from rathaus.opendata.sta.errors import StaError, bad_request
 
+MAX_ENTITIES = 10_000  # created or linked, in one request
 MAX_DEPTH = 8
 # Keys a client may send back as it read them; they carry nothing to store.
 IGNORED_SUFFIXES = ("@iot.selfLink", "@iot.navigationLink")
@@ -201,6 +202,7 @@ class Creator:
 
     def __init__(self, now: datetime.datetime | None = None) -> None:
         self.now = now or timezone.now()
+        self.entities = 0
 
     def create(
         self,
@@ -214,6 +216,10 @@ class Creator:
         if depth > MAX_DEPTH:
             raise _where(where, f"entities may be nested at most {MAX_DEPTH} deep.")
         data = check_keys(entity, data, where)
+        self.entities += 1
+        if self.entities > MAX_ENTITIES:
+            # Refused before the transaction grows further; it is rolled back as a whole.
+            raise StaError(413, f"At most {MAX_ENTITIES} entities per deep insert.")
         if "@iot.id" in data:
             found = linked(entity, data, where)
             if parent is not None:
