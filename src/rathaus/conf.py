@@ -897,6 +897,29 @@ VARIABLES: tuple[Variable, ...] = (
         "The largest $skip a SensorThings request may give; a larger one is refused (400) with a "
         "hint to follow @iot.nextLink, which stays fast however deep it goes.",
     ),
+    Variable(
+        "STA_STATEMENT_TIMEOUT_MS",
+        "positive integer",
+        "10000",
+        "On PostgreSQL, longest time in milliseconds one database statement of a SensorThings "
+        "GET may run; a request that takes longer is answered with 503 and a hint to ask for "
+        "less.",
+    ),
+    Variable(
+        "STA_MAX_ENTITIES",
+        "positive integer",
+        "20000",
+        "Most entities one SensorThings response may carry, counting every nested $expand at "
+        "its $top (a page of 100 with one $expand of 100 each is 10,100); a request that could "
+        "carry more is refused (400).",
+    ),
+    Variable(
+        "STA_MAX_COUNT",
+        "positive integer",
+        "100000",
+        "SensorThings counts ($count=true) stop at this number; a larger collection is "
+        "reported with this number as its @iot.count.",
+    ),
     # SensorThings MQTT extension (docs/sensorthings-mqtt.md, ADR 0059)
     Variable(
         "MQTT_URL",

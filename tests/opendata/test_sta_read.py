@@ -59,6 +59,18 @@ def test_service_root_names_the_mqtt_endpoint_when_one_is_configured(client, set
     assert body["serverSettings"][root.MQTT_CREATE] == {"endpoints": ["mqtt://127.0.0.1:1883"]}
 
 
+def test_service_root_publishes_the_mqtt_endpoint_without_user_and_password(client, settings):
+    settings.RATHAUS_MQTT_URL = "mqtts://gateway:s3cr%40t@broker.example.org:8883"
+
+    response = client.get("/sta/v1.1/")
+
+    assert response.json()["serverSettings"][root.MQTT_CREATE] == {
+        "endpoints": ["mqtts://broker.example.org:8883"]
+    }
+    assert b"s3cr" not in response.content
+    assert b"gateway" not in response.content
+
+
 def test_an_entity_has_its_properties_self_link_and_navigation_links(client):
     thing = ThingFactory(name="Luftmessstation Breiteweg", properties={"owner": "Gemeinde"})
 

@@ -227,6 +227,11 @@ def store_batch(batch: Sequence[Delivery]) -> Outcome:
             sources.append(delivery)
         except messages.BadMessage as exc:
             dead.append(dead_letter(delivery, str(exc)))
+        except Exception as exc:
+            # A message the parser did not foresee must not stop the consumer: unacknowledged,
+            # it would come back after every restart (a crash loop). It is set aside instead.
+            log.exception("unexpected error while reading an MQTT message on %s", delivery.topic)
+            dead.append(dead_letter(delivery, f"unreadable message ({type(exc).__name__})"))
     with transaction.atomic():
         readings, sources, duplicates = _without_duplicates(readings, sources)
         while readings:

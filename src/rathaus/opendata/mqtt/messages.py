@@ -24,6 +24,7 @@ DATASTREAM_TOPIC = re.compile(
 )
 OBSERVATIONS_TOPIC = f"{VERSION}/Observations"
 MAX_PAYLOAD = 64 * 1024
+MAX_ID = 2**63 - 1
 
 PROPERTIES = {
     "phenomenonTime",
@@ -107,9 +108,11 @@ def reading(topic: str, payload: bytes, received: datetime.datetime) -> Reading:
 def _link(body: dict[str, Any], name: str) -> int:
     value = body[name]
     ident = value.get("@iot.id") if isinstance(value, dict) else None
-    if isinstance(ident, str) and ident.isdigit():
+    # ASCII digits only: "²".isdigit() is true, but int("²") raises.
+    if isinstance(ident, str) and ident.isascii() and ident.isdigit() and len(ident) <= 18:
         ident = int(ident)
-    if not isinstance(ident, int) or isinstance(ident, bool) or ident < 1:
+    # Beyond a bigint the database would refuse the whole batch again and again.
+    if not isinstance(ident, int) or isinstance(ident, bool) or not 1 <= ident <= MAX_ID:
         raise BadMessage(f'{name} must be a link like {{"@iot.id": 1}}')
     if set(value) != {"@iot.id"}:
         raise BadMessage(f"{name} must be a link to an existing entity, not a new one")

@@ -10,6 +10,7 @@ is created in the caller's transaction; the first problem raises a 400 that name
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 from django.db import models
@@ -29,6 +30,7 @@ from rathaus.opendata.sta import auth
 from rathaus.opendata.sta.entities import ENTITIES, Entity, Kind, Navigation, Property
 from rathaus.opendata.sta.errors import StaError, bad_request
 
+MAX_ENTITIES = 10_000  # created or linked, in one request
 MAX_DEPTH = 8
 # Keys a client may send back as it read them; they carry nothing to store.
 IGNORED_SUFFIXES = ("@iot.selfLink", "@iot.navigationLink")
@@ -91,6 +93,15 @@ def point_of(geometry: Any) -> tuple[float | None, float | None]:
     return None, None
 
 
+def one_line(text: str) -> str:
+    """``text`` without control characters and line breaks (each becomes a space): names end
+    up in e-mail subjects and page titles, where a line break would break them."""
+    cleaned = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text
+    )
+    return cleaned.strip()
+
+
 def field_values(entity: Entity, prop: Property, value: Any, where: str) -> dict[str, Any]:
     """The model fields a property's JSON value sets (``None`` clears an optional one)."""
     where = f"{where}.{prop.name}" if where else prop.name
@@ -100,6 +111,8 @@ def field_values(entity: Entity, prop: Property, value: Any, where: str) -> dict
     if kind is Kind.STRING:
         if not isinstance(value, str):
             raise _where(where, "must be a text.")
+        if prop.name in ("name", "description"):
+            value = one_line(value)
         limit = getattr(entity.model._meta.get_field(prop.fields[0]), "max_length", None)
         if limit is not None and len(value) > limit:
             raise _where(where, f"is longer than {limit} characters.")
@@ -191,6 +204,7 @@ class Creator:
 
     def __init__(self, now: datetime.datetime | None = None) -> None:
         self.now = now or timezone.now()
+        self.entities = 0
 
     def create(
         self,
@@ -204,6 +218,10 @@ class Creator:
         if depth > MAX_DEPTH:
             raise _where(where, f"entities may be nested at most {MAX_DEPTH} deep.")
         data = check_keys(entity, data, where)
+        self.entities += 1
+        if self.entities > MAX_ENTITIES:
+            # Refused before the transaction grows further; it is rolled back as a whole.
+            raise StaError(413, f"At most {MAX_ENTITIES} entities per deep insert.")
         if "@iot.id" in data:
             found = linked(entity, data, where)
             if parent is not None:

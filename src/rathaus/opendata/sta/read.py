@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -55,6 +56,7 @@ def handle(request: HttpRequest, path: str) -> HttpResponse:
         return JsonResponse({"@iot.selfLink": paths.self_link(base, entity.set_name, target.pk)})
     if options.expand:
         target = with_expansions(entity.model._default_manager.filter(pk=target.pk), options).get()
+        load_per_parent([target], options)
         attach_counts([target], options)
     return JsonResponse(render(base, entity, target, options))
 
@@ -79,7 +81,7 @@ def collection(
         queryset = sta_filter.apply_filter(queryset, entity, options.filter)
     data: dict[str, Any] = {}
     if options.count:
-        data["@iot.count"] = queryset.count()
+        data["@iot.count"] = capped_count(queryset)
     orders = options.orders
     queryset = queryset.order_by(*(order.expression() for order in orders))
     if options.skiptoken is not None:
@@ -91,6 +93,7 @@ def collection(
     more = size > 0 and len(rows) > size
     rows = rows[:size]
     if not ref:
+        load_per_parent(rows, options)
         attach_counts(rows, options)
     if ref:
         data["value"] = [
@@ -107,6 +110,31 @@ def collection(
         changes = {"$skip": None, "$skiptoken": token, "$top": str(size)}
         data["@iot.nextLink"] = f"{self_url}?{query.link_query(options.raw, **changes)}"
     return data
+
+
+def capped_count(queryset: QuerySet[Any]) -> int:
+    """The number of rows, counting no further than ``RATHAUS_STA_MAX_COUNT`` (which is then
+    reported): counting a table of millions of observations would keep the database busy."""
+    cap = settings.RATHAUS_STA_MAX_COUNT
+    return min(queryset.order_by()[: cap + 1].count(), cap)
+
+
+class Budget:
+    """How many more entities the response may carry (``RATHAUS_STA_MAX_ENTITIES``): ``$top``
+    applies per parent, so nested ``$expand``s multiply; reading stops once it is spent."""
+
+    def __init__(self) -> None:
+        self.left = settings.RATHAUS_STA_MAX_ENTITIES
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            limit = settings.RATHAUS_STA_MAX_ENTITIES
+            raise bad_request(
+                f"This response would carry more than {limit} entities, the most one response "
+                "may carry. Use a smaller $top, a smaller $top inside $expand, or fewer "
+                "$expand levels, and follow the nextLinks."
+            )
 
 
 def render(base: str, entity: Entity, obj: models.Model, options: Options) -> dict[str, Any]:
@@ -152,6 +180,8 @@ def _prefetches(options: Options) -> list[Prefetch[Any]]:
     prefetches = []
     for expand in options.expand:
         navigation, inner = expand.navigation, expand.options
+        if per_parent(navigation):
+            continue  # read by load_per_parent once the parents are known
         target = ENTITIES[navigation.target]
         queryset = target.model._default_manager.all()
         if inner.filter is not None:
@@ -166,6 +196,50 @@ def _prefetches(options: Options) -> list[Prefetch[Any]]:
         to_attr = PREFIX + navigation.name if navigation.many else None
         prefetches.append(Prefetch(navigation.accessor, queryset=queryset, to_attr=to_attr))
     return prefetches
+
+
+# Expanded to-many navigations into these sets are read with one query per parent, each
+# limited to the page (an index scan of $top + 1 rows): the window function of a prefetch would
+# number every observation of every parent first, millions for a few datastreams.
+PER_PARENT = {"Observations"}
+
+
+def per_parent(navigation: Navigation) -> bool:
+    return navigation.many and navigation.target in PER_PARENT
+
+
+def load_per_parent(rows: list[Any], options: Options, budget: Budget | None = None) -> None:
+    """Fill the per-parent navigations of ``rows`` (at every level of ``$expand``), and count
+    what the response carries against the entity limit."""
+    if budget is None:
+        budget = Budget()
+        budget.spend(len(rows))
+    for expand in options.expand:
+        navigation, inner = expand.navigation, expand.options
+        children: list[Any] = []
+        if per_parent(navigation):
+            target = ENTITIES[navigation.target]
+            back = back_lookup(options.entity.model, navigation.accessor)
+            for row in rows:
+                queryset = target.model._default_manager.filter(**{back: row.pk})
+                if inner.filter is not None:
+                    queryset = sta_filter.apply_filter(queryset, target, inner.filter)
+                queryset = with_expansions(queryset, inner)
+                queryset = queryset.order_by(*(order.expression() for order in inner.orders))
+                page = list(queryset[inner.skip : inner.skip + inner.page_size + 1])
+                setattr(row, PREFIX + navigation.name, page)
+                children.extend(page[: inner.page_size])
+                budget.spend(len(page[: inner.page_size]))
+        else:
+            for row in rows:
+                value = expanded(row, navigation)
+                if navigation.many:
+                    children.extend(value[: inner.page_size])
+                elif value is not None:
+                    children.append(value)
+            budget.spend(len(children))
+        if children and inner.expand:
+            load_per_parent(children, inner, budget)
 
 
 def attach_counts(rows: list[Any], options: Options) -> None:
@@ -206,11 +280,21 @@ def _count_per_parent(
         return {}
     target = ENTITIES[navigation.target]
     back = back_lookup(entity.model, navigation.accessor)
+    cap = settings.RATHAUS_STA_MAX_COUNT
+    counts: dict[int, int] = defaultdict(int)
+    if per_parent(navigation):
+        # A grouped count would count every observation of every parent: count each parent
+        # only up to the cap.
+        for parent in parents:
+            one = target.model._default_manager.filter(**{back: parent})
+            if inner.filter is not None:
+                one = sta_filter.apply_filter(one, target, inner.filter)
+            counts[parent] = capped_count(one)
+        return counts
     queryset = target.model._default_manager.filter(**{f"{back}__in": parents})
     if inner.filter is not None:
         queryset = sta_filter.apply_filter(queryset, target, inner.filter)
     grouped = queryset.order_by().values(back).annotate(n=Count("pk", distinct=True))
-    counts: dict[int, int] = defaultdict(int)
     for row in grouped:
-        counts[row[back]] = row["n"]
+        counts[row[back]] = min(row["n"], cap)
     return counts
