@@ -106,8 +106,9 @@ def test_run_starts_web_server_worker_and_mqtt_and_ctrl_c_stops_all(tmp_path):
 
     rathaus("demo-data", env=database_env())
     port, mqtt_port = free_port(), free_port()
+    # as the demo runs: with the sensor simulator, which must find the broker it starts
     env = {**database_env(), "RATHAUS_MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",
-           "RATHAUS_DATA_DIR": str(tmp_path)}  # fmt: skip
+           "RATHAUS_DATA_DIR": str(tmp_path), "RATHAUS_DEMO": "true"}  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "rathaus", "run", "--port", str(port)],
         cwd=ROOT,

@@ -45,6 +45,7 @@ class Command(BaseCommand):
         broker = local_broker()  # the SensorThings MQTT broker and its consumer (ADR 0059)
         if broker:
             children.append(subprocess.Popen([*command, *broker]))  # noqa: S603
+            wait_for_broker()
         children.append(subprocess.Popen([*command, "mqtt-consumer"]))  # noqa: S603
         if settings.RATHAUS_DEMO and broker:
             # the demo's sensors: a round of readings every minute, so the dashboards move
@@ -77,6 +78,21 @@ class Command(BaseCommand):
                 child.kill()
         if exit_code:
             sys.exit(exit_code)
+
+
+def wait_for_broker(seconds: float = 15.0) -> None:
+    """Wait until the broker just started listens, so that the consumer and the simulator find
+    it (the simulator gives up at once when nothing listens)."""
+    parts = urlsplit(settings.RATHAUS_MQTT_URL)
+    host = "::1" if parts.hostname == "::1" else "127.0.0.1"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, parts.port or 1883), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    sys.stderr.write("The MQTT broker did not start listening; see its messages above.\n")
 
 
 def local_broker() -> list[str]:
