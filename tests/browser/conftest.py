@@ -108,9 +108,11 @@ def server(demo_data: None, live_server: Any, settings: Any) -> str:
     """Base URL of the live server (host ``localhost``: the default authority, Barleben).
 
     Links in e-mails lead to the portal of the authority (``core.tenancy.portal_url``); here
-    that is the live server.
+    that is the live server. Maps get no tile server: tests reach nothing outside this
+    machine, and the maps draw their stations without a background.
     """
     settings.RATHAUS_PUBLIC_URL = str(live_server.url)
+    settings.RATHAUS_MAP_TILE_URL = ""
     return str(live_server.url)
 
 
@@ -118,6 +120,7 @@ def server(demo_data: None, live_server: Any, settings: Any) -> str:
 def empty_server(live_server: Any, settings: Any) -> str:
     """Base URL of the live server without the demo, for pages that show no data."""
     settings.RATHAUS_PUBLIC_URL = str(live_server.url)
+    settings.RATHAUS_MAP_TILE_URL = ""
     return str(live_server.url)
 
 

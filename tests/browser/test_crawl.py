@@ -52,6 +52,7 @@ WIDE = {"width": 1280, "height": 800}
 SKIPPED_PREFIXES = (
     "/admin/",  # Django's admin: its own design, checked by its own tests
     "/api/",  # JSON and the API documentation, not portal pages
+    "/sta/",  # the SensorThings API: JSON documents, checked by tests/opendata
     "/i18n/",  # the language switch (POST only)
     "/dateien/",  # file downloads
     "/logo/",  # an image

@@ -84,6 +84,8 @@
     element.setAttribute("aria-label", options.label);
     box.replaceChildren(element);
     var leaflet = L.map(element, { keyboard: true });
+    // Leaflet's own prefix carries an English link title; the link alone says enough
+    leaflet.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     L.tileLayer(options.tileUrl, { maxZoom: 19, attribution: text(options.attribution || "") }).addTo(leaflet);
     var bounds = [];
     options.points.forEach(function (point) {
