@@ -36,6 +36,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """A migrated database in a temporary data directory, with Django set up in this process;
+    yields the directory. The benchmark's rows go there and vanish with it."""
+    with tempfile.TemporaryDirectory(prefix="rathaus-bench-") as data_dir:
+        os.environ["RATHAUS_DATA_DIR"] = data_dir
+        os.environ.setdefault("RATHAUS_LOG_LEVEL", "WARNING")
+        print("migrating a fresh database …", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "rathaus", "migrate", "--noinput"], cwd=ROOT,
+                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        sys.path.insert(0, str(ROOT / "src"))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.settings")
+        import django
+
+        django.setup()
+        yield data_dir
+
+
 def rathaus(env: dict[str, str], *args: str, check: bool = True) -> None:
     subprocess.run([sys.executable, "-m", "rathaus", *args], env=env, cwd=ROOT, check=check,
                    stdout=subprocess.DEVNULL)  # fmt: skip

@@ -19,17 +19,14 @@ Prints Markdown tables (p50, p95, per second).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
 
-from common import ROOT, add_smoke_option, print_table
+from common import add_smoke_option, fresh_database, print_table
 
 SEED = 20261206
 UNITS = 10
@@ -231,17 +228,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         args.documents, args.queries, args.blobs = 300, 16, 10
-    with tempfile.TemporaryDirectory(prefix="rathaus-bench-") as data_dir:
-        os.environ["RATHAUS_DATA_DIR"] = data_dir
-        os.environ.setdefault("RATHAUS_LOG_LEVEL", "WARNING")
-        print("migrating a fresh database …", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "rathaus", "migrate", "--noinput"], cwd=ROOT,
-                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-        sys.path.insert(0, str(ROOT / "src"))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.settings")
-        import django
-
-        django.setup()
+    with fresh_database():
         print(f"generating {args.documents} documents …", file=sys.stderr)
         started = time.perf_counter()
         data = generate(args.documents, args.smoke)
