@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "rathaus.documents",
     "rathaus.exchange",
     "rathaus.opendata",
+    "rathaus.construction",
     "rathaus.certificates",
     "rathaus.assemblies",
 ]

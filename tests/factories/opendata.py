@@ -7,12 +7,15 @@ import uuid
 
 import factory
 
+from rathaus.opendata.catalogue_models import Frequency
 from rathaus.opendata.models import (
     Aggregate,
     Alert,
     AlertSubscription,
+    Dataset,
     Datastream,
     DeadLetter,
+    Distribution,
     FeatureOfInterest,
     HistoricalLocation,
     LatestObservation,
@@ -214,3 +217,35 @@ class MqttDeadLetterFactory(factory.django.DjangoModelFactory):
     payload = '{"result": 1}'
     error = "there is no Datastream(999)"
     received_at = factory.LazyFunction(now)
+
+
+class DatasetFactory(factory.django.DjangoModelFactory):
+    """A published dataset of the open data catalogue with a licence and a contact point."""
+
+    class Meta:
+        model = Dataset
+
+    authority = factory.SubFactory("tests.factories.core.AuthorityFactory")
+    slug = factory.Sequence(lambda n: f"datensatz-{n}")
+    title = factory.Sequence(lambda n: f"Grundwasserstände Messstelle {n}")
+    description = "Tägliche Grundwasserstände der Messstelle am Mittellandkanal."
+    keywords = factory.LazyFunction(lambda: ["Grundwasser", "Umwelt"])
+    themes = factory.LazyFunction(lambda: ["ENVI"])
+    contact_name = "Bauamt"
+    contact_email = "bauamt@example.org"
+    accrual_periodicity = Frequency.DAILY
+    status = Dataset.Status.PUBLISHED
+    issued = factory.LazyFunction(now)
+    modified = factory.LazyFunction(now)
+
+
+class DistributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Distribution
+
+    dataset = factory.SubFactory(DatasetFactory)
+    title = "CSV-Datei"
+    access_url = factory.Sequence(lambda n: f"https://daten.example.org/datensatz-{n}.csv")
+    download_url = factory.LazyAttribute(lambda o: o.access_url)
+    media_type = "text/csv"
+    format = "CSV"

@@ -9,6 +9,9 @@ filters and maps need no geometry extension in the database.
 ``Observation`` is the big table: on PostgreSQL it is partitioned by ``phenomenon_time_start``
 (see the migration that partitions it); ``LatestObservation`` keeps the newest value of each
 datastream so that dashboards never scan history.
+
+The open data catalogue (datasets and distributions, DCAT-AP.de) is in
+:mod:`rathaus.opendata.catalogue_models` and re-exported here.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from rathaus.opendata.catalogue_models import Dataset as Dataset
+from rathaus.opendata.catalogue_models import Distribution as Distribution
 
 
 class Topic(models.TextChoices):

@@ -42,4 +42,7 @@ WITHOUT_PERSONAL_DATA = (
     "opendata.Threshold",
     "opendata.Alert",
     "opendata.DeadLetter",
+    # the contact point of a dataset is an office's address (the staff form says so)
+    "opendata.Dataset",
+    "opendata.Distribution",
 )
