@@ -11,7 +11,7 @@ class AppointmentsConfig(AppConfig):
         from datetime import timedelta
 
         from rathaus.appointments import demo as appointments_demo
-        from rathaus.appointments import services, ways
+        from rathaus.appointments import open_data, services, ways
         from rathaus.catalog import online
         from rathaus.core import demo as core_demo
         from rathaus.core import housekeeping, navigation
@@ -34,6 +34,7 @@ class AppointmentsConfig(AppConfig):
         )
         online.register(online.Kind.APPOINTMENT, "appointments", ways.booking_urls)
         core_demo.register_loader("appointments", appointments_demo.load)
+        open_data.register()  # the public statistics as an open dataset (ADR 0064)
         core_demo.login_notes.append(
             "Demo appointments, staff side: /verwaltung/termine/ (buergerbuero, standesamt); "
             "call-up display: /aufruf/buergerbuero/"

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from rathaus.appointments import manage_views, views
+from rathaus.appointments import manage_views, open_data, views
 from rathaus.appointments.models import MAX_COMBINED
 
 
@@ -24,6 +24,7 @@ app_name = "appointments"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("statistik.csv", open_data.statistics_csv, name="statistics_csv"),
     path("<slug:location_slug>/kombinieren/", views.combine, name="combine"),
     path("reserviert/", views.held, name="held"),
     path("pruefung/", views.challenge, name="challenge"),

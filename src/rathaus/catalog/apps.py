@@ -8,12 +8,13 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Service catalogue")
 
     def ready(self) -> None:
-        from rathaus.catalog import demo
+        from rathaus.catalog import demo, export
         from rathaus.core import demo as core_demo
         from rathaus.core import navigation
         from rathaus.core.navigation import NavItem
 
         core_demo.register_loader("catalog", demo.load)
+        export.register()  # the service list as an open dataset (ADR 0064)
         navigation.register(NavItem("services", _("Services"), "catalog:browse", 10))
         navigation.register(NavItem("ozg", _("OZG status"), "ozg:dashboard", 80))
         navigation.register_staff(

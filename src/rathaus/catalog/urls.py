@@ -1,12 +1,14 @@
 from django.urls import path
 
-from rathaus.catalog import views
+from rathaus.catalog import export, views
 
 app_name = "catalog"
 
 urlpatterns = [
     path("", views.browse, name="browse"),
     path("suche", views.search_view, name="search"),
+    path("leistungen.csv", export.services_csv, name="export_csv"),
+    path("leistungen.json", export.services_json, name="export_json"),
     path("thema/<slug:topic_slug>/", views.topic, name="topic"),
     path(
         "thema/<slug:topic_slug>/<slug:situation_slug>/",

@@ -36,6 +36,10 @@ class SourceDistribution:
     download: bool = True  # False: an API or page (accessURL only), not a file
 
 
+DistributionsOf = Callable[["Authority"], Sequence[SourceDistribution]]
+ModifiedOf = Callable[["Authority"], datetime | None]
+
+
 @dataclass(frozen=True)
 class DatasetSource:
     key: str  # stable, e.g. "construction.sites"; unique per authority in the catalogue
@@ -48,6 +52,12 @@ class DatasetSource:
     modified: Callable[[Authority], datetime | None]
     applies: Callable[[Authority], bool] = field(default=lambda authority: True)
     temporal_start: Callable[[Authority], date | None] = field(default=lambda authority: None)
+    slug: str = ""  # the dataset's short name in the catalogue; empty: the key with "-" for "."
+    landing_path: str = ""  # the page on the portal that shows the data to people, e.g. "/daten/"
+
+    @property
+    def dataset_slug(self) -> str:
+        return self.slug or self.key.replace(".", "-").replace("_", "-")
 
 
 _sources: dict[str, DatasetSource] = {}

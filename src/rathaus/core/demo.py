@@ -256,14 +256,16 @@ STAFF = [
 
 DemoLoader = Callable[[Tally], None]
 _extra_loaders: dict[str, DemoLoader] = {}
+_last_loaders: dict[str, DemoLoader] = {}
 
 
 login_notes: list[str] = []
 
 
-def register_loader(name: str, loader: DemoLoader) -> None:
-    """Apps add their part of the demo; it runs after authorities, units and staff exist."""
-    _extra_loaders[name] = loader
+def register_loader(name: str, loader: DemoLoader, *, last: bool = False) -> None:
+    """Apps add their part of the demo; it runs after authorities, units and staff exist.
+    ``last``: after every other loader (e.g. to list in the open data catalogue what they made)."""
+    (_last_loaders if last else _extra_loaders)[name] = loader
 
 
 @dataclass
@@ -320,7 +322,7 @@ def load() -> tuple[Tally, list[StaffLogin]]:
                 OrgUnit, {"authority": authority, "slug": spec["slug"]}, values
             )
         logins = [_load_staff(tally, staff, units) for staff in STAFF]
-        for loader in _extra_loaders.values():
+        for loader in (*_extra_loaders.values(), *_last_loaders.values()):
             loader(tally)
         if tally.changed:
             audit.record(

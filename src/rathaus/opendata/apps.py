@@ -13,6 +13,7 @@ class OpendataConfig(AppConfig):
     def ready(self) -> None:
         self._storage_ready()
         self._dashboards_ready()
+        self._catalogue_ready()
 
     def _storage_ready(self) -> None:
         """Partitions made ahead, aggregates and retention by the worker; the demo network."""
@@ -48,6 +49,17 @@ class OpendataConfig(AppConfig):
             timedelta(days=1),
         )  # fmt: skip
         housekeeping.register("opendata.dead_letters", dead_letters.prune, timedelta(days=1))
+
+    def _catalogue_ready(self) -> None:
+        """Datasets the platform produces (ADR 0064): the sensor series as a source, the sync
+        every hour and after the other demo loaders."""
+        from rathaus.core import demo as core_demo
+        from rathaus.core import housekeeping
+        from rathaus.opendata import catalogue_sync, sources
+
+        sources.register()
+        housekeeping.register("opendata.catalogue_sync", catalogue_sync.run, timedelta(hours=1))
+        core_demo.register_loader("opendata.catalogue_sync", catalogue_sync.load_demo, last=True)
 
 
 def looks_after_sensor_data(staff: object) -> bool:

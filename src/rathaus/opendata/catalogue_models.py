@@ -109,6 +109,9 @@ class Dataset(models.Model):
     original_uri = models.CharField(_("URI in the source catalogue"), max_length=1000, blank=True)
     issued = models.DateTimeField(_("first published"), null=True, blank=True)
     modified = models.DateTimeField(_("last changed"), null=True, blank=True)
+    # Platform datasets: the values of the fields staff may edit as the sync last wrote them,
+    # and whether the sync withdrew the dataset (opendata.catalogue_sync, ADR 0064).
+    synced = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
