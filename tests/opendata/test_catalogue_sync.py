@@ -17,7 +17,7 @@ from django.utils import timezone
 from rathaus.core import datasets, housekeeping
 from rathaus.core import demo as core_demo
 from rathaus.core.models import Authority
-from rathaus.opendata import catalogue_sync
+from rathaus.opendata import catalogue_sync, sources
 from rathaus.opendata.catalogue_models import DEFAULT_LICENCE, Dataset
 from rathaus.opendata.models import Topic
 from tests.factories import DatastreamFactory, ThingFactory
@@ -78,6 +78,17 @@ def test_a_topic_with_datastreams_becomes_a_published_dataset_with_its_distribut
     ]  # fmt: skip
     # Topics without datastreams give no dataset
     assert not Dataset.objects.filter(authority=town, source="opendata.sensors.bus").exists()
+
+
+def test_many_series_get_the_unfiltered_api_address(town, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_API_PATH", 40)
+    _stream(town)
+    _stream(town)
+
+    catalogue_sync.sync_authority(town)
+
+    api = _air(town).distributions.get(format="JSON")
+    assert api.access_url == "http://testserver/sta/v1.1/Datastreams"
 
 
 def test_the_sync_follows_new_series_newer_values_and_withdraws_when_nothing_is_left(town):

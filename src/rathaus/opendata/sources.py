@@ -22,9 +22,10 @@ from rathaus.opendata import dashboard
 from rathaus.opendata.catalogue_models import Frequency, Theme
 from rathaus.opendata.models import Topic
 
-# Up to this many datastreams the API link names each by id; beyond, the filter would be longer
-# than the SensorThings filter accepts, and the link lists all datastreams of the portal.
-MAX_FILTERED = 60
+# The API link names each datastream by id while the address stays this short (a distribution's
+# URL has room for 1000 characters, the SensorThings filter for 200 terms); beyond, the link
+# lists all datastreams of the portal.
+MAX_API_PATH = 900
 
 DESCRIPTIONS = {
     Topic.AIR: _(
@@ -95,10 +96,9 @@ def _distributions(topic: str) -> datasets.DistributionsOf:
             )
             for pk, name in streams
         ]
-        if len(streams) <= MAX_FILTERED:
-            condition = " or ".join(f"id eq {pk}" for pk, _name in streams)
-            api = "/sta/v1.1/Datastreams?$filter=" + quote(condition, safe="")
-        else:
+        condition = " or ".join(f"id eq {pk}" for pk, _name in streams)
+        api = "/sta/v1.1/Datastreams?$filter=" + quote(condition, safe="")
+        if len(api) > MAX_API_PATH:
             api = "/sta/v1.1/Datastreams"
         found.append(
             datasets.SourceDistribution(
