@@ -326,7 +326,8 @@ RATHAUS_MQTT_URL: str = env("MQTT_URL")
 RATHAUS_MQTT_BATCH_SIZE: int = env("MQTT_BATCH_SIZE")
 RATHAUS_MQTT_BATCH_MILLISECONDS: int = env("MQTT_BATCH_MILLISECONDS")
 
-# Harvesting DCAT-AP.de catalogues and the weekly link check (opendata/dcat_import.py, link_check.py).
+# Harvesting DCAT-AP.de catalogues and the weekly link check (opendata/dcat_import.py and
+# opendata/link_check.py).
 RATHAUS_DCAT_IMPORT_MAX_BYTES: int = env("DCAT_IMPORT_MAX_BYTES")
 RATHAUS_DCAT_IMPORT_MAX_PAGES: int = env("DCAT_IMPORT_MAX_PAGES")
 RATHAUS_DCAT_IMPORT_TIMEOUT: int = env("DCAT_IMPORT_TIMEOUT")

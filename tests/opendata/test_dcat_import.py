@@ -25,6 +25,16 @@ DL_BY = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
 DL_ZERO = "http://dcat-ap.de/def/licenses/dl-zero-de/2.0"
 CC_BY = "http://dcat-ap.de/def/licenses/cc-by/4.0"
 UTC = datetime.UTC
+DATASET_FIELDS = (
+    "title", "description", "keywords", "themes", "publisher_name", "publisher_uri",
+    "contact_name", "contact_email", "contact_url", "licence", "temporal_start", "temporal_end",
+    "political_geocoding", "accrual_periodicity", "landing_page", "status", "harvested_from",
+    "slug", "source",
+)  # fmt: skip
+DISTRIBUTION_FIELDS = (
+    "title", "description", "access_url", "download_url", "media_type", "format", "byte_size",
+    "checksum_algorithm", "checksum", "licence", "position",
+)  # fmt: skip
 
 
 def _dataset(graph: Graph, catalogue: URIRef, slug: str, title: str | None = None) -> URIRef:
@@ -159,32 +169,9 @@ def test_every_field_of_every_dataset_and_distribution_is_kept():
         catalogue_graph(), authority, "https://kreis.example.org/daten/katalog/"
     )
 
-    assert len(report.created) == 2 and report.skipped == [] and report.notes == []
+    assert (len(report.created), report.skipped, report.notes) == (2, [], [])
     full = Dataset.objects.get(authority=authority, original_uri=f"{BASE}badestellen#dataset")
-    assert {
-        name: getattr(full, name)
-        for name in (
-            "title",
-            "description",
-            "keywords",
-            "themes",
-            "publisher_name",
-            "publisher_uri",
-            "contact_name",
-            "contact_email",
-            "contact_url",
-            "licence",
-            "temporal_start",
-            "temporal_end",
-            "political_geocoding",
-            "accrual_periodicity",
-            "landing_page",
-            "status",
-            "harvested_from",
-            "slug",
-            "source",
-        )
-    } == {  # fmt: skip
+    assert {name: getattr(full, name) for name in DATASET_FIELDS} == {
         "title": "Badestellen im Landkreis",
         "description": "Lage und Wasserqualität der Badestellen.",
         "keywords": ["Baden", "Wasserqualität"],
@@ -208,22 +195,7 @@ def test_every_field_of_every_dataset_and_distribution_is_kept():
     assert full.issued == datetime.datetime(2021, 3, 1, 8, 30, tzinfo=UTC)
     assert full.modified == datetime.datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
     csv, geojson = full.distributions.order_by("position")
-    assert {
-        name: getattr(csv, name)
-        for name in (
-            "title",
-            "description",
-            "access_url",
-            "download_url",
-            "media_type",
-            "format",
-            "byte_size",
-            "checksum_algorithm",
-            "checksum",
-            "licence",
-            "position",
-        )
-    } == {  # fmt: skip
+    assert {name: getattr(csv, name) for name in DISTRIBUTION_FIELDS} == {
         "title": "Badestellen als CSV",
         "description": "Eine Zeile je Badestelle.",
         "access_url": "https://kreis.example.org/dateien/badestellen.csv",
@@ -372,7 +344,8 @@ def test_a_dataset_with_a_value_too_long_is_skipped_with_the_field_named():
     report = dcat_import.read_graph(graph, authority, "kreis")
 
     ((uri, reason),) = report.skipped
-    assert uri == str(node) and reason.startswith("title:")
+    assert uri == str(node)
+    assert reason.startswith("title:")
     assert len(report.created) == 2
 
 

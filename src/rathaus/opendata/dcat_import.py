@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
@@ -57,6 +58,7 @@ MEDIA_TYPE_BASES = (
 )
 SPDX_ALGORITHM = "http://spdx.org/rdf/terms#checksumAlgorithm_"
 BERLIN = ZoneInfo("Europe/Berlin")
+ACCEPT = "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8"
 
 _FORMATS = {
     "text/turtle": "turtle",
@@ -194,14 +196,14 @@ def _load_url(url: str, progress: Callable[[str], None] | None) -> Graph:
         if progress:
             progress(next_url)
         try:
-            response = safe_http.fetch(
-                next_url,
-                timeout=settings.RATHAUS_DCAT_IMPORT_TIMEOUT,
-                max_bytes=settings.RATHAUS_DCAT_IMPORT_MAX_BYTES,
-                headers={
-                    "Accept": "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8"
-                },
-            )
+            # The import speaks English like its other messages (the command line's language).
+            with translation.override("en"):
+                response = safe_http.fetch(
+                    next_url,
+                    timeout=settings.RATHAUS_DCAT_IMPORT_TIMEOUT,
+                    max_bytes=settings.RATHAUS_DCAT_IMPORT_MAX_BYTES,
+                    headers={"Accept": ACCEPT},
+                )
         except safe_http.FetchError as exc:
             raise DcatImportError(f"{next_url}: {exc}") from None
         if response.status != 200:

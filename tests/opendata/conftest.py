@@ -1,13 +1,16 @@
-"""A small HTTP server in a thread for the import and link-check tests (never the internet)."""
+"""Fixtures of the opendata tests: a small HTTP server in a thread for the catalogue import and
+the link check (never the internet)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
 
 
 @dataclass
@@ -28,10 +31,16 @@ class Server:
     def url(self, path: str) -> str:
         return self.base + path
 
+    def add(self, path: str, status: int = 200, body: bytes = b"", **options: object) -> None:
+        """Answer ``path`` (with its query) with this status and body; options: headers,
+        delay (seconds before answering), head_status (another status for HEAD)."""
+        self.pages[path] = Page(status, body, **options)  # type: ignore[arg-type]
 
-@contextmanager
-def local_server(pages: dict[str, Page] | None = None) -> Iterator[Server]:
-    state = Server("", dict(pages or {}))
+
+@pytest.fixture
+def http_server() -> Iterator[Server]:
+    """A local HTTP server; ``http_server.add(path, status, body, …)`` says what it answers."""
+    state = Server("", {})
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
@@ -49,15 +58,13 @@ def local_server(pages: dict[str, Page] | None = None) -> Iterator[Server]:
             self.send_header("Content-Length", str(len(page.body)))
             self.end_headers()
             if method != "HEAD":
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(page.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
-        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        def do_GET(self) -> None:
             self.answer("GET")
 
-        def do_HEAD(self) -> None:  # noqa: N802
+        def do_HEAD(self) -> None:
             self.answer("HEAD")
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
