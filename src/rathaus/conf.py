@@ -949,6 +949,14 @@ VARIABLES: tuple[Variable, ...] = (
         "before it marks the link as broken.",
     ),
     Variable(
+        "LINK_CHECK_BATCH",
+        "positive integer",
+        "300",
+        "Most distributions the link check takes in one hourly run (those not checked for a "
+        "week, the longest unchecked first); with more links than 168 times this, some are "
+        "checked less often than weekly.",
+    ),
+    Variable(
         "FETCH_ALLOWED_NETWORKS",
         "network list",
         "",

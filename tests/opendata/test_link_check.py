@@ -166,11 +166,24 @@ def test_only_published_datasets_of_the_chosen_authority_are_checked(server):
     ]  # fmt: skip
 
 
-def test_the_job_runs_weekly_in_the_worker():
+def test_the_worker_checks_each_link_weekly_in_hourly_batches(server, settings):
+    settings.RATHAUS_LINK_CHECK_BATCH = 2
     (job,) = [job for job in housekeeping.registered() if job.name == "opendata.link_check"]
+    assert job.every == datetime.timedelta(hours=1)
+    fresh = DistributionFactory(access_url=server.url("/ok.csv"), link_checked_at=MONDAY)
+    old = DistributionFactory(
+        access_url=server.url("/ok.csv"), link_checked_at=MONDAY - datetime.timedelta(days=8)
+    )
+    never = [DistributionFactory(access_url=server.url("/ok.csv")) for _ in range(2)]
 
-    assert job.every == datetime.timedelta(days=7)
-    assert job.run is link_check.job
+    with time_machine.travel(MONDAY + datetime.timedelta(hours=1), tick=False):
+        assert job.run() == "2 distributions checked, 0 broken"
+        assert job.run() == "1 distributions checked, 0 broken"
+        assert job.run() == "0 distributions checked, 0 broken"
+
+    checked = {d.pk: d.link_checked_at for d in Distribution.objects.all()}
+    assert checked[fresh.pk] == MONDAY  # checked a week ago at most: not yet again
+    assert {checked[d.pk] for d in [old, *never]} == {MONDAY + datetime.timedelta(hours=1)}
 
 
 def test_the_command_prints_progress_and_a_summary(server, capsys):

@@ -49,7 +49,7 @@ class OpendataConfig(AppConfig):
         )  # fmt: skip
         housekeeping.register("opendata.dead_letters", dead_letters.prune, timedelta(days=1))
         # The download addresses of the open data catalogue (docs/dcat-import.md).
-        housekeeping.register("opendata.link_check", link_check.job, timedelta(days=7))
+        housekeeping.register("opendata.link_check", link_check.job, timedelta(hours=1))
 
 
 def looks_after_sensor_data(staff: object) -> bool:

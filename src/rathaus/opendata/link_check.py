@@ -1,5 +1,6 @@
 """The weekly check of the download and access addresses of published distributions
-(housekeeping job ``opendata.link_check``, ``rathaus check-links``; docs/dcat-import.md).
+(housekeeping job ``opendata.link_check``: every hour a batch of the links not checked for a
+week; ``rathaus check-links`` checks all at once; docs/dcat-import.md).
 
 Each address is asked with HEAD, and with a one-byte ranged GET when the server does not answer
 HEAD properly. Requests go through :mod:`rathaus.opendata.safe_http`: only http(s), no private or
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,6 +33,10 @@ from rathaus.opendata.catalogue_models import Dataset, Distribution
 # Servers that do not allow HEAD (or answer it wrongly) are asked with a small GET.
 _RETRY_WITH_GET = {400, 403, 405, 406, 501}
 _ERROR_LENGTH = 500
+_FIELDS = [
+    "pk", "access_url", "download_url", "link_status", "link_checked_at", "link_broken_since",
+    "link_error",
+]  # fmt: skip
 
 
 @dataclass
@@ -97,22 +103,39 @@ def check_distribution(
     return error
 
 
+INTERVAL = datetime.timedelta(days=7)
+
+
 def run(
     authority: Authority | None = None,
     progress: Callable[[int, int, Distribution, str], None] | None = None,
+    *,
+    due_before: datetime.datetime | None = None,
+    limit: int | None = None,
 ) -> Summary:
-    """Check every distribution of the published datasets (of one authority, or of all)."""
-    distributions = Distribution.objects.filter(dataset__status=Dataset.Status.PUBLISHED).order_by(
-        "dataset__authority_id", "dataset_id", "position", "pk"
-    )
+    """Check the distributions of the published datasets (of one authority, or of all).
+
+    With ``due_before`` only those not checked since then, the longest unchecked first, at most
+    ``limit`` of them."""
+    distributions = Distribution.objects.filter(dataset__status=Dataset.Status.PUBLISHED)
     if authority is not None:
         distributions = distributions.filter(dataset__authority=authority)
-    total = distributions.count()
+    if due_before is not None:
+        distributions = distributions.filter(
+            Q(link_checked_at__isnull=True) | Q(link_checked_at__lt=due_before)
+        ).order_by(F("link_checked_at").asc(nulls_first=True), "pk")
+    else:
+        distributions = distributions.order_by(
+            "dataset__authority_id", "dataset_id", "position", "pk"
+        )
+    if limit is not None:
+        distributions = distributions[:limit]
+    items = list(distributions.only(*_FIELDS))
     summary = Summary()
     own_hosts = _own_hosts()
     cache: dict[str, str] = {}
     with translation.override(settings.LANGUAGE_CODE):
-        for number, distribution in enumerate(distributions.iterator(chunk_size=200), start=1):
+        for number, distribution in enumerate(items, start=1):
             error = check_distribution(distribution, timezone.now(), own_hosts, cache)
             summary.checked += 1
             if error:
@@ -120,11 +143,12 @@ def run(
             else:
                 summary.ok += 1
             if progress:
-                progress(number, total, distribution, error)
+                progress(number, len(items), distribution, error)
     return summary
 
 
 def job() -> str:
-    """The weekly housekeeping job."""
-    summary = run()
+    """The housekeeping job (hourly): the links not checked for a week, a batch at a time, so
+    that every link is checked weekly without one long run holding up the worker."""
+    summary = run(due_before=timezone.now() - INTERVAL, limit=settings.RATHAUS_LINK_CHECK_BATCH)
     return f"{summary.checked} distributions checked, {len(summary.broken)} broken"
