@@ -413,18 +413,23 @@ def test_a_file_larger_than_the_limit_is_refused(tmp_path, settings):
         dcat_import.load(str(path))
 
 
-def test_the_command_prints_progress_skipped_datasets_and_a_summary(tmp_path, capsys):
+def test_the_command_prints_progress_skipped_datasets_and_a_summary(tmp_path, capsys, monkeypatch):
     authority = AuthorityFactory()
     graph = catalogue_graph()
     _dataset(graph, URIRef(BASE), "ohne-titel")
     path = _write(tmp_path, graph)
+    monkeypatch.chdir(tmp_path)
 
-    call_command("import_dcat", str(path), "--authority", authority.slug)
+    call_command("import_dcat", "katalog.ttl", "--authority", authority.slug)
 
     out, err = capsys.readouterr()
     assert "3 datasets found" in out
     assert "3 datasets: 2 created, 0 updated, 0 unchanged, 1 skipped" in out
     assert f"skipped {BASE}ohne-titel#dataset: the dataset has no title" in err
+    # A file is known by its full path, so a re-import from elsewhere finds what vanished.
+    assert {d.harvested_from for d in Dataset.objects.filter(authority=authority)} == {
+        str(path.resolve())
+    }
 
     graph.remove((URIRef(f"{BASE}haushalt#dataset"), None, None))
     _write(tmp_path, graph)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 
 from rathaus.core.models import Authority
 from rathaus.opendata import dcat_import
@@ -29,6 +31,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = options["source"]
+        # The source names the datasets harvested from it (vanished ones are found by it): a
+        # file by its full path, so that it stays the same from any working directory.
+        key = source if source.startswith(("http://", "https://")) else str(Path(source).resolve())
         authority = Authority.objects.filter(slug=options["authority"]).first()
         if authority is None:
             raise CommandError(f"no authority with the slug {options['authority']!r}")
@@ -41,11 +46,16 @@ class Command(BaseCommand):
             datasets = len(dcat_import.datasets_of(graph))
             self.stdout.write(f"  {datasets} datasets found, importing into {authority.slug} …")
             report = dcat_import.read_graph(
-                graph, authority, source, prune=options["prune"],
+                graph, authority, key, prune=options["prune"],
                 progress=lambda done, total: self._progress(done, total),
             )  # fmt: skip
         except dcat_import.DcatImportError as exc:
             raise CommandError(f"{exc} — nothing was imported.") from None
+        except IntegrityError:
+            raise CommandError(
+                "another import into this catalogue ran at the same time — nothing was "
+                "imported; run the import again."
+            ) from None
         for uri, reason in report.skipped:
             self.stderr.write(f"  skipped {uri}: {reason}")
         for uri, note in report.notes:
