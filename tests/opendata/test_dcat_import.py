@@ -349,6 +349,23 @@ def test_a_dataset_with_a_value_too_long_is_skipped_with_the_field_named():
     assert len(report.created) == 2
 
 
+def test_without_its_own_licence_a_dataset_takes_that_of_most_of_its_distributions():
+    authority = AuthorityFactory()
+    graph = Graph()
+    node = _dataset(graph, URIRef(BASE), "karten", "Karten")
+    for name, licence in (("a.pdf", CC_BY), ("b.pdf", DL_BY), ("c.pdf", DL_BY)):
+        _distribution(graph, node, name, licence=licence)
+
+    dcat_import.read_graph(graph, authority, "kreis")
+
+    dataset = Dataset.objects.get(authority=authority)
+    assert dataset.licence == DL_BY
+    # Each distribution keeps its licence: the dataset's (empty) or its own.
+    assert list(dataset.distributions.values_list("title", "licence")) == [
+        ("a.pdf", CC_BY), ("b.pdf", ""), ("c.pdf", ""),
+    ]  # fmt: skip
+
+
 def test_slugs_stay_unique_within_the_catalogue():
     authority = AuthorityFactory()
     DatasetFactory(authority=authority, slug="haushaltsplan-2026")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,7 +316,9 @@ def _dataset_fields(graph: Graph, node: Any, licences: list[str]) -> dict[str, A
         if (code := _code(str(theme), THEME_BASE, Theme.values))
     )
     own_licence = _uri(graph, node, DCTERMS.license)
-    common = sorted(set(licences))
+    # DCAT-AP.de puts the licence on the distributions; the dataset takes the most frequent.
+    counted = Counter(licence for licence in licences if licence)
+    common = min(counted, key=lambda licence: (-counted[licence], licence), default="")
     return {
         "title": _text(graph, node, DCTERMS.title),
         "description": _text(graph, node, DCTERMS.description),
@@ -334,7 +337,7 @@ def _dataset_fields(graph: Graph, node: Any, licences: list[str]) -> dict[str, A
         if contact is not None
         else "",
         "contact_url": _uri(graph, contact, VCARD.hasURL) if contact is not None else "",
-        "licence": own_licence or (common[0] if len(common) == 1 else ""),
+        "licence": own_licence or common,
         "temporal_start": _date(graph, temporal, DCAT.startDate, SCHEMA.startDate)
         if temporal is not None
         else None,
