@@ -1,4 +1,4 @@
-"""A DCAT-AP.de catalogue made by another tool: GovData's reference example (RDF/XML, 2.0)."""
+"""DCAT-AP.de catalogues made by another tool: GovData's reference example (RDF/XML, Turtle)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,18 @@ from tests.factories import AuthorityFactory
 
 pytestmark = pytest.mark.django_db
 
-GOVDATA = Path(__file__).parents[1] / "data" / "dcat" / "dcat_ap_de-RefImp_RDF_ADVANCED.rdf"
+FILES = Path(__file__).parents[1] / "data" / "dcat"
+GOVDATA_RDF = FILES / "dcat_ap_de-RefImp_RDF_ADVANCED.rdf"
+GOVDATA_TTL = FILES / "dcat_ap_de-RefImp_TTL_ADVANCED.ttl"
 DL_BY = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def test_the_govdata_reference_example_is_imported_with_its_publishers():
+@pytest.mark.parametrize("path", [GOVDATA_RDF, GOVDATA_TTL], ids=["rdf-xml", "turtle"])
+def test_the_govdata_reference_example_is_imported_with_its_publishers(path):
     authority = AuthorityFactory()
 
-    report = dcat_import.read_graph(dcat_import.load(str(GOVDATA)), authority, str(GOVDATA))
+    report = dcat_import.read_graph(dcat_import.load(str(path)), authority, str(path))
 
     assert (len(report.created), report.skipped, report.notes) == (2, [], [])
     bathing = Dataset.objects.get(
