@@ -196,6 +196,9 @@ def test_the_command_prints_progress_and_a_summary(server, capsys):
     out = capsys.readouterr().out
     assert f"[1/2] ok {server.url('/ok.csv')}" in out
     assert f"[2/2] broken {server.url('/fehlt.csv')}" in out
+    assert (
+        f"broken: {server.url('/fehlt.csv')}: Der Server hat mit dem Status 404 geantwortet."
+    ) in out
     assert "2 distributions checked: 1 ok, 1 broken." in out
     with pytest.raises(CommandError, match="no authority with the slug 'nirgendwo'"):
         call_command("check_links", "--authority", "nirgendwo")

@@ -88,7 +88,7 @@ def check_distribution(
             cache[url] = check_url(url, own_hosts)
         if cache[url]:
             errors.append(f"{url}: {cache[url]}")
-    error = " ".join(errors)[:_ERROR_LENGTH]
+    error = "; ".join(errors)[:_ERROR_LENGTH]
     distribution.link_checked_at = now
     distribution.link_error = error
     if error:

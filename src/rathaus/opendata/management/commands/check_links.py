@@ -27,8 +27,8 @@ class Command(BaseCommand):
             if authority is None:
                 raise CommandError(f"no authority with the slug {options['authority']!r}")
         summary = link_check.run(authority, progress=self._progress)
-        for _pk, url, error in summary.broken:
-            self.stdout.write(f"  broken: {url} — {error}")
+        for _pk, _url, error in summary.broken:
+            self.stdout.write(f"  broken: {error}")
         text = (
             f"{summary.checked} distributions checked: "
             f"{summary.ok} ok, {len(summary.broken)} broken."
