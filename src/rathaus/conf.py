@@ -920,6 +920,50 @@ VARIABLES: tuple[Variable, ...] = (
         "SensorThings counts ($count=true) stop at this number; a larger collection is "
         "reported with this number as its @iot.count.",
     ),
+    # Harvesting other DCAT-AP.de catalogues and the weekly link check (docs/dcat-import.md).
+    Variable(
+        "DCAT_IMPORT_MAX_BYTES",
+        "positive integer",
+        "52428800",
+        "Largest catalogue file or catalogue page (in bytes) that `rathaus import-dcat` reads; "
+        "a larger one stops the import with a message and nothing is imported.",
+    ),
+    Variable(
+        "DCAT_IMPORT_MAX_PAGES",
+        "positive integer",
+        "500",
+        "Most pages (hydra:next) `rathaus import-dcat` follows for one catalogue address; a "
+        "catalogue with more stops the import with a message and nothing is imported.",
+    ),
+    Variable(
+        "DCAT_IMPORT_TIMEOUT",
+        "positive integer",
+        "60",
+        "Seconds `rathaus import-dcat` waits for one catalogue page.",
+    ),
+    Variable(
+        "LINK_CHECK_TIMEOUT",
+        "positive integer",
+        "10",
+        "Seconds the weekly link check waits for one download or access address of a dataset "
+        "before it marks the link as broken.",
+    ),
+    Variable(
+        "LINK_CHECK_BATCH",
+        "positive integer",
+        "300",
+        "Most distributions the link check takes in one hourly run (those not checked for a "
+        "week, the longest unchecked first); with more links than 168 times this, some are "
+        "checked less often than weekly.",
+    ),
+    Variable(
+        "FETCH_ALLOWED_NETWORKS",
+        "network list",
+        "",
+        "Comma-separated private networks (10.0.0.0/8) that the catalogue import and the link "
+        "check may reach, e.g. an intranet catalogue. Addresses in private, loopback and "
+        "link-local networks are refused otherwise.",
+    ),
     # SensorThings MQTT extension (docs/sensorthings-mqtt.md, ADR 0059)
     Variable(
         "MQTT_URL",

@@ -326,6 +326,15 @@ RATHAUS_MQTT_URL: str = env("MQTT_URL")
 RATHAUS_MQTT_BATCH_SIZE: int = env("MQTT_BATCH_SIZE")
 RATHAUS_MQTT_BATCH_MILLISECONDS: int = env("MQTT_BATCH_MILLISECONDS")
 
+# Harvesting DCAT-AP.de catalogues and the weekly link check (opendata/dcat_import.py and
+# opendata/link_check.py).
+RATHAUS_DCAT_IMPORT_MAX_BYTES: int = env("DCAT_IMPORT_MAX_BYTES")
+RATHAUS_DCAT_IMPORT_MAX_PAGES: int = env("DCAT_IMPORT_MAX_PAGES")
+RATHAUS_DCAT_IMPORT_TIMEOUT: int = env("DCAT_IMPORT_TIMEOUT")
+RATHAUS_LINK_CHECK_TIMEOUT: int = env("LINK_CHECK_TIMEOUT")
+RATHAUS_LINK_CHECK_BATCH: int = env("LINK_CHECK_BATCH")
+RATHAUS_FETCH_ALLOWED_NETWORKS: list[str] = env("FETCH_ALLOWED_NETWORKS")
+
 OTP_TOTP_THROTTLE_FACTOR = 1
 # The admin does not show a staff member's TOTP secret (QR code): it would let an administrator
 # copy someone's second factor. Staff enrol their app themselves at the login.

@@ -33,7 +33,7 @@ class OpendataConfig(AppConfig):
         entry "Sensor data" for administrators (thresholds, and the MQTT messages that could not
         be stored, ADR 0059) and the alert check every minute."""
         from rathaus.core import housekeeping, navigation
-        from rathaus.opendata import alerts, subscriptions
+        from rathaus.opendata import alerts, link_check, subscriptions
         from rathaus.opendata.mqtt import dead_letters
 
         navigation.register(navigation.NavItem("data", _("Data"), "opendata:overview", 70))
@@ -49,6 +49,8 @@ class OpendataConfig(AppConfig):
             timedelta(days=1),
         )  # fmt: skip
         housekeeping.register("opendata.dead_letters", dead_letters.prune, timedelta(days=1))
+        # The download addresses of the open data catalogue (docs/dcat-import.md).
+        housekeeping.register("opendata.link_check", link_check.job, timedelta(hours=1))
 
     def _catalogue_ready(self) -> None:
         """Datasets the platform produces (ADR 0064): the sensor series as a source, the sync

@@ -1,0 +1,178 @@
+"""Reading a DCAT catalogue from a file or an http(s) address into one RDF graph (the first
+half of ``rathaus import-dcat``, :mod:`rathaus.opendata.dcat_import` maps it; docs/dcat-import.md).
+
+Turtle, RDF/XML, JSON-LD and N-Triples are told apart by the media type, the extension, then the
+content. Paged catalogues are followed through ``hydra:next``/``hydra:nextPage`` within the page,
+byte and time limits of the settings, through :mod:`rathaus.opendata.safe_http`. Whatever cannot
+be read raises :class:`DcatImportError` with a message that says why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.utils import translation
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCAT, RDF
+
+from rathaus.opendata import safe_http
+
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+ACCEPT = "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8"
+
+_FORMATS = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
+    "application/n-triples": "nt",
+}
+_EXTENSIONS = {
+    ".ttl": "turtle",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".owl": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".nt": "nt",
+}
+_FORMAT_NAMES = {"turtle": "Turtle", "xml": "RDF/XML", "json-ld": "JSON-LD", "nt": "N-Triples"}
+
+
+class DcatImportError(Exception):
+    """The source cannot be imported at all; the message says why. Nothing was imported."""
+
+
+def guess_format(data: bytes, *, content_type: str = "", name: str = "") -> str:
+    """rdflib's format name from the media type, then the file extension, then the content."""
+    if content_type in _FORMATS:
+        return _FORMATS[content_type]
+    suffix = Path(urlsplit(name).path if "://" in name else name).suffix.lower()
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"{", b"[")):
+        return "json-ld"
+    if start.startswith(b"<") and not start.startswith(b"<http"):
+        return "xml"
+    return "turtle"
+
+
+def parse(data: bytes, fmt: str, *, base: str = "") -> Graph:
+    """The RDF graph of ``data``; DcatImportError if it is not readable in that format."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise DcatImportError("this is a web page (HTML), not a DCAT catalogue")
+    if b"<!entity" in data.lower():
+        raise DcatImportError("XML entity declarations are not allowed in a catalogue file")
+    if fmt == "json-ld":
+        _refuse_remote_contexts(data)
+    graph = Graph()
+    try:
+        graph.parse(data=data, format=fmt, publicID=base or None)
+    except Exception as exc:  # rdflib raises many kinds of parser errors
+        raise DcatImportError(
+            f"the file cannot be read as {_FORMAT_NAMES.get(fmt, fmt)}: {str(exc)[:300]}"
+        ) from None
+    return graph
+
+
+def _refuse_remote_contexts(data: bytes) -> None:
+    """A JSON-LD @context given as an address would make the parser fetch it: not allowed."""
+    try:
+        document = json.loads(data)
+    except ValueError as exc:
+        raise DcatImportError(f"the file cannot be read as JSON-LD: {exc}") from None
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    contexts = value if isinstance(value, list) else [value]
+                    if any(isinstance(context, str) for context in contexts):
+                        raise DcatImportError(
+                            "the JSON-LD file refers to a remote @context; give it inline"
+                        )
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(document)
+
+
+def load(source: str, *, progress: Callable[[str], None] | None = None) -> Graph:
+    """The whole catalogue behind ``source`` (a file path or an http(s) address, whose
+    ``hydra:next`` pages are followed) as one graph. DcatImportError with a clear message when
+    it cannot be read, is too large, has too many pages or is not a DCAT catalogue."""
+    if source.startswith(("http://", "https://")):
+        graph = _load_url(source, progress)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise DcatImportError(f"{source}: no such file")
+        limit = settings.RATHAUS_DCAT_IMPORT_MAX_BYTES
+        if path.stat().st_size > limit:
+            raise DcatImportError(f"{source}: the file is larger than {limit} bytes")
+        data = path.read_bytes()
+        graph = parse(data, guess_format(data, name=path.name), base=path.resolve().as_uri())
+    check_dcat(graph)
+    return graph
+
+
+def _load_url(url: str, progress: Callable[[str], None] | None) -> Graph:
+    graph = Graph()
+    seen: set[str] = set()
+    next_url: str | None = url
+    max_pages = settings.RATHAUS_DCAT_IMPORT_MAX_PAGES
+    while next_url:
+        if next_url in seen:
+            break
+        if len(seen) >= max_pages:
+            raise DcatImportError(f"{url}: the catalogue has more than {max_pages} pages")
+        seen.add(next_url)
+        if progress:
+            progress(next_url)
+        try:
+            # The import speaks English like its other messages (the command line's language).
+            with translation.override("en"):
+                response = safe_http.fetch(
+                    next_url,
+                    timeout=settings.RATHAUS_DCAT_IMPORT_TIMEOUT,
+                    max_bytes=settings.RATHAUS_DCAT_IMPORT_MAX_BYTES,
+                    headers={"Accept": ACCEPT},
+                )
+        except safe_http.FetchError as exc:
+            raise DcatImportError(f"{next_url}: {exc}") from None
+        if response.status != 200:
+            raise DcatImportError(f"{next_url}: the server answered {response.status}")
+        fmt = guess_format(response.body, content_type=response.content_type, name=response.url)
+        page = parse(response.body, fmt, base=response.url)
+        graph += page
+        next_url = _next_page(page, response.url)
+    return graph
+
+
+def _next_page(page: Graph, base: str) -> str | None:
+    for predicate in (HYDRA.next, HYDRA.nextPage):
+        for target in page.objects(None, predicate):
+            return urljoin(base, str(target))
+    return None
+
+
+def check_dcat(graph: Graph) -> None:
+    """DcatImportError unless the graph is a DCAT catalogue with at least one dataset."""
+    if not any(graph.triples((None, RDF.type, DCAT.Dataset))):
+        if any(graph.triples((None, RDF.type, DCAT.Catalog))):
+            raise DcatImportError("the catalogue contains no datasets (dcat:Dataset)")
+        raise DcatImportError(
+            "this is not a DCAT catalogue: it has no dcat:Catalog and no dcat:Dataset"
+        )
