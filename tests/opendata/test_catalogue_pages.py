@@ -41,7 +41,8 @@ def test_the_list_shows_the_published_datasets_of_the_portal_only(town):
     }
     assert "1 Datensatz" in html
     assert "Datenlizenz Deutschland Namensnennung 2.0" in html  # the licence in words
-    assert ">CSV</span>" in html and ">JSON</span>" in html
+    assert ">CSV</span>" in html
+    assert ">JSON</span>" in html
     assert f"Zuletzt geändert: {ground.modified.day}." in html
     assert 'href="/daten/katalog/grundwasser' not in html  # the slug, not the title, is the path
     assert f'href="/daten/katalog/{ground.slug}/"' in html
@@ -95,10 +96,12 @@ def test_the_list_is_paged_and_survives_odd_page_numbers(town):
 
     first = client.get(LIST, {"sortierung": "titel"}).content.decode()
     assert "Seite 1 von 2" in first
-    assert "Messreihe 19" in first and "Messreihe 20" not in first
+    assert "Messreihe 19" in first
+    assert "Messreihe 20" not in first
     assert "sortierung=titel&amp;seite=2" in first
     second = client.get(LIST, {"sortierung": "titel", "seite": "2"}).content.decode()
-    assert "Messreihe 22" in second and "Messreihe 00" not in second
+    assert "Messreihe 22" in second
+    assert "Messreihe 00" not in second
     for odd in ("abc", "0", "-3", "99999999999999999999"):
         assert client.get(LIST, {"seite": odd}).status_code == 200, odd
 
@@ -122,7 +125,8 @@ def test_the_dataset_page_shows_everything_a_data_user_needs(town):
 
     html = Client().get("/daten/katalog/grundwasser/").content.decode()
 
-    assert "<h1" in html and "Grundwasserstände</h1>" in html
+    assert "<h1" in html
+    assert "Grundwasserstände</h1>" in html
     assert "Tägliche Stände." in html
     assert ('<a class="kern-link" href="http://creativecommons.org/licenses/by/4.0/" '
             'rel="license">Creative Commons Namensnennung – 4.0 International (CC BY 4.0)</a>'
@@ -198,11 +202,13 @@ def test_publishing_sets_issued_once_and_modified_each_time(town):
     catalogue_publish.publish(dataset)
     dataset.refresh_from_db()
     first_issued, first_modified = dataset.issued, dataset.modified
-    assert dataset.status == Dataset.Status.PUBLISHED and first_issued == first_modified
+    assert dataset.status == Dataset.Status.PUBLISHED
+    assert first_issued == first_modified
 
     catalogue_publish.withdraw(dataset)
     dataset.refresh_from_db()
-    assert dataset.status == Dataset.Status.DRAFT and dataset.issued == first_issued
+    assert dataset.status == Dataset.Status.DRAFT
+    assert dataset.issued == first_issued
     later = timezone.now() + datetime.timedelta(minutes=5)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(catalogue_publish.timezone, "now", lambda: later)

@@ -29,8 +29,9 @@ class OpendataConfig(AppConfig):
 
     def _dashboards_ready(self) -> None:
         """Dashboards and alerts (ADR 0061): the public navigation entry "Daten", the staff
-        entries "Open data" (the catalogue, ADR 0062) and "Sensor data" for administrators (thresholds, and the MQTT messages that could not
-        be stored, ADR 0059) and the alert check every minute."""
+        entries "Open data" (the catalogue, ADR 0062) and "Sensor data" for administrators
+        (thresholds, and the MQTT messages that could not be stored, ADR 0059) and the alert
+        check every minute."""
         from rathaus.core import housekeeping, navigation
         from rathaus.opendata import alerts, subscriptions
         from rathaus.opendata.mqtt import dead_letters

@@ -3,7 +3,7 @@ reorder without JavaScript), the few fields of a platform dataset, and the list 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -46,7 +46,7 @@ class KeywordsField(forms.CharField):
             return ", ".join(value)
         return value
 
-    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[str]:
         text = super().clean(value)
         words: list[str] = []
         for word in (part.strip() for part in text.split(",")):
@@ -61,7 +61,7 @@ class KeywordsField(forms.CharField):
         return words
 
 
-class PlatformDatasetForm(forms.ModelForm):
+class PlatformDatasetForm(forms.ModelForm[Dataset]):
     """The fields staff may change on a dataset the platform keeps current (``source``)."""
 
     keywords = KeywordsField(
@@ -125,18 +125,18 @@ class DatasetForm(PlatformDatasetForm):
         super().__init__(*args, **kwargs)
         self.authority = authority
         self.fields["slug"].required = False
-        self.fields["accrual_periodicity"].choices = Frequency.choices
+        cast(forms.ChoiceField, self.fields["accrual_periodicity"]).choices = Frequency.choices
         licences = catalogue_licences.choices()
         current = self.instance.licence if self.instance.pk else ""
         if current and not catalogue_licences.known(current):
             licences = [(current, current), *licences]  # a harvested dataset's, kept as it is
-        self.fields["licence"].choices = licences
+        cast(forms.ChoiceField, self.fields["licence"]).choices = licences
         if not self.instance.pk:
             self.initial.setdefault("licence", self.instance.licence)
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:100]
-        slug = slug.strip("-")
+        typed = str(self.cleaned_data.get("slug") or "")
+        slug = (typed or slugify(str(self.data.get("title", "")))[:100]).strip("-")
         if not slug:
             raise forms.ValidationError(_("Please enter a short name for the address."))
         if slug in RESERVED_SLUGS:
@@ -149,7 +149,7 @@ class DatasetForm(PlatformDatasetForm):
         return slug
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("temporal_start"), data.get("temporal_end")
         if start and end and end < start:
             self.add_error("temporal_end", _("The end is before the start."))
@@ -157,10 +157,11 @@ class DatasetForm(PlatformDatasetForm):
 
     def save(self, commit: bool = True) -> Dataset:
         self.instance.authority = self.authority
-        return super().save(commit=commit)
+        saved: Dataset = super().save(commit=commit)
+        return saved
 
 
-class DistributionForm(forms.ModelForm):
+class DistributionForm(forms.ModelForm[Distribution]):
     licence = forms.ChoiceField(
         label=_("Licence"), required=False, widget=forms.Select(attrs=SELECT), choices=(),
     )  # fmt: skip
@@ -197,7 +198,7 @@ class DistributionForm(forms.ModelForm):
         choices = [("", _("as the dataset")), *catalogue_licences.choices()]
         if current and not catalogue_licences.known(current):
             choices.insert(1, (current, current))
-        self.fields["licence"].choices = choices
+        cast(forms.ChoiceField, self.fields["licence"]).choices = choices
         self.fields["position"].required = False
 
     def clean_format(self) -> str:

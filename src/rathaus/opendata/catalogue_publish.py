@@ -37,9 +37,9 @@ def missing(dataset: Dataset) -> list[str]:
         found.append(_("At least one category (theme) is missing."))
     if not (dataset.contact_email or dataset.contact_url):
         found.append(_("A contact (e-mail address or web page) is missing."))
-    if dataset.temporal_start and dataset.temporal_end:
-        if dataset.temporal_end < dataset.temporal_start:
-            found.append(_("The period covered ends before it starts."))
+    start, end = dataset.temporal_start, dataset.temporal_end
+    if start and end and end < start:
+        found.append(_("The period covered ends before it starts."))
     distributions = list(dataset.distributions.all()) if dataset.pk else []
     if not distributions:
         found.append(_("At least one distribution (a file or an interface) is missing."))

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from rathaus.core import audit, refusals, roles
 from rathaus.core.models import Authority, Membership
 from rathaus.core.staff_views import staff_required
+from rathaus.core.tenancy import current_authority
 from rathaus.opendata import catalogue_publish
 from rathaus.opendata.catalogue_forms import (
     DatasetFilterForm,
@@ -64,6 +65,9 @@ def _allowed(request: HttpRequest) -> set[int]:
 def _chosen(request: HttpRequest, allowed: set[int]) -> tuple[Authority, list[Authority]]:
     authorities = list(Authority.objects.filter(pk__in=allowed).order_by("name"))
     slug = request.GET.get("behoerde", "")[:100]
+    if not slug:  # the portal's own authority first
+        portal = current_authority(request)
+        slug = portal.slug if portal is not None else ""
     chosen = next((one for one in authorities if one.slug == slug), authorities[0])
     return chosen, authorities
 

@@ -106,10 +106,8 @@ def search(rows: QuerySet[Dataset], filters: Filters, authority: Authority) -> Q
     return rows
 
 
-def distributions_in_order() -> Prefetch:
-    return Prefetch(
-        "distributions", queryset=Distribution.objects.order_by("position", "id")
-    )
+def distributions_in_order() -> Prefetch[Any]:
+    return Prefetch("distributions", queryset=Distribution.objects.order_by("position", "id"))
 
 
 def formats_of(dataset: Dataset) -> list[str]:
