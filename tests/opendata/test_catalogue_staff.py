@@ -55,6 +55,8 @@ def test_an_administrator_creates_and_publishes_a_dataset(barleben):
     assert "Der Datensatz kann noch nicht veröffentlicht werden." in html
     assert "<li>Mindestens eine Kategorie (Thema) fehlt.</li>" in html
     assert "<li>Eine Kontaktmöglichkeit (E-Mail-Adresse oder Webseite) fehlt.</li>" in html
+    # the form on the refusal saves the dataset, it does not publish again
+    assert f'<form method="post" action="{LIST}{dataset.pk}/" novalidate' in html
     dataset.refresh_from_db()
     assert dataset.status == Dataset.Status.DRAFT
     assert Client().get("/daten/katalog/haushaltsplan-2026/").status_code == 404
