@@ -197,3 +197,19 @@ def test_only_keepers_of_the_catalogue_see_it_and_only_their_own(barleben):
     assert keeping.post(f"{LIST}{other.pk}/veroeffentlichen/").status_code == 404
     assert "Fremd" not in keeping.get(LIST).content.decode()
     assert keeping.get(f"{LIST}{other.pk}/veroeffentlichen/").status_code == 405
+
+
+def test_a_superuser_chooses_the_authority_whose_catalogue_to_keep(barleben):
+    other = DatasetFactory(title="Kreisstraßen")
+    admin = log_in(Client(), "digitales")  # a superuser: every authority, the portal's first
+    assert "Kreisstraßen" not in admin.get(LIST).content.decode()
+    chosen = admin.get(LIST, {"behoerde": other.authority.slug}).content.decode()
+    assert "Kreisstraßen" in chosen
+    assert f'href="/verwaltung/daten/neu/?behoerde={other.authority.slug}"' in chosen
+
+    address = f"{LIST}neu/?behoerde={other.authority.slug}"
+    data = post_data(admin.get(address).content.decode(), **{
+        "title": "Radwege", "licence": CC_BY, "accrual_periodicity": "IRREG",
+    })  # fmt: skip
+    assert admin.post(address, data).status_code == 302
+    assert Dataset.objects.get(title="Radwege").authority == other.authority
