@@ -62,7 +62,9 @@ SKIPPED_PREFIXES = (
     "/verwaltung/abmelden/",
     "/konto/bestaetigen/",  # confirms an e-mail address on GET (links from mails)
 )
-SKIPPED_SUFFIXES = (".pdf", ".ics", ".bpmn", ".xml", ".json", ".csv", ".png", ".svg", ".txt")
+# (.ttl, .rdf, .jsonld: the data catalogue's RDF, checked in tests/opendata)
+SKIPPED_SUFFIXES = (".pdf", ".ics", ".bpmn", ".xml", ".json", ".csv", ".png", ".svg", ".txt",
+                    ".ttl", ".rdf", ".jsonld")  # fmt: skip
 # Attachments in the demo outbox (downloads) and e-file documents shown inline (a PDF or an
 # image in the browser's viewer, not a page of the portal).
 SKIPPED_PARTS = ("/anhang/", "/vorschau/")

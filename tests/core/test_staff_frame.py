@@ -25,7 +25,7 @@ from tests.factories import (
     VersionFactory,
 )
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
-from tests.factories.opendata import ThresholdFactory
+from tests.factories.opendata import DatasetFactory, ThresholdFactory
 from tests.support import log_in
 
 STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
@@ -57,6 +57,8 @@ NOT_PAGES = {
     "documents:case_file": "a redirect to the case's file",
     "documents:decide_deletion": "POST only",
     "payments_staff:reconciliation_csv": "a CSV download",
+    "catalogue_staff:publish": "POST only",
+    "catalogue_staff:withdraw": "POST only",
 }
 
 
@@ -94,6 +96,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "incoming": IncomingFactory(destination=OwnDestinationFactory(org_unit=meldung.org_unit)),
         "outgoing": OutgoingFactory(submission=SubmissionFactory(authority=meldung.authority)),
         "threshold": ThresholdFactory(),
+        "dataset": DatasetFactory(authority=meldung.authority),
     }
 
 
@@ -177,6 +180,9 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "opendata_staff:threshold_edit": (
         lambda w: f"/verwaltung/sensordaten/schwellenwerte/{w['threshold'].pk}/"
     ),
+    "catalogue_staff:list": lambda w: "/verwaltung/daten/",
+    "catalogue_staff:add": lambda w: "/verwaltung/daten/neu/",
+    "catalogue_staff:edit": lambda w: f"/verwaltung/daten/{w['dataset'].pk}/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -211,6 +217,9 @@ FOR_ADMINISTRATORS = {
     "opendata_staff:thresholds",
     "opendata_staff:threshold_add",
     "opendata_staff:threshold_edit",
+    "catalogue_staff:list",
+    "catalogue_staff:add",
+    "catalogue_staff:edit",
 }
 
 

@@ -30,8 +30,9 @@ class OpendataConfig(AppConfig):
 
     def _dashboards_ready(self) -> None:
         """Dashboards and alerts (ADR 0061): the public navigation entry "Daten", the staff
-        entry "Sensor data" for administrators (thresholds, and the MQTT messages that could not
-        be stored, ADR 0059) and the alert check every minute."""
+        entries "Open data" (the catalogue, ADR 0062) and "Sensor data" for administrators
+        (thresholds, and the MQTT messages that could not be stored, ADR 0059) and the alert
+        check every minute."""
         from rathaus.core import housekeeping, navigation
         from rathaus.opendata import alerts, link_check, subscriptions
         from rathaus.opendata.mqtt import dead_letters
@@ -41,6 +42,12 @@ class OpendataConfig(AppConfig):
             navigation.StaffNavItem(
                 "sensordata", _("Sensor data"), "opendata_staff:thresholds", 75,
                 permitted=looks_after_sensor_data,
+            )
+        )  # fmt: skip
+        navigation.register_staff(
+            navigation.StaffNavItem(
+                "opendata", _("Open data"), "catalogue_staff:list", 76,
+                permitted=keeps_catalogue,
             )
         )  # fmt: skip
         housekeeping.register("opendata.alerts", alerts.run, timedelta(minutes=1))
@@ -71,4 +78,16 @@ def looks_after_sensor_data(staff: object) -> bool:
     return bool(
         staff.user.is_superuser  # type: ignore[attr-defined]
         or roles.ADMINISTRATOR in staff.role_names  # type: ignore[attr-defined]
+    )
+
+
+def keeps_catalogue(staff: object) -> bool:
+    """Superusers, administrators and the role "Sensordaten" keep the open data catalogue."""
+    from rathaus.core import roles
+
+    names = staff.role_names  # type: ignore[attr-defined]
+    return bool(
+        staff.user.is_superuser  # type: ignore[attr-defined]
+        or roles.ADMINISTRATOR in names
+        or roles.SENSOR_DATA in names
     )
