@@ -17,6 +17,7 @@ from rathaus.forms.models import FormDefinition
 from rathaus.payments.models import PaymentRequest
 from rathaus.processes.models import ProcessModel, ProcessTask
 from tests.factories import (
+    DisruptionFactory,
     FeeFactory,
     FileFactory,
     MembershipFactory,
@@ -57,6 +58,10 @@ NOT_PAGES = {
     "documents:case_file": "a redirect to the case's file",
     "documents:decide_deletion": "POST only",
     "payments_staff:reconciliation_csv": "a CSV download",
+    "construction_staff:publish": "POST only",
+    "construction_staff:withdraw": "POST only",
+    "construction_staff:document_add": "POST only",
+    "construction_staff:document_remove": "POST only",
 }
 
 
@@ -94,6 +99,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "incoming": IncomingFactory(destination=OwnDestinationFactory(org_unit=meldung.org_unit)),
         "outgoing": OutgoingFactory(submission=SubmissionFactory(authority=meldung.authority)),
         "threshold": ThresholdFactory(),
+        "site": DisruptionFactory(authority=meldung.authority),
     }
 
 
@@ -177,6 +183,9 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "opendata_staff:threshold_edit": (
         lambda w: f"/verwaltung/sensordaten/schwellenwerte/{w['threshold'].pk}/"
     ),
+    "construction_staff:list": lambda w: "/verwaltung/baustellen/",
+    "construction_staff:add": lambda w: "/verwaltung/baustellen/neu/",
+    "construction_staff:edit": lambda w: f"/verwaltung/baustellen/{w['site'].pk}/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -211,6 +220,9 @@ FOR_ADMINISTRATORS = {
     "opendata_staff:thresholds",
     "opendata_staff:threshold_add",
     "opendata_staff:threshold_edit",
+    "construction_staff:list",
+    "construction_staff:add",
+    "construction_staff:edit",
 }
 
 
