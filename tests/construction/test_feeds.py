@@ -4,9 +4,9 @@ only published sites of the portal's authority."""
 from __future__ import annotations
 
 import datetime as dt
-from xml.etree import ElementTree
 
 import pytest
+from defusedxml import ElementTree
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
@@ -50,7 +50,8 @@ def test_geojson_has_the_published_sites_with_their_properties(town):
     assert properties["title"] == "Sperrung"
     assert properties["village"] == "Ebendorf"
     assert properties["streets"] == ["Breiteweg"]
-    assert properties["ends_on"] is None and properties["until_further_notice"] is True
+    assert properties["ends_on"] is None
+    assert properties["until_further_notice"] is True
     assert properties["url"].endswith(f"/baustellen/{site.uid}/")
     for key in ("kind", "starts_on", "detour", "responsible"):
         assert key in properties
@@ -66,9 +67,11 @@ def test_geojson_filters_and_pages(town):
 
     client = Client()
     first = client.get("/baustellen/baustellen.geojson?ort=Ebendorf&limit=2").json()
-    assert first["numberMatched"] == 5 and first["numberReturned"] == 2
+    assert first["numberMatched"] == 5
+    assert first["numberReturned"] == 2
     next_link = next(link["href"] for link in first["links"] if link["rel"] == "next")
-    assert "seite=2" in next_link and "ort=Ebendorf" in next_link
+    assert "seite=2" in next_link
+    assert "ort=Ebendorf" in next_link
     last = client.get("/baustellen/baustellen.geojson?ort=Ebendorf&limit=2&seite=3").json()
     assert last["numberReturned"] == 1
     assert {link["rel"] for link in last["links"]} == {"self", "prev"}

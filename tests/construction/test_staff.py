@@ -62,7 +62,8 @@ def test_a_keeper_creates_publishes_and_withdraws_a_site(town):
     saved = client.post(f"{LIST}neu/", form(town))
     assert saved.status_code == 302
     site = Disruption.objects.get(title="Vollsperrung Breiteweg")
-    assert site.authority == town and site.status == Publication.DRAFT
+    assert site.authority == town
+    assert site.status == Publication.DRAFT
     assert site.geometry == {"type": "LineString",
                              "coordinates": [[11.6222, 52.2016], [11.6196, 52.2008]]}  # fmt: skip
     assert site.streets == ["Breiteweg", "Schanze"]
@@ -72,7 +73,8 @@ def test_a_keeper_creates_publishes_and_withdraws_a_site(town):
     assert "52.2016, 11.6222" in edit  # typed order: latitude first
     client.post(f"{LIST}{site.pk}/veroeffentlichen/")
     site.refresh_from_db()
-    assert site.status == Publication.PUBLISHED and site.published_at is not None
+    assert site.status == Publication.PUBLISHED
+    assert site.published_at is not None
     assert Client().get(f"/baustellen/{site.uid}/").status_code == 200
     client.post(f"{LIST}{site.pk}/zurueckziehen/")
     site.refresh_from_db()
@@ -93,7 +95,8 @@ def test_mistakes_are_refused_with_messages_and_nothing_is_lost(town):
     assert 'id="error-summary"' in page
     assert "Das Ende kann nicht vor dem Beginn liegen." in page
     assert "Breite und Länge vertauscht?" in page
-    assert "Vollsperrung Breiteweg" in page and "11.6219, 52.2009" in page
+    assert "Vollsperrung Breiteweg" in page
+    assert "11.6219, 52.2009" in page
     assert not Disruption.objects.exists()
 
     no_end = client.post(f"{LIST}neu/", form(town, ends_on=""))
@@ -110,7 +113,8 @@ def test_unknown_streets_give_a_warning_with_suggestions_not_a_refusal(town):
                                                streets_text="Breitweg\nL 47"), follow=True)  # fmt: skip
     page = response.content.decode()
     assert Disruption.objects.get().streets == ["Breitweg", "L 47"]
-    assert "„Breiteweg“" in page and "Meinten Sie" in page
+    assert "„Breiteweg“" in page
+    assert "Meinten Sie" in page
     assert "Die Straße „L 47“ steht nicht im Straßenverzeichnis von Barleben" in page
 
 

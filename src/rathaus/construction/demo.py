@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from django.utils import timezone
@@ -61,68 +61,126 @@ def _area(*points: tuple[float, float]) -> dict[str, Any]:
 
 SITES = (
     DemoSite(
-        "breiteweg-sued", "Fahrbahnerneuerung Breiteweg (südlicher Abschnitt)", "roadworks",
-        "Barleben", ("Breiteweg", "Schanze"), -18, 11,
+        "breiteweg-sued",
+        "Fahrbahnerneuerung Breiteweg (südlicher Abschnitt)",
+        "roadworks",
+        "Barleben",
+        ("Breiteweg", "Schanze"),
+        -18,
+        11,
         _line((52.2016, 11.6222), (52.2008, 11.6196), (52.2001, 11.6171)),
         detour="Umleitung über Bahnhofstraße und Ernst-Thälmann-Straße; Anlieger frei bis zur "
         "Baustelle.",
         description="Die Fahrbahn des Breitewegs zwischen Schanze und Kreisverkehr wird "
         "erneuert. Fußwege bleiben offen.",
         documents=("Verkehrsrechtliche Anordnung Breiteweg",),
-    ),  # fmt: skip
+    ),
     DemoSite(
-        "buschweg-ausbau", "Ausbau Buschweg", "closure", "Barleben",
-        ("Buschweg", "Alte Kirchstraße"), -45, None,
+        "buschweg-ausbau",
+        "Ausbau Buschweg",
+        "closure",
+        "Barleben",
+        ("Buschweg", "Alte Kirchstraße"),
+        -45,
+        None,
         _area((52.2071, 11.6158), (52.2075, 11.6201), (52.2061, 11.6206), (52.2057, 11.6162)),
         detour="Der Buschweg ist voll gesperrt. Bitte über die Bahnhofstraße fahren.",
         description="Ausbau des Buschwegs mit Gehweg und Straßenbeleuchtung. Das Ende hängt "
         "von der Verlegung der Leitungen ab.",
-    ),  # fmt: skip
+    ),
     DemoSite(
-        "bahnhofstrasse-hausanschluss", "Hausanschluss Trinkwasser in der Bahnhofstraße",
-        "roadworks", "Barleben", ("Bahnhofstraße",), -2, 4, _point(52.2047, 11.6236),
-        detour="Halbseitige Sperrung mit Ampel.", responsible="Wasserversorger (Demo)",
-    ),  # fmt: skip
+        "bahnhofstrasse-hausanschluss",
+        "Hausanschluss Trinkwasser in der Bahnhofstraße",
+        "roadworks",
+        "Barleben",
+        ("Bahnhofstraße",),
+        -2,
+        4,
+        _point(52.2047, 11.6236),
+        detour="Halbseitige Sperrung mit Ampel.",
+        responsible="Wasserversorger (Demo)",
+    ),
     DemoSite(
-        "ernst-thaelmann-markt", "Weihnachtsmarkt vor dem Rathaus", "event", "Barleben",
-        ("Ernst-Thälmann-Straße",), 9, 10, _point(52.2034, 11.6198),
+        "ernst-thaelmann-markt",
+        "Weihnachtsmarkt vor dem Rathaus",
+        "event",
+        "Barleben",
+        ("Ernst-Thälmann-Straße",),
+        9,
+        10,
+        _point(52.2034, 11.6198),
         detour="Die Ernst-Thälmann-Straße ist zwischen Breiteweg und Rathaus gesperrt.",
         responsible="Gemeinde Barleben, Ordnungsamt",
-    ),  # fmt: skip
+    ),
     DemoSite(
-        "ebendorf-bruecke", "Umleitung wegen Brückenprüfung in Ebendorf", "detour", "Ebendorf",
-        ("Barleber Straße",), -5, 12,
+        "ebendorf-bruecke",
+        "Umleitung wegen Brückenprüfung in Ebendorf",
+        "detour",
+        "Ebendorf",
+        ("Barleber Straße",),
+        -5,
+        12,
         _line((52.1862, 11.5701), (52.1851, 11.5668), (52.1837, 11.5655), (52.1829, 11.5621)),
         detour="Umleitung über die Kreisstraße nach Barleben (ausgeschildert). Die Linie auf "
         "der Karte zeigt die Umleitungsstrecke.",
         responsible="Landkreis Börde, Straßenverkehrsamt",
-    ),  # fmt: skip
+    ),
     DemoSite(
-        "ebendorf-kanal", "Kanalbau Ebendorf Ortsmitte", "roadworks", "Ebendorf",
-        ("Magdeburger Straße",), 21, 70, _point(52.1840, 11.5650),
+        "ebendorf-kanal",
+        "Kanalbau Ebendorf Ortsmitte",
+        "roadworks",
+        "Ebendorf",
+        ("Magdeburger Straße",),
+        21,
+        70,
+        _point(52.1840, 11.5650),
         detour="Umleitung wird rechtzeitig ausgeschildert.",
         responsible="Abwasserverband (Demo)",
-    ),  # fmt: skip
+    ),
     DemoSite(
-        "meitzendorf-gehweg", "Neubau Gehweg in Meitzendorf", "roadworks", "Meitzendorf",
-        ("Barleber Straße",), -9, 20,
+        "meitzendorf-gehweg",
+        "Neubau Gehweg in Meitzendorf",
+        "roadworks",
+        "Meitzendorf",
+        ("Barleber Straße",),
+        -9,
+        20,
         _line((52.2170, 11.5580), (52.2183, 11.5554)),
         detour="Fußgänger nutzen bitte die andere Straßenseite.",
-    ),  # fmt: skip
+    ),
     DemoSite(
-        "meitzendorf-vollsperrung", "Vollsperrung Ortsdurchfahrt Meitzendorf", "closure",
-        "Meitzendorf", ("Hauptstraße",), 35, 49, _point(52.2186, 11.5560),
+        "meitzendorf-vollsperrung",
+        "Vollsperrung Ortsdurchfahrt Meitzendorf",
+        "closure",
+        "Meitzendorf",
+        ("Hauptstraße",),
+        35,
+        49,
+        _point(52.2186, 11.5560),
         detour="Umleitung über Barleben und Ebendorf.",
         responsible="Landesstraßenbaubehörde Sachsen-Anhalt (Demo)",
-    ),  # fmt: skip
+    ),
     DemoSite(
-        "breiteweg-nord-beendet", "Leitungsarbeiten Breiteweg (nördlicher Abschnitt)",
-        "roadworks", "Barleben", ("Breiteweg",), -80, -52, _point(52.2060, 11.6290),
-    ),  # fmt: skip
+        "breiteweg-nord-beendet",
+        "Leitungsarbeiten Breiteweg (nördlicher Abschnitt)",
+        "roadworks",
+        "Barleben",
+        ("Breiteweg",),
+        -80,
+        -52,
+        _point(52.2060, 11.6290),
+    ),
     DemoSite(
-        "ebendorf-fest-beendet", "Dorffest Ebendorf", "event", "Ebendorf", ("Barleber Straße",),
-        -30, -29, _point(52.1845, 11.5660), responsible="Heimatverein (Demo)",
-    ),  # fmt: skip
+        "ebendorf-fest-beendet",
+        "Dorffest Ebendorf",
+        "event",
+        "Ebendorf",
+        ("Barleber Straße",),
+        -30,
+        -29,
+        _point(52.1845, 11.5660),
+        responsible="Heimatverein (Demo)",
+    ),
 )
 
 
@@ -130,7 +188,9 @@ def load(tally: Tally) -> None:
     authority = Authority.objects.filter(slug=AUTHORITY).first()
     if authority is None:
         return
-    villages = {locality.name: locality for locality in Locality.objects.filter(authority=authority)}
+    villages = {
+        locality.name: locality for locality in Locality.objects.filter(authority=authority)
+    }
     today = timezone.localdate()
     for demo in SITES:
         values = {

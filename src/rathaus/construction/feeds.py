@@ -94,7 +94,10 @@ def _number(raw: str | None, default: int, largest: int) -> int | None:
 def _filtered(request: HttpRequest, authority: Authority) -> QuerySet[Disruption] | HttpResponse:
     form = FilterForm(request.GET or None, authority=authority)
     if form.is_bound and not form.is_valid():
-        detail = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        detail = "; ".join(
+            f"{name}: {' '.join(str(error) for error in errors)}"
+            for name, errors in form.errors.items()
+        )
         return problem(request, 400, "Bad filter", detail)
     filters = filters_from(form) if form.is_bound else site_rules.Filters()
     sites = site_rules.published(authority).select_related("locality")
@@ -224,9 +227,11 @@ class AtomFeed(Feed):  # type: ignore[type-arg]
         return reverse("construction:atom")
 
     def items(self, obj: Authority) -> QuerySet[Disruption]:
-        return site_rules.published(obj).select_related("locality").order_by(
-            "-updated_at", "-id"
-        )[:ATOM_ENTRIES]
+        return (
+            site_rules.published(obj)
+            .select_related("locality")
+            .order_by("-updated_at", "-id")[:ATOM_ENTRIES]
+        )
 
     def item_title(self, item: Disruption) -> str:
         return item.title

@@ -110,8 +110,9 @@ class DisruptionForm(forms.ModelForm[Disruption]):
             "detour": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "ends_on": gettext_lazy("Leave empty and tick “until further notice” when the end "
-                                    "is not known."),  # fmt: skip
+            "ends_on": gettext_lazy(
+                "Leave empty and tick “until further notice” when the end is not known."
+            ),
             "detour": gettext_lazy("How to get around the site, in words."),
             "responsible_body": gettext_lazy("The office or company doing the work."),
         }
@@ -141,7 +142,8 @@ class DisruptionForm(forms.ModelForm[Disruption]):
         return names
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end cannot be before the start."))
@@ -189,9 +191,7 @@ def _directory_names(slug: str) -> dict[str, tuple[str, ...]]:
     return {locality: tuple(names) for locality, names in found.items()}
 
 
-def street_warnings(
-    authority: Authority, locality: Locality | None, names: list[str]
-) -> list[str]:
+def street_warnings(authority: Authority, locality: Locality | None, names: list[str]) -> list[str]:
     """A warning per street not in the directory of the village, with similar names; villages
     without a directory (and sites without a village) are not checked. Not a refusal: a
     Landesstraße or a private road may be missing from the directory."""

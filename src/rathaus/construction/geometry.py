@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from shapely import geometry as shapes
-from shapely.validation import explain_validity
+from shapely import geometry as shapes  # type: ignore[import-untyped]
+from shapely.validation import explain_validity  # type: ignore[import-untyped]
 
 MAX_POINTS = 2000
 MAX_TEXT_CHARS = 200_000
@@ -230,13 +230,6 @@ def to_lines(geometry: dict[str, Any] | None) -> tuple[str, str]:
     else:
         return "", ""
     return name, "\n".join(f"{lat}, {lon}" for lon, lat in positions)
-
-
-def kind_of(geometry: dict[str, Any] | None) -> str:
-    """point, line or area (Multi* included); empty without a geometry."""
-    kind = str((geometry or {}).get("type", ""))
-    return {"Point": "point", "MultiPoint": "point", "LineString": "line",
-            "MultiLineString": "line", "Polygon": "area", "MultiPolygon": "area"}.get(kind, "")  # fmt: skip
 
 
 def bounds(geometry: dict[str, Any]) -> tuple[float, float, float, float]:

@@ -101,7 +101,7 @@ def _day(value: date, reference: date) -> str:
 
 
 def period_in_words(site: Disruption, day: date) -> str:
-    """"seit 3. Dezember, bis voraussichtlich 18. Dezember", "ab 5. Januar 2027, bis auf
+    """ "seit 3. Dezember, bis voraussichtlich 18. Dezember", "ab 5. Januar 2027, bis auf
     Weiteres", "vom 1. Oktober bis 20. November"."""
     start = _day(site.starts_on, day)
     end = _day(site.ends_on, day) if site.ends_on else ""

@@ -28,9 +28,11 @@ def distributions(authority: Authority) -> Sequence[SourceDistribution]:
             path=reverse("construction:geojson"),
             media_type="application/geo+json",
             format="GEOJSON",
-            description=_("All published sites with place, streets, dates and detour; filters "
-                          "and paging as query parameters (ort, datum, zeit, bbox, limit, "
-                          "seite)."),  # fmt: skip
+            description=_(
+                "All published sites with place, streets, dates and detour; filters "
+                "and paging as query parameters (ort, datum, zeit, bbox, limit, "
+                "seite)."
+            ),
         ),
         SourceDistribution(
             title=_("Construction sites as a calendar (iCalendar)"),

@@ -26,9 +26,15 @@ from rathaus.construction import sites as site_rules
 from rathaus.construction.forms import DOCUMENT_MAX_BYTES, DisruptionForm, DocumentForm
 from rathaus.construction.models import Disruption, DisruptionDocument, Publication
 from rathaus.core import audit, roles
-from rathaus.core.files import PDF, UploadRejected, UploadRules, check_and_store, file_limit
+from rathaus.core.files import (
+    PDF,
+    UploadRejected,
+    UploadRules,
+    check_and_store,
+    file_limit,
+    size_in_words,
+)
 from rathaus.core.files import release as release_files
-from rathaus.core.files import size_in_words
 from rathaus.core.models import Authority
 from rathaus.core.staff_views import staff_required
 
@@ -237,9 +243,11 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponseBase:
                 position=site.documents.count(),
             )  # fmt: skip
             site.save(update_fields=["updated_at"])
-            audit.record("construction.site.document_added", actor=request.user,
-                         authority=site.authority, obj=site,
-                         details={"document": document.pk, "sha256": stored.file.sha256})  # fmt: skip
+            audit.record(
+                "construction.site.document_added", actor=request.user,
+                authority=site.authority, obj=site,
+                details={"document": document.pk, "sha256": stored.file.sha256},
+            )  # fmt: skip
         messages.success(request, _("The document “%(title)s” was added.")
                          % {"title": document.title})  # fmt: skip
         return redirect(_edit_url(site) + "#dokumente")
@@ -258,8 +266,10 @@ def document_remove(request: HttpRequest, pk: int, document: int) -> HttpRespons
     with transaction.atomic():
         found.delete()
         site.save(update_fields=["updated_at"])
-        audit.record("construction.site.document_removed", actor=request.user,
-                     authority=site.authority, obj=site, details={"title": found.title})  # fmt: skip
+        audit.record(
+            "construction.site.document_removed", actor=request.user,
+            authority=site.authority, obj=site, details={"title": found.title},
+        )  # fmt: skip
         release_files([stored])
     messages.success(request, _("The document was removed."))
     return redirect(_edit_url(site) + "#dokumente")

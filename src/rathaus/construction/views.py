@@ -77,7 +77,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
         base = base.filter(locality=filters.locality)
     if filters.day is not None:
         base = base.filter(site_rules.open_on(filters.day))
-    sections = []
+    sections: list[dict[str, Any]] = []
     page = None
     states = [filters.state] if filters.state else list(State)
     for state in states:
@@ -103,14 +103,18 @@ def site_list(request: HttpRequest) -> HttpResponse:
         "sections": sections,
         "page": page,
         "tabs": [{"value": "", "label": _("All"), "url": _query(request, zeit="")}]
-        + [{"value": state.value, "label": label, "url": _query(request, zeit=state.value)}
-           for state, label in STATE_LABELS.items()],  # fmt: skip
+        + [
+            {"value": state.value, "label": label, "url": _query(request, zeit=state.value)}
+            for state, label in STATE_LABELS.items()
+        ],
         "chosen": filters.state.value if filters.state else "",
         "map_options": map_options(shown, today),
         "feed_query": _feed_query(request),
         "count": len(shown),
     }
-    return render(request, "construction/list.html", context, status=200 if not form.errors else 400)
+    return render(
+        request, "construction/list.html", context, status=200 if not form.errors else 400
+    )
 
 
 def _query(request: HttpRequest, **changes: str) -> str:
@@ -129,9 +133,7 @@ def _feed_query(request: HttpRequest) -> str:
 @require_safe
 def site_detail(request: HttpRequest, uid: Any) -> HttpResponse:
     authority = authority_or_404(request)
-    site = (
-        site_rules.published(authority).select_related("locality").filter(uid=uid).first()
-    )
+    site = site_rules.published(authority).select_related("locality").filter(uid=uid).first()
     if site is None:
         raise Http404("no such published site")
     today = site_rules.today()
