@@ -45,11 +45,14 @@ MAX_PAGE = 100_000
 ATOM_ENTRIES = 50
 
 
-def site_url(authority: Authority, site: Disruption) -> str:
-    return portal_url(authority, reverse("construction:site", args=[site.uid]))
+def site_url(authority: Authority, site: Disruption, base: str | None = None) -> str:
+    """The site's page on the authority's portal; ``base`` (the portal's address) saves looking
+    it up for every site of a feed."""
+    path = reverse("construction:site", args=[site.uid])
+    return (base + path) if base is not None else portal_url(authority, path)
 
 
-def properties(authority: Authority, site: Disruption) -> dict[str, Any]:
+def properties(authority: Authority, site: Disruption, base: str | None = None) -> dict[str, Any]:
     return {
         "title": site.title,
         "kind": site.kind,
@@ -62,7 +65,7 @@ def properties(authority: Authority, site: Disruption) -> dict[str, Any]:
         "until_further_notice": site.until_further_notice or site.ends_on is None,
         "detour": site.detour,
         "responsible": site.responsible_body,
-        "url": site_url(authority, site),
+        "url": site_url(authority, site, base),
         "updated": site.updated_at.isoformat(),
     }
 
@@ -128,12 +131,13 @@ def geojson(request: HttpRequest) -> HttpResponse:
     else:  # geometries are JSON: the box is checked here, site by site
         inside = [site for site in found.iterator(chunk_size=500) if site_rules.in_bbox(site, bbox)]
         matched, chosen = len(inside), inside[start : start + limit]
+    base = portal_url(authority)
     features = [
         {
             "type": "Feature",
             "id": str(site.uid),
             "geometry": site.geometry,
-            "properties": properties(authority, site),
+            "properties": properties(authority, site, base),
         }
         for site in chosen
     ]
@@ -180,6 +184,7 @@ def icalendar(request: HttpRequest) -> HttpResponse:
     calendar.add("prodid", "-//rathaus//Baustellen//DE")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _("Construction sites – %(name)s") % {"name": authority.name})
+    base = portal_url(authority)
     for site in found.iterator(chunk_size=500):
         event = Event()
         event.add("uid", f"{site.uid}@baustellen")
@@ -200,7 +205,7 @@ def icalendar(request: HttpRequest) -> HttpResponse:
         if site.detour:
             text.append(_("Detour: %(detour)s") % {"detour": site.detour})
         event.add("description", "\n\n".join(part for part in text if part))
-        event.add("url", site_url(authority, site))
+        event.add("url", site_url(authority, site, base))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
