@@ -62,7 +62,8 @@ SKIPPED_PREFIXES = (
     "/verwaltung/abmelden/",
     "/konto/bestaetigen/",  # confirms an e-mail address on GET (links from mails)
 )
-SKIPPED_SUFFIXES = (".pdf", ".ics", ".bpmn", ".xml", ".json", ".csv", ".png", ".svg", ".txt")
+SKIPPED_SUFFIXES = (".pdf", ".ics", ".geojson", ".atom", ".bpmn", ".xml", ".json", ".csv",
+                    ".png", ".svg", ".txt")  # fmt: skip
 # Attachments in the demo outbox (downloads) and e-file documents shown inline (a PDF or an
 # image in the browser's viewer, not a page of the portal).
 SKIPPED_PARTS = ("/anhang/", "/vorschau/")
