@@ -144,3 +144,16 @@ def test_the_dataset_source_describes_the_three_feeds(town):
     }
     for distribution in registered.distributions(town):
         assert Client().get(distribution.path).status_code == 200
+
+
+def test_icalendar_answers_not_modified_until_a_site_changes(town):
+    site = DisruptionFactory(authority=town, title="Kanal")
+    first = Client().get("/baustellen/baustellen.ics")
+    etag = first["ETag"]
+    assert Client().get("/baustellen/baustellen.ics", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    site.title = "Kanal Nord"
+    site.save()
+    changed = Client().get("/baustellen/baustellen.ics", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert "Kanal Nord" in changed.content.decode()
+    assert changed["ETag"] != etag

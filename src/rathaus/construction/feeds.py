@@ -10,12 +10,14 @@ Every feed shows only the published sites of the authority of the request.
 - ``baustellen.ics``: one all-day VEVENT per site, UID from the site's ``uid``. DTEND is the day
   after the last day (RFC 5545, exclusive). A site until further notice has no DTEND: by
   RFC 5545 (3.6.1) such an all-day event covers its first day; the summary says "bis auf
-  Weiteres" and the event changes (SEQUENCE, LAST-MODIFIED) when an end is given.
+  Weiteres" and the event changes (SEQUENCE, LAST-MODIFIED) when an end is given. The calendar
+  is cached until a published site changes and has an ETag (304 for If-None-Match).
 - ``baustellen.atom``: the newest published sites, ``updated`` = when the site last changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from datetime import timedelta
@@ -23,11 +25,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -43,6 +47,7 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 MAX_PAGE = 100_000
 ATOM_ENTRIES = 50
+ICS_CACHE_SECONDS = 24 * 3600
 
 
 def site_url(authority: Authority, site: Disruption, base: str | None = None) -> str:
@@ -128,9 +133,12 @@ def geojson(request: HttpRequest) -> HttpResponse:
     if bbox is None:
         matched = found.count()
         chosen = list(found[start : start + limit])
-    else:  # geometries are JSON: the box is checked here, site by site
-        inside = [site for site in found.iterator(chunk_size=500) if site_rules.in_bbox(site, bbox)]
-        matched, chosen = len(inside), inside[start : start + limit]
+    else:  # geometries are JSON: the box is checked here, on the places alone
+        places = found.values_list("pk", "geometry").iterator(chunk_size=2000)
+        inside = [pk for pk, place in places if site_rules.in_bbox(place, bbox)]
+        matched, page_ids = len(inside), inside[start : start + limit]
+        by_id = {site.pk: site for site in found.filter(pk__in=page_ids)}
+        chosen = [by_id[pk] for pk in page_ids if pk in by_id]
     base = portal_url(authority)
     features = [
         {
@@ -174,12 +182,34 @@ def _link(request: HttpRequest, authority: Authority, rel: str, page: int) -> di
 
 @require_safe
 def icalendar(request: HttpRequest) -> HttpResponse:
-    from icalendar import Calendar, Event
-
+    """The calendar, kept in the cache until a published site changes (or the day does):
+    calendar apps poll it, and building thousands of events takes seconds. The ETag lets them
+    ask with If-None-Match and get a 304."""
     authority = authority_or_404(request)
     found = _filtered(request, authority)
     if isinstance(found, HttpResponse):
         return found
+    state = found.aggregate(newest=Max("updated_at"), count=Count("id"))
+    raw = f"{authority.pk}|{request.GET.urlencode()}|{state}|{site_rules.today()}|{get_language()}"
+    key = hashlib.sha256(raw.encode()).hexdigest()
+    etag = f'"{key[:32]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        return not_modified
+    body = cache.get(f"construction:ics:{key}")
+    if body is None:
+        body = _calendar(authority, found)
+        cache.set(f"construction:ics:{key}", body, ICS_CACHE_SECONDS)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="baustellen.ics"'
+    response["ETag"] = etag
+    return response
+
+
+def _calendar(authority: Authority, found: QuerySet[Disruption]) -> bytes:
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//rathaus//Baustellen//DE")
     calendar.add("version", "2.0")
@@ -208,9 +238,8 @@ def icalendar(request: HttpRequest) -> HttpResponse:
         event.add("url", site_url(authority, site, base))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="baustellen.ics"'
-    return response
+    body: bytes = calendar.to_ical()
+    return body
 
 
 class AtomFeed(Feed):  # type: ignore[type-arg]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -86,13 +87,13 @@ def apply(sites: QuerySet[Disruption], filters: Filters, day: date) -> QuerySet[
     return sites.order_by("starts_on", "id")
 
 
-def in_bbox(site: Disruption, bbox: tuple[float, float, float, float]) -> bool:
-    """Whether the site's place overlaps the box; sites without a place never do."""
+def in_bbox(place: dict[str, Any] | None, bbox: tuple[float, float, float, float]) -> bool:
+    """Whether a place overlaps the box; sites without a place never do."""
     from rathaus.construction.geometry import bounds
 
-    if not site.geometry:
+    if not place:
         return False
-    west, south, east, north = bounds(site.geometry)
+    west, south, east, north = bounds(place)
     return not (east < bbox[0] or west > bbox[2] or north < bbox[1] or south > bbox[3])
 
 
