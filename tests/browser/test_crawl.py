@@ -63,8 +63,8 @@ SKIPPED_PREFIXES = (
     "/konto/bestaetigen/",  # confirms an e-mail address on GET (links from mails)
 )
 # (.ttl, .rdf, .jsonld: the data catalogue's RDF, checked in tests/opendata)
-SKIPPED_SUFFIXES = (".pdf", ".ics", ".bpmn", ".xml", ".json", ".csv", ".png", ".svg", ".txt",
-                    ".ttl", ".rdf", ".jsonld")  # fmt: skip
+SKIPPED_SUFFIXES = (".pdf", ".ics", ".geojson", ".atom", ".bpmn", ".xml", ".json", ".csv",
+                    ".png", ".svg", ".txt", ".ttl", ".rdf", ".jsonld")  # fmt: skip
 # Attachments in the demo outbox (downloads) and e-file documents shown inline (a PDF or an
 # image in the browser's viewer, not a page of the portal).
 SKIPPED_PARTS = ("/anhang/", "/vorschau/")

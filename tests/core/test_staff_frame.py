@@ -17,6 +17,7 @@ from rathaus.forms.models import FormDefinition
 from rathaus.payments.models import PaymentRequest
 from rathaus.processes.models import ProcessModel, ProcessTask
 from tests.factories import (
+    DisruptionFactory,
     FeeFactory,
     FileFactory,
     MembershipFactory,
@@ -59,6 +60,10 @@ NOT_PAGES = {
     "payments_staff:reconciliation_csv": "a CSV download",
     "catalogue_staff:publish": "POST only",
     "catalogue_staff:withdraw": "POST only",
+    "construction_staff:publish": "POST only",
+    "construction_staff:withdraw": "POST only",
+    "construction_staff:document_add": "POST only",
+    "construction_staff:document_remove": "POST only",
 }
 
 
@@ -97,6 +102,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "outgoing": OutgoingFactory(submission=SubmissionFactory(authority=meldung.authority)),
         "threshold": ThresholdFactory(),
         "dataset": DatasetFactory(authority=meldung.authority),
+        "site": DisruptionFactory(authority=meldung.authority),
     }
 
 
@@ -183,6 +189,9 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "catalogue_staff:list": lambda w: "/verwaltung/daten/",
     "catalogue_staff:add": lambda w: "/verwaltung/daten/neu/",
     "catalogue_staff:edit": lambda w: f"/verwaltung/daten/{w['dataset'].pk}/",
+    "construction_staff:list": lambda w: "/verwaltung/baustellen/",
+    "construction_staff:add": lambda w: "/verwaltung/baustellen/neu/",
+    "construction_staff:edit": lambda w: f"/verwaltung/baustellen/{w['site'].pk}/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -220,6 +229,9 @@ FOR_ADMINISTRATORS = {
     "catalogue_staff:list",
     "catalogue_staff:add",
     "catalogue_staff:edit",
+    "construction_staff:list",
+    "construction_staff:add",
+    "construction_staff:edit",
 }
 
 
