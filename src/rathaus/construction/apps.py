@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ConstructionConfig(AppConfig):
     name = "rathaus.construction"
     verbose_name = _("Construction sites")
+
+    def ready(self) -> None:
+        from rathaus.construction import projects
+
+        projects.ready()
