@@ -24,6 +24,7 @@ from tests.factories import (
     SubmissionFactory,
     VersionFactory,
 )
+from tests.factories.construction import ProjectPhaseFactory, ProjectPictureFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
 from tests.factories.opendata import ThresholdFactory
 from tests.support import log_in
@@ -57,6 +58,11 @@ NOT_PAGES = {
     "documents:case_file": "a redirect to the case's file",
     "documents:decide_deletion": "POST only",
     "payments_staff:reconciliation_csv": "a CSV download",
+    "construction_projects_staff:publish": "POST only",
+    "construction_projects_staff:phase_move": "POST only",
+    "construction_projects_staff:phase_remove": "POST only",
+    "construction_projects_staff:picture_move": "POST only",
+    "construction_projects_staff:picture_remove": "POST only",
 }
 
 
@@ -94,6 +100,8 @@ def world(meldung: Any) -> dict[str, Any]:
         "incoming": IncomingFactory(destination=OwnDestinationFactory(org_unit=meldung.org_unit)),
         "outgoing": OutgoingFactory(submission=SubmissionFactory(authority=meldung.authority)),
         "threshold": ThresholdFactory(),
+        "project_phase": ProjectPhaseFactory(project__authority=meldung.authority),
+        "project_picture": ProjectPictureFactory(project__authority=meldung.authority),
     }
 
 
@@ -177,6 +185,33 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "opendata_staff:threshold_edit": (
         lambda w: f"/verwaltung/sensordaten/schwellenwerte/{w['threshold'].pk}/"
     ),
+    "construction_projects_staff:list": lambda w: "/verwaltung/baustellen/bauvorhaben/",
+    "construction_projects_staff:add": lambda w: "/verwaltung/baustellen/bauvorhaben/neu/",
+    "construction_projects_staff:edit": (
+        lambda w: f"/verwaltung/baustellen/bauvorhaben/{w['project_phase'].project_id}/"
+    ),
+    "construction_projects_staff:phase_add": (
+        lambda w: (
+            f"/verwaltung/baustellen/bauvorhaben/{w['project_phase'].project_id}/abschnitte/neu/"
+        )
+    ),
+    "construction_projects_staff:phase_edit": (
+        lambda w: (
+            f"/verwaltung/baustellen/bauvorhaben/{w['project_phase'].project_id}/abschnitte/"
+            f"{w['project_phase'].pk}/"
+        )
+    ),
+    "construction_projects_staff:picture_add": (
+        lambda w: (
+            f"/verwaltung/baustellen/bauvorhaben/{w['project_picture'].project_id}/bilder/neu/"
+        )
+    ),
+    "construction_projects_staff:picture_edit": (
+        lambda w: (
+            f"/verwaltung/baustellen/bauvorhaben/{w['project_picture'].project_id}/bilder/"
+            f"{w['project_picture'].pk}/"
+        )
+    ),
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -211,6 +246,13 @@ FOR_ADMINISTRATORS = {
     "opendata_staff:thresholds",
     "opendata_staff:threshold_add",
     "opendata_staff:threshold_edit",
+    "construction_projects_staff:list",
+    "construction_projects_staff:add",
+    "construction_projects_staff:edit",
+    "construction_projects_staff:phase_add",
+    "construction_projects_staff:phase_edit",
+    "construction_projects_staff:picture_add",
+    "construction_projects_staff:picture_edit",
 }
 
 
