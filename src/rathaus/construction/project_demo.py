@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from PIL import Image, ImageDraw, ImageFont
 
 from rathaus.construction.models import Project, ProjectPhase, ProjectPicture, Publication
@@ -250,8 +251,13 @@ def _keeper(tally: Tally) -> None:
     unit = OrgUnit.objects.filter(authority__slug=DEMO_AUTHORITY, slug=unit_slug).first()
     if user is None or unit is None:
         return
-    _membership, created = Membership.objects.get_or_create(
-        user=user, org_unit=unit, role=roles.role(ROLE)
-    )
+    role = roles.role(ROLE)
+    # as the migration grants them (again, should the tables have been emptied since)
+    role.permissions.add(*Permission.objects.filter(
+        content_type__app_label="construction",
+        codename__in=[f"{action}_{model}" for action in ("add", "change", "delete", "view")
+                      for model in ("project", "projectphase", "projectpicture")],
+    ))  # fmt: skip
+    _membership, created = Membership.objects.get_or_create(user=user, org_unit=unit, role=role)
     if created:
         tally["Membership: created"] += 1

@@ -29,4 +29,7 @@ def time_frame(item: Any) -> str:
 @register.filter
 def phase_state(state: str) -> str:
     """A phase's state as the timeline says it ("Abgeschlossen", "Läuft", "Geplant")."""
-    return str(projects.PHASE_STATES.get(state, state))
+    for key, label in projects.PHASE_STATES.items():
+        if key == state:
+            return str(label)
+    return state
