@@ -60,8 +60,9 @@ def test_the_list_groups_published_projects_by_state(barleben):
     assert 'href="/baustellen/"' in html
 
 
-def test_the_list_says_so_when_nothing_is_published(db):
-    make_authority("leer")
+def test_the_list_says_so_when_nothing_is_published(db, settings):
+    settings.RATHAUS_DEFAULT_AUTHORITY = "leer"
+    ProjectFactory(authority=make_authority("leer"), status=Publication.DRAFT)
     html = get_page(Client(), "/baustellen/bauvorhaben/")
     assert "Es sind noch keine Bauvorhaben veröffentlicht." in html
 
