@@ -40,7 +40,7 @@ def project_data(**changes: str) -> dict[str, str]:
 
 @pytest.fixture
 def keeper(barleben):
-    """The demo's building office: the role "Baustellen" in its unit."""
+    """The demo clerk of the building office, in the group "Baustellen"."""
     return log_in(Client(), "bauamt")
 
 

@@ -22,10 +22,10 @@ from rathaus.construction.project_pictures import store_drawn
 from rathaus.construction.projects import ROLE
 from rathaus.core import roles
 from rathaus.core.demo import Tally
-from rathaus.core.models import Authority, Locality, Membership, OrgUnit
+from rathaus.core.models import Authority, Locality
 
 DEMO_AUTHORITY = "barleben"
-DEMO_KEEPER = ("bauamt", "bauamt")  # user name and unit of the demo staff who keep the projects
+DEMO_KEEPER = "bauamt"  # the demo clerk of the building office keeps the projects
 NOTE = "Beispiel für die Demo: Beträge, Termine und Fördermittel sind ausgedacht."
 PLAN_SIZE = (1000, 640)
 
@@ -245,11 +245,10 @@ def load(tally: Tally) -> None:
 
 
 def _keeper(tally: Tally) -> None:
-    """The demo's building office keeps the projects: the role "Baustellen" in its unit."""
-    username, unit_slug = DEMO_KEEPER
-    user = get_user_model().objects.filter(username=username).first()
-    unit = OrgUnit.objects.filter(authority__slug=DEMO_AUTHORITY, slug=unit_slug).first()
-    if user is None or unit is None:
+    """The demo's building office keeps the projects: its clerk is in the group "Baustellen"
+    and so holds ``construction.change_project`` in the authority of their unit."""
+    user = get_user_model().objects.filter(username=DEMO_KEEPER).first()
+    if user is None:
         return
     role = roles.role(ROLE)
     # as the migration grants them (again, should the tables have been emptied since)
@@ -258,6 +257,7 @@ def _keeper(tally: Tally) -> None:
         codename__in=[f"{action}_{model}" for action in ("add", "change", "delete", "view")
                       for model in ("project", "projectphase", "projectpicture")],
     ))  # fmt: skip
-    _membership, created = Membership.objects.get_or_create(user=user, org_unit=unit, role=role)
-    if created:
-        tally["Membership: created"] += 1
+    # The group itself, not a further membership: the demo keeps one membership per person.
+    if not user.groups.filter(pk=role.pk).exists():
+        user.groups.add(role)
+        tally["Group member: added"] += 1
