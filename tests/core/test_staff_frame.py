@@ -25,6 +25,7 @@ from tests.factories import (
     SubmissionFactory,
     VersionFactory,
 )
+from tests.factories.construction import ProjectPhaseFactory, ProjectPictureFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
 from tests.factories.opendata import DatasetFactory, ThresholdFactory
 from tests.support import log_in
@@ -64,6 +65,11 @@ NOT_PAGES = {
     "construction_staff:withdraw": "POST only",
     "construction_staff:document_add": "POST only",
     "construction_staff:document_remove": "POST only",
+    "construction_projects_staff:publish": "POST only",
+    "construction_projects_staff:phase_move": "POST only",
+    "construction_projects_staff:phase_remove": "POST only",
+    "construction_projects_staff:picture_move": "POST only",
+    "construction_projects_staff:picture_remove": "POST only",
 }
 
 
@@ -103,6 +109,8 @@ def world(meldung: Any) -> dict[str, Any]:
         "threshold": ThresholdFactory(),
         "dataset": DatasetFactory(authority=meldung.authority),
         "site": DisruptionFactory(authority=meldung.authority),
+        "project_phase": ProjectPhaseFactory(project__authority=meldung.authority),
+        "project_picture": ProjectPictureFactory(project__authority=meldung.authority),
     }
 
 
@@ -192,6 +200,33 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "construction_staff:list": lambda w: "/verwaltung/baustellen/",
     "construction_staff:add": lambda w: "/verwaltung/baustellen/neu/",
     "construction_staff:edit": lambda w: f"/verwaltung/baustellen/{w['site'].pk}/",
+    "construction_projects_staff:list": lambda w: "/verwaltung/baustellen/bauvorhaben/",
+    "construction_projects_staff:add": lambda w: "/verwaltung/baustellen/bauvorhaben/neu/",
+    "construction_projects_staff:edit": (
+        lambda w: f"/verwaltung/baustellen/bauvorhaben/{w['project_phase'].project_id}/"
+    ),
+    "construction_projects_staff:phase_add": (
+        lambda w: (
+            f"/verwaltung/baustellen/bauvorhaben/{w['project_phase'].project_id}/abschnitte/neu/"
+        )
+    ),
+    "construction_projects_staff:phase_edit": (
+        lambda w: (
+            f"/verwaltung/baustellen/bauvorhaben/{w['project_phase'].project_id}/abschnitte/"
+            f"{w['project_phase'].pk}/"
+        )
+    ),
+    "construction_projects_staff:picture_add": (
+        lambda w: (
+            f"/verwaltung/baustellen/bauvorhaben/{w['project_picture'].project_id}/bilder/neu/"
+        )
+    ),
+    "construction_projects_staff:picture_edit": (
+        lambda w: (
+            f"/verwaltung/baustellen/bauvorhaben/{w['project_picture'].project_id}/bilder/"
+            f"{w['project_picture'].pk}/"
+        )
+    ),
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -232,6 +267,13 @@ FOR_ADMINISTRATORS = {
     "construction_staff:list",
     "construction_staff:add",
     "construction_staff:edit",
+    "construction_projects_staff:list",
+    "construction_projects_staff:add",
+    "construction_projects_staff:edit",
+    "construction_projects_staff:phase_add",
+    "construction_projects_staff:phase_edit",
+    "construction_projects_staff:picture_add",
+    "construction_projects_staff:picture_edit",
 }
 
 

@@ -9,7 +9,10 @@ class ConstructionConfig(AppConfig):
     verbose_name = _("Construction sites")
 
     def ready(self) -> None:
+        from rathaus.construction import projects
+
         self._sites_ready()
+        projects.ready()
 
     def _sites_ready(self) -> None:
         """Construction sites: the public entry "Baustellen", the staff entry for those who keep

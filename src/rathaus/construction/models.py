@@ -141,6 +141,7 @@ class Project(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Publication.choices, default=Publication.DRAFT
     )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -184,6 +185,12 @@ class ProjectPhase(models.Model):
 class ProjectPicture(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="pictures")
     file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+    # The version shown on the pages (at most DISPLAY_WIDTH pixels wide), made on upload.
+    display = models.ForeignKey(
+        "core.StoredFile", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
     alt_text = models.CharField(
         _("description for people who cannot see the picture"), max_length=300
     )
