@@ -151,7 +151,7 @@ def test_a_published_dataset_stays_complete(barleben):
 
 
 def test_a_platform_dataset_allows_only_description_keywords_and_contact(barleben):
-    dataset = DatasetFactory(authority=barleben, title="Baustellen", source="construction.sites")
+    dataset = DatasetFactory(authority=barleben, title="Baustellen", source="beispiel.quelle")
     DistributionFactory(dataset=dataset, title="GeoJSON", link_status="broken",
                         link_error="HTTP 404")  # fmt: skip
     admin = log_in(Client(), "digitales")
