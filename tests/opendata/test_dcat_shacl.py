@@ -109,7 +109,7 @@ def whole_catalogue(authority, profile: str) -> Graph:
     graph = Graph()
     page = 1
     while True:
-        part, paging = rdf.catalogue_page(authority, page, 100, profile, "https://x/catalog.ttl")
+        part, paging = rdf.catalogue_page(authority, page, 100, profile)
         graph += part
         if page >= paging.last:
             return graph

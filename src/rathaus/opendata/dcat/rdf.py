@@ -338,16 +338,22 @@ def add_catalogue(graph: Graph, context: Context) -> URIRef:
 
 
 def catalogue_page(
-    authority: Authority, page: int, page_size: int, profile: str, file_url: str
+    authority: Authority,
+    page: int,
+    page_size: int,
+    profile: str,
+    file_name: str = "catalog.ttl",
+    paging: Paging | None = None,
+    query: str = "",
 ) -> tuple[Graph, Paging]:
     """One page of the authority's published datasets, with a Hydra view of the paging.
 
-    ``file_url`` is the absolute address of the catalogue file without query (e.g.
-    ``…/daten/katalog/catalog.ttl``); the page links are made from it. The caller checks
-    ``page`` against ``Paging.last`` (see ``paging``).
+    The page links point to ``file_name`` in the catalogue (``catalog.ttl`` …) with ``?page=N``
+    and ``query`` (e.g. ``&profile=2.0``). The caller checks ``page`` against ``Paging.last``
+    first (``paging_of``) and may pass the result on to save the count.
     """
     context = Context.of(authority, profile)
-    paging = paging_of(authority, page, page_size)
+    paging = paging or paging_of(authority, page, page_size)
     graph = new_graph()
     catalogue = add_catalogue(graph, context)
     offset = (page - 1) * page_size
@@ -358,7 +364,7 @@ def catalogue_page(
     )
     for dataset in datasets:
         graph.add((catalogue, DCAT.dataset, add_dataset(graph, dataset, context)))
-    add_paging(graph, paging, file_url)
+    add_paging(graph, paging, context.base + file_name, query)
     return graph, paging
 
 
@@ -366,11 +372,11 @@ def paging_of(authority: Authority, page: int, page_size: int) -> Paging:
     return Paging(page=page, page_size=page_size, total=published(authority).count())  # type: ignore[attr-defined]
 
 
-def add_paging(graph: Graph, paging: Paging, file_url: str) -> None:
+def add_paging(graph: Graph, paging: Paging, file_url: str, query: str = "") -> None:
     """A hydra:PartialCollectionView as ckanext-dcat writes it, with IRIs for the links."""
 
     def at(number: int) -> URIRef:
-        return URIRef(f"{file_url}?page={number}")
+        return URIRef(f"{file_url}?page={number}{query}")
 
     view = at(paging.page)
     graph.bind("hydra", HYDRA)
