@@ -153,14 +153,46 @@ def test_a_dataset_without_a_title_or_publisher_is_a_violation(catalogue, versio
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_a_distribution_with_a_licence_outside_the_list_is_a_violation(catalogue, version):
+def test_a_distribution_with_a_wrong_format_or_licence_is_a_violation(catalogue, version):
     graph = whole_catalogue(catalogue, version)
     dataset = Dataset.objects.get(authority=catalogue, slug="baumkataster")
     distribution = dataset.distributions.get(position=0)
     node = rdf.Context.of(catalogue, version).distribution_uri(dataset, distribution)
-    graph.set((node, DCTERMS.license, URIRef("https://example.org/meine-lizenz")))
     graph.set((node, DCTERMS.format, URIRef("https://example.org/format/CSV")))
+    if version == "2.0":  # 2.0 requires a licence of the DCAT-AP.de list (K31)
+        graph.set((node, DCTERMS.license, URIRef("https://example.org/meine-lizenz")))
+    else:  # 3.0 requires a licence (and only recommends the list)
+        graph.remove((node, DCTERMS.license, None))
 
     report = validate(graph, version)
 
-    assert str(node) in {v.focus for v in report.violations}
+    focuses = {v.focus for v in report.violations}
+    assert "https://example.org/format/CSV" in focuses  # the format is checked on its IRI
+    assert str(node) in focuses
+
+
+def test_check_dcat_prints_the_report_and_fails_on_a_violation(catalogue, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("check_dcat", "--authority", "barleben", "--shapes", "3.0")
+
+    out = capsys.readouterr().out
+    assert "Gemeinde Barleben: " in out
+    assert "DCAT-AP.de 3.0: 0 violations" in out
+
+    # A distribution whose format is not in the EU file type list: GovData refuses it.
+    Dataset.objects.get(authority=catalogue, slug="baustellen").distributions.update(
+        format="KALENDER"
+    )
+    with pytest.raises(CommandError, match="2 violations"):
+        call_command("check_dcat", "--authority", "barleben", "--shapes", "2.0")
+    out = capsys.readouterr().out
+    assert "Violation: http://publications.europa.eu/resource/authority/file-type/KALENDER" in out
+    assert "DCAT-AP.de 2.0: 2 violations" in out
+
+
+def test_check_dcat_names_an_unknown_authority():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="no authority with the short name 'nirgendwo'"):
+        call_command("check_dcat", "--authority", "nirgendwo")
