@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
+from rdflib import Graph
 
 from rathaus.opendata.catalogue_models import Dataset
 from rathaus.opendata.dcat import rdf
@@ -67,9 +68,9 @@ def rdf_format(request: HttpRequest) -> str | None:
     best: tuple[float, int, str] | None = None
     for media_type, quality, position in ranges:
         for fmt in FORMATS.values():
-            if media_type == fmt.media_type or media_type in fmt.also:
-                if quality > 0 and (best is None or (quality, -position) > best[:2]):
-                    best = (quality, -position, fmt.key)
+            asks = media_type == fmt.media_type or media_type in fmt.also
+            if asks and quality > 0 and (best is None or (quality, -position) > best[:2]):
+                best = (quality, -position, fmt.key)
     if best is None or best[0] <= html:
         return None
     return best[2]
@@ -95,7 +96,7 @@ def bad_request(message: str) -> HttpResponse:
     return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
 
 
-def rdf_response(graph: rdf.Graph, fmt: str) -> HttpResponse:
+def rdf_response(graph: Graph, fmt: str) -> HttpResponse:
     chosen = FORMATS[fmt]
     if chosen.key == "jsonld":
         namespaces = {prefix: str(uri) for prefix, uri in graph.namespaces() if prefix}

@@ -101,7 +101,8 @@ def new_graph() -> Graph:
 
 
 def geocoding_of(authority: Authority) -> str:
-    """The DCAT-AP.de URI of the authority's area (AGS for a Gemeinde, Kreis key for a Landkreis)."""
+    """The DCAT-AP.de URI of the authority's area (a Gemeinde by its AGS, a Landkreis by its
+    Kreis key)."""
     kind = authority.kind
     if kind == Authority.Kind.LANDKREIS:
         return f"{GEOCODING_BASE}districtKey/{authority.ags[:5]}"

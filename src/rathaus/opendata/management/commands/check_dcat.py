@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rdflib import Graph
+from rdflib.namespace import DCAT, RDF
 
 from rathaus.core.models import Authority
 from rathaus.opendata.dcat import rdf
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         for version in options["shapes"] or list(VERSIONS):
             started = time.monotonic()
             graph = self.catalogue(authority, version)
-            datasets = len(set(graph.subjects(rdf.RDF.type, rdf.DCAT.Dataset)))
+            datasets = len(set(graph.subjects(RDF.type, DCAT.Dataset)))
             self.stdout.write(
                 f"{authority.name}: {datasets} published datasets, DCAT-AP.de {version} shapes …"
             )
