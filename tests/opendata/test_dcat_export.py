@@ -285,3 +285,22 @@ def test_dataset_rdf_response_hides_a_draft(town):
 
     with pytest.raises(Http404):
         negotiation.dataset_rdf_response(dataset, "ttl", request)
+
+
+def test_imported_text_that_is_no_address_does_not_break_the_rdf(client, town):
+    DatasetFactory(
+        authority=town,
+        slug="importiert",
+        publisher_name="Landkreis Börde",
+        publisher_uri="Landkreis Börde, Amt 12",
+        political_geocoding="Börde",
+    )
+
+    graph = parse(client.get("/daten/katalog/importiert.ttl"))
+
+    subject = URIRef(BASE + "importiert/#dataset")
+    publisher = graph.value(subject, DCTERMS.publisher)
+    assert graph.value(publisher, FOAF.name) == Literal("Landkreis Börde", lang="de")
+    assert graph.value(subject, DCATDE.politicalGeocodingURI) == URIRef(
+        "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/15083040"
+    )

@@ -17,11 +17,11 @@ DCAT-AP.de list ``http://dcat-ap.de/def/hashAlgorithms/``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
+from django.db.models import QuerySet
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
@@ -166,6 +166,11 @@ class Context:
         return URIRef(f"{self.page_url(dataset.slug)}#distribution-{distribution.identifier}")
 
 
+def _is_iri(value: str) -> bool:
+    """An absolute http(s) address without characters an IRI cannot hold (imported text)."""
+    return value.startswith(("http://", "https://")) and not any(c in value for c in ' <>"{}|\\^`')
+
+
 def _text(graph: Graph, subject: URIRef | BNode, predicate: URIRef, value: str) -> None:
     if value:
         graph.add((subject, predicate, Literal(value, lang="de")))
@@ -192,7 +197,8 @@ def add_publisher(graph: Graph, context: Context) -> None:
 def _publisher_of(graph: Graph, dataset: Dataset, context: Context) -> URIRef | BNode:
     if not dataset.publisher_name and not dataset.publisher_uri:
         return context.publisher
-    node: URIRef | BNode = URIRef(dataset.publisher_uri) if dataset.publisher_uri else BNode()
+    uri = dataset.publisher_uri
+    node: URIRef | BNode = URIRef(uri) if _is_iri(uri) else BNode()
     add_agent(graph, node, dataset.publisher_name or dataset.publisher_uri)
     return node
 
@@ -233,7 +239,9 @@ def add_dataset(graph: Graph, dataset: Dataset, context: Context) -> URIRef:
         graph.add((subject, DCAT.theme, URIRef(THEME_BASE + str(theme))))
     graph.add((subject, DCTERMS.publisher, _publisher_of(graph, dataset, context)))
     graph.add((subject, DCATDE.contributorID, context.contributor))
-    geocoding = dataset.political_geocoding or context.geocoding
+    geocoding = dataset.political_geocoding
+    if not _is_iri(geocoding):  # empty (the authority's area) or not an address
+        geocoding = context.geocoding
     graph.add((subject, DCATDE.politicalGeocodingURI, URIRef(geocoding)))
     level = level_of(geocoding)
     if level:
@@ -304,7 +312,7 @@ def add_distribution(
         graph.add((node, DCTERMS.modified, _moment(distribution.modified)))
 
 
-def published(authority: Authority) -> Iterable[Dataset]:
+def published(authority: Authority) -> QuerySet[Dataset]:
     return Dataset.objects.filter(authority=authority, status=Dataset.Status.PUBLISHED)
 
 
@@ -359,7 +367,7 @@ def catalogue_page(
     catalogue = add_catalogue(graph, context)
     offset = (page - 1) * page_size
     datasets = (
-        published(authority)  # type: ignore[attr-defined]
+        published(authority)
         .order_by("pk")
         .prefetch_related("distributions")[offset : offset + page_size]
     )
@@ -370,7 +378,7 @@ def catalogue_page(
 
 
 def paging_of(authority: Authority, page: int, page_size: int) -> Paging:
-    return Paging(page=page, page_size=page_size, total=published(authority).count())  # type: ignore[attr-defined]
+    return Paging(page=page, page_size=page_size, total=published(authority).count())
 
 
 def add_paging(graph: Graph, paging: Paging, file_url: str, query: str = "") -> None:
