@@ -53,6 +53,9 @@ def test_the_catalogue_lists_only_published_datasets_of_the_authority(client, to
     )
     publisher = graph.value(catalogue, DCTERMS.publisher)
     assert graph.value(publisher, FOAF.name) == Literal("Gemeinde Barleben", lang="de")
+    assert graph.value(catalogue, DCTERMS.title) == Literal(
+        "Offene Daten: Gemeinde Barleben", lang="de"
+    )
 
 
 def test_a_dataset_carries_what_govdata_needs(client, town):

@@ -22,6 +22,8 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
@@ -331,13 +333,13 @@ def add_catalogue(graph: Graph, context: Context) -> URIRef:
     catalogue = context.catalogue_uri()
     authority = context.authority
     graph.add((catalogue, RDF.type, DCAT.Catalog))
-    _text(graph, catalogue, DCTERMS.title, f"Offene Daten: {authority.name}")
-    _text(
-        graph,
-        catalogue,
-        DCTERMS.description,
-        f"Offene Daten {authority.of_name}: Datensätze mit Beschreibung, Lizenz und Downloads.",
-    )
+    with translation.override("de"):  # the literals are tagged @de, whatever the request
+        title = _("Open data: %(name)s") % {"name": authority.name}
+        description = _(
+            "Open data %(of_name)s: datasets with description, licence and downloads."
+        ) % {"of_name": authority.of_name}
+    _text(graph, catalogue, DCTERMS.title, title)
+    _text(graph, catalogue, DCTERMS.description, description)
     graph.add((catalogue, DCTERMS.publisher, context.publisher))
     add_publisher(graph, context)
     graph.add((catalogue, FOAF.homepage, URIRef(context.base)))
