@@ -84,6 +84,9 @@ VIRUS_SCANNERS = ("none", "clamav")  # = rathaus.core.scanning.scanners (checked
 FILE_STORAGES = ("filesystem", "s3")  # the storage alias "files" (ADR 0019)
 
 
+DCAT_PROFILES = ("3.0", "2.0")  # = rathaus.opendata.dcat.rdf.PROFILES
+
+
 def _one_of(values: tuple[str, ...]) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = raw.strip().lower()
@@ -262,6 +265,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "virus scanner": _one_of(VIRUS_SCANNERS),
     "clamd address": _parse_clamd_address,
     "file storage": _one_of(FILE_STORAGES),
+    "DCAT-AP.de version": _one_of(DCAT_PROFILES),
     "URL": _parse_url,
     "MQTT URL": _parse_mqtt_url,
     "trust level": _one_of(TRUST_LEVELS),
@@ -874,6 +878,30 @@ VARIABLES: tuple[Variable, ...] = (
         "300",
         "Seconds the task worker gives text recognition (OCR) of one scanned document or image "
         "in the e-file; a scan that takes longer is marked as not readable and kept as it is.",
+    ),
+    # The open data catalogue as DCAT-AP.de RDF (docs/dcat-export.md).
+    Variable(
+        "DCAT_PAGE_SIZE",
+        "positive integer",
+        "100",
+        "How many datasets one page of the RDF catalogue (/daten/katalog/catalog.ttl …) holds; "
+        "the pages are linked as a Hydra PartialCollectionView (?page=N).",
+    ),
+    Variable(
+        "DCAT_PROFILE",
+        "DCAT-AP.de version",
+        "3.0",
+        "The DCAT-AP.de version the RDF export follows when the request names none "
+        "(?profile=2.0 or 3.0): 3.0 or 2.0. They differ in the type of dcat:byteSize and the "
+        "checksum algorithm vocabulary.",
+    ),
+    Variable(
+        "DCAT_CONTRIBUTOR_ID",
+        "string",
+        "",
+        "dcatde:contributorID of the exported datasets: an ID of the DCAT-AP.de list of data "
+        "providers (e.g. landSachsenAnhalt) or a full URI. Empty: the portal of the authority's "
+        "Land through which GovData harvests it.",
     ),
     # The SensorThings API, reading side (docs/sensorthings.md).
     Variable(
