@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -27,6 +28,7 @@ from rathaus.core.models import Authority
 from rathaus.core.tenancy import current_authority
 from rathaus.opendata import catalogue_licences
 from rathaus.opendata.catalogue_models import Dataset, Distribution, Theme
+from rathaus.opendata.dcat import negotiation
 
 PAGE_SIZE = 20
 MAX_QUERY = 200
@@ -198,6 +200,12 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
     )  # fmt: skip
     if dataset is None:
         raise Http404("no such published dataset")
+    # the same address answers RDF to clients that ask for it (Accept: text/turtle …)
+    rdf_format = negotiation.rdf_format(request)
+    if rdf_format is not None:
+        answer = negotiation.dataset_rdf_response(dataset, rdf_format, request)
+        patch_vary_headers(answer, ["Accept"])
+        return answer
     licence = catalogue_licences.describe(dataset.licence)
     distributions = [
         {
@@ -210,7 +218,7 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for distribution in dataset.distributions.all()
     ]
-    return render(
+    page = render(
         request,
         "opendata/catalogue/dataset.html",
         {
@@ -224,6 +232,8 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
             "catalogue_url": reverse("catalogue:list"),
         },
     )
+    patch_vary_headers(page, ["Accept"])
+    return page
 
 
 def _area(dataset: Dataset) -> str:
