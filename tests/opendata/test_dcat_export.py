@@ -307,3 +307,27 @@ def test_imported_text_that_is_no_address_does_not_break_the_rdf(client, town):
     assert graph.value(subject, DCATDE.politicalGeocodingURI) == URIRef(
         "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/15083040"
     )
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "rdf", "jsonld"])
+def test_odd_addresses_and_codes_never_break_a_catalogue_page(client, town, fmt):
+    """Values that forms or harvested catalogues let through but no RDF syntax can write as
+    they are: they are percent-encoded or left out, and the page still answers."""
+    dataset = DatasetFactory(
+        authority=town, slug="seltsam", contact_email="a{b}@example.de",
+        contact_url="https://example.de/kontakt seite", landing_page="https://example.de/a>b",
+    )  # fmt: skip
+    DistributionFactory(
+        dataset=dataset, access_url="https://example.de/a>b|c", download_url="https://x.de/{y}",
+        media_type="text/csv file", format="CSV FILE", licence="Datenlizenz Deutschland",
+        checksum_algorithm="sha256", checksum="kein hex",
+    )  # fmt: skip
+
+    answer = client.get(f"/daten/katalog/catalog.{fmt}")
+
+    assert answer.status_code == 200
+    graph = parse(answer, {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld"}[fmt])
+    urls = {str(url) for url in graph.objects(None, DCAT.accessURL)}
+    assert "https://example.de/a%3Eb%7Cc" in urls
+    assert not list(graph.objects(None, DCTERMS.format))
+    assert not list(graph.objects(None, SPDX.checksum))

@@ -17,8 +17,10 @@ DCAT-AP.de list ``http://dcat-ap.de/def/hashAlgorithms/``).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -173,6 +175,29 @@ def _is_iri(value: str) -> bool:
     return value.startswith(("http://", "https://")) and not any(c in value for c in ' <>"{}|\\^`')
 
 
+# characters an IRI may hold as they are; everything else (spaces, <>"{}|\\^` …) is
+# percent-encoded, so that one odd address typed or harvested never breaks a catalogue page
+_IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
+_FILE_TYPE = re.compile(r"[A-Z0-9][A-Z0-9_.-]*")
+
+
+def _iri(value: str) -> URIRef | None:
+    """An http(s) or mailto address as a URIRef that every RDF syntax can write, or None."""
+    value = value.strip()
+    if not value.startswith(("http://", "https://", "mailto:")):
+        return None
+    if any(ord(character) < 32 for character in value):
+        return None
+    return URIRef(quote(value, safe=_IRI_SAFE))
+
+
+def _add_iri(graph: Graph, subject: URIRef | BNode, predicate: URIRef, value: str) -> None:
+    iri = _iri(value)
+    if iri is not None:
+        graph.add((subject, predicate, iri))
+
+
 def _text(graph: Graph, subject: URIRef | BNode, predicate: URIRef, value: str) -> None:
     if value:
         graph.add((subject, predicate, Literal(value, lang="de")))
@@ -193,7 +218,7 @@ def add_agent(graph: Graph, node: URIRef | BNode, name: str) -> None:
 def add_publisher(graph: Graph, context: Context) -> None:
     add_agent(graph, context.publisher, context.authority.name)
     if context.authority.website:
-        graph.add((context.publisher, FOAF.homepage, URIRef(context.authority.website)))
+        _add_iri(graph, context.publisher, FOAF.homepage, context.authority.website)
 
 
 def _publisher_of(graph: Graph, dataset: Dataset, context: Context) -> URIRef | BNode:
@@ -215,10 +240,10 @@ def _contact_point(graph: Graph, dataset: Dataset, context: Context) -> BNode:
     graph.add((node, VCARD.fn, Literal(name, lang="de")))
     email = dataset.contact_email or ("" if foreign else authority.email)
     if email:
-        graph.add((node, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+        _add_iri(graph, node, VCARD.hasEmail, f"mailto:{email}")
     url = dataset.contact_url or ("" if email else context.page_url(dataset.slug))
     if url:
-        graph.add((node, VCARD.hasURL, URIRef(url)))
+        _add_iri(graph, node, VCARD.hasURL, url)
     return node
 
 
@@ -262,7 +287,7 @@ def add_dataset(graph: Graph, dataset: Dataset, context: Context) -> URIRef:
         frequency = URIRef(FREQUENCY_BASE + dataset.accrual_periodicity)
         graph.add((subject, DCTERMS.accrualPeriodicity, frequency))
     landing = dataset.landing_page or context.page_url(dataset.slug)
-    graph.add((subject, DCAT.landingPage, URIRef(landing)))
+    _add_iri(graph, subject, DCAT.landingPage, landing)
     if dataset.issued:
         graph.add((subject, DCTERMS.issued, _moment(dataset.issued)))
     if dataset.modified:
@@ -280,24 +305,25 @@ def add_distribution(
     graph.add((node, RDF.type, DCAT.Distribution))
     _text(graph, node, DCTERMS.title, distribution.title)
     _text(graph, node, DCTERMS.description, distribution.description)
-    graph.add((node, DCAT.accessURL, URIRef(distribution.access_url)))
+    _add_iri(graph, node, DCAT.accessURL, distribution.access_url)
     if distribution.download_url:
-        graph.add((node, DCAT.downloadURL, URIRef(distribution.download_url)))
-    if distribution.media_type:
-        media_type = distribution.media_type.split(";", 1)[0].strip().lower()
+        _add_iri(graph, node, DCAT.downloadURL, distribution.download_url)
+    media_type = distribution.media_type.split(";", 1)[0].strip().lower()
+    if _MEDIA_TYPE.fullmatch(media_type):
         graph.add((node, DCAT.mediaType, URIRef(MEDIA_TYPE_BASE + media_type)))
-    if distribution.format:
-        graph.add((node, DCTERMS.format, URIRef(FILE_TYPE_BASE + distribution.format.upper())))
+    file_type = distribution.format.strip().upper()
+    if _FILE_TYPE.fullmatch(file_type):
+        graph.add((node, DCTERMS.format, URIRef(FILE_TYPE_BASE + file_type)))
     licence = distribution.licence or dataset.licence
     if licence:
-        graph.add((node, DCTERMS.license, URIRef(licence)))
+        _add_iri(graph, node, DCTERMS.license, licence)
     if distribution.byte_size is not None and distribution.byte_size >= 0:
         datatype = XSD.decimal if profile == "2.0" else XSD.nonNegativeInteger
         graph.add((node, DCAT.byteSize, Literal(str(distribution.byte_size), datatype=datatype)))
     algorithm = CHECKSUM_ALGORITHMS.get(
         distribution.checksum_algorithm.lower().replace("-", "").replace("_", "")
     )
-    if algorithm and distribution.checksum:
+    if algorithm and re.fullmatch(r"[0-9a-fA-F]+", distribution.checksum):
         checksum = BNode()
         graph.add((node, SPDX.checksum, checksum))
         graph.add((checksum, RDF.type, SPDX.Checksum))
