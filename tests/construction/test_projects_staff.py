@@ -4,12 +4,14 @@ euros, dates, place), phases and pictures, publishing, and the audit entries."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from rathaus.construction.geometry import MAX_POINTS
 from rathaus.construction.models import Project, ProjectPhase, ProjectPicture, Publication
 from rathaus.construction.project_forms import parse_euros
 from rathaus.core.models import AuditEvent, Locality, StoredFile
@@ -108,10 +110,22 @@ def test_staff_create_a_project_with_its_short_name_from_the_title(keeper, barle
         ({"ends_on": "2027-01-01"}, "ends_on", "Die Fertigstellung kann nicht vor dem Beginn"),
         ({"title": ""}, "title", "Dieses Feld ist zwingend erforderlich."),
         ({"geometry": '{"type": "Point", "coordinates": [52.2, 11.6]}'}, "geometry",
-         "Längen- und Breitengrad scheinen vertauscht"),
+         "Breite und Länge vertauscht?"),
         ({"geometry": '{"type": "Point", "coordinates": [2.35, 48.85]}'}, "geometry",
-         "außerhalb Deutschlands"),
+         "liegt nicht in Deutschland"),
         ({"geometry": "{kaputt"}, "geometry", "kein gültiges GeoJSON"),
+        # the same checks as a construction site's place
+        ({"geometry": '{"type": "Point", "coordinates": [[11.6, 52.2], [11.7, 52.2]]}'},
+         "geometry", "Ein Punkt braucht zwei Zahlen"),
+        ({"geometry": json.dumps({"type": "MultiPoint",
+                                  "coordinates": [[11.6, 52.2]] * (MAX_POINTS + 1)})},
+         "geometry", f"Der Ort hat zu viele Punkte. Höchstens {MAX_POINTS}"),
+        ({"geometry": '{"type": "GeometryCollection", "geometries": []}'}, "geometry",
+         "kann nicht gezeigt werden"),
+        # deep nesting: a form error, not a RecursionError
+        ({"geometry": "[" * 100_000 + "]" * 100_000}, "geometry", "kein gültiges GeoJSON"),
+        ({"geometry": '{"type": "Point", "coordinates": ' + "[" * 5000 + "]" * 5000 + "}"},
+         "geometry", "kein gültiges GeoJSON"),
     ],
 )  # fmt: skip
 def test_wrong_entries_are_refused_with_a_message_and_kept(keeper, changes, field, message):
@@ -131,6 +145,14 @@ def test_a_line_in_germany_is_kept_as_the_place(keeper, barleben):
     project = Project.objects.get(title="Neue Turnhalle Barleben")
     assert project.geometry == {"type": "LineString", "coordinates": [[11.58, 52.17],
                                                                      [11.61, 52.19]]}  # fmt: skip
+
+
+def test_only_the_normalised_geometry_is_stored(keeper, barleben):
+    place = {"type": "Point", "coordinates": [11.6012345678, 52.2, 80.5],
+             "crs": {"type": "name"}, "properties": {"x": "<script>"}, "bbox": [1, 2, 3, 4]}  # fmt: skip
+    keeper.post(f"{BASE}neu/", project_data(geometry=json.dumps(place)))
+    project = Project.objects.get(title="Neue Turnhalle Barleben")
+    assert project.geometry == {"type": "Point", "coordinates": [11.601235, 52.2]}
 
 
 def test_publishing_needs_a_summary_and_a_place_and_is_audited(keeper, barleben):
