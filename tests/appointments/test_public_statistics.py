@@ -1,5 +1,6 @@
 """The public appointment statistics /termine/statistik.csv (ADR 0064): counts per month,
-location and service, small counts shown as "<3", only this portal's bookings."""
+location and service, only of publicly bookable services, rows with fewer than 3 bookings left
+out, other small counts shown as "<3", only this portal's bookings."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from django.utils import timezone
 
 from rathaus.appointments import open_data
 from rathaus.appointments.availability import TZ
-from rathaus.appointments.models import Booking
+from rathaus.appointments.models import AppointmentType, Booking
 from rathaus.core import datasets
 from tests.factories.appointments import (
     AppointmentTypeFactory,
     BookingFactory,
     BookingItemFactory,
     LocationFactory,
+    ResourceFactory,
 )
 from tests.factories.core import AuthorityFactory, AuthorityHostFactory
 
@@ -52,6 +54,7 @@ def bookings(town):
     office = LocationFactory(authority=town, name="Bürgerbüro")
     passport = AppointmentTypeFactory(location=office, name="Personalausweis")
     registration = AppointmentTypeFactory(location=office, name="Ummeldung")
+    ResourceFactory(location=office, appointment_types=[passport, registration])
     start = _last_month(10)
     _book(passport, start, 4, attendance=Booking.Attendance.DONE)
     _book(passport, start, 1, attendance=Booking.Attendance.NO_SHOW)
@@ -85,8 +88,43 @@ def test_counts_per_month_location_and_service_with_small_counts_suppressed(book
          "Nicht erschienen"],
         # 4 kept, 1 no-show and the combined booking: 6 booked; 2 cancelled
         [month, "Bürgerbüro", "Personalausweis", "6", "<3", "4", "<3"],
-        [month, "Bürgerbüro", "Ummeldung", "<3", "0", "0", "0"],
+        # Ummeldung: booked once (in the combined booking) — the whole row is left out
     ]  # fmt: skip
+
+
+def test_services_citizens_cannot_book_publicly_are_left_out(town, bookings):
+    office = LocationFactory(authority=town, name="Sozialamt")
+    counselling = AppointmentTypeFactory(location=office, name="Schuldnerberatung")
+    ResourceFactory(location=office, appointment_types=[counselling], active=False)
+    staff_only = AppointmentTypeFactory(location=office, name="Personalgespräch")
+    _book(counselling, bookings, 5, attendance=Booking.Attendance.DONE)
+    _book(staff_only, bookings, 4)
+    combined = BookingFactory(appointment_type=counselling, start=bookings)
+    BookingItemFactory(booking=combined, appointment_type=counselling, position=0)
+    passport = AppointmentType.objects.get(name="Personalausweis")
+    BookingItemFactory(booking=combined, appointment_type=passport, position=1)
+
+    text = Client(HTTP_HOST=HOST).get(URL).content.decode("utf-8")
+
+    assert "Schuldnerberatung" not in text
+    assert "Personalgespräch" not in text
+    assert "Sozialamt" not in text
+    # the public service of the combined booking still counts
+    assert f"{bookings:%Y-%m};Bürgerbüro;Personalausweis;6;" in text
+
+
+def test_only_small_or_internal_counts_publish_nothing(town):
+    office = LocationFactory(authority=town, name="Bürgerbüro")
+    passport = AppointmentTypeFactory(location=office, name="Personalausweis")
+    ResourceFactory(location=office, appointment_types=[passport])
+    internal = AppointmentTypeFactory(location=office, name="Intern")
+    _book(passport, _last_month(10), 2)
+    _book(internal, _last_month(11), 5)
+    source = datasets.get("appointments.statistics")
+
+    assert Client(HTTP_HOST=HOST).get(URL).status_code == 404
+    assert not source.applies(town)
+    assert source.distributions(town) == []
 
 
 def test_nothing_to_show_or_no_authority_is_not_found(town, settings):
@@ -111,4 +149,7 @@ def test_the_source_applies_only_with_bookings_and_names_their_newest_change(tow
     modified = source.modified(town)
     assert modified is not None
     assert modified <= timezone.now()
-    assert source.distributions(AuthorityFactory()) == []
+    assert source.applies(town)
+    other = AuthorityFactory()
+    assert not source.applies(other)
+    assert source.distributions(other) == []

@@ -157,3 +157,45 @@ def test_icalendar_answers_not_modified_until_a_site_changes(town):
     assert changed.status_code == 200
     assert "Kanal Nord" in changed.content.decode()
     assert changed["ETag"] != etag
+
+
+def test_icalendar_cache_and_etag_depend_on_the_filters_alone(town, monkeypatch):
+    from rathaus.construction import feeds
+
+    DisruptionFactory(authority=town, title="Kanal")
+    built = []
+    calendar = feeds._calendar
+    monkeypatch.setattr(feeds, "_calendar", lambda *args: built.append(1) or calendar(*args))
+
+    first = Client().get("/baustellen/baustellen.ics?x=1")
+    second = Client().get("/baustellen/baustellen.ics?x=2&y=3")
+    plain = Client().get("/baustellen/baustellen.ics")
+
+    assert first.status_code == second.status_code == plain.status_code == 200
+    assert first["ETag"] == second["ETag"] == plain["ETag"]
+    assert len(built) == 1
+    filtered = Client().get("/baustellen/baustellen.ics?zeit=geplant")
+    assert filtered["ETag"] != plain["ETag"]
+    assert len(built) == 2
+
+
+def test_atom_summary_escapes_staff_text(town):
+    DisruptionFactory(
+        authority=town,
+        title="<script>alert(1)</script>",
+        streets=['<img src=x onerror="alert(2)">'],
+        description="<b>fett</b> & mehr",
+    )
+
+    response = Client().get("/baustellen/baustellen.atom")
+
+    entry = ElementTree.fromstring(response.content).find(f"{ATOM}entry")
+    title = entry.find(f"{ATOM}title")
+    assert title.get("type") in (None, "text")  # shown as text, not as HTML
+    assert title.text == "<script>alert(1)</script>"
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "<img" not in summary.text
+    assert "<b>" not in summary.text
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in summary.text
+    assert "&lt;b&gt;fett&lt;/b&gt; &amp; mehr" in summary.text

@@ -4,12 +4,14 @@ euros, dates, place), phases and pictures, publishing, and the audit entries."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from rathaus.construction.geometry import MAX_POINTS
 from rathaus.construction.models import Project, ProjectPhase, ProjectPicture, Publication
 from rathaus.construction.project_forms import parse_euros
 from rathaus.core.models import AuditEvent, Locality, StoredFile
@@ -108,10 +110,22 @@ def test_staff_create_a_project_with_its_short_name_from_the_title(keeper, barle
         ({"ends_on": "2027-01-01"}, "ends_on", "Die Fertigstellung kann nicht vor dem Beginn"),
         ({"title": ""}, "title", "Dieses Feld ist zwingend erforderlich."),
         ({"geometry": '{"type": "Point", "coordinates": [52.2, 11.6]}'}, "geometry",
-         "Längen- und Breitengrad scheinen vertauscht"),
+         "Breite und Länge vertauscht?"),
         ({"geometry": '{"type": "Point", "coordinates": [2.35, 48.85]}'}, "geometry",
-         "außerhalb Deutschlands"),
+         "liegt nicht in Deutschland"),
         ({"geometry": "{kaputt"}, "geometry", "kein gültiges GeoJSON"),
+        # the same checks as a construction site's place
+        ({"geometry": '{"type": "Point", "coordinates": [[11.6, 52.2], [11.7, 52.2]]}'},
+         "geometry", "Ein Punkt braucht zwei Zahlen"),
+        ({"geometry": json.dumps({"type": "MultiPoint",
+                                  "coordinates": [[11.6, 52.2]] * (MAX_POINTS + 1)})},
+         "geometry", f"Der Ort hat zu viele Punkte. Höchstens {MAX_POINTS}"),
+        ({"geometry": '{"type": "GeometryCollection", "geometries": []}'}, "geometry",
+         "kann nicht gezeigt werden"),
+        # deep nesting: a form error, not a RecursionError
+        ({"geometry": "[" * 100_000 + "]" * 100_000}, "geometry", "kein gültiges GeoJSON"),
+        ({"geometry": '{"type": "Point", "coordinates": ' + "[" * 5000 + "]" * 5000 + "}"},
+         "geometry", "kein gültiges GeoJSON"),
     ],
 )  # fmt: skip
 def test_wrong_entries_are_refused_with_a_message_and_kept(keeper, changes, field, message):
@@ -131,6 +145,14 @@ def test_a_line_in_germany_is_kept_as_the_place(keeper, barleben):
     project = Project.objects.get(title="Neue Turnhalle Barleben")
     assert project.geometry == {"type": "LineString", "coordinates": [[11.58, 52.17],
                                                                      [11.61, 52.19]]}  # fmt: skip
+
+
+def test_only_the_normalised_geometry_is_stored(keeper, barleben):
+    place = {"type": "Point", "coordinates": [11.6012345678, 52.2, 80.5],
+             "crs": {"type": "name"}, "properties": {"x": "<script>"}, "bbox": [1, 2, 3, 4]}  # fmt: skip
+    keeper.post(f"{BASE}neu/", project_data(geometry=json.dumps(place)))
+    project = Project.objects.get(title="Neue Turnhalle Barleben")
+    assert project.geometry == {"type": "Point", "coordinates": [11.601235, 52.2]}
 
 
 def test_publishing_needs_a_summary_and_a_place_and_is_audited(keeper, barleben):
@@ -225,6 +247,77 @@ def test_a_picture_is_stored_without_its_gps_position_and_with_a_display_version
     assert (picture.width, picture.height) == (1200, 600)
     assert picture.alt_text == "Plan der Turnhalle"
     assert AuditEvent.objects.filter(action="construction.project.picture_added").exists()
+
+
+def test_a_picture_over_40_megapixels_is_refused_before_its_pixels_are_decoded(
+    keeper, barleben, monkeypatch
+):
+    from rathaus.construction import project_pictures
+
+    def decoded(image):
+        raise AssertionError("the pixels were decoded")
+
+    monkeypatch.setattr(project_pictures, "_clean", decoded)
+    project = ProjectFactory(authority=barleben)
+    png = io.BytesIO()
+    Image.new("1", (8000, 5001)).save(png, format="PNG")  # 40.008 MP, small file
+    files = StoredFile.objects.count()
+    response = upload(keeper, project, png.getvalue(), "luftbild.png", "image/png")
+    assert response.status_code == 422
+    assert "Höchstens 40 Megapixel sind möglich" in response.content.decode()
+    assert not project.pictures.exists()
+    assert StoredFile.objects.count() == files
+
+
+def png_with_metadata() -> bytes:
+    from PIL import PngImagePlugin
+
+    image = Image.new("RGBA", (1600, 800), (10, 120, 200, 255))
+    exif = Image.Exif()
+    exif[0x010F] = "Kamerahersteller"
+    exif[0x8825] = {1: "N", 2: (52.0, 12.0, 3.0), 3: "E", 4: (11.0, 37.0, 20.0)}
+    text = PngImagePlugin.PngInfo()
+    text.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>Standort 52.2, 11.6</x:xmpmeta>")
+    text.add_text("Comment", "Aufgenommen von Frau Beispiel")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", exif=exif, pnginfo=text, icc_profile=b"\0" * 200)
+    return buffer.getvalue()
+
+
+def test_a_png_loses_exif_xmp_comments_and_profile_in_both_versions(keeper, barleben):
+    project = ProjectFactory(authority=barleben)
+    content = png_with_metadata()
+    uploaded = Image.open(io.BytesIO(content))
+    assert uploaded.getexif().get_ifd(0x8825)
+    assert "XML:com.adobe.xmp" in uploaded.info
+    response = upload(keeper, project, content, "plan.png", "image/png")
+    assert response.status_code == 302
+    picture = ProjectPicture.objects.get(project=project)
+    for stored_file, size in ((picture.file, (1600, 800)), (picture.display, (1200, 600))):
+        raw = stored_file.read_bytes()
+        stored = Image.open(io.BytesIO(raw))
+        assert stored.size == size
+        assert stored.mode == "RGBA"
+        assert not stored.getexif()
+        assert set(stored.info) <= {"dpi", "gamma", "aspect"}, stored.info
+        assert b"Beispiel" not in raw
+        assert b"xmpmeta" not in raw
+        assert b"eXIf" not in raw
+        assert b"iCCP" not in raw
+
+
+def test_a_photo_is_turned_upright_as_the_camera_says(keeper, barleben):
+    project = ProjectFactory(authority=barleben)
+    image = Image.new("RGB", (300, 100), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera was turned: show rotated by 90° clockwise
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    assert upload(keeper, project, buffer.getvalue(), "foto.jpg", "image/jpeg").status_code == 302
+    picture = ProjectPicture.objects.get(project=project)
+    stored = Image.open(io.BytesIO(picture.file.read_bytes()))
+    assert stored.size == (100, 300)
+    assert not stored.getexif()
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,19 @@ the booked ones those staff marked as kept or as "did not come" — the same def
 staff statistics (:mod:`rathaus.appointments.statistics`): a combined booking counts once for
 each of its services. Held and expired reservations are not bookings and are not counted.
 
-No personal data: only counts. Counts of 1 and 2 are shown as "<3", so that a single citizen's
-appointment in a small place cannot be recognised; 0 stays 0 (it tells nothing about anyone).
-Rows with nothing in them are left out. The current month is not included until it is over, so
-the file changes once a month (and when staff record an outcome late).
+No personal data: only counts, and only of what a citizen could book publicly. Privacy:
+
+- Only appointment types on the public booking pages that can be booked there (served by at
+  least one active resource, the rule :mod:`rathaus.appointments.ways` gives the service
+  catalogue). The model has no "internal" flag; a type kept only for staff (no active resource)
+  never appears, so a row cannot tell that someone had such an appointment.
+- A row (month, location, service) with fewer than 3 booked appointments is left out entirely:
+  "<3 Schuldnerberatung in Ebendorf in March" would already say that someone went there.
+- In the rows shown, cancelled, kept and "did not come" counts of 1 and 2 are written "<3";
+  0 stays 0 (it tells nothing about anyone). There are no totals.
+
+The current month is not included until it is over, so the file changes once a month (and
+when staff record an outcome late). No rows → 404 and no dataset in the catalogue.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from rathaus.appointments.availability import TZ
-from rathaus.appointments.models import Booking, BookingItem
+from rathaus.appointments.models import AppointmentType, Booking, BookingItem
 from rathaus.core import datasets
 from rathaus.core.models import Authority
 from rathaus.core.spreadsheets import csv_response
@@ -53,6 +62,25 @@ def _bookings(authority: Authority, start: dt.datetime, end: dt.datetime) -> Any
     )
 
 
+def public_types(authority: Authority) -> Any:
+    """The appointment types citizens can book on the public booking pages: at least one active
+    resource serves them (as a subquery of ids)."""
+    return (
+        AppointmentType.objects.filter(location__authority=authority, resources__active=True)
+        .values("pk")
+        .distinct()
+    )
+
+
+def _public_bookings(authority: Authority, start: dt.datetime, end: dt.datetime) -> Any:
+    """Bookings that count in the file: a single booking of a public type, or a combined one
+    with at least one public type among its services."""
+    public = public_types(authority)
+    return _bookings(authority, start, end).filter(
+        Q(items__isnull=True, appointment_type__in=public) | Q(items__appointment_type__in=public)
+    )
+
+
 def _counts(prefix: str) -> dict[str, Any]:
     status, attendance = f"{prefix}status", f"{prefix}attendance"
     confirmed = Q(**{status: Booking.Status.CONFIRMED})
@@ -72,16 +100,19 @@ def figures(
     table: dict[tuple[dt.date, str, str], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(FIGURES, 0)
     )
+    public = public_types(authority)
     single = (
         _bookings(authority, start, end)
-        .filter(items__isnull=True)
+        .filter(items__isnull=True, appointment_type__in=public)
         .annotate(month=TruncMonth("start", tzinfo=TZ))
         .values_list("month", "location__name", "appointment_type__name")
         .annotate(**_counts(""))
         .order_by()
     )
     combined = (
-        BookingItem.objects.filter(booking__in=_bookings(authority, start, end))
+        BookingItem.objects.filter(
+            booking__in=_bookings(authority, start, end), appointment_type__in=public
+        )
         .annotate(month=TruncMonth("booking__start", tzinfo=TZ))
         .values_list("month", "booking__location__name", "appointment_type__name")
         .annotate(**_counts("booking__"))
@@ -96,7 +127,7 @@ def figures(
     return [
         (month, location, service, counts)
         for (month, location, service), counts in sorted(table.items())
-        if any(counts.values())
+        if counts["booked"] >= SUPPRESS_BELOW
     ]
 
 
@@ -133,22 +164,28 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _modified(authority: Authority) -> dt.datetime | None:
-    found = _bookings(authority, *period()).aggregate(
+    found = _public_bookings(authority, *period()).aggregate(
         Max("created_at"), Max("cancelled_at"), Max("attendance_at")
     )
     times = [value for value in found.values() if value is not None]
     return max(times) if times else None
 
 
+def _applies(authority: Authority) -> bool:
+    """Only when the file has rows: the catalogue never links to a 404."""
+    return bool(figures(authority))
+
+
 def _distributions(authority: Authority) -> list[datasets.SourceDistribution]:
-    if not _bookings(authority, *period()).exists():
+    if not _applies(authority):
         return []  # nothing to show: the catalogue withdraws the dataset
     return [
         datasets.SourceDistribution(
             gettext("Appointments per month as CSV"), "/termine/statistik.csv", "text/csv", "CSV",
             gettext(
                 "Per month, location and service: booked, cancelled, kept, did not come. "
-                "Counts below 3 are shown as “<3”."
+                "Only services booked at least 3 times in the month; other counts below 3 are "
+                "shown as “<3”."
             ),
         )
     ]  # fmt: skip
@@ -166,11 +203,14 @@ def register() -> None:
             description=_(
                 "How many appointments citizens booked per month, location and service over "
                 "the last twelve complete months, how many were cancelled, kept or missed. "
-                "Only counts, no personal data; counts below 3 are shown as “<3”."
+                "Only counts, no personal data, only services citizens can book online; a "
+                "service booked fewer than 3 times in a month is left out, other counts below "
+                "3 are shown as “<3”."
             ),
             themes=("GOVE", "SOCI"),
             keywords=(_("appointments"), _("town hall"), _("statistics")),
             frequency="MONTHLY",
+            applies=_applies,
             distributions=_distributions,
             modified=_modified,
             temporal_start=_temporal_start,

@@ -11,8 +11,11 @@ Every feed shows only the published sites of the authority of the request.
   after the last day (RFC 5545, exclusive). A site until further notice has no DTEND: by
   RFC 5545 (3.6.1) such an all-day event covers its first day; the summary says "bis auf
   Weiteres" and the event changes (SEQUENCE, LAST-MODIFIED) when an end is given. The calendar
-  is cached until a published site changes and has an ETag (304 for If-None-Match).
+  is cached until a published site changes and has an ETag (304 for If-None-Match); cache key
+  and ETag come from the cleaned filters alone, so unknown parameters (``?x=…``) cannot make
+  the server build and store a new calendar for each request.
 - ``baustellen.atom``: the newest published sites, ``updated`` = when the site last changed.
+  The summary (``type="html"``) is escaped: staff text is never HTML in a feed reader.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -99,7 +103,8 @@ def _number(raw: str | None, default: int, largest: int) -> int | None:
     return value if 1 <= value <= largest else None
 
 
-def _filtered(request: HttpRequest, authority: Authority) -> QuerySet[Disruption] | HttpResponse:
+def _filters(request: HttpRequest, authority: Authority) -> site_rules.Filters | HttpResponse:
+    """The cleaned filters (``ort``, ``datum``, ``zeit``); other parameters are ignored."""
     form = FilterForm(request.GET or None, authority=authority)
     if form.is_bound and not form.is_valid():
         detail = "; ".join(
@@ -107,9 +112,28 @@ def _filtered(request: HttpRequest, authority: Authority) -> QuerySet[Disruption
             for name, errors in form.errors.items()
         )
         return problem(request, 400, "Bad filter", detail)
-    filters = filters_from(form) if form.is_bound else site_rules.Filters()
+    return filters_from(form) if form.is_bound else site_rules.Filters()
+
+
+def _sites(authority: Authority, filters: site_rules.Filters) -> QuerySet[Disruption]:
     sites = site_rules.published(authority).select_related("locality")
     return site_rules.apply(sites, filters, site_rules.today())
+
+
+def _filtered(request: HttpRequest, authority: Authority) -> QuerySet[Disruption] | HttpResponse:
+    filters = _filters(request, authority)
+    if isinstance(filters, HttpResponse):
+        return filters
+    return _sites(authority, filters)
+
+
+def filter_key(filters: site_rules.Filters) -> str:
+    """The filters in one normal form: the same calendar has the same key whatever else (or in
+    whatever order or spelling) the address carries."""
+    locality = filters.locality.pk if filters.locality is not None else ""
+    day = filters.day.isoformat() if filters.day is not None else ""
+    state = filters.state.value if filters.state is not None else ""
+    return f"ort={locality}&datum={day}&zeit={state}"
 
 
 @require_safe
@@ -186,11 +210,12 @@ def icalendar(request: HttpRequest) -> HttpResponse:
     calendar apps poll it, and building thousands of events takes seconds. The ETag lets them
     ask with If-None-Match and get a 304."""
     authority = authority_or_404(request)
-    found = _filtered(request, authority)
-    if isinstance(found, HttpResponse):
-        return found
+    filters = _filters(request, authority)
+    if isinstance(filters, HttpResponse):
+        return filters
+    found = _sites(authority, filters)
     state = found.aggregate(newest=Max("updated_at"), count=Count("id"))
-    raw = f"{authority.pk}|{request.GET.urlencode()}|{state}|{site_rules.today()}|{get_language()}"
+    raw = f"{authority.pk}|{filter_key(filters)}|{state}|{site_rules.today()}|{get_language()}"
     key = hashlib.sha256(raw.encode()).hexdigest()
     etag = f'"{key[:32]}"'
     if etag in request.headers.get("If-None-Match", ""):
@@ -271,9 +296,11 @@ class AtomFeed(Feed):  # type: ignore[type-arg]
         return item.title
 
     def item_description(self, item: Disruption) -> str:
+        """Atom's ``<summary type="html">``: feed readers show it as HTML, so every part, all
+        of it text typed by staff, is escaped."""
         period = site_rules.period_in_words(item, site_rules.today())
         parts = [item.get_kind_display(), ", ".join(item.streets or []), period, item.description]
-        return " – ".join(part for part in parts if part)
+        return " – ".join(escape(part) for part in parts if part)
 
     def item_link(self, item: Disruption) -> str:
         return reverse("construction:site", args=[item.uid])

@@ -1,8 +1,9 @@
 """The staff forms of construction projects: the project, a phase, a picture.
 
 The budget is typed in euros as people write it ("2.450.000,00", "2450000", "2,45") and kept
-in cents; the place on the map is optional GeoJSON, checked for its form and for lying in
-Germany; dates in the wrong order are refused with a message at the later date.
+in cents; the place on the map is optional GeoJSON, checked like a construction site's place
+(:mod:`rathaus.construction.geometry`) and stored as ``{type, coordinates}`` only; dates in
+the wrong order are refused with a message at the later date.
 """
 
 from __future__ import annotations
@@ -16,16 +17,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.construction import geometry as places
 from rathaus.construction.models import Project, ProjectPhase, ProjectPicture
 from rathaus.construction.project_pictures import PICTURE_MAX_BYTES, rules
 from rathaus.core.files import allowed_in_words, file_limit, size_in_words
 from rathaus.core.models import Authority, Locality
 
 MAX_BUDGET_EUROS = Decimal("10000000000")  # ten billion: far above any town's project
-# Germany with a margin (longitude, latitude)
-GERMANY = (5.5, 47.0, 15.5, 55.2)
-GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString",
-                  "MultiPolygon")  # fmt: skip
 _AMOUNT = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$|^\d+(,\d{1,2})?$|^\d+\.\d{1,2}$")
 
 
@@ -102,45 +100,29 @@ class EuroField(forms.CharField):
 
 
 def check_geometry(value: Any) -> dict[str, Any] | None:
-    """A GeoJSON geometry in Germany, or a ValidationError saying what is wrong."""
+    """A GeoJSON geometry in Germany, normalised to ``{type, coordinates}`` by the same checks
+    as a construction site's place (:func:`rathaus.construction.geometry.validate`: types,
+    at most ``MAX_POINTS`` points, Germany, swapped coordinates, shapes), or a ValidationError
+    saying what is wrong."""
     if value in (None, "", {}):
         return None
     if isinstance(value, str):
+        if len(value) > places.MAX_TEXT_CHARS:
+            raise ValidationError(
+                _("The place has too many points. At most %(count)s are possible.")
+                % {"count": places.MAX_POINTS},
+                code="too_large",
+            )
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ValidationError(_("The place is not valid GeoJSON."), code="json") from None
-    if not isinstance(value, dict) or value.get("type") not in GEOMETRY_TYPES:
-        raise ValidationError(_("The place must be a GeoJSON point, line or area."), code="type")
-    positions = list(_positions(value.get("coordinates")))
-    if not positions:
-        raise ValidationError(_("The place has no coordinates."), code="empty")
-    west, south, east, north = GERMANY
-    for lon, lat in positions:
-        if not (west <= lon <= east and south <= lat <= north):
-            if west <= lat <= east and south <= lon <= north:
-                raise ValidationError(
-                    _("Longitude and latitude seem to be swapped: GeoJSON names the longitude "
-                      "first (for Barleben about 11.6, 52.2)."),
-                    code="swapped",
-                )  # fmt: skip
-            raise ValidationError(_("The place lies outside Germany."), code="outside")
-    return value
-
-
-def _positions(coordinates: Any) -> Any:
-    if (
-        isinstance(coordinates, list)
-        and len(coordinates) in (2, 3)
-        and all(isinstance(part, int | float) and not isinstance(part, bool)
-                for part in coordinates)
-    ):  # fmt: skip
-        yield float(coordinates[0]), float(coordinates[1])
-    elif isinstance(coordinates, list):
-        for item in coordinates:
-            yield from _positions(item)
-    else:
-        raise ValidationError(_("The coordinates of the place cannot be read."), code="coords")
+    try:
+        return places.validate(value)
+    except places.GeometryError as error:
+        raise ValidationError(error.message, code="geometry") from None
+    except (ValueError, TypeError, RecursionError):
+        raise ValidationError(_("The place is not valid GeoJSON."), code="json") from None
 
 
 def _village_name(place: Locality) -> str:
