@@ -9,8 +9,11 @@ nothing. A dataset inside a good file that cannot be taken over (no title, no ad
 skipped and named with the reason in the report; the rest is imported.
 
 Re-importing the same catalogue updates datasets by their URI in the source catalogue
-(``original_uri``), replaces the distributions that changed and removes those that vanished.
-Datasets that vanished from the source are reported, and only deleted with ``prune``.
+(``original_uri``) that were harvested from the same source (``harvested_from``): a dataset with
+that URI from another catalogue, made by hand or by the platform is skipped with the reason, so
+one catalogue can neither take over nor prune another's. The import replaces the distributions
+that changed and removes those that vanished. Datasets that vanished from the source are
+reported, and only deleted with ``prune``.
 """
 
 from __future__ import annotations
@@ -372,7 +375,12 @@ def read_graph(
             if item.uri in seen:
                 continue
             seen.add(item.uri)
-            _write(authority, source, item, known.get(item.uri), taken, report)
+            existing = known.get(item.uri)
+            if existing is not None and existing.harvested_from != source:
+                # Another catalogue's, or made here: a source cannot take it over (or prune it).
+                report.skipped.append((item.uri, _not_ours(existing)))
+                continue
+            _write(authority, source, item, existing, taken, report)
             if progress:
                 progress(number, len(mapped))
         for dataset in (
@@ -386,6 +394,12 @@ def read_graph(
             else:
                 report.vanished.append((dataset.original_uri, dataset.title))
     return report
+
+
+def _not_ours(dataset: Dataset) -> str:
+    if dataset.harvested_from:
+        return f"the dataset belongs to another catalogue ({dataset.harvested_from})"
+    return "the dataset belongs to this catalogue and was not harvested"
 
 
 def _write(
@@ -410,14 +424,12 @@ def _write(
         return
     changed = [name for name, value in item.fields.items() if getattr(dataset, name) != value]
     # The status stays: a dataset that staff withdrew is not published again by a re-import.
-    changed_source = dataset.harvested_from != source
     for name, value in item.fields.items():
         setattr(dataset, name, value)
-    dataset.harvested_from = source
-    if changed or changed_source:
+    if changed:
         dataset.save()
     distributions_changed = _sync_distributions(dataset, item.distributions)
-    if changed or changed_source or distributions_changed:
+    if changed or distributions_changed:
         report.updated.append(item.uri)
     else:
         report.unchanged.append(item.uri)
