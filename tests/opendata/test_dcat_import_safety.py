@@ -140,7 +140,8 @@ def test_another_catalogue_cannot_take_over_or_prune_a_catalogues_datasets():
     report = dcat_import.read_graph(catalogue("urn:a:1", "urn:b:1"), authority, B, prune=True)
 
     assert report.created == ["urn:b:1"]
-    assert report.updated == [] and report.removed == []
+    assert report.updated == []
+    assert report.removed == []
     assert report.skipped == [("urn:a:1", f"the dataset belongs to another catalogue ({A})")]
     harvested = dict(Dataset.objects.values_list("original_uri", "harvested_from"))
     assert harvested == {"urn:a:1": A, "urn:a:2": A, "urn:b:1": B}

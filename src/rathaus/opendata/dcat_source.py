@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -77,9 +78,12 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         return
     if event in _NETWORK_EVENTS:
         raise _OutsideAccess(event)
-    if event == "open" and args and not isinstance(args[0], int):
-        if not str(args[0]).endswith(_CODE_SUFFIXES):
-            raise _OutsideAccess(f"open {args[0]}")
+    opened = args[0] if event == "open" and args else None
+    # A file descriptor (an int) was opened before; a module file is Python importing.
+    if isinstance(opened, str | bytes | os.PathLike) and not os.fsdecode(opened).endswith(
+        _CODE_SUFFIXES
+    ):
+        raise _OutsideAccess(f"open {opened!r}")
 
 
 sys.addaudithook(_audit)
