@@ -964,6 +964,20 @@ VARIABLES: tuple[Variable, ...] = (
         "catalogue with more stops the import with a message and nothing is imported.",
     ),
     Variable(
+        "DCAT_IMPORT_MAX_TOTAL_BYTES",
+        "positive integer",
+        "209715200",
+        "Most bytes `rathaus import-dcat` reads for one catalogue, all its pages together; a "
+        "larger catalogue stops the import with a message and nothing is imported.",
+    ),
+    Variable(
+        "DCAT_IMPORT_MAX_TRIPLES",
+        "positive integer",
+        "2000000",
+        "Most RDF statements (triples) `rathaus import-dcat` reads for one catalogue; a larger "
+        "catalogue stops the import with a message and nothing is imported.",
+    ),
+    Variable(
         "DCAT_IMPORT_TIMEOUT",
         "positive integer",
         "60",

@@ -13,11 +13,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.models import Authority
-from rathaus.opendata import catalogue_licences
+from rathaus.opendata import catalogue_licences, dcat_values
 from rathaus.opendata.catalogue_models import Dataset, Distribution, Frequency, Theme
 
 RESERVED_SLUGS = {"catalog"}  # /daten/katalog/catalog.ttl is the whole catalogue
 MAX_KEYWORDS = 30
+IRI_FIELDS = {
+    "access_url", "download_url", "landing_page", "contact_url", "publisher_uri",
+    "political_geocoding",
+}  # fmt: skip
 
 TEXT = {"class": "kern-form-input__input"}
 SELECT = {"class": "kern-form-input__select"}
@@ -61,7 +65,29 @@ class KeywordsField(forms.CharField):
         return words
 
 
-class PlatformDatasetForm(forms.ModelForm[Dataset]):
+class AddressesMixin(forms.BaseForm):
+    """Refuses addresses the RDF export cannot write as IRIs (spaces, ``<>"{}|^`\\``) and
+    e-mail addresses that make no plain ``mailto:`` address."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, value in list(data.items()):
+            if not value or not isinstance(value, str):
+                continue
+            if name in IRI_FIELDS and not dcat_values.writable_iri(value):
+                self.add_error(
+                    name,
+                    _("The address must not contain spaces or any of these characters: "
+                      "< > \" { } | ^ ` \\"),
+                )  # fmt: skip
+            if name == "contact_email" and not dcat_values.writable_mailto(value):
+                self.add_error(
+                    name, _("The e-mail address must not contain the characters ? # % or /.")
+                )
+        return data
+
+
+class PlatformDatasetForm(AddressesMixin, forms.ModelForm[Dataset]):
     """The fields staff may change on a dataset the platform keeps current (``source``)."""
 
     keywords = KeywordsField(
@@ -161,7 +187,7 @@ class DatasetForm(PlatformDatasetForm):
         return saved
 
 
-class DistributionForm(forms.ModelForm[Distribution]):
+class DistributionForm(AddressesMixin, forms.ModelForm[Distribution]):
     licence = forms.ChoiceField(
         label=_("Licence"), required=False, widget=forms.Select(attrs=SELECT), choices=(),
     )  # fmt: skip
@@ -202,7 +228,27 @@ class DistributionForm(forms.ModelForm[Distribution]):
         self.fields["position"].required = False
 
     def clean_format(self) -> str:
-        return str(self.cleaned_data.get("format", "")).strip().upper()
+        typed = str(self.cleaned_data.get("format", "")).strip()
+        if not typed:
+            return ""
+        code = dcat_values.file_type(typed)
+        if code is None:
+            raise forms.ValidationError(
+                _("Please enter a code of the EU file type list, e.g. CSV or GEOJSON: capital "
+                  "letters, digits, dot, hyphen or underscore.")
+            )  # fmt: skip
+        return code
+
+    def clean_media_type(self) -> str:
+        typed = str(self.cleaned_data.get("media_type", "")).strip()
+        if not typed:
+            return ""
+        media = dcat_values.media_type(typed)
+        if media is None:
+            raise forms.ValidationError(
+                _("Please enter a media type as type/subtype, e.g. text/csv.")
+            )
+        return media
 
     def clean_position(self) -> int:
         position = self.cleaned_data.get("position")

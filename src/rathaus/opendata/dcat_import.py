@@ -9,8 +9,11 @@ nothing. A dataset inside a good file that cannot be taken over (no title, no ad
 skipped and named with the reason in the report; the rest is imported.
 
 Re-importing the same catalogue updates datasets by their URI in the source catalogue
-(``original_uri``), replaces the distributions that changed and removes those that vanished.
-Datasets that vanished from the source are reported, and only deleted with ``prune``.
+(``original_uri``) that were harvested from the same source (``harvested_from``): a dataset with
+that URI from another catalogue, made by hand or by the platform is skipped with the reason, so
+one catalogue can neither take over nor prune another's. The import replaces the distributions
+that changed and removes those that vanished. Datasets that vanished from the source are
+reported, and only deleted with ``prune``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from rathaus.core.models import Authority
+from rathaus.opendata import dcat_values
 from rathaus.opendata.catalogue_models import (
     FREQUENCY_BASE,
     THEME_BASE,
@@ -47,11 +51,6 @@ SCHEMA = Namespace("http://schema.org/")
 DCATDE = (
     Namespace("http://dcat-ap.de/def/dcatde/"),
     Namespace("http://dcat-ap.de/def/dcatde/1_0/"),
-)
-FILE_TYPE_BASE = "http://publications.europa.eu/resource/authority/file-type/"
-MEDIA_TYPE_BASES = (
-    "http://www.iana.org/assignments/media-types/",
-    "https://www.iana.org/assignments/media-types/",
 )
 SPDX_ALGORITHM = "http://spdx.org/rdf/terms#checksumAlgorithm_"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -197,20 +196,32 @@ def _dataset_fields(graph: Graph, node: Any, licences: list[str]) -> dict[str, A
     }
 
 
-def _distribution_fields(graph: Graph, node: Any) -> dict[str, Any]:
+def _distribution_fields(graph: Graph, node: Any, notes: list[str]) -> dict[str, Any]:
+    """The fields of one distribution; values the catalogue cannot keep (a format that is no
+    EU file type code, a media type that is not ``type/subtype``, an address that is no IRI)
+    are left out and named in ``notes``."""
     checksum = graph.value(node, SPDX.checksum)
-    media = _uri(graph, node, DCAT.mediaType)
-    for base in MEDIA_TYPE_BASES:
-        media = media.removeprefix(base)
-    file_type = _uri(graph, node, DCTERMS.format)
-    access = _uri(graph, node, DCAT.accessURL)
-    download = _uri(graph, node, DCAT.downloadURL)
+    media_text = _uri(graph, node, DCAT.mediaType)
+    media = dcat_values.media_type(media_text) if media_text else ""
+    if media is None:
+        notes.append(f"media type {media_text!r} left out: not a media type (type/subtype)")
+    file_type_text = _uri(graph, node, DCTERMS.format)
+    fmt = dcat_values.file_type(file_type_text) if file_type_text else ""
+    if fmt is None:
+        notes.append(f"format {file_type_text!r} left out: not an EU file type code")
+    addresses = {}
+    for name, predicate in (("access", DCAT.accessURL), ("download", DCAT.downloadURL)):
+        address = _uri(graph, node, predicate)
+        if address and not dcat_values.writable_iri(address):
+            notes.append(f"{name} address {address!r} left out: not a valid address (IRI)")
+            address = ""
+        addresses[name] = address
+    access, download = addresses["access"], addresses["download"]
     size = graph.value(node, DCAT.byteSize)
     try:
         byte_size = int(float(str(size))) if size is not None else None
     except ValueError:
         byte_size = None
-    fmt = file_type.removeprefix(FILE_TYPE_BASE)
     return {
         "title": _text(graph, node, DCTERMS.title)
         or fmt
@@ -219,8 +230,8 @@ def _distribution_fields(graph: Graph, node: Any) -> dict[str, Any]:
         "description": _text(graph, node, DCTERMS.description),
         "access_url": access or download,
         "download_url": download,
-        "media_type": media,
-        "format": fmt,
+        "media_type": media or "",
+        "format": fmt or "",
         "byte_size": byte_size,
         "checksum_algorithm": _algorithm(_uri(graph, checksum, SPDX.algorithm))
         if checksum is not None and _uri(graph, checksum, SPDX.algorithm)
@@ -238,6 +249,9 @@ def _messages(error: ValidationError) -> str:
     )
 
 
+_IRI_FIELDS = ("landing_page", "contact_url", "publisher_uri", "political_geocoding", "licence")
+
+
 @dataclass
 class _Mapped:
     uri: str
@@ -253,13 +267,24 @@ def _map(graph: Graph, node: Any, report: Report) -> _Mapped | None:
         return None
     distributions = []
     for item in sorted(graph.objects(node, DCAT.distribution), key=str):
-        values = _distribution_fields(graph, item)
+        notes: list[str] = []
+        values = _distribution_fields(graph, item, notes)
+        report.notes.extend((uri, f"distribution {item}: {note}") for note in notes)
         if not values["access_url"]:
             report.notes.append((uri, f"distribution {item} left out: it has no address"))
             continue
         distributions.append(values)
     distributions.sort(key=lambda d: (d["title"], d["access_url"], d["download_url"]))
     fields = _dataset_fields(graph, node, [d["licence"] for d in distributions])
+    for name in _IRI_FIELDS:
+        if fields[name] and not dcat_values.writable_iri(fields[name]):
+            report.notes.append((uri, f"{name} {fields[name]!r} left out: not a valid address"))
+            fields[name] = ""
+    if fields["contact_email"] and not dcat_values.writable_mailto(fields["contact_email"]):
+        report.notes.append(
+            (uri, f"contact e-mail {fields['contact_email']!r} left out: not valid")
+        )
+        fields["contact_email"] = ""
     if not fields["title"]:
         report.skipped.append((uri, "the dataset has no title (dct:title)"))
         return None
@@ -372,7 +397,12 @@ def read_graph(
             if item.uri in seen:
                 continue
             seen.add(item.uri)
-            _write(authority, source, item, known.get(item.uri), taken, report)
+            existing = known.get(item.uri)
+            if existing is not None and existing.harvested_from != source:
+                # Another catalogue's, or made here: a source cannot take it over (or prune it).
+                report.skipped.append((item.uri, _not_ours(existing)))
+                continue
+            _write(authority, source, item, existing, taken, report)
             if progress:
                 progress(number, len(mapped))
         for dataset in (
@@ -386,6 +416,12 @@ def read_graph(
             else:
                 report.vanished.append((dataset.original_uri, dataset.title))
     return report
+
+
+def _not_ours(dataset: Dataset) -> str:
+    if dataset.harvested_from:
+        return f"the dataset belongs to another catalogue ({dataset.harvested_from})"
+    return "the dataset belongs to this catalogue and was not harvested"
 
 
 def _write(
@@ -410,14 +446,12 @@ def _write(
         return
     changed = [name for name, value in item.fields.items() if getattr(dataset, name) != value]
     # The status stays: a dataset that staff withdrew is not published again by a re-import.
-    changed_source = dataset.harvested_from != source
     for name, value in item.fields.items():
         setattr(dataset, name, value)
-    dataset.harvested_from = source
-    if changed or changed_source:
+    if changed:
         dataset.save()
     distributions_changed = _sync_distributions(dataset, item.distributions)
-    if changed or changed_source or distributions_changed:
+    if changed or distributions_changed:
         report.updated.append(item.uri)
     else:
         report.unchanged.append(item.uri)

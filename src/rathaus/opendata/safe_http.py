@@ -11,11 +11,13 @@ whole exchange at a deadline.
 from __future__ import annotations
 
 import http.client
+import io
 import ipaddress
 import socket
 import ssl
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
@@ -51,15 +53,38 @@ def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     ]
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, RFC 6052) and those
+# that are never a public destination (IPv4-compatible, deprecated; local-use NAT64, RFC 8215).
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_REFUSED_V6 = (ipaddress.ip_network("::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a translated IPv6 address leads to (mapped, NAT64, 6to4)."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.sixtofour
+
+
 def check_address(address: str) -> None:
     """FetchError unless ``address`` (an IP address) is public or explicitly allowed."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    if any(ip in net for net in _allowed_networks()):
+    allowed = _allowed_networks()
+    if any(ip in net for net in allowed):
         return
+    refused = FetchError(_("The address %(ip)s is in a private or local network.") % {"ip": ip})
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is None and any(ip in net for net in _REFUSED_V6):
+            raise refused
+        if embedded is not None:
+            ip = embedded
+            if any(ip in net for net in allowed):
+                return
     if not ip.is_global or ip.is_multicast:
-        raise FetchError(_("The address %(ip)s is in a private or local network.") % {"ip": ip})
+        raise refused
 
 
 def resolve(url: str) -> tuple[str, int, str]:
@@ -86,23 +111,83 @@ def resolve(url: str) -> tuple[str, int, str]:
     return host, port, addresses[0]
 
 
+def _remaining(deadline: float) -> float:
+    """Seconds left until the deadline; TimeoutError once it has passed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    return left
+
+
+class _DeadlineReader(io.RawIOBase):
+    """Reads from the socket with the timeout set to what is left before every receive: a
+    server that drips one byte at a time cannot hold the request past the deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self._sock = sock
+        self._raw = sock.makefile("rb", buffering=0)  # keeps the socket open while read
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        self._sock.settimeout(_remaining(self._deadline))
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _DeadlineSocket:
+    """The connection's socket as http.client uses it (sendall, makefile, close), bounded by
+    the deadline on every send and receive."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def sendall(self, data: bytes) -> None:
+        self._sock.settimeout(_remaining(self._deadline))
+        self._sock.sendall(data)
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline), _CHUNK)
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
 class _Connection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
+    def __init__(self, host: str, port: int, address: str, deadline: float) -> None:
+        super().__init__(host, port, timeout=_remaining(deadline))
         self._address = address
+        self._deadline = deadline
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = socket.create_connection((self._address, self.port), _remaining(self._deadline))
+        self.sock = _DeadlineSocket(sock, self._deadline)
 
 
 class _TLSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+    def __init__(self, host: str, port: int, address: str, deadline: float) -> None:
+        super().__init__(
+            host, port, timeout=_remaining(deadline), context=ssl.create_default_context()
+        )
         self._address = address
+        self._deadline = deadline
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        sock = socket.create_connection((self._address, self.port), _remaining(self._deadline))
+        # The handshake does not go through the deadline reader: the socket timeout bounds
+        # each of its few receives by what is left.
+        sock.settimeout(_remaining(self._deadline))
+        tls = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        self.sock = _DeadlineSocket(tls, self._deadline)
 
 
 def fetch(
@@ -137,7 +222,7 @@ def _once(
     if remaining <= 0:
         raise FetchError(_("No answer in time."))
     kind = _TLSConnection if parts.scheme == "https" else _Connection
-    connection = kind(host, port, address, remaining)
+    connection = kind(host, port, address, deadline)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
