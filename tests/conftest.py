@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,12 +64,177 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         geo.load_postal_codes()
+    yield
+    DEMO_SNAPSHOT.release()  # before the test database goes
+
+
+# --- the demo, loaded once for many tests ------------------------------------------------------
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests whose database is not one rolled-back transaction load the demo themselves.
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback",
+}  # fmt: skip
+# The demo's stored files are copied into the test's MEDIA_ROOT; a test whose stored files are
+# elsewhere (an S3 bucket) loads the demo itself.
+OWN_STORAGE_FIXTURES = {"file_storage", "s3_bucket"}
+# Modules with a module- or session-scoped fixture that writes to the test database (and removes
+# it afterwards) load the demo per test: an open demo transaction would swallow those writes.
+WIDER_DATABASE_FIXTURES: set[str] = set()
+
+
+def demo_weeks(item: pytest.Item) -> int | None:
+    """The weeks of sensor history in the demo snapshot this test runs in; None: the test loads
+    the demo itself (or needs none)."""
+    names = set(getattr(item, "fixturenames", ()))
+    if not names & {"barleben", "barleben_catalogue"}:
+        return None
+    if names & (TRANSACTIONAL_FIXTURES | OWN_STORAGE_FIXTURES) or item.nodeid.split("::")[0] in (
+        WIDER_DATABASE_FIXTURES
+    ):
+        return None
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        any(marker.args)
+        or any(marker.kwargs.get(flag) for flag in ("transaction", "reset_sequences",
+                                                     "serialized_rollback"))
+    ):  # fmt: skip
+        return None
+    from rathaus.opendata import demo as sensor_demo
+
+    # barleben_catalogue loads the demo as `rathaus demo-data` does, with the sensor history
+    full = item.get_closest_marker("sensor_history") or "barleben_catalogue" in names
+    return sensor_demo.WEEKS if full else 0
+
+
+class DemoSnapshot:
+    """The Barleben demo, loaded once into an open transaction that the tests using it run in.
+
+    Loading the demo costs about a second (more on PostgreSQL) and hundreds of tests use it. A
+    test's own transaction (pytest-django's TestCase) is a savepoint inside this one and is
+    rolled back after the test, so the next test sees the demo as loaded, as if it had loaded it
+    itself. The demo transaction is rolled back before a test that does not use it, and the demo
+    is loaded again when a test wants another sensor history or the hour changed (the generated
+    sensor series end at the current hour). The settings are those every test has (the autouse
+    fixtures here); the demo's stored files are copied into each test's MEDIA_ROOT.
+    """
+
+    def __init__(self) -> None:
+        self.key: tuple[int, object] | None = None
+        self.atomic: Any = None
+        self.blocker: Any = None
+        self.directory: Path | None = None
+        self.item: pytest.Item | None = None
+
+    def prepare(self, item: pytest.Item, blocker: Any) -> None:
+        """Called as the test's database transaction is about to begin."""
+        weeks = demo_weeks(item)
+        if weeks is None:
+            self.release()
+            return
+        from django.utils import timezone
+
+        from rathaus.opendata import retention
+
+        key = (weeks, retention.floor_hour(timezone.now()))
+        if key != self.key:
+            self.release()
+            self._load(weeks, blocker)
+            self.key = key
+        self.item = item
+
+    def serves(self, item: pytest.Item, media_root: Path) -> bool:
+        """Whether the demo of this test is the snapshot's; if so, its files are in media_root."""
+        if self.item is not item or self.directory is None:
+            return False
+        if (self.directory / "media").exists():
+            shutil.copytree(self.directory / "media", media_root, dirs_exist_ok=True)
+        return True
+
+    def _load(self, weeks: int, blocker: Any) -> None:
+        from unittest import mock
+
+        from django.db import transaction
+        from django.test import override_settings
+
+        from rathaus.cases import register
+        from rathaus.core import demo
+        from rathaus.opendata import demo as sensor_demo
+
+        self.blocker = blocker
+        self.directory = Path(tempfile.mkdtemp(prefix="rathaus-demo-"))
+        same_as_every_test = {
+            "PASSWORD_HASHERS": FAST_HASHERS,
+            "RATHAUS_PUBLIC_URL": "http://testserver",
+            "RATHAUS_REGISTER_LOOKUP": "extract",
+            "RATHAUS_REGISTER_EXTRACT": str(register.DEMO_EXTRACT),
+            "RATHAUS_AUDIT_CHECKPOINT_FILE": self.directory / "audit-checkpoints.jsonl",
+            "MEDIA_ROOT": self.directory / "media",
+        }
+        with blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            try:
+                with (
+                    override_settings(**same_as_every_test),
+                    mock.patch.object(sensor_demo, "WEEKS", weeks),
+                ):
+                    demo.load()
+            except BaseException:
+                self.release()
+                raise
+
+    def release(self) -> None:
+        """Roll the demo back (if loaded)."""
+        self.item = None
+        self.key = None
+        atomic, self.atomic = self.atomic, None
+        if atomic is not None:
+            from django.db import connection, transaction
+
+            with self.blocker.unblock():
+                if connection.atomic_blocks[-1:] != [atomic]:
+                    raise RuntimeError("a transaction inside the demo snapshot is still open")
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+        if self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
+
+
+DEMO_SNAPSHOT = DemoSnapshot()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        for name, definitions in info.name2fixturedefs.items() if info else ():
+            definition = definitions[-1]
+            if (
+                definition.scope != "function"
+                and name != "django_db_setup"
+                and definition.func.__module__.startswith("tests.")  # not pytest-django's own
+                and {"django_db_blocker", "django_db_setup"} & set(definition.argnames)
+            ):
+                WIDER_DATABASE_FIXTURES.add(item.nodeid.split("::")[0])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if demo_weeks(item) is None:
+        DEMO_SNAPSHOT.release()  # before the test's own fixtures, wider ones included
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Any:
+    if fixturedef.argname == "_django_db_helper":  # pytest-django's: begins the test's transaction
+        DEMO_SNAPSHOT.prepare(request.node, request.getfixturevalue("django_db_blocker"))
+    return (yield)
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -171,9 +337,11 @@ def file_storage(request, settings) -> str:
 
 
 @pytest.fixture
-def barleben(db, request):
-    """The Barleben demo as `rathaus demo-data` loads it (see ``tests.support.load_demo``)."""
-    load_demo(request)
+def barleben(db, request, settings):
+    """The Barleben demo as `rathaus demo-data` loads it (see ``tests.support.load_demo``); most
+    tests get it from the snapshot (``DemoSnapshot``)."""
+    if not DEMO_SNAPSHOT.serves(request.node, Path(settings.MEDIA_ROOT)):
+        load_demo(request)
     from rathaus.core.models import Authority
 
     return Authority.objects.get(slug="barleben")

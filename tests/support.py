@@ -1177,6 +1177,10 @@ def load_demo(request: pytest.FixtureRequest) -> None:
     from rathaus.core import demo
     from rathaus.opendata import demo as sensor_demo
 
-    weeks = sensor_demo.WEEKS if request.node.get_closest_marker("sensor_history") else 0
+    # tests/catalog's barleben_catalogue is the demo as `rathaus demo-data` loads it
+    full = request.node.get_closest_marker("sensor_history") or "barleben_catalogue" in getattr(
+        request.node, "fixturenames", ()
+    )
+    weeks = sensor_demo.WEEKS if full else 0
     with mock.patch.object(sensor_demo, "WEEKS", weeks):
         demo.load()

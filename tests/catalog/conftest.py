@@ -2,13 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from rathaus.core import demo
-
 
 @pytest.fixture
-def barleben_catalogue(db):
-    """The Barleben demo with its catalogue sample, synonyms, offers and responsibilities."""
-    demo.load()
-    from rathaus.core.models import Authority
-
-    return Authority.objects.get(slug="barleben")
+def barleben_catalogue(barleben):
+    """The Barleben demo with its catalogue sample, synonyms, offers and responsibilities, as
+    `rathaus demo-data` loads it: with the sensor history (see ``tests.support.load_demo`` and
+    the demo snapshot in tests/conftest.py)."""
+    return barleben
