@@ -43,7 +43,7 @@ def test_the_list_on_a_phone_with_the_map(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
     page.get_by_role("link", name="Karte überspringen").click()
-    assert page.evaluate("document.activeElement.id") == "baustellen-liste"
+    assert page.evaluate("document.activeElement.id") == "weiteres"
 
     page.get_by_role("link", name="Fahrbahnerneuerung Breiteweg (südlicher Abschnitt)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fahrbahnerneuerung Breiteweg")
@@ -62,6 +62,11 @@ def test_the_list_without_javascript_filters_by_village_and_time(
     page = new_context(java_script_enabled=False, viewport={"width": 320, "height": 800}).new_page()
     page.goto(f"{server}/baustellen/")
     expect(page.get_by_role("region", name="Karte der Baustellen")).to_have_count(0)
+    # the list first: a current site is on the first screen of a phone, the filter folded
+    expect(page.get_by_role("heading", name="Aktuell")).to_be_in_viewport()
+    expect(page.get_by_label("Ortsteil")).to_be_hidden()
+    page.get_by_text("Nach Ortsteil oder Tag filtern").click()
+    expect(page.get_by_label("An welchem Tag?")).to_be_visible()
     page.get_by_label("Ortsteil").select_option("Ebendorf")
     page.get_by_role("button", name="Anzeigen").click()
     expect(page.locator(".construction-entry").first).to_contain_text("Ebendorf")
@@ -129,7 +134,7 @@ def test_staff_draw_a_site_on_the_map_and_publish_it(
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("wurde gespeichert")).to_be_visible()
     page.get_by_role("button", name="Veröffentlichen").click()
-    expect(page.get_by_text("Die Baustelle ist jetzt öffentlich.")).to_be_visible()
+    expect(page.get_by_text("Die Baustelle ist jetzt veröffentlicht.")).to_be_visible()
     site = Disruption.objects.get(title="Gezeichnete Sperrung")
     assert site.status == Publication.PUBLISHED
     assert site.geometry["type"] == "LineString"

@@ -85,6 +85,8 @@ def month_year(day: dt.date) -> str:
 
 def time_frame(starts_on: dt.date | None, ends_on: dt.date | None) -> str:
     """The time frame in words: "März 2025 bis Dezember 2026", "ab Mai 2027" …"""
+    if starts_on and ends_on and month_year(starts_on) == month_year(ends_on):
+        return month_year(starts_on)  # "August 2027", not "August 2027 bis August 2027"
     if starts_on and ends_on:
         return _("%(start)s to %(end)s") % {
             "start": month_year(starts_on),

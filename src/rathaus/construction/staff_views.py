@@ -196,7 +196,7 @@ def site_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
         site.save(update_fields=["status", "published_at", "updated_at"])
         audit.record("construction.site.published", actor=request.user,
                      authority=site.authority, obj=site)  # fmt: skip
-    messages.success(request, _("The site is now public."))
+    messages.success(request, _("The site is now published."))
     return redirect(_edit_url(site))
 
 
