@@ -142,11 +142,12 @@ def test_staff_draw_a_site_on_the_map_and_publish_it(
 
 
 def test_staff_type_coordinates_beside_the_map_and_save_at_once(
-    page: Page, server: str, settings: Any
+    new_context, server: str, settings: Any
 ) -> None:
     # The status line under the map keeps its height: typing never moves "Save" away from
     # where the finger lands (the review saw the first tap miss, 6 of 6 times).
     _tiles(settings, server)
+    page = new_context(viewport={"width": 360, "height": 800}).new_page()  # a phone
     _log_in(page, server)
     page.goto(f"{server}/verwaltung/baustellen/neu/")
     _fill(page, "Getippt neben der Karte")
