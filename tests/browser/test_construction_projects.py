@@ -55,7 +55,11 @@ def test_the_building_office_creates_a_project_with_a_phase_and_a_picture(
     device = TOTPDevice.objects.get(user__username="bauamt", confirmed=True)
     page.get_by_label(CODE_LABEL).fill(current_code(device))
     page.get_by_role("button", name="Anmelden", exact=True).click()
+    # one staff entry "Baustellen" for the building office, then the tab "Bauvorhaben"
     page.get_by_role("navigation", name="Navigation der Verwaltung").get_by_role(
+        "link", name="Baustellen"
+    ).click()
+    page.get_by_role("navigation", name="Baustellen und Bauvorhaben").get_by_role(
         "link", name="Bauvorhaben"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bauvorhaben")

@@ -91,11 +91,26 @@ def test_geojson_filters_and_pages(town):
         assert bad["Content-Type"].startswith("application/problem+json")
 
 
+def test_geojson_lists_current_then_planned_then_ended_sites(town):
+    DisruptionFactory(authority=town, title="Beendet alt", starts_on=days(-90), ends_on=days(-60))
+    DisruptionFactory(authority=town, title="Beendet neu", starts_on=days(-30), ends_on=days(-2))
+    DisruptionFactory(authority=town, title="Geplant", starts_on=days(10), ends_on=days(20))
+    DisruptionFactory(authority=town, title="Aktuell spät", starts_on=days(-1), ends_on=None,
+                      until_further_notice=True)  # fmt: skip
+    DisruptionFactory(authority=town, title="Aktuell früh", starts_on=days(-20), ends_on=days(3))
+
+    body = Client().get("/baustellen/baustellen.geojson").json()
+
+    assert [feature["properties"]["title"] for feature in body["features"]] == [
+        "Aktuell früh", "Aktuell spät", "Geplant", "Beendet neu", "Beendet alt",
+    ]  # fmt: skip
+
+
 def test_icalendar_has_one_all_day_event_per_site_with_an_exclusive_end(town):
     site = DisruptionFactory(authority=town, title="Kanal", starts_on=dt.date(2026, 12, 3),
                              ends_on=dt.date(2026, 12, 18))  # fmt: skip
-    open_end = DisruptionFactory(authority=town, title="Buschweg", ends_on=None,
-                                 until_further_notice=True)  # fmt: skip
+    open_end = DisruptionFactory(authority=town, title="Buschweg", starts_on=days(-40),
+                                 ends_on=None, until_further_notice=True)  # fmt: skip
     DisruptionFactory(authority=town, title="Entwurf", status=Publication.DRAFT)
 
     response = Client().get("/baustellen/baustellen.ics")
@@ -106,8 +121,12 @@ def test_icalendar_has_one_all_day_event_per_site_with_an_exclusive_end(town):
     event = events[f"{site.uid}@baustellen"]
     assert event.decoded("dtstart") == dt.date(2026, 12, 3)
     assert event.decoded("dtend") == dt.date(2026, 12, 19)
-    assert "dtend" not in events[f"{open_end.uid}@baustellen"]
-    assert "bis auf Weiteres" in str(events[f"{open_end.uid}@baustellen"]["summary"])
+    # until further notice: from its first day up to today, not one day long ago
+    open_event = events[f"{open_end.uid}@baustellen"]
+    assert open_event.decoded("dtstart") == days(-40)
+    assert open_event.decoded("dtend") == days(1)
+    assert "bis auf Weiteres" in str(open_event["summary"])
+    assert "Bis auf Weiteres" in str(open_event["description"])
     again = Client().get("/baustellen/baustellen.ics")
     assert {str(e["uid"]) for e in Calendar.from_ical(again.content).walk("VEVENT")} == set(events)
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from rathaus.construction import project_demo
 from rathaus.construction.models import Project, ProjectPicture, Publication
-from rathaus.construction.projects import budget_in_words
+from rathaus.construction.projects import budget_in_words, time_frame
 from rathaus.core.demo import Tally
 from rathaus.core.models import Locality
 from tests.factories import ProjectFactory, ProjectPhaseFactory, ProjectPictureFactory
@@ -156,3 +156,8 @@ def test_the_demo_has_published_projects_of_barleben_with_plan_drawings(barleben
     project_demo.load(again)
     assert not again.changed, again
     assert ProjectPicture.objects.filter(project__authority=barleben).count() == pictures
+
+
+def test_a_time_frame_within_one_month_names_it_once():
+    assert time_frame(dt.date(2027, 8, 2), dt.date(2027, 8, 30)) == "August 2027"
+    assert time_frame(dt.date(2027, 8, 2), dt.date(2028, 8, 30)) == "August 2027 bis August 2028"

@@ -69,10 +69,25 @@ def test_only_staff_who_keep_the_projects_open_the_pages(barleben):
     assert clerk.get(f"{BASE}neu/").status_code == 403
     administrator = log_in(Client(), "digitales")
     assert administrator.get(BASE).status_code == 200
-    html = get_page(log_in(Client(), "bauamt"), BASE)
+    bauamt = log_in(Client(), "bauamt")
+    html = get_page(bauamt, BASE)
     assert "Erweiterung der Grundschule Barleben" in html
-    assert ">Bauvorhaben</a>" in html  # the staff navigation's entry
-    assert ">Bauvorhaben</a>" not in clerk.get("/verwaltung/").content.decode()
+    assert 'aria-current="page"><span class="kern-label">Bauvorhaben</span>' in html  # the tab
+
+
+def test_who_keeps_projects_keeps_sites_one_staff_entry(barleben):
+    # one rule: the demo clerk of the building office keeps sites and projects alike
+    bauamt = log_in(Client(), "bauamt")
+    sites = get_page(bauamt, "/verwaltung/baustellen/")
+    assert "Fahrbahnerneuerung Breiteweg" in sites
+    assert 'aria-current="page"><span class="kern-label">Baustellen</span>' in sites
+    assert f'href="{BASE}"' in sites  # the tab to the projects
+    menu = get_page(bauamt, "/verwaltung/")
+    assert ">Baustellen</a>" in menu
+    assert ">Bauvorhaben</a>" not in menu  # no second entry far away
+    clerk = log_in(Client(), "buergerbuero")
+    assert ">Baustellen</a>" not in clerk.get("/verwaltung/").content.decode()
+    assert clerk.get("/verwaltung/baustellen/").status_code == 403
 
 
 def test_a_project_of_another_authority_is_not_found(keeper):

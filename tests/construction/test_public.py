@@ -133,3 +133,5 @@ def test_dates_in_words():
     )
     site.starts_on, site.ends_on = dt.date(2026, 10, 1), dt.date(2026, 11, 20)
     assert sites.period_in_words(site, today) == "vom 1. Oktober bis 20. November"
+    site.starts_on = site.ends_on = dt.date(2026, 10, 3)
+    assert sites.period_in_words(site, today) == "am 3. Oktober"

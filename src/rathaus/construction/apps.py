@@ -37,10 +37,7 @@ class ConstructionConfig(AppConfig):
 
 
 def keeps_construction_sites(staff: object) -> bool:
-    """Superusers, administrators and the role "Baustellen" keep the construction sites."""
-    from rathaus.construction.staff_views import KEEPING_ROLES
+    """Who keeps the construction sites and projects (``keepers.keeps``)."""
+    from rathaus.construction import keepers
 
-    return bool(
-        staff.user.is_superuser  # type: ignore[attr-defined]
-        or set(KEEPING_ROLES) & staff.role_names  # type: ignore[attr-defined]
-    )
+    return keepers.keeps(staff)

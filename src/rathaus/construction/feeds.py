@@ -2,15 +2,18 @@
 
 Every feed shows only the published sites of the authority of the request.
 
-- ``baustellen.geojson``: a FeatureCollection, filtered like the list (``ort`` = village name,
-  ``datum`` = a day, ``zeit`` = aktuell/geplant/beendet) and by ``bbox=west,south,east,north``;
+- ``baustellen.geojson``: a FeatureCollection, current sites first (by start), then planned
+  ones (by start), then ended ones (newest end first), filtered like the list (``ort`` =
+  village name, ``datum`` = a day, ``zeit`` = aktuell/geplant/beendet) and by
+  ``bbox=west,south,east,north``;
   ``limit`` (default 100, at most 1000) and ``seite`` page through it with ``links`` (self,
   next, prev) and ``numberMatched``/``numberReturned`` as in OGC API – Features. A bad filter
   is a 400 problem response.
 - ``baustellen.ics``: one all-day VEVENT per site, UID from the site's ``uid``. DTEND is the day
-  after the last day (RFC 5545, exclusive). A site until further notice has no DTEND: by
-  RFC 5545 (3.6.1) such an all-day event covers its first day; the summary says "bis auf
-  Weiteres" and the event changes (SEQUENCE, LAST-MODIFIED) when an end is given. The calendar
+  after the last day (RFC 5545, exclusive). A site until further notice (no end) reaches from
+  its first day up to and including today (DTEND = tomorrow as the feed is made; a planned one
+  covers its first day), so it never looks like one past day; summary and description say
+  "bis auf Weiteres" and SEQUENCE grows each day it grows. The calendar
   is cached until a published site changes and has an ETag (304 for If-None-Match); cache key
   and ETag come from the cleaned filters alone, so unknown parameters (``?x=…``) cannot make
   the server build and store a new calendar for each request.
@@ -23,13 +26,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Case, Count, F, Max, Q, QuerySet, When
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import timezone
@@ -153,6 +156,7 @@ def geojson(request: HttpRequest) -> HttpResponse:
         bbox = _bbox(request.GET["bbox"])
         if bbox is None:
             return problem(request, 400, "Bad bbox", "bbox: west,south,east,north in degrees")
+    found = _current_first(found, site_rules.today())
     start = (page - 1) * limit
     if bbox is None:
         matched = found.count()
@@ -193,6 +197,17 @@ def geojson(request: HttpRequest) -> HttpResponse:
     response["Link"] = ", ".join(f'<{link["href"]}>; rel="{link["rel"]}"' for link in links)
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _current_first(found: QuerySet[Disruption], day: date) -> QuerySet[Disruption]:
+    """Current sites first (by start), then planned ones (by start), then ended ones (the
+    newest end first) — what an app shows first is what is in the way today."""
+    ended = Q(ends_on__lt=day)
+    return found.annotate(
+        rank=Case(When(ended, then=2), When(starts_on__gt=day, then=1), default=0),
+        start_key=Case(When(ended, then=None), default=F("starts_on")),
+        end_key=Case(When(ended, then=F("ends_on")), default=None),
+    ).order_by("rank", "start_key", F("end_key").desc(nulls_last=True), "id")
 
 
 def _link(request: HttpRequest, authority: Authority, rel: str, page: int) -> dict[str, str]:
@@ -240,23 +255,29 @@ def _calendar(authority: Authority, found: QuerySet[Disruption]) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _("Construction sites – %(name)s") % {"name": authority.name})
     base = portal_url(authority)
+    today = site_rules.today()
     for site in found.iterator(chunk_size=500):
         event = Event()
         event.add("uid", f"{site.uid}@baustellen")
         event.add("dtstamp", site.updated_at)
         event.add("last-modified", site.updated_at)
-        event.add("sequence", int(site.updated_at.timestamp()) // 60 % 2_000_000_000)
+        sequence = int(site.updated_at.timestamp()) // 60
         summary = site.title
         if site.ends_on is None:
             summary = _("%(title)s (until further notice)") % {"title": site.title}
+            # open end: the event reaches up to today (or its first day), a new day grows it
+            sequence += max((today - site.starts_on).days, 0)
+        event.add("sequence", sequence % 2_000_000_000)
         event.add("summary", summary)
         event.add("dtstart", site.starts_on)
-        if site.ends_on is not None:
-            event.add("dtend", site.ends_on + timedelta(days=1))
+        last_day = site.ends_on if site.ends_on is not None else max(today, site.starts_on)
+        event.add("dtend", last_day + timedelta(days=1))
         place = ", ".join([*site.streets, site.locality.name if site.locality else ""]).strip(", ")
         if place:
             event.add("location", place)
         text = [site.get_kind_display(), site.description]
+        if site.ends_on is None:
+            text.insert(1, _("Until further notice: the calendar shows it up to today."))
         if site.detour:
             text.append(_("Detour: %(detour)s") % {"detour": site.detour})
         event.add("description", "\n\n".join(part for part in text if part))

@@ -48,7 +48,7 @@ class FilterForm(forms.Form):
         empty_label=gettext_lazy("All villages"), to_field_name="name",
     )  # fmt: skip
     datum = forms.DateField(
-        label=gettext_lazy("What is on …"), required=False,
+        label=gettext_lazy("On which day?"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("Shows the sites in place on this day."),
     )  # fmt: skip
@@ -122,6 +122,8 @@ class DisruptionForm(forms.ModelForm[Disruption]):
         self.authority = authority
         self.fields["locality"].queryset = authority.localities.order_by("name")  # type: ignore[attr-defined]
         self.fields["locality"].empty_label = _("No village")  # type: ignore[attr-defined]
+        kinds: Any = self.fields["kind"]
+        kinds.choices = [("", _("Please choose"))] + [c for c in kinds.choices if c[0] != ""]
         if self.instance.pk and not self.is_bound:
             kind, lines = geometry.to_lines(self.instance.geometry)
             self.initial["place_kind"] = kind

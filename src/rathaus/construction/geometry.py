@@ -134,8 +134,9 @@ def _check_position(position: Position) -> None:
         return
     if _inside(latitude, longitude):
         raise GeometryError(
-            _("The point %(lat)s, %(lon)s is not in Germany; swapped latitude and longitude? "
-              "GeoJSON gives the longitude first.") % {"lat": latitude, "lon": longitude}
+            _("The point %(lat)s, %(lon)s is not in Germany. Latitude and longitude swapped? "
+              "Please enter the latitude first (for example 52.20), then the longitude (for "
+              "example 11.62).") % {"lat": latitude, "lon": longitude}
         )  # fmt: skip
     raise GeometryError(
         _("The point with latitude %(lat)s and longitude %(lon)s is not in Germany.")

@@ -18,6 +18,7 @@ from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Publication(models.TextChoices):
@@ -110,7 +111,7 @@ class Project(models.Model):
     class State(models.TextChoices):
         PLANNED = "planned", _("planned")
         UNDER_CONSTRUCTION = "under_construction", _("under construction")
-        COMPLETED = "completed", _("completed")
+        COMPLETED = "completed", pgettext_lazy("construction project", "completed")
 
     authority = models.ForeignKey(
         "core.Authority",

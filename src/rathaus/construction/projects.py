@@ -1,10 +1,8 @@
 """The town's construction projects (Bauvorhaben): who keeps them, the changes staff make, and
 how amounts and time frames are said to people.
 
-Staff keep the projects of the authority of the request when they are superusers, administrators
-of one of its units, or hold ``construction.change_project`` — through the role "Baustellen" in
-one of its units (the migration gives the role the permission) or as their own permission while
-they are a member of one of its units. Every change goes through a function here, writes an
+Staff keep the projects of the authority of the request by the same rule as its construction
+sites (``keepers``). Every change goes through a function here, writes an
 audit entry and commits with it.
 """
 
@@ -15,24 +13,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.construction import keepers
 from rathaus.construction.models import (
     Project,
     ProjectPhase,
     ProjectPicture,
     Publication,
 )
-from rathaus.core import audit, roles
-from rathaus.core.models import Authority, Membership
+from rathaus.core import audit
+from rathaus.core.models import Authority
 
-CHANGE = "construction.change_project"
-ROLE = "Baustellen"
+CHANGE = keepers.CHANGE
+ROLE = keepers.ROLE
 STATE_ORDER = (
     Project.State.UNDER_CONSTRUCTION,
     Project.State.PLANNED,
@@ -51,40 +50,9 @@ PHASE_STATES = {
 }
 
 
-# --- who may keep the projects -----------------------------------------------------------------
+# --- who may keep the projects: the same people as the sites (see ``keepers``) ----------------
 
-
-def _staff(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_staff and user.is_active)
-
-
-def may_keep(user: Any, authority: Authority | None) -> bool:
-    """Whether ``user`` keeps the construction projects of ``authority`` (see the module text)."""
-    if authority is None or not _staff(user):
-        return False
-    if user.is_superuser:
-        return True
-    memberships = Membership.objects.filter(user=user, org_unit__authority=authority)
-    if user.has_perm(CHANGE) and memberships.exists():
-        return True
-    return memberships.filter(
-        Q(role__name=roles.ADMINISTRATOR)
-        | Q(role__permissions__codename="change_project",
-            role__permissions__content_type__app_label="construction")
-    ).exists()  # fmt: skip
-
-
-def keeps_projects(staff: Any) -> bool:
-    """The staff navigation's test (without an authority at hand): the same people."""
-    user = staff.user
-    if user.is_superuser or user.has_perm(CHANGE):
-        return True
-    return bool(roles.ADMINISTRATOR in staff.role_names or any(
-        membership.role.permissions.filter(
-            codename="change_project", content_type__app_label="construction"
-        ).exists()
-        for membership in staff.memberships
-    ))  # fmt: skip
+may_keep = keepers.may_keep
 
 
 # --- what the public sees --------------------------------------------------------------------
@@ -117,6 +85,8 @@ def month_year(day: dt.date) -> str:
 
 def time_frame(starts_on: dt.date | None, ends_on: dt.date | None) -> str:
     """The time frame in words: "März 2025 bis Dezember 2026", "ab Mai 2027" …"""
+    if starts_on and ends_on and month_year(starts_on) == month_year(ends_on):
+        return month_year(starts_on)  # "August 2027", not "August 2027 bis August 2027"
     if starts_on and ends_on:
         return _("%(start)s to %(end)s") % {
             "start": month_year(starts_on),
@@ -263,14 +233,9 @@ def remove_picture(picture: ProjectPicture, actor: Any) -> None:
 
 
 def ready() -> None:
-    """Called by ``ConstructionConfig.ready``: the demo projects and the staff entry."""
+    """Called by ``ConstructionConfig.ready``: the demo projects. Their staff pages are a tab of
+    the staff entry "Baustellen"."""
     from rathaus.construction import project_demo
-    from rathaus.core import demo, navigation
+    from rathaus.core import demo
 
     demo.register_loader("construction_projects", project_demo.load)
-    navigation.register_staff(
-        navigation.StaffNavItem(
-            "construction_projects", gettext_lazy("Construction projects"),
-            "construction_projects_staff:list", 78, permitted=keeps_projects,
-        )
-    )  # fmt: skip

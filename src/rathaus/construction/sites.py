@@ -107,6 +107,8 @@ def period_in_words(site: Disruption, day: date) -> str:
     start = _day(site.starts_on, day)
     end = _day(site.ends_on, day) if site.ends_on else ""
     state = state_of(site, day)
+    if site.ends_on == site.starts_on:  # one day: "am 3. Oktober", not "vom 3. bis 3. Oktober"
+        return _("on %(day)s") % {"day": start}
     if state == State.PAST:
         return _("from %(start)s to %(end)s") % {"start": start, "end": end}
     if state == State.CURRENT:

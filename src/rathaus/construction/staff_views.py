@@ -1,7 +1,8 @@
 """Staff pages of the construction sites (``/verwaltung/baustellen/``).
 
-Who keeps the sites: superusers, and members with the role "Administration" or "Baustellen"
-(made by migration 0002) in a unit of the authority — in a town that is the Ordnungsamt or the
+Who keeps the sites: the same people who keep the projects (``keepers``) — superusers, members
+with the role "Administration" or "Baustellen" (made by migration 0002) in a unit of the
+authority, or holders of ``construction.change_project``: in a town the Ordnungsamt or the
 Bauamt. Others get a 403 in the staff frame; a site of an authority the user does not keep is a
 404. Every change is audited (``construction.site.*``).
 """
@@ -22,10 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from rathaus.construction import keepers
 from rathaus.construction import sites as site_rules
 from rathaus.construction.forms import DOCUMENT_MAX_BYTES, DisruptionForm, DocumentForm
 from rathaus.construction.models import Disruption, DisruptionDocument, Publication
-from rathaus.core import audit, roles
+from rathaus.core import audit
 from rathaus.core.files import (
     PDF,
     UploadRejected,
@@ -38,19 +40,9 @@ from rathaus.core.files import release as release_files
 from rathaus.core.models import Authority
 from rathaus.core.staff_views import staff_required
 
-ROLE = "Baustellen"
-"""The role of the staff who keep construction sites (Ordnungsamt, Bauamt), without a unit's
-other rights."""
-KEEPING_ROLES = (roles.ADMINISTRATOR, ROLE)
-
-
-def kept_authorities(user: Any) -> QuerySet[Authority]:
-    """The authorities whose construction sites ``user`` keeps."""
-    if getattr(user, "is_superuser", False):
-        return Authority.objects.order_by("name")
-    return Authority.objects.filter(
-        org_units__memberships__user=user, org_units__memberships__role__name__in=KEEPING_ROLES
-    ).distinct().order_by("name")  # fmt: skip
+ROLE = keepers.ROLE
+KEEPING_ROLES = keepers.KEEPING_ROLES
+kept_authorities = keepers.kept_authorities
 
 
 def _authorities(request: HttpRequest) -> QuerySet[Authority]:
@@ -204,7 +196,7 @@ def site_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
         site.save(update_fields=["status", "published_at", "updated_at"])
         audit.record("construction.site.published", actor=request.user,
                      authority=site.authority, obj=site)  # fmt: skip
-    messages.success(request, _("The site is now public."))
+    messages.success(request, _("The site is now published."))
     return redirect(_edit_url(site))
 
 

@@ -19,6 +19,10 @@
       return;
     }
     var options = JSON.parse(optionsElement.textContent);
+    if (!options.tileUrl) {
+      // Without a tile server a map is an empty grey box: staff type the coordinates instead.
+      return;
+    }
     var labels = options.labels || {};
     var radios = Array.prototype.slice.call(document.querySelectorAll('input[name="place_kind"]'));
     var points = read(field.value);
@@ -31,7 +35,8 @@
     mapElement.setAttribute("role", "region");
     mapElement.setAttribute("aria-label", labels.map || "");
     var status = document.createElement("p");
-    status.className = "kern-body";
+    // Fixed height: rewriting the status must never move the "Save" button under a finger.
+    status.className = "kern-body construction-draw__status";
     status.setAttribute("aria-live", "polite");
     var actions = document.createElement("div");
     actions.className = "construction-draw__actions";
@@ -41,9 +46,7 @@
     slot.appendChild(box);
 
     var map = L.map(mapElement, { keyboard: true }).setView(options.centre, 14);
-    if (options.tileUrl) {
-      L.tileLayer(options.tileUrl, { maxZoom: 19, attribution: escape(options.attribution || "") }).addTo(map);
-    }
+    L.tileLayer(options.tileUrl, { maxZoom: 19, attribution: escape(options.attribution || "") }).addTo(map);
     map.attributionControl.setPrefix("Leaflet");
     var shape = L.layerGroup().addTo(map);
 
@@ -118,7 +121,7 @@
     map.on("click", function (event) {
       add(event.latlng.lat, event.latlng.lng);
     });
-    field.addEventListener("change", function () {
+    field.addEventListener("input", function () {
       points = read(field.value);
       update(false);
     });

@@ -18,7 +18,8 @@
     }
     var options = JSON.parse(optionsElement.textContent);
     var labels = options.labels || {};
-    if (!options.sites || options.sites.length === 0) {
+    // Without a tile server a map is an empty grey box: the list says everything.
+    if (!options.tileUrl || !options.sites || options.sites.length === 0) {
       return;
     }
     var skip = document.createElement("a");
@@ -35,9 +36,7 @@
 
     var map = L.map(mapElement, { keyboard: true, scrollWheelZoom: false })
       .setView(options.centre, 14);
-    if (options.tileUrl) {
-      L.tileLayer(options.tileUrl, { maxZoom: 19, attribution: escape(options.attribution || "") }).addTo(map);
-    }
+    L.tileLayer(options.tileUrl, { maxZoom: 19, attribution: escape(options.attribution || "") }).addTo(map);
     map.attributionControl.setPrefix("Leaflet");
     var group = L.featureGroup().addTo(map);
     options.sites.forEach(function (site) {
