@@ -41,11 +41,16 @@ def test_staff_publish_a_dataset_that_the_public_finds_on_a_phone(
     page.locator("#id_dist-0-access_url").fill("https://daten.example.org/grundwasser.csv")
     page.locator("#id_dist-0-download_url").fill("https://daten.example.org/grundwasser.csv")
     page.locator("#id_dist-0-format").fill("CSV")
-    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("button", name="Als Entwurf speichern").click()
     expect(page.get_by_role("status")).to_contain_text("als Entwurf gespeichert")
     assert_accessible(page)
 
-    page.get_by_role("button", name="Veröffentlichen").click()
+    page.locator("#id_description").fill("Tägliche Stände der Messstelle Barleben-Nord, in cm.")
+    page.get_by_role("button", name="Speichern und veröffentlichen").click()
+    expect(page.get_by_role("status")).to_contain_text("als Entwurf gespeichert")
+    expect(page.locator("#id_description")).to_have_value(
+        "Tägliche Stände der Messstelle Barleben-Nord, in cm."
+    )
     refusal = page.locator("#error-summary")
     expect(refusal).to_contain_text("kann noch nicht veröffentlicht werden")
     expect(refusal).to_contain_text("Mindestens eine Kategorie (Thema) fehlt.")
@@ -55,10 +60,8 @@ def test_staff_publish_a_dataset_that_the_public_finds_on_a_phone(
 
     page.get_by_label("Umwelt", exact=True).check()
     page.locator("#id_contact_email").fill("umwelt@barleben.example")
-    page.get_by_role("button", name="Speichern").click()
-    expect(page.get_by_role("status")).to_contain_text("Der Datensatz wurde gespeichert.")
-    page.get_by_role("button", name="Veröffentlichen").click()
-    expect(page.get_by_role("status")).to_contain_text("Der Datensatz ist veröffentlicht.")
+    page.get_by_role("button", name="Speichern und veröffentlichen").click()
+    expect(page.get_by_role("status")).to_contain_text("gespeichert und veröffentlicht")
     expect(page.get_by_role("button", name="Zurückziehen")).to_be_visible()
     assert_accessible(page)
 

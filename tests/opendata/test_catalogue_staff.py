@@ -49,32 +49,40 @@ def test_an_administrator_creates_and_publishes_a_dataset(barleben):
     assert "Zum Veröffentlichen fehlt noch:" in page
     assert "Mindestens eine Kategorie (Thema) fehlt." in page
 
-    refused = admin.post(f"{LIST}{dataset.pk}/veroeffentlichen/")
+    # "Save and publish" saves what was typed first; refused, the edits stay saved as a draft
+    data = post_data(page, description="Einnahmen und Ausgaben je Produkt.", publish="1")
+    refused = admin.post(f"{LIST}{dataset.pk}/", data)
     assert refused.status_code == 409
     html = refused.content.decode()
+    assert "Ihre Änderungen wurden als Entwurf gespeichert." in html
     assert "Der Datensatz kann noch nicht veröffentlicht werden." in html
     assert "<li>Mindestens eine Kategorie (Thema) fehlt.</li>" in html
     assert "<li>Eine Kontaktmöglichkeit (E-Mail-Adresse oder Webseite) fehlt.</li>" in html
-    # the form on the refusal saves the dataset, it does not publish again
-    assert f'<form method="post" action="{LIST}{dataset.pk}/" novalidate' in html
+    assert "Die Beschreibung fehlt." not in html
+    assert "Einnahmen und Ausgaben je Produkt.</textarea>" in html
     dataset.refresh_from_db()
     assert dataset.status == Dataset.Status.DRAFT
+    assert dataset.description == "Einnahmen und Ausgaben je Produkt."
     assert Client().get("/daten/katalog/haushaltsplan-2026/").status_code == 404
 
-    data = post_data(html, themes="ECON", contact_email="kaemmerei@example.org")
-    assert admin.post(f"{LIST}{dataset.pk}/", data).status_code == 302
-    published = admin.post(f"{LIST}{dataset.pk}/veroeffentlichen/")
+    data = post_data(html, themes="ECON", contact_email="kaemmerei@example.org", publish="1")
+    published = admin.post(f"{LIST}{dataset.pk}/", data)
     assert published["Location"] == f"{LIST}{dataset.pk}/"
     dataset.refresh_from_db()
     assert dataset.status == Dataset.Status.PUBLISHED
     assert dataset.issued is not None
     public = Client().get("/daten/katalog/haushaltsplan-2026/").content.decode()
-    assert "Einnahmen und Ausgaben." in public
+    assert "Einnahmen und Ausgaben je Produkt." in public
     assert list(
         AuditEvent.objects.filter(object_type="opendata.Dataset", object_id=str(dataset.pk))
         .order_by("pk")
         .values_list("action", flat=True)
-    ) == ["opendata.dataset_created", "opendata.dataset_changed", "opendata.dataset_published"]
+    ) == [
+        "opendata.dataset_created",
+        "opendata.dataset_changed",
+        "opendata.dataset_changed",
+        "opendata.dataset_published",
+    ]
 
     admin.post(f"{LIST}{dataset.pk}/zurueckziehen/")
     dataset.refresh_from_db()
@@ -100,6 +108,11 @@ def test_wrong_input_is_shown_with_everything_typed_kept(barleben):
     assert "Distribution 1, Zugangs-URL" in html or "Distribution 1," in html
     assert 'value="Pegel als Datei"' in html
     assert not Dataset.objects.filter(title="Pegel").exists()
+    data["publish"] = "1"  # "Save and publish" with errors: nothing saved, nothing published
+    html = admin.post(f"{LIST}neu/", data).content.decode()
+    assert "Noch nichts wurde gespeichert oder veröffentlicht." in html
+    assert not Dataset.objects.filter(title="Pegel").exists()
+    del data["publish"]
     data["slug"] = "catalog"
     assert "Dieser Kurzname ist reserviert." in admin.post(f"{LIST}neu/", data).content.decode()
 
