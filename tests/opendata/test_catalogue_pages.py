@@ -179,13 +179,13 @@ def test_missing_names_each_thing_that_is_missing(town):
         "Mindestens eine Kategorie (Thema) fehlt.",
         "Eine Kontaktmöglichkeit (E-Mail-Adresse oder Webseite) fehlt.",
         "Der abgedeckte Zeitraum endet, bevor er beginnt.",
-        "Mindestens eine Distribution (eine Datei oder eine Schnittstelle) fehlt.",
+        "Mindestens eine Datei oder ein Zugang (Schnittstelle) fehlt.",
     ]
     dataset.licence = "https://example.org/meine-lizenz"
     DistributionFactory(dataset=dataset, title="Tabelle", format="", media_type="")
     lacking = catalogue_publish.missing(dataset)
     assert "Die Lizenz steht nicht in der Lizenzliste von DCAT-AP.de." in lacking
-    assert "Die Distribution „Tabelle“ hat kein Format." in lacking
+    assert "Bei „Tabelle“ fehlt das Format." in lacking
 
 
 def test_publishing_sets_issued_once_and_modified_each_time(town):

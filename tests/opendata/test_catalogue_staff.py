@@ -105,7 +105,7 @@ def test_wrong_input_is_shown_with_everything_typed_kept(barleben):
     assert 'id="error-summary"' in html
     assert "Ein anderer Datensatz hat diesen Kurznamen schon." in html
     assert "Das Ende liegt vor dem Beginn." in html
-    assert "Distribution 1, Zugangs-URL" in html or "Distribution 1," in html
+    assert "Datei oder Zugang 1, Adresse (URL)" in html
     assert 'value="Pegel als Datei"' in html
     assert not Dataset.objects.filter(title="Pegel").exists()
     data["publish"] = "1"  # "Save and publish" with errors: nothing saved, nothing published
@@ -226,3 +226,33 @@ def test_a_superuser_chooses_the_authority_whose_catalogue_to_keep(barleben):
     })  # fmt: skip
     assert admin.post(address, data).status_code == 302
     assert Dataset.objects.get(title="Radwege").authority == other.authority
+
+
+def test_the_form_says_what_publishing_needs_in_plain_words(barleben):
+    admin = log_in(Client(), "digitales")
+    page = admin.get(f"{LIST}neu/").content.decode()
+    assert "Beschreibung <span class=\"kern-body--small\">(zum Veröffentlichen nötig)" in page
+    assert "(zum Veröffentlichen nötig: E-Mail-Adresse oder Webseite)" in page
+    assert "Distribution" not in page
+    assert "Dateien und Zugänge" in page
+    experts = page[page.index("<details"):page.index("</details>")]
+    assert 'name="political_geocoding"' in experts and 'name="publisher_uri"' in experts
+    assert "<details class=\"kern-body\">" in page  # folded away while empty
+    listing = admin.get(LIST).content.decode()
+    assert "/daten/katalog/ " not in listing and 'href="/daten/katalog/"' in listing
+
+
+def test_a_file_with_only_a_download_address_gets_it_as_its_address(barleben):
+    admin = log_in(Client(), "digitales")
+    dataset = new_dataset(admin, **{
+        "dist-0-access_url": "", "dist-0-download_url": "https://daten.example.org/hh.csv",
+    })  # fmt: skip
+    assert [(d.access_url, d.download_url) for d in dataset.distributions.all()] == [
+        ("https://daten.example.org/hh.csv", "https://daten.example.org/hh.csv")
+    ]
+    data = post_data(admin.get(f"{LIST}neu/").content.decode(), **{
+        "title": "Ohne Adresse", "licence": CC_BY, "accrual_periodicity": "ANNUAL",
+        "dist-0-title": "Tabelle", "dist-0-format": "CSV",
+    })  # fmt: skip
+    html = admin.post(f"{LIST}neu/", data).content.decode()
+    assert "Bitte geben Sie die Adresse der Datei oder der Schnittstelle an." in html

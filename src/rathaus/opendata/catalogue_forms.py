@@ -62,7 +62,12 @@ class KeywordsField(forms.CharField):
 
 
 class PlatformDatasetForm(forms.ModelForm[Dataset]):
-    """The fields staff may change on a dataset the platform keeps current (``source``)."""
+    """The fields staff may change on a dataset the platform keeps current (``source``).
+
+    Fields that are optional to save but needed to publish carry a ``publish_note`` the
+    template shows instead of "(optional)"; ``EXPERT_FIELDS`` are shown folded away."""
+
+    EXPERT_FIELDS: tuple[str, ...] = ()
 
     keywords = KeywordsField(
         label=_("Keywords"), help_text=_("Separated by commas, e.g. Grundwasser, Umwelt.")
@@ -79,12 +84,34 @@ class PlatformDatasetForm(forms.ModelForm[Dataset]):
             "contact_url": forms.URLInput(attrs=TEXT),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        notes = {
+            "description": _("needed to publish"),
+            "contact_email": _("needed to publish: an e-mail address or a web page"),
+            "contact_url": _("needed to publish: an e-mail address or a web page"),
+        }
+        for name, note in notes.items():
+            if name in self.fields:
+                setattr(self.fields[name], "publish_note", note)
+
+    def expert_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.EXPERT_FIELDS if name in self.fields]
+
+    def experts_open(self) -> bool:
+        return any(field.errors or field.value() for field in self.expert_fields())
+
+    def plain_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.visible_fields() if field.name not in self.EXPERT_FIELDS]
+
 
 class DatasetForm(PlatformDatasetForm):
+    EXPERT_FIELDS = ("political_geocoding", "publisher_name", "publisher_uri")
+
     themes = forms.MultipleChoiceField(
         label=_("Categories"), choices=Theme.choices, required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "kern-form-check__checkbox"}),
-        help_text=_("At least one, for publishing. Portals such as GovData sort by them."),
+        help_text=_("At least one is needed to publish. Portals such as GovData sort by them."),
     )  # fmt: skip
     licence = forms.ChoiceField(
         label=_("Licence"), choices=(), widget=forms.Select(attrs=SELECT),
@@ -119,6 +146,10 @@ class DatasetForm(PlatformDatasetForm):
             "political_geocoding": _(
                 "Only for data about another area: the DCAT-AP.de address of that area."
             ),
+            "publisher_name": _("Only if another body publishes the data. Empty: your "
+                                "authority."),
+            "publisher_uri": _("Only if another body publishes the data: its address on the "
+                               "web that portals use as its identifier."),
         }  # fmt: skip
 
     def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
@@ -185,10 +216,13 @@ class DistributionForm(forms.ModelForm[Distribution]):
         }
         labels = {"position": _("Order")}
         help_texts = {
-            "access_url": _("Where the data can be found: the file or the interface."),
+            "access_url": _("Where the data can be found: the file or the interface. Empty: "
+                            "the download address is used."),
             "download_url": _("Only for a file: the address that downloads it."),
-            "format": _("Code of the EU file type list, e.g. CSV, JSON, GEOJSON, PDF."),
-            "media_type": _("For example text/csv."),
+            "format": _("Needed to publish. The short name of the file type, e.g. CSV for a "
+                        "table, JSON, GEOJSON for map data, PDF."),
+            "media_type": _("Optional. The technical name of the file type that browsers "
+                            "use, e.g. text/csv for a table. Leave it empty if unsure."),
             "position": _("Smaller numbers first."),
         }
 
@@ -200,6 +234,19 @@ class DistributionForm(forms.ModelForm[Distribution]):
             choices.insert(1, (current, current))
         cast(forms.ChoiceField, self.fields["licence"]).choices = choices
         self.fields["position"].required = False
+        self.fields["access_url"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("access_url"):
+            if data.get("download_url"):  # a file: its download address is its address
+                data["access_url"] = data["download_url"]
+                self.instance.access_url = data["download_url"]
+            elif self.has_changed() and "access_url" not in self.errors:
+                self.add_error(
+                    "access_url", _("Please enter the address of the file or the interface.")
+                )
+        return data
 
     def clean_format(self) -> str:
         return str(self.cleaned_data.get("format", "")).strip().upper()
