@@ -231,15 +231,17 @@ def test_a_superuser_chooses_the_authority_whose_catalogue_to_keep(barleben):
 def test_the_form_says_what_publishing_needs_in_plain_words(barleben):
     admin = log_in(Client(), "digitales")
     page = admin.get(f"{LIST}neu/").content.decode()
-    assert "Beschreibung <span class=\"kern-body--small\">(zum Veröffentlichen nötig)" in page
+    assert 'Beschreibung <span class="kern-body--small">(zum Veröffentlichen nötig)' in page
     assert "(zum Veröffentlichen nötig: E-Mail-Adresse oder Webseite)" in page
     assert "Distribution" not in page
     assert "Dateien und Zugänge" in page
-    experts = page[page.index("<details"):page.index("</details>")]
-    assert 'name="political_geocoding"' in experts and 'name="publisher_uri"' in experts
-    assert "<details class=\"kern-body\">" in page  # folded away while empty
+    experts = page[page.index("<details") : page.index("</details>")]
+    assert 'name="political_geocoding"' in experts
+    assert 'name="publisher_uri"' in experts
+    assert '<details class="kern-body">' in page  # folded away while empty
     listing = admin.get(LIST).content.decode()
-    assert "/daten/katalog/ " not in listing and 'href="/daten/katalog/"' in listing
+    assert "/daten/katalog/ " not in listing
+    assert 'href="/daten/katalog/"' in listing
 
 
 def test_a_file_with_only_a_download_address_gets_it_as_its_address(barleben):

@@ -93,7 +93,7 @@ class PlatformDatasetForm(forms.ModelForm[Dataset]):
         }
         for name, note in notes.items():
             if name in self.fields:
-                setattr(self.fields[name], "publish_note", note)
+                self.fields[name].publish_note = note  # type: ignore[attr-defined]
 
     def expert_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.EXPERT_FIELDS if name in self.fields]
@@ -216,13 +216,19 @@ class DistributionForm(forms.ModelForm[Distribution]):
         }
         labels = {"position": _("Order")}
         help_texts = {
-            "access_url": _("Where the data can be found: the file or the interface. Empty: "
-                            "the download address is used."),
+            "access_url": _(
+                "Where the data can be found: the file or the interface. Empty: "
+                "the download address is used."
+            ),
             "download_url": _("Only for a file: the address that downloads it."),
-            "format": _("Needed to publish. The short name of the file type, e.g. CSV for a "
-                        "table, JSON, GEOJSON for map data, PDF."),
-            "media_type": _("Optional. The technical name of the file type that browsers "
-                            "use, e.g. text/csv for a table. Leave it empty if unsure."),
+            "format": _(
+                "Needed to publish. The short name of the file type, e.g. CSV for a "
+                "table, JSON, GEOJSON for map data, PDF."
+            ),
+            "media_type": _(
+                "Optional. The technical name of the file type that browsers "
+                "use, e.g. text/csv for a table. Leave it empty if unsure."
+            ),
             "position": _("Smaller numbers first."),
         }
 
