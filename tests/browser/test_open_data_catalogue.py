@@ -79,7 +79,7 @@ def test_staff_publish_a_dataset_that_the_public_finds_on_a_phone(
     expect(phone.get_by_role("heading", level=1)).to_have_text(
         "Grundwasserstände am Mittellandkanal"
     )
-    download = phone.get_by_role("link", name="„Tageswerte als CSV“ herunterladen")
+    download = phone.get_by_role("link", name="Tageswerte als CSV herunterladen")
     expect(download).to_have_attribute("href", "https://daten.example.org/grundwasser.csv")
     expect(
         phone.get_by_role("link", name="Datenlizenz Deutschland Namensnennung 2.0")

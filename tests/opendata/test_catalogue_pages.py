@@ -41,8 +41,8 @@ def test_the_list_shows_the_published_datasets_of_the_portal_only(town):
     }
     assert "1 Datensatz" in html
     assert "Datenlizenz Deutschland Namensnennung 2.0" in html  # the licence in words
-    assert ">CSV</span>" in html
-    assert ">JSON</span>" in html
+    assert ">Tabelle (CSV)</span>" in html  # the format in words
+    assert ">Daten (JSON)</span>" in html
     assert f"Zuletzt geändert: {ground.modified.day}." in html
     assert 'href="/daten/katalog/grundwasser' not in html  # the slug, not the title, is the path
     assert f'href="/daten/katalog/{ground.slug}/"' in html
@@ -86,7 +86,12 @@ def test_search_and_filters_narrow_the_list(town):
     assert "Alle Datensätze anzeigen" in html
     # the filters offer what there is: the formats and the other publisher
     html = client.get(LIST).content.decode()
-    assert '<option value="GEOJSON">GEOJSON</option>' in html
+    assert '<option value="GEOJSON">Kartendaten (GeoJSON)</option>' in html
+    # only the categories in use, with how many datasets use each
+    assert '<option value="ENVI">Umwelt (1)</option>' in html
+    assert '<option value="TRAN">Verkehr (1)</option>' in html
+    assert 'value="AGRI"' not in html
+    assert "Offene Daten der Gemeinde Barleben" in html
     assert '<option value="Landkreis Börde">Landkreis Börde</option>' in html
 
 
@@ -113,6 +118,7 @@ def test_the_dataset_page_shows_everything_a_data_user_needs(town):
         description="Tägliche Stände.", contact_name="Bauamt", contact_email="bau@example.org",
         temporal_start=datetime.date(2020, 1, 1), temporal_end=datetime.date(2025, 12, 31),
         licence="http://dcat-ap.de/def/licenses/cc-by/4.0", themes=["ENVI"],
+        landing_page="https://www.barleben.de/umwelt/grundwasser",
     )  # fmt: skip
     DistributionFactory(
         dataset=dataset, title="Tageswerte", download_url="https://daten.example.org/gw.csv",
@@ -134,7 +140,11 @@ def test_the_dataset_page_shows_everything_a_data_user_needs(town):
             ) in html  # fmt: skip
     assert "Täglich" in html  # the update frequency
     assert "1. Januar 2020 bis 31. Dezember 2025" in html
-    assert "Gebiet von Gemeinde Barleben" in html
+    assert "Gebiet der Gemeinde Barleben" in html
+    assert "Tabelle (CSV)" in html  # the format in words
+    assert ">Tageswerte herunterladen</span>" in html
+    assert ">Schnittstelle öffnen</span>" in html
+    assert ">Webseite auf barleben.de</a>" in html
     assert "Umwelt" in html  # the theme in words
     assert 'href="https://daten.example.org/gw.csv"' in html
     assert "2,4\xa0MB" in html

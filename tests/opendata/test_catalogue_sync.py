@@ -74,7 +74,7 @@ def test_a_topic_with_datastreams_becomes_a_published_dataset_with_its_distribut
          f"http://testserver/daten/luft/{second.pk}.csv", "CSV"),
         ("PM10 Markt", f"http://testserver/daten/luft/{first.pk}.csv",
          f"http://testserver/daten/luft/{first.pk}.csv", "CSV"),
-        ("OGC SensorThings API", api, "", "JSON"),
+        ("Schnittstelle für Apps (OGC SensorThings API)", api, "", "JSON"),
     ]  # fmt: skip
     # Topics without datastreams give no dataset
     assert not Dataset.objects.filter(authority=town, source="opendata.sensors.bus").exists()
