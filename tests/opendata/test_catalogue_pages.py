@@ -136,7 +136,7 @@ def test_the_dataset_page_shows_everything_a_data_user_needs(town):
     assert "Grundwasserstände</h1>" in html
     assert "Tägliche Stände." in html
     assert ('<a class="kern-link" href="http://creativecommons.org/licenses/by/4.0/" '
-            'rel="license">Creative Commons Namensnennung – 4.0 International (CC BY 4.0)</a>'
+            'rel="license">Creative Commons Namensnennung 4.0 International (CC BY 4.0)</a>'
             ) in html  # fmt: skip
     assert "Täglich" in html  # the update frequency
     assert "1. Januar 2020 bis 31. Dezember 2025" in html

@@ -4,6 +4,8 @@ datasets allow only a few fields; others may not keep the catalogue."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -258,3 +260,18 @@ def test_a_file_with_only_a_download_address_gets_it_as_its_address(barleben):
     })  # fmt: skip
     html = admin.post(f"{LIST}neu/", data).content.decode()
     assert "Bitte geben Sie die Adresse der Datei oder der Schnittstelle an." in html
+
+
+def test_the_common_open_licences_come_first(barleben):
+    admin = log_in(Client(), "digitales")
+    page = admin.get(f"{LIST}neu/").content.decode()
+    select = page[
+        page.index('name="licence"') : page.index("</select>", page.index('name="licence"'))
+    ]
+    values = re.findall(r'<option value="([^"]*)"', select)
+    assert [value.rsplit("/licenses/", 1)[1] for value in values[:5]] == [
+        "dl-by-de/2.0", "dl-zero-de/2.0", "cc-by/4.0", "cc-zero", "cc-by-sa/4.0",
+    ]  # fmt: skip
+    assert select.index('<optgroup label="Weitere Lizenzen">') > select.index("cc-by-sa/4.0")
+    assert "- -" not in select
+    assert "--" not in select

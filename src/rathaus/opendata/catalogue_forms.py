@@ -157,7 +157,7 @@ class DatasetForm(PlatformDatasetForm):
         self.authority = authority
         self.fields["slug"].required = False
         cast(forms.ChoiceField, self.fields["accrual_periodicity"]).choices = Frequency.choices
-        licences = catalogue_licences.choices()
+        licences = catalogue_licences.grouped_choices()
         current = self.instance.licence if self.instance.pk else ""
         if current and not catalogue_licences.known(current):
             licences = [(current, current), *licences]  # a harvested dataset's, kept as it is
@@ -235,7 +235,7 @@ class DistributionForm(forms.ModelForm[Distribution]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.licence if self.instance.pk else ""
-        choices = [("", _("as the dataset")), *catalogue_licences.choices()]
+        choices = [("", _("as the dataset")), *catalogue_licences.grouped_choices()]
         if current and not catalogue_licences.known(current):
             choices.insert(1, (current, current))
         cast(forms.ChoiceField, self.fields["licence"]).choices = choices
