@@ -56,7 +56,7 @@ def test_staff_publish_a_dataset_that_the_public_finds_on_a_phone(
     expect(refusal).to_contain_text("Mindestens eine Kategorie (Thema) fehlt.")
     expect(refusal).to_contain_text("Eine Kontaktmöglichkeit (E-Mail-Adresse oder Webseite) fehlt.")
     assert_accessible(page)
-    assert Dataset.objects.get(slug="grundwasserstande-am-mittellandkanal").status == "draft"
+    assert Dataset.objects.get(slug="grundwasserstaende-am-mittellandkanal").status == "draft"
 
     page.get_by_label("Umwelt", exact=True).check()
     page.locator("#id_contact_email").fill("umwelt@barleben.example")
@@ -85,7 +85,7 @@ def test_staff_publish_a_dataset_that_the_public_finds_on_a_phone(
         phone.get_by_role("link", name="Datenlizenz Deutschland Namensnennung 2.0")
     ).to_be_visible()
     expect(phone.get_by_role("link", name="Turtle")).to_have_attribute(
-        "href", "/daten/katalog/grundwasserstande-am-mittellandkanal.ttl"
+        "href", "/daten/katalog/grundwasserstaende-am-mittellandkanal.ttl"
     )
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(phone)

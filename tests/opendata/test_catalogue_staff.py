@@ -262,6 +262,12 @@ def test_a_file_with_only_a_download_address_gets_it_as_its_address(barleben):
     assert "Bitte geben Sie die Adresse der Datei oder der Schnittstelle an." in html
 
 
+def test_a_short_name_from_the_title_spells_out_german_letters(barleben):
+    admin = log_in(Client(), "digitales")
+    dataset = new_dataset(admin, title="Straßenbäume und Grünflächen in Ölsen")
+    assert dataset.slug == "strassenbaeume-und-gruenflaechen-in-oelsen"
+
+
 def test_the_common_open_licences_come_first(barleben):
     admin = log_in(Client(), "digitales")
     page = admin.get(f"{LIST}neu/").content.decode()

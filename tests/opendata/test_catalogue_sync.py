@@ -272,3 +272,8 @@ def test_the_demo_lists_published_platform_datasets_whose_addresses_answer():
             path = url.path + (f"?{url.query}" if url.query else "")
             response = Client(HTTP_HOST=url.netloc).get(path)
             assert response.status_code == 200, (distribution.access_url, response.status_code)
+
+
+def test_the_construction_sites_get_a_german_short_name():
+    # the dataset's address is /daten/katalog/baustellen/, not .../construction-sites/
+    assert datasets.get("construction.sites").dataset_slug == "baustellen"

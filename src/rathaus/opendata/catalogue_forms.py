@@ -32,6 +32,16 @@ def https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Fiel
     return field.formfield(**kwargs)
 
 
+GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
+                                "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})  # fmt: skip
+
+
+def slug_of(title: str) -> str:
+    """A dataset's short name made from its title, German letters spelt out as people do in
+    addresses: "Grundwasserstände" → "grundwasserstaende", "Straßen" → "strassen"."""
+    return slugify(title.translate(GERMAN_LETTERS))
+
+
 class KeywordsField(forms.CharField):
     """Keywords typed as one line, separated by commas; stored as a list."""
 
@@ -167,7 +177,7 @@ class DatasetForm(PlatformDatasetForm):
 
     def clean_slug(self) -> str:
         typed = str(self.cleaned_data.get("slug") or "")
-        slug = (typed or slugify(str(self.data.get("title", "")))[:100]).strip("-")
+        slug = (typed or slug_of(str(self.data.get("title", "")))[:100]).strip("-")
         if not slug:
             raise forms.ValidationError(_("Please enter a short name for the address."))
         if slug in RESERVED_SLUGS:
