@@ -155,6 +155,25 @@ def test_the_dataset_page_shows_everything_a_data_user_needs(town):
         assert f'href="/daten/katalog/grundwasser.{suffix}"' in html
 
 
+def test_files_on_our_own_portal_are_linked_by_path(town):
+    dataset = DatasetFactory(authority=town, slug="luft")
+    DistributionFactory(
+        dataset=dataset, title="PM10", access_url="http://testserver/daten/luft/7.csv",
+        download_url="http://testserver/daten/luft/7.csv?zeitraum=woche", format="CSV",
+    )  # fmt: skip
+    DistributionFactory(
+        dataset=dataset, title="Fremd", access_url="https://daten.example.org/x.csv",
+        download_url="https://daten.example.org/x.csv", format="CSV",
+    )  # fmt: skip
+    html = Client().get("/daten/katalog/luft/").content.decode()
+    assert 'href="/daten/luft/7.csv?zeitraum=woche"' in html
+    assert 'href="/daten/luft/7.csv"' in html  # the access page
+    assert "http://testserver/daten/luft/" not in html
+    assert 'href="https://daten.example.org/x.csv"' in html
+    # the stored address stays absolute (for the RDF export)
+    assert dataset.distributions.get(title="PM10").access_url.startswith("http://testserver/")
+
+
 def test_only_published_datasets_of_the_portal_have_a_page(town):
     DatasetFactory(authority=town, slug="entwurf", status=Dataset.Status.DRAFT)
     DatasetFactory(slug="fremd")

@@ -78,7 +78,22 @@ def kind(distribution: Distribution) -> str:
     return "file" if distribution.download_url else "api"
 
 
-def action(distribution: Distribution) -> dict[str, str]:
+def on_site(url: str, own_hosts: set[str]) -> str:
+    """``url`` as a path when it leads to our own portal (one of ``own_hosts``, "host" or
+    "host:port"), so the link works on whatever host the page was reached; the stored absolute
+    address stays for the RDF export. Any other address stays as it is."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.netloc.lower() not in own_hosts:
+        return url
+    path = parts.path or "/"
+    return (
+        path
+        + (f"?{parts.query}" if parts.query else "")
+        + (f"#{parts.fragment}" if parts.fragment else "")
+    )
+
+
+def action(distribution: Distribution, own_hosts: set[str] | None = None) -> dict[str, str]:
     """The button of a distribution: its address and what it says."""
     title = distribution.title or format_words(format_code(distribution))
     which = kind(distribution)
@@ -91,7 +106,8 @@ def action(distribution: Distribution) -> dict[str, str]:
     return {
         "kind": which,
         "label": label,
-        "url": distribution.download_url or distribution.access_url,
+        "url": on_site(distribution.download_url or distribution.access_url, own_hosts or set()),
+        "access_url": on_site(distribution.access_url, own_hosts or set()),
     }
 
 

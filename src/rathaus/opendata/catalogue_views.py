@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -24,8 +25,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from rathaus.core.models import Authority
-from rathaus.core.tenancy import current_authority
+from rathaus.core.models import Authority, AuthorityHost
+from rathaus.core.tenancy import current_authority, portal_url
 from rathaus.opendata import catalogue_display, catalogue_licences
 from rathaus.opendata.catalogue_models import Dataset, Distribution, Theme
 from rathaus.opendata.dcat import negotiation
@@ -218,6 +219,7 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
         patch_vary_headers(answer, ["Accept"])
         return answer
     licence = catalogue_licences.describe(dataset.licence)
+    own_hosts = _own_hosts(request, dataset.authority)
     distributions = [
         {
             "distribution": distribution,
@@ -227,7 +229,7 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
                 else None
             ),
             "format": catalogue_display.format_words(catalogue_display.format_code(distribution)),
-            "action": catalogue_display.action(distribution),
+            "action": catalogue_display.action(distribution, own_hosts),
         }
         for distribution in dataset.distributions.all()
     ]
@@ -248,6 +250,19 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
     patch_vary_headers(page, ["Accept"])
     return page
+
+
+def _own_hosts(request: HttpRequest, authority: Authority) -> set[str]:
+    """The hosts of our own portal: the one the page was reached on, the configured public
+    address and the authority's host names."""
+    hosts = {request.get_host().lower(), urlsplit(portal_url(authority)).netloc.lower()}
+    hosts.update(
+        name.lower()
+        for name in AuthorityHost.objects.filter(authority=authority).values_list(
+            "hostname", flat=True
+        )
+    )
+    return hosts
 
 
 def _area(dataset: Dataset) -> str:
