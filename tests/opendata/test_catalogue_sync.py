@@ -275,5 +275,5 @@ def test_the_demo_lists_published_platform_datasets_whose_addresses_answer():
 
 
 def test_the_construction_sites_get_a_german_short_name():
-    # the dataset's address is /daten/katalog/baustellen/, not .../construction-sites/
-    assert datasets.get("construction.sites").dataset_slug == "baustellen"
+    # the dataset's address is /daten/katalog/baustellen-und-sperrungen/, not .../construction-sites/
+    assert datasets.get("construction.sites").dataset_slug == "baustellen-und-sperrungen"

@@ -69,7 +69,7 @@ def temporal_start(authority: Authority) -> date | None:
 
 SOURCE = DatasetSource(
     key=KEY,
-    slug="baustellen",
+    slug="baustellen-und-sperrungen",  # German address (not "construction-sites")
     title=_("Construction sites and traffic disruptions"),
     description=_(
         "Construction sites, closed streets, detours and events that affect traffic: where "
