@@ -41,24 +41,27 @@ def test_staff_publish_a_dataset_that_the_public_finds_on_a_phone(
     page.locator("#id_dist-0-access_url").fill("https://daten.example.org/grundwasser.csv")
     page.locator("#id_dist-0-download_url").fill("https://daten.example.org/grundwasser.csv")
     page.locator("#id_dist-0-format").fill("CSV")
-    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("button", name="Als Entwurf speichern").click()
     expect(page.get_by_role("status")).to_contain_text("als Entwurf gespeichert")
     assert_accessible(page)
 
-    page.get_by_role("button", name="Veröffentlichen").click()
+    page.locator("#id_description").fill("Tägliche Stände der Messstelle Barleben-Nord, in cm.")
+    page.get_by_role("button", name="Speichern und veröffentlichen").click()
+    expect(page.get_by_role("status")).to_contain_text("als Entwurf gespeichert")
+    expect(page.locator("#id_description")).to_have_value(
+        "Tägliche Stände der Messstelle Barleben-Nord, in cm."
+    )
     refusal = page.locator("#error-summary")
     expect(refusal).to_contain_text("kann noch nicht veröffentlicht werden")
     expect(refusal).to_contain_text("Mindestens eine Kategorie (Thema) fehlt.")
     expect(refusal).to_contain_text("Eine Kontaktmöglichkeit (E-Mail-Adresse oder Webseite) fehlt.")
     assert_accessible(page)
-    assert Dataset.objects.get(slug="grundwasserstande-am-mittellandkanal").status == "draft"
+    assert Dataset.objects.get(slug="grundwasserstaende-am-mittellandkanal").status == "draft"
 
     page.get_by_label("Umwelt", exact=True).check()
     page.locator("#id_contact_email").fill("umwelt@barleben.example")
-    page.get_by_role("button", name="Speichern").click()
-    expect(page.get_by_role("status")).to_contain_text("Der Datensatz wurde gespeichert.")
-    page.get_by_role("button", name="Veröffentlichen").click()
-    expect(page.get_by_role("status")).to_contain_text("Der Datensatz ist veröffentlicht.")
+    page.get_by_role("button", name="Speichern und veröffentlichen").click()
+    expect(page.get_by_role("status")).to_contain_text("gespeichert und veröffentlicht")
     expect(page.get_by_role("button", name="Zurückziehen")).to_be_visible()
     assert_accessible(page)
 
@@ -76,13 +79,13 @@ def test_staff_publish_a_dataset_that_the_public_finds_on_a_phone(
     expect(phone.get_by_role("heading", level=1)).to_have_text(
         "Grundwasserstände am Mittellandkanal"
     )
-    download = phone.get_by_role("link", name="„Tageswerte als CSV“ herunterladen")
+    download = phone.get_by_role("link", name="Tageswerte als CSV herunterladen")
     expect(download).to_have_attribute("href", "https://daten.example.org/grundwasser.csv")
     expect(
         phone.get_by_role("link", name="Datenlizenz Deutschland Namensnennung 2.0")
     ).to_be_visible()
     expect(phone.get_by_role("link", name="Turtle")).to_have_attribute(
-        "href", "/daten/katalog/grundwasserstande-am-mittellandkanal.ttl"
+        "href", "/daten/katalog/grundwasserstaende-am-mittellandkanal.ttl"
     )
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(phone)

@@ -41,8 +41,8 @@ def test_the_list_shows_the_published_datasets_of_the_portal_only(town):
     }
     assert "1 Datensatz" in html
     assert "Datenlizenz Deutschland Namensnennung 2.0" in html  # the licence in words
-    assert ">CSV</span>" in html
-    assert ">JSON</span>" in html
+    assert ">Tabelle (CSV)</span>" in html  # the format in words
+    assert ">Daten (JSON)</span>" in html
     assert f"Zuletzt geändert: {ground.modified.day}." in html
     assert 'href="/daten/katalog/grundwasser' not in html  # the slug, not the title, is the path
     assert f'href="/daten/katalog/{ground.slug}/"' in html
@@ -86,7 +86,12 @@ def test_search_and_filters_narrow_the_list(town):
     assert "Alle Datensätze anzeigen" in html
     # the filters offer what there is: the formats and the other publisher
     html = client.get(LIST).content.decode()
-    assert '<option value="GEOJSON">GEOJSON</option>' in html
+    assert '<option value="GEOJSON">Kartendaten (GeoJSON)</option>' in html
+    # only the categories in use, with how many datasets use each
+    assert '<option value="ENVI">Umwelt (1)</option>' in html
+    assert '<option value="TRAN">Verkehr (1)</option>' in html
+    assert 'value="AGRI"' not in html
+    assert "Offene Daten der Gemeinde Barleben" in html
     assert '<option value="Landkreis Börde">Landkreis Börde</option>' in html
 
 
@@ -113,6 +118,7 @@ def test_the_dataset_page_shows_everything_a_data_user_needs(town):
         description="Tägliche Stände.", contact_name="Bauamt", contact_email="bau@example.org",
         temporal_start=datetime.date(2020, 1, 1), temporal_end=datetime.date(2025, 12, 31),
         licence="http://dcat-ap.de/def/licenses/cc-by/4.0", themes=["ENVI"],
+        landing_page="https://www.barleben.de/umwelt/grundwasser",
     )  # fmt: skip
     DistributionFactory(
         dataset=dataset, title="Tageswerte", download_url="https://daten.example.org/gw.csv",
@@ -130,11 +136,15 @@ def test_the_dataset_page_shows_everything_a_data_user_needs(town):
     assert "Grundwasserstände</h1>" in html
     assert "Tägliche Stände." in html
     assert ('<a class="kern-link" href="http://creativecommons.org/licenses/by/4.0/" '
-            'rel="license">Creative Commons Namensnennung – 4.0 International (CC BY 4.0)</a>'
+            'rel="license">Creative Commons Namensnennung 4.0 International (CC BY 4.0)</a>'
             ) in html  # fmt: skip
     assert "Täglich" in html  # the update frequency
     assert "1. Januar 2020 bis 31. Dezember 2025" in html
-    assert "Gebiet von Gemeinde Barleben" in html
+    assert "Gebiet der Gemeinde Barleben" in html
+    assert "Tabelle (CSV)" in html  # the format in words
+    assert ">Tageswerte herunterladen</span>" in html
+    assert ">Schnittstelle öffnen</span>" in html
+    assert ">Webseite auf barleben.de</a>" in html
     assert "Umwelt" in html  # the theme in words
     assert 'href="https://daten.example.org/gw.csv"' in html
     assert "2,4\xa0MB" in html
@@ -143,6 +153,25 @@ def test_the_dataset_page_shows_everything_a_data_user_needs(town):
     assert 'href="mailto:bau@example.org"' in html
     for suffix in ("ttl", "rdf", "jsonld"):
         assert f'href="/daten/katalog/grundwasser.{suffix}"' in html
+
+
+def test_files_on_our_own_portal_are_linked_by_path(town):
+    dataset = DatasetFactory(authority=town, slug="luft")
+    DistributionFactory(
+        dataset=dataset, title="PM10", access_url="http://testserver/daten/luft/7.csv",
+        download_url="http://testserver/daten/luft/7.csv?zeitraum=woche", format="CSV",
+    )  # fmt: skip
+    DistributionFactory(
+        dataset=dataset, title="Fremd", access_url="https://daten.example.org/x.csv",
+        download_url="https://daten.example.org/x.csv", format="CSV",
+    )  # fmt: skip
+    html = Client().get("/daten/katalog/luft/").content.decode()
+    assert 'href="/daten/luft/7.csv?zeitraum=woche"' in html
+    assert 'href="/daten/luft/7.csv"' in html  # the access page
+    assert "http://testserver/daten/luft/" not in html
+    assert 'href="https://daten.example.org/x.csv"' in html
+    # the stored address stays absolute (for the RDF export)
+    assert dataset.distributions.get(title="PM10").access_url.startswith("http://testserver/")
 
 
 def test_only_published_datasets_of_the_portal_have_a_page(town):
@@ -179,13 +208,13 @@ def test_missing_names_each_thing_that_is_missing(town):
         "Mindestens eine Kategorie (Thema) fehlt.",
         "Eine Kontaktmöglichkeit (E-Mail-Adresse oder Webseite) fehlt.",
         "Der abgedeckte Zeitraum endet, bevor er beginnt.",
-        "Mindestens eine Distribution (eine Datei oder eine Schnittstelle) fehlt.",
+        "Mindestens eine Datei oder ein Zugang (Schnittstelle) fehlt.",
     ]
     dataset.licence = "https://example.org/meine-lizenz"
     DistributionFactory(dataset=dataset, title="Tabelle", format="", media_type="")
     lacking = catalogue_publish.missing(dataset)
     assert "Die Lizenz steht nicht in der Lizenzliste von DCAT-AP.de." in lacking
-    assert "Die Distribution „Tabelle“ hat kein Format." in lacking
+    assert "Bei „Tabelle“ fehlt das Format." in lacking
 
 
 def test_publishing_sets_issued_once_and_modified_each_time(town):

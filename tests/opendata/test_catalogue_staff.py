@@ -4,6 +4,8 @@ datasets allow only a few fields; others may not keep the catalogue."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -49,32 +51,40 @@ def test_an_administrator_creates_and_publishes_a_dataset(barleben):
     assert "Zum Veröffentlichen fehlt noch:" in page
     assert "Mindestens eine Kategorie (Thema) fehlt." in page
 
-    refused = admin.post(f"{LIST}{dataset.pk}/veroeffentlichen/")
+    # "Save and publish" saves what was typed first; refused, the edits stay saved as a draft
+    data = post_data(page, description="Einnahmen und Ausgaben je Produkt.", publish="1")
+    refused = admin.post(f"{LIST}{dataset.pk}/", data)
     assert refused.status_code == 409
     html = refused.content.decode()
+    assert "Ihre Änderungen wurden als Entwurf gespeichert." in html
     assert "Der Datensatz kann noch nicht veröffentlicht werden." in html
     assert "<li>Mindestens eine Kategorie (Thema) fehlt.</li>" in html
     assert "<li>Eine Kontaktmöglichkeit (E-Mail-Adresse oder Webseite) fehlt.</li>" in html
-    # the form on the refusal saves the dataset, it does not publish again
-    assert f'<form method="post" action="{LIST}{dataset.pk}/" novalidate' in html
+    assert "Die Beschreibung fehlt." not in html
+    assert "Einnahmen und Ausgaben je Produkt.</textarea>" in html
     dataset.refresh_from_db()
     assert dataset.status == Dataset.Status.DRAFT
+    assert dataset.description == "Einnahmen und Ausgaben je Produkt."
     assert Client().get("/daten/katalog/haushaltsplan-2026/").status_code == 404
 
-    data = post_data(html, themes="ECON", contact_email="kaemmerei@example.org")
-    assert admin.post(f"{LIST}{dataset.pk}/", data).status_code == 302
-    published = admin.post(f"{LIST}{dataset.pk}/veroeffentlichen/")
+    data = post_data(html, themes="ECON", contact_email="kaemmerei@example.org", publish="1")
+    published = admin.post(f"{LIST}{dataset.pk}/", data)
     assert published["Location"] == f"{LIST}{dataset.pk}/"
     dataset.refresh_from_db()
     assert dataset.status == Dataset.Status.PUBLISHED
     assert dataset.issued is not None
     public = Client().get("/daten/katalog/haushaltsplan-2026/").content.decode()
-    assert "Einnahmen und Ausgaben." in public
+    assert "Einnahmen und Ausgaben je Produkt." in public
     assert list(
         AuditEvent.objects.filter(object_type="opendata.Dataset", object_id=str(dataset.pk))
         .order_by("pk")
         .values_list("action", flat=True)
-    ) == ["opendata.dataset_created", "opendata.dataset_changed", "opendata.dataset_published"]
+    ) == [
+        "opendata.dataset_created",
+        "opendata.dataset_changed",
+        "opendata.dataset_changed",
+        "opendata.dataset_published",
+    ]
 
     admin.post(f"{LIST}{dataset.pk}/zurueckziehen/")
     dataset.refresh_from_db()
@@ -97,9 +107,14 @@ def test_wrong_input_is_shown_with_everything_typed_kept(barleben):
     assert 'id="error-summary"' in html
     assert "Ein anderer Datensatz hat diesen Kurznamen schon." in html
     assert "Das Ende liegt vor dem Beginn." in html
-    assert "Distribution 1, Zugangs-URL" in html or "Distribution 1," in html
+    assert "Datei oder Zugang 1, Adresse (URL)" in html
     assert 'value="Pegel als Datei"' in html
     assert not Dataset.objects.filter(title="Pegel").exists()
+    data["publish"] = "1"  # "Save and publish" with errors: nothing saved, nothing published
+    html = admin.post(f"{LIST}neu/", data).content.decode()
+    assert "Noch nichts wurde gespeichert oder veröffentlicht." in html
+    assert not Dataset.objects.filter(title="Pegel").exists()
+    del data["publish"]
     data["slug"] = "catalog"
     assert "Dieser Kurzname ist reserviert." in admin.post(f"{LIST}neu/", data).content.decode()
 
@@ -213,3 +228,56 @@ def test_a_superuser_chooses_the_authority_whose_catalogue_to_keep(barleben):
     })  # fmt: skip
     assert admin.post(address, data).status_code == 302
     assert Dataset.objects.get(title="Radwege").authority == other.authority
+
+
+def test_the_form_says_what_publishing_needs_in_plain_words(barleben):
+    admin = log_in(Client(), "digitales")
+    page = admin.get(f"{LIST}neu/").content.decode()
+    assert 'Beschreibung <span class="kern-body--small">(zum Veröffentlichen nötig)' in page
+    assert "(zum Veröffentlichen nötig: E-Mail-Adresse oder Webseite)" in page
+    assert "Distribution" not in page
+    assert "Dateien und Zugänge" in page
+    experts = page[page.index("<details") : page.index("</details>")]
+    assert 'name="political_geocoding"' in experts
+    assert 'name="publisher_uri"' in experts
+    assert '<details class="kern-body">' in page  # folded away while empty
+    listing = admin.get(LIST).content.decode()
+    assert "/daten/katalog/ " not in listing
+    assert 'href="/daten/katalog/"' in listing
+
+
+def test_a_file_with_only_a_download_address_gets_it_as_its_address(barleben):
+    admin = log_in(Client(), "digitales")
+    dataset = new_dataset(admin, **{
+        "dist-0-access_url": "", "dist-0-download_url": "https://daten.example.org/hh.csv",
+    })  # fmt: skip
+    assert [(d.access_url, d.download_url) for d in dataset.distributions.all()] == [
+        ("https://daten.example.org/hh.csv", "https://daten.example.org/hh.csv")
+    ]
+    data = post_data(admin.get(f"{LIST}neu/").content.decode(), **{
+        "title": "Ohne Adresse", "licence": CC_BY, "accrual_periodicity": "ANNUAL",
+        "dist-0-title": "Tabelle", "dist-0-format": "CSV",
+    })  # fmt: skip
+    html = admin.post(f"{LIST}neu/", data).content.decode()
+    assert "Bitte geben Sie die Adresse der Datei oder der Schnittstelle an." in html
+
+
+def test_a_short_name_from_the_title_spells_out_german_letters(barleben):
+    admin = log_in(Client(), "digitales")
+    dataset = new_dataset(admin, title="Straßenbäume und Grünflächen in Ölsen")
+    assert dataset.slug == "strassenbaeume-und-gruenflaechen-in-oelsen"
+
+
+def test_the_common_open_licences_come_first(barleben):
+    admin = log_in(Client(), "digitales")
+    page = admin.get(f"{LIST}neu/").content.decode()
+    select = page[
+        page.index('name="licence"') : page.index("</select>", page.index('name="licence"'))
+    ]
+    values = re.findall(r'<option value="([^"]*)"', select)
+    assert [value.rsplit("/licenses/", 1)[1] for value in values[:5]] == [
+        "dl-by-de/2.0", "dl-zero-de/2.0", "cc-by/4.0", "cc-zero", "cc-by-sa/4.0",
+    ]  # fmt: skip
+    assert select.index('<optgroup label="Weitere Lizenzen">') > select.index("cc-by-sa/4.0")
+    assert "- -" not in select
+    assert "--" not in select

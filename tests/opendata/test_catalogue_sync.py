@@ -74,7 +74,7 @@ def test_a_topic_with_datastreams_becomes_a_published_dataset_with_its_distribut
          f"http://testserver/daten/luft/{second.pk}.csv", "CSV"),
         ("PM10 Markt", f"http://testserver/daten/luft/{first.pk}.csv",
          f"http://testserver/daten/luft/{first.pk}.csv", "CSV"),
-        ("OGC SensorThings API", api, "", "JSON"),
+        ("Schnittstelle für Apps (OGC SensorThings API)", api, "", "JSON"),
     ]  # fmt: skip
     # Topics without datastreams give no dataset
     assert not Dataset.objects.filter(authority=town, source="opendata.sensors.bus").exists()
@@ -272,3 +272,8 @@ def test_the_demo_lists_published_platform_datasets_whose_addresses_answer():
             path = url.path + (f"?{url.query}" if url.query else "")
             response = Client(HTTP_HOST=url.netloc).get(path)
             assert response.status_code == 200, (distribution.access_url, response.status_code)
+
+
+def test_the_construction_sites_get_a_german_short_name():
+    # the dataset's address is /daten/katalog/baustellen-und-sperrungen/, not .../construction-sites/
+    assert datasets.get("construction.sites").dataset_slug == "baustellen-und-sperrungen"

@@ -29,9 +29,9 @@ def distributions(authority: Authority) -> Sequence[SourceDistribution]:
             media_type="application/geo+json",
             format="GEOJSON",
             description=_(
-                "All published sites with place, streets, dates and detour; filters "
-                "and paging as query parameters (ort, datum, zeit, bbox, limit, "
-                "seite)."
+                "Map data of all published sites with place, streets, dates and detour. For "
+                "developers: filters and paging as query parameters (ort, datum, zeit, bbox, "
+                "limit, seite)."
             ),
         ),
         SourceDistribution(
@@ -39,12 +39,14 @@ def distributions(authority: Authority) -> Sequence[SourceDistribution]:
             path=reverse("construction:ics"),
             media_type="text/calendar",
             format="ICS",
+            description=_("Subscribe in your calendar app to see the sites as all-day dates."),
         ),
         SourceDistribution(
             title=_("Construction sites as a news feed (Atom)"),
             path=reverse("construction:atom"),
             media_type="application/atom+xml",
             format="ATOM",
+            description=_("Subscribe in a feed reader to hear about new and changed sites."),
         ),
     )
 
@@ -67,11 +69,12 @@ def temporal_start(authority: Authority) -> date | None:
 
 SOURCE = DatasetSource(
     key=KEY,
+    slug="baustellen-und-sperrungen",  # German address (not "construction-sites")
     title=_("Construction sites and traffic disruptions"),
     description=_(
         "Construction sites, closed streets, detours and events that affect traffic: where "
-        "(point, line or area and the streets), from when until when, who is responsible and "
-        "how to get around. Updated whenever the town publishes or changes a site."
+        "they are and which streets, from when until when, who is responsible and how to get "
+        "around. Updated whenever the town publishes or changes a site."
     ),
     themes=("TRAN",),
     keywords=(_("construction site"), _("road closure"), _("detour"), _("traffic")),

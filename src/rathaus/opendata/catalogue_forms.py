@@ -36,6 +36,16 @@ def https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Fiel
     return field.formfield(**kwargs)
 
 
+GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
+                                "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})  # fmt: skip
+
+
+def slug_of(title: str) -> str:
+    """A dataset's short name made from its title, German letters spelt out as people do in
+    addresses: "Grundwasserstände" → "grundwasserstaende", "Straßen" → "strassen"."""
+    return slugify(title.translate(GERMAN_LETTERS))
+
+
 class KeywordsField(forms.CharField):
     """Keywords typed as one line, separated by commas; stored as a list."""
 
@@ -88,7 +98,12 @@ class AddressesMixin(forms.BaseForm):
 
 
 class PlatformDatasetForm(AddressesMixin, forms.ModelForm[Dataset]):
-    """The fields staff may change on a dataset the platform keeps current (``source``)."""
+    """The fields staff may change on a dataset the platform keeps current (``source``).
+
+    Fields that are optional to save but needed to publish carry a ``publish_note`` the
+    template shows instead of "(optional)"; ``EXPERT_FIELDS`` are shown folded away."""
+
+    EXPERT_FIELDS: tuple[str, ...] = ()
 
     keywords = KeywordsField(
         label=_("Keywords"), help_text=_("Separated by commas, e.g. Grundwasser, Umwelt.")
@@ -105,12 +120,34 @@ class PlatformDatasetForm(AddressesMixin, forms.ModelForm[Dataset]):
             "contact_url": forms.URLInput(attrs=TEXT),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        notes = {
+            "description": _("needed to publish"),
+            "contact_email": _("needed to publish: an e-mail address or a web page"),
+            "contact_url": _("needed to publish: an e-mail address or a web page"),
+        }
+        for name, note in notes.items():
+            if name in self.fields:
+                self.fields[name].publish_note = note  # type: ignore[attr-defined]
+
+    def expert_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.EXPERT_FIELDS if name in self.fields]
+
+    def experts_open(self) -> bool:
+        return any(field.errors or field.value() for field in self.expert_fields())
+
+    def plain_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.visible_fields() if field.name not in self.EXPERT_FIELDS]
+
 
 class DatasetForm(PlatformDatasetForm):
+    EXPERT_FIELDS = ("political_geocoding", "publisher_name", "publisher_uri")
+
     themes = forms.MultipleChoiceField(
         label=_("Categories"), choices=Theme.choices, required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "kern-form-check__checkbox"}),
-        help_text=_("At least one, for publishing. Portals such as GovData sort by them."),
+        help_text=_("At least one is needed to publish. Portals such as GovData sort by them."),
     )  # fmt: skip
     licence = forms.ChoiceField(
         label=_("Licence"), choices=(), widget=forms.Select(attrs=SELECT),
@@ -145,6 +182,10 @@ class DatasetForm(PlatformDatasetForm):
             "political_geocoding": _(
                 "Only for data about another area: the DCAT-AP.de address of that area."
             ),
+            "publisher_name": _("Only if another body publishes the data. Empty: your "
+                                "authority."),
+            "publisher_uri": _("Only if another body publishes the data: its address on the "
+                               "web that portals use as its identifier."),
         }  # fmt: skip
 
     def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
@@ -152,7 +193,7 @@ class DatasetForm(PlatformDatasetForm):
         self.authority = authority
         self.fields["slug"].required = False
         cast(forms.ChoiceField, self.fields["accrual_periodicity"]).choices = Frequency.choices
-        licences = catalogue_licences.choices()
+        licences = catalogue_licences.grouped_choices()
         current = self.instance.licence if self.instance.pk else ""
         if current and not catalogue_licences.known(current):
             licences = [(current, current), *licences]  # a harvested dataset's, kept as it is
@@ -162,7 +203,7 @@ class DatasetForm(PlatformDatasetForm):
 
     def clean_slug(self) -> str:
         typed = str(self.cleaned_data.get("slug") or "")
-        slug = (typed or slugify(str(self.data.get("title", "")))[:100]).strip("-")
+        slug = (typed or slug_of(str(self.data.get("title", "")))[:100]).strip("-")
         if not slug:
             raise forms.ValidationError(_("Please enter a short name for the address."))
         if slug in RESERVED_SLUGS:
@@ -211,21 +252,43 @@ class DistributionForm(AddressesMixin, forms.ModelForm[Distribution]):
         }
         labels = {"position": _("Order")}
         help_texts = {
-            "access_url": _("Where the data can be found: the file or the interface."),
+            "access_url": _(
+                "Where the data can be found: the file or the interface. Empty: "
+                "the download address is used."
+            ),
             "download_url": _("Only for a file: the address that downloads it."),
-            "format": _("Code of the EU file type list, e.g. CSV, JSON, GEOJSON, PDF."),
-            "media_type": _("For example text/csv."),
+            "format": _(
+                "Needed to publish. The short name of the file type, e.g. CSV for a "
+                "table, JSON, GEOJSON for map data, PDF."
+            ),
+            "media_type": _(
+                "Optional. The technical name of the file type that browsers "
+                "use, e.g. text/csv for a table. Leave it empty if unsure."
+            ),
             "position": _("Smaller numbers first."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.licence if self.instance.pk else ""
-        choices = [("", _("as the dataset")), *catalogue_licences.choices()]
+        choices = [("", _("as the dataset")), *catalogue_licences.grouped_choices()]
         if current and not catalogue_licences.known(current):
             choices.insert(1, (current, current))
         cast(forms.ChoiceField, self.fields["licence"]).choices = choices
         self.fields["position"].required = False
+        self.fields["access_url"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("access_url"):
+            if data.get("download_url"):  # a file: its download address is its address
+                data["access_url"] = data["download_url"]
+                self.instance.access_url = data["download_url"]
+            elif self.has_changed() and "access_url" not in self.errors:
+                self.add_error(
+                    "access_url", _("Please enter the address of the file or the interface.")
+                )
+        return data
 
     def clean_format(self) -> str:
         typed = str(self.cleaned_data.get("format", "")).strip()

@@ -11,6 +11,9 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 LICENCES_FILE = Path(__file__).resolve().parent / "data" / "licences.json"
 
@@ -29,8 +32,27 @@ def licences() -> dict[str, Licence]:
     return {row["uri"]: Licence(row["uri"], row["label"], row["homepage"]) for row in rows}
 
 
+# the open licences most data is published under, offered first (GovData's advice)
+COMMON = (
+    "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+    "http://dcat-ap.de/def/licenses/dl-zero-de/2.0",
+    "http://dcat-ap.de/def/licenses/cc-by/4.0",
+    "http://dcat-ap.de/def/licenses/cc-zero",
+    "http://dcat-ap.de/def/licenses/cc-by-sa/4.0",
+)
+
+
 def choices() -> list[tuple[str, str]]:
     return [(licence.uri, licence.label) for licence in licences().values()]
+
+
+def grouped_choices() -> list[Any]:
+    """The choices for a select: the common open licences first, then the others in a group
+    "Other licences" (Django renders a nested list as an ``<optgroup>``)."""
+    known = licences()
+    common = [(uri, known[uri].label) for uri in COMMON if uri in known]
+    rest = [(uri, licence.label) for uri, licence in known.items() if uri not in COMMON]
+    return [*common, (_("Other licences"), rest)]
 
 
 def known(uri: str) -> bool:

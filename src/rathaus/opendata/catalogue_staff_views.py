@@ -157,14 +157,45 @@ def dataset_add(request: HttpRequest) -> HttpResponseBase:
     formset = DistributionFormSet(request.POST or None, instance=dataset, prefix="dist")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         _save(request, dataset, form, formset, "opendata.dataset_created")
+        if _wants_publishing(request, form.instance):
+            return _publish_saved(request, form.instance.pk)
         messages.success(request, _("The dataset was saved as a draft."))
         return redirect(reverse("catalogue_staff:edit", args=[form.instance.pk]))
     return _edit_page(
         request,
         {"dataset": None, "authority": authority, "authorities": authorities, "form": form,
-         "formset": formset},
+         "formset": formset, "not_published": _wants_publishing(request, dataset)},
         422 if form.is_bound else 200,
     )  # fmt: skip
+
+
+def _wants_publishing(request: HttpRequest, dataset: Dataset) -> bool:
+    """The second submit button of the edit form ("Save and publish") was used on a draft."""
+    return (
+        request.method == "POST"
+        and "publish" in request.POST
+        and not dataset.source
+        and dataset.status == Dataset.Status.DRAFT
+    )
+
+
+def _publish_saved(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Publish the dataset just saved; refused, the page shows what was saved (as a draft)
+    together with what is still missing, so nothing typed is lost."""
+    dataset = _dataset(request, pk)
+    with transaction.atomic():
+        try:
+            catalogue_publish.publish(dataset)
+        except catalogue_publish.NotReady as refused:
+            messages.info(request, _("Your changes were saved as a draft."))
+            form, formset = _forms(dataset, None)
+            context = _edit_context(dataset, form, formset, [])
+            context["refused"] = refused.items
+            return _edit_page(request, context, 409)
+        audit.record("opendata.dataset_published", actor=request.user,
+                     authority=dataset.authority, obj=dataset)  # fmt: skip
+    messages.success(request, _("The dataset was saved and published."))
+    return redirect(reverse("catalogue_staff:edit", args=[dataset.pk]))
 
 
 @never_cache
@@ -174,8 +205,11 @@ def dataset_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     dataset = _dataset(request, pk)
     form, formset = _forms(dataset, request.POST or None)
     lacking: list[str] = []
+    publishing = _wants_publishing(request, dataset)
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         lacking = _save(request, dataset, form, formset, "opendata.dataset_changed")
+        if not lacking and publishing:
+            return _publish_saved(request, dataset.pk)
         if not lacking:
             messages.success(request, _("The dataset was saved."))
             return redirect(reverse("catalogue_staff:edit", args=[dataset.pk]))
@@ -186,8 +220,9 @@ def dataset_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         form.is_valid()
         if formset is not None:
             formset.is_valid()
-    return _edit_page(request, _edit_context(dataset, form, formset, lacking),
-                      409 if lacking else 422 if form.is_bound else 200)  # fmt: skip
+    context = _edit_context(dataset, form, formset, lacking)
+    context["not_published"] = publishing
+    return _edit_page(request, context, 409 if lacking else 422 if form.is_bound else 200)
 
 
 def _forms(dataset: Dataset, data: Any) -> tuple[Any, Any | None]:

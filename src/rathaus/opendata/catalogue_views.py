@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -24,9 +25,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from rathaus.core.models import Authority
-from rathaus.core.tenancy import current_authority
-from rathaus.opendata import catalogue_licences
+from rathaus.core.models import Authority, AuthorityHost
+from rathaus.core.tenancy import current_authority, portal_url
+from rathaus.opendata import catalogue_display, catalogue_licences
 from rathaus.opendata.catalogue_models import Dataset, Distribution, Theme
 from rathaus.opendata.dcat import negotiation
 
@@ -113,17 +114,27 @@ def distributions_in_order() -> Prefetch[Any]:
 
 
 def formats_of(dataset: Dataset) -> list[str]:
-    """The formats of a dataset's (prefetched) distributions, each once, in their order."""
+    """The formats of a dataset's (prefetched) distributions in words, each once, in order."""
     seen: list[str] = []
     for distribution in dataset.distributions.all():
-        name = distribution.format or distribution.media_type
+        name = catalogue_display.format_words(catalogue_display.format_code(distribution))
         if name and name not in seen:
             seen.append(name)
     return seen
 
 
+def themes_in_use(rows: QuerySet[Dataset]) -> list[tuple[str, str, int]]:
+    """The categories the published datasets use, with how many use each, in the list's order
+    (a filter offering all 13 EU categories would mostly lead to nothing)."""
+    counts: dict[str, int] = {}
+    for themes in rows.values_list("themes", flat=True).iterator():
+        for code in set(themes or []):
+            counts[code] = counts.get(code, 0) + 1
+    return [(code, str(label), counts[code]) for code, label in Theme.choices if code in counts]
+
+
 def _choices(authority: Authority | None) -> dict[str, Any]:
-    """The options of the filters: every theme, the formats and the other publishers there are."""
+    """The options of the filters: the themes in use, the formats and the other publishers."""
     rows = published(authority)
     formats = (
         Distribution.objects.filter(dataset__in=rows).exclude(format="")
@@ -134,8 +145,8 @@ def _choices(authority: Authority | None) -> dict[str, Any]:
         .distinct().order_by("publisher_name")
     )  # fmt: skip
     return {
-        "themes": Theme.choices,
-        "formats": list(formats),
+        "themes": themes_in_use(rows),
+        "formats": [(code, catalogue_display.format_words(code)) for code in formats],
         "publishers": [name for name in publishers if authority and name != authority.name],
     }
 
@@ -157,6 +168,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "opendata/catalogue/list.html",
         {
             "authority": authority,
+            "of_authority": authority.of_name if authority is not None else "",
             "filters": filters,
             "own": OWN,
             "page": page,
@@ -207,6 +219,7 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
         patch_vary_headers(answer, ["Accept"])
         return answer
     licence = catalogue_licences.describe(dataset.licence)
+    own_hosts = _own_hosts(request, dataset.authority)
     distributions = [
         {
             "distribution": distribution,
@@ -215,6 +228,8 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
                 if distribution.licence and distribution.licence != dataset.licence
                 else None
             ),
+            "format": catalogue_display.format_words(catalogue_display.format_code(distribution)),
+            "action": catalogue_display.action(distribution, own_hosts),
         }
         for distribution in dataset.distributions.all()
     ]
@@ -228,6 +243,7 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
             "themes": _theme_labels(dataset.themes),
             "distributions": distributions,
             "area": _area(dataset),
+            "landing_page_text": catalogue_display.link_text(dataset.landing_page),
             "rdf_links": rdf_links(reverse("catalogue:dataset", args=[dataset.slug])),
             "catalogue_url": reverse("catalogue:list"),
         },
@@ -236,8 +252,21 @@ def dataset_page(request: HttpRequest, slug: str) -> HttpResponse:
     return page
 
 
+def _own_hosts(request: HttpRequest, authority: Authority) -> set[str]:
+    """The hosts of our own portal: the one the page was reached on, the configured public
+    address and the authority's host names."""
+    hosts = {request.get_host().lower(), urlsplit(portal_url(authority)).netloc.lower()}
+    hosts.update(
+        name.lower()
+        for name in AuthorityHost.objects.filter(authority=authority).values_list(
+            "hostname", flat=True
+        )
+    )
+    return hosts
+
+
 def _area(dataset: Dataset) -> str:
     """The area the data covers, in words: the authority's own area unless another is set."""
     if not dataset.political_geocoding:
-        return _("Area of %(authority)s") % {"authority": dataset.authority.name}
+        return _("Area %(of_authority)s") % {"of_authority": dataset.authority.of_name}
     return dataset.political_geocoding

@@ -29,25 +29,25 @@ MAX_API_PATH = 900
 
 DESCRIPTIONS = {
     Topic.AIR: _(
-        "Measurements of fine dust (PM10, PM2.5) and nitrogen dioxide (NO2) at the air "
-        "measuring stations, as shown on the dashboard. One CSV file per series (the last day; "
-        "add ?zeitraum=woche or ?zeitraum=jahr for hourly or daily means) and the full history "
-        "over the OGC SensorThings API."
+        "How much fine dust (PM10, PM2.5) and nitrogen dioxide (NO2) the air measuring "
+        "stations measure, as shown on the dashboard. You can download a table for each "
+        "measuring series.\n\nFor developers: the whole history is available over an "
+        "interface (OGC SensorThings API)."
     ),
     Topic.GROUNDWATER: _(
-        "Groundwater levels at the gauges, as shown on the dashboard. One CSV file per series "
-        "(the last day; add ?zeitraum=woche or ?zeitraum=jahr for hourly or daily means) and "
-        "the full history over the OGC SensorThings API."
+        "How high the groundwater is at the gauges, as shown on the dashboard. You can "
+        "download a table for each gauge.\n\nFor developers: the whole history is available "
+        "over an interface (OGC SensorThings API)."
     ),
     Topic.TRAFFIC: _(
-        "Vehicles counted on the roads, as shown on the dashboard. One CSV file per series "
-        "(the last day; add ?zeitraum=woche or ?zeitraum=jahr for hourly or daily means) and "
-        "the full history over the OGC SensorThings API."
+        "How many vehicles are counted on the roads, as shown on the dashboard. You can "
+        "download a table for each counting point.\n\nFor developers: the whole history is "
+        "available over an interface (OGC SensorThings API)."
     ),
     Topic.BUS: _(
-        "Passengers counted on the bus lines, as shown on the dashboard. One CSV file per "
-        "series (the last day; add ?zeitraum=woche or ?zeitraum=jahr for hourly or daily "
-        "means) and the full history over the OGC SensorThings API."
+        "How many passengers are counted on the bus lines, as shown on the dashboard. You "
+        "can download a table for each line.\n\nFor developers: the whole history is "
+        "available over an interface (OGC SensorThings API)."
     ),
 }
 TITLES = {
@@ -92,7 +92,11 @@ def _distributions(topic: str) -> datasets.DistributionsOf:
                 path=f"/daten/{slug}/{pk}.csv",
                 media_type="text/csv",
                 format="CSV",
-                description=gettext("Values of the last day as CSV (“;” separated)."),
+                description=gettext(
+                    "The values of the last day as a table (CSV, separated by “;”). For "
+                    "hourly or daily means add ?zeitraum=woche or ?zeitraum=jahr to the "
+                    "address."
+                ),
             )
             for pk, name in streams
         ]
@@ -102,7 +106,7 @@ def _distributions(topic: str) -> datasets.DistributionsOf:
             api = "/sta/v1.1/Datastreams"
         found.append(
             datasets.SourceDistribution(
-                title=gettext("OGC SensorThings API"),
+                title=gettext("Interface for apps (OGC SensorThings API)"),
                 path=api,
                 media_type="application/json",
                 format="JSON",
