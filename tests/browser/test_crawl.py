@@ -115,6 +115,9 @@ PAGE_CHECKS = """() => {
   const visible = el => {
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
+    // the content of a closed <details> is not shown, although Chromium gives it a box
+    const folded = el.closest("details:not([open])");
+    if (folded && !(el.matches("summary") && el.parentElement === folded)) return false;
     return box.width > 1 && box.height > 1 && style.visibility !== "hidden";
   };  // (visually hidden text for screen readers is 1 px wide)
   for (const heading of document.querySelectorAll("h1, h2, h3")) {
