@@ -552,7 +552,7 @@ def connect(sender: Installation, receiver: Installation) -> tuple[str, str]:
     receiver.wait_until_healthy()
     sender.rathaus(
         "exchange-destination", "add", "--url", receiver.exchange_url, "--destination-id",
-        destination_id, "--authority", RECEIVER_AUTHORITY, "--token", token.strip(),
+        destination_id, "--authority", RECEIVER_AUTHORITY, f"--token={token.strip()}",
         "--leika", LEIKA_KEY, "--ars", LANDKREIS_ARS,
     )  # fmt: skip
     return destination_id, token.strip()

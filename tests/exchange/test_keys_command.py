@@ -103,3 +103,14 @@ def test_exchange_own_sender_prints_a_token_that_only_its_hash_is_kept_of() -> N
     assert sender.name == "Gemeinde Barleben"
     assert sender.token_sha256 == receiving.token_hash(token) != token
     assert receiving.sender_for(token) == sender
+
+
+@pytest.mark.django_db
+def test_a_sender_token_never_starts_with_a_dash(monkeypatch) -> None:
+    """The operator passes it as ``--token TOKEN``; a leading "-" would read as an option."""
+    drawn = iter(["-starts-with-a-dash", "-again", "fine-token"])
+    monkeypatch.setattr(receiving.secrets, "token_urlsafe", lambda size: next(drawn))
+
+    _sender, token = receiving.create_sender("Gemeinde Barleben")
+
+    assert token == "fine-token"

@@ -60,6 +60,8 @@ def token_hash(token: str) -> str:
 def create_sender(name: str) -> tuple[Sender, str]:
     """A new sender and its token (shown once; only its SHA-256 is kept)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    while token.startswith("-"):  # a leading "-" reads as an option in `--token TOKEN`
+        token = secrets.token_urlsafe(TOKEN_BYTES)
     return Sender.objects.create(name=name, token_sha256=token_hash(token)), token
 
 
