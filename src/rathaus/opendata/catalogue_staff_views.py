@@ -158,7 +158,7 @@ def dataset_add(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         _save(request, dataset, form, formset, "opendata.dataset_created")
         if _wants_publishing(request, form.instance):
-            return _publish_saved(request, form.instance.pk)
+            return _publish(request, _dataset(request, form.instance.pk), saved=True)
         messages.success(request, _("The dataset was saved as a draft."))
         return redirect(reverse("catalogue_staff:edit", args=[form.instance.pk]))
     return _edit_page(
@@ -179,22 +179,25 @@ def _wants_publishing(request: HttpRequest, dataset: Dataset) -> bool:
     )
 
 
-def _publish_saved(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """Publish the dataset just saved; refused, the page shows what was saved (as a draft)
-    together with what is still missing, so nothing typed is lost."""
-    dataset = _dataset(request, pk)
+def _publish(request: HttpRequest, dataset: Dataset, *, saved: bool) -> HttpResponseBase:
+    """Publish ``dataset``; refused, the edit page shows it with what is still missing (after
+    a save: as the draft just saved, so nothing typed is lost)."""
     with transaction.atomic():
         try:
             catalogue_publish.publish(dataset)
         except catalogue_publish.NotReady as refused:
-            messages.info(request, _("Your changes were saved as a draft."))
+            if saved:
+                messages.info(request, _("Your changes were saved as a draft."))
             form, formset = _forms(dataset, None)
             context = _edit_context(dataset, form, formset, [])
             context["refused"] = refused.items
             return _edit_page(request, context, 409)
         audit.record("opendata.dataset_published", actor=request.user,
                      authority=dataset.authority, obj=dataset)  # fmt: skip
-    messages.success(request, _("The dataset was saved and published."))
+    if saved:
+        messages.success(request, _("The dataset was saved and published."))
+    else:
+        messages.success(request, _("The dataset is published."))
     return redirect(reverse("catalogue_staff:edit", args=[dataset.pk]))
 
 
@@ -209,7 +212,7 @@ def dataset_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         lacking = _save(request, dataset, form, formset, "opendata.dataset_changed")
         if not lacking and publishing:
-            return _publish_saved(request, dataset.pk)
+            return _publish(request, _dataset(request, pk), saved=True)
         if not lacking:
             messages.success(request, _("The dataset was saved."))
             return redirect(reverse("catalogue_staff:edit", args=[dataset.pk]))
@@ -257,18 +260,7 @@ def dataset_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
     dataset = _dataset(request, pk)
     if dataset.source:
         raise PermissionDenied("a platform dataset is published by the sync")
-    with transaction.atomic():
-        try:
-            catalogue_publish.publish(dataset)
-        except catalogue_publish.NotReady as refused:
-            form, formset = _forms(dataset, None)
-            context = _edit_context(dataset, form, formset, [])
-            context["refused"] = refused.items
-            return _edit_page(request, context, 409)
-        audit.record("opendata.dataset_published", actor=request.user,
-                     authority=dataset.authority, obj=dataset)  # fmt: skip
-    messages.success(request, _("The dataset is published."))
-    return redirect(reverse("catalogue_staff:edit", args=[dataset.pk]))
+    return _publish(request, dataset, saved=False)
 
 
 @never_cache

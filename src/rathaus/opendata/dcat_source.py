@@ -86,11 +86,14 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         raise _OutsideAccess(f"open {opened!r}")
 
 
-sys.addaudithook(_audit)
+_hook: list[bool] = []  # installed once, on the first parse: a hook cannot be removed again
 
 
 @contextlib.contextmanager
 def _no_outside_access() -> Iterator[None]:
+    if not _hook:  # not at import: a process that never parses pays nothing per audit event
+        sys.addaudithook(_audit)
+        _hook.append(True)
     token = _PARSING.set(True)
     try:
         yield
