@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "rathaus.construction",
     "rathaus.certificates",
     "rathaus.assemblies",
+    "rathaus.council",
+    "rathaus.noticeboard",
 ]
 
 MIDDLEWARE = [

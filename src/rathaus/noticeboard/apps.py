@@ -1,0 +1,9 @@
+"""Official notices and the screens of the digital notice board (ADR 0067)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeboardConfig(AppConfig):
+    name = "rathaus.noticeboard"
+    verbose_name = _("Notice board")

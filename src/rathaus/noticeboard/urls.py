@@ -1,0 +1,7 @@
+"""Public official notices below ``/bekanntmachungen/``."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "noticeboard"
+
+urlpatterns: list[URLPattern | URLResolver] = []
