@@ -20,13 +20,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rathaus.core.immutable import Immutable
 
 
 class Category(models.TextChoices):
     STATUTES = "statutes", _("Statutes and ordinances")
-    BUDGET = "budget", _("Budget")
+    BUDGET = "budget", pgettext_lazy("notice category", "Budget")
     PLANNING = "planning", _("Planning and building")
     ELECTIONS = "elections", _("Elections")
     GENERAL = "general", _("General notices")
