@@ -16,13 +16,15 @@ FIRST_YEAR = 1990
 
 
 def _category_choices() -> list[tuple[str, Any]]:
-    return [("", _("All categories"))] + [
+    return [("", _("All notice categories"))] + [
         (slug, LABELS[category]) for slug, category in SLUGS.items()
     ]
 
 
 class CategoryFilter(forms.Form):
-    bereich = forms.ChoiceField(label=_("Category"), required=False, choices=_category_choices)
+    bereich = forms.ChoiceField(
+        label=_("Notice category"), required=False, choices=_category_choices
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
