@@ -58,7 +58,7 @@ def test_the_notices_on_a_phone_with_a_notice_and_the_archive(
     expect(page.get_by_role("heading", level=1)).to_have_text("Bekanntmachungen")
     budget = page.locator("section").filter(has=page.get_by_role("heading", name="Haushalt"))
     expect(budget).to_contain_text("Haushaltssatzung der Testgemeinde für 2027")
-    expect(budget).to_contain_text("Ausgehängt vom")
+    expect(budget).to_contain_text("Ausgehängt seit")
     expect(page.get_by_text("Offenlage Testplan Nr. 99")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)

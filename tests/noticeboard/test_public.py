@@ -56,7 +56,7 @@ def test_the_list_shows_what_is_on_display_by_status_and_by_time(town):
 
     assert "Haushaltssatzung 2027" in html
     assert "Der Haushalt für 2027 ist beschlossen." in html
-    assert "Ausgehängt vom 01.12.2026, 00:00 Uhr bis 15.12.2026, 24:00 Uhr" in html
+    assert "Ausgehängt seit 01.12.2026, 00:00 Uhr, bis 15.12.2026, 24:00 Uhr" in html
     assert '<h2 class="kern-heading-medium" id="bereich-haushalt">Haushalt</h2>' in html
     for hidden in ("Entwurf", "Geplante", "Beendete", "Zurückgezogene", "Längst vorbei",
                    "Anderer Ort"):  # fmt: skip

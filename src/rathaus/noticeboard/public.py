@@ -98,8 +98,16 @@ def moment_in_words(value: datetime.datetime, *, end: bool = False) -> str:
 
 
 def period_in_words(notice: Notice) -> str:
-    """The legal display period, as the list shows it."""
+    """The legal display period."""
     return _("on display from %(start)s until %(end)s") % {
+        "start": moment_in_words(notice.display_from),
+        "end": moment_in_words(notice.display_until, end=True),
+    }
+
+
+def since_in_words(notice: Notice) -> str:
+    """The period of a notice on display now, as the list shows it."""
+    return _("on display since %(start)s, until %(end)s") % {
         "start": moment_in_words(notice.display_from),
         "end": moment_in_words(notice.display_until, end=True),
     }

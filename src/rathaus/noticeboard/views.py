@@ -34,7 +34,7 @@ def authority_or_404(request: HttpRequest) -> Authority:
 
 def _with_words(notices: list[Notice]) -> list[Notice]:
     for notice in notices:
-        notice.period = public.period_in_words(notice)  # type: ignore[attr-defined]
+        notice.period = public.since_in_words(notice)  # type: ignore[attr-defined]
         notice.slug = public.SLUG_OF.get(notice.category, "")  # type: ignore[attr-defined]
         notice.category_label = public.category_label(notice.category)  # type: ignore[attr-defined]
     return notices
