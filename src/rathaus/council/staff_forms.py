@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,12 +49,17 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BodyForm(forms.ModelForm[Body]):
-    website = forms.URLField(label=gettext_lazy("website"), max_length=300, required=False,
-                             assume_scheme="https")  # fmt: skip
+def https_by_default(field: Any, **kwargs: Any) -> forms.Field | None:
+    """An address typed without scheme gets https://."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)  # type: ignore[no-any-return]
 
+
+class BodyForm(forms.ModelForm[Body]):
     class Meta:
         model = Body
+        formfield_callback = https_by_default
         fields = ["name", "short_name", "website", "contact_name", "contact_email"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -191,6 +197,7 @@ class PaperForm(forms.ModelForm[Paper]):
         fields = ["reference", "name", "paper_type", "date", "under_direction_of",
                   "originator_organizations", "originator_persons", "related_papers",
                   "superordinated_papers"]  # fmt: skip
+        labels = {"reference": gettext_lazy("Paper number")}
         field_classes = {"originator_persons": PersonChoice}
         widgets = {"date": DATE, "paper_type": forms.TextInput(attrs={"list": "paper-types"})}
         help_texts = {
@@ -216,7 +223,7 @@ class PaperForm(forms.ModelForm[Paper]):
         taken = Paper.objects.filter(body=self.body, reference__iexact=reference, deleted=False)
         if reference and taken.exclude(pk=self.instance.pk or 0).exists():
             raise forms.ValidationError(
-                _("The reference %(reference)s is already used by another paper of this "
+                _("The paper number %(reference)s is already used by another paper of this "
                   "council.") % {"reference": reference}
             )  # fmt: skip
         return reference
