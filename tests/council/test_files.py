@@ -9,17 +9,25 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
+from rathaus.core import roles
 from rathaus.core.models import AuditEvent
 from rathaus.core.scanning import ScanResult
 from rathaus.council import files
+from rathaus.council.keepers import ROLE
 from rathaus.council.models import File, Meeting
 from rathaus.documents.models import Document
 from rathaus.documents.models import File as EFile
-from tests.council.test_staff_meetings import keeper
-from tests.factories import AuthorityFactory
-from tests.factories.council import BodyFactory, LegislativeTermFactory, MeetingFactory, PaperFactory
-from tests.support import pdf, run_queued
+from tests.factories import PASSWORD, AuthorityFactory
+from tests.factories.core import OrgUnitFactory
+from tests.factories.council import (
+    BodyFactory,
+    LegislativeTermFactory,
+    MeetingFactory,
+    PaperFactory,
+)
+from tests.support import clerk_of, log_in, pdf, run_queued
 
 pytestmark = pytest.mark.django_db
 HOME = "/verwaltung/rat/"
@@ -29,6 +37,13 @@ TASKS = (files.read_file_text.module_path, files.file_in_efile.module_path)
 @pytest.fixture
 def town():
     return AuthorityFactory(slug="barleben", name="Gemeinde Barleben")
+
+
+def keeper(town, username="ratsbuero", role=ROLE) -> Client:
+    unit = OrgUnitFactory(authority=town, name="Ratsbüro")
+    user = clerk_of(unit, username, is_staff=True)
+    user.memberships.update(role=roles.role(role))
+    return log_in(Client(), username, PASSWORD)
 
 
 def text_pdf(text: str) -> bytes:
@@ -49,9 +64,10 @@ def test_an_invitation_is_checked_read_and_filed_in_the_meetings_efile(town):
     assert response.status_code == 302
     meeting.refresh_from_db()
     file = meeting.invitation
-    assert file.name == "Einladung" and file.mime_type == "application/pdf"
+    assert file.name == "Einladung"
+    assert file.mime_type == "application/pdf"
     assert file.size == len(content)
-    assert file.sha1_checksum == hashlib.sha1(content).hexdigest()
+    assert file.sha1_checksum == hashlib.sha1(content, usedforsecurity=False).hexdigest()
     assert file.sha512_checksum == hashlib.sha512(content).hexdigest()
     assert file.text_state == File.TextState.PENDING
     assert AuditEvent.objects.filter(action="council.meeting.file_added").exists()
@@ -127,7 +143,8 @@ def test_a_failed_filing_keeps_the_upload_and_is_made_up_for(town):
         with pytest.raises(files.NotFiled):
             files.file_in_efile.call(File.objects.get().pk)
     file = File.objects.get()
-    assert file.stored_id is not None and file.efile_document_id is None
+    assert file.stored_id is not None
+    assert file.efile_document_id is None
     assert files.file_now(file) == "filed"
     file.refresh_from_db()
     assert file.efile_document_id is not None

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from rathaus.council.keepers import ROLE
-from rathaus.council.models import AgendaItem, Body, Consultation, Meeting
 from rathaus.core import roles
 from rathaus.core.models import AuditEvent
+from rathaus.council.keepers import ROLE
+from rathaus.council.models import AgendaItem, Body, Consultation, Meeting
 from tests.factories import PASSWORD, AuthorityFactory
 from tests.factories.core import OrgUnitFactory
 from tests.factories.council import (
@@ -50,7 +50,8 @@ def meeting_data(**changes: str) -> dict[str, object]:
 def test_the_council_is_made_on_first_use_and_a_keeper_adds_a_meeting(town):
     client = keeper(town)
     nav = client.get("/verwaltung/").content.decode()
-    assert f'href="{HOME}"' in nav and ">Gemeinderat</a>" in nav
+    assert f'href="{HOME}"' in nav
+    assert ">Gemeinderat</a>" in nav
     page = client.get(HOME)
     assert page.status_code == 200
     body = Body.objects.get(authority=town)
@@ -140,8 +141,10 @@ def test_a_paper_is_put_on_an_agenda_item(town):
     })  # fmt: skip
     assert response.status_code == 302
     consultation = Consultation.objects.get(paper=paper)
-    assert consultation.agenda_item == item and consultation.meeting == meeting
-    assert consultation.authoritative and consultation.role == "Entscheidung"
+    assert consultation.agenda_item == item
+    assert consultation.meeting == meeting
+    assert consultation.authoritative
+    assert consultation.role == "Entscheidung"
     assert list(consultation.organizations.all()) == [council]
     assert "BV-0081/2020" in client.get(f"{HOME}sitzungen/{meeting.pk}/").content.decode()
 
@@ -157,7 +160,8 @@ def test_deleting_is_soft_confirmed_and_audited(town):
     assert client.post(url, {"confirm": "yes"}).status_code == 302
     meeting.refresh_from_db()
     item.refresh_from_db()
-    assert meeting.deleted and item.deleted
+    assert meeting.deleted
+    assert item.deleted
     assert meeting.modified > before
     assert client.get(f"{HOME}sitzungen/{meeting.pk}/").status_code == 404
     assert AuditEvent.objects.filter(action="council.meeting.deleted").exists()

@@ -4,11 +4,14 @@ council, submitters and related papers chosen from what exists, consultations, s
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
-from rathaus.council.models import Consultation, Paper
+from rathaus.core import roles
 from rathaus.core.models import AuditEvent
-from tests.council.test_staff_meetings import keeper
-from tests.factories import AuthorityFactory
+from rathaus.council.keepers import ROLE
+from rathaus.council.models import Consultation, Paper
+from tests.factories import PASSWORD, AuthorityFactory
+from tests.factories.core import OrgUnitFactory
 from tests.factories.council import (
     AgendaItemFactory,
     BodyFactory,
@@ -16,6 +19,7 @@ from tests.factories.council import (
     PaperFactory,
     PersonFactory,
 )
+from tests.support import clerk_of, log_in
 
 pytestmark = pytest.mark.django_db
 PAPERS = "/verwaltung/rat/vorlagen/"
@@ -24,6 +28,13 @@ PAPERS = "/verwaltung/rat/vorlagen/"
 @pytest.fixture
 def town():
     return AuthorityFactory(slug="barleben", name="Gemeinde Barleben")
+
+
+def keeper(town, username="ratsbuero", role=ROLE) -> Client:
+    unit = OrgUnitFactory(authority=town, name="Ratsbüro")
+    user = clerk_of(unit, username, is_staff=True)
+    user.memberships.update(role=roles.role(role))
+    return log_in(Client(), username, PASSWORD)
 
 
 def paper_data(**changes: object) -> dict[str, object]:
@@ -83,7 +94,8 @@ def test_consultations_are_added_and_removed(town):
     })  # fmt: skip
     assert response.status_code == 302
     consultation = Consultation.objects.get(paper=paper)
-    assert consultation.meeting == item.meeting and not consultation.authoritative
+    assert consultation.meeting == item.meeting
+    assert not consultation.authoritative
     assert list(consultation.organizations.all()) == [committee]
     assert "Vorberatung" in client.get(url).content.decode()
     client.post(f"{url}beratungen/{consultation.pk}/entfernen/")

@@ -167,8 +167,8 @@ def efile_key(owner: Meeting | Paper) -> tuple[str, str]:
     term = _term_of(owner)
     body = Body.objects.get(pk=owner.body_id)
     if term is not None:
-        return (f"{EFILE_KEY_PREFIX}term:{term.pk}",
-                _("Papers of the %(body)s, %(term)s") % {"body": body.name, "term": term.name})  # fmt: skip
+        title = _("Papers of the %(body)s, %(term)s") % {"body": body.name, "term": term.name}
+        return f"{EFILE_KEY_PREFIX}term:{term.pk}", title
     return (f"{EFILE_KEY_PREFIX}body:{body.pk}",
             _("Papers of the %(body)s") % {"body": body.name})  # fmt: skip
 
@@ -269,4 +269,3 @@ def reconcile(window: Any) -> int:
             file_in_efile.enqueue(pk)
             queued += 1
     return queued
-

@@ -25,10 +25,10 @@ def ready() -> None:
     from rathaus.core import navigation, taskqueue
     from rathaus.core.files import access
 
-    navigation.register_staff(
-        navigation.StaffNavItem("council", _("Council"), "council_staff:meetings", 74,
-                                permitted=keepers.keeps)  # fmt: skip
+    item = navigation.StaffNavItem(
+        "council", _("Council"), "council_staff:meetings", 74, permitted=keepers.keeps
     )
+    navigation.register_staff(item)
     access.register_owner("council.File.staff", may_download_as_keeper)
     taskqueue.register_reconciler("council.efile", files.reconcile)
     taskqueue.register_description(files.file_in_efile.module_path, files.describe)

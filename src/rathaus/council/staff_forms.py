@@ -42,7 +42,8 @@ def kern_widgets(form: forms.BaseForm) -> None:
 
 
 def _live(model: Any, body: Body) -> QuerySet[Any]:
-    return model.objects.filter(body=body, deleted=False)
+    found: QuerySet[Any] = model.objects.filter(body=body, deleted=False)
+    return found
 
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -80,8 +81,9 @@ class MeetingForm(forms.ModelForm[Meeting]):
         widgets = {"start": DATETIME, "end": DATETIME}
         help_texts = {
             "name": gettext_lazy("For example: 12. Sitzung des Gemeinderates."),
-            "organizations": gettext_lazy("The council or committee that meets. Hold Ctrl to "
-                                          "choose several."),  # fmt: skip
+            "organizations": gettext_lazy(
+                "The council or committee that meets. Hold Ctrl to choose several."
+            ),
             "start": gettext_lazy("Day and time, for example 12.03.2026 18:00."),
         }
 
@@ -98,7 +100,8 @@ class MeetingForm(forms.ModelForm[Meeting]):
         kern_widgets(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end cannot be before the start."))
@@ -165,7 +168,7 @@ class FileForm(forms.Form):
     )  # fmt: skip
     file = forms.FileField(label=gettext_lazy("File"))
 
-    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
         self.fields["file"].help_text = _(
@@ -248,8 +251,10 @@ class ConsultationForm(forms.Form):
     agenda_item = forms.ModelChoiceField(label=gettext_lazy("Meeting and agenda item"),
                                          queryset=AgendaItem.objects.none(),
                                          required=False)  # fmt: skip
-    role = forms.CharField(label=gettext_lazy("Role of the consultation"), max_length=100,
-                           required=False, widget=forms.TextInput(attrs={"list": "council-roles"}))  # fmt: skip
+    role = forms.CharField(
+        label=gettext_lazy("Role of the consultation"), max_length=100, required=False,
+        widget=forms.TextInput(attrs={"list": "council-roles"}),
+    )  # fmt: skip
     authoritative = forms.BooleanField(label=gettext_lazy("This meeting decides"), required=False)
 
     def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
@@ -264,7 +269,8 @@ class ConsultationForm(forms.Form):
         kern_widgets(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("organization") and not data.get("agenda_item"):
             self.add_error("organization", _("Please choose an organisation or an agenda item."))
         return data

@@ -107,15 +107,16 @@ def meeting_add(request: HttpRequest) -> HttpResponseBase:
     return render(request, TEMPLATE, context, status=422 if form.is_bound else 200)
 
 
-def _page(request: HttpRequest, meeting: Meeting, status: int = 200, **forms: Any) -> HttpResponse:
+def _page(request: HttpRequest, meeting: Meeting, code: int = 200, **forms: Any) -> HttpResponse:
     items = list(meeting.agenda_items.filter(deleted=False).prefetch_related(
         "consultations__paper", "auxiliary_files").order_by("order", "id"))  # fmt: skip
     for item in items:
         item.form = forms.get(f"item{item.pk}") or AgendaItemForm(  # type: ignore[attr-defined]
             instance=item, prefix=f"item{item.pk}"
         )
-        item.live_consultations = [c for c in item.consultations.all()  # type: ignore[attr-defined]
-                                   if not c.deleted and c.paper and not c.paper.deleted]  # fmt: skip
+        live = [c for c in item.consultations.all() if not c.deleted and c.paper
+                and not c.paper.deleted]  # fmt: skip
+        item.live_consultations = live  # type: ignore[attr-defined]
     context = {
         "meeting": meeting,
         "body": meeting.body,
@@ -128,7 +129,7 @@ def _page(request: HttpRequest, meeting: Meeting, status: int = 200, **forms: An
         "files": _files(meeting),
         "roles": ROLES,
     }
-    return render(request, TEMPLATE, context, status=status)
+    return render(request, TEMPLATE, context, status=code)
 
 
 def _files(meeting: Meeting) -> list[tuple[str, File]]:
@@ -169,11 +170,13 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
             meeting.deleted = True
             meeting.save(update_fields=["deleted"])
             meeting.agenda_items.update(deleted=True, modified=timezone.now())
-            Consultation.objects.filter(meeting=meeting).update(deleted=True,
-                                                                modified=timezone.now())  # fmt: skip
+            now = timezone.now()
+            Consultation.objects.filter(meeting=meeting).update(deleted=True, modified=now)
             record(request, "meeting.deleted", meeting)
-        messages.success(request, _("The meeting “%(name)s” was deleted.") % {"name": meeting.name})
-        return redirect(reverse("council_staff:meetings") + f"?behoerde={meeting.body.authority.slug}")
+        messages.success(request, _("The meeting “%(name)s” was deleted.")
+                         % {"name": meeting.name})  # fmt: skip
+        slug = meeting.body.authority.slug
+        return redirect(reverse("council_staff:meetings") + f"?behoerde={slug}")
     context = {"object": meeting, "authority": meeting.body.authority, "kind": _("meeting"),
                "back": meeting_url(meeting), "missing": request.method == "POST"}  # fmt: skip
     return render(request, "council/staff/delete.html", context,
