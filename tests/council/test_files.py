@@ -149,3 +149,41 @@ def test_a_failed_filing_keeps_the_upload_and_is_made_up_for(town):
     file.refresh_from_db()
     assert file.efile_document_id is not None
     assert files.file_now(file) == "up to date"
+
+
+def test_the_reconciler_queues_the_filing_of_a_file_without_document_or_task(town):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from rathaus.core.taskqueue import Window
+
+    client = keeper(town)
+    meeting = MeetingFactory(body=BodyFactory(authority=town))
+    client.post(f"{HOME}sitzungen/{meeting.pk}/dateien/", {
+        "file-kind": "verbatim_protocol", "file-name": "", "file-file": upload(pdf()),
+    })  # fmt: skip
+    now = timezone.now()
+    window = Window(newer_than=now - timedelta(hours=1), older_than=now + timedelta(minutes=1))
+    assert files.reconcile(window) == 0  # its task is still waiting
+    DBTaskResult.objects.filter(task_path=files.file_in_efile.module_path).delete()
+    assert files.reconcile(window) == 1
+    run_queued(*TASKS)
+    assert File.objects.get().efile_document_id is not None
+
+
+def test_the_council_office_downloads_its_files_and_others_do_not(town):
+    client = keeper(town)
+    meeting = MeetingFactory(body=BodyFactory(authority=town))
+    client.post(f"{HOME}sitzungen/{meeting.pk}/dateien/", {
+        "file-kind": "invitation", "file-name": "Einladung", "file-file": upload(pdf()),
+    })  # fmt: skip
+    file = File.objects.get()
+    address = f"/dateien/{file.stored_id}/{file.file_name}"
+    page = client.get(f"{HOME}sitzungen/{meeting.pk}/").content.decode()
+    assert f'href="{address}"' in page
+    assert client.get(address).status_code == 200
+    other = AuthorityFactory(slug="wolmirstedt", name="Stadt Wolmirstedt")
+    stranger = keeper(other, "ratsbuero-wolmirstedt")
+    assert stranger.get(address).status_code in (403, 404)
