@@ -20,6 +20,9 @@ from tests.factories.council import (
     OrganizationFactory,
     PaperFactory,
 )
+from tests.factories.council import (
+    FileFactory as CouncilFileFactory,
+)
 from tests.support import clerk_of, log_in
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +156,8 @@ def test_deleting_is_soft_confirmed_and_audited(town):
     client = keeper(town)
     meeting = MeetingFactory(body=BodyFactory(authority=town))
     item = AgendaItemFactory(meeting=meeting, body=meeting.body)
+    meeting.invitation = CouncilFileFactory(body=meeting.body)
+    meeting.save()
     before = meeting.modified
     url = f"{HOME}sitzungen/{meeting.pk}/loeschen/"
     assert client.get(url).status_code == 200
@@ -163,6 +168,7 @@ def test_deleting_is_soft_confirmed_and_audited(town):
     assert meeting.deleted
     assert item.deleted
     assert meeting.modified > before
+    assert meeting.invitation.deleted
     assert client.get(f"{HOME}sitzungen/{meeting.pk}/").status_code == 404
     assert AuditEvent.objects.filter(action="council.meeting.deleted").exists()
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rathaus.core.staff_views import staff_required
-from rathaus.council.models import AgendaItem, Consultation, File, Meeting
+from rathaus.council.models import AgendaItem, Consultation, File, Meeting, Paper
 from rathaus.council.staff_common import authorities, body_of, chosen, record, store
 from rathaus.council.staff_forms import (
     MEETING_FILE_KINDS,
@@ -172,6 +172,11 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
             meeting.agenda_items.update(deleted=True, modified=timezone.now())
             now = timezone.now()
             Consultation.objects.filter(meeting=meeting).update(deleted=True, modified=now)
+            # Its own files go with it (OParl lists them as deleted); a paper's file stays.
+            for _label, file in _files(meeting):
+                if not Paper.objects.filter(Q(main_file=file) | Q(auxiliary_files=file)).exists():
+                    file.deleted = True
+                    file.save(update_fields=["deleted"])
             record(request, "meeting.deleted", meeting)
         messages.success(request, _("The meeting “%(name)s” was deleted.")
                          % {"name": meeting.name})  # fmt: skip
