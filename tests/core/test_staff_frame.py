@@ -26,6 +26,8 @@ from tests.factories import (
     VersionFactory,
 )
 from tests.factories.construction import ProjectPhaseFactory, ProjectPictureFactory
+from tests.factories.council import MeetingFactory as CouncilMeetingFactory
+from tests.factories.council import PaperFactory as CouncilPaperFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
 from tests.factories.opendata import DatasetFactory, ThresholdFactory
 from tests.support import log_in
@@ -70,6 +72,18 @@ NOT_PAGES = {
     "construction_projects_staff:phase_remove": "POST only",
     "construction_projects_staff:picture_move": "POST only",
     "construction_projects_staff:picture_remove": "POST only",
+    "council_staff:agenda_add": "POST only",
+    "council_staff:agenda_edit": "POST only",
+    "council_staff:agenda_move": "POST only",
+    "council_staff:agenda_remove": "POST only",
+    "council_staff:paper_link": "POST only",
+    "council_staff:paper_unlink": "POST only",
+    "council_staff:meeting_file": "POST only",
+    "council_staff:meeting_file_remove": "POST only",
+    "council_staff:consultation_add": "POST only",
+    "council_staff:consultation_remove": "POST only",
+    "council_staff:paper_file": "POST only",
+    "council_staff:paper_file_remove": "POST only",
 }
 
 
@@ -111,6 +125,8 @@ def world(meldung: Any) -> dict[str, Any]:
         "site": DisruptionFactory(authority=meldung.authority),
         "project_phase": ProjectPhaseFactory(project__authority=meldung.authority),
         "project_picture": ProjectPictureFactory(project__authority=meldung.authority),
+        "meeting": CouncilMeetingFactory(body__authority=meldung.authority),
+        "paper": CouncilPaperFactory(body__authority=meldung.authority),
     }
 
 
@@ -227,6 +243,17 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
             f"{w['project_picture'].pk}/"
         )
     ),
+    "council_staff:meetings": lambda w: "/verwaltung/rat/",
+    "council_staff:body": lambda w: "/verwaltung/rat/gemeinderat/",
+    "council_staff:meeting_add": lambda w: "/verwaltung/rat/sitzungen/neu/",
+    "council_staff:meeting": lambda w: f"/verwaltung/rat/sitzungen/{w['meeting'].pk}/",
+    "council_staff:meeting_delete": (
+        lambda w: f"/verwaltung/rat/sitzungen/{w['meeting'].pk}/loeschen/"
+    ),
+    "council_staff:papers": lambda w: "/verwaltung/rat/vorlagen/",
+    "council_staff:paper_add": lambda w: "/verwaltung/rat/vorlagen/neu/",
+    "council_staff:paper": lambda w: f"/verwaltung/rat/vorlagen/{w['paper'].pk}/",
+    "council_staff:paper_delete": lambda w: f"/verwaltung/rat/vorlagen/{w['paper'].pk}/loeschen/",
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -274,6 +301,15 @@ FOR_ADMINISTRATORS = {
     "construction_projects_staff:phase_edit",
     "construction_projects_staff:picture_add",
     "construction_projects_staff:picture_edit",
+    "council_staff:meetings",
+    "council_staff:body",
+    "council_staff:meeting_add",
+    "council_staff:meeting",
+    "council_staff:meeting_delete",
+    "council_staff:papers",
+    "council_staff:paper_add",
+    "council_staff:paper",
+    "council_staff:paper_delete",
 }
 
 
