@@ -116,7 +116,7 @@ def state_of(meeting: Meeting) -> dict[str, str]:
         return {"label": _("Held"), "badge": "success", "key": "held"}
     if meeting.meeting_state == Meeting.State.INVITED:
         return {"label": _("Invitations sent"), "badge": "info", "key": "invited"}
-    return {"label": _("Scheduled"), "badge": "neutral", "key": "scheduled"}
+    return {"label": _("Scheduled"), "badge": "info", "key": "scheduled"}
 
 
 def describe(meeting: Meeting) -> Meeting:

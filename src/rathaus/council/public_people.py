@@ -70,10 +70,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
     for person in persons:
         person.roles = roles.get(person.pk, [])  # type: ignore[attr-defined]
     by_id = {person.pk: person for person in persons}
+    position = {person.pk: index for index, person in enumerate(persons)}
     groups = []
     for group in factions.values():
         group["persons"] = sorted((by_id[p.pk] for p in group["persons"] if p.pk in by_id),
-                                  key=persons.index)  # fmt: skip
+                                  key=lambda person: position[person.pk])  # fmt: skip
         groups.append(group)
     others = [person for person in persons if person.pk not in in_faction]
     context = {"body": body, "groups": groups, "others": others, "count": len(persons)}
