@@ -13,3 +13,6 @@ class CouncilConfig(AppConfig):
         from rathaus.council import staff_common
 
         staff_common.ready()
+        from rathaus.council import public_setup
+
+        public_setup.ready()
