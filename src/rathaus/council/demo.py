@@ -159,15 +159,14 @@ class _Loader:
             person = self.person(address, title, given, family, ["Ratsmitglied"])
             self.members.append(person)
             self.member(person, council, "Mitglied", on_behalf_of=factions[faction])
-            chair = index in data.FACTION_CHAIRS
-            self.member(person, factions[faction], "Vorsitz" if chair else "Mitglied")
+            leads = index in data.FACTION_CHAIRS
+            self.member(person, factions[faction], "Vorsitz" if leads else "Mitglied")
         for committee, (chair, others) in data.COMMITTEE_MEMBERS.items():
             org = self.orgs[committee]
             for index in ((chair,) if chair is not None else ()) + others:
                 person = self.members[index]
-                faction = factions[data.MEMBERS[index][4]]
                 self.member(person, org, "Vorsitz" if index == chair else "Mitglied",
-                            on_behalf_of=faction)  # fmt: skip
+                            on_behalf_of=factions[data.MEMBERS[index][4]])  # fmt: skip
         adviser = self.person(*data.ADVISER, ["Sachkundige Einwohnerin"])
         self.member(adviser, self.orgs["Sozialausschuss"], "Sachkundige Einwohnerin",
                     voting_right=False)  # fmt: skip
@@ -217,9 +216,9 @@ class _Loader:
         for spec in data.PAPERS:
             if spec.related:
                 papers[spec.reference].related_papers.set([papers[key] for key in spec.related])
-        for spec in data.MEETINGS:
-            meeting = self.meetings_by_key[(spec.organization, spec.number)]
-            self.agenda(meeting, spec, agenda[meeting])
+        for demo_meeting in data.MEETINGS:
+            key = (demo_meeting.organization, demo_meeting.number)
+            self.agenda(self.meetings_by_key[key], demo_meeting, agenda[self.meetings_by_key[key]])
 
     def agenda(self, meeting: Meeting, spec: data.DemoMeeting, items: list[Item]) -> None:
         held = data.Step("", 0, "", "beschlossen")
@@ -270,12 +269,13 @@ class _Loader:
 
         content = text_pdf(paragraphs[0], paragraphs[1:])
         stored = store_bytes(content, name=file_name, media_type="application/pdf")
-        return self.upsert(File, {"file_name": file_name}, {
+        file: File = self.upsert(File, {"file_name": file_name}, {
             "name": name[:300], "mime_type": "application/pdf", "date": day, "stored": stored,
             "size": len(content), "sha1_checksum": hashlib.sha1(content).hexdigest(),  # noqa: S324
             "sha512_checksum": hashlib.sha512(content).hexdigest(), "text": text,
             "text_state": File.TextState.DONE,
         })  # fmt: skip
+        return file
 
 
 def _link(meeting: Meeting, field: str, file: File) -> None:

@@ -42,7 +42,7 @@ class LinesField(forms.CharField):
             return "\n".join(str(item) for item in value)
         return value
 
-    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[str]:
         text = super().clean(value) or ""
         items = [line.strip() for line in text.splitlines() if line.strip()]
         if len(items) > MAX_LINES:
@@ -56,7 +56,7 @@ class LinesField(forms.CharField):
 
 
 class EmailLinesField(LinesField):
-    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[str]:
         items = super().clean(value)
         for item in items:
             try:
@@ -68,7 +68,9 @@ class EmailLinesField(LinesField):
         return items
 
 
-def _check_period(form: forms.ModelForm[Any], start: str = "start_date", end: str = "end_date"):
+def _check_period(
+    form: forms.ModelForm[Any], start: str = "start_date", end: str = "end_date"
+) -> None:
     first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
     if first and last and last < first:
         form.add_error(end, _("The end must not be before the start."))
@@ -119,7 +121,8 @@ class PersonForm(BodyForm):
         self.fields["name"].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("name"):
             parts = [*data.get("title", []), data.get("given_name", ""),
                      data.get("family_name", ""), data.get("affix", "")]  # fmt: skip
@@ -155,7 +158,8 @@ class MembershipForm(BodyForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _check_period(self)
         return data
 
@@ -185,7 +189,8 @@ class OrganizationForm(BodyForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _check_period(self)
         return data
 
@@ -202,7 +207,8 @@ class TermForm(BodyForm):
         self.fields["start_date"].required = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _check_period(self)
         start, end = data.get("start_date"), data.get("end_date")
         if start and not self.errors:
@@ -260,7 +266,8 @@ class LocationForm(BodyForm):
             self.initial.update(latitude=latitude, longitude=longitude)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         latitude, longitude = data.get("latitude"), data.get("longitude")
         if (latitude is None) != (longitude is None) and not self.errors:
             missing = "longitude" if longitude is None else "latitude"
@@ -276,4 +283,5 @@ class LocationForm(BodyForm):
             if latitude is not None and longitude is not None
             else None
         )
-        return super().save(commit)
+        location: Location = super().save(commit)
+        return location
