@@ -61,6 +61,8 @@ def test_a_person_is_created_edited_and_deleted_softly(town):
     assert person.email == ["erna.probe@rat.example"]
     assert person.status == ["Ratsmitglied", "Ausschussvorsitzende"]
     assert "Dr. Erna Probe" in client.get(f"{BASE}personen/").content.decode()
+    edit = client.get(f"{BASE}personen/{person.pk}/").content.decode()
+    assert "Ratsmitglied\nAusschussvorsitzende</textarea>" in edit  # lists one per line
 
     form = {"given_name": "Erna", "family_name": "Probe-Test", "email": "keine-adresse"}
     response = client.post(f"{BASE}personen/{person.pk}/", form)
