@@ -127,6 +127,20 @@ def world(meldung: Any) -> dict[str, Any]:
         "project_picture": ProjectPictureFactory(project__authority=meldung.authority),
         "meeting": CouncilMeetingFactory(body__authority=meldung.authority),
         "paper": CouncilPaperFactory(body__authority=meldung.authority),
+        **council_world(meldung.authority),
+    }
+
+
+def council_world(authority: Any) -> dict[str, Any]:
+    """The council objects of the demo (persons, organisations, terms, locations)."""
+    from rathaus.council import models as council
+
+    kept = {"body__authority": authority, "deleted": False}
+    return {
+        "council_membership": council.Membership.objects.filter(**kept).first(),
+        "council_organization": council.Organization.objects.filter(**kept).first(),
+        "council_term": council.LegislativeTerm.objects.filter(**kept).first(),
+        "council_location": council.Location.objects.filter(**kept).first(),
     }
 
 
@@ -259,6 +273,51 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
         )
     ),
+    "council_staff:persons": lambda w: "/verwaltung/rat/personen/",
+    "council_staff:person_add": lambda w: "/verwaltung/rat/personen/neu/",
+    "council_staff:person": (
+        lambda w: f"/verwaltung/rat/personen/{w['council_membership'].person_id}/"
+    ),
+    "council_staff:person_delete": (
+        lambda w: f"/verwaltung/rat/personen/{w['council_membership'].person_id}/loeschen/"
+    ),
+    "council_staff:membership_add": (
+        lambda w: (
+            f"/verwaltung/rat/personen/{w['council_membership'].person_id}/mitgliedschaften/neu/"
+        )
+    ),
+    "council_staff:membership": (
+        lambda w: (
+            f"/verwaltung/rat/personen/{w['council_membership'].person_id}/mitgliedschaften/"
+            f"{w['council_membership'].pk}/"
+        )
+    ),
+    "council_staff:membership_delete": (
+        lambda w: (
+            f"/verwaltung/rat/personen/{w['council_membership'].person_id}/mitgliedschaften/"
+            f"{w['council_membership'].pk}/loeschen/"
+        )
+    ),
+    "council_staff:organizations": lambda w: "/verwaltung/rat/gremien/",
+    "council_staff:organization_add": lambda w: "/verwaltung/rat/gremien/neu/",
+    "council_staff:organization": (
+        lambda w: f"/verwaltung/rat/gremien/{w['council_organization'].pk}/"
+    ),
+    "council_staff:organization_delete": (
+        lambda w: f"/verwaltung/rat/gremien/{w['council_organization'].pk}/loeschen/"
+    ),
+    "council_staff:terms": lambda w: "/verwaltung/rat/wahlperioden/",
+    "council_staff:term_add": lambda w: "/verwaltung/rat/wahlperioden/neu/",
+    "council_staff:term": lambda w: f"/verwaltung/rat/wahlperioden/{w['council_term'].pk}/",
+    "council_staff:term_delete": (
+        lambda w: f"/verwaltung/rat/wahlperioden/{w['council_term'].pk}/loeschen/"
+    ),
+    "council_staff:locations": lambda w: "/verwaltung/rat/orte/",
+    "council_staff:location_add": lambda w: "/verwaltung/rat/orte/neu/",
+    "council_staff:location": lambda w: f"/verwaltung/rat/orte/{w['council_location'].pk}/",
+    "council_staff:location_delete": (
+        lambda w: f"/verwaltung/rat/orte/{w['council_location'].pk}/loeschen/"
+    ),
 }
 
 
@@ -301,15 +360,7 @@ FOR_ADMINISTRATORS = {
     "construction_projects_staff:phase_edit",
     "construction_projects_staff:picture_add",
     "construction_projects_staff:picture_edit",
-    "council_staff:meetings",
-    "council_staff:body",
-    "council_staff:meeting_add",
-    "council_staff:meeting",
-    "council_staff:meeting_delete",
-    "council_staff:papers",
-    "council_staff:paper_add",
-    "council_staff:paper",
-    "council_staff:paper_delete",
+    *(name for name in PAGES if name.startswith("council_staff:")),
 }
 
 

@@ -16,3 +16,6 @@ class CouncilConfig(AppConfig):
         from rathaus.council import public_setup
 
         public_setup.ready()
+        from rathaus.council import demo
+
+        demo.ready()
