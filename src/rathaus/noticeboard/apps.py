@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class NoticeboardConfig(AppConfig):
     name = "rathaus.noticeboard"
     verbose_name = _("Notice board")
+
+    def ready(self) -> None:
+        from rathaus.noticeboard import publication
+
+        publication.ready()
