@@ -142,7 +142,13 @@ def test_a_record_written_elsewhere_stops_a_second_put_up():
     ("values", "reason"),
     [
         ({"display_from": END, "display_until": START}, "endet, bevor sie beginnt"),
-        ({"display_from": START - dt.timedelta(days=30), "display_until": START}, "schon vorbei"),
+        (
+            {
+                "display_from": START - dt.timedelta(days=30),
+                "display_until": START - dt.timedelta(days=2),
+            },
+            "vorbei",
+        ),
         ({"signed_by": ""}, "Unterschrift"),
         ({"text": "  "}, "der Text"),
     ],
