@@ -27,6 +27,7 @@ from tests.factories import (
 )
 from tests.factories.construction import ProjectPhaseFactory, ProjectPictureFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
+from tests.factories.noticeboard import NoticeFactory
 from tests.factories.opendata import DatasetFactory, ThresholdFactory
 from tests.support import log_in
 
@@ -70,6 +71,12 @@ NOT_PAGES = {
     "construction_projects_staff:phase_remove": "POST only",
     "construction_projects_staff:picture_move": "POST only",
     "construction_projects_staff:picture_remove": "POST only",
+    "noticeboard_staff:schedule": "POST only",
+    "noticeboard_staff:unschedule": "POST only",
+    "noticeboard_staff:attachment_add": "POST only",
+    "noticeboard_staff:attachment_move": "POST only",
+    "noticeboard_staff:attachment_remove": "POST only",
+    "noticeboard_staff:proof": "a PDF download",
 }
 
 
@@ -111,6 +118,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "site": DisruptionFactory(authority=meldung.authority),
         "project_phase": ProjectPhaseFactory(project__authority=meldung.authority),
         "project_picture": ProjectPictureFactory(project__authority=meldung.authority),
+        "notice": NoticeFactory(authority=meldung.authority),
     }
 
 
@@ -197,6 +205,12 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "catalogue_staff:list": lambda w: "/verwaltung/daten/",
     "catalogue_staff:add": lambda w: "/verwaltung/daten/neu/",
     "catalogue_staff:edit": lambda w: f"/verwaltung/daten/{w['dataset'].pk}/",
+    "noticeboard_staff:list": lambda w: "/verwaltung/bekanntmachungen/",
+    "noticeboard_staff:add": lambda w: "/verwaltung/bekanntmachungen/neu/",
+    "noticeboard_staff:notice": lambda w: f"/verwaltung/bekanntmachungen/{w['notice'].pk}/",
+    "noticeboard_staff:withdraw": (
+        lambda w: f"/verwaltung/bekanntmachungen/{w['notice'].pk}/zurueckziehen/"
+    ),
     "construction_staff:list": lambda w: "/verwaltung/baustellen/",
     "construction_staff:add": lambda w: "/verwaltung/baustellen/neu/",
     "construction_staff:edit": lambda w: f"/verwaltung/baustellen/{w['site'].pk}/",
@@ -264,6 +278,10 @@ FOR_ADMINISTRATORS = {
     "catalogue_staff:list",
     "catalogue_staff:add",
     "catalogue_staff:edit",
+    "noticeboard_staff:list",
+    "noticeboard_staff:add",
+    "noticeboard_staff:notice",
+    "noticeboard_staff:withdraw",
     "construction_staff:list",
     "construction_staff:add",
     "construction_staff:edit",
