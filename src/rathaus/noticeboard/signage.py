@@ -58,7 +58,7 @@ def slides(authority: Authority, options: Mapping[str, Any]) -> Sequence[Slide]:
         until = formats.date_format(timezone.localtime(notice.display_until), "SHORT_DATE_FORMAT")
         found.append(
             Slide(
-                heading=HEADINGS.get(notice.category, Category.GENERAL.label),
+                heading=HEADINGS[Category(notice.category)],
                 title=notice.title,
                 lines=[notice.summary] if notice.summary else _first_lines(notice.text),
                 facts=[Fact(_("on display until"), until)],
