@@ -66,6 +66,9 @@ class NoticeForm(forms.ModelForm[Notice]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signed_on"].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]  # type: ignore[attr-defined]
+        # A notice is always signed; the model allows a blank one, scheduling checks it again.
+        for name in ("signed_place", "signed_on", "signed_by"):
+            self.fields[name].required = True
         kern_widgets(self)
 
     def clean(self) -> dict[str, Any]:
