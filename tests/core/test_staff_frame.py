@@ -77,6 +77,7 @@ NOT_PAGES = {
     "noticeboard_staff:attachment_move": "POST only",
     "noticeboard_staff:attachment_remove": "POST only",
     "noticeboard_staff:proof": "a PDF download",
+    "noticeboard_staff:attachment_download": "a file download",
 }
 
 

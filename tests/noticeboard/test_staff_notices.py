@@ -169,6 +169,11 @@ def test_attachments_pass_the_upload_checks_and_a_refusal_keeps_what_was_typed(t
     assert found.status_code == 422
     assert "Schadsoftware" in found.content.decode()
     assert list(notice.attachments.values_list("title", flat=True)) == ["Satzung im Wortlaut"]
+    stored = notice.attachments.get()
+    download = client.get(f"{url}{stored.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    assert Client().get(f"{url}{stored.pk}/").status_code == 302  # to the login
 
     second = NoticeAttachmentFactory(notice=notice, title="Anlage 2", position=5)
     first = notice.attachments.get(title="Satzung im Wortlaut")

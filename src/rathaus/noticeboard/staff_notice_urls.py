@@ -15,6 +15,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<id:pk>/aushangnachweis.pdf", staff_notices.notice_proof, name="proof"),
     path("<id:pk>/anlagen/", staff_notices.attachment_add, name="attachment_add"),
     path(
+        "<id:pk>/anlagen/<id:attachment>/",
+        staff_notices.attachment_download,
+        name="attachment_download",
+    ),
+    path(
         "<id:pk>/anlagen/<id:attachment>/verschieben/",
         staff_notices.attachment_move,
         name="attachment_move",

@@ -35,6 +35,7 @@ from rathaus.core.files import (
     size_in_words,
 )
 from rathaus.core.files import release as release_files
+from rathaus.core.files import response as file_response
 from rathaus.core.models import Authority
 from rathaus.core.staff_views import staff_required
 from rathaus.noticeboard import keepers, proof, publication
@@ -318,6 +319,14 @@ def _attachment(notice: Notice, attachment: int) -> NoticeAttachment:
     if found is None:
         raise Http404("no such attachment of this notice")
     return found
+
+
+@require_safe
+@staff_required
+def attachment_download(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBase:
+    """Staff open an attachment of any notice they keep, drafts included."""
+    found = _attachment(_notice(request, pk), attachment)
+    return file_response(found.file)
 
 
 @require_POST
