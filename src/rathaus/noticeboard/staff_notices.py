@@ -119,7 +119,6 @@ def notice_add(request: HttpRequest) -> HttpResponseBase:
             notice = form.save(commit=False)
             notice.authority = authority
             notice.created_by = request.user  # type: ignore[assignment]
-            notice.status = Notice.Status.DRAFT
             notice.save()
             audit.record("noticeboard.notice.created", actor=request.user, authority=authority,
                          obj=notice)  # fmt: skip
