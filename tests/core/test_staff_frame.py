@@ -29,6 +29,7 @@ from tests.factories.construction import ProjectPhaseFactory, ProjectPictureFact
 from tests.factories.council import MeetingFactory as CouncilMeetingFactory
 from tests.factories.council import PaperFactory as CouncilPaperFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
+from tests.factories.noticeboard import NoticeFactory
 from tests.factories.opendata import DatasetFactory, ThresholdFactory
 from tests.support import log_in
 
@@ -84,6 +85,13 @@ NOT_PAGES = {
     "council_staff:consultation_remove": "POST only",
     "council_staff:paper_file": "POST only",
     "council_staff:paper_file_remove": "POST only",
+    "noticeboard_staff:schedule": "POST only",
+    "noticeboard_staff:unschedule": "POST only",
+    "noticeboard_staff:attachment_add": "POST only",
+    "noticeboard_staff:attachment_move": "POST only",
+    "noticeboard_staff:attachment_remove": "POST only",
+    "noticeboard_staff:proof": "a PDF download",
+    "noticeboard_staff:attachment_download": "a file download",
 }
 
 
@@ -125,6 +133,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "site": DisruptionFactory(authority=meldung.authority),
         "project_phase": ProjectPhaseFactory(project__authority=meldung.authority),
         "project_picture": ProjectPictureFactory(project__authority=meldung.authority),
+        "notice": NoticeFactory(authority=meldung.authority),
         "meeting": CouncilMeetingFactory(body__authority=meldung.authority),
         "paper": CouncilPaperFactory(body__authority=meldung.authority),
         **council_world(meldung.authority),
@@ -227,6 +236,12 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "catalogue_staff:list": lambda w: "/verwaltung/daten/",
     "catalogue_staff:add": lambda w: "/verwaltung/daten/neu/",
     "catalogue_staff:edit": lambda w: f"/verwaltung/daten/{w['dataset'].pk}/",
+    "noticeboard_staff:list": lambda w: "/verwaltung/bekanntmachungen/",
+    "noticeboard_staff:add": lambda w: "/verwaltung/bekanntmachungen/neu/",
+    "noticeboard_staff:notice": lambda w: f"/verwaltung/bekanntmachungen/{w['notice'].pk}/",
+    "noticeboard_staff:withdraw": (
+        lambda w: f"/verwaltung/bekanntmachungen/{w['notice'].pk}/zurueckziehen/"
+    ),
     "construction_staff:list": lambda w: "/verwaltung/baustellen/",
     "construction_staff:add": lambda w: "/verwaltung/baustellen/neu/",
     "construction_staff:edit": lambda w: f"/verwaltung/baustellen/{w['site'].pk}/",
@@ -350,6 +365,10 @@ FOR_ADMINISTRATORS = {
     "catalogue_staff:list",
     "catalogue_staff:add",
     "catalogue_staff:edit",
+    "noticeboard_staff:list",
+    "noticeboard_staff:add",
+    "noticeboard_staff:notice",
+    "noticeboard_staff:withdraw",
     "construction_staff:list",
     "construction_staff:add",
     "construction_staff:edit",

@@ -12,3 +12,6 @@ class NoticeboardConfig(AppConfig):
         from rathaus.noticeboard import public_setup
 
         public_setup.ready()
+        from rathaus.noticeboard import publication
+
+        publication.ready()
