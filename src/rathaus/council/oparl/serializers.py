@@ -4,8 +4,8 @@ Empty values are left out rather than written as ``null`` (the specification for
 for most properties); ``false`` stays. Dates are ``YYYY-MM-DD``, times ISO 8601 with the offset
 of Europe/Berlin. A deleted object keeps only ``id``, ``type``, ``created``, ``modified`` and
 ``deleted: true``. ``embedded`` is True for an object written inside another one: then the
-back reference to the parent is left out, as the specification allows, and so are a file's
-back references and its text (which would make every list page megabytes).
+back reference to the parent is left out, as the specification allows. A file's text is
+written only when the file is fetched alone (in lists it would make every page megabytes).
 
 The callers load the rows with :mod:`.querysets`, which prefetches everything read here; the
 embedded lists hold only objects that are not deleted.
@@ -136,7 +136,10 @@ class Writer:
             _put(data, **back)
         return self._common(data, location, "Location")
 
-    def file(self, file: models.File, embedded: bool = False, back: Json | None = None) -> Json:
+    def file(
+        self, file: models.File, embedded: bool = False, back: Json | None = None,
+        with_text: bool = False,
+    ) -> Json:  # fmt: skip
         data, alive = self._base(file, "File")
         if not alive:
             return data
@@ -157,7 +160,7 @@ class Writer:
             accessUrl=access, downloadUrl=download, fileLicense=file.file_license,
             masterFile=self._ref("File", file.master_file_id),
         )  # fmt: skip
-        if not embedded:
+        if with_text:
             _put(data, text=file.text)
         if back:
             _put(data, **back)

@@ -128,7 +128,7 @@ def single(request: HttpRequest, segment: str, pk: int) -> HttpResponse:
     if type_name == "File":
         if not obj.deleted:
             checksums.complete(obj)
-        return responses.json(writer.file(obj, back=_file_back(writer, obj)))
+        return responses.json(writer.file(obj, back=_file_back(writer, obj), with_text=True))
     if type_name == "Location":
         return responses.json(writer.location(obj, back=_location_back(writer, obj)))
     return responses.json(writer.write(type_name, obj))
