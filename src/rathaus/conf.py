@@ -903,6 +903,14 @@ VARIABLES: tuple[Variable, ...] = (
         "providers (e.g. landSachsenAnhalt) or a full URI. Empty: the portal of the authority's "
         "Land through which GovData harvests it.",
     ),
+    # The OParl 1.1 server of the council information (docs/oparl.md).
+    Variable(
+        "OPARL_PAGE_SIZE",
+        "positive integer",
+        "100",
+        "How many objects one page of an OParl list (/oparl/v1/body/<id>/paper/ …) holds. A "
+        "client may ask for fewer with elementsPerPage (or limit), never for more.",
+    ),
     # The SensorThings API, reading side (docs/sensorthings.md).
     Variable(
         "STA_PAGE_SIZE",

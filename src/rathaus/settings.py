@@ -310,6 +310,8 @@ RATHAUS_APPOINTMENT_HOLD_MINUTES: int = env("APPOINTMENT_HOLD_MINUTES")
 RATHAUS_DCAT_PAGE_SIZE: int = env("DCAT_PAGE_SIZE")
 RATHAUS_DCAT_PROFILE: str = env("DCAT_PROFILE")
 RATHAUS_DCAT_CONTRIBUTOR_ID: str = env("DCAT_CONTRIBUTOR_ID")
+# The OParl server of the council information (rathaus.council.oparl).
+RATHAUS_OPARL_PAGE_SIZE: int = env("OPARL_PAGE_SIZE")
 # The SensorThings API, reading side (rathaus.opendata.sta.query): page sizes and limits.
 RATHAUS_STA_PAGE_SIZE: int = env("STA_PAGE_SIZE")
 RATHAUS_STA_MAX_TOP: int = env("STA_MAX_TOP")
