@@ -54,8 +54,9 @@ def fetch_all(client: Client, files: dict[str, Any], report: Report,
             report.note("File", origin, "content: the SHA-1 checksum does not match")
             report.files["refused"] += 1
             continue
-        upload = SimpleUploadedFile(row.file_name or "datei", answer.body,
-                                    answer.content_type or row.mime_type)  # fmt: skip
+        # the type the source declared for the file; a server may answer with a generic one
+        declared = row.mime_type or answer.content_type
+        upload = SimpleUploadedFile(row.file_name or "datei", answer.body, declared)
         try:
             stored = check_and_store(upload, rules)
         except UploadRejected as rejected:
@@ -69,7 +70,7 @@ def fetch_all(client: Client, files: dict[str, Any], report: Report,
             row.text_state = "done"
         except LookupError:
             row.text_state = "none"
-        except ValueError:
+        except Exception:  # a file whose text cannot be read is still kept
             row.text_state = "failed"
         row.save(touch=False, update_fields=["stored", "size", "text", "text_state"])
         report.files["stored"] += 1

@@ -77,7 +77,8 @@ SPECS: dict[str, TypeSpec] = {
         "affix": ("affix", TEXT), "title": ("title", LIST), "gender": ("gender", TEXT),
         "phone": ("phone", LIST), "email": ("email", LIST), "status": ("status", LIST),
         "life": ("life", TEXT), "lifeSource": ("life_source", TEXT),
-    }, refs={"location": ("location", "Location")},
+    }, refs={"location": ("location", "Location"),
+             "locationObject": ("location", "Location")},
        embeds={"membership": ("Membership", "person")}),
     "Membership": TypeSpec(council.Membership, {
         "role": ("role", TEXT), "votingRight": ("voting_right", BOOL),
