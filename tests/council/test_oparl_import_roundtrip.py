@@ -44,6 +44,17 @@ from tests.factories.council import (
     LocationFactory, MeetingFactory, MembershipFactory, OrganizationFactory, PaperFactory,
     PersonFactory,
 )
+from tests.factories.core import StoredFileFactory
+from tests.support import pdf
+
+
+def doc(name, **extra):
+    text = name.encode("ascii", "replace")
+    content = pdf(content=b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET")
+    stored = StoredFileFactory(content=content, name=name.lower() + ".pdf")
+    return FileFactory(body=body, name=name, **extra, stored=stored)
+
+
 body = BodyFactory(authority=AuthorityFactory(slug="quelle", city="Quellstadt"),
                    website="https://quellstadt.example/", contact_email="rat@quellstadt.example",
                    keyword=["rat"], license="https://creativecommons.org/licenses/by/4.0/")
@@ -61,8 +72,8 @@ otto = PersonFactory(body=body, given_name="Otto", family_name="Probe", form_of_
 MembershipFactory(body=body, person=erika, organization=rat, role="Vorsitz")
 MembershipFactory(body=body, person=otto, organization=bau, on_behalf_of=fraktion,
                   voting_right=False, end_date=dt.date(2029, 6, 30))
-invitation = FileFactory(body=body, name="Einladung")
-protocol = FileFactory(body=body, name="Ergebnisprotokoll", file_license="https://creativecommons.org/licenses/by/4.0/")
+invitation = doc("Einladung")
+protocol = doc("Ergebnisprotokoll", file_license="https://creativecommons.org/licenses/by/4.0/")
 meeting = MeetingFactory(body=body, location=hall, meeting_state="durchgeführt",
                          invitation=invitation, results_protocol=protocol)
 meeting.organizations.set([rat])
@@ -72,17 +83,17 @@ later.organizations.set([bau])
 first = AgendaItemFactory(body=body, meeting=meeting, number="1", order=1, name="Eröffnung")
 second = AgendaItemFactory(body=body, meeting=meeting, number="2", order=2, name="Radweg",
                            result="beschlossen", resolution_text="Der Rat beschließt den Radweg.",
-                           resolution_file=FileFactory(body=body, name="Beschluss"))
-second.auxiliary_files.set([FileFactory(body=body, name="Lageplan")])
+                           resolution_file=doc("Beschluss"))
+second.auxiliary_files.set([doc("Lageplan")])
 main = PaperFactory(body=body, name="Radweg an der Kreisstraße", reference="BV-0081/2026",
-                    paper_type="Beschlussvorlage", main_file=FileFactory(body=body, name="Vorlage"))
+                    paper_type="Beschlussvorlage", main_file=doc("Vorlage"))
 info = PaperFactory(body=body, name="Digitale Sitzungsunterlagen", reference="IV-0012/2026")
 addendum = PaperFactory(body=body, name="Ergänzung zum Radweg", reference="BV-0081/2026-1")
 main.related_papers.set([info])
 main.locations.set([hall])
 main.originator_organizations.set([bau])
 main.under_direction_of.set([rat])
-main.auxiliary_files.set([FileFactory(body=body, name="Kostenschätzung")])
+main.auxiliary_files.set([doc("Kostenschätzung")])
 addendum.superordinated_papers.set([main])
 addendum.originator_persons.set([otto])
 consultation = ConsultationFactory(body=body, paper=main, agenda_item=second, meeting=meeting,
