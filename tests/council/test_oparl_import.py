@@ -224,3 +224,20 @@ def test_a_local_address_is_refused_unless_its_network_is_allowed(server, settin
     AuthorityFactory(slug="musterstadt")
     with pytest.raises(CommandError, match="private or local network"):
         run(f"{server.base}/good/system", "--authority", "musterstadt")
+
+
+@pytest.mark.django_db
+def test_a_body_whose_lists_cannot_be_read_ends_with_a_non_zero_status(server, local):
+    AuthorityFactory(slug="kaputt")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("import_oparl", f"{server.base}/broken/body", "--authority", "kaputt",
+                     stdout=out, stderr=err)  # fmt: skip
+    assert exited.value.code == 1
+    assert f"not read: {server.base}/broken/organizations: the server answered 404" in (
+        out.getvalue()
+    )
+    assert f"not read: {server.base}/broken/persons: the answer is not valid JSON" in (
+        out.getvalue()
+    )
+    assert "None of the body's lists could be read." in err.getvalue()

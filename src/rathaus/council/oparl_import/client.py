@@ -96,6 +96,7 @@ class Client:
             if items is None:
                 self.report.problem(next_url, "the answer is not an OParl object list")
                 return
+            self.report.list_pages += 1
             self.progress(f"  page {next_url}: {len(items)} objects")
             for item in items:
                 if isinstance(item, str) and item.startswith(("http://", "https://")):

@@ -21,6 +21,8 @@ class Report:
     ignored: Counter[str] = field(default_factory=Counter)  # unknown types
     problems: list[tuple[str, str]] = field(default_factory=list)  # (address, what went wrong)
     pages: int = 0
+    lists: int = 0  # lists the body offers
+    list_pages: int = 0  # list pages read and understood
     objects: int = 0
     files: Counter[str] = field(default_factory=Counter)
 

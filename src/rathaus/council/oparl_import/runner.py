@@ -93,6 +93,7 @@ def run(
             address = source_body.get(prop)
             if not isinstance(address, str):
                 continue  # not offered, or given inside the body (1.0 legislative terms)
+            report.lists += 1
             say(f"{kind}: {address}")
             for page, item in client.walk(address, since.isoformat() if since else None):
                 read_object(item, page, report, emit=keep)

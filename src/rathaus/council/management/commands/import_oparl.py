@@ -62,9 +62,9 @@ class Command(BaseCommand):
         self.stdout.write(lines[0])
         for line in lines[1:]:
             self.stdout.write(line)
-        if report.objects <= 1 and report.problems:
+        if report.lists and not report.list_pages:
             # the body answered, but none of its lists could be read
-            self.stderr.write("Nothing could be read from the lists of the body.")
+            self.stderr.write("None of the body's lists could be read.")
             sys.exit(1)
         if report.complete:
             self.stdout.write("Import complete.")
