@@ -164,6 +164,9 @@ def test_a_quirky_1_0_server_is_read_as_meant_and_what_cannot_be_kept_is_reporte
     assert (person.name, person.title) == ("Anna Muster", ["Dr."])
     assert person.memberships.get().organization.name == "Stadtrat"
     assert council.Organization.objects.get(name="Stadtrat").keyword == ["rat"]
+    # an early-1.0 list that names its objects only: each was asked for
+    location = council.Location.objects.get(body=body)
+    assert (location.description, location.postal_code) == ("Rathaus Altdorf, Sitzungssaal", "6110")
     assert council.Organization.objects.get(name="Hauptausschuss").organization_type == "Sonstiges"
     # reported: the object without id, the one without name, the unknown type, invalid JSON,
     # the next link back to the first page
