@@ -903,6 +903,14 @@ VARIABLES: tuple[Variable, ...] = (
         "providers (e.g. landSachsenAnhalt) or a full URI. Empty: the portal of the authority's "
         "Land through which GovData harvests it.",
     ),
+    # The OParl 1.1 server of the council information (docs/oparl.md).
+    Variable(
+        "OPARL_PAGE_SIZE",
+        "positive integer",
+        "100",
+        "How many objects one page of an OParl list (/oparl/v1/body/<id>/paper/ …) holds. A "
+        "client may ask for fewer with elementsPerPage (or limit), never for more.",
+    ),
     # The SensorThings API, reading side (docs/sensorthings.md).
     Variable(
         "STA_PAGE_SIZE",
@@ -1002,9 +1010,45 @@ VARIABLES: tuple[Variable, ...] = (
         "FETCH_ALLOWED_NETWORKS",
         "network list",
         "",
-        "Comma-separated private networks (10.0.0.0/8) that the catalogue import and the link "
-        "check may reach, e.g. an intranet catalogue. Addresses in private, loopback and "
-        "link-local networks are refused otherwise.",
+        "Comma-separated private networks (10.0.0.0/8) that the catalogue import, the link "
+        "check and the OParl import may reach, e.g. an intranet catalogue. Addresses in "
+        "private, loopback and link-local networks are refused otherwise.",
+    ),
+    # The OParl importer (docs/oparl-import.md).
+    Variable(
+        "OPARL_IMPORT_TIMEOUT",
+        "positive integer",
+        "30",
+        "Seconds `rathaus import-oparl` waits for one answer of the OParl server; a slower "
+        "page is reported and skipped.",
+    ),
+    Variable(
+        "OPARL_IMPORT_DEADLINE",
+        "positive integer",
+        "3600",
+        "Seconds one `rathaus import-oparl` run may read from the server in all; then the walk "
+        "stops with a report and keeps what it read.",
+    ),
+    Variable(
+        "OPARL_IMPORT_MAX_BYTES",
+        "positive integer",
+        "20971520",
+        "Largest answer (in bytes) `rathaus import-oparl` reads for one page or object; a "
+        "larger one is reported and skipped.",
+    ),
+    Variable(
+        "OPARL_IMPORT_MAX_PAGES",
+        "positive integer",
+        "20000",
+        "Most pages and objects `rathaus import-oparl` asks the server for in one run "
+        "(`--max-pages` lowers it); then the walk stops with a report.",
+    ),
+    Variable(
+        "OPARL_IMPORT_RETRIES",
+        "non-negative integer",
+        "3",
+        "How often `rathaus import-oparl` asks again after a server error (5xx, 429), with a "
+        "pause of 1, 2, 4 … seconds, before it reports and skips the page.",
     ),
     # SensorThings MQTT extension (docs/sensorthings-mqtt.md, ADR 0059)
     Variable(

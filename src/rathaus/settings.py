@@ -310,6 +310,8 @@ RATHAUS_APPOINTMENT_HOLD_MINUTES: int = env("APPOINTMENT_HOLD_MINUTES")
 RATHAUS_DCAT_PAGE_SIZE: int = env("DCAT_PAGE_SIZE")
 RATHAUS_DCAT_PROFILE: str = env("DCAT_PROFILE")
 RATHAUS_DCAT_CONTRIBUTOR_ID: str = env("DCAT_CONTRIBUTOR_ID")
+# The OParl server of the council information (rathaus.council.oparl).
+RATHAUS_OPARL_PAGE_SIZE: int = env("OPARL_PAGE_SIZE")
 # The SensorThings API, reading side (rathaus.opendata.sta.query): page sizes and limits.
 RATHAUS_STA_PAGE_SIZE: int = env("STA_PAGE_SIZE")
 RATHAUS_STA_MAX_TOP: int = env("STA_MAX_TOP")
@@ -342,6 +344,12 @@ RATHAUS_DCAT_IMPORT_TIMEOUT: int = env("DCAT_IMPORT_TIMEOUT")
 RATHAUS_LINK_CHECK_TIMEOUT: int = env("LINK_CHECK_TIMEOUT")
 RATHAUS_LINK_CHECK_BATCH: int = env("LINK_CHECK_BATCH")
 RATHAUS_FETCH_ALLOWED_NETWORKS: list[str] = env("FETCH_ALLOWED_NETWORKS")
+# The OParl importer (council/oparl_import, docs/oparl-import.md).
+RATHAUS_OPARL_IMPORT_TIMEOUT: int = env("OPARL_IMPORT_TIMEOUT")
+RATHAUS_OPARL_IMPORT_DEADLINE: int = env("OPARL_IMPORT_DEADLINE")
+RATHAUS_OPARL_IMPORT_MAX_BYTES: int = env("OPARL_IMPORT_MAX_BYTES")
+RATHAUS_OPARL_IMPORT_MAX_PAGES: int = env("OPARL_IMPORT_MAX_PAGES")
+RATHAUS_OPARL_IMPORT_RETRIES: int = env("OPARL_IMPORT_RETRIES")
 
 OTP_TOTP_THROTTLE_FACTOR = 1
 # The admin does not show a staff member's TOTP secret (QR code): it would let an administrator

@@ -1,7 +1,23 @@
-"""The OParl 1.1 server below ``/oparl/v1/``."""
+"""The OParl 1.1 server below ``/oparl/v1/`` (docs/oparl.md).
 
-from django.urls import URLPattern, URLResolver
+``/oparl/v1/`` is the System, ``body/`` the list of bodies, ``body/<id>/<type>/`` the lists of a
+body (``paper``, ``meeting``, ``person``, ``organization``, ``agendaitem``, ``consultation``,
+``file``, ``location``, ``legislativeterm``, ``membership``) and ``<type>/<id>`` each object;
+``file/<id>/inhalt`` and ``file/<id>/download`` serve a file's content.
+"""
+
+from django.urls import URLPattern, URLResolver, path
+
+from rathaus.council.oparl import files, views
 
 app_name = "oparl"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.system, name="system"),
+    path("body/", views.bodies, name="bodies"),
+    path("body/<int:pk>", views.body, name="body"),
+    path("body/<int:pk>/<slug:segment>/", views.body_list, name="list"),
+    path("file/<int:pk>/inhalt", files.access, name="file-access"),
+    path("file/<int:pk>/download", files.download, name="file-download"),
+    path("<slug:segment>/<int:pk>", views.single, name="object"),
+]

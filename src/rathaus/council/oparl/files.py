@@ -1,0 +1,72 @@
+"""The content of a council file: ``accessUrl`` (inline) and ``downloadUrl`` (attachment).
+
+Both answer GET and HEAD with Content-Type, Content-Length, ETag, Last-Modified and
+Content-Disposition (``inline`` for the access address: OParl forbids ``attachment`` there).
+404 for a deleted file, a file that belongs only to non-public agenda items, a file of another
+authority's council and an imported file whose content is not stored here (its object names
+the source's addresses instead).
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header, http_date
+from django.views.decorators.http import require_safe
+
+from rathaus.core.tenancy import current_authority
+from rathaus.council.models import File
+from rathaus.council.oparl import checksums, responses
+from rathaus.council.oparl.visibility import only_in_closed_session
+
+
+def _servable(request: HttpRequest, pk: int) -> File | None:
+    return (
+        File.objects.filter(
+            pk=pk,
+            body__authority=current_authority(request),
+            deleted=False,
+            stored__isnull=False,
+        )
+        .exclude(only_in_closed_session())
+        .select_related("stored")
+        .first()
+    )
+
+
+def _serve(request: HttpRequest, pk: int, as_attachment: bool) -> HttpResponseBase:
+    file = _servable(request, pk)
+    if file is None or file.stored is None:
+        return responses.not_found("No such file.")
+    stored = file.stored
+    checksums.complete(file)
+    etag = f'"{stored.sha256}"'
+    name = file.file_name or stored.name
+    content_type = file.mime_type or stored.media_type
+    if request.headers.get("If-None-Match") == etag:
+        response: HttpResponseBase = HttpResponseNotModified()
+    elif request.method == "HEAD":
+        response = HttpResponse(content_type=content_type)
+        response["Content-Length"] = str(stored.size)
+    else:
+        response = FileResponse(
+            stored.open(), as_attachment=as_attachment, filename=name, content_type=content_type
+        )
+        response["Content-Length"] = str(stored.size)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(file.modified.timestamp())
+    disposition = content_disposition_header(as_attachment, name)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    return responses.cors(response)
+
+
+@require_safe
+def access(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return _serve(request, pk, as_attachment=False)
+
+
+@require_safe
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return _serve(request, pk, as_attachment=True)
