@@ -59,7 +59,9 @@ def _unit(datastream: Datastream) -> str:
 def _number(value: float | None) -> str:
     if value is None:
         return "–"
-    return formats.number_format(value, 0 if abs(value) >= 100 else 1, use_l10n=True)
+    places = 0 if abs(value) >= 100 else 1
+    # rounded first: number_format cuts a float's further digits off
+    return formats.number_format(round(value, places), places, use_l10n=True)
 
 
 def sensor_slides(authority: Authority, options: Mapping[str, Any]) -> Sequence[signage.Slide]:
