@@ -37,10 +37,12 @@ def test_current_published_sites_with_streets_period_and_detour(django_assert_nu
     assert site.heading == "Sperrung"
     assert site.severity == "warning"
     assert site.lines[0] == "Breiteweg, Schanze (Ebendorf)"
-    assert site.lines[1].startswith("seit ") and "bis voraussichtlich" in site.lines[1]
+    assert site.lines[1].startswith("seit ")
+    assert "bis voraussichtlich" in site.lines[1]
     assert [(fact.label, fact.value) for fact in site.facts] == [
         ("Umleitung", "Über die Bahnhofstraße.")]  # fmt: skip
     assert site.path == f"/baustellen/{closure.uid}/"
     assert works.severity == "info"
-    assert works.lines == [works.lines[0]] and "bis auf Weiteres" in works.lines[0]
+    assert len(works.lines) == 1
+    assert "bis auf Weiteres" in works.lines[0]
     assert works.facts == []

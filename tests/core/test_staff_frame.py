@@ -27,6 +27,7 @@ from tests.factories import (
 )
 from tests.factories.construction import ProjectPhaseFactory, ProjectPictureFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
+from tests.factories.noticeboard import ScreenFactory
 from tests.factories.opendata import DatasetFactory, ThresholdFactory
 from tests.support import log_in
 
@@ -70,6 +71,10 @@ NOT_PAGES = {
     "construction_projects_staff:phase_remove": "POST only",
     "construction_projects_staff:picture_move": "POST only",
     "construction_projects_staff:picture_remove": "POST only",
+    "noticeboard_staff:slot_add": "POST only",
+    "noticeboard_staff:slot_edit": "POST only",
+    "noticeboard_staff:slot_move": "POST only",
+    "noticeboard_staff:slot_remove": "POST only",
 }
 
 
@@ -111,6 +116,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "site": DisruptionFactory(authority=meldung.authority),
         "project_phase": ProjectPhaseFactory(project__authority=meldung.authority),
         "project_picture": ProjectPictureFactory(project__authority=meldung.authority),
+        "screen": ScreenFactory(authority=meldung.authority),
     }
 
 
@@ -227,6 +233,11 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
             f"{w['project_picture'].pk}/"
         )
     ),
+    "noticeboard_staff:screens": lambda w: "/verwaltung/bekanntmachungen/anzeigen/",
+    "noticeboard_staff:screen_add": lambda w: "/verwaltung/bekanntmachungen/anzeigen/neu/",
+    "noticeboard_staff:screen": (
+        lambda w: f"/verwaltung/bekanntmachungen/anzeigen/{w['screen'].pk}/"
+    ),
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"
@@ -274,6 +285,9 @@ FOR_ADMINISTRATORS = {
     "construction_projects_staff:phase_edit",
     "construction_projects_staff:picture_add",
     "construction_projects_staff:picture_edit",
+    "noticeboard_staff:screens",
+    "noticeboard_staff:screen_add",
+    "noticeboard_staff:screen",
 }
 
 

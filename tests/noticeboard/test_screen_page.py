@@ -20,7 +20,9 @@ from tests.factories import AuthorityFactory
 from tests.factories.noticeboard import ScreenFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
-REFRESH = re.compile(r'<noscript><meta http-equiv="refresh" content="(\d+);url=\?n=(\d+)"></noscript>')
+REFRESH = re.compile(
+    r'<noscript><meta http-equiv="refresh" content="(\d+);url=\?n=(\d+)"></noscript>'
+)
 
 
 def _numbers(authority, options):
@@ -76,7 +78,7 @@ def test_without_javascript_the_refresh_cycles_through_every_slide_of_every_slot
     assert "<dt>Wert</dt><dd>1</dd>" in html
 
 
-@pytest.mark.parametrize("number, title", [("4", "Seite 2"), ("-1", "Seite 1"), ("x", "Seite 1"),
+@pytest.mark.parametrize(("number", "title"), [("4", "Seite 2"), ("-1", "Seite 1"), ("x", "Seite 1"),
                                            ("300", "Seite 1")])  # fmt: skip
 def test_the_page_number_wraps_around_and_nonsense_starts_at_the_first(screen, number, title):
     html = Client().get(f"/anzeige/rathaus-foyer/?n={number}").content.decode()

@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class NoticeboardConfig(AppConfig):
     name = "rathaus.noticeboard"
     verbose_name = _("Notice board")
+
+    def ready(self) -> None:
+        from rathaus.noticeboard import screen_demo
+
+        screen_demo.ready()  # the demo screens of Barleben (ADR 0067)
