@@ -12,7 +12,7 @@ from rathaus.core import signage
 from tests.factories import AuthorityFactory, DisruptionFactory
 from tests.factories.core import LocalityFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]  # counts queries: PostgreSQL too
 
 
 def test_current_published_sites_with_streets_period_and_detour(django_assert_num_queries):

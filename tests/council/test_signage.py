@@ -18,7 +18,7 @@ from tests.factories.council import (
     OrganizationFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]  # counts queries: PostgreSQL too
 
 
 def _at(days: int, hour: int = 18) -> dt.datetime:

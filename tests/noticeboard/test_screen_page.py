@@ -19,7 +19,7 @@ from rathaus.noticeboard.models import Screen
 from tests.factories import AuthorityFactory
 from tests.factories.noticeboard import ScreenFactory, SlotFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]  # counts queries: PostgreSQL too
 REFRESH = re.compile(
     r'<noscript><meta http-equiv="refresh" content="(\d+);url=\?n=(\d+)"></noscript>'
 )

@@ -21,7 +21,7 @@ from tests.factories.opendata import (
     ThresholdFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]  # counts queries: PostgreSQL too
 
 
 def _value(thing, prop, value, unit="µg/m³", topic=Topic.AIR, age=dt.timedelta(minutes=10)):

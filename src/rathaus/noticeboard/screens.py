@@ -86,7 +86,7 @@ def calm_page(screen: Screen) -> Page:
 
 def pages(screen: Screen) -> list[Page]:
     """Every page of the screen in order: the slides of each slot, or the calm page."""
-    found = []
+    found: list[Page] = []
     for slot in screen.slots.all():
         source = signage.get(slot.source)
         label = str(source.label) if source else slot.source

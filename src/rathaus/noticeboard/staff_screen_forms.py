@@ -123,7 +123,9 @@ class AddSlotForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "neu")
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [
+        source_field = self.fields["source"]
+        assert isinstance(source_field, forms.ChoiceField)  # noqa: S101 - for mypy
+        source_field.choices = [
             ("", _("Please choose")),
             *sorted(
                 ((source.key, str(source.label)) for source in signage.registered()),
@@ -142,8 +144,8 @@ class SlotForm(forms.Form):
     def __init__(self, *args: Any, slot: Slot, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"inhalt-{slot.pk}")
         options = slot.options or {}
-        initial = {"seconds": slot.seconds}
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = {"seconds": slot.seconds}
+        super().__init__(*args, **kwargs)
         self.slot = slot
         for name, make in OPTIONS.get(slot.source, {}).items():
             field = make()

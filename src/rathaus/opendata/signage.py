@@ -27,7 +27,7 @@ from rathaus.opendata.models import Alert, Datastream, Threshold, Topic
 SENSORS = "opendata.sensors"
 ALERTS = "opendata.alerts"
 STALE_HOURS = 6
-HEADINGS = {
+HEADINGS: dict[str, Any] = {
     Topic.AIR: gettext_lazy("Air quality"),
     Topic.GROUNDWATER: gettext_lazy("Groundwater"),
     Topic.TRAFFIC: gettext_lazy("Traffic"),
