@@ -29,7 +29,7 @@ from tests.factories.construction import ProjectPhaseFactory, ProjectPictureFact
 from tests.factories.council import MeetingFactory as CouncilMeetingFactory
 from tests.factories.council import PaperFactory as CouncilPaperFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
-from tests.factories.noticeboard import NoticeFactory
+from tests.factories.noticeboard import NoticeFactory, ScreenFactory
 from tests.factories.opendata import DatasetFactory, ThresholdFactory
 from tests.support import log_in
 
@@ -92,6 +92,10 @@ NOT_PAGES = {
     "noticeboard_staff:attachment_remove": "POST only",
     "noticeboard_staff:proof": "a PDF download",
     "noticeboard_staff:attachment_download": "a file download",
+    "noticeboard_staff:slot_add": "POST only",
+    "noticeboard_staff:slot_edit": "POST only",
+    "noticeboard_staff:slot_move": "POST only",
+    "noticeboard_staff:slot_remove": "POST only",
 }
 
 
@@ -134,6 +138,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "project_phase": ProjectPhaseFactory(project__authority=meldung.authority),
         "project_picture": ProjectPictureFactory(project__authority=meldung.authority),
         "notice": NoticeFactory(authority=meldung.authority),
+        "screen": ScreenFactory(authority=meldung.authority),
         "meeting": CouncilMeetingFactory(body__authority=meldung.authority),
         "paper": CouncilPaperFactory(body__authority=meldung.authority),
         **council_world(meldung.authority),
@@ -283,6 +288,11 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "council_staff:paper_add": lambda w: "/verwaltung/rat/vorlagen/neu/",
     "council_staff:paper": lambda w: f"/verwaltung/rat/vorlagen/{w['paper'].pk}/",
     "council_staff:paper_delete": lambda w: f"/verwaltung/rat/vorlagen/{w['paper'].pk}/loeschen/",
+    "noticeboard_staff:screens": lambda w: "/verwaltung/bekanntmachungen/anzeigen/",
+    "noticeboard_staff:screen_add": lambda w: "/verwaltung/bekanntmachungen/anzeigen/neu/",
+    "noticeboard_staff:screen": (
+        lambda w: f"/verwaltung/bekanntmachungen/anzeigen/{w['screen'].pk}/"
+    ),
     "forms_staff:import_report": (
         lambda w: (
             f"/verwaltung/formulare/{w['form'].pk}/versionen/{w['version'].number}/importbericht/"

@@ -9,10 +9,11 @@ class ConstructionConfig(AppConfig):
     verbose_name = _("Construction sites")
 
     def ready(self) -> None:
-        from rathaus.construction import projects
+        from rathaus.construction import projects, signage
 
         self._sites_ready()
         projects.ready()
+        signage.ready()
 
     def _sites_ready(self) -> None:
         """Construction sites: the public entry "Baustellen", the staff entry for those who keep

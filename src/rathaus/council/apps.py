@@ -19,3 +19,6 @@ class CouncilConfig(AppConfig):
         from rathaus.council import demo
 
         demo.ready()
+        from rathaus.council import signage
+
+        signage.ready()  # the next meetings on the screens of the notice board (ADR 0067)

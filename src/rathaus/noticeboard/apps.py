@@ -15,3 +15,6 @@ class NoticeboardConfig(AppConfig):
         from rathaus.noticeboard import publication
 
         publication.ready()
+        from rathaus.noticeboard import screen_demo
+
+        screen_demo.ready()  # the demo screens of Barleben (ADR 0067)

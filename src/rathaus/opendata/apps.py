@@ -11,9 +11,12 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self) -> None:
+        from rathaus.opendata import signage
+
         self._storage_ready()
         self._dashboards_ready()
         self._catalogue_ready()
+        signage.ready()  # live values and alerts on the screens (ADR 0067)
 
     def _storage_ready(self) -> None:
         """Partitions made ahead, aggregates and retention by the worker; the demo network."""
