@@ -8,3 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class CouncilConfig(AppConfig):
     name = "rathaus.council"
     verbose_name = _("Council")
+
+    def ready(self) -> None:
+        from rathaus.council import source
+
+        source.register()
