@@ -21,7 +21,7 @@ from rathaus.council import models
 
 KEY = "council.oparl"
 TRACKED = (
-    models.Body, models.LegislativeTerm, models.Location, models.File, models.Organization,
+    models.LegislativeTerm, models.Location, models.File, models.Organization,
     models.Person, models.Membership, models.Meeting, models.AgendaItem, models.Paper,
     models.Consultation,
 )  # fmt: skip
@@ -67,12 +67,12 @@ def modified(authority: Authority) -> datetime | None:
     body = _body(authority)
     if body is None:
         return None
-    newest = [body.modified] + [
+    newest: list[datetime | None] = [body.modified] + [
         model.objects.filter(body=body).aggregate(newest=Max("modified"))["newest"]
         for model in TRACKED
-        if model is not models.Body
     ]
-    return max(value for value in newest if value is not None)
+    found: datetime = max(value for value in newest if value is not None)
+    return found
 
 
 def applies(authority: Authority) -> bool:
