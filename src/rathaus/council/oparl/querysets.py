@@ -21,8 +21,9 @@ def _to(name: str, queryset: Any) -> Prefetch[Any]:
     return Prefetch(name, queryset=queryset, to_attr=f"p_{name}")
 
 
-def _ids(name: str, model: Any) -> Prefetch[Any]:
-    return _to(name, model.objects.only("id").order_by("id"))
+def _ids(name: str, model: Any, *also: str) -> Prefetch[Any]:
+    """Only the ids (and, for a reverse foreign key, the key to the row it belongs to)."""
+    return _to(name, model.objects.only("id", *also).order_by("id"))
 
 
 def _files(name: str) -> Prefetch[Any]:
@@ -65,7 +66,7 @@ def of_type(type_name: str, body: models.Body) -> QuerySet:  # type: ignore[type
         return (
             models.Organization.objects.filter(body=body)
             .select_related("location")
-            .prefetch_related(_ids("memberships", models.Membership))
+            .prefetch_related(_ids("memberships", models.Membership, "organization_id"))
         )
     if type_name == "Person":
         return (
