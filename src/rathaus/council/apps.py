@@ -10,15 +10,10 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Council")
 
     def ready(self) -> None:
-        from rathaus.council import staff_common
+        from rathaus.council import demo, public_setup, signage, source, staff_common
 
-        staff_common.ready()
-        from rathaus.council import public_setup
-
-        public_setup.ready()
-        from rathaus.council import demo
-
-        demo.ready()
-        from rathaus.council import signage
-
+        staff_common.ready()  # staff navigation, file download rule, e-file reconciler
+        public_setup.ready()  # the main navigation entry "Gemeinderat"
+        demo.ready()  # the council of the Barleben demo
         signage.ready()  # the next meetings on the screens of the notice board (ADR 0067)
+        source.register()  # the open dataset "Ratsinformationen" (ADR 0064)

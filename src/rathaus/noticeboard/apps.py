@@ -9,12 +9,8 @@ class NoticeboardConfig(AppConfig):
     verbose_name = _("Notice board")
 
     def ready(self) -> None:
-        from rathaus.noticeboard import public_setup
+        from rathaus.noticeboard import public_setup, publication, screen_demo
 
-        public_setup.ready()
-        from rathaus.noticeboard import publication
-
-        publication.ready()
-        from rathaus.noticeboard import screen_demo
-
-        screen_demo.ready()  # the demo screens of Barleben (ADR 0067)
+        public_setup.ready()  # navigation, subscription mails, purge of unconfirmed addresses
+        publication.ready()  # the worker job, staff navigation, screen source, demo notices
+        screen_demo.ready()  # the demo screens of Barleben

@@ -15,26 +15,31 @@ from rathaus.council import models
 from rathaus.council.oparl.visibility import only_in_closed_session
 
 
-def _ids(name: str, model: Any) -> Prefetch[Any]:
-    return Prefetch(name, queryset=model.objects.only("id").order_by("id"))
+def _to(name: str, queryset: Any) -> Prefetch[Any]:
+    # into a list attribute ("p_<name>"): Django then skips building a related manager's
+    # queryset per row and relation, which cost more than the queries themselves
+    return Prefetch(name, queryset=queryset, to_attr=f"p_{name}")
+
+
+def _ids(name: str, model: Any, *also: str) -> Prefetch[Any]:
+    """Only the ids (and, for a reverse foreign key, the key to the row it belongs to)."""
+    return _to(name, model.objects.only("id", *also).order_by("id"))
 
 
 def _files(name: str) -> Prefetch[Any]:
-    return Prefetch(
-        name, queryset=models.File.objects.filter(deleted=False).select_related("stored")
-    )
+    return _to(name, models.File.objects.filter(deleted=False).select_related("stored"))
 
 
 def _alive(name: str, model: Any) -> Prefetch[Any]:
-    return Prefetch(name, queryset=model.objects.filter(deleted=False).order_by("id"))
+    return _to(name, model.objects.filter(deleted=False).order_by("id"))
 
 
 def _agenda_items() -> QuerySet[models.AgendaItem]:
     return models.AgendaItem.objects.select_related("resolution_file__stored").prefetch_related(
         _files("auxiliary_files"),
-        Prefetch(
+        _to(
             "consultations",
-            queryset=models.Consultation.objects.filter(deleted=False).only("id", "agenda_item_id"),
+            models.Consultation.objects.filter(deleted=False).only("id", "agenda_item_id"),
         ),
     )
 
@@ -61,7 +66,7 @@ def of_type(type_name: str, body: models.Body) -> QuerySet:  # type: ignore[type
         return (
             models.Organization.objects.filter(body=body)
             .select_related("location")
-            .prefetch_related(_ids("memberships", models.Membership))
+            .prefetch_related(_ids("memberships", models.Membership, "organization_id"))
         )
     if type_name == "Person":
         return (
@@ -82,10 +87,7 @@ def of_type(type_name: str, body: models.Body) -> QuerySet:  # type: ignore[type
                 _ids("organizations", models.Organization),
                 _ids("participants", models.Person),
                 _files("auxiliary_files"),
-                Prefetch(
-                    "agenda_items",
-                    queryset=_agenda_items().filter(deleted=False).order_by("order", "id"),
-                ),
+                _to("agenda_items", _agenda_items().filter(deleted=False).order_by("order", "id")),
             )
         )
     if type_name == "AgendaItem":
@@ -103,10 +105,7 @@ def of_type(type_name: str, body: models.Body) -> QuerySet:  # type: ignore[type
                 _ids("originator_persons", models.Person),
                 _ids("under_direction_of", models.Organization),
                 _ids("originator_organizations", models.Organization),
-                Prefetch(
-                    "consultations",
-                    queryset=_consultations().filter(deleted=False).order_by("id"),
-                ),
+                _to("consultations", _consultations().filter(deleted=False).order_by("id")),
             )
         )
     if type_name == "Consultation":

@@ -33,6 +33,12 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _many(obj: Any, relation: str) -> list[Any]:
+    """A relation as :mod:`.querysets` prefetched it (a list attribute ``p_<relation>``)."""
+    rows: list[Any] = getattr(obj, f"p_{relation}")
+    return rows
+
+
 def _put(data: Json, **values: Any) -> None:
     for key, value in values.items():
         if value is None or value == "" or value == [] or value == {}:
@@ -173,7 +179,7 @@ class Writer:
         location = org.location
         _put(
             data, body=self.a.object("Body", org.body_id), name=org.name,
-            membership=self._ids("Membership", org.memberships.all()),
+            membership=self._ids("Membership", _many(org, "memberships")),
             shortName=org.short_name, post=list(org.post or []),
             subOrganizationOf=self._ref("Organization", org.sub_organization_of_id),
             organizationType=org.organization_type, classification=org.classification,
@@ -213,7 +219,7 @@ class Writer:
             location=self._ref("Location", location.pk if location else None),
             locationObject=self.location(location, embedded=True) if location else None,
             status=list(person.status or []),
-            membership=[self.membership(m, embedded=True) for m in person.memberships.all()],
+            membership=[self.membership(m, embedded=True) for m in _many(person, "memberships")],
             life=person.life, lifeSource=person.life_source,
         )  # fmt: skip
         return self._common(data, person, "Person")
@@ -229,14 +235,14 @@ class Writer:
             start=_time(meeting.start), end=_time(meeting.end),
             location=self.location(location, embedded=True)
             if location and not location.deleted else None,
-            organization=self._ids("Organization", meeting.organizations.all()),
-            participant=self._ids("Person", meeting.participants.all()),
+            organization=self._ids("Organization", _many(meeting, "organizations")),
+            participant=self._ids("Person", _many(meeting, "participants")),
             invitation=self._file(meeting.invitation),
             resultsProtocol=self._file(meeting.results_protocol),
             verbatimProtocol=self._file(meeting.verbatim_protocol),
-            auxiliaryFile=self._files(meeting.auxiliary_files.all()),
+            auxiliaryFile=self._files(_many(meeting, "auxiliary_files")),
             agendaItem=[self.agenda_item(item, embedded=True)
-                        for item in meeting.agenda_items.all()],
+                        for item in _many(meeting, "agenda_items")],
         )  # fmt: skip
         return self._common(data, meeting, "Meeting")
 
@@ -246,7 +252,7 @@ class Writer:
             return data
         if not embedded:
             data["meeting"] = self.a.object("Meeting", item.meeting_id)
-        consultations = list(item.consultations.all())
+        consultations = list(_many(item, "consultations"))
         data["order"] = item.order
         data["public"] = item.public
         _put(
@@ -258,7 +264,7 @@ class Writer:
             _put(
                 data, result=item.result, resolutionText=item.resolution_text,
                 resolutionFile=self._file(item.resolution_file),
-                auxiliaryFile=self._files(item.auxiliary_files.all()),
+                auxiliaryFile=self._files(_many(item, "auxiliary_files")),
             )  # fmt: skip
         return self._common(data, item, "AgendaItem")
 
@@ -269,18 +275,18 @@ class Writer:
         _put(
             data, body=self.a.object("Body", paper.body_id), name=paper.name,
             reference=paper.reference, date=_date(paper.date), paperType=paper.paper_type,
-            relatedPaper=self._ids("Paper", paper.related_papers.all()),
-            superordinatedPaper=self._ids("Paper", paper.superordinated_papers.all()),
-            subordinatedPaper=self._ids("Paper", paper.subordinated_papers.all()),
+            relatedPaper=self._ids("Paper", _many(paper, "related_papers")),
+            superordinatedPaper=self._ids("Paper", _many(paper, "superordinated_papers")),
+            subordinatedPaper=self._ids("Paper", _many(paper, "subordinated_papers")),
             mainFile=self._file(paper.main_file),
-            auxiliaryFile=self._files(paper.auxiliary_files.all()),
-            location=[self.location(loc, embedded=True) for loc in paper.locations.all()],
-            originatorPerson=self._ids("Person", paper.originator_persons.all()),
-            underDirectionOf=self._ids("Organization", paper.under_direction_of.all()),
+            auxiliaryFile=self._files(_many(paper, "auxiliary_files")),
+            location=[self.location(loc, embedded=True) for loc in _many(paper, "locations")],
+            originatorPerson=self._ids("Person", _many(paper, "originator_persons")),
+            underDirectionOf=self._ids("Organization", _many(paper, "under_direction_of")),
             originatorOrganization=self._ids("Organization",
-                                             paper.originator_organizations.all()),
+                                             _many(paper, "originator_organizations")),
             consultation=[self.consultation(c, embedded=True)
-                          for c in paper.consultations.all()],
+                          for c in _many(paper, "consultations")],
         )  # fmt: skip
         return self._common(data, paper, "Paper")
 
@@ -294,7 +300,7 @@ class Writer:
         _put(
             data, agendaItem=self._ref("AgendaItem", consultation.agenda_item_id),
             meeting=self._ref("Meeting", consultation.meeting_id),
-            organization=self._ids("Organization", consultation.organizations.all()),
+            organization=self._ids("Organization", _many(consultation, "organizations")),
             role=consultation.role,
         )  # fmt: skip
         return self._common(data, consultation, "Consultation")
