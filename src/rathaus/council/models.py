@@ -20,6 +20,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OParlObject(models.Model):
@@ -307,13 +308,17 @@ class Meeting(BodyObject):
         # the values OParl 1.1 names for meetingState
         SCHEDULED = "terminiert", _("scheduled")
         INVITED = "eingeladen", _("invitations sent")
-        HELD = "durchgeführt", _("held")
+        HELD = "durchgeführt", pgettext_lazy("meeting", "held")
 
     name = models.CharField(_("name"), max_length=300)
     meeting_state = models.CharField(
-        _("state"), max_length=30, choices=State.choices, default=State.SCHEDULED, blank=True
+        _("state of the meeting"),
+        max_length=30,
+        choices=State.choices,
+        default=State.SCHEDULED,
+        blank=True,
     )
-    cancelled = models.BooleanField(_("cancelled"), default=False)
+    cancelled = models.BooleanField(pgettext_lazy("meeting", "cancelled"), default=False)
     start = models.DateTimeField(_("start"), null=True, blank=True, db_index=True)
     end = models.DateTimeField(_("end"), null=True, blank=True)
     location = models.ForeignKey(

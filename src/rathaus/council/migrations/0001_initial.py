@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
                 ('license', models.URLField(blank=True, max_length=300, verbose_name='licence')),
                 ('origin', models.URLField(blank=True, editable=False, max_length=500, verbose_name='imported from')),
                 ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('meeting_state', models.CharField(blank=True, choices=[('terminiert', 'scheduled'), ('eingeladen', 'invitations sent'), ('durchgeführt', 'held')], default='terminiert', max_length=30, verbose_name='state')),
+                ('meeting_state', models.CharField(blank=True, choices=[('terminiert', 'scheduled'), ('eingeladen', 'invitations sent'), ('durchgeführt', 'held')], default='terminiert', max_length=30, verbose_name='state of the meeting')),
                 ('cancelled', models.BooleanField(default=False, verbose_name='cancelled')),
                 ('start', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='start')),
                 ('end', models.DateTimeField(blank=True, null=True, verbose_name='end')),
