@@ -85,9 +85,7 @@ def backdated(display_from: datetime, now: datetime | None = None) -> str:
     """Why ``display_from`` may not be the start of a notice scheduled now ("" if it may)."""
     if display_from >= (now or timezone.now()) - BACKDATE_TOLERANCE:
         return ""
-    return _(
-        "The display cannot start in the past. Choose now or a later time as its start."
-    )
+    return _("The display cannot start in the past. Choose now or a later time as its start.")
 
 
 def problems(notice: Notice, now: datetime | None = None) -> list[str]:
