@@ -1,7 +1,7 @@
 """Official notices in a real browser, without JavaScript and with axe on every page: the demo
-clerk who keeps the notices writes one, corrects a period that ends before it starts, schedules
-it (its start has passed, so it goes up at once), sees the proof of display and withdraws it
-with a reason."""
+clerk who keeps the notices writes one, corrects a period that starts in the past and ends
+before it starts, schedules it (its start is now, so it goes up at once), sees the proof of
+display and withdraws it with a reason."""
 
 from __future__ import annotations
 
@@ -42,18 +42,22 @@ def test_a_clerk_writes_schedules_and_withdraws_a_notice_without_javascript(
     assert_accessible(page)
 
     page.get_by_role("link", name="Bekanntmachung schreiben").click()
-    start = timezone.localtime() - dt.timedelta(hours=1)
+    past = timezone.localtime() - dt.timedelta(hours=1)
     page.get_by_label("Titel", exact=True).fill("Sperrung des Friedhofs am Feiertag")
     page.get_by_label("Bereich", exact=True).select_option("general")
     page.get_by_label("Text der Bekanntmachung").fill("Der Friedhof bleibt geschlossen.")
-    page.get_by_label("Aushang ab").fill(start.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Aushang bis").fill((start - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Aushang ab").fill(past.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Aushang bis").fill((past - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Ort", exact=True).fill("Barleben")
     page.get_by_label("Unterzeichnet am").fill(timezone.localdate().isoformat())
     page.get_by_label("Unterschrift", exact=True).fill("Der Bürgermeister")
     page.get_by_role("button", name="Als Entwurf speichern").click()
-    expect(page.get_by_role("alert").first).to_contain_text("Das Ende muss nach dem Beginn liegen")
+    summary = page.get_by_role("alert").first
+    expect(summary).to_contain_text("Der Aushang kann nicht rückwirkend beginnen")
+    expect(summary).to_contain_text("Das Ende muss nach dem Beginn liegen")
     assert_accessible(page)
+    start = timezone.localtime()
+    page.get_by_label("Aushang ab").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Aushang bis").fill(
         (start + dt.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
     )

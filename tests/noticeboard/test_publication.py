@@ -149,6 +149,10 @@ def test_a_record_written_elsewhere_stops_a_second_put_up():
             },
             "vorbei",
         ),
+        (
+            {"display_from": START - dt.timedelta(days=14)},
+            "Der Aushang kann nicht rückwirkend beginnen.",
+        ),
         ({"signed_by": ""}, "Unterschrift"),
         ({"text": "  "}, "der Text"),
     ],
@@ -175,15 +179,25 @@ def test_scheduling_refused_leaves_a_draft():
     assert notice.status == Notice.Status.DRAFT
 
 
-def test_scheduling_a_notice_whose_start_has_passed_puts_it_up_at_once():
+def test_scheduling_a_notice_whose_start_is_now_puts_it_up_at_once():
     notice = draft()
-    now = START + dt.timedelta(hours=2)
+    now = START + dt.timedelta(minutes=3)
     with time_machine.travel(now, tick=False):
         scheduled = publication.schedule(notice, UserFactory(username="amt"))
     assert scheduled.status == Notice.Status.ON_DISPLAY
     record = notice.display_records.get()
     assert (record.event, record.at) == ("put_up", now)
     assert record.by.startswith("amt")
+    assert record.note == ""
+
+
+def test_a_late_worker_notes_how_late_it_put_the_notice_up():
+    notice = draft(status=Notice.Status.SCHEDULED)
+    now = START + dt.timedelta(hours=2)
+    with time_machine.travel(now, tick=False):
+        assert publication.run().put_up == [notice.pk]
+    record = notice.display_records.get()
+    assert (record.event, record.at, record.by) == ("put_up", now, "worker")
     assert "120 Minuten" in record.note
 
 

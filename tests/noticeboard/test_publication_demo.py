@@ -40,6 +40,8 @@ def test_the_demo_notices_are_on_display_planned_and_archived(barleben):
         assert {r.content_sha256 for r in records} == {publication.content_sha256(notice)}
     for notice in on_display:
         assert notice.display_records.get().event == DisplayRecord.Event.PUT_UP
+    # the history is written as of each start, so the public reads the prescribed periods
+    assert all(n.put_up_at == n.display_from for n in [*on_display, *ended])
 
 
 def test_loading_again_adds_nothing_and_the_clerk_keeps_the_notices(barleben):

@@ -202,3 +202,16 @@ def test_an_administrator_keeps_the_notices_too(town):
     client = keeper(town, "digital", role=roles.ADMINISTRATOR)
     NoticeFactory(authority=town, title="Wahlbekanntmachung")
     assert "Wahlbekanntmachung" in client.get(LIST).content.decode()
+
+
+def test_the_notices_and_the_screens_link_to_each_other_as_sections(town):
+    client = keeper(town)
+    notices = client.get(LIST).content.decode()
+    screens_tab = f'href="{LIST}anzeigen/?behoerde=barleben"'
+    assert screens_tab in notices
+    assert 'aria-current="page"><span class="kern-label">Bekanntmachungen</span>' in notices
+    screens = client.get(f"{LIST}anzeigen/?behoerde=barleben")
+    assert screens.status_code == 200
+    page = screens.content.decode()
+    assert f'href="{LIST}?behoerde=barleben"' in page
+    assert 'aria-current="page"><span class="kern-label">Anzeigen im Ort</span>' in page

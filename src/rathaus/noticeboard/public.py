@@ -8,6 +8,9 @@
   display by status with its period over (a late worker: its page says the period ended).
   Drafts, scheduled notices and notices withdrawn before they were ever put up are not public.
 
+The period is worded from when a notice really went up (:func:`start_of`): a notice the worker
+put up late does not claim to have been on display since its prescribed start.
+
 The proof of display (Aushangnachweis) is worded from the ``DisplayRecord`` rows: put up and
 taken down (or withdrawn), e.g. "ausgehängt vom 01.12.2026, 00:00 Uhr bis 15.12.2026,
 24:00 Uhr" — an end at midnight is the 24:00 of the day before, as notices state it.
@@ -97,10 +100,18 @@ def moment_in_words(value: datetime.datetime, *, end: bool = False) -> str:
     return _("%(day)s, %(time)s o’clock") % {"day": day.strftime("%d.%m.%Y"), "time": time}
 
 
+def start_of(notice: Notice) -> datetime.datetime:
+    """When the notice went up: ``put_up_at`` when the worker put it up after its prescribed
+    start (it was late), else ``display_from``. What the public reads is what happened."""
+    if notice.put_up_at is not None and notice.put_up_at > notice.display_from:
+        return notice.put_up_at
+    return notice.display_from
+
+
 def period_in_words(notice: Notice) -> str:
-    """The legal display period."""
+    """The display period, from when the notice really went up (:func:`start_of`)."""
     return _("on display from %(start)s until %(end)s") % {
-        "start": moment_in_words(notice.display_from),
+        "start": moment_in_words(start_of(notice)),
         "end": moment_in_words(notice.display_until, end=True),
     }
 
@@ -108,7 +119,7 @@ def period_in_words(notice: Notice) -> str:
 def since_in_words(notice: Notice) -> str:
     """The period of a notice on display now, as the list shows it."""
     return _("on display since %(start)s, until %(end)s") % {
-        "start": moment_in_words(notice.display_from),
+        "start": moment_in_words(start_of(notice)),
         "end": moment_in_words(notice.display_until, end=True),
     }
 

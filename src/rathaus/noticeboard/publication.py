@@ -43,6 +43,10 @@ EDITABLE = (Notice.Status.DRAFT, Notice.Status.SCHEDULED)
 """States whose content may still change; a scheduled notice goes back to draft when edited."""
 LATE = timedelta(minutes=15)
 """A notice put up this much after its start gets a note on its record saying so."""
+BACKDATE_TOLERANCE = timedelta(minutes=5)
+"""How far in the past a start may lie when a notice is scheduled: "now", typed a few minutes
+before the form was sent. Earlier starts are refused, since the notice would state a display
+period longer than it was really on display."""
 
 
 class PublicationRefused(Exception):
@@ -77,6 +81,13 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def backdated(display_from: datetime, now: datetime | None = None) -> str:
+    """Why ``display_from`` may not be the start of a notice scheduled now ("" if it may)."""
+    if display_from >= (now or timezone.now()) - BACKDATE_TOLERANCE:
+        return ""
+    return _("The display cannot start in the past. Choose now or a later time as its start.")
+
+
 def problems(notice: Notice, now: datetime | None = None) -> list[str]:
     """What stands in the way of scheduling ``notice``, in words (empty: it may be scheduled)."""
     moment = now or timezone.now()
@@ -100,6 +111,8 @@ def problems(notice: Notice, now: datetime | None = None) -> list[str]:
         found.append(_("The display period ends before it starts."))
     elif notice.display_until <= moment:
         found.append(_("The display period has already ended."))
+    elif refusal := backdated(notice.display_from, moment):
+        found.append(refusal)
     return found
 
 
@@ -115,7 +128,8 @@ class Outcome:
 
 
 def schedule(notice: Notice, user: Any) -> Notice:
-    """Draft → scheduled; a notice whose start has passed is put up at once.
+    """Draft → scheduled; a notice whose start is now (or a few minutes ago,
+    :data:`BACKDATE_TOLERANCE`) is put up at once. A start further in the past is refused.
 
     Raises :class:`PublicationRefused` with the reasons when the notice is not ready.
     """

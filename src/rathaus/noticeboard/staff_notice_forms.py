@@ -3,12 +3,14 @@ list's filter."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.noticeboard import publication
 from rathaus.noticeboard.models import Notice
 
 ATTACHMENT_MAX_BYTES = 30 * 1024 * 1024
@@ -76,7 +78,16 @@ class NoticeForm(forms.ModelForm[Notice]):
         start, end = data.get("display_from"), data.get("display_until")
         if start and end and end <= start:
             self.add_error("display_until", _("The end must be after the start."))
+        # A start typed now is checked as scheduling checks it, so the refusal comes at once;
+        # an unchanged start of a draft stays (the draft's page lists it as a problem).
+        if start and self._start_changed(start) and (refusal := publication.backdated(start)):
+            self.add_error("display_from", refusal)
         return data
+
+    def _start_changed(self, start: datetime) -> bool:
+        # The field shows minutes: a start sent back within the same minute is the same start.
+        before = self.instance.display_from if self.instance.pk else None
+        return before is None or abs(start - before) >= timedelta(minutes=1)
 
 
 class AttachmentForm(forms.Form):
