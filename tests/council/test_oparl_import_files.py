@@ -267,6 +267,9 @@ def test_deeply_nested_answers_and_long_texts_are_reported_not_a_crash(source):
     }, {
         "id": "{base}/x/person/2", "type": "https://schema.oparl.org/1.1/Person",
         "name": "N" * 1000, "formOfAddress": "Frau " * 40,
+    }, {
+        "id": "{base}/x/person/" + "3" * 500, "type": "https://schema.oparl.org/1.1/Person",
+        "name": "Zu lang",
     }], "links": {}})  # fmt: skip
 
     out = run(source)
@@ -284,4 +287,6 @@ def test_deeply_nested_answers_and_long_texts_are_reported_not_a_crash(source):
     assert council.Person.objects.get(origin=f"{served}/x/person/2").form_of_address == (
         ("Frau " * 40)[:50].strip()
     )
+    assert "skipped 1 Person: the id is longer than 500 characters" in out
+    assert not council.Person.objects.filter(name="Zu lang").exists()
     assert "Import incomplete" in out

@@ -135,6 +135,7 @@ SUBORDINATED = "subordinated"  # kept as the sub paper's superordinated_papers
 # How deep objects may be given inside each other (real servers: a body's meeting's agenda item's
 # file's master file, about five); deeper ones are skipped, so no answer can exhaust the stack.
 MAX_DEPTH = 12
+ORIGIN_LENGTH = council.File._meta.get_field("origin").max_length or 500
 GEOJSON_DEPTH = 12  # a GeometryCollection of MultiPolygons nests about eight
 _MEETING_STATES = {state.value.lower(): state.value for state in council.Meeting.State}
 _ORGANIZATION_TYPES = {kind.value.lower(): kind.value for kind in council.Organization.Type}
@@ -182,6 +183,9 @@ def read_object(
         return
     if not isinstance(origin, str) or not origin.startswith(("http://", "https://")):
         report.skip(kind, source, "the object has no id")
+        return
+    if len(origin) > ORIGIN_LENGTH:  # an id cannot be cut: it would name another object
+        report.skip(kind, source, f"the id is longer than {ORIGIN_LENGTH} characters")
         return
     spec = SPECS.get(kind)
     if spec is None:
