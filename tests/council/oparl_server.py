@@ -4,13 +4,15 @@
 with ``{base}`` replaced by its own address. ``ROOT/_behaviour.json`` makes some addresses
 misbehave as real servers do: ``{"/quirks/meetings": {"fail": 1}}`` answers 500 the first time,
 ``{"delay": 3}`` answers only after 3 seconds. A list asked with ``modified_since`` gets
-``<path>.since.json``, or an empty list when there is none. Every request is printed (one line)
-so that a test can see what the importer asked for.
+``<path>.since.json``, or an empty list when there is none. ``/<name>.pdf`` (any other
+suffix) serves ``ROOT/<name>.pdf`` as it is, for the content of files. Every request is printed
+(one line) so that a test can see what the importer asked for.
 """
 
 from __future__ import annotations
 
 import json
+import mimetypes
 import sys
 import threading
 import time
@@ -49,6 +51,16 @@ def serve(root: Path, port: int) -> None:
                 else:
                     self._answer(200, EMPTY_LIST, "application/json")
                     return
+            raw = root / parts.path.strip("/")
+            if (
+                not path.is_file()
+                and raw.suffix
+                and raw.is_file()
+                and (root.resolve() in raw.resolve().parents)
+            ):
+                kind = mimetypes.guess_type(raw.name)[0] or "application/octet-stream"
+                self._answer(200, raw.read_bytes(), kind)  # a file's content, as it is
+                return
             if not path.is_file() or root.resolve() not in path.resolve().parents:
                 self._answer(404, b'{"error": "not found"}', "application/json")
                 return

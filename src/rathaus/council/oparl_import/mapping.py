@@ -132,6 +132,11 @@ BODY_LISTS = {
     "locationList": "Location", "membership": "Membership",
 }  # fmt: skip
 SUBORDINATED = "subordinated"  # kept as the sub paper's superordinated_papers
+# How deep objects may be given inside each other (real servers: a body's meeting's agenda item's
+# file's master file, about five); deeper ones are skipped, so no answer can exhaust the stack.
+MAX_DEPTH = 12
+ORIGIN_LENGTH = council.File._meta.get_field("origin").max_length or 500
+GEOJSON_DEPTH = 12  # a GeometryCollection of MultiPolygons nests about eight
 _MEETING_STATES = {state.value.lower(): state.value for state in council.Meeting.State}
 _ORGANIZATION_TYPES = {kind.value.lower(): kind.value for kind in council.Organization.Type}
 
@@ -161,10 +166,13 @@ def kind_of(value: Any) -> str | None:
 
 def read_object(
     obj: Any, source: str, report: Report, *, parent: tuple[str, str] | None = None,
-    embedded: bool = False, emit: Callable[[Record], None],
+    embedded: bool = False, emit: Callable[[Record], None], depth: int = 0,
 ) -> None:  # fmt: skip
     """Hand ``emit`` the record of ``obj`` and of every object it carries; what cannot be
     read is reported (skipped or noted) instead."""
+    if depth > MAX_DEPTH:
+        report.skip("?", source, f"objects given inside each other more than {MAX_DEPTH} deep")
+        return
     if not isinstance(obj, dict):
         report.skip("?", source, "the list holds something that is not an object")
         return
@@ -175,6 +183,9 @@ def read_object(
         return
     if not isinstance(origin, str) or not origin.startswith(("http://", "https://")):
         report.skip(kind, source, "the object has no id")
+        return
+    if len(origin) > ORIGIN_LENGTH:  # an id cannot be cut: it would name another object
+        report.skip(kind, source, f"the id is longer than {ORIGIN_LENGTH} characters")
         return
     spec = SPECS.get(kind)
     if spec is None:
@@ -203,7 +214,7 @@ def read_object(
                 continue
             record.refs[name] = ident
             if inner is not None:
-                read_object(inner, source, report, embedded=True, emit=emit)
+                read_object(inner, source, report, embedded=True, emit=emit, depth=depth + 1)
     for prop, (name, _target) in spec.many.items():
         if prop in obj and obj[prop] not in (None, ""):
             try:
@@ -214,13 +225,13 @@ def read_object(
             record.many[name] = [ident for ident, _inner in found]
             for _ident, inner in found:
                 if inner is not None:
-                    read_object(inner, source, report, embedded=True, emit=emit)
+                    read_object(inner, source, report, embedded=True, emit=emit, depth=depth + 1)
     for prop, (_target, parent_prop) in spec.embeds.items():
         inners = obj.get(prop)
         for inner in inners if isinstance(inners, list) else [inners]:
             if isinstance(inner, dict):
                 read_object(inner, source, report, parent=(parent_prop, origin), embedded=True,
-                            emit=emit)  # fmt: skip
+                            emit=emit, depth=depth + 1)  # fmt: skip
     if kind == "Paper":
         _subordinated(obj, record, report)
     if kind == "Body":
@@ -228,7 +239,7 @@ def read_object(
             given = obj.get(prop)
             for inner in given if isinstance(given, list) else [given]:
                 if isinstance(inner, dict):
-                    read_object(inner, source, report, embedded=True, emit=emit)
+                    read_object(inner, source, report, embedded=True, emit=emit, depth=depth + 1)
     if not _named(record, spec, obj, report):
         return
     emit(record)
@@ -278,6 +289,8 @@ def _field(record: Record, spec: TypeSpec, prop: str, name: str, how: str, value
         elif how == JSON:
             if not isinstance(value, dict):
                 raise values.Unreadable("not a GeoJSON object")
+            if values.too_deep(value, GEOJSON_DEPTH):
+                raise values.Unreadable(f"nested more than {GEOJSON_DEPTH} deep")
             record.fields[name] = value
     except values.Unreadable as exc:
         report.note(record.kind, record.origin, f"{prop}: {exc}")
@@ -308,7 +321,8 @@ def _named(record: Record, spec: TypeSpec, obj: dict[str, Any], report: Report) 
     if record.kind == "Person":
         parts = [record.fields.get("given_name", ""), record.fields.get("family_name", "")]
         if any(parts):
-            record.fields["name"] = " ".join(part for part in parts if part)
+            name = " ".join(part for part in parts if part)
+            record.fields["name"] = name[: names[0].max_length]
             return True
     report.skip(record.kind, record.origin, "the object has no name")
     return False

@@ -1,8 +1,9 @@
 """One run of ``rathaus import-oparl``: System → Body → its lists → the council tables.
 
 The walk reads everything first (:mod:`.client`, :mod:`.mapping`), then stores it in one
-transaction (:mod:`.store`) with an audit entry ``council.oparl_imported``. That entry also
-remembers, per body, when the last complete run started: the next run asks only for what was
+transaction (:mod:`.store`) with an audit entry ``council.oparl_imported``; the files' content
+(``--files``) is fetched after that commit (:mod:`.files`). The audit entry also remembers,
+per body, when the last complete run started: the next run asks only for what was
 modified since (a few minutes earlier, so that clocks that differ a little lose nothing).
 """
 
@@ -105,12 +106,14 @@ def run(
         local = local or Body(authority=authority, name=body_records[0].fields["name"])
         store_body(local, body_records[0], report)
         kept = store_all(local, records, report, say)
-        if files:
-            file_contents.fetch_all(client, kept.get("File", {}), report, say)
         audit.record(ACTION, actor_name="system", authority=authority, obj=local, details={
             **report.as_details(), "body": origin, "started": started.isoformat(),
             "since": since.isoformat() if since else None,
         })  # fmt: skip
+    if files:
+        # after the commit, one short transaction per file: downloads, virus scans and text
+        # reading must not hold the database's write lock (SQLite has only one)
+        file_contents.fetch_all(client, local, kept.get("File", {}), report, say)
     return report
 
 

@@ -18,7 +18,9 @@ from django.db import DatabaseError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from rathaus.core.files import release
 from rathaus.council.models import Body, Paper
+from rathaus.council.oparl_import.files import keep_checked
 from rathaus.council.oparl_import.mapping import ORDER, SPECS, SUBORDINATED, Record
 from rathaus.council.oparl_import.report import Report
 
@@ -100,6 +102,7 @@ def _upsert(body: Body, model: type[Model], row: Any, record: Record, resolver: 
         values["end"] = None
     if record.kind == "File" and values.get("text"):
         values["text_state"] = "done"
+    let_go = keep_checked(row, values) if record.kind == "File" and row is not None else None
     if row is None:
         row = model(body=body, origin=record.origin, **values)
         row.created = record.created or timezone.now()
@@ -125,6 +128,8 @@ def _upsert(body: Body, model: type[Model], row: Any, record: Record, resolver: 
         reason = getattr(exc, "message_dict", None) or str(exc)
         report.skip(record.kind, record.origin, f"not kept: {str(reason)[:200]}")
         return None
+    if let_go is not None:
+        release([let_go])  # the content kept here is no longer the source's
     report.count(record.kind, outcome)
     return row
 
@@ -190,7 +195,10 @@ class _Resolver:
         origins = list(origins)
         for start in range(0, len(origins), CHUNK):
             chunk = origins[start : start + CHUNK]
-            for row in model._default_manager.filter(body=self.body, origin__in=chunk):
+            rows = model._default_manager.filter(body=self.body, origin__in=chunk)
+            if kind == "File":
+                rows = rows.select_related("stored")  # the media type of checked content
+            for row in rows:
                 found[row.origin] = row
         return found
 

@@ -34,7 +34,7 @@ def text(value: Any, max_length: int | None = None) -> tuple[str, bool]:
         raise Unreadable(f"a {type(value).__name__} where a text was expected")
     value = value.strip()
     if max_length is not None and len(value) > max_length:
-        return value[:max_length], True
+        return value[:max_length].rstrip(), True
     return value, False
 
 
@@ -139,3 +139,17 @@ def references(value: Any) -> list[tuple[str, dict[str, Any] | None]]:
     for item in items:
         found.append(reference(item))
     return found
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """True when lists and objects are nested in ``value`` more than ``limit`` deep (checked
+    without recursion, so any depth can be asked about)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return False
