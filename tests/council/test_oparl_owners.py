@@ -182,3 +182,17 @@ def test_a_non_public_agenda_item_shows_only_its_place(body):
     open_one = ConsultationFactory(body=body, paper=paper, meeting=meeting, agenda_item=public)
     shown = client.get(f"/oparl/v1/consultation/{open_one.pk}").json()
     assert shown["agendaItem"] == f"http://testserver/oparl/v1/agendaitem/{public.pk}"
+
+
+def test_a_file_alone_names_only_its_live_public_owners(body):
+    file = FileFactory(body=body)
+    paper = PaperFactory(body=body, main_file=file)
+    PaperFactory(body=body, deleted=True).auxiliary_files.add(file)
+    closed = AgendaItemFactory(body=body, meeting=MeetingFactory(body=body), public=False)
+    closed.auxiliary_files.add(file)
+    hidden = FileFactory(body=body, master_file=file)
+    AgendaItemFactory(body=body, public=False, resolution_file=hidden)
+    data = Client().get(f"/oparl/v1/file/{file.pk}").json()
+    assert data["paper"] == [f"http://testserver/oparl/v1/paper/{paper.pk}"]
+    assert "agendaItem" not in data
+    assert "derivativeFile" not in data

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from rathaus.core.tenancy import current_authority
 from rathaus.council import models
-from rathaus.council.oparl import checksums, paging, querysets, responses
+from rathaus.council.oparl import checksums, paging, querysets, responses, visibility
 from rathaus.council.oparl.addresses import SEGMENTS, Addresses
 from rathaus.council.oparl.serializers import Json, Writer
 
@@ -157,7 +157,7 @@ def _file_back(writer: Writer, file: models.File) -> Json:
     papers = set(live_papers.filter(main_file=file).values_list("pk", flat=True)) | set(
         live_papers.filter(auxiliary_files=file).values_list("pk", flat=True)
     )
-    derived = models.File.objects.filter(master_file=file).order_by("pk")
+    derived = models.File.objects.filter(visibility.served(), master_file=file).order_by("pk")
     a = writer.a
     return {
         "meeting": a.objects("Meeting", sorted(meetings)),
