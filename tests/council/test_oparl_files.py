@@ -99,8 +99,43 @@ def test_what_the_public_may_not_read_is_404(body, paper_file):
             assert client.head(f"/oparl/v1/file/{file.pk}/{suffix}").status_code == 404
     assert client.get(f"/oparl/v1/file/{closed.pk}").status_code == 404
     assert client.get(f"/oparl/v1/file/{also_public.pk}/inhalt").status_code == 200
-    # a deleted file is still an object, marked as deleted
+    # a deleted file that was public is still an object, marked as deleted
+    PaperFactory(body=body, deleted=True).auxiliary_files.add(deleted)
     assert client.get(f"/oparl/v1/file/{deleted.pk}").json()["deleted"] is True
     listed = {item["id"] for item in client.get(f"/oparl/v1/body/{body.pk}/file/").json()["data"]}
     assert f"http://testserver/oparl/v1/file/{closed.pk}" not in listed
     assert f"http://testserver/oparl/v1/file/{also_public.pk}" in listed
+
+
+@pytest.mark.parametrize(
+    ("claimed", "content", "checked"),
+    [
+        ("application/pdf", b"<html><script>alert(1)</script></html>", "text/html"),
+        ("image/png", b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>", "image/svg+xml"),
+    ],
+)
+def test_content_goes_out_with_its_checked_type_and_scripts_never_inline(
+    body, claimed, content, checked
+):
+    from tests.factories.core import StoredFileFactory
+
+    stored = StoredFileFactory(content=content, name="x", media_type=checked)
+    file = FileFactory(body=body, stored=stored, mime_type=claimed, file_name="anlage.pdf")
+    PaperFactory(body=body, main_file=file)
+    client = Client()
+    for suffix in ("inhalt", "download"):
+        for answer in (client.get(f"/oparl/v1/file/{file.pk}/{suffix}"),
+                       client.head(f"/oparl/v1/file/{file.pk}/{suffix}")):  # fmt: skip
+            assert answer.status_code == 200
+            assert answer["Content-Type"] == checked
+            assert answer["Content-Disposition"].startswith("attachment")
+            assert answer["Content-Security-Policy"] == "sandbox"
+            assert answer["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_pdf_is_shown_inline_sandboxed(paper_file):
+    answer = Client().get(f"/oparl/v1/file/{paper_file.pk}/inhalt")
+    assert answer["Content-Disposition"].startswith("inline")
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer["Content-Security-Policy"] == "sandbox"
+    assert answer["X-Content-Type-Options"] == "nosniff"

@@ -62,3 +62,18 @@ def test_a_list_page_needs_the_same_queries_for_few_and_many_objects(body, segme
         page = client.get(url).json()
     assert len(page["data"]) > 1
     assert len(many) == len(few), "\n".join(q["sql"][:200] for q in many.captured_queries)
+
+
+@pytest.mark.parametrize("segment", ["file", "meeting", "agendaitem", "paper"])
+def test_list_pages_do_not_load_the_texts_of_files(body, segment):
+    _fill(body, 1)
+    item = AgendaItemFactory(body=body, public=True, resolution_file=FileFactory(body=body))
+    item.auxiliary_files.add(FileFactory(body=body))
+    with CaptureQueriesContext(connection) as listed:
+        assert Client().get(f"/oparl/v1/body/{body.pk}/{segment}/").status_code == 200
+    column = f"{connection.ops.quote_name('council_file')}.{connection.ops.quote_name('text')}"
+    assert not [query["sql"] for query in listed.captured_queries if column in query["sql"]]
+    # the file alone still has its text
+    file = FileFactory(body=body, text="Der Gemeinderat beschließt.")
+    PaperFactory(body=body, main_file=file)
+    assert Client().get(f"/oparl/v1/file/{file.pk}").json()["text"] == "Der Gemeinderat beschließt."

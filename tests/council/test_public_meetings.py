@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from rathaus.council.models import Meeting
 from tests.factories import (
@@ -202,25 +202,19 @@ def test_unknown_deleted_and_foreign_meetings_are_not_found(body):
         assert client.get(f"/rat/sitzungen/{pk}/").status_code == 404
 
 
-def oparl_download(file) -> str | None:
-    """The OParl server's download address of the file, or None before that view exists."""
-    try:
-        return reverse("oparl:file-download", args=[file.pk])
-    except NoReverseMatch:
-        return None
-
-
 def test_file_links_lead_to_the_oparl_download_or_the_source(body):
     imported = CouncilFileFactory(body=body, name="Einladung", stored=None,
                                   external_download_url="https://ris.example/d/1")  # fmt: skip
     lost = CouncilFileFactory(body=body, name="Protokoll ohne Adresse", stored=None)
-    held = meeting(body, "Sitzung", berlin(11, 10), invitation=imported, results_protocol=lost)
+    here = CouncilFileFactory(body=body, name="Wortprotokoll")
+    held = meeting(body, "Sitzung", berlin(11, 10), invitation=imported, results_protocol=lost,
+                   verbatim_protocol=here)  # fmt: skip
 
     page = Client().get(f"/rat/sitzungen/{held.pk}/").content.decode()
 
-    assert f'href="{oparl_download(imported) or "https://ris.example/d/1"}"' in page
-    if oparl_download(lost) is None:
-        assert "Protokoll ohne Adresse <span" in page
-        assert "nicht online verfügbar" in page
-    else:
-        assert f'href="{oparl_download(lost)}"' in page
+    # imported without its content: the source's address (ours would answer 404)
+    assert 'href="https://ris.example/d/1"' in page
+    assert f"/oparl/v1/file/{imported.pk}/" not in page
+    assert "Protokoll ohne Adresse <span" in page
+    assert "nicht online verfügbar" in page
+    assert f'href="{reverse("oparl:file-download", args=[here.pk])}"' in page

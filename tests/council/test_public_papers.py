@@ -158,3 +158,20 @@ def test_unknown_deleted_and_foreign_papers_are_not_found(body):
     foreign = PaperFactory(body=BodyFactory())
     for pk in (deleted.pk, foreign.pk, 999999):
         assert Client().get(f"/rat/vorlagen/{pk}/").status_code == 404
+
+
+def test_a_file_imported_without_its_content_links_to_its_source(body):
+    imported = CouncilFileFactory(body=body, name="Vorlage aus dem Altsystem", stored=None,
+                                  external_access_url="https://ris.example.org/f/7/inhalt",
+                                  external_download_url="https://ris.example.org/f/7.pdf")  # fmt: skip
+    only_access = CouncilFileFactory(body=body, name="Nur Ansicht", stored=None,
+                                     external_access_url="https://ris.example.org/f/8")  # fmt: skip
+    here = CouncilFileFactory(body=body, name="Hier gespeichert",
+                              external_download_url="https://ris.example.org/f/9.pdf")  # fmt: skip
+    paper = PaperFactory(body=body, main_file=imported)
+    paper.auxiliary_files.add(only_access, here)
+    page = Client().get(f"/rat/vorlagen/{paper.pk}/").content.decode()
+    assert 'href="https://ris.example.org/f/7.pdf"' in page
+    assert 'href="https://ris.example.org/f/8"' in page
+    assert f'href="/oparl/v1/file/{here.pk}/download"' in page
+    assert f"/oparl/v1/file/{imported.pk}/download" not in page

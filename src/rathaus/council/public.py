@@ -43,12 +43,15 @@ def no_council(request: HttpRequest, title: str) -> HttpResponse:
 
 
 def file_url(file: File) -> str:
-    """The address of a council file's content: the OParl download (``oparl:file-download``)
-    when that view is installed, else the address at the source of an imported file, else ""."""
+    """The address of a council file's content: for a file imported without its content the
+    address at its source, else the OParl download (``oparl:file-download``), else ""."""
+    external = file.external_download_url or file.external_access_url
+    if file.stored_id is None:
+        return external
     try:
         return reverse("oparl:file-download", args=[file.pk])
     except NoReverseMatch:
-        return file.external_download_url or file.external_access_url
+        return external
 
 
 def file_entry(file: File | None, label: str = "") -> dict[str, Any] | None:

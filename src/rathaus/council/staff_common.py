@@ -3,12 +3,13 @@ authority (made on first use), the staff navigation entry and the upload of a fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core import audit
@@ -111,3 +112,15 @@ def store(
             response["Retry-After"] = str(rejected.retry_after)
         return response
     return file
+
+
+def retire_files(candidates: Iterable[File | None]) -> None:
+    """After deleting their owner: mark deleted (soft, touching ``modified``) the files among
+    ``candidates`` that no live meeting, paper or agenda item uses any more, so OParl lists
+    them as deleted and serves them no longer."""
+    from rathaus.council.oparl.visibility import in_use
+
+    ids = {file.pk for file in candidates if file is not None}
+    if ids:
+        unused = File.objects.filter(pk__in=ids, deleted=False).exclude(in_use())
+        unused.update(deleted=True, modified=timezone.now())

@@ -24,7 +24,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from rathaus.core.staff_views import staff_required
 from rathaus.council.models import AgendaItem, Consultation, File, Meeting, Paper
-from rathaus.council.staff_common import authorities, body_of, chosen, record, store
+from rathaus.council.staff_common import (
+    authorities,
+    body_of,
+    chosen,
+    record,
+    retire_files,
+    store,
+)
 from rathaus.council.staff_forms import (
     MEETING_FILE_KINDS,
     ROLES,
@@ -160,6 +167,14 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     return redirect(meeting_url(meeting))
 
 
+def _item_files(items: Any) -> list[File]:
+    """The resolution and further files of agenda items."""
+    found = File.objects.filter(
+        Q(pk__in=items.values("resolution_file")) | Q(pk__in=items.values("auxiliary_files"))
+    )
+    return list(found.only("id"))
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @staff_required
@@ -172,11 +187,13 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
             meeting.agenda_items.update(deleted=True, modified=timezone.now())
             now = timezone.now()
             Consultation.objects.filter(meeting=meeting).update(deleted=True, modified=now)
-            # Its own files go with it (OParl lists them as deleted); a paper's file stays.
-            for _label, file in _files(meeting):
-                if not Paper.objects.filter(Q(main_file=file) | Q(auxiliary_files=file)).exists():
-                    file.deleted = True
-                    file.save(update_fields=["deleted"])
+            # the papers' consultations changed
+            papers = Consultation.objects.filter(meeting=meeting).values("paper")
+            Paper.objects.filter(pk__in=papers).update(modified=now)
+            # Its own files and its items' go with it (OParl lists them as deleted); a file
+            # that a paper or another meeting still uses stays.
+            retire_files([file for _label, file in _files(meeting)] + _item_files(
+                AgendaItem.objects.filter(meeting=meeting)))  # fmt: skip
             record(request, "meeting.deleted", meeting)
         messages.success(request, _("The meeting “%(name)s” was deleted.")
                          % {"name": meeting.name})  # fmt: skip
@@ -270,6 +287,8 @@ def agenda_remove(request: HttpRequest, pk: int, item: int) -> HttpResponseBase:
         for consultation in found.consultations.filter(deleted=False):
             consultation.deleted = True
             consultation.save(update_fields=["deleted"])
+            Paper.objects.filter(consultations=consultation).update(modified=timezone.now())
+        retire_files(_item_files(AgendaItem.objects.filter(pk=found.pk)))
         _touch(meeting)
         record(request, "meeting.item_removed", meeting, item=found.pk)
     messages.success(request, _("The agenda item “%(name)s” was removed.") % {"name": found.name})
@@ -310,6 +329,10 @@ def paper_unlink(request: HttpRequest, pk: int, consultation: int) -> HttpRespon
     with transaction.atomic():
         found.deleted = True
         found.save(update_fields=["deleted"])
+        now = timezone.now()
+        Paper.objects.filter(consultations=found).update(modified=now)
+        if found.agenda_item_id is not None:
+            AgendaItem.objects.filter(pk=found.agenda_item_id).update(modified=now)
         _touch(meeting)
         record(request, "meeting.paper_unlinked", meeting, consultation=found.pk)
     messages.success(request, _("The paper was taken off the agenda item."))

@@ -15,13 +15,21 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rathaus.core.staff_views import staff_required
-from rathaus.council.models import Consultation, File, Paper
-from rathaus.council.staff_common import authorities, body_of, chosen, record, store
+from rathaus.council.models import AgendaItem, Consultation, File, Meeting, Paper
+from rathaus.council.staff_common import (
+    authorities,
+    body_of,
+    chosen,
+    record,
+    retire_files,
+    store,
+)
 from rathaus.council.staff_forms import (
     PAPER_FILE_KINDS,
     PAPER_TYPES,
@@ -135,6 +143,8 @@ def paper_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
             for consultation in paper.consultations.filter(deleted=False):
                 consultation.deleted = True
                 consultation.save(update_fields=["deleted"])
+                _touch_agenda(consultation)
+            retire_files([paper.main_file, *paper.auxiliary_files.all()])
             record(request, "paper.deleted", paper)
         messages.success(request, _("The paper “%(name)s” was deleted.") % {"name": paper})
         return redirect(reverse("council_staff:papers") + f"?behoerde={paper.body.authority.slug}")
@@ -169,6 +179,15 @@ def consultation_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     return redirect(paper_url(paper, "beratungen"))
 
 
+def _touch_agenda(consultation: Consultation) -> None:
+    """A consultation is gone: the agenda item that named it and its meeting changed too."""
+    now = timezone.now()
+    if consultation.agenda_item_id is not None:
+        AgendaItem.objects.filter(pk=consultation.agenda_item_id).update(modified=now)
+    if consultation.meeting_id is not None:
+        Meeting.objects.filter(pk=consultation.meeting_id).update(modified=now)
+
+
 @require_POST
 @staff_required
 def consultation_remove(request: HttpRequest, pk: int, consultation: int) -> HttpResponseBase:
@@ -180,6 +199,7 @@ def consultation_remove(request: HttpRequest, pk: int, consultation: int) -> Htt
         found.deleted = True
         found.save(update_fields=["deleted"])
         paper.save(update_fields=["modified"])
+        _touch_agenda(found)
         record(request, "paper.consultation_removed", paper, consultation=found.pk)
     messages.success(request, _("The consultation was removed."))
     return redirect(paper_url(paper, "beratungen"))

@@ -2,9 +2,16 @@
 
 Both answer GET and HEAD with Content-Type, Content-Length, ETag, Last-Modified and
 Content-Disposition (``inline`` for the access address: OParl forbids ``attachment`` there).
-404 for a deleted file, a file that belongs only to non-public agenda items, a file of another
-authority's council and an imported file whose content is not stored here (its object names
-the source's addresses instead).
+404 for a file without a live public owner (deleted, only in non-public agenda items, only in
+deleted meetings or papers — see :mod:`.visibility`), a file of another authority's council and
+an imported file whose content is not stored here (its object names the source's addresses
+instead).
+
+The content goes out with the media type the upload checks found in it (``StoredFile``), never
+the ``mimeType`` a file's record claims (an import may claim anything), and with
+``Content-Security-Policy: sandbox`` and ``X-Content-Type-Options: nosniff``. Only types that
+cannot run scripts are shown inline (:data:`INLINE`); the access address gives every other type
+as an attachment too.
 """
 
 from __future__ import annotations
@@ -17,7 +24,13 @@ from django.views.decorators.http import require_safe
 from rathaus.core.tenancy import current_authority
 from rathaus.council.models import File
 from rathaus.council.oparl import checksums, responses
-from rathaus.council.oparl.visibility import only_in_closed_session
+from rathaus.council.oparl.visibility import served
+
+INLINE = frozenset(
+    {"application/pdf", "image/png", "image/jpeg", "image/webp", "image/gif", "text/plain"}
+)
+"""Media types a browser may show at the access address: none of them runs scripts (HTML,
+SVG and XML do, so they are attachments only)."""
 
 
 def _servable(request: HttpRequest, pk: int) -> File | None:
@@ -25,11 +38,11 @@ def _servable(request: HttpRequest, pk: int) -> File | None:
         File.objects.filter(
             pk=pk,
             body__authority=current_authority(request),
-            deleted=False,
             stored__isnull=False,
         )
-        .exclude(only_in_closed_session())
+        .filter(served())
         .select_related("stored")
+        .defer("text")
         .first()
     )
 
@@ -42,7 +55,9 @@ def _serve(request: HttpRequest, pk: int, as_attachment: bool) -> HttpResponseBa
     checksums.complete(file)
     etag = f'"{stored.sha256}"'
     name = file.file_name or stored.name
-    content_type = file.mime_type or stored.media_type
+    media_type = (stored.media_type or "application/octet-stream").split(";")[0].strip().lower()
+    as_attachment = as_attachment or media_type not in INLINE
+    content_type = media_type
     if request.headers.get("If-None-Match") == etag:
         response: HttpResponseBase = HttpResponseNotModified()
     elif request.method == "HEAD":
@@ -59,6 +74,7 @@ def _serve(request: HttpRequest, pk: int, as_attachment: bool) -> HttpResponseBa
     if disposition:
         response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
     return responses.cors(response)
 
 

@@ -26,6 +26,10 @@ FILTERS = {
     "modified_until": "modified__lte",
 }
 SIZE_PARAMETERS = ("elementsPerPage", "limit")
+MAX_PAGE = 1_000_000
+"""The largest ``page`` (beyond it the offset would overflow the database's integers)."""
+MAX_AFTER = 2**63 - 1
+"""The largest ``after``: the largest id a database row can have."""
 
 
 class BadParameter(ValueError):
@@ -56,18 +60,26 @@ def _time(name: str, raw: str) -> dt.datetime:
         raise BadParameter(
             name, "expected an ISO 8601 date-time such as 2026-01-31T18:00:00+01:00"
         ) from None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        # the database compares in UTC: 0001-01-01T00:00+05:00 or 9999-12-31T23:59-05:00
+        # lie outside the years a date-time can hold
+        value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise BadParameter(name, "the date-time lies outside the years 1 to 9999") from None
     return value
 
 
-def _positive(name: str, raw: str) -> int:
+def _positive(name: str, raw: str, largest: int | None = None) -> int:
     try:
         value = int(raw)
     except ValueError:
         raise BadParameter(name, "expected a whole number") from None
     if value < 1:
         raise BadParameter(name, "expected a number of at least 1")
+    if largest is not None and value > largest:
+        raise BadParameter(name, f"expected a number of at most {largest}")
     return value
 
 
@@ -85,9 +97,9 @@ def read(query: QueryDict) -> ListRequest:
             request.size = min(_positive(name, raw), largest)
             request.kept["elementsPerPage"] = str(request.size)
     if raw := query.get("page"):
-        request.page = _positive("page", raw)
+        request.page = _positive("page", raw, MAX_PAGE)
     if raw := query.get("after"):
-        request.after = _positive("after", raw) if raw != "0" else 0
+        request.after = _positive("after", raw, MAX_AFTER) if raw != "0" else 0
     return request
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from rathaus.council import models
-from rathaus.council.oparl.visibility import only_in_closed_session
+from rathaus.council.oparl.visibility import listed
 
 
 def _to(name: str, queryset: Any) -> Prefetch[Any]:
@@ -27,7 +27,10 @@ def _ids(name: str, model: Any, *also: str) -> Prefetch[Any]:
 
 
 def _files(name: str) -> Prefetch[Any]:
-    return _to(name, models.File.objects.filter(deleted=False).select_related("stored"))
+    # a file's text is written only when the file is fetched alone
+    return _to(
+        name, models.File.objects.filter(deleted=False).select_related("stored").defer("text")
+    )
 
 
 def _alive(name: str, model: Any) -> Prefetch[Any]:
@@ -35,17 +38,24 @@ def _alive(name: str, model: Any) -> Prefetch[Any]:
 
 
 def _agenda_items() -> QuerySet[models.AgendaItem]:
-    return models.AgendaItem.objects.select_related("resolution_file__stored").prefetch_related(
-        _files("auxiliary_files"),
-        _to(
-            "consultations",
-            models.Consultation.objects.filter(deleted=False).only("id", "agenda_item_id"),
-        ),
+    return (
+        models.AgendaItem.objects.select_related("resolution_file__stored")
+        .defer("resolution_file__text")
+        .prefetch_related(
+            _files("auxiliary_files"),
+            _to(
+                "consultations",
+                models.Consultation.objects.filter(deleted=False).only("id", "agenda_item_id"),
+            ),
+        )
     )
 
 
 def _consultations() -> QuerySet[models.Consultation]:
-    return models.Consultation.objects.prefetch_related(_ids("organizations", models.Organization))
+    # whether its agenda item is public: a non-public one is not named (serializers)
+    return models.Consultation.objects.annotate(
+        item_public=F("agenda_item__public")
+    ).prefetch_related(_ids("organizations", models.Organization))
 
 
 def of_type(type_name: str, body: models.Body) -> QuerySet:  # type: ignore[type-arg]
@@ -59,8 +69,9 @@ def of_type(type_name: str, body: models.Body) -> QuerySet:  # type: ignore[type
     if type_name == "File":
         return (
             models.File.objects.filter(body=body)
-            .exclude(only_in_closed_session())
+            .filter(listed())
             .select_related("stored")
+            .defer("text")  # the single object loads it (views.single)
         )
     if type_name == "Organization":
         return (
@@ -83,6 +94,7 @@ def of_type(type_name: str, body: models.Body) -> QuerySet:  # type: ignore[type
                 "results_protocol__stored",
                 "verbatim_protocol__stored",
             )
+            .defer("invitation__text", "results_protocol__text", "verbatim_protocol__text")
             .prefetch_related(
                 _ids("organizations", models.Organization),
                 _ids("participants", models.Person),
@@ -96,6 +108,7 @@ def of_type(type_name: str, body: models.Body) -> QuerySet:  # type: ignore[type
         return (
             models.Paper.objects.filter(body=body)
             .select_related("main_file__stored")
+            .defer("main_file__text")
             .prefetch_related(
                 _ids("related_papers", models.Paper),
                 _ids("superordinated_papers", models.Paper),

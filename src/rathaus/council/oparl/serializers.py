@@ -3,9 +3,11 @@
 Empty values are left out rather than written as ``null`` (the specification forbids ``null``
 for most properties); ``false`` stays. Dates are ``YYYY-MM-DD``, times ISO 8601 with the offset
 of Europe/Berlin. A deleted object keeps only ``id``, ``type``, ``created``, ``modified`` and
-``deleted: true``. ``embedded`` is True for an object written inside another one: then the
-back reference to the parent is left out, as the specification allows. A file's text is
-written only when the file is fetched alone (in lists it would make every page megabytes).
+``deleted: true``. A non-public agenda item keeps only its place (``meeting``, ``order``,
+``number``, ``public``); a consultation does not name it. ``embedded`` is True for an object
+written inside another one: then the back reference to the parent is left out, as the
+specification allows. A file's text is written only when the file is fetched alone (in lists
+it would make every page megabytes).
 
 The callers load the rows with :mod:`.querysets`, which prefetches everything read here; the
 embedded lists hold only objects that are not deleted.
@@ -252,20 +254,20 @@ class Writer:
             return data
         if not embedded:
             data["meeting"] = self.a.object("Meeting", item.meeting_id)
-        consultations = list(_many(item, "consultations"))
         data["order"] = item.order
         data["public"] = item.public
+        _put(data, number=item.number)
+        if not item.public:
+            # as on /rat/: the place of a closed session's item, nothing of its subject
+            return data
+        consultations = list(_many(item, "consultations"))
         _put(
-            data, number=item.number, name=item.name,
+            data, name=item.name,
             consultation=self._ref("Consultation", consultations[0].pk if consultations else None),
-            start=_time(item.start), end=_time(item.end),
+            start=_time(item.start), end=_time(item.end), result=item.result,
+            resolutionText=item.resolution_text, resolutionFile=self._file(item.resolution_file),
+            auxiliaryFile=self._files(_many(item, "auxiliary_files")),
         )  # fmt: skip
-        if item.public:
-            _put(
-                data, result=item.result, resolutionText=item.resolution_text,
-                resolutionFile=self._file(item.resolution_file),
-                auxiliaryFile=self._files(_many(item, "auxiliary_files")),
-            )  # fmt: skip
         return self._common(data, item, "AgendaItem")
 
     def paper(self, paper: models.Paper) -> Json:
@@ -297,8 +299,12 @@ class Writer:
         if not embedded:
             _put(data, paper=self._ref("Paper", consultation.paper_id))
         data["authoritative"] = consultation.authoritative
+        # a non-public agenda item is not named: it would tell which paper a closed session
+        # discussed (querysets annotate ``item_public``)
+        item_public = getattr(consultation, "item_public", False)
         _put(
-            data, agendaItem=self._ref("AgendaItem", consultation.agenda_item_id),
+            data, agendaItem=self._ref("AgendaItem", consultation.agenda_item_id)
+            if item_public else None,
             meeting=self._ref("Meeting", consultation.meeting_id),
             organization=self._ids("Organization", _many(consultation, "organizations")),
             role=consultation.role,

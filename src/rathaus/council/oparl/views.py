@@ -9,12 +9,13 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from rathaus.core.tenancy import current_authority
 from rathaus.council import models
-from rathaus.council.oparl import checksums, paging, querysets, responses
+from rathaus.council.oparl import checksums, paging, querysets, responses, visibility
 from rathaus.council.oparl.addresses import SEGMENTS, Addresses
 from rathaus.council.oparl.serializers import Json, Writer
 
@@ -121,7 +122,8 @@ def single(request: HttpRequest, segment: str, pk: int) -> HttpResponse:
     found_body = _body(request)
     if type_name is None or found_body is None:
         return responses.not_found()
-    obj = querysets.of_type(type_name, found_body).filter(pk=pk).first()
+    found = querysets.of_type(type_name, found_body).filter(pk=pk)
+    obj = (found.defer(None) if type_name == "File" else found).first()
     if obj is None:
         return responses.not_found()
     writer = Writer(Addresses(request))
@@ -138,19 +140,24 @@ def _file_back(writer: Writer, file: models.File) -> Json:
     """The back references of a file fetched alone: where it belongs."""
     if file.deleted:
         return {}
+    # only the live public owners (visibility): a closed session's item is not named
+    live_meetings = models.Meeting.objects.filter(deleted=False)
     meetings = set(
-        models.Meeting.objects.filter(invitation=file).values_list("pk", flat=True)
-    ) | set(models.Meeting.objects.filter(results_protocol=file).values_list("pk", flat=True))
-    meetings |= set(
-        models.Meeting.objects.filter(verbatim_protocol=file).values_list("pk", flat=True)
-    ) | set(models.Meeting.objects.filter(auxiliary_files=file).values_list("pk", flat=True))
-    items = set(
-        models.AgendaItem.objects.filter(resolution_file=file).values_list("pk", flat=True)
-    ) | set(models.AgendaItem.objects.filter(auxiliary_files=file).values_list("pk", flat=True))
-    papers = set(models.Paper.objects.filter(main_file=file).values_list("pk", flat=True)) | set(
-        models.Paper.objects.filter(auxiliary_files=file).values_list("pk", flat=True)
+        live_meetings.filter(
+            Q(invitation=file) | Q(results_protocol=file) | Q(verbatim_protocol=file)
+        ).values_list("pk", flat=True)
+    ) | set(live_meetings.filter(auxiliary_files=file).values_list("pk", flat=True))
+    live_items = models.AgendaItem.objects.filter(
+        public=True, deleted=False, meeting__deleted=False
     )
-    derived = models.File.objects.filter(master_file=file).order_by("pk")
+    items = set(live_items.filter(resolution_file=file).values_list("pk", flat=True)) | set(
+        live_items.filter(auxiliary_files=file).values_list("pk", flat=True)
+    )
+    live_papers = models.Paper.objects.filter(deleted=False)
+    papers = set(live_papers.filter(main_file=file).values_list("pk", flat=True)) | set(
+        live_papers.filter(auxiliary_files=file).values_list("pk", flat=True)
+    )
+    derived = models.File.objects.filter(visibility.served(), master_file=file).order_by("pk")
     a = writer.a
     return {
         "meeting": a.objects("Meeting", sorted(meetings)),
