@@ -9,7 +9,8 @@ instead).
 
 The content goes out with the media type the upload checks found in it (``StoredFile``), never
 the ``mimeType`` a file's record claims (an import may claim anything), and with
-``Content-Security-Policy: sandbox`` and ``X-Content-Type-Options: nosniff``. Only types that
+``X-Content-Type-Options: nosniff`` and ``Content-Security-Policy: sandbox`` (not for a PDF shown
+inline: browsers' PDF viewers do not run in a sandboxed document). Only types that
 cannot run scripts are shown inline (:data:`INLINE`); the access address gives every other type
 as an attachment too.
 """
@@ -74,7 +75,10 @@ def _serve(request: HttpRequest, pk: int, as_attachment: bool) -> HttpResponseBa
     if disposition:
         response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
+    if as_attachment or media_type != "application/pdf":
+        # A sandboxed document may not use plugins: Chromium's PDF viewer would show nothing.
+        # A PDF's scripts run in the viewer, never with the portal's origin.
+        response["Content-Security-Policy"] = "sandbox"
     return responses.cors(response)
 
 
