@@ -202,7 +202,7 @@ def test_unknown_deleted_and_foreign_meetings_are_not_found(body):
         assert client.get(f"/rat/sitzungen/{pk}/").status_code == 404
 
 
-def test_file_links_lead_to_the_oparl_download_or_the_source(body):
+def test_file_links_lead_to_the_oparl_access_address_or_the_source(body):
     imported = CouncilFileFactory(body=body, name="Einladung", stored=None,
                                   external_download_url="https://ris.example/d/1")  # fmt: skip
     lost = CouncilFileFactory(body=body, name="Protokoll ohne Adresse", stored=None)
@@ -217,4 +217,4 @@ def test_file_links_lead_to_the_oparl_download_or_the_source(body):
     assert f"/oparl/v1/file/{imported.pk}/" not in page
     assert "Protokoll ohne Adresse <span" in page
     assert "nicht online verfügbar" in page
-    assert f'href="{reverse("oparl:file-download", args=[here.pk])}"' in page
+    assert f'href="{reverse("oparl:file-access", args=[here.pk])}"' in page

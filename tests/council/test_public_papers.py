@@ -171,7 +171,7 @@ def test_a_file_imported_without_its_content_links_to_its_source(body):
     paper = PaperFactory(body=body, main_file=imported)
     paper.auxiliary_files.add(only_access, here)
     page = Client().get(f"/rat/vorlagen/{paper.pk}/").content.decode()
-    assert 'href="https://ris.example.org/f/7.pdf"' in page
+    assert 'href="https://ris.example.org/f/7/inhalt"' in page
     assert 'href="https://ris.example.org/f/8"' in page
-    assert f'href="/oparl/v1/file/{here.pk}/download"' in page
-    assert f"/oparl/v1/file/{imported.pk}/download" not in page
+    assert f'href="/oparl/v1/file/{here.pk}/inhalt"' in page
+    assert f"/oparl/v1/file/{imported.pk}/inhalt" not in page

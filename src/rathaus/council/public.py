@@ -44,12 +44,14 @@ def no_council(request: HttpRequest, title: str) -> HttpResponse:
 
 def file_url(file: File) -> str:
     """The address of a council file's content: for a file imported without its content the
-    address at its source, else the OParl download (``oparl:file-download``), else ""."""
-    external = file.external_download_url or file.external_access_url
+    address at its source, else the OParl access address (``oparl:file-access``: a PDF opens in
+    the browser, which on a phone is what people expect; saving it is the browser's choice),
+    else ""."""
+    external = file.external_access_url or file.external_download_url
     if file.stored_id is None:
         return external
     try:
-        return reverse("oparl:file-download", args=[file.pk])
+        return reverse("oparl:file-access", args=[file.pk])
     except NoReverseMatch:
         return external
 
