@@ -255,7 +255,13 @@ def test_the_submission_and_its_tasks_commit_together(monkeypatch):
 def test_reconciliation_repairs_a_submission_whose_tasks_were_lost(submission):
     """As if the enqueue after the commit had failed (the gap before ADR 0021)."""
     DBTaskResult.objects.all().delete()
-    nothing = {"e-mails": 0, "submissions": 0, "efile": 0}
+    nothing = {
+        "e-mails": 0,
+        "submissions": 0,
+        "efile": 0,
+        "council.efile": 0,
+        "noticeboard.subscriptions": 0,
+    }
     assert taskqueue.reconcile() == nothing  # too young to tell
     out = call_command_output("reconcile", "--min-age", "0")
     assert "submissions: 2 missing tasks queued" in out
@@ -284,7 +290,13 @@ def test_reconciliation_leaves_old_work_alone(submission, settings):
     Submission.objects.filter(pk=submission.pk).update(
         submitted_at=timezone.now() - timedelta(hours=settings.RATHAUS_RECONCILE_LOOKBACK_HOURS + 1)
     )
-    assert taskqueue.reconcile(0) == {"e-mails": 0, "submissions": 0, "efile": 0}
+    assert taskqueue.reconcile(0) == {
+        "e-mails": 0,
+        "submissions": 0,
+        "efile": 0,
+        "council.efile": 0,
+        "noticeboard.subscriptions": 0,
+    }
     assert taskqueue.reconcile(0, lookback_hours=1000)["submissions"] == 2
 
 
