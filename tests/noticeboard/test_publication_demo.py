@@ -5,11 +5,14 @@ display records; the Bürgerbüro's demo clerk keeps them; loading again adds no
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from rathaus.core import demo as core_demo
 from rathaus.core.demo import Tally
 from rathaus.noticeboard import demo, publication
 from rathaus.noticeboard.models import DisplayRecord, Notice
@@ -82,3 +85,13 @@ def test_the_demo_texts_name_concrete_dates_and_the_plan_has_its_draft_attached(
     budget = Notice.objects.get(uid=demo.NOTICES[1].uid)
     assert "am " in budget.summary
     assert f"bis {today + dt.timedelta(days=11):%d.%m.%Y}" in budget.text
+
+
+def test_demo_data_points_to_the_notices_the_screen_and_the_worker(monkeypatch):
+    monkeypatch.setattr(core_demo, "load", lambda: (Tally(), []))
+    out = StringIO()
+    call_command("demo_data", stdout=out)
+    printed = out.getvalue()
+    for hint in ("/bekanntmachungen/", "/anzeige/rathaus-foyer/", "/verwaltung/bekanntmachungen/",
+                 demo.DEMO_KEEPER, "make run"):  # fmt: skip
+        assert hint in printed
