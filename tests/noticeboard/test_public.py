@@ -58,6 +58,7 @@ def test_the_list_shows_what_is_on_display_by_status_and_by_time(town):
     assert "Der Haushalt für 2027 ist beschlossen." in html
     assert "Ausgehängt seit 01.12.2026, 00:00 Uhr, bis 15.12.2026, 24:00 Uhr" in html
     assert '<h2 class="kern-heading-medium" id="bereich-haushalt">Haushalt</h2>' in html
+    assert "kern-badge" not in html  # the group heading names the category, no badge repeats it
     for hidden in ("Entwurf", "Geplante", "Beendete", "Zurückgezogene", "Längst vorbei",
                    "Anderer Ort"):  # fmt: skip
         assert hidden not in html

@@ -4,9 +4,12 @@ proof of display in words from the display records, by category and year, paged.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.test import Client
+from django.utils import formats, timezone, translation
+from pypdf import PdfReader
 
 from rathaus.noticeboard.models import Category, DisplayRecord, Notice
 from tests.factories import AuthorityFactory, NoticeFactory
@@ -118,3 +121,43 @@ def test_a_notice_of_the_archive_shows_its_proof(town):
     assert "Aushangfrist beendet" in html
     assert "Aushangnachweis" in html
     assert "Ausgehängt vom 01.12.2026, 00:00 Uhr bis 15.12.2026, 24:00 Uhr" in html
+
+
+def test_the_proof_of_display_of_an_archived_notice_is_a_public_pdf_with_the_times(town):
+    start, end = dt.datetime(2026, 12, 1, tzinfo=BERLIN), dt.datetime(2026, 12, 16, tzinfo=BERLIN)
+    ended = shown(town, start, end, title="Haushaltssatzung 2027", category=Category.BUDGET)
+    withdrawn = shown(town, start, end, title="Einladung", status=Notice.Status.WITHDRAWN,
+                      withdrawn_reason="Der Termin wurde verlegt.")  # fmt: skip
+    page = get("/bekanntmachungen/archiv/")
+    assert f'href="/bekanntmachungen/{ended.uid}/aushangnachweis.pdf"' in page
+    assert "Fingerabdruck" in page
+    assert f'href="/bekanntmachungen/{ended.uid}/aushangnachweis.pdf"' in get(
+        f"/bekanntmachungen/{ended.uid}/"
+    )
+    for notice in (ended, withdrawn):
+        response = Client().get(f"/bekanntmachungen/{notice.uid}/aushangnachweis.pdf")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        text = "".join(
+            "".join(page.extract_text().split())
+            for page in PdfReader(io.BytesIO(response.content)).pages
+        )
+        assert "Aushangnachweis" in text
+        assert notice.title.replace(" ", "") in text
+        for moment in (start, end):
+            with translation.override("de"):
+                worded = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+            assert "".join(worded.split()) in text
+        assert "a" * 64 in text
+        assert "Von" not in text  # who did each step is for staff only
+
+
+def test_the_proof_pdf_of_a_notice_not_in_the_archive_is_404(town):
+    on_display = NoticeFactory(authority=town)
+    draft = NoticeFactory(authority=town, status=Notice.Status.DRAFT, put_up_at=None)
+    never = NoticeFactory(authority=town, status=Notice.Status.WITHDRAWN, put_up_at=None)
+    elsewhere = shown(AuthorityFactory(), dt.datetime(2026, 1, 1, tzinfo=BERLIN),
+                      dt.datetime(2026, 1, 15, tzinfo=BERLIN))  # fmt: skip
+    for notice in (on_display, draft, never, elsewhere):
+        get(f"/bekanntmachungen/{notice.uid}/aushangnachweis.pdf", status=404)
+    assert "aushangnachweis.pdf" not in get(f"/bekanntmachungen/{on_display.uid}/")

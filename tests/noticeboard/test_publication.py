@@ -17,6 +17,7 @@ from rathaus.core.models import AuditEvent
 from rathaus.noticeboard import publication
 from rathaus.noticeboard.events import NoticePutUp, NoticeTakenDown
 from rathaus.noticeboard.models import DisplayRecord, Notice
+from rathaus.noticeboard.public import moment_in_words
 from tests.factories import UserFactory
 from tests.factories.core import StoredFileFactory
 from tests.factories.noticeboard import NoticeAttachmentFactory, NoticeFactory
@@ -254,5 +255,17 @@ def test_the_screen_source_shows_notices_on_display_newest_first():
     assert str(slides[0].heading) == "Haushalt"
     assert slides[0].path == f"/bekanntmachungen/{newer.uid}/"
     assert slides[1].lines == ["Erste Zeile", "Zweite Zeile"]
-    assert slides[0].facts[0].value == timezone.localtime(newer.display_until).strftime("%d.%m.%Y")
+    assert slides[0].facts[0].value == moment_in_words(newer.display_until, end=True)
     assert [slide.title for slide in source.slides(older.authority, {"limit": 1})] == ["Neuere"]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_the_screen_words_an_end_at_midnight_as_the_public_page_does():
+    # stored as midnight of 20.12.: the page says "bis 19.12.2026, 24:00 Uhr", so does the screen
+    end = timezone.make_aware(dt.datetime(2026, 12, 20, 0, 0))
+    notice = NoticeFactory(display_from=timezone.now() - dt.timedelta(days=1), display_until=end)
+    source = signage.get("noticeboard.notices")
+    assert source is not None
+    [slide] = source.slides(notice.authority, {})
+    assert slide.facts[0].value == "19.12.2026, 24:00 Uhr"
+    assert "20.12.2026" not in slide.facts[0].value

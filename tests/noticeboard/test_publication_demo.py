@@ -4,10 +4,15 @@ display records; the Bürgerbüro's demo clerk keeps them; loading again adds no
 
 from __future__ import annotations
 
+import datetime as dt
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from rathaus.core import demo as core_demo
 from rathaus.core.demo import Tally
 from rathaus.noticeboard import demo, publication
 from rathaus.noticeboard.models import DisplayRecord, Notice
@@ -54,3 +59,39 @@ def test_loading_again_adds_nothing_and_the_clerk_keeps_the_notices(barleben):
     client = log_in(Client(), demo.DEMO_KEEPER)
     page = client.get("/verwaltung/bekanntmachungen/?status=aushang").content.decode()
     assert "Haushaltssatzung der Gemeinde Barleben für das Haushaltsjahr 2027" in page
+
+
+def test_the_demo_texts_name_concrete_dates_and_the_plan_has_its_draft_attached(barleben):
+    today = timezone.localdate()
+    plan = Notice.objects.get(uid=demo.NOTICES[2].uid)
+    assert "Bebauungsplan Nr. 42 „Am Kanal“" in plan.text.replace("Bebauungsplans", "Bebauungsplan")
+    start = today + dt.timedelta(days=demo.NOTICES[2].start)
+    last = today + dt.timedelta(days=demo.NOTICES[2].end - 1)
+    assert f"vom {start:%d.%m.%Y} bis {last:%d.%m.%Y}" in plan.summary
+    assert "unten angehängt" in plan.text
+    assert "im Internet" not in plan.text
+    (attachment,) = plan.attachments.select_related("file")
+    assert attachment.file.media_type == "application/pdf"
+    assert attachment.file.read_bytes().startswith(b"%PDF")
+    # the proof covers the attachment: put up with it, the hash is the one of today
+    assert plan.display_records.get().content_sha256 == publication.content_sha256(plan)
+    client = Client()
+    response = client.get(f"/bekanntmachungen/{plan.uid}/anlagen/{attachment.pk}/")
+    assert response.status_code == 200
+    texts = " ".join(f"{n.summary} {n.text}" for n in Notice.objects.filter(authority=barleben))
+    assert "übernächsten" not in texts
+    assert "Bis dahin" not in texts
+    assert "{" not in texts
+    budget = Notice.objects.get(uid=demo.NOTICES[1].uid)
+    assert "am " in budget.summary
+    assert f"bis {today + dt.timedelta(days=11):%d.%m.%Y}" in budget.text
+
+
+def test_demo_data_points_to_the_notices_the_screen_and_the_worker(monkeypatch):
+    monkeypatch.setattr(core_demo, "load", lambda: (Tally(), []))
+    out = StringIO()
+    call_command("demo_data", stdout=out)
+    printed = out.getvalue()
+    for hint in ("/bekanntmachungen/", "/anzeige/rathaus-foyer/", "/verwaltung/bekanntmachungen/",
+                 demo.DEMO_KEEPER, "make run"):  # fmt: skip
+        assert hint in printed

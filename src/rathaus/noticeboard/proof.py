@@ -4,7 +4,8 @@ It states what was published — the notice, its category, the signature, the co
 and each attachment with its SHA-256 — the period prescribed, and when the notice was actually
 put up and taken down, from its ``DisplayRecord`` rows (written once, by the worker or by the
 person who withdrew it). Staff see it as text on the notice's page at any time; the PDF is
-offered once the display has ended or the notice was withdrawn, when the proof is complete.
+offered once the display has ended or the notice was withdrawn, when the proof is complete —
+to staff, and to anybody for the notices of the public archive (``noticeboard:proof``).
 """
 
 from __future__ import annotations
@@ -77,9 +78,12 @@ def available(notice: Notice) -> bool:
     return notice.status in COMPLETE
 
 
-def render(notice: Notice) -> bytes:
-    """The proof of display as an accessible PDF."""
-    return render_pdf(TEMPLATE, {"proof": proof_of(notice), "authority": notice.authority})
+def render(notice: Notice, *, public: bool = False) -> bytes:
+    """The proof of display as an accessible PDF; the ``public`` one (offered with the archive)
+    leaves out which staff member did each step."""
+    return render_pdf(
+        TEMPLATE, {"proof": proof_of(notice), "authority": notice.authority, "public": public}
+    )
 
 
 def filename(notice: Notice) -> str:

@@ -301,6 +301,13 @@ def ready() -> None:
     )  # fmt: skip
     signage.register(notice_signage.SOURCE)
     core_demo.register_loader("noticeboard", demo.load)
+    core_demo.login_notes.append(
+        "Demo official notices: /bekanntmachungen/ (archive with the proof of display: "
+        "/bekanntmachungen/archiv/), the notice board screen: /anzeige/rathaus-foyer/; staff "
+        f"of the Bürgerbüro: {demo.DEMO_KEEPER}, /verwaltung/bekanntmachungen/. Scheduled notices "
+        "go up and down and the subscription e-mails are sent by the task worker (`make run` "
+        "starts it)."
+    )
 
 
 def keeps_notices(staff: object) -> bool:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.core.signage import Fact, SignageSource, Slide
 from rathaus.noticeboard.models import Category, Notice
+from rathaus.noticeboard.public import moment_in_words
 
 if TYPE_CHECKING:
     from rathaus.core.models import Authority
@@ -55,7 +56,8 @@ def slides(authority: Authority, options: Mapping[str, Any]) -> Sequence[Slide]:
     ).order_by("-display_from", "-id")[:limit]  # fmt: skip
     found = []
     for notice in notices:
-        until = formats.date_format(timezone.localtime(notice.display_until), "SHORT_DATE_FORMAT")
+        # worded as the public pages: an end at midnight is the 24:00 of the day before
+        until = moment_in_words(notice.display_until, end=True)
         found.append(
             Slide(
                 heading=HEADINGS[Category(notice.category)],

@@ -16,5 +16,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("abonnieren/bestaetigen/<str:token>/", subscription_views.confirm, name="confirm"),
     path("abonnieren/abmelden/<str:code>/", subscription_views.unsubscribe, name="unsubscribe"),
     path("<uuid:uid>/", views.notice_detail, name="notice"),
+    path("<uuid:uid>/aushangnachweis.pdf", views.proof_pdf, name="proof"),
     path("<uuid:uid>/anlagen/<id:pk>/", views.attachment, name="attachment"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from rathaus.core.files.serving import response as file_response
 from rathaus.core.models import Authority
 from rathaus.core.tenancy import current_authority
-from rathaus.noticeboard import public
+from rathaus.noticeboard import proof, public
 from rathaus.noticeboard.models import Category, Notice
 from rathaus.noticeboard.public_forms import ArchiveFilter, CategoryFilter
 
@@ -122,6 +122,19 @@ def attachment(request: HttpRequest, uid: uuid.UUID, pk: int) -> HttpResponseBas
     if found is None:
         raise Http404("no such attachment")
     return file_response(found.file)
+
+
+@require_safe
+def proof_pdf(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    """The proof of display as a PDF, for the notices of the archive (ended or withdrawn after
+    they were put up): anything else answers 404."""
+    authority = authority_or_404(request)
+    notice = public.archived(authority).filter(uid=uid).first()
+    if notice is None:
+        raise Http404("no such notice in the archive")
+    response = HttpResponse(proof.render(notice, public=True), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{proof.filename(notice)}"'
+    return response
 
 
 @require_safe

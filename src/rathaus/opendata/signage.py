@@ -1,10 +1,13 @@
 """Live sensor values and current alerts on the screens of the digital notice board
 (``core.signage``, ADR 0067).
 
-``opendata.sensors``: per station (thing) of the dashboards its newest values with unit and
-time of measurement, from ``LatestObservation`` only (one query); a value older than the
-``hours`` option (default 6) is marked as not current. ``opendata.alerts``: the open alerts of
-the thresholds (``Alert`` without an end), severity "alert" (one query).
+``opendata.sensors``: per station (thing) of the dashboards its newest values, each named by
+the measured quantity (e.g. "Stickstoffdioxid (NO2)") with unit, below the station's name, and
+when it was measured ("Gemessen um 10:20 Uhr"), from ``LatestObservation`` (one query) and the
+active thresholds on single values (a second query): a value with such a threshold is rated
+"über dem Grenzwert" or "im normalen Bereich". A value older than the ``hours`` option
+(default 6) is marked as not current. ``opendata.alerts``: the open alerts of the thresholds
+(``Alert`` without an end), severity "alert" (one query).
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +32,7 @@ from rathaus.opendata.models import Alert, Datastream, Threshold, Topic
 SENSORS = "opendata.sensors"
 ALERTS = "opendata.alerts"
 STALE_HOURS = 6
+SINGLE_LIMITS = Threshold.objects.filter(active=True, statistic=Threshold.Statistic.VALUE)
 HEADINGS: dict[str, Any] = {
     Topic.AIR: gettext_lazy("Air quality"),
     Topic.GROUNDWATER: gettext_lazy("Groundwater"),
@@ -52,6 +58,46 @@ def time_in_words(moment: datetime.datetime, today: datetime.date) -> str:
     return f"{date_format(local, 'j. F')}, {time}"
 
 
+def measured_at(moment: datetime.datetime, today: datetime.date) -> str:
+    """``gemessen um 10:20 Uhr`` today, else ``gemessen am 5. Dezember um 10:20 Uhr``."""
+    local = timezone.localtime(moment)
+    if local.date() == today:
+        return _("measured at %(time)s o'clock") % {"time": date_format(local, "H:i")}
+    return _("measured on %(day)s at %(time)s o'clock") % {
+        "day": date_format(local, "j. F"), "time": date_format(local, "H:i"),
+    }  # fmt: skip
+
+
+def quantity(datastream: Datastream) -> str:
+    """The measured quantity in words, with its short name: "Stickstoffdioxid (NO2)"."""
+    prop = datastream.observed_property
+    words = " ".join(prop.description.split())
+    if words and words != prop.name and len(words) <= 60:
+        return f"{words} ({prop.name})"
+    return prop.name
+
+
+def rating(datastream: Datastream, value: float | None) -> str:
+    """Against the active thresholds on single values (prefetched as ``single_limits``):
+    beyond one of them, else in the normal range; "" without such a threshold."""
+    limits = getattr(datastream, "single_limits", [])
+    if not limits or value is None:
+        return ""
+    for threshold in limits:
+        if threshold.direction == Threshold.Direction.ABOVE and value > threshold.value:
+            return _("above the limit")
+        if threshold.direction == Threshold.Direction.BELOW and value < threshold.value:
+            return _("below the limit")
+    return _("in the normal range")
+
+
+def _reading(stream: Datastream) -> str:
+    value = stream.latest.result_number
+    reading = f"{_number(value)} {_unit(stream)}".strip()
+    judged = rating(stream, value)
+    return f"{reading} – {judged}" if judged else reading
+
+
 def _unit(datastream: Datastream) -> str:
     return str((datastream.unit_of_measurement or {}).get("symbol", ""))
 
@@ -72,6 +118,7 @@ def sensor_slides(authority: Authority, options: Mapping[str, Any]) -> Sequence[
         dashboard.visible_datastreams(authority)
         .filter(latest__isnull=False)
         .select_related("thing", "observed_property", "latest")
+        .prefetch_related(Prefetch("thresholds", queryset=SINGLE_LIMITS, to_attr="single_limits"))
         .order_by("topic", "thing__name", "thing_id", "observed_property__name", "id")
     )
     topic = str(options.get("topic", ""))
@@ -84,14 +131,8 @@ def sensor_slides(authority: Authority, options: Mapping[str, Any]) -> Sequence[
     for (topic_key, _thing), streams in list(stations.items())[: SENSORS_SOURCE.limit]:
         newest = max(stream.latest.phenomenon_time for stream in streams)
         oldest = min(stream.latest.phenomenon_time for stream in streams)
-        facts = [
-            signage.Fact(
-                stream.observed_property.name,
-                f"{_number(stream.latest.result_number)} {_unit(stream)}".strip(),
-            )
-            for stream in streams[:4]
-        ]
-        lines = [_("Measured %(when)s") % {"when": time_in_words(newest, today)}]
+        facts = [signage.Fact(quantity(stream), _reading(stream)) for stream in streams[:4]]
+        lines = [capfirst(measured_at(newest, today))]
         if now - oldest > limit:
             lines.append(_("Not current: the last value is older than %(hours)s hours.")
                          % {"hours": int(limit.total_seconds() // 3600)})  # fmt: skip
