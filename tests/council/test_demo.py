@@ -145,11 +145,13 @@ def test_the_papers_the_notices_refer_to_were_decided_before(barleben):
     budget = Paper.objects.get(body__authority=barleben, name__contains="Haushaltsjahr 2027")
     decided = budget.consultations.get(authoritative=True)
     assert decided.meeting.organizations.get().name == "Gemeinderat"
-    assert decided.meeting.start < now and decided.agenda_item.result.endswith("beschlossen")
+    assert decided.meeting.start < now
+    assert decided.agenda_item.result.endswith("beschlossen")
     plan = Paper.objects.get(body__authority=barleben,
                              name__startswith="Bebauungsplan Nr. 42 „Wohngebiet Am Kanal“")  # fmt: skip
     decided = plan.consultations.get(authoritative=True)
-    assert decided.meeting.start < now and decided.agenda_item.result.endswith("beschlossen")
+    assert decided.meeting.start < now
+    assert decided.agenda_item.result.endswith("beschlossen")
     # a few committees met in the last months, with results
     recent = Meeting.objects.filter(body__authority=barleben, start__lt=now,
                                     start__gt=now - dt.timedelta(days=90)).exclude(
@@ -162,5 +164,7 @@ def test_demo_data_says_where_the_council_is():
     from rathaus.core import demo as core_demo
 
     notes = [note for note in core_demo.login_notes if "/rat/" in note]
-    assert notes and "/verwaltung/rat/" in notes[0] and "standesamt" in notes[0]
+    assert notes
+    assert "/verwaltung/rat/" in notes[0]
+    assert "standesamt" in notes[0]
     assert "/oparl/v1/" in notes[0]

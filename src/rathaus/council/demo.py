@@ -101,8 +101,12 @@ def meeting_day(day: tuple[int, int, int] | int, today: dt.date, taken: set[dt.d
     if isinstance(day, tuple):
         return dt.date(*day)
     found = today + dt.timedelta(days=day)
-    while (found.weekday() not in MEETING_WEEKDAYS or found in taken
-           or (found.month, found.day) >= (12, 24) or (found.month, found.day) == (1, 1)):
+    while (
+        found.weekday() not in MEETING_WEEKDAYS
+        or found in taken
+        or (found.month, found.day) >= (12, 24)
+        or (found.month, found.day) == (1, 1)
+    ):
         found += dt.timedelta(days=1)
     taken.add(found)
     return found

@@ -95,13 +95,9 @@ class MeetingForm(forms.ModelForm[Meeting]):
         # the council and its committees, not factions or parties; an organisation the meeting
         # already has (imported, say) stays, so saving loses nothing
         kept = Q(pk__in=self.instance.organizations.all()) if self.instance.pk else Q(pk=None)
-        self.fields["organizations"].queryset = (
-            _live(Organization, body)
-            .filter(  # type: ignore[attr-defined]
-                Q(organization_type=Organization.Type.COMMITTEE) | kept
-            )
-            .order_by("position", "name")
-        )
+        committees = Q(organization_type=Organization.Type.COMMITTEE) | kept
+        choices = _live(Organization, body).filter(committees).order_by("position", "name")
+        self.fields["organizations"].queryset = choices  # type: ignore[attr-defined]
         self.fields["location"].queryset = _live(Location, body)  # type: ignore[attr-defined]
         self.fields["location"].empty_label = _("No location yet")  # type: ignore[attr-defined]
         self.fields["start"].required = True
