@@ -46,3 +46,11 @@ def test_current_published_sites_with_streets_period_and_detour(django_assert_nu
     assert len(works.lines) == 1
     assert "bis auf Weiteres" in works.lines[0]
     assert works.facts == []
+
+
+def test_the_demo_labels_only_detours_as_detours(barleben):
+    slides = signage.get("construction.sites").slides(barleben, {})
+    detours = {slide.title: fact.value for slide in slides for fact in slide.facts}
+    assert detours["Ausbau Buschweg"] == "Bitte über die Bahnhofstraße fahren."
+    # a closure or a lane with traffic lights is no detour: it is said in the description
+    assert not [text for text in detours.values() if "gesperrt" in text or "Ampel" in text]

@@ -127,3 +127,44 @@ def test_the_demo_clerk_of_the_standesamt_keeps_the_council(barleben):
     page = log_in(Client(), "standesamt").get("/verwaltung/rat/personen/")
     assert page.status_code == 200
     assert "Rainer Rathausmann" in page.content.decode()
+
+
+def test_demo_meetings_are_on_weekday_evenings_outside_the_holidays(barleben):
+    local = [timezone.localtime(m.start) for m in Meeting.objects.filter(body__authority=barleben)]
+    assert all(start.weekday() < 5 and start.hour >= 17 for start in local)
+    assert not [s for s in local if (s.month, s.day) >= (12, 24) or (s.month, s.day) == (1, 1)]
+    taken: set[dt.date] = set()
+    # counted from a Sunday before Christmas: never on a weekend, a holiday or a taken day
+    days = [demo.meeting_day(n, dt.date(2026, 12, 20), taken) for n in (0, 1, 6, 7, 13)]
+    assert days == [dt.date(2026, 12, 22), dt.date(2026, 12, 23), dt.date(2027, 1, 5),
+                    dt.date(2027, 1, 6), dt.date(2027, 1, 7)]  # fmt: skip
+
+
+def test_the_papers_the_notices_refer_to_were_decided_before(barleben):
+    now = timezone.now()
+    budget = Paper.objects.get(body__authority=barleben, name__contains="Haushaltsjahr 2027")
+    decided = budget.consultations.get(authoritative=True)
+    assert decided.meeting.organizations.get().name == "Gemeinderat"
+    assert decided.meeting.start < now
+    assert decided.agenda_item.result.endswith("beschlossen")
+    plan = Paper.objects.get(body__authority=barleben,
+                             name__startswith="Bebauungsplan Nr. 42 „Wohngebiet Am Kanal“")  # fmt: skip
+    decided = plan.consultations.get(authoritative=True)
+    assert decided.meeting.start < now
+    assert decided.agenda_item.result.endswith("beschlossen")
+    # a few committees met in the last months, with results
+    recent = Meeting.objects.filter(body__authority=barleben, start__lt=now,
+                                    start__gt=now - dt.timedelta(days=90)).exclude(
+        organizations__name="Gemeinderat")  # fmt: skip
+    assert recent.count() >= 5
+    assert AgendaItem.objects.filter(meeting__in=recent).exclude(result="").count() >= 5
+
+
+def test_demo_data_says_where_the_council_is():
+    from rathaus.core import demo as core_demo
+
+    notes = [note for note in core_demo.login_notes if "/rat/" in note]
+    assert notes
+    assert "/verwaltung/rat/" in notes[0]
+    assert "standesamt" in notes[0]
+    assert "/oparl/v1/" in notes[0]

@@ -218,3 +218,36 @@ def test_file_links_lead_to_the_oparl_access_address_or_the_source(body):
     assert "Protokoll ohne Adresse <span" in page
     assert "nicht online verfügbar" in page
     assert f'href="{reverse("oparl:file-access", args=[here.pk])}"' in page
+
+
+def title_of(response) -> str:
+    return response.content.decode().split("<title>")[1].split("</title>")[0]
+
+
+def test_titles_name_the_portal_once(body):
+    start = meeting(body, "5. Sitzung des Gemeinderates", berlin(12, 15))
+
+    index = Client().get("/rat/")
+    page = Client().get(reverse("council:meeting", args=[start.pk]))
+
+    assert title_of(index) == "Ratsinformation – Gemeinde Barleben"
+    assert '<h1 class="kern-heading-x-large">Ratsinformation</h1>' in index.content.decode()
+    assert title_of(page) == "5. Sitzung des Gemeinderates – Ratsinformation – Gemeinde Barleben"
+
+
+def test_meeting_times_are_worded_in_the_language_of_the_page():
+    from django.utils import translation
+
+    from rathaus.council.public import period_in_words, when_in_words
+
+    start, end = berlin(12, 13), berlin(12, 13, hour=20) + dt.timedelta(minutes=30)
+    with translation.override("en"):
+        assert when_in_words(start, end) == "Sunday 13 December 2026, 18:00 to 20:30"
+        assert when_in_words(start, None) == "Sunday 13 December 2026, 18:00"
+        assert period_in_words(dt.date(2024, 7, 1), None) == "since 1 July 2024"
+    with translation.override("de"):
+        assert when_in_words(start, end) == "Sonntag, 13. Dezember 2026, 18:00 bis 20:30 Uhr"
+        assert when_in_words(start, end + dt.timedelta(days=1)) == (
+            "Sonntag, 13. Dezember 2026, 18:00 Uhr bis Montag, 14. Dezember 2026, 20:30 Uhr"
+        )
+        assert period_in_words(dt.date(2024, 7, 1), None) == "seit 1. Juli 2024"

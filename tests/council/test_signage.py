@@ -51,9 +51,13 @@ def test_next_meetings_in_words_within_the_days_ahead(django_assert_max_num_quer
     assert first.path == f"/rat/sitzungen/{tomorrow.pk}/"
     assert second.heading == "Sitzung abgesagt"
     assert second.severity == "warning"
-    assert second.lines[0] == "Abgesagt"
-    assert second.lines[1].endswith(", 18:00 Uhr")
-    assert second.lines[1].count(",") == 2  # "Donnerstag, 17. Dezember, 18:00 Uhr"
+    # said once, in the heading: the lines are the day and the place
+    assert second.lines[0].endswith(", 18:00 Uhr")
+    assert second.lines[0].count(",") == 2  # "Donnerstag, 17. Dezember, 18:00 Uhr"
+    assert second.lines[1] == "Rathaus Barleben, Ratssaal"
+    assert not any("abgesagt" in line.lower() for line in second.lines)
+    # the label on the screen's footer is for passers-by
+    assert str(source.label) == "Nächste Sitzungen des Gemeinderates"
     assert [s.title for s in source.slides(town, {"days": 3})] == ["Gemeinderat"]
     assert len(source.slides(town, {"days": 30})) == 3
     # nonsense in the options: the default

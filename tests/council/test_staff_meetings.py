@@ -195,3 +195,30 @@ def test_the_council_details_are_kept_in_a_small_form(town):
     })  # fmt: skip
     assert response.status_code == 302
     assert Body.objects.get(authority=town).name == "Gemeinderat der Gemeinde Barleben"
+
+
+def test_committees_are_chosen_by_checkboxes_without_the_factions(town):
+    client = keeper(town)
+    client.get(HOME)
+    body = Body.objects.get(authority=town)
+    council = OrganizationFactory(body=body, name="Gemeinderat", position=0)
+    building = OrganizationFactory(body=body, name="Bauausschuss", position=1)
+    faction = OrganizationFactory(
+        body=body, name="Fraktion Offene Liste", organization_type="Fraktion"
+    )
+
+    page = client.get(f"{HOME}sitzungen/neu/").content.decode()
+    form = page.split('<fieldset class="kern-fieldset"')[1].split("</fieldset>")[0]
+    assert f'type="checkbox" name="organizations" value="{council.pk}"' in form
+    assert f'type="checkbox" name="organizations" value="{building.pk}"' in form
+    assert "Fraktion Offene Liste" not in page
+    assert "<legend" in form
+    assert "<select" not in form
+
+    client.post(f"{HOME}sitzungen/neu/", meeting_data(organizations=[council.pk, building.pk]))
+    meeting = Meeting.objects.get(body=body)
+    assert set(meeting.organizations.all()) == {council, building}
+    # an organisation a meeting already has (imported) stays choosable: saving loses nothing
+    meeting.organizations.add(faction)
+    edit = client.get(f"{HOME}sitzungen/{meeting.pk}/").content.decode()
+    assert "checked" in edit.split(f'name="organizations" value="{faction.pk}"')[1].split(">")[0]

@@ -49,7 +49,7 @@ def test_a_keeper_creates_a_screen_and_gives_it_content(town):
     assert screen.authority == town
     page = client.get(response["Location"]).content.decode()
     assert "/anzeige/rathaus-foyer/" in page
-    assert '<option value="council.meetings">Rat: nächste Sitzungen</option>' in page
+    assert '<option value="council.meetings">Nächste Sitzungen des Gemeinderates</option>' in page
     response = client.post(f"{LIST}{screen.pk}/inhalte/neu/",
                            {"neu-source": "council.meetings", "neu-seconds": "20"})  # fmt: skip
     assert response.status_code == 302

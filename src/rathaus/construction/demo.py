@@ -84,9 +84,9 @@ SITES = (
         -45,
         None,
         _area((52.2071, 11.6158), (52.2075, 11.6201), (52.2061, 11.6206), (52.2057, 11.6162)),
-        detour="Der Buschweg ist voll gesperrt. Bitte über die Bahnhofstraße fahren.",
-        description="Ausbau des Buschwegs mit Gehweg und Straßenbeleuchtung. Das Ende hängt "
-        "von der Verlegung der Leitungen ab.",
+        detour="Bitte über die Bahnhofstraße fahren.",
+        description="Der Buschweg ist voll gesperrt. Ausbau des Buschwegs mit Gehweg und "
+        "Straßenbeleuchtung. Das Ende hängt von der Verlegung der Leitungen ab.",
     ),
     DemoSite(
         "bahnhofstrasse-hausanschluss",
@@ -97,7 +97,7 @@ SITES = (
         -2,
         4,
         _point(52.2047, 11.6236),
-        detour="Halbseitige Sperrung mit Ampel.",
+        description="Halbseitige Sperrung mit Ampel.",
         responsible="Wasserversorger (Demo)",
     ),
     DemoSite(
@@ -109,7 +109,8 @@ SITES = (
         9,
         10,
         _point(52.2034, 11.6198),
-        detour="Die Ernst-Thälmann-Straße ist zwischen Breiteweg und Rathaus gesperrt.",
+        detour="Umleitung über den Breiteweg und die Bahnhofstraße.",
+        description="Die Ernst-Thälmann-Straße ist zwischen Breiteweg und Rathaus gesperrt.",
         responsible="Gemeinde Barleben, Ordnungsamt",
     ),
     DemoSite(

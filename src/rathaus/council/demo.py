@@ -50,6 +50,10 @@ def ready() -> None:
     from rathaus.core import demo as core_demo
 
     core_demo.register_loader("council", load)
+    core_demo.login_notes.append(
+        "Demo council information: /rat/ (meetings, papers, persons, committees), OParl 1.1 at "
+        f"/oparl/v1/; staff of the Ratsbüro: {DEMO_KEEPER}, /verwaltung/rat/"
+    )
 
 
 def load(tally: Tally) -> None:
@@ -84,6 +88,28 @@ def _load(tally: Tally, authority: Authority) -> None:
 
 def _date(day: tuple[int, int, int] | int, today: dt.date) -> dt.date:
     return dt.date(*day) if isinstance(day, tuple) else today + dt.timedelta(days=day)
+
+
+MEETING_WEEKDAYS = (1, 2, 3)
+"""Councils meet on Tuesday, Wednesday or Thursday evenings."""
+
+
+def meeting_day(day: tuple[int, int, int] | int, today: dt.date, taken: set[dt.date]) -> dt.date:
+    """The day of a demo meeting: a fixed date as it is; a day counted from ``today`` moves on
+    to the next Tuesday, Wednesday or Thursday outside 24 December to 1 January that no other
+    demo meeting has taken (the same every time the demo is loaded on the same day)."""
+    if isinstance(day, tuple):
+        return dt.date(*day)
+    found = today + dt.timedelta(days=day)
+    while (
+        found.weekday() not in MEETING_WEEKDAYS
+        or found in taken
+        or (found.month, found.day) >= (12, 24)
+        or (found.month, found.day) == (1, 1)
+    ):
+        found += dt.timedelta(days=1)
+    taken.add(found)
+    return found
 
 
 class _Loader:
@@ -173,8 +199,9 @@ class _Loader:
 
     def meetings(self) -> None:
         tz = timezone.get_current_timezone()
+        taken: set[dt.date] = set()
         for spec in data.MEETINGS:
-            day = _date(spec.day, self.today)
+            day = meeting_day(spec.day, self.today, taken)
             start = dt.datetime.combine(day, dt.time(18, 0), tzinfo=tz)
             state = Meeting.State.SCHEDULED
             if spec.held or spec.invited:

@@ -96,6 +96,9 @@ MEETINGS = (
     DemoMeeting(33, "Gemeinderat", (2020, 12, 15), held=True),
     DemoMeeting(41, "Hauptausschuss", (2022, 3, 8), held=True),
     DemoMeeting(43, "Gemeinderat", (2022, 3, 22), held=True),
+    DemoMeeting(12, "Finanzausschuss", -65, held=True),
+    DemoMeeting(13, "Bauausschuss", -58, held=True),
+    DemoMeeting(13, "Sozialausschuss", -44, held=True),
     DemoMeeting(14, "Bauausschuss", -30, held=True),
     DemoMeeting(13, "Finanzausschuss", -23, held=True, place="digitalwerkstatt"),
     DemoMeeting(15, "Hauptausschuss", -16, held=True,
@@ -213,27 +216,59 @@ PAPERS = (
         related=("IV-0012/2020",),
     ),
     DemoPaper(
-        "BV-0127/{year}", "Bebauungsplan „Am Lindenpark“ – Satzungsbeschluss (Demo)",
+        "BV-0127/{year}",
+        "Bebauungsplan Nr. 42 „Wohngebiet Am Kanal“ – Billigung des Entwurfs und öffentliche "
+        "Auslegung (Demo)",
         "Beschlussvorlage", -45,
-        ("Der Bebauungsplan „Am Lindenpark“ (Demo) wird als Satzung beschlossen. Er schafft "
-         "Bauland für etwa 40 Wohnhäuser am Ortsrand von Barleben.",
-         "Die Stellungnahmen aus der öffentlichen Auslegung wurden abgewogen.",
+        ("Der Entwurf des Bebauungsplans Nr. 42 „Wohngebiet Am Kanal“ (Demo) wird gebilligt und "
+         "nach § 3 Abs. 2 Baugesetzbuch öffentlich ausgelegt. Er schafft Bauland für etwa 40 "
+         "Wohnhäuser am Mittellandkanal.",
+         "Die Stellungnahmen aus der frühzeitigen Beteiligung wurden abgewogen.",
          "Erfundene Vorlage für die Demo von rathaus."),
-        (Step("Bauausschuss", 14, "Vorberatung", "einstimmig empfohlen"),
-         Step("Hauptausschuss", 15, "Vorberatung", "mehrheitlich empfohlen"),
-         Step("Gemeinderat", 16, "Entscheidung", "mehrheitlich beschlossen",
-              "Der Gemeinderat beschließt den Bebauungsplan „Am Lindenpark“ als Satzung.")),
+        (Step("Bauausschuss", 14, "Entscheidung", "einstimmig beschlossen",
+              "Der Bauausschuss billigt den Entwurf des Bebauungsplans Nr. 42 „Wohngebiet Am "
+              "Kanal“ und beschließt seine öffentliche Auslegung nach § 3 Abs. 2 "
+              "Baugesetzbuch."),),
     ),
     DemoPaper(
-        "BV-0131/{year}", "Haushaltssatzung und Haushaltsplan für das kommende Jahr (Demo)",
+        "BV-0131/{year}", "Haushaltssatzung und Haushaltsplan für das Haushaltsjahr 2027 (Demo)",
         "Beschlussvorlage", -35,
-        ("Der Entwurf der Haushaltssatzung mit dem Haushaltsplan für das kommende Jahr wird "
-         "beraten und beschlossen.",
+        ("Die Haushaltssatzung der Gemeinde Barleben mit dem Haushaltsplan für das "
+         "Haushaltsjahr 2027 wird beschlossen.",
          "Schwerpunkte sind die Schulen, der Ausbau von Straßen und die Digitalwerkstatt.",
          "Erfundene Vorlage für die Demo von rathaus."),
         (Step("Finanzausschuss", 13, "Vorberatung", "mehrheitlich empfohlen"),
-         Step("Hauptausschuss", 16, "Vorberatung"),
-         Step("Gemeinderat", 17, "Entscheidung")),
+         Step("Hauptausschuss", 15, "Vorberatung", "mehrheitlich empfohlen"),
+         Step("Gemeinderat", 16, "Entscheidung", "mehrheitlich beschlossen",
+              "Der Gemeinderat beschließt die Haushaltssatzung der Gemeinde Barleben für das "
+              "Haushaltsjahr 2027 mit dem Haushaltsplan.")),
+    ),
+    DemoPaper(
+        "IV-0115/{year}", "Bericht zur Haushaltslage nach dem dritten Quartal (Demo)",
+        "Informationsvorlage", -72,
+        ("Die Kämmerei berichtet über Erträge und Aufwendungen bis zum 30. September. Die "
+         "Gewerbesteuer liegt im Plan, die Energiekosten der Schulen darüber.",
+         "Erfundene Vorlage für die Demo von rathaus."),
+        (Step("Finanzausschuss", 12, "Kenntnisnahme", NOTED),),
+    ),
+    DemoPaper(
+        "BV-0117/{year}", "Neuer Gehweg in der Schulstraße in Ebendorf (Demo)",
+        "Beschlussvorlage", -66,
+        ("Der Gehweg in der Schulstraße wird auf 2,50 Meter verbreitert und barrierefrei "
+         "erneuert, damit Kinder sicher zur Grundschule gehen können.",
+         "Erfundene Vorlage für die Demo von rathaus."),
+        (Step("Bauausschuss", 13, "Entscheidung", "einstimmig beschlossen",
+              "Der Bauausschuss beschließt die Erneuerung des Gehwegs in der Schulstraße."),),
+    ),
+    DemoPaper(
+        "BV-0122/{year}", "Zuschuss für den Seniorentreff in Meitzendorf (Demo)",
+        "Beschlussvorlage", -52,
+        ("Der Seniorentreff in Meitzendorf erhält im kommenden Jahr einen Zuschuss von "
+         "3.000 Euro für Ausflüge und Kurse.",
+         "Erfundene Vorlage für die Demo von rathaus."),
+        (Step("Sozialausschuss", 13, "Entscheidung", "einstimmig beschlossen",
+              "Der Sozialausschuss beschließt den Zuschuss für den Seniorentreff in "
+              "Meitzendorf."),),
     ),
     DemoPaper(
         "A-0019/{year}", "Sitzbänke an der Bushaltestelle in Meitzendorf", "Antrag", -12,

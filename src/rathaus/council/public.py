@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from rathaus.core.models import Authority
 from rathaus.core.tenancy import current_authority
@@ -94,23 +95,28 @@ def local(moment: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(moment) if moment is not None else None
 
 
+def day_in_words(day: dt.date | dt.datetime, weekday: bool = False) -> str:
+    """ "13 December 2026" in English, "13. Dezember 2026" in German (a format per language)."""
+    if weekday:
+        return formats.date_format(day, pgettext("date format with weekday", "l j F Y"))
+    return formats.date_format(day, pgettext("date format", "j F Y"))
+
+
 def when_in_words(start: dt.datetime | None, end: dt.datetime | None) -> str:
-    """ "Dienstag, 15. Dezember 2026, 18:00 bis 21:00 Uhr" – or the days of a longer meeting."""
+    """ "Dienstag, 15. Dezember 2026, 18:00 bis 21:00 Uhr" – or the days of a longer meeting;
+    "Tuesday 15 December 2026, 18:00 to 21:00" in English."""
     if start is None:
         return _("Date not yet fixed")
     start = timezone.localtime(start)
-    day = formats.date_format(start, "l, j. F Y")
+    words = {"day": day_in_words(start, weekday=True), "start": formats.time_format(start, "H:i")}
     if end is None:
-        return _("%(day)s, %(start)s o'clock") % {"day": day, "start": start.strftime("%H:%M")}
+        return pgettext("meeting time", "%(day)s, %(start)s") % words
     end = timezone.localtime(end)
+    words["end"] = formats.time_format(end, "H:i")
     if end.date() == start.date():
-        return _("%(day)s, %(start)s to %(end)s o'clock") % {
-            "day": day, "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M"),
-        }  # fmt: skip
-    return _("%(day)s, %(start)s o'clock to %(end_day)s, %(end)s o'clock") % {
-        "day": day, "start": start.strftime("%H:%M"),
-        "end_day": formats.date_format(end, "l, j. F Y"), "end": end.strftime("%H:%M"),
-    }  # fmt: skip
+        return pgettext("meeting time", "%(day)s, %(start)s to %(end)s") % words
+    words["end_day"] = day_in_words(end, weekday=True)
+    return pgettext("meeting time", "%(day)s, %(start)s to %(end_day)s, %(end)s") % words
 
 
 def state_of(meeting: Meeting) -> dict[str, str]:
@@ -137,13 +143,11 @@ def describe(meeting: Meeting) -> Meeting:
 
 def period_in_words(start: dt.date | None, end: dt.date | None) -> str:
     if start and end:
-        return _("%(start)s to %(end)s") % {
-            "start": formats.date_format(start, "j. F Y"), "end": formats.date_format(end, "j. F Y")
-        }  # fmt: skip
+        return _("%(start)s to %(end)s") % {"start": day_in_words(start), "end": day_in_words(end)}
     if start:
-        return _("since %(start)s") % {"start": formats.date_format(start, "j. F Y")}
+        return _("since %(start)s") % {"start": day_in_words(start)}
     if end:
-        return _("until %(end)s") % {"end": formats.date_format(end, "j. F Y")}
+        return _("until %(end)s") % {"end": day_in_words(end)}
     return ""
 
 

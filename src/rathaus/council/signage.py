@@ -1,5 +1,6 @@
 """The council's next meetings on the screens of the digital notice board (``core.signage``,
-ADR 0067): committee, day and time in words, place; a cancelled meeting is marked.
+ADR 0067): committee, day and time in words, place; a cancelled meeting says so in its
+heading (once). The label on the screen's footer is worded for passers-by.
 
 One query (and one for the committees); no names of persons.
 """
@@ -70,8 +71,6 @@ def slides(authority: Authority, options: Mapping[str, Any]) -> Sequence[signage
         lines = [when_in_words(meeting.start, today)]
         if meeting.location is not None:
             lines.append(str(meeting.location))
-        if meeting.cancelled:
-            lines.insert(0, _("Cancelled"))
         found.append(
             signage.Slide(
                 heading=_("Meeting cancelled") if meeting.cancelled else _("Council meeting"),
@@ -87,7 +86,7 @@ def slides(authority: Authority, options: Mapping[str, Any]) -> Sequence[signage
 
 SOURCE = signage.SignageSource(
     key=KEY,
-    label=gettext_lazy("Council: next meetings"),
+    label=gettext_lazy("Next meetings of the council"),
     slides=slides,
     description=gettext_lazy("The meetings of the council and its committees in the next days."),
     limit=8,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -78,11 +78,13 @@ class MeetingForm(forms.ModelForm[Meeting]):
         model = Meeting
         fields = ["name", "organizations", "start", "end", "location", "meeting_state",
                   "cancelled"]  # fmt: skip
-        widgets = {"start": DATETIME, "end": DATETIME}
+        widgets = {
+            "start": DATETIME, "end": DATETIME, "organizations": forms.CheckboxSelectMultiple,
+        }  # fmt: skip
         help_texts = {
             "name": gettext_lazy("For example: 12. Sitzung des Gemeinderates."),
             "organizations": gettext_lazy(
-                "The council or committee that meets. Hold Ctrl to choose several."
+                "The council or committee that meets. Choose one or more."
             ),
             "start": gettext_lazy("Day and time, for example 12.03.2026 18:00."),
         }
@@ -90,7 +92,12 @@ class MeetingForm(forms.ModelForm[Meeting]):
     def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.body = body
-        self.fields["organizations"].queryset = _live(Organization, body)  # type: ignore[attr-defined]
+        # the council and its committees, not factions or parties; an organisation the meeting
+        # already has (imported, say) stays, so saving loses nothing
+        kept = Q(pk__in=self.instance.organizations.all()) if self.instance.pk else Q(pk=None)
+        committees = Q(organization_type=Organization.Type.COMMITTEE) | kept
+        choices = _live(Organization, body).filter(committees).order_by("position", "name")
+        self.fields["organizations"].queryset = choices  # type: ignore[attr-defined]
         self.fields["location"].queryset = _live(Location, body)  # type: ignore[attr-defined]
         self.fields["location"].empty_label = _("No location yet")  # type: ignore[attr-defined]
         self.fields["start"].required = True
