@@ -148,7 +148,7 @@ def test_the_papers_the_notices_refer_to_were_decided_before(barleben):
     assert decided.meeting.start < now
     assert decided.agenda_item.result.endswith("beschlossen")
     plan = Paper.objects.get(body__authority=barleben,
-                             name__startswith="Bebauungsplan Nr. 42 „Wohngebiet Am Kanal“")  # fmt: skip
+                             name__startswith="Bebauungsplan Nr. 42 „Am Kanal“")  # fmt: skip
     decided = plan.consultations.get(authoritative=True)
     assert decided.meeting.start < now
     assert decided.agenda_item.result.endswith("beschlossen")

@@ -217,16 +217,16 @@ PAPERS = (
     ),
     DemoPaper(
         "BV-0127/{year}",
-        "Bebauungsplan Nr. 42 „Wohngebiet Am Kanal“ – Billigung des Entwurfs und öffentliche "
+        "Bebauungsplan Nr. 42 „Am Kanal“ – Billigung des Entwurfs und öffentliche "
         "Auslegung (Demo)",
         "Beschlussvorlage", -45,
-        ("Der Entwurf des Bebauungsplans Nr. 42 „Wohngebiet Am Kanal“ (Demo) wird gebilligt und "
+        ("Der Entwurf des Bebauungsplans Nr. 42 „Am Kanal“ (Demo) wird gebilligt und "
          "nach § 3 Abs. 2 Baugesetzbuch öffentlich ausgelegt. Er schafft Bauland für etwa 40 "
          "Wohnhäuser am Mittellandkanal.",
          "Die Stellungnahmen aus der frühzeitigen Beteiligung wurden abgewogen.",
          "Erfundene Vorlage für die Demo von rathaus."),
         (Step("Bauausschuss", 14, "Entscheidung", "einstimmig beschlossen",
-              "Der Bauausschuss billigt den Entwurf des Bebauungsplans Nr. 42 „Wohngebiet Am "
+              "Der Bauausschuss billigt den Entwurf des Bebauungsplans Nr. 42 „Am "
               "Kanal“ und beschließt seine öffentliche Auslegung nach § 3 Abs. 2 "
               "Baugesetzbuch."),),
     ),
