@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.bounds import FIRST_DAY, LAST_DAY
+from rathaus.core.bounds import FIRST_DAY, LAST_DAY, parse_id
 
 
 class BoundedDateField(forms.DateField):
@@ -58,3 +61,59 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs, format="%H:%M")
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice of a row by its id: a value that cannot be an id (more than 18 digits, not a
+    number) is an invalid choice, not a database error (ADR 0022)."""
+
+    def to_python(self, value: Any) -> Any:
+        if (
+            value not in self.empty_values
+            and self.to_field_name is None
+            and parse_id(str(value)) is None
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several rows by their ids, bounded as :class:`BoundedModelChoiceField`."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for each in value if isinstance(value, list | tuple | set | frozenset) else [value]:
+                if parse_id(str(each)) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": each},
+                    )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A moment between 1900 and 2999 (ADR 0022): year 1 overflows in time zone arithmetic."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            moment = super().to_python(value)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if moment is not None and not FIRST_DAY <= moment.date() <= LAST_DAY:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return moment
+
+
+def bound_outside_values(form: forms.BaseForm) -> None:
+    """Give a form's generated fields the bounded classes above: model choices by id, dates
+    and moments (ModelForms make plain Django fields)."""
+    for field in form.fields.values():
+        if type(field) is forms.ModelMultipleChoiceField:
+            field.__class__ = BoundedModelMultipleChoiceField
+        elif type(field) is forms.ModelChoiceField:
+            field.__class__ = BoundedModelChoiceField
+        elif type(field) is forms.DateTimeField:
+            field.__class__ = BoundedDateTimeField
+        elif type(field) is forms.DateField:
+            field.__class__ = BoundedDateField

@@ -15,9 +15,9 @@ app_name = "oparl"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.system, name="system"),
     path("body/", views.bodies, name="bodies"),
-    path("body/<int:pk>", views.body, name="body"),
-    path("body/<int:pk>/<slug:segment>/", views.body_list, name="list"),
-    path("file/<int:pk>/inhalt", files.access, name="file-access"),
-    path("file/<int:pk>/download", files.download, name="file-download"),
-    path("<slug:segment>/<int:pk>", views.single, name="object"),
+    path("body/<id:pk>", views.body, name="body"),
+    path("body/<id:pk>/<slug:segment>/", views.body_list, name="list"),
+    path("file/<id:pk>/inhalt", files.access, name="file-access"),
+    path("file/<id:pk>/download", files.download, name="file-download"),
+    path("<slug:segment>/<id:pk>", views.single, name="object"),
 ]

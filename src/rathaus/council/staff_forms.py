@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.core.files import allowed_in_words, file_limit, size_in_words
+from rathaus.core.forms import BoundedModelMultipleChoiceField, bound_outside_values
 from rathaus.council import files
 from rathaus.council.models import (
     AgendaItem,
@@ -30,7 +31,8 @@ ROLES = ("Vorberatung", "Beratung", "Entscheidung", "Kenntnisnahme")
 
 
 def kern_widgets(form: forms.BaseForm) -> None:
-    """The KERN UX classes on the controls."""
+    """The KERN UX classes on the controls, and bounds on what the fields take (ADR 0022)."""
+    bound_outside_values(form)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
@@ -196,7 +198,7 @@ PAPER_FILE_KINDS = [
 ]
 
 
-class PersonChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class PersonChoice(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 

@@ -9,12 +9,12 @@ app_name = "council"
 urlpatterns = [
     path("", public_views.index, name="index"),
     path("sitzungen.ics", calendar.feed, name="ics"),
-    path("sitzungen/<int:pk>/", public_views.meeting_detail, name="meeting"),
-    path("sitzungen/<int:pk>/termin.ics", calendar.meeting_event, name="meeting-ics"),
+    path("sitzungen/<id:pk>/", public_views.meeting_detail, name="meeting"),
+    path("sitzungen/<id:pk>/termin.ics", calendar.meeting_event, name="meeting-ics"),
     path("vorlagen/", public_papers.paper_list, name="papers"),
-    path("vorlagen/<int:pk>/", public_papers.paper_detail, name="paper"),
+    path("vorlagen/<id:pk>/", public_papers.paper_detail, name="paper"),
     path("personen/", public_people.person_list, name="persons"),
-    path("personen/<int:pk>/", public_people.person_detail, name="person"),
+    path("personen/<id:pk>/", public_people.person_detail, name="person"),
     path("gremien/", public_people.organization_list, name="organizations"),
-    path("gremien/<int:pk>/", public_people.organization_detail, name="organization"),
+    path("gremien/<id:pk>/", public_people.organization_detail, name="organization"),
 ]
