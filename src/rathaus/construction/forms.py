@@ -17,22 +17,11 @@ from rathaus.construction import geometry
 from rathaus.construction.models import Disruption
 from rathaus.construction.sites import STATE_LABELS, State
 from rathaus.core import streets as street_directory
+from rathaus.core.forms import kern_widgets
 from rathaus.core.models import Authority, Locality
 
 MAX_STREETS = 50
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def kern_widgets(form: forms.BaseForm) -> None:
-    """The KERN UX classes on the controls; Django adds aria-invalid and aria-describedby."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-            continue
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "kern-form-input__select")
-        elif isinstance(widget, forms.widgets.Input | forms.Textarea):
-            widget.attrs.setdefault("class", "kern-form-input__input")
 
 
 class LocalityChoice(forms.ModelChoiceField[Locality]):

@@ -117,3 +117,18 @@ def bound_outside_values(form: forms.BaseForm) -> None:
             field.__class__ = BoundedDateTimeField
         elif type(field) is forms.DateField:
             field.__class__ = BoundedDateField
+
+
+def kern_widgets(form: forms.BaseForm) -> None:
+    """The KERN UX classes on a form's controls, and the bounds of ``bound_outside_values`` on
+    what its fields take (ADR 0022). Django adds ``aria-invalid`` and ``aria-describedby``;
+    check boxes and radio buttons are laid out by their templates."""
+    bound_outside_values(form)
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            continue
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "kern-form-input__select")
+        elif isinstance(widget, forms.widgets.Input | forms.Textarea):
+            widget.attrs.setdefault("class", "kern-form-input__input")

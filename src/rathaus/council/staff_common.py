@@ -1,14 +1,20 @@
 """What the council office's pages share: who may keep which council, the council of an
-authority (made on first use), the staff navigation entry and the upload of a file."""
+authority (made on first use), the staff navigation entry, the upload of a file, and the
+lookup, adding and soft deleting of a meeting or a paper."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +24,8 @@ from rathaus.core.models import Authority
 from rathaus.council import files, keepers
 from rathaus.council.models import Body, File
 from rathaus.council.staff_forms import FileForm
+
+M = TypeVar("M", bound=Model)
 
 
 def ready() -> None:
@@ -124,3 +132,61 @@ def retire_files(candidates: Iterable[File | None]) -> None:
     if ids:
         unused = File.objects.filter(pk__in=ids, deleted=False).exclude(in_use())
         unused.update(deleted=True, modified=timezone.now())
+
+
+# --- meetings and papers: lookup, adding, soft deleting ------------------------------------------
+
+
+def kept(request: HttpRequest, model: type[M], pk: int, *related: str) -> M:
+    """A live meeting or paper of the user's councils; another council's, or a deleted one, is
+    a 404."""
+    found = (
+        model._default_manager.select_related("body__authority", *related)
+        .filter(pk=pk, deleted=False, body__authority__in=authorities(request))
+        .first()
+    )
+    if found is None:
+        raise Http404(f"no {model._meta.model_name} of the user's councils")
+    return found
+
+
+def add_page(
+    request: HttpRequest, form_class: type[ModelForm[Any]], kind: str, template: str,
+    done: tuple[str, Callable[[Any], str]], **extra: Any,
+) -> HttpResponseBase:  # fmt: skip
+    """The page that adds a meeting or a paper (``kind``) to the chosen council; ``done`` is the
+    message and the address to go on to (the new object's page)."""
+    authority = chosen(request, authorities(request))
+    body = body_of(authority, request.user)
+    form = form_class(request.POST or None, body=body)  # type: ignore[call-arg]
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            obj = form.save()
+            record(request, f"{kind}.created", obj)
+        message, url_of = done
+        messages.success(request, message)
+        return redirect(url_of(obj))
+    context = {"form": form, "body": body, "authority": authority, kind: None, **extra}
+    return render(request, template, context, status=422 if form.is_bound else 200)
+
+
+def delete_page(
+    request: HttpRequest, obj: Any, kind: str, label: str, back: str,
+    cascade: Callable[[], None], done: str,
+) -> HttpResponseBase:  # fmt: skip
+    """Ask, then delete softly: ``deleted`` set (the OParl server lists it as deleted), what
+    belongs to it retired by ``cascade``, audited as ``council.<kind>.deleted``. A POST without
+    the confirmation shows the question again with a hint."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        with transaction.atomic():
+            obj.deleted = True
+            obj.save(update_fields=["deleted"])
+            cascade()
+            record(request, f"{kind}.deleted", obj)
+        messages.success(request, done)
+        slug = obj.body.authority.slug
+        return redirect(reverse(f"council_staff:{kind}s") + f"?behoerde={slug}")
+    context = {"object": obj, "authority": obj.body.authority, "kind": label, "back": back,
+               "missing": request.method == "POST"}  # fmt: skip
+    return render(request, "council/staff/delete.html", context,
+                  status=422 if request.method == "POST" else 200)  # fmt: skip

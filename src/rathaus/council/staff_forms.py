@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.core.files import allowed_in_words, file_limit, size_in_words
-from rathaus.core.forms import BoundedModelMultipleChoiceField, bound_outside_values
+from rathaus.core.forms import BoundedModelMultipleChoiceField, kern_widgets
 from rathaus.council import files
 from rathaus.council.models import (
     AgendaItem,
@@ -28,19 +28,6 @@ PAPER_TYPES = ("Beschlussvorlage", "Informationsvorlage", "Antrag", "Anfrage", "
                "Stellungnahme", "Bericht")  # fmt: skip
 """Common kinds of papers, offered as suggestions; any other kind may be typed."""
 ROLES = ("Vorberatung", "Beratung", "Entscheidung", "Kenntnisnahme")
-
-
-def kern_widgets(form: forms.BaseForm) -> None:
-    """The KERN UX classes on the controls, and bounds on what the fields take (ADR 0022)."""
-    bound_outside_values(form)
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-            continue
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "kern-form-input__select")
-        elif isinstance(widget, forms.widgets.Input | forms.Textarea):
-            widget.attrs.setdefault("class", "kern-form-input__input")
 
 
 def _live(model: Any, body: Body) -> QuerySet[Any]:

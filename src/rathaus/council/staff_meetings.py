@@ -25,9 +25,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from rathaus.core.staff_views import staff_required
 from rathaus.council.models import AgendaItem, Consultation, File, Meeting, Paper
 from rathaus.council.staff_common import (
+    add_page,
     authorities,
     body_of,
     chosen,
+    delete_page,
+    kept,
     record,
     retire_files,
     store,
@@ -46,14 +49,7 @@ TEMPLATE = "council/staff/meeting.html"
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
-    found = (
-        Meeting.objects.select_related("body__authority", "location")
-        .filter(pk=pk, deleted=False, body__authority__in=authorities(request))
-        .first()
-    )
-    if found is None:
-        raise Http404("no meeting of the user's councils")
-    return found
+    return kept(request, Meeting, pk, "location")
 
 
 def meeting_url(meeting: Meeting, anchor: str = "") -> str:
@@ -101,17 +97,8 @@ def body_settings(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def meeting_add(request: HttpRequest) -> HttpResponseBase:
-    authority = chosen(request, authorities(request))
-    body = body_of(authority, request.user)
-    form = MeetingForm(request.POST or None, body=body)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            meeting = form.save()
-            record(request, "meeting.created", meeting)
-        messages.success(request, _("The meeting was saved. Now add its agenda."))
-        return redirect(meeting_url(meeting))
-    context = {"form": form, "body": body, "authority": authority, "meeting": None}
-    return render(request, TEMPLATE, context, status=422 if form.is_bound else 200)
+    done = (_("The meeting was saved. Now add its agenda."), meeting_url)
+    return add_page(request, MeetingForm, "meeting", TEMPLATE, done)
 
 
 def _page(request: HttpRequest, meeting: Meeting, code: int = 200, **forms: Any) -> HttpResponse:
@@ -180,29 +167,22 @@ def _item_files(items: Any) -> list[File]:
 @staff_required
 def meeting_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
     meeting = _meeting(request, pk)
-    if request.method == "POST" and request.POST.get("confirm") == "yes":
-        with transaction.atomic():
-            meeting.deleted = True
-            meeting.save(update_fields=["deleted"])
-            meeting.agenda_items.update(deleted=True, modified=timezone.now())
-            now = timezone.now()
-            Consultation.objects.filter(meeting=meeting).update(deleted=True, modified=now)
-            # the papers' consultations changed
-            papers = Consultation.objects.filter(meeting=meeting).values("paper")
-            Paper.objects.filter(pk__in=papers).update(modified=now)
-            # Its own files and its items' go with it (OParl lists them as deleted); a file
-            # that a paper or another meeting still uses stays.
-            retire_files([file for _label, file in _files(meeting)] + _item_files(
-                AgendaItem.objects.filter(meeting=meeting)))  # fmt: skip
-            record(request, "meeting.deleted", meeting)
-        messages.success(request, _("The meeting “%(name)s” was deleted.")
-                         % {"name": meeting.name})  # fmt: skip
-        slug = meeting.body.authority.slug
-        return redirect(reverse("council_staff:meetings") + f"?behoerde={slug}")
-    context = {"object": meeting, "authority": meeting.body.authority, "kind": _("meeting"),
-               "back": meeting_url(meeting), "missing": request.method == "POST"}  # fmt: skip
-    return render(request, "council/staff/delete.html", context,
-                  status=422 if request.method == "POST" else 200)  # fmt: skip
+
+    def cascade() -> None:
+        now = timezone.now()
+        meeting.agenda_items.update(deleted=True, modified=now)
+        Consultation.objects.filter(meeting=meeting).update(deleted=True, modified=now)
+        # the papers' consultations changed
+        papers = Consultation.objects.filter(meeting=meeting).values("paper")
+        Paper.objects.filter(pk__in=papers).update(modified=now)
+        # Its own files and its items' go with it (OParl lists them as deleted); a file that a
+        # paper or another meeting still uses stays.
+        retire_files([file for _label, file in _files(meeting)] + _item_files(
+            AgendaItem.objects.filter(meeting=meeting)))  # fmt: skip
+
+    done = _("The meeting “%(name)s” was deleted.") % {"name": meeting.name}
+    return delete_page(request, meeting, "meeting", _("meeting"), meeting_url(meeting), cascade,
+                       done)  # fmt: skip
 
 
 # --- the agenda ----------------------------------------------------------------------------------

@@ -23,9 +23,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from rathaus.core.staff_views import staff_required
 from rathaus.council.models import AgendaItem, Consultation, File, Meeting, Paper
 from rathaus.council.staff_common import (
+    add_page,
     authorities,
     body_of,
     chosen,
+    delete_page,
+    kept,
     record,
     retire_files,
     store,
@@ -43,14 +46,7 @@ TEMPLATE = "council/staff/paper.html"
 
 
 def _paper(request: HttpRequest, pk: int) -> Paper:
-    found = (
-        Paper.objects.select_related("body__authority", "main_file")
-        .filter(pk=pk, deleted=False, body__authority__in=authorities(request))
-        .first()
-    )
-    if found is None:
-        raise Http404("no paper of the user's councils")
-    return found
+    return kept(request, Paper, pk, "main_file")
 
 
 def paper_url(paper: Paper, anchor: str = "") -> str:
@@ -77,18 +73,8 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def paper_add(request: HttpRequest) -> HttpResponseBase:
-    authority = chosen(request, authorities(request))
-    body = body_of(authority, request.user)
-    form = PaperForm(request.POST or None, body=body)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            paper = form.save()
-            record(request, "paper.created", paper)
-        messages.success(request, _("The paper was saved. Now add its text as the main file."))
-        return redirect(paper_url(paper))
-    context = {"form": form, "body": body, "authority": authority, "paper": None,
-               "paper_types": PAPER_TYPES}  # fmt: skip
-    return render(request, TEMPLATE, context, status=422 if form.is_bound else 200)
+    done = (_("The paper was saved. Now add its text as the main file."), paper_url)
+    return add_page(request, PaperForm, "paper", TEMPLATE, done, paper_types=PAPER_TYPES)
 
 
 def _page(request: HttpRequest, paper: Paper, status: int = 200, **forms: Any) -> HttpResponse:
@@ -136,22 +122,16 @@ def paper_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 @staff_required
 def paper_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
     paper = _paper(request, pk)
-    if request.method == "POST" and request.POST.get("confirm") == "yes":
-        with transaction.atomic():
-            paper.deleted = True
-            paper.save(update_fields=["deleted"])
-            for consultation in paper.consultations.filter(deleted=False):
-                consultation.deleted = True
-                consultation.save(update_fields=["deleted"])
-                _touch_agenda(consultation)
-            retire_files([paper.main_file, *paper.auxiliary_files.all()])
-            record(request, "paper.deleted", paper)
-        messages.success(request, _("The paper “%(name)s” was deleted.") % {"name": paper})
-        return redirect(reverse("council_staff:papers") + f"?behoerde={paper.body.authority.slug}")
-    context = {"object": paper, "authority": paper.body.authority, "kind": _("paper"),
-               "back": paper_url(paper), "missing": request.method == "POST"}  # fmt: skip
-    return render(request, "council/staff/delete.html", context,
-                  status=422 if request.method == "POST" else 200)  # fmt: skip
+
+    def cascade() -> None:
+        for consultation in paper.consultations.filter(deleted=False):
+            consultation.deleted = True
+            consultation.save(update_fields=["deleted"])
+            _touch_agenda(consultation)
+        retire_files([paper.main_file, *paper.auxiliary_files.all()])
+
+    done = _("The paper “%(name)s” was deleted.") % {"name": paper}
+    return delete_page(request, paper, "paper", _("paper"), paper_url(paper), cascade, done)
 
 
 @require_POST

@@ -14,7 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from rathaus.construction.forms import kern_widgets
+from rathaus.core.forms import kern_widgets
 from rathaus.council.models import (
     Body,
     LegislativeTerm,

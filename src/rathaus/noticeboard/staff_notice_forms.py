@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.core.forms import kern_widgets
 from rathaus.noticeboard import publication
 from rathaus.noticeboard.models import Notice
 
@@ -24,16 +25,6 @@ FILTERS = {
     "zurueckgezogen": Notice.Status.WITHDRAWN,
 }
 """The list's filters as they appear in the address (``?status=aushang``)."""
-
-
-def kern_widgets(form: forms.BaseForm) -> None:
-    """The KERN UX classes on the controls; Django adds aria-invalid and aria-describedby."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "kern-form-input__select")
-        elif isinstance(widget, forms.widgets.Input | forms.Textarea):
-            widget.attrs.setdefault("class", "kern-form-input__input")
 
 
 def _moment(label: Any, help_text: Any) -> forms.DateTimeField:

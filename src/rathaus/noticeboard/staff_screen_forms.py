@@ -14,21 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.core import signage
+from rathaus.core.forms import kern_widgets
 from rathaus.core.models import Authority
 from rathaus.noticeboard.models import Screen, Slot
 
 SECONDS_MIN, SECONDS_MAX = 5, 300
-
-
-def kern_widgets(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            continue
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "kern-form-input__select")
-        else:
-            widget.attrs.setdefault("class", "kern-form-input__input")
 
 
 def _days() -> forms.Field:

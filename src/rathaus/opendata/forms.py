@@ -7,24 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.forms import kern_widgets
 from rathaus.opendata.models import Datastream, Threshold, Topic
 
 TOPIC_CHOICES = [
     ("", _("All topics")),
     *[(value, label) for value, label in Topic.choices if value != Topic.OTHER],
 ]
-
-
-def kern_widgets(form: forms.BaseForm) -> None:
-    """The KERN UX classes on the controls; Django adds aria-invalid and aria-describedby."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "kern-form-input__select")
-        elif isinstance(widget, forms.widgets.Input) and not isinstance(
-            widget, forms.CheckboxInput
-        ):
-            widget.attrs.setdefault("class", "kern-form-input__input")
 
 
 class SubscriptionForm(forms.Form):
