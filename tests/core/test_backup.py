@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from rathaus.core import audit
+from rathaus.core.files.store import store_bytes
 from rathaus.core.models import PostalPlace
 from tests.support import rathaus
 
@@ -136,3 +137,55 @@ def test_restore_refuses_an_instance_whose_database_is_not_empty(tmp_path):
     call_command("backup", str(directory))
     with pytest.raises(CommandError, match="database is not empty"):
         call_command("restore", str(directory))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_files_in_an_object_store_are_listed_with_size_and_checksum(
+    s3_bucket, settings, tmp_path
+):
+    from rathaus.settings import s3_files_storage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "files": s3_files_storage(
+            bucket=s3_bucket["RATHAUS_S3_BUCKET"],
+            endpoint_url=s3_bucket["RATHAUS_S3_ENDPOINT_URL"],
+            region=s3_bucket["RATHAUS_S3_REGION"],
+            access_key=s3_bucket["RATHAUS_S3_ACCESS_KEY_ID"],
+            secret_key=s3_bucket["RATHAUS_S3_SECRET_ACCESS_KEY"],
+        ),
+    }
+    stored = store_bytes(b"%PDF-1.4 Bescheid", name="bescheid.pdf", media_type="application/pdf")
+    directory = tmp_path / "backup"
+    call_command("backup", str(directory))
+    objects = json.loads((directory / "objects.json").read_text(encoding="utf-8"))
+    assert objects == [{"key": stored.key, "size": 17, "sha256": stored.sha256}]
+    assert not (directory / "files").exists()
+
+    with fresh_instance(tmp_path / "on-disk") as on_disk:
+        refused = rathaus("restore", str(directory), env=on_disk, timeout=120)
+        assert refused.returncode != 0
+        assert "set RATHAUS_FILE_STORAGE=s3" in refused.stderr
+
+    with fresh_instance(tmp_path / "in-bucket") as in_bucket:
+        in_bucket.update(RATHAUS_FILE_STORAGE="s3", **s3_bucket)
+        restored = rathaus("restore", str(directory), env=in_bucket, timeout=120)
+        assert restored.returncode == 0, restored.stderr
+        assert "the object store holds every object the backup lists" in restored.stderr
+
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_bucket["RATHAUS_S3_ENDPOINT_URL"],
+        region_name=s3_bucket["RATHAUS_S3_REGION"],
+        aws_access_key_id=s3_bucket["RATHAUS_S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=s3_bucket["RATHAUS_S3_SECRET_ACCESS_KEY"],
+    )
+    client.delete_object(Bucket=s3_bucket["RATHAUS_S3_BUCKET"], Key=stored.key)
+    with fresh_instance(tmp_path / "bucket-lost-it") as lost_env:
+        lost_env.update(RATHAUS_FILE_STORAGE="s3", **s3_bucket)
+        lost = rathaus("restore", str(directory), env=lost_env, timeout=120)
+        assert lost.returncode != 0
+        assert f"the object store does not hold {stored.key}" in lost.stderr
+        assert not (tmp_path / "bucket-lost-it" / "rathaus.sqlite3").exists()

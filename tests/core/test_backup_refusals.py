@@ -15,7 +15,6 @@ from django.test import override_settings
 
 from rathaus.core import audit, housekeeping
 from rathaus.core.backup import schedule
-from rathaus.core.files.store import store_bytes
 from tests.support import rathaus
 
 
@@ -101,59 +100,6 @@ def test_a_missing_stored_file_names_its_checksum(made_backup, tmp_path):
     (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(CommandError, match=f"{key} is missing from the backup"):
         call_command("backup", "--verify", str(directory))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_stored_files_in_an_object_store_are_listed_with_size_and_checksum(
-    s3_bucket, settings, tmp_path
-):
-    from rathaus.settings import s3_files_storage
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "files": s3_files_storage(
-            bucket=s3_bucket["RATHAUS_S3_BUCKET"],
-            endpoint_url=s3_bucket["RATHAUS_S3_ENDPOINT_URL"],
-            region=s3_bucket["RATHAUS_S3_REGION"],
-            access_key=s3_bucket["RATHAUS_S3_ACCESS_KEY_ID"],
-            secret_key=s3_bucket["RATHAUS_S3_SECRET_ACCESS_KEY"],
-        ),
-    }
-    stored = store_bytes(b"%PDF-1.4 Bescheid", name="bescheid.pdf", media_type="application/pdf")
-    directory = tmp_path / "backup"
-    call_command("backup", str(directory))
-    objects = json.loads((directory / "objects.json").read_text(encoding="utf-8"))
-    assert objects == [{"key": stored.key, "size": 17, "sha256": stored.sha256}]
-    assert not (directory / "files").exists()
-
-    on_disk = fresh_env(tmp_path / "on-disk")
-    refused = rathaus("restore", str(directory), env=on_disk, timeout=120)
-    assert refused.returncode != 0
-    assert "set RATHAUS_FILE_STORAGE=s3" in refused.stderr
-
-    in_bucket = fresh_env(tmp_path / "in-bucket", RATHAUS_FILE_STORAGE="s3", **s3_bucket)
-    restored = rathaus("restore", str(directory), env=in_bucket, timeout=120)
-    assert restored.returncode == 0, restored.stderr
-    assert "the object store holds every object the backup lists" in restored.stderr
-
-    import boto3
-
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_bucket["RATHAUS_S3_ENDPOINT_URL"],
-        region_name=s3_bucket["RATHAUS_S3_REGION"],
-        aws_access_key_id=s3_bucket["RATHAUS_S3_ACCESS_KEY_ID"],
-        aws_secret_access_key=s3_bucket["RATHAUS_S3_SECRET_ACCESS_KEY"],
-    )
-    client.delete_object(Bucket=s3_bucket["RATHAUS_S3_BUCKET"], Key=stored.key)
-    home = tmp_path / "bucket-lost-it"
-    lost = rathaus(
-        "restore", str(directory), env=fresh_env(home, RATHAUS_FILE_STORAGE="s3", **s3_bucket),
-        timeout=120,
-    )  # fmt: skip
-    assert lost.returncode != 0
-    assert f"the object store does not hold {stored.key}" in lost.stderr
-    assert not (home / "rathaus.sqlite3").exists()
 
 
 @pytest.mark.django_db
