@@ -82,6 +82,8 @@ def test_a_backup_restores_into_a_fresh_instance_with_identical_counts_and_check
         restored = rathaus("restore", str(original), env=env, timeout=300)
         assert restored.returncode == 0, restored.stderr
         assert "row counts of" in restored.stderr
+        blobs = list((tmp_path / "fresh" / "media" / "blobs").rglob("*"))
+        assert {path.stat().st_mode & 0o777 for path in blobs if path.is_file()} == {0o600}
         verified = rathaus("audit-verify", env=env)
         assert verified.returncode == 0, verified.stdout + verified.stderr
         assert "Audit log intact" in verified.stdout

@@ -108,6 +108,7 @@ def test_the_configuration_is_kept_without_secrets(monkeypatch, tmp_path):
     monkeypatch.setenv("RATHAUS_BACKUP_KEEP", "3")
     directory = tmp_path / "backup"
     call_command("backup", str(directory))
+    assert directory.stat().st_mode & 0o777 == 0o700  # personal data: the service account only
     config = json.loads((directory / "config.json").read_text(encoding="utf-8"))["variables"]
     assert config["RATHAUS_BACKUP_KEEP"] == "3"
     assert config["RATHAUS_PAYMENT_SANDBOX_API_KEY"] == "(set; a secret, not in the backup)"

@@ -51,6 +51,8 @@ def _prepare(directory: Path) -> None:
     if directory.is_dir() and any(directory.iterdir()):
         raise BackupError(f"{directory} is not empty: a backup goes into a new or empty directory")
     directory.mkdir(parents=True, exist_ok=True)
+    # Personal data: only the service account may read the backup.
+    directory.chmod(0o700)
 
 
 def create(directory: Path, progress: Progress) -> dict[str, Any]:

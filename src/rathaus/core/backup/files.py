@@ -123,6 +123,13 @@ def target_has_files() -> bool:
     return blobs.is_dir() and any(path.is_file() for path in blobs.rglob("*"))
 
 
+def _private(root: Path) -> None:
+    """The modes the file store gives its own files (settings: STORAGES["files"])."""
+    root.chmod(0o700)
+    for path in root.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 class Staged:
     """Blobs copied next to their final place, moved there only once the database is restored."""
 
@@ -142,6 +149,7 @@ class Staged:
             location.mkdir(parents=True, exist_ok=True)
             self.stage = location / f".restore-{secrets.token_hex(6)}"
             shutil.copytree(self.source, self.stage / "blobs")
+            _private(self.stage)
             progress("stored files copied into place (staged)")
         elif self.to_object_store:
             # Content-addressed keys: writing one again changes nothing, so uploads are safe to
