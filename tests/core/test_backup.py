@@ -191,3 +191,21 @@ def test_stored_files_in_an_object_store_are_listed_with_size_and_checksum(
         assert lost.returncode != 0
         assert f"the object store does not hold {stored.key}" in lost.stderr
         assert not (tmp_path / "bucket-lost-it" / "rathaus.sqlite3").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stored_file_the_store_lost_is_reported_and_the_rest_is_backed_up(
+    settings, tmp_path, capsys
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    kept = store_bytes(b"%PDF-1.4 bleibt", name="a.pdf", media_type="application/pdf")
+    lost = store_bytes(b"%PDF-1.4 verloren", name="b.pdf", media_type="application/pdf")
+    (tmp_path / "media" / lost.key).unlink()
+    directory = tmp_path / "backup"
+    call_command("backup", str(directory))
+    made = manifest(directory)
+    assert made["file_store"]["missing"] == [lost.key]
+    assert made["file_store"]["blobs"] == 1
+    assert made["files"][f"files/{kept.key}"] == {"size": 15, "sha256": kept.sha256}
+    assert f"files/{lost.key}" not in made["files"]
+    assert lost.key in capsys.readouterr().err

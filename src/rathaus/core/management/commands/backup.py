@@ -39,6 +39,12 @@ class Command(BaseCommand):
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from None
         rows = sum(manifest["tables"].values())
+        missing = manifest["file_store"]["missing"]
+        if missing:
+            self.stderr.write(
+                f"{len(missing)} stored file(s) named by the database are not in the file store "
+                f"(listed under file_store.missing in the manifest), e.g. {missing[0]}"
+            )
         done = "verified" if options["verify"] else "written"
         self.stdout.write(
             f"Backup {done}: {directory} ({manifest['database']['vendor']}, "
