@@ -349,6 +349,34 @@ VARIABLES: tuple[Variable, ...] = (
         "Append-only file for the signed checkpoints of the audit chains (hourly); empty means "
         "audit-checkpoints.jsonl in the data directory. Best on other storage than the database.",
     ),
+    # Backups (rathaus.core.backup, docs/backup.md)
+    Variable(
+        "BACKUP_DIR",
+        "string",
+        "",
+        "Directory for the scheduled backups of the worker: one new subdirectory per backup "
+        "(`rathaus backup`), the oldest removed beyond RATHAUS_BACKUP_KEEP. Empty: no scheduled "
+        "backup.",
+    ),
+    Variable(
+        "BACKUP_INTERVAL_HOURS",
+        "positive integer",
+        "24",
+        "Hours between two scheduled backups (when RATHAUS_BACKUP_DIR is set).",
+    ),
+    Variable(
+        "BACKUP_KEEP",
+        "positive integer",
+        "7",
+        "How many complete scheduled backups are kept in RATHAUS_BACKUP_DIR.",
+    ),
+    Variable(
+        "PG_BINDIR",
+        "string",
+        "",
+        "Directory of the PostgreSQL client programs (pg_dump, pg_restore) for `rathaus backup` "
+        "and `rathaus restore`; empty: found on PATH or in /usr/lib/postgresql/*/bin.",
+    ),
     Variable(
         "ALLOWED_HOSTS",
         "list",

@@ -62,6 +62,11 @@ if any(len(key) < 32 for key in RATHAUS_AUDIT_KEYS):
 RATHAUS_AUDIT_CHECKPOINT_FILE = Path(
     env("AUDIT_CHECKPOINT_FILE") or DATA_DIR / "audit-checkpoints.jsonl"
 ).resolve()
+# Backups (rathaus.core.backup): the scheduled job's directory, interval and retention.
+RATHAUS_BACKUP_DIR: str = env("BACKUP_DIR")
+RATHAUS_BACKUP_INTERVAL_HOURS: int = env("BACKUP_INTERVAL_HOURS")
+RATHAUS_BACKUP_KEEP: int = env("BACKUP_KEEP")
+RATHAUS_PG_BINDIR: str = env("PG_BINDIR")
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STATIC_ROOT = DATA_DIR / "static"

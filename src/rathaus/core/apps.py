@@ -67,6 +67,10 @@ class CoreConfig(AppConfig):
         housekeeping.register("core.rate-counters", ratelimit.delete_old, timedelta(hours=1))
         # Anchors the audit chains outside the database (ADR 0016); also registers its check.
         housekeeping.register("core.audit-checkpoint", audit.write_checkpoint, timedelta(hours=1))
+        # The scheduled backup with retention (RATHAUS_BACKUP_DIR; off when it is empty).
+        from rathaus.core.backup import schedule as backup_schedule
+
+        backup_schedule.register()
 
         # Reliable tasks (ADR 0021): tasks of dead workers run again, work without a task gets one.
         from django.conf import settings
