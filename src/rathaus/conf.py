@@ -384,6 +384,16 @@ VARIABLES: tuple[Variable, ...] = (
         secret=True,
     ),
     Variable(
+        "DATABASE_REPLICA_URL",
+        "string",
+        "",
+        "A read-only streaming replica of the PostgreSQL database, as a URL like "
+        "RATHAUS_DATABASE_URL. When set, the GET and HEAD requests of the pages listed as "
+        "read-only (catalogue, service pages, start page) read from it until they write; "
+        "everything else, and the task worker always, uses the primary (docs/read-replicas.md).",
+        secret=True,
+    ),
+    Variable(
         "DATA_DIR",
         "string",
         "var",
@@ -423,6 +433,21 @@ VARIABLES: tuple[Variable, ...] = (
         "Authorization: Bearer <token>; everyone else sees only ok or error per component. "
         "Empty: details only for logged-in staff.",
         secret=True,
+    ),
+    Variable(
+        "METRICS_TOKEN",
+        "string",
+        "",
+        "Token for /metrics (Prometheus format), sent as Authorization: Bearer <token>. With "
+        "neither this nor RATHAUS_METRICS_NETWORKS set, /metrics answers 404 (docs/metrics.md).",
+        secret=True,
+    ),
+    Variable(
+        "METRICS_NETWORKS",
+        "network list",
+        "",
+        "Comma-separated addresses or networks (10.0.0.0/8) that may read /metrics without the "
+        "token; the client address is read as for the rate limits (RATHAUS_TRUSTED_PROXIES).",
     ),
     Variable(
         "WORKER_HEARTBEAT_SECONDS",
