@@ -1129,6 +1129,17 @@ def demo_secret_key(path: Path) -> str:
     return key
 
 
+def metrics_directory(data_dir: Path) -> Path:
+    """prometheus-client's multiprocess directory, exported before the first metric exists.
+
+    ``PROMETHEUS_MULTIPROC_DIR`` when given (gunicorn's on_starting hook gives each server
+    instance its own, rathaus.core.metrics_gunicorn), else ``metrics`` in the data directory.
+    """
+    directory = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(data_dir / "metrics")))
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
 def render_markdown() -> str:
     """The configuration reference page, generated from :data:`VARIABLES`."""
     lines = [

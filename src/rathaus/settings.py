@@ -17,6 +17,7 @@ from rathaus.conf import (
     EmailTransport,
     demo_secret_key,
     env,
+    metrics_directory,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -31,10 +32,7 @@ DATA_DIR = Path(env("DATA_DIR")).resolve()
 # /metrics (rathaus.core.metrics): prometheus-client's multiprocess mode reads its directory when
 # it is first imported, so it is set here, before any metric exists. gunicorn's on_starting hook
 # (core/metrics_gunicorn.py) sets one directory per server instance before the workers start.
-RATHAUS_METRICS_DIR = Path(
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(DATA_DIR / "metrics"))
-)
-RATHAUS_METRICS_DIR.mkdir(parents=True, exist_ok=True)
+RATHAUS_METRICS_DIR = metrics_directory(DATA_DIR)
 RATHAUS_METRICS_TOKEN: str = env("METRICS_TOKEN")
 RATHAUS_METRICS_NETWORKS: list[str] = env("METRICS_NETWORKS")
 SECRET_KEY: str = env("SECRET_KEY")

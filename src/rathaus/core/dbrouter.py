@@ -12,7 +12,7 @@ variable is set. A read goes to the replica only while all of this holds:
 
 Everything else reads from the primary: other requests, the task worker and management commands
 (no request there, so the context variable is never set). Replication lag is therefore seen only
-on the listed pages, by anonymous visitors and for content that changes seldom. docs/read-replicas.md.
+on the listed pages, for content that changes seldom (docs/read-replicas.md).
 """
 
 from __future__ import annotations

@@ -34,8 +34,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CollectorRegistry
-from prometheus_client.exposition import choose_encoder
 from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.exposition import choose_encoder
 from prometheus_client.metrics import Counter, Gauge, Histogram
 from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -160,7 +160,9 @@ class DatabaseCollector:
 
     def _database_metrics(self) -> Iterator[Metric]:
         state = queue_state()
-        yield _gauge("rathaus_workers_alive", "Task workers with a recent heartbeat.", state["workers"])
+        yield _gauge(
+            "rathaus_workers_alive", "Task workers with a recent heartbeat.", state["workers"]
+        )
         yield _gauge("rathaus_tasks_queued", "Tasks waiting for a worker.", state["queued_tasks"])
         oldest = state["oldest_queued_seconds"]
         yield _gauge(
@@ -199,7 +201,7 @@ class DatabaseCollector:
 def render(accept: str = "") -> tuple[bytes, str]:
     """One scrape (text format, or OpenMetrics if accepted) and its content type."""
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    MultiProcessCollector(registry, path=os.environ["PROMETHEUS_MULTIPROC_DIR"])  # type: ignore[no-untyped-call]
     registry.register(DatabaseCollector())
     encoder, content_type = choose_encoder(accept)
     return encoder(registry), content_type
@@ -209,7 +211,9 @@ def render(accept: str = "") -> tuple[bytes, str]:
 
 
 @lru_cache(maxsize=8)
-def _networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+def _networks(
+    entries: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 

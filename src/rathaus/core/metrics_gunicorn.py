@@ -60,4 +60,4 @@ def child_exit(server: Any, worker: Any) -> None:
 
     directory = os.environ.get(ENV)
     if directory:
-        multiprocess.mark_process_dead(worker.pid, directory)
+        multiprocess.mark_process_dead(worker.pid, directory)  # type: ignore[no-untyped-call]
