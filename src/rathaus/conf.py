@@ -1129,15 +1129,35 @@ def demo_secret_key(path: Path) -> str:
     return key
 
 
+METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def inherited_metrics_directory() -> str:
+    """``PROMETHEUS_MULTIPROC_DIR`` as the operator or a gunicorn master gave it, else "".
+
+    A ``process-<pid>`` directory of another process (a parent that exported its own, such as a
+    test run starting servers) is not this process's and does not count.
+    """
+    given = os.environ.get(METRICS_ENV, "")
+    name = Path(given).name
+    if name.startswith("process-") and name != f"process-{os.getpid()}":
+        return ""
+    return given
+
+
 def metrics_directory(data_dir: Path) -> Path:
     """prometheus-client's multiprocess directory, exported before the first metric exists.
 
-    ``PROMETHEUS_MULTIPROC_DIR`` when given (gunicorn's on_starting hook gives each server
-    instance its own, rathaus.core.metrics_gunicorn), else ``metrics`` in the data directory.
+    ``PROMETHEUS_MULTIPROC_DIR`` when given: gunicorn's on_starting hook gives each server
+    instance one for all its workers (rathaus.core.metrics_gunicorn). A process that no such
+    server started (runserver, a test run) counts alone, in ``metrics/process-<pid>`` in the data
+    directory, which rathaus.core.metrics creates on first use and removes when the process ends.
     """
-    directory = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(data_dir / "metrics")))
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    directory = inherited_metrics_directory() or str(
+        data_dir / "metrics" / f"process-{os.getpid()}"
+    )
+    os.environ[METRICS_ENV] = directory
+    return Path(directory)
 
 
 def render_markdown() -> str:

@@ -86,7 +86,9 @@ def server(tmp_path_factory) -> Iterator[Server]:
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
     assert gunicorn, "gunicorn is not installed beside this Python"
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
+    # PROMETHEUS_MULTIPROC_DIR stays: it names this test process's own directory, which the
+    # server must not take for its own.
+    env = dict(os.environ)
     env.update(
         RATHAUS_DATA_DIR=str(data),
         RATHAUS_DEBUG="true",
@@ -163,7 +165,7 @@ def test_a_killed_worker_keeps_its_counts_and_loses_its_live_gauge(server):
     assert in_progress == [1.0]  # only this scrape
 
 
-def test_on_starting_empties_the_directory_of_an_earlier_run(tmp_path, monkeypatch):
+def test_on_starting_takes_its_own_directory_and_empties_it(tmp_path, monkeypatch):
     from rathaus.core import metrics_gunicorn
 
     class Config:
@@ -177,7 +179,7 @@ def test_on_starting_empties_the_directory_of_an_earlier_run(tmp_path, monkeypat
         cfg = Config()
         log = Log()
 
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics" / "process-1"))
     monkeypatch.setenv("RATHAUS_DATA_DIR", str(tmp_path))
     old = tmp_path / "metrics" / "127.0.0.1_8123"
     old.mkdir(parents=True)

@@ -113,7 +113,7 @@ def test_read_only_requests_read_from_the_streaming_replica_and_nothing_else(tmp
         RATHAUS_DATA_DIR=str(tmp_path),
         RATHAUS_DEBUG="true",
     )
-    completed = subprocess.run(  # noqa: S603
+    completed = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "with_postgres.py"), "--replica", "--",
          sys.executable, "-c", PROBE],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,

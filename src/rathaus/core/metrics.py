@@ -19,13 +19,16 @@ neither set, ``/metrics`` does not exist (404); a request that has neither gets 
 
 from __future__ import annotations
 
+import atexit
 import hmac
 import ipaddress
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -61,10 +64,19 @@ LATENCY = Histogram(
 _in_progress: list[Gauge] = []
 
 
+def _own_directory() -> None:
+    """Create the multiprocess directory; a process's own one goes when the process ends."""
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    if directory.name == f"process-{os.getpid()}":
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+
+
 def in_progress_gauge() -> Gauge:
     """Made by the first middleware, not at import: an unlabelled gauge writes its file at once,
     and the worker and management commands, which import this module, serve no requests."""
     if not _in_progress:
+        _own_directory()
         _in_progress.append(
             Gauge(
                 "rathaus_http_requests_in_progress",

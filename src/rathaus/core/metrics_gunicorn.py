@@ -48,7 +48,9 @@ def prepare(directory: Path) -> Path:
 
 def on_starting(server: Any) -> None:
     """gunicorn's hook in the master before it starts the workers."""
-    given = os.environ.get(ENV)
+    from rathaus.conf import inherited_metrics_directory
+
+    given = inherited_metrics_directory()
     directory = Path(given) if given else instance_directory(list(server.cfg.bind))
     prepare(directory)
     server.log.info("metrics directory: %s", directory)
