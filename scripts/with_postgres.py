@@ -17,6 +17,11 @@ Usage::
     python3 scripts/with_postgres.py -- python3 -m pytest
     python3 scripts/with_postgres.py -- psql -c 'select version()'
     python3 scripts/with_postgres.py --print-url      # server for manual work, Ctrl-C stops it
+    python3 scripts/with_postgres.py --replica -- CMD # and a streaming replica beside it
+
+With ``--replica`` a second server is made from the first with ``pg_basebackup -R`` (a hot
+standby that streams the first server's changes) on another free port, and the command gets
+``RATHAUS_DATABASE_REPLICA_URL`` pointing at it too (docs/read-replicas.md).
 
 The server binaries come from ``RATHAUS_PG_BINDIR``, else ``pg_config --bindir``, else the newest
 ``/usr/lib/postgresql/*/bin``, else ``initdb`` on PATH (Debian: ``apt-get install postgresql``).
@@ -54,6 +59,7 @@ START_TIMEOUT = 60  # seconds, for pg_ctl start and stop
 CHILD_SIGINT_GRACE = 10.0  # seconds the command gets to finish after Ctrl-C
 CHILD_SIGTERM_GRACE = 10.0  # seconds the command gets after SIGTERM before SIGKILL
 REQUIRED_PROGRAMS = ("initdb", "pg_ctl", "postgres", "createdb")
+REPLICA_PROGRAMS = ("pg_basebackup",)
 PORT_IN_USE_MARKERS = (
     "Address already in use",
     "could not bind",
@@ -349,8 +355,10 @@ class Cluster:
     def url(self) -> str:
         return f"postgres://{self.user}@{HOST}:{self.port}/{DATABASE}"
 
-    def child_env(self) -> dict[str, str]:
+    def child_env(self, replica: Cluster | None = None) -> dict[str, str]:
         env = dict(os.environ)
+        if replica is not None:
+            env["RATHAUS_DATABASE_REPLICA_URL"] = replica.url
         env.update(
             RATHAUS_DATABASE_URL=self.url,
             PGHOST=HOST,
@@ -382,6 +390,23 @@ class Cluster:
             "--encoding=UTF8",
             "--locale=C.UTF-8",
         )
+
+    def init_standby(self, primary: Cluster) -> None:
+        """Copy ``primary`` with pg_basebackup; -R makes this a standby that streams from it."""
+        self.runas.chown_tree(self.dir)
+        self.version = primary.version
+        self._check(
+            "pg_basebackup",
+            f"--pgdata={self.dir}",
+            "--write-recovery-conf",
+            "--wal-method=stream",
+            "--checkpoint=fast",
+            f"--host={HOST}",
+            f"--port={primary.port}",
+            f"--username={primary.user}",
+        )
+        # The primary keeps its log in its data directory: the copy starts a log of its own.
+        self.logfile.unlink(missing_ok=True)
 
     def _log_tail(self, start: int = 0, lines: int = 30) -> str:
         try:
@@ -472,6 +497,22 @@ class Cluster:
             log(f"could not remove {self.dir} completely")
 
 
+def start_replica(primary: Cluster) -> Cluster:
+    """A hot standby of ``primary`` on another free port, streaming its changes."""
+    missing = [name for name in REPLICA_PROGRAMS if not os.access(primary.bindir / name, os.X_OK)]
+    if missing:
+        raise ClusterError(f"--replica needs {', '.join(missing)} in {primary.bindir}")
+    replica = Cluster(primary.bindir, primary.runas)
+    try:
+        replica.init_standby(primary)
+        replica.start()
+    except BaseException:
+        replica.stop()
+        replica.remove()
+        raise
+    return replica
+
+
 # --- the command under test ------------------------------------------------------------------
 
 
@@ -514,7 +555,7 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
         own, command = argv, []
     parser = argparse.ArgumentParser(
         prog="with_postgres.py",
-        usage="%(prog)s [--keep] [--print-url] -- CMD [ARGS...]",
+        usage="%(prog)s [--keep] [--print-url] [--replica] -- CMD [ARGS...]",
         description=(
             "Start a throw-away PostgreSQL cluster on a free port on 127.0.0.1, create the "
             f"database {DATABASE!r}, run CMD with RATHAUS_DATABASE_URL (and PGHOST, PGPORT, "
@@ -531,6 +572,12 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
         action="store_true",
         help="print the database URL on stdout; without CMD, keep the server running until Ctrl-C",
     )
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="also start a streaming replica (pg_basebackup -R) and set "
+        "RATHAUS_DATABASE_REPLICA_URL",
+    )
     opts = parser.parse_args(own)
     if not command and not opts.print_url:
         parser.error("no command given; put it after --, or use --print-url")
@@ -545,6 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_signal_handlers()
     become_subreaper()
     cluster: Cluster | None = None
+    replica: Cluster | None = None
     children: list[subprocess.Popen[bytes]] = []  # the command, once started
     signum: int | None = None
     status = 1
@@ -556,9 +604,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"PostgreSQL {cluster.version} on {HOST}:{cluster.port} (data in {cluster.dir})")
         if opts.print_url:
             print(cluster.url, flush=True)
+        if opts.replica:
+            replica = start_replica(cluster)
+            log(f"streaming replica on {HOST}:{replica.port} (data in {replica.dir})")
+            if opts.print_url:
+                print(replica.url, flush=True)
         if command:
             try:
-                child = spawn(command, children, env=cluster.child_env())
+                child = spawn(command, children, env=cluster.child_env(replica))
             except OSError as exc:
                 log(f"cannot run {command[0]}: {exc}")
                 status = 127
@@ -582,6 +635,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             stop_child(child, signum)
             if signum is not None and child.returncode:
                 status = exit_status(child.returncode)
+        if replica is not None:
+            replica.stop()
+            if not opts.keep:
+                replica.remove()
         if cluster is not None:
             cluster.stop()
             if opts.keep:

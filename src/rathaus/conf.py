@@ -412,6 +412,16 @@ VARIABLES: tuple[Variable, ...] = (
         secret=True,
     ),
     Variable(
+        "DATABASE_REPLICA_URL",
+        "string",
+        "",
+        "A read-only streaming replica of the PostgreSQL database, as a URL like "
+        "RATHAUS_DATABASE_URL. When set, the GET and HEAD requests of the pages listed as "
+        "read-only (catalogue, service pages, start page) read from it until they write; "
+        "everything else, and the task worker always, uses the primary (docs/read-replicas.md).",
+        secret=True,
+    ),
+    Variable(
         "DATA_DIR",
         "string",
         "var",
@@ -451,6 +461,21 @@ VARIABLES: tuple[Variable, ...] = (
         "Authorization: Bearer <token>; everyone else sees only ok or error per component. "
         "Empty: details only for logged-in staff.",
         secret=True,
+    ),
+    Variable(
+        "METRICS_TOKEN",
+        "string",
+        "",
+        "Token for /metrics (Prometheus format), sent as Authorization: Bearer <token>. With "
+        "neither this nor RATHAUS_METRICS_NETWORKS set, /metrics answers 404 (docs/metrics.md).",
+        secret=True,
+    ),
+    Variable(
+        "METRICS_NETWORKS",
+        "network list",
+        "",
+        "Comma-separated addresses or networks (10.0.0.0/8) that may read /metrics without the "
+        "token; the client address is read as for the rate limits (RATHAUS_TRUSTED_PROXIES).",
     ),
     Variable(
         "WORKER_HEARTBEAT_SECONDS",
@@ -1130,6 +1155,37 @@ def demo_secret_key(path: Path) -> str:
     with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
         stream.write(key + "\n")
     return key
+
+
+METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def inherited_metrics_directory() -> str:
+    """``PROMETHEUS_MULTIPROC_DIR`` as the operator or a gunicorn master gave it, else "".
+
+    A ``process-<pid>`` directory of another process (a parent that exported its own, such as a
+    test run starting servers) is not this process's and does not count.
+    """
+    given = os.environ.get(METRICS_ENV, "")
+    name = Path(given).name
+    if name.startswith("process-") and name != f"process-{os.getpid()}":
+        return ""
+    return given
+
+
+def metrics_directory(data_dir: Path) -> Path:
+    """prometheus-client's multiprocess directory, exported before the first metric exists.
+
+    ``PROMETHEUS_MULTIPROC_DIR`` when given: gunicorn's on_starting hook gives each server
+    instance one for all its workers (rathaus.core.metrics_gunicorn). A process that no such
+    server started (runserver, a test run) counts alone, in ``metrics/process-<pid>`` in the data
+    directory, which rathaus.core.metrics creates on first use and removes when the process ends.
+    """
+    directory = inherited_metrics_directory() or str(
+        data_dir / "metrics" / f"process-{os.getpid()}"
+    )
+    os.environ[METRICS_ENV] = directory
+    return Path(directory)
 
 
 def render_markdown() -> str:

@@ -17,6 +17,7 @@ from rathaus.conf import (
     EmailTransport,
     demo_secret_key,
     env,
+    metrics_directory,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -28,6 +29,12 @@ DEBUG: bool = env("DEBUG")
 RATHAUS_DEMO: bool = env("DEMO")
 RATHAUS_PRODUCTION = not DEBUG and not RATHAUS_DEMO
 DATA_DIR = Path(env("DATA_DIR")).resolve()
+# /metrics (rathaus.core.metrics): prometheus-client's multiprocess mode reads its directory when
+# it is first imported, so it is set here, before any metric exists. gunicorn's on_starting hook
+# (core/metrics_gunicorn.py) sets one directory per server instance before the workers start.
+RATHAUS_METRICS_DIR = metrics_directory(DATA_DIR)
+RATHAUS_METRICS_TOKEN: str = env("METRICS_TOKEN")
+RATHAUS_METRICS_NETWORKS: list[str] = env("METRICS_NETWORKS")
 SECRET_KEY: str = env("SECRET_KEY")
 if RATHAUS_DEMO and SECRET_KEY == DEFAULT_SECRET_KEY:
     # The demo's own random key, kept in the data directory so that sessions survive a restart.
@@ -123,6 +130,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: counts and times every answer, static files and refusals included (/metrics).
+    "rathaus.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Under /api/ every error the inner layers answer (405, 413, 400, 500, 503) becomes a
     # problem document (ADR 0026).
@@ -199,6 +208,36 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 DATABASES = {"default": _database}
+# A streaming replica for the reads of read-only pages (rathaus.core.dbrouter, read-replicas.md).
+_replica_url: str = env("DATABASE_REPLICA_URL")
+if _replica_url:
+    try:
+        _replica = dj_database_url.parse(_replica_url, conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:  # dj-database-url raises several types for malformed URLs
+        raise ConfigurationError(
+            f"RATHAUS_DATABASE_REPLICA_URL: cannot be parsed ({exc})"
+        ) from None
+    if _database["ENGINE"] != _replica["ENGINE"]:
+        raise ConfigurationError(
+            "RATHAUS_DATABASE_REPLICA_URL: must name the same kind of database as "
+            "RATHAUS_DATABASE_URL (a PostgreSQL streaming replica)"
+        )
+    # Tests keep one database: the replica alias reads the test database under its own name.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["rathaus.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "rathaus.core.dbrouter.ReplicaMiddleware")
+# The pages (URL names) whose GET and HEAD requests may read from the replica; a view can also be
+# marked with rathaus.core.dbrouter.replica_reads.
+RATHAUS_REPLICA_VIEWS: list[str] = [
+    "core:home",
+    "catalog:browse",
+    "catalog:search",
+    "catalog:topic",
+    "catalog:life_situation",
+    "catalog:service",
+    "catalog:service_without_key",
+]
 # The primary keys of every rathaus app (their configs name none of their own); Django's own
 # apps keep the AutoField their configs name.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -379,7 +418,7 @@ if RATHAUS_PRODUCTION:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = env("HSTS_SECONDS")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
 
 
 def _map_tile_origin(url: str) -> list[str]:

@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 
 from rathaus.api import api, not_found
 from rathaus.appointments import staff_views as appointment_staff_views
-from rathaus.core import staff_views, task_views, token_views, views
+from rathaus.core import metrics, staff_views, task_views, token_views, views
 from rathaus.core.files import views as file_views
 from rathaus.processes.urls import case_urlpatterns as process_case_urls
 
@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("rathaus.legal.urls")),
     path("dateien/", include(file_patterns)),
     path("health", views.health_view, name="health"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("favicon.ico", views.favicon),
     path("leistungen/", include("rathaus.catalog.urls")),
     # before the forms: the notice's stable address leads to the responsible authority's form

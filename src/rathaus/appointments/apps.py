@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def booking_totals() -> dict[str, int]:
+    """Bookings by status (held, confirmed, cancelled), for /metrics (rathaus_bookings)."""
+    from rathaus.appointments.models import Booking
+
+    rows = Booking.objects.order_by().values_list("status").annotate(n=Count("pk"))
+    return dict(rows.values_list("status", "n"))
 
 
 class AppointmentsConfig(AppConfig):
@@ -44,4 +53,9 @@ class AppointmentsConfig(AppConfig):
         )
         housekeeping.register(
             "appointments.reminders", services.send_reminders, timedelta(minutes=10)
+        )
+        from rathaus.core import metrics
+
+        metrics.register_total(
+            "rathaus_bookings", "Appointment bookings, by status.", booking_totals, "status"
         )

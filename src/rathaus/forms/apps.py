@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+
+
+def submission_totals() -> dict[str, int]:
+    """Stored submissions by channel, for /metrics (rathaus_submissions)."""
+    from rathaus.forms.models import Submission
+
+    rows = Submission.objects.order_by().values_list("channel").annotate(n=Count("pk"))
+    return dict(rows.values_list("channel", "n"))
 
 
 class FormsConfig(AppConfig):
@@ -44,3 +53,9 @@ class FormsConfig(AppConfig):
         from rathaus.core.files import access
 
         access.register_owner("forms.Upload", services.may_download)
+
+        from rathaus.core import metrics
+
+        metrics.register_total(
+            "rathaus_submissions", "Stored submissions, by channel.", submission_totals, "channel"
+        )
