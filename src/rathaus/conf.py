@@ -87,6 +87,32 @@ FILE_STORAGES = ("filesystem", "s3")  # the storage alias "files" (ADR 0019)
 DCAT_PROFILES = ("3.0", "2.0")  # = rathaus.opendata.dcat.rdf.PROFILES
 
 
+SESSION_STORES = ("database", "cache", "cached_db")  # Django's session engines (settings.py)
+CACHE_URL_SCHEMES = ("redis", "rediss", "unix")  # Redis over TCP, TLS, or a Unix socket
+
+
+def _parse_cache_url(raw: str) -> str:
+    # The messages never repeat the value: it may contain a password.
+    value = raw.strip()
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in CACHE_URL_SCHEMES:
+        raise ValueError(
+            "expected empty (the database cache) or a Redis URL: redis://host:6379/0, "
+            "rediss://host:6380/0 (TLS) or unix:///run/redis/redis.sock"
+        )
+    try:
+        parts.port  # noqa: B018 (raises ValueError for a port out of range)
+    except ValueError:
+        raise ValueError("expected a TCP port between 1 and 65535 in the cache URL") from None
+    if parts.scheme.lower() == "unix" and not parts.path:
+        raise ValueError("the Redis socket path is missing (unix:///run/redis/redis.sock)")
+    if parts.scheme.lower() != "unix" and not parts.hostname:
+        raise ValueError("the Redis server's host name is missing")
+    return value
+
+
 def _one_of(values: tuple[str, ...]) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = raw.strip().lower()
@@ -266,6 +292,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "clamd address": _parse_clamd_address,
     "file storage": _one_of(FILE_STORAGES),
     "DCAT-AP.de version": _one_of(DCAT_PROFILES),
+    "cache URL": _parse_cache_url,
+    "session store": _one_of(SESSION_STORES),
     "URL": _parse_url,
     "MQTT URL": _parse_mqtt_url,
     "trust level": _one_of(TRUST_LEVELS),
@@ -382,6 +410,25 @@ VARIABLES: tuple[Variable, ...] = (
         "Database connection as a URL, e.g. postgres://user:password@host:5432/rathaus. Empty "
         "means the embedded SQLite database rathaus.sqlite3 in the data directory (WAL mode).",
         secret=True,
+    ),
+    Variable(
+        "CACHE_URL",
+        "cache URL",
+        "",
+        "The cache shared by all web and worker processes (rate limits stay in the database): "
+        "empty means the database cache (table rathaus_cache); redis://host:6379/0, rediss://… "
+        "(TLS) or unix:///run/redis/redis.sock means a Redis or Valkey server, with the database "
+        "cache as fallback while it is unreachable (docs/caching.md). Give rathaus its own Redis "
+        "database: after a long outage it is emptied.",
+        secret=True,
+    ),
+    Variable(
+        "SESSION_STORE",
+        "session store",
+        "database",
+        "Where sessions are kept: database (the default), cache (only in the cache; needs "
+        "RATHAUS_CACHE_URL, and a Redis outage logs everyone out) or cached_db (read from the "
+        "cache, written to both: the choice with Redis).",
     ),
     Variable(
         "DATA_DIR",
