@@ -1132,23 +1132,43 @@ def env(name: str, environ: Mapping[str, str] | None = None) -> Any:
     return _BY_NAME[name].parse(os.environ if environ is None else environ)
 
 
-def demo_secret_key(path: Path) -> str:
-    """The demo installation's secret key from ``path``, created (random, 0600) when missing."""
+def _read_key(path: Path) -> str | None:
+    """The key in ``path``; None when there is no such file."""
     try:
-        key = path.read_text(encoding="utf-8").strip()
+        return path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        key = ""
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise ConfigurationError(f"RATHAUS_DEMO: cannot read the key {path}: {reason}") from None
-    if len(key) >= 50:
+
+
+def demo_secret_key(path: Path) -> str:
+    """The demo installation's secret key from ``path``, created (random, 0600) when missing.
+
+    Several processes start at once (gunicorn's workers, the task workers) and must all end up
+    with the same key, or one process would refuse the sessions and forms of another. So the
+    new key is written to a file of its own and linked to ``path`` (which fails when another
+    process was first), and every process then uses the key in ``path``.
+    """
+    key = _read_key(path)
+    if key is not None and len(key) >= 50:
         return key
-    key = secrets.token_urlsafe(50)
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    own = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
+    descriptor = os.open(own, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-        stream.write(key + "\n")
-    return key
+        stream.write(secrets.token_urlsafe(50) + "\n")
+    try:
+        if key is None:
+            os.link(own, path)
+        else:
+            os.replace(own, path)  # a damaged key file (too short) is replaced
+    except FileExistsError:
+        pass  # another process was first: its key counts
+    finally:
+        own.unlink(missing_ok=True)
+    return _read_key(path) or ""
 
 
 def render_markdown() -> str:

@@ -203,7 +203,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # 0018), or Redis with that table as the fallback while Redis is unreachable.
 def cache_settings(url: str) -> dict[str, object]:
     """The default cache for RATHAUS_CACHE_URL (empty: the database cache alone)."""
-    database_cache = {
+    database_cache: dict[str, object] = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "rathaus_cache",
         "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},

@@ -83,6 +83,7 @@ class FallbackCache(BaseCache):
         }
         self.location = display_location(location)
         self.primary = RedisCache(location, {**shared, "OPTIONS": redis_options})
+        self.table = str(fallback["LOCATION"])
         self.fallback = DatabaseCache(
             fallback["LOCATION"], {**shared, "OPTIONS": fallback.get("OPTIONS", {})}
         )
@@ -135,13 +136,15 @@ class FallbackCache(BaseCache):
     def _reconcile(self) -> None:
         """Remove from Redis what changed in the database cache while Redis was away."""
         connection = connections[router.db_for_write(self.fallback.cache_model_class)]
-        table = connection.ops.quote_name(self.fallback._table)
+        table = connection.ops.quote_name(self.table)
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 (a quoted table name)
             keys = [row[0] for row in cursor.fetchall()]
             if not keys:
                 return
-            client = self.primary._cache.get_client(None, write=True)
+            # Django's RedisCache client: the keys in the table are already made (prefix,
+            # version), so they go to Redis as they are.
+            client = self.primary._cache.get_client(None, write=True)  # type: ignore[attr-defined]
             if (
                 self.fallback.make_key(CLEARED) in keys
                 or len(keys) * 2 >= self.fallback._max_entries
