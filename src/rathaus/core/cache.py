@@ -49,6 +49,10 @@ BATCH = 500
 UNREACHABLE = (RedisError, OSError)
 
 
+def _deleted(value: Any) -> bool:
+    return isinstance(value, str) and value == TOMBSTONE
+
+
 def display_location(url: str) -> str:
     """The server's address for the logs, without user name and password."""
     parts = urlsplit(url)
@@ -179,7 +183,7 @@ class FallbackCache(BaseCache):
         if done:
             return value
         value = self.fallback.get(key, default, version)
-        return default if value == TOMBSTONE else value
+        return default if _deleted(value) else value
 
     def get_many(self, keys: Iterable[str], version: int | None = None) -> dict[str, Any]:
         keys = list(keys)
@@ -187,7 +191,7 @@ class FallbackCache(BaseCache):
         if done:
             return dict(values)
         found = self.fallback.get_many(keys, version)
-        return {key: value for key, value in found.items() if value != TOMBSTONE}
+        return {key: value for key, value in found.items() if not _deleted(value)}
 
     def has_key(self, key: str, version: int | None = None) -> bool:
         done, value = self._primary("has_key", key, version)
@@ -210,7 +214,7 @@ class FallbackCache(BaseCache):
         done, added = self._primary("add", key, value, timeout, version)
         if done:
             return bool(added)
-        if self.fallback.get(key, version=version) == TOMBSTONE:
+        if _deleted(self.fallback.get(key, version=version)):
             self.fallback.set(key, value, timeout, version)
             return True
         return bool(self.fallback.add(key, value, timeout, version))
@@ -230,7 +234,7 @@ class FallbackCache(BaseCache):
         done, touched = self._primary("touch", key, timeout, version)
         if done:
             return bool(touched)
-        if self.fallback.get(key, version=version) == TOMBSTONE:
+        if _deleted(self.fallback.get(key, version=version)):
             return False
         return bool(self.fallback.touch(key, timeout, version))
 
@@ -238,7 +242,8 @@ class FallbackCache(BaseCache):
         done, deleted = self._primary("delete", key, version)
         if done:
             return bool(deleted)
-        existed = self.fallback.get(key, version=version) not in (None, TOMBSTONE)
+        found = self.fallback.get(key, version=version)
+        existed = found is not None and not _deleted(found)
         self.fallback.set(key, TOMBSTONE, TOMBSTONE_SECONDS, version)
         return existed
 
