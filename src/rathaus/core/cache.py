@@ -132,10 +132,15 @@ class FallbackCache(BaseCache):
                     return False
                 self._dirty = False
                 self._retry_at = None
+        return True
+
+    def _answered(self) -> None:
+        """Redis answered: the end of a logged outage is logged too."""
+        if self._reported:
+            with self._lock:
                 if self._reported:
                     self._reported = False
                     logger.warning("cache server %s reachable again; using it", self.location)
-        return True
 
     def _reconcile(self) -> None:
         """Remove from Redis what changed in the database cache while Redis was away."""
@@ -171,10 +176,12 @@ class FallbackCache(BaseCache):
         if not self._ready():
             return False, None
         try:
-            return True, getattr(self.primary, name)(*args, **kwargs)
+            result = getattr(self.primary, name)(*args, **kwargs)
         except UNREACHABLE as error:
             self._went_down(error)
             return False, None
+        self._answered()
+        return True, result
 
     # --- the cache interface ------------------------------------------------------------------
 
