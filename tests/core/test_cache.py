@@ -128,6 +128,11 @@ def test_a_stopped_redis_is_replaced_by_the_database_and_used_again_when_back(
     redis_server.stop()
 
     assert redis_cache.get("before") is None  # Redis is gone, and so is what it held
+    clock.advance(fallback_cache.RETRY_SECONDS)  # tries again, nothing to reconcile: still down
+    assert redis_cache.get("before") is None
+    assert [message.split(" (")[0] for message in warnings(caplog)] == [
+        f"cache server {redis_server} unreachable"
+    ]
     redis_cache.set("during", "in the database")
     assert redis_cache.get("during") == "in the database"
     assert table_keys() == [":1:during"]
