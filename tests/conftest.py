@@ -23,7 +23,9 @@ from tests.support import (
     SANDBOX_FAST,
     SANDBOX_WEBHOOK_KEYS,
     OutsideReads,
+    RedisServer,
     citizen_client,
+    free_port,
     load_demo,
     running_payment_sandbox,
     submit,
@@ -276,6 +278,35 @@ def _no_caches_from_rolled_back_tests() -> None:
 def _own_media_root(settings, tmp_path):
     """Each test keeps its stored files (the "files" storage below MEDIA_ROOT) in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _cache_emptied_after_transactional_tests(request, django_db_blocker) -> Iterator[None]:
+    """The database cache's table (rathaus_cache) has no model, so the flush after a
+    transactional test leaves its rows; other tests' rows are rolled back with the test."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if set(request.fixturenames) & TRANSACTIONAL_FIXTURES or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        from django.core.cache import caches
+
+        with django_db_blocker.unblock():
+            caches["default"].clear()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on a free loopback port for the whole run; yields its URL (a
+    ``RedisServer``: tests may stop, start, freeze and thaw it, and must leave it running)."""
+    directory = Path(tempfile.mkdtemp(prefix="rathaus-redis-"))
+    server = RedisServer(free_port(), directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

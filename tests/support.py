@@ -15,9 +15,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -108,6 +110,74 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class RedisServer(str):
+    """A real redis-server (Debian's) on a loopback port: the string is its URL, redis://….
+
+    Nothing is saved (``--save ''``, no append-only file), so a restarted server is empty, as a
+    replaced cache server would be. ``stop``/``start`` end and start the process on the same
+    port; ``freeze``/``thaw`` stop and continue it (SIGSTOP/SIGCONT): a hung server that keeps
+    its data and accepts connections but answers nothing.
+    """
+
+    binary = "/usr/bin/redis-server"
+    port: int
+    directory: Path
+    process: subprocess.Popen[bytes] | None
+
+    def __new__(cls, port: int, directory: Path) -> RedisServer:
+        server = super().__new__(cls, f"redis://127.0.0.1:{port}/0")
+        server.port, server.directory, server.process = port, directory, None
+        return server
+
+    def answers(self) -> bool:
+        import socket
+
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            return
+        command = [
+            self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", str(self.directory), "--daemonize", "no",
+            "--logfile", str(self.directory / "redis.log"),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while not self.answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                log = self.directory / "redis.log"
+                text = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+                self.stop()
+                pytest.fail(f"redis-server did not start on port {self.port}:\n{text}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGCONT)  # a frozen server cannot end
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+    def freeze(self) -> None:
+        assert self.process is not None, "redis-server is not running"
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None, "redis-server is not running"
+        self.process.send_signal(signal.SIGCONT)
 
 
 SANDBOX_API_KEY = "test-sandbox-api-key"

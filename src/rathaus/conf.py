@@ -87,6 +87,32 @@ FILE_STORAGES = ("filesystem", "s3")  # the storage alias "files" (ADR 0019)
 DCAT_PROFILES = ("3.0", "2.0")  # = rathaus.opendata.dcat.rdf.PROFILES
 
 
+SESSION_STORES = ("database", "cache", "cached_db")  # Django's session engines (settings.py)
+CACHE_URL_SCHEMES = ("redis", "rediss", "unix")  # Redis over TCP, TLS, or a Unix socket
+
+
+def _parse_cache_url(raw: str) -> str:
+    # The messages never repeat the value: it may contain a password.
+    value = raw.strip()
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in CACHE_URL_SCHEMES:
+        raise ValueError(
+            "expected empty (the database cache) or a Redis URL: redis://host:6379/0, "
+            "rediss://host:6380/0 (TLS) or unix:///run/redis/redis.sock"
+        )
+    try:
+        parts.port  # noqa: B018 (raises ValueError for a port out of range)
+    except ValueError:
+        raise ValueError("expected a TCP port between 1 and 65535 in the cache URL") from None
+    if parts.scheme.lower() == "unix" and not parts.path:
+        raise ValueError("the Redis socket path is missing (unix:///run/redis/redis.sock)")
+    if parts.scheme.lower() != "unix" and not parts.hostname:
+        raise ValueError("the Redis server's host name is missing")
+    return value
+
+
 def _one_of(values: tuple[str, ...]) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = raw.strip().lower()
@@ -266,6 +292,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "clamd address": _parse_clamd_address,
     "file storage": _one_of(FILE_STORAGES),
     "DCAT-AP.de version": _one_of(DCAT_PROFILES),
+    "cache URL": _parse_cache_url,
+    "session store": _one_of(SESSION_STORES),
     "URL": _parse_url,
     "MQTT URL": _parse_mqtt_url,
     "trust level": _one_of(TRUST_LEVELS),
@@ -420,6 +448,25 @@ VARIABLES: tuple[Variable, ...] = (
         "read-only (catalogue, service pages, start page) read from it until they write; "
         "everything else, and the task worker always, uses the primary (docs/read-replicas.md).",
         secret=True,
+    ),
+    Variable(
+        "CACHE_URL",
+        "cache URL",
+        "",
+        "The cache shared by all web and worker processes (rate limits stay in the database): "
+        "empty means the database cache (table rathaus_cache); redis://host:6379/0, rediss://… "
+        "(TLS) or unix:///run/redis/redis.sock means a Redis or Valkey server, with the database "
+        "cache as fallback while it is unreachable (docs/caching.md). Give rathaus its own Redis "
+        "database: after a long outage it is emptied.",
+        secret=True,
+    ),
+    Variable(
+        "SESSION_STORE",
+        "session store",
+        "database",
+        "Where sessions are kept: database (the default), cache (only in the cache; needs "
+        "RATHAUS_CACHE_URL, and a Redis outage logs everyone out) or cached_db (read from the "
+        "cache, written to both: the choice with Redis).",
     ),
     Variable(
         "DATA_DIR",
@@ -1138,23 +1185,43 @@ def env(name: str, environ: Mapping[str, str] | None = None) -> Any:
     return _BY_NAME[name].parse(os.environ if environ is None else environ)
 
 
-def demo_secret_key(path: Path) -> str:
-    """The demo installation's secret key from ``path``, created (random, 0600) when missing."""
+def _read_key(path: Path) -> str | None:
+    """The key in ``path``; None when there is no such file."""
     try:
-        key = path.read_text(encoding="utf-8").strip()
+        return path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        key = ""
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise ConfigurationError(f"RATHAUS_DEMO: cannot read the key {path}: {reason}") from None
-    if len(key) >= 50:
+
+
+def demo_secret_key(path: Path) -> str:
+    """The demo installation's secret key from ``path``, created (random, 0600) when missing.
+
+    Several processes start at once (gunicorn's workers, the task workers) and must all end up
+    with the same key, or one process would refuse the sessions and forms of another. So the
+    new key is written to a file of its own and linked to ``path`` (which fails when another
+    process was first), and every process then uses the key in ``path``.
+    """
+    key = _read_key(path)
+    if key is not None and len(key) >= 50:
         return key
-    key = secrets.token_urlsafe(50)
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    own = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
+    descriptor = os.open(own, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-        stream.write(key + "\n")
-    return key
+        stream.write(secrets.token_urlsafe(50) + "\n")
+    try:
+        if key is None:
+            os.link(own, path)
+        else:
+            os.replace(own, path)  # a damaged key file (too short) is replaced
+    except FileExistsError:
+        pass  # another process was first: its key counts
+    finally:
+        own.unlink(missing_ok=True)
+    return _read_key(path) or ""
 
 
 METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"

@@ -242,6 +242,47 @@ RATHAUS_REPLICA_VIEWS: list[str] = [
 # apps keep the AutoField their configs name.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+# The shared cache (docs/caching.md): the database cache in table rathaus_cache (migration core
+# 0018), or Redis with that table as the fallback while Redis is unreachable.
+def cache_settings(url: str) -> dict[str, object]:
+    """The default cache for RATHAUS_CACHE_URL (empty: the database cache alone)."""
+    database_cache: dict[str, object] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "rathaus_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+    }
+    if not url:
+        return database_cache
+    return {
+        "BACKEND": "rathaus.core.cache.FallbackCache",
+        "LOCATION": url,
+        "OPTIONS": {"FALLBACK": database_cache},
+    }
+
+
+SESSION_ENGINES = {
+    "database": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}
+
+
+def session_engine(store: str, cache_url: str) -> str:
+    """Django's session engine for RATHAUS_SESSION_STORE."""
+    if store == "cache" and not cache_url:
+        raise ConfigurationError(
+            "RATHAUS_SESSION_STORE: cache needs RATHAUS_CACHE_URL (the database cache drops old "
+            "entries when it is full, which would log people out); use database or cached_db"
+        )
+    return SESSION_ENGINES[store]
+
+
+RATHAUS_CACHE_URL: str = env("CACHE_URL")
+CACHES = {"default": cache_settings(RATHAUS_CACHE_URL)}
+RATHAUS_SESSION_STORE: str = env("SESSION_STORE")
+SESSION_ENGINE = session_engine(RATHAUS_SESSION_STORE, RATHAUS_CACHE_URL)
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
