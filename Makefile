@@ -20,8 +20,9 @@ DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-
 
 .PHONY: run test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean
 
+# The web server is gunicorn, as in production; `make run RELOAD=1` restarts it on code changes.
 run: setup migrate demo static
-	$(DEMO_ENV) $(BIN)/rathaus run
+	$(DEMO_ENV) $(BIN)/rathaus run $(if $(RELOAD),--reload)
 
 setup: check-python $(STAMP) assets messages
 

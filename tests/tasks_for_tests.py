@@ -43,3 +43,12 @@ def gated_worker() -> None:
     from rathaus.cli import main
 
     main(["rathaus", "worker", *sys.argv[2:]])
+
+
+@task()
+def log_and_queue(text: str) -> None:
+    """Logs ``text`` (as a task's own log line) and queues an ``add`` (a task's follow-up)."""
+    import logging
+
+    logging.getLogger("rathaus.tests").warning("task says %s", text)
+    add.enqueue(1, 1)

@@ -109,13 +109,14 @@ def test_run_starts_web_server_worker_and_mqtt_and_ctrl_c_stops_all(tmp_path):
     # as the demo runs: with the sensor simulator, which must find the broker it starts
     env = {**database_env(), "RATHAUS_MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",
            "RATHAUS_DATA_DIR": str(tmp_path), "RATHAUS_DEMO": "true"}  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rathaus", "run", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with (tmp_path / "run.out").open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rathaus", "run", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.DEVNULL,
+        )
     health = None
     stream = Datastream.objects.filter(topic="traffic").first()
     assert stream is not None
@@ -125,12 +126,14 @@ def test_run_starts_web_server_worker_and_mqtt_and_ctrl_c_stops_all(tmp_path):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/health") as response:
                     health = json.load(response)
+                    server_name = response.headers["Server"]
                 break
             except urllib.error.HTTPError:
                 time.sleep(0.3)  # server up, worker not yet
             except OSError:
                 time.sleep(0.3)
         assert health is not None, "web server and worker did not become healthy"
+        assert server_name == "gunicorn"  # the production server, not Django's runserver
         # The public answer: statuses only, no counts, paths or error texts.
         assert health["checks"]["worker"] == {"status": "ok"}
 
@@ -154,6 +157,9 @@ def test_run_starts_web_server_worker_and_mqtt_and_ctrl_c_stops_all(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+    # where the demo is, said once the server answers (the demo logins come from demo-data)
+    said = (tmp_path / "run.out").read_text(encoding="utf-8").splitlines()
+    assert f"rathaus is running at http://127.0.0.1:{port}/ — stop with Ctrl-C." in said
     for listening in (port, mqtt_port):
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", listening)) != 0, f"{listening} still listening"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -154,3 +155,82 @@ def database_env_without_db() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("RATHAUS_")}
+
+
+# --- /health/live and /health/ready ------------------------------------------------------------
+
+
+def test_liveness_answers_without_touching_the_database(client):
+    """No django_db mark: a query here would fail the test."""
+    response = client.get("/health/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_ready_when_the_database_answers_and_is_migrated(client):
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": {"status": "ok"}, "migrations": {"status": "ok"}},
+    }
+    # the worker does not count: a web process can serve while no worker runs
+    assert not WorkerHeartbeat.objects.exists()
+
+
+@pytest.mark.django_db
+def test_not_ready_while_a_migration_is_not_applied(client, monkeypatch):
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from rathaus.core import health
+
+    monkeypatch.setattr(health, "_migrations_applied", False)
+    (latest,) = [
+        name for app, name in MigrationLoader(connection).graph.leaf_nodes() if app == "core"
+    ]
+    MigrationRecorder(connection).migration_qs.filter(app="core", name=latest).delete()
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "checks": {"database": {"status": "ok"}, "migrations": {"status": "error"}},
+    }
+    detailed = health_details(client, "/health/ready").json()
+    assert detailed["checks"]["migrations"]["unapplied"] == [f"core.{latest}"]
+    MigrationRecorder(connection).record_applied("core", latest)
+    assert client.get("/health/ready").status_code == 200
+
+
+def test_database_down_the_process_is_live_but_not_ready():
+    """A separate process whose database server cannot be reached."""
+    code = (
+        "import django, json; django.setup(); from django.test import Client; c = Client();"
+        "live = c.get('/health/live'); ready = c.get('/health/ready');"
+        "print(json.dumps([live.status_code, ready.status_code, ready.json()]))"
+    )
+    env = {
+        **database_env_without_db(),
+        "DJANGO_SETTINGS_MODULE": "rathaus.settings",
+        "RATHAUS_DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+        "RATHAUS_ALLOWED_HOSTS": "testserver",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    live, ready, body = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (live, ready) == (200, 503)
+    assert body == {
+        "status": "error",
+        "checks": {"database": {"status": "error"}, "migrations": {"status": "unknown"}},
+    }

@@ -111,6 +111,7 @@ def _parse_cache_url(raw: str) -> str:
     if parts.scheme.lower() != "unix" and not parts.hostname:
         raise ValueError("the Redis server's host name is missing")
     return value
+LOG_FORMATS = ("plain", "json")  # = the formatters of rathaus.core.logformat
 
 
 def _one_of(values: tuple[str, ...]) -> Callable[[str], str]:
@@ -286,6 +287,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "string": _parse_str,
     "port": _parse_port,
     "log level": _parse_log_level,
+    "log format": _one_of(LOG_FORMATS),
     "e-mail URL": _parse_email_url,
     "e-mail address": _parse_email_address,
     "virus scanner": _one_of(VIRUS_SCANNERS),
@@ -499,6 +501,14 @@ VARIABLES: tuple[Variable, ...] = (
         "log level",
         "INFO",
         "Log level of the rathaus loggers (DEBUG, INFO, WARNING, ERROR, CRITICAL).",
+    ),
+    Variable(
+        "LOG_FORMAT",
+        "log format",
+        "plain",
+        "How the web server, the worker and the other commands write their log: plain (one "
+        "readable line) or json (one JSON object per line with time, level, logger, message, "
+        "request_id and the exception). See docs/health-and-logs.md.",
     ),
     Variable(
         "HEALTH_TOKEN",

@@ -132,6 +132,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: counts and times every answer, static files and refusals included (/metrics).
     "rathaus.core.metrics.MetricsMiddleware",
+    # Outermost: every log line of the request carries its id, every answer names it.
+    "rathaus.core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Under /api/ every error the inner layers answer (405, 413, 400, 500, 503) becomes a
     # problem document (ADR 0026).
@@ -548,13 +550,24 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
     "map",
 )
 
+# RATHAUS_LOG_FORMAT: plain lines or one JSON object per line, each with the request id
+# (rathaus.core.logformat, rathaus.core.requestid; docs/health-and-logs.md). Django's own
+# errors (a view's exception, a refused host) go to the same handler, in production too.
+RATHAUS_LOG_FORMAT: str = env("LOG_FORMAT")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "rathaus": {
+            "()": "rathaus.core.logformat.JsonFormatter"
+            if RATHAUS_LOG_FORMAT == "json"
+            else "rathaus.core.logformat.PlainFormatter"
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "rathaus"}},
     "loggers": {
         "rathaus": {"handlers": ["console"], "level": env("LOG_LEVEL"), "propagate": False},
         "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console"], "level": "INFO"},
     },
 }

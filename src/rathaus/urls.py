@@ -37,6 +37,8 @@ urlpatterns = [
     path("dateien/", include(file_patterns)),
     path("health", views.health_view, name="health"),
     path("metrics", metrics.metrics_view, name="metrics"),
+    path("health/live", views.health_live, name="health_live"),
+    path("health/ready", views.health_ready, name="health_ready"),
     path("favicon.ico", views.favicon),
     path("leistungen/", include("rathaus.catalog.urls")),
     # before the forms: the notice's stable address leads to the responsible authority's form

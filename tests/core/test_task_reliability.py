@@ -193,7 +193,10 @@ def test_heads_see_set_aside_tasks_with_their_purpose_and_retry_them(submission,
     letter.refresh_from_db()
     assert letter.retried_by == head
     retry = DBTaskResult.objects.get(pk=letter.retry_task_id)
-    assert (retry.status, retry.args_kwargs) == ("READY", route.args_kwargs)
+    assert (retry.status, retry.args_kwargs) == (
+        "READY",
+        {**route.args_kwargs, "request_id": response["X-Request-ID"]},  # the staff's request
+    )
     assert (
         "Keine Aufgabe ist zurückgestellt."
         in staff.get("/verwaltung/hintergrundaufgaben/").content.decode()

@@ -1,5 +1,10 @@
 """Health of the installation: can the database be reached, and is a task worker alive?
 
+Three answers (docs/health-and-logs.md): ``/health/live`` says only that the process answers
+(no database; a restart would not help anything else), ``/health/ready`` that this process can
+serve (database reachable, every migration applied; a load balancer sends it requests only
+then), and ``/health`` the whole report with the worker and the virus scanner.
+
 The public answer (:func:`answer`) names only the overall status and each component's status;
 the details (counts, error names, the scanner's message with its socket path) go to verified
 staff and to a monitor that sends ``Authorization: Bearer <RATHAUS_HEALTH_TOKEN>`` (ADR 0025).
@@ -107,3 +112,53 @@ def answer(request: HttpRequest) -> dict[str, Any]:
     """The health report as this request may see it."""
     result = report()
     return result if may_see_details(request) else public(result)
+
+
+# --- liveness and readiness ----------------------------------------------------------------------
+
+# Once every migration was applied, it stays so while this process lives: the migration files
+# are the code this process loaded, and migrations are not unapplied under a running server.
+# So the check (it reads every migration file) runs until it passes once, then no more.
+_migrations_applied = False
+
+
+def check_migrations() -> dict[str, Any]:
+    global _migrations_applied
+    if _migrations_applied:
+        return {"status": "ok"}
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        return {"status": "error", "error": exc.__class__.__name__}
+    if plan:
+        unapplied = sorted({f"{migration.app_label}.{migration.name}" for migration, _ in plan})
+        return {"status": "error", "unapplied": unapplied}
+    _migrations_applied = True
+    return {"status": "ok"}
+
+
+def readiness() -> dict[str, Any]:
+    """Whether this process can serve requests: the database answers and is migrated."""
+    database = check_database()
+    if database["status"] == "ok":
+        migrations = check_migrations()
+    else:
+        migrations = {"status": "unknown", "error": "database unavailable"}
+    healthy = database["status"] == "ok" and migrations["status"] == "ok"
+    return {
+        "status": "ok" if healthy else "error",
+        "checks": {"database": database, "migrations": migrations},
+    }
+
+
+def ready_answer(request: HttpRequest) -> dict[str, Any]:
+    """The readiness report as this request may see it (details as with :func:`answer`)."""
+    result = readiness()
+    try:
+        details = may_see_details(request)
+    except DatabaseError:  # staff are recognised through the database that is down
+        details = False
+    return result if details else public(result)

@@ -45,6 +45,11 @@ def _trusted(address: str) -> bool:
     return any(ip in network for network in _networks(tuple(settings.RATHAUS_TRUSTED_PROXIES)))
 
 
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the connection comes from one of ``RATHAUS_TRUSTED_PROXIES``."""
+    return _trusted(request.META.get("REMOTE_ADDR", ""))
+
+
 def client_address(request: HttpRequest) -> str:
     """The address of the client, seen through trusted reverse proxies only."""
     address: str = request.META.get("REMOTE_ADDR", "") or "unknown"

@@ -56,6 +56,20 @@ def health_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(result, status=200 if result["status"] == "ok" else 503)
 
 
+@never_cache
+@require_safe
+def health_live(request: HttpRequest) -> JsonResponse:
+    """The process answers: no database, no session (a monitor restarts it when this fails)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def health_ready(request: HttpRequest) -> JsonResponse:
+    result = health.ready_answer(request)
+    return JsonResponse(result, status=200 if result["status"] == "ok" else 503)
+
+
 def _api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 

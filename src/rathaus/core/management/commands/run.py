@@ -1,5 +1,8 @@
 """``rathaus run``: the web server and the task worker together; Ctrl-C stops both.
 
+The web server is the production one, gunicorn, started as ``rathaus serve`` starts it (static
+files by WhiteNoise); ``--reload`` restarts its workers when the code changes, for developers.
+
 In the demo, the payment sandbox (a separate process, ADR 0047) is started too when
 ``RATHAUS_PAYMENT_SANDBOX_URL`` points to this machine. The MQTT consumer always runs; a local
 mosquitto is started when ``RATHAUS_MQTT_URL`` points to this machine and none listens there,
@@ -20,6 +23,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from rathaus.core.management.commands.serve import gunicorn_command
+
 
 class Command(BaseCommand):
     help = (
@@ -30,14 +35,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
         parser.add_argument("--port", type=int, default=None, help="port (default: RATHAUS_PORT)")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="web processes (default: RATHAUS_WEB_WORKERS)"
+        )
+        parser.add_argument(
+            "--reload", action="store_true", help="restart the web server when the code changes"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         port = options["port"] or settings.RATHAUS_PORT
         address = f"{options['host']}:{port}"
+        workers = options["workers"] or settings.RATHAUS_WEB_WORKERS
+        web = gunicorn_command(options["host"], port, workers, reload=options["reload"])
         command = [sys.executable, "-m", "rathaus"]
         children = [
             subprocess.Popen([*command, "worker", "--queue-name", "*"]),  # noqa: S603
-            subprocess.Popen([*command, "runserver", address, "--noreload"]),  # noqa: S603
+            subprocess.Popen(web),  # noqa: S603
         ]
         sandbox = local_sandbox()
         if sandbox:
@@ -51,7 +64,6 @@ class Command(BaseCommand):
             # the demo's sensors: a round of readings every minute, so the dashboards move
             simulator = [*command, "sensor-simulator", "--interval", "60"]
             children.append(subprocess.Popen(simulator, stdout=subprocess.DEVNULL))  # noqa: S603
-        self.stdout.write(f"rathaus is running at http://{address}/ — stop with Ctrl-C.")
         stopping = False
 
         def stop(signum: int, frame: object) -> None:
@@ -60,6 +72,14 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        # said once the server listens, after gunicorn's start-up lines
+        deadline = time.monotonic() + 60
+        while not (stopping or listens(options["host"], port) or children[1].poll() is not None):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        self.stdout.write(f"rathaus is running at http://{address}/ — stop with Ctrl-C.")
+        self.stdout.flush()
         exit_code = 0
         while not stopping:
             finished = [child for child in children if child.poll() is not None]
@@ -78,6 +98,14 @@ class Command(BaseCommand):
                 child.kill()
         if exit_code:
             sys.exit(exit_code)
+
+
+def listens(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 def wait_for_broker(seconds: float = 15.0) -> None:

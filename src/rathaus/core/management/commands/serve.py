@@ -1,4 +1,8 @@
-"""``rathaus serve``: the production web server (gunicorn) for ``rathaus.wsgi``."""
+"""``rathaus serve``: the production web server (gunicorn) for ``rathaus.wsgi``.
+
+``rathaus run`` starts the same server through :func:`gunicorn_command`; gunicorn's settings
+are in ``rathaus.gunicorn_config``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,26 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+CONFIG = "python:rathaus.gunicorn_config"
+
+
+def gunicorn_command(host: str, port: int, workers: int, *, reload: bool = False) -> list[str]:
+    """The command line that starts gunicorn with rathaus' settings on ``host:port``."""
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which(
+        "gunicorn"
+    )
+    if gunicorn is None:
+        raise CommandError("gunicorn is not installed in this environment.")
+    argv = [
+        gunicorn,
+        "--config", CONFIG,
+        "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "--workers", str(workers),
+    ]  # fmt: skip
+    if reload:
+        argv.append("--reload")
+    return argv
+
 
 class Command(BaseCommand):
     help = "Run the production web server (gunicorn); run a worker and a proxy beside it."
@@ -20,23 +44,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=None, help="default: RATHAUS_WEB_WORKERS"
         )
+        parser.add_argument(
+            "--reload", action="store_true", help="restart the workers when the code changes"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which(
-            "gunicorn"
-        )
-        if gunicorn is None:
-            raise CommandError("gunicorn is not installed in this environment.")
         port = options["port"] or settings.RATHAUS_PORT
         workers = options["workers"] or settings.RATHAUS_WEB_WORKERS
-        argv = [
-            gunicorn,
-            "--bind", f"{options['host']}:{port}",
-            "--workers", str(workers),
-            "--access-logfile", "-",
-            "--forwarded-allow-ips", "127.0.0.1",
-            "rathaus.wsgi:application",
-        ]  # fmt: skip
+        argv = gunicorn_command(options["host"], port, workers, reload=options["reload"])
         self.stdout.write(f"Serving on http://{options['host']}:{port}/ with {workers} workers")
         self.stdout.flush()
-        os.execv(gunicorn, argv)  # noqa: S606 (replaces this process with gunicorn)
+        os.execv(argv[0], argv)  # noqa: S606 (replaces this process with gunicorn)
