@@ -518,6 +518,7 @@ def rathaus_env(state_dir: Path, database_url: str, cache_url: str, demo: bool,
         "RATHAUS_DEMO": "true",  # plain HTTP on this machine, as make run (ADR 0025)
         "RATHAUS_DEBUG": "false",
         "RATHAUS_TRUSTED_PROXIES": HOST,  # nginx: the only source of X-Forwarded-* trusted
+        "RATHAUS_BEHIND_TLS_PROXY": "true",  # the scheme is nginx's (plain HTTP here)
         "RATHAUS_CACHE_URL": cache_url,
         "RATHAUS_LOG_LEVEL": "WARNING",
     }
