@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "rathaus.core.metrics.MetricsMiddleware",
     # Outermost: every log line of the request carries its id, every answer names it.
     "rathaus.core.requestid.RequestIdMiddleware",
+    # First: X-Forwarded-* headers count only from the reverse proxy (RATHAUS_TRUSTED_PROXIES).
+    "rathaus.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Under /api/ every error the inner layers answer (405, 413, 400, 500, 503) becomes a
     # problem document (ADR 0026).

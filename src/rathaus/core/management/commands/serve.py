@@ -33,6 +33,7 @@ def gunicorn_command(host: str, port: int, workers: int, *, reload: bool = False
     if reload:
         argv.append("--reload")
     return argv
+from rathaus.core.proxy import forwarded_allow_ips
 
 
 class Command(BaseCommand):
@@ -52,6 +53,14 @@ class Command(BaseCommand):
         port = options["port"] or settings.RATHAUS_PORT
         workers = options["workers"] or settings.RATHAUS_WEB_WORKERS
         argv = gunicorn_command(options["host"], port, workers, reload=options["reload"])
+        argv = [
+            gunicorn,
+            "--bind", f"{options['host']}:{port}",
+            "--workers", str(workers),
+            "--access-logfile", "-",
+            "--forwarded-allow-ips", forwarded_allow_ips(),  # RATHAUS_TRUSTED_PROXIES
+            "rathaus.wsgi:application",
+        ]  # fmt: skip
         self.stdout.write(f"Serving on http://{options['host']}:{port}/ with {workers} workers")
         self.stdout.flush()
         os.execv(argv[0], argv)  # noqa: S606 (replaces this process with gunicorn)
