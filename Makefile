@@ -18,7 +18,7 @@ DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-
 	RATHAUS_PAYMENT_SANDBOX_API_KEY=$${RATHAUS_PAYMENT_SANDBOX_API_KEY:-demo-sandbox-api-key} \
 	RATHAUS_PAYMENT_WEBHOOK_KEYS=$${RATHAUS_PAYMENT_WEBHOOK_KEYS:-demo1:demo-webhook-secret-not-for-production}
 
-.PHONY: run test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean
+.PHONY: run test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean audit
 
 run: setup migrate demo static
 	$(DEMO_ENV) $(BIN)/rathaus run
@@ -89,6 +89,11 @@ browser: setup
 # `make test SERIAL=1` runs one after the other.
 test: setup lint types
 	$(BIN)/python scripts/test_passes.py $(if $(SERIAL),--serial)
+
+# Known vulnerabilities of the installed Python packages and the npm packages the pages ship,
+# against audit-allowlist.toml (docs/security.md). Needs the network; not part of `make test`.
+audit: setup
+	$(BIN)/python scripts/audit.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache
