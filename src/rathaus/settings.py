@@ -374,6 +374,11 @@ if RATHAUS_PRODUCTION:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = env("HSTS_SECONDS")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading is the domain owner's decision (docs/security.md, V3.4.1): without it the
+    # deploy check's reminder (security.W021) is answered and silenced.
+    SECURE_HSTS_PRELOAD = env("HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_REDIRECT_EXEMPT = [r"^health$"]
 
 
