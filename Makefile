@@ -19,6 +19,7 @@ DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-
 	RATHAUS_PAYMENT_WEBHOOK_KEYS=$${RATHAUS_PAYMENT_WEBHOOK_KEYS:-demo1:demo-webhook-secret-not-for-production}
 
 .PHONY: run stack test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean
+.PHONY: run test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean audit
 
 # The web server is gunicorn, as in production; `make run RELOAD=1` restarts it on code changes.
 run: setup migrate demo static
@@ -97,6 +98,11 @@ browser: setup
 # `make test SERIAL=1` runs one after the other.
 test: setup lint types
 	$(BIN)/python scripts/test_passes.py $(if $(SERIAL),--serial)
+
+# Known vulnerabilities of the installed Python packages and the npm packages the pages ship,
+# against audit-allowlist.toml (docs/security.md). Needs the network; not part of `make test`.
+audit: setup
+	$(BIN)/python scripts/audit.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache

@@ -435,6 +435,14 @@ VARIABLES: tuple[Variable, ...] = (
         "Strict-Transport-Security max-age in production mode (0 turns HSTS off).",
     ),
     Variable(
+        "HSTS_PRELOAD",
+        "boolean",
+        "false",
+        "Add preload to the Strict-Transport-Security header, for a portal served at its "
+        "registrable domain that the operator submits to the browsers' preload list (it then "
+        "cannot go back to plain HTTP for months). Off: the deploy check does not ask for it.",
+    ),
+    Variable(
         "DATABASE_URL",
         "string",
         "",

@@ -414,11 +414,14 @@ def test_every_staff_page_shows_the_staff_frame_and_not_the_citizen_navigation(m
         response = clerk.get(address)
         assert_staff_frame(response.content.decode(), address, clerk_unit)
         assert response.status_code in (200, 403), address
+        if response.status_code == 200:  # no browser or proxy keeps a staff page (ASVS V14.3.2)
+            assert "no-store" in response["Cache-Control"], address
     for name in FOR_ADMINISTRATORS:
         response = administrator.get(addresses[name])
         # (the demo version is published already: that page says so, with 409)
         assert response.status_code == (409 if name == "forms_staff:publish" else 200), name
         assert_staff_frame(response.content.decode(), name, "Bereich Digitales")
+        assert "no-store" in response["Cache-Control"], name
     refused = [name for name in PAGES if clerk.get(addresses[name]).status_code == 403]
     assert set(refused) <= FOR_ADMINISTRATORS
 

@@ -1,0 +1,104 @@
+"""The browser security headers of every kind of response, with the production settings
+(docs/security.md, ASVS 5.0 V3.4 and V14.3)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.support import citizen_client, log_in
+
+pytestmark = pytest.mark.database  # the demo's pages on PostgreSQL too (ADR 0036)
+
+
+@pytest.fixture
+def production(settings):
+    """What settings.py sets in production mode (tests/test_configuration.py pins those)."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    return settings
+
+
+PATHS = [
+    "/",  # a page
+    "/gibt-es-nicht/",  # an error page
+    "/api/v1/services",  # the API
+    "/static/rathaus/rathaus.css",  # a static file
+    "/konto/anmelden/",  # a form
+]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_kind_of_response_carries_the_browser_security_headers(production, barleben, path):
+    response = Client().get(path, secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    if "html" in response["Content-Type"]:
+        # Static files (CSS, scripts, fonts, images) are no documents to frame: WhiteNoise
+        # answers them before the frame and policy middlewares.
+        assert response["X-Frame-Options"] == "DENY"
+        policy = response["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy
+        assert "object-src 'none'" in policy
+        assert "default-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+        assert "unsafe-eval" not in policy
+    # Only public files are readable from other origins (WhiteNoise: "*", never with credentials).
+    expected = "*" if path.startswith("/static/") else None
+    assert response.get("Access-Control-Allow-Origin") == expected
+    assert "Access-Control-Allow-Credentials" not in response
+
+
+def test_plain_http_is_redirected_to_https_except_the_health_check(production, barleben):
+    response = Client().get("/kontakt/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/kontakt/"
+    assert Client().get("/health").status_code in (200, 503)
+
+
+def test_cookies_are_secure_httponly_where_scripts_need_them_not_and_same_site(
+    production, barleben
+):
+    client = Client()
+    form = client.get("/konto/anmelden/", secure=True)
+    csrf = form.cookies["csrftoken"]
+    assert csrf["secure"] is True
+    assert csrf["samesite"] == "Lax"
+    from rathaus.accounts.demo import CITIZEN_EMAIL
+    from rathaus.core.demo import DEMO_PASSWORD
+
+    login = client.post(
+        "/konto/anmelden/", {"email": CITIZEN_EMAIL, "password": DEMO_PASSWORD}, secure=True
+    )
+    session = login.cookies["sessionid"]
+    assert session["secure"] is True
+    assert session["httponly"] is True
+    assert session["samesite"] == "Lax"
+
+
+def test_logging_out_clears_what_the_browser_kept_of_the_logged_in_pages(barleben):
+    citizen = citizen_client()
+    response = citizen.post("/konto/abmelden/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    clerk = log_in(Client(), "buergerbuero")
+    response = clerk.post("/verwaltung/abmelden/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert clerk.get("/verwaltung/").status_code == 302, "the session is over"
+
+
+@pytest.mark.parametrize(
+    "path", ["/konto/", "/konto/postfach/", "/konto/profil/", "/konto/daten/", "/konto/antraege/"]
+)
+def test_a_citizens_own_pages_are_not_stored_by_browsers_or_proxies(barleben, path):
+    response = citizen_client().get(path)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
