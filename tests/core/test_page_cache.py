@@ -263,7 +263,7 @@ def test_the_language_switch_works_from_the_own_site(client, authority):
 def test_the_language_switch_over_https_needs_the_own_referer(client, authority, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     data = {"language": "en", "next": "/"}
-    https = {"HTTP_X_FORWARDED_PROTO": "https"}
+    https = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_HOST": "testserver"}
     assert client.post("/i18n/setlang/", data, **https).status_code == 403
     own = client.post("/i18n/setlang/", data, HTTP_REFERER="https://testserver/", **https)
     assert own.status_code == 302
