@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +60,7 @@ def rathaus(env: dict[str, str], *args: str, check: bool = True) -> None:
                    stdout=subprocess.DEVNULL)  # fmt: skip
 
 
-def get(port: int, path: str, headers: dict[str, str] | None = None) -> float:
+def get(port: int, path: str, headers: dict[str, str] | None = None, expected: int = 200) -> float:
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     sent = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1", **(headers or {})}
@@ -67,7 +68,7 @@ def get(port: int, path: str, headers: dict[str, str] | None = None) -> float:
     response = connection.getresponse()
     response.read()
     connection.close()
-    if response.status != 200:
+    if response.status != expected:
         raise RuntimeError(f"GET {path}: HTTP {response.status}")
     return time.perf_counter() - started
 
@@ -78,14 +79,15 @@ def measure(
     clients: int,
     requests: int,
     headers: dict[str, str] | None = None,
+    expected: int = 200,
 ) -> tuple[float, float, float]:
     """p50 and p95 in ms and requests per second; the paths are used in turn."""
     for path in paths[:10]:  # warm up the worker processes
-        get(port, path, headers)
+        get(port, path, headers, expected)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         durations = list(
-            pool.map(lambda n: get(port, paths[n % len(paths)], headers), range(requests))
+            pool.map(lambda n: get(port, paths[n % len(paths)], headers, expected), range(requests))
         )
     elapsed = time.perf_counter() - started
     cuts = statistics.quantiles(durations, n=100)
@@ -160,6 +162,55 @@ def production_server(
                 process.wait(timeout=30)
 
 
+Row = tuple[str, int, float, float, float]
+"""One line of :func:`print_table`: what, clients, p50 ms, p95 ms, requests per second."""
+
+
+def summarize(durations: Sequence[float]) -> tuple[float, float, float]:
+    """p50 and p95 in ms and requests per second of requests sent one after another."""
+    ordered = sorted(durations)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return statistics.median(ordered) * 1000, p95 * 1000, len(ordered) / sum(ordered)
+
+
+def time_in_process(
+    paths: Sequence[tuple[str, str]], repeats: int, count_queries: bool = False
+) -> list[Row]:
+    """Times ``repeats`` requests of each (label, path) through Django's test client (the whole
+    middleware stack, no network), after one request that must answer 200; the label gets the
+    size of the answer and, with ``count_queries``, the database queries of that first request."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    rows: list[Row] = []
+    for label, path in paths:
+        queries: list[str] = []
+
+        def count(execute: Any, sql: str, *args: Any, found: list[str] = queries) -> Any:
+            found.append(sql)
+            return execute(sql, *args)
+
+        if count_queries:
+            # (not CaptureQueriesContext: each request starts by clearing the debug query log)
+            with connection.execute_wrapper(count):
+                response = client.get(path)
+        else:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path}: HTTP {response.status_code}")
+        durations = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            client.get(path)
+            durations.append(time.perf_counter() - started)
+        detail = f"{len(response.content) // 1024} kB"
+        if count_queries:
+            detail += f", {len(queries)} queries"
+        rows.append((f"{label} ({detail})", 1, *summarize(durations)))
+    return rows
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -178,7 +229,7 @@ def database_name() -> str:
     )
 
 
-def print_table(title: str, rows: list[tuple[str, int, float, float, float]], note: str) -> None:
+def print_table(title: str, rows: list[Row], note: str) -> None:
     print(f"{title}: measured {date.today().isoformat()} on {os.cpu_count()} cores "
           f"({cpu_model()}), Python {platform.python_version()}, {database_name()}, "
           f"{note}.\n")  # fmt: skip

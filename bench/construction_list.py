@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
 from typing import Any
 
-from common import add_smoke_option, fresh_database, print_table
+from common import add_smoke_option, fresh_database, print_table, time_in_process
 
 SEED = 20261207
 
@@ -69,29 +68,6 @@ def generate(count: int) -> Any:
     return today
 
 
-def time_paths(paths: list[tuple[str, str]], repeats: int) -> list[tuple[str, int, float, float,
-                                                                          float]]:  # fmt: skip
-    from django.test import Client
-
-    client = Client(HTTP_HOST="localhost")
-    rows = []
-    for label, path in paths:
-        response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {path}: HTTP {response.status_code}")
-        durations = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            client.get(path)
-            durations.append(time.perf_counter() - started)
-        ordered = sorted(durations)
-        p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-        rows.append((f"{label} ({len(response.content) // 1024} kB)", 1,
-                     statistics.median(ordered) * 1000, p95 * 1000,
-                     len(ordered) / sum(ordered)))  # fmt: skip
-    return rows
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sites", type=int, default=5_000)
@@ -121,7 +97,7 @@ def main() -> None:
             ("iCalendar, all", "/baustellen/baustellen.ics"),
             ("Atom, newest 50", "/baustellen/baustellen.atom"),
         ]
-        rows = time_paths(paths, args.repeats)
+        rows = time_in_process(paths, args.repeats)
     print_table(
         "Construction sites",
         rows,

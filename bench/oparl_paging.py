@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
 import time
 from typing import Any
 
-from common import add_smoke_option, fresh_database, print_table
+from common import add_smoke_option, fresh_database, print_table, time_in_process
 
 PER_MEETING = 20  # a long council meeting; the agenda is embedded in each meeting
 
@@ -82,29 +81,6 @@ def generate(count: int) -> Any:
     return body, papers, later
 
 
-def time_paths(paths: list[tuple[str, str]], repeats: int) -> list[tuple[str, int, float, float,
-                                                                          float]]:  # fmt: skip
-    from django.test import Client
-
-    client = Client(HTTP_HOST="localhost")
-    rows = []
-    for label, path in paths:
-        response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {path}: HTTP {response.status_code}")
-        durations = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            client.get(path)
-            durations.append(time.perf_counter() - started)
-        ordered = sorted(durations)
-        p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-        rows.append((f"{label} ({len(response.content) // 1024} kB)", 1,
-                     statistics.median(ordered) * 1000, p95 * 1000,
-                     len(ordered) / sum(ordered)))  # fmt: skip
-    return rows
-
-
 def walk(first: str) -> tuple[int, int, float]:
     """Pages and papers read by following ``next`` from ``first``, and the seconds it took."""
     from django.test import Client
@@ -156,7 +132,7 @@ def main() -> None:
             ("files, first page", f"/oparl/v1/body/{body.pk}/file/"),
             ("one paper", f"/oparl/v1/paper/{papers[len(papers) // 2].pk}"),
         ]
-        rows = time_paths(paths, args.repeats)
+        rows = time_in_process(paths, args.repeats)
         pages, read, seconds = walk(base)
         if read != len(papers):
             raise SystemExit(f"walked {read} papers, expected {len(papers)}")

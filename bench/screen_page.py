@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
 from datetime import timedelta
 from typing import Any
 
-from common import add_smoke_option, fresh_database, print_table
+from common import add_smoke_option, fresh_database, print_table, time_in_process
 
 SEED = 20261207
 
@@ -112,38 +110,6 @@ def generate(meetings: int, sites: int) -> Any:
     return screen
 
 
-def time_paths(paths: list[tuple[str, str]], repeats: int) -> list[tuple[str, int, float, float,
-                                                                          float]]:  # fmt: skip
-    from django.db import connection
-    from django.test import Client
-
-    client = Client(HTTP_HOST="localhost")
-    rows = []
-    for label, path in paths:
-        queries: list[str] = []
-
-        def count(execute: Any, sql: str, *args: Any, found: list[str] = queries) -> Any:
-            found.append(sql)
-            return execute(sql, *args)
-
-        # (not CaptureQueriesContext: each request starts by clearing the debug query log)
-        with connection.execute_wrapper(count):
-            response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {path}: HTTP {response.status_code}")
-        durations = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            client.get(path)
-            durations.append(time.perf_counter() - started)
-        ordered = sorted(durations)
-        p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-        rows.append((f"{label} ({len(response.content) // 1024} kB, {len(queries)} queries)", 1,
-                     statistics.median(ordered) * 1000, p95 * 1000,
-                     len(ordered) / sum(ordered)))  # fmt: skip
-    return rows
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--meetings", type=int, default=2_000)
@@ -162,11 +128,11 @@ def main() -> None:
         print("generating the content …", file=sys.stderr)
         generate(args.meetings, args.sites)
         sources = ", ".join(source.key for source in signage.registered())
-        rows = time_paths([
+        rows = time_in_process([
             ("screen page, first page", "/anzeige/rathaus-foyer/"),
             ("screen page, page 7 (?n=6)", "/anzeige/rathaus-foyer/?n=6"),
             ("content JSON for screen.js", "/anzeige/rathaus-foyer/inhalt.json"),
-        ], args.repeats)  # fmt: skip
+        ], args.repeats, count_queries=True)  # fmt: skip
     print_table(
         "Screen page",
         rows,

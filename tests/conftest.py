@@ -263,15 +263,21 @@ def _own_audit_checkpoints(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _no_caches_from_rolled_back_tests() -> None:
+def _no_caches_from_rolled_back_tests(monkeypatch) -> None:
     """Published form specs and parsed process models are cached by primary key; a test's rows
     are rolled back and SQLite gives the same ids again, so a later test could read an earlier
-    test's form or model from the cache."""
+    test's form or model from the cache. The same holds for kept public pages: each test has
+    its own key prefix."""
+    import uuid
+
+    from rathaus.core import pagecache
     from rathaus.forms import selectors
     from rathaus.processes import engine
 
     selectors._published_spec.cache_clear()
     engine._parsed.cache_clear()
+    pagecache._policy.cache_clear()
+    monkeypatch.setattr(pagecache, "NAMESPACE", f"test-page-{uuid.uuid4().hex}")
 
 
 @pytest.fixture(autouse=True)

@@ -1196,6 +1196,15 @@ VARIABLES: tuple[Variable, ...] = (
         "Longest time in milliseconds the consumer waits for more messages before it stores a "
         "batch that is not full.",
     ),
+    # The page cache for anonymous visitors (docs/page-cache.md).
+    Variable(
+        "PAGE_CACHE_SECONDS",
+        "non-negative integer",
+        "600",
+        "How long a public page that an anonymous visitor saw (start page, catalogue, service "
+        "pages …) is kept in the cache at most; a change to what it shows replaces it at once. "
+        "0 turns the page cache off.",
+    ),
 )
 
 _BY_NAME = {variable.name: variable for variable in VARIABLES}

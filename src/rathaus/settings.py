@@ -143,6 +143,9 @@ MIDDLEWARE = [
     # Outside WhiteNoise, so that static files get the header too.
     "rathaus.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for anonymous visitors from the cache, before sessions, CSRF and the view run
+    # (docs/page-cache.md).
+    "rathaus.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rathaus.core.middleware.LanguageMiddleware",
     # Before anything reads the body (CSRF does): refuses oversized uploads with 413.
@@ -401,6 +404,8 @@ RATHAUS_DCAT_PROFILE: str = env("DCAT_PROFILE")
 RATHAUS_DCAT_CONTRIBUTOR_ID: str = env("DCAT_CONTRIBUTOR_ID")
 # The OParl server of the council information (rathaus.council.oparl).
 RATHAUS_OPARL_PAGE_SIZE: int = env("OPARL_PAGE_SIZE")
+# The page cache for anonymous visitors (rathaus.core.pagecache, docs/page-cache.md).
+RATHAUS_PAGE_CACHE_SECONDS: int = env("PAGE_CACHE_SECONDS")
 # The SensorThings API, reading side (rathaus.opendata.sta.query): page sizes and limits.
 RATHAUS_STA_PAGE_SIZE: int = env("STA_PAGE_SIZE")
 RATHAUS_STA_MAX_TOP: int = env("STA_MAX_TOP")

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from rathaus.api import api, not_found
 from rathaus.appointments import staff_views as appointment_staff_views
 from rathaus.core import metrics, staff_views, task_views, token_views, views
+from rathaus.core import language, staff_views, task_views, token_views, views
 from rathaus.core.files import views as file_views
 from rathaus.processes.urls import case_urlpatterns as process_case_urls
 
@@ -85,7 +86,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", not_found),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # without a CSRF token, so that public pages can be shared from the page cache
+    path("i18n/setlang/", language.set_language, name="set_language"),
 ]
 
 handler400 = "rathaus.core.views.bad_request"

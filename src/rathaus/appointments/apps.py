@@ -21,9 +21,10 @@ class AppointmentsConfig(AppConfig):
 
         from rathaus.appointments import demo as appointments_demo
         from rathaus.appointments import open_data, services, ways
+        from rathaus.appointments.locations import AppointmentType, Location, Resource
         from rathaus.catalog import online
         from rathaus.core import demo as core_demo
-        from rathaus.core import housekeeping, navigation
+        from rathaus.core import housekeeping, navigation, pagecache
         from rathaus.core.navigation import NavItem
 
         navigation.register(NavItem("appointments", _("Appointments"), "appointments:index", 20))
@@ -42,6 +43,7 @@ class AppointmentsConfig(AppConfig):
             )
         )
         online.register(online.Kind.APPOINTMENT, "appointments", ways.booking_urls)
+        pagecache.invalidate_on(Location, AppointmentType, Resource)  # the booking ways
         core_demo.register_loader("appointments", appointments_demo.load)
         open_data.register()  # the public statistics as an open dataset (ADR 0064)
         core_demo.login_notes.append(

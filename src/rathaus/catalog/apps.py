@@ -9,11 +9,20 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from rathaus.catalog import demo, export
+        from rathaus.catalog.models import (
+            LifeSituation,
+            Offer,
+            OzgService,
+            Responsibility,
+            Service,
+            Topic,
+        )
         from rathaus.core import demo as core_demo
-        from rathaus.core import navigation
+        from rathaus.core import navigation, pagecache
         from rathaus.core.navigation import NavItem
 
         core_demo.register_loader("catalog", demo.load)
+        pagecache.invalidate_on(Topic, LifeSituation, OzgService, Service, Offer, Responsibility)
         export.register()  # the service list as an open dataset (ADR 0064)
         navigation.register(NavItem("services", _("Services"), "catalog:browse", 10))
         navigation.register(NavItem("ozg", _("OZG status"), "ozg:dashboard", 80))

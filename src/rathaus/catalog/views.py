@@ -11,11 +11,13 @@ from django.views.decorators.http import require_safe
 
 from rathaus.catalog import maturity, online, responsibility, search, selectors
 from rathaus.catalog.models import LifeSituation, Offer, Service, Topic
+from rathaus.core.pagecache import public_page
 from rathaus.core.tenancy import current_authority
 
 PAGE_SIZE = 20
 
 
+@public_page(query=["nur"])
 @require_safe
 def browse(request: HttpRequest) -> HttpResponse:
     authority = current_authority(request)
@@ -33,6 +35,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page()
 @require_safe
 def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
     found = get_object_or_404(Topic, slug=topic_slug)
@@ -43,6 +46,7 @@ def topic(request: HttpRequest, topic_slug: str) -> HttpResponse:
     )
 
 
+@public_page()
 @require_safe
 def life_situation(request: HttpRequest, topic_slug: str, situation_slug: str) -> HttpResponse:
     situation = get_object_or_404(
@@ -126,6 +130,7 @@ def _service_page(request: HttpRequest, service: Service) -> HttpResponse:
     return render(request, "catalog/service.html", context, status=status)
 
 
+@public_page()
 @require_safe
 def service_detail(request: HttpRequest, leika_key: str) -> HttpResponse:
     service = selectors.service_by_key(leika_key)
@@ -134,6 +139,7 @@ def service_detail(request: HttpRequest, leika_key: str) -> HttpResponse:
     return _service_page(request, service)
 
 
+@public_page()
 @require_safe
 def service_without_key(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(

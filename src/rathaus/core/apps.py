@@ -34,11 +34,15 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from rathaus.core import admin_names, converters, navigation, privacy, requestid, scanning
+        from rathaus.core import admin_names, converters, navigation, pagecache, privacy, scanning
+        from rathaus.core.models import Authority, AuthorityHost, OrgUnit
         from rathaus.core.session_timeout import on_user_logged_in
         from rathaus.core.signals import audit_admin_log_entry
 
         converters.register()
         requestid.connect_tasks()  # the request id in the tasks a request queues
+        # what the start page, the contact page and every page's header and footer show
+        pagecache.invalidate_on(Authority, AuthorityHost, OrgUnit)
         del privacy  # imported for its system check (rathaus.E040)
         admin_names.apply()
         post_save.connect(audit_admin_log_entry, sender=LogEntry, dispatch_uid="audit-admin-log")

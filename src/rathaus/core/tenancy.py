@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Case, Q, Value, When
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 
@@ -18,17 +19,15 @@ _UNSET = object()
 
 
 def authority_for_host(host: str) -> Authority | None:
+    """The authority the host name is assigned to, else the default one: in one query (it runs
+    on every page that is not answered from the page cache)."""
     domain, _port = split_domain_port(host)
-    hit = (
-        AuthorityHost.objects.select_related("authority", "authority__parent")
-        .filter(hostname=domain)
-        .first()
-    )
-    if hit is not None:
-        return hit.authority
+    assigned = AuthorityHost.objects.filter(hostname=domain).values("authority_id")
     return (
         Authority.objects.select_related("parent")
-        .filter(slug=settings.RATHAUS_DEFAULT_AUTHORITY)
+        .filter(Q(pk__in=assigned) | Q(slug=settings.RATHAUS_DEFAULT_AUTHORITY))
+        .annotate(by_host=Case(When(pk__in=assigned, then=Value(0)), default=Value(1)))
+        .order_by("by_host")
         .first()
     )
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from rathaus.core import files, health, navigation
 from rathaus.core.files.limits import too_large_response
 from rathaus.core.models import Authority, OrgUnit, StoredFile
+from rathaus.core.pagecache import public_page
 from rathaus.core.problems import problem
 from rathaus.core.tenancy import current_authority
 
@@ -32,6 +33,7 @@ def _public_units(request: HttpRequest) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(authority=authority).select_related("parent"))
 
 
+@public_page()
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     authority = current_authority(request)
@@ -41,6 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"tasks": navigation.start_tasks(authority)})
 
 
+@public_page()
 @require_safe
 def contact(request: HttpRequest) -> HttpResponse:
     authority = current_authority(request)

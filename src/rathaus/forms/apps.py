@@ -20,11 +20,13 @@ class FormsConfig(AppConfig):
 
         from rathaus.catalog import online
         from rathaus.core import demo as core_demo
-        from rathaus.core import housekeeping
+        from rathaus.core import housekeeping, pagecache
         from rathaus.forms import demo, services, ways
+        from rathaus.forms.models import FormDefinition, FormVersion
 
         online.register(online.Kind.FORM, "forms", ways.form_urls)
         online.register(online.Kind.REQUEST, "forms", ways.general_request_urls)
+        pagecache.invalidate_on(FormDefinition, FormVersion)  # the ways on the public pages
 
         core_demo.register_loader("forms", demo.load)
 

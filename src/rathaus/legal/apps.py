@@ -8,11 +8,13 @@ class LegalConfig(AppConfig):
 
     def ready(self) -> None:
         from rathaus.core import demo as core_demo
-        from rathaus.core import navigation
+        from rathaus.core import navigation, pagecache
         from rathaus.core.files import access as file_access
         from rathaus.legal import demo, services
+        from rathaus.legal.models import LegalTexts
 
         core_demo.register_loader("legal", demo.load)
+        pagecache.invalidate_on(LegalTexts)
         navigation.register_staff(
             navigation.StaffNavItem(
                 "legal", _("Legal pages"), "legal_staff:list", 85, navigation.manages

@@ -14,6 +14,7 @@ from rathaus.accounts import trust
 from rathaus.core import privacy, ratelimit
 from rathaus.core.files.views import url as file_url
 from rathaus.core.models import Authority
+from rathaus.core.pagecache import public_page
 from rathaus.core.tenancy import current_authority, portal_url
 from rathaus.legal import accessibility, feedback
 from rathaus.legal.forms import FeedbackForm
@@ -30,11 +31,13 @@ def _page(request: HttpRequest, template: str, **context: object) -> HttpRespons
     return render(request, template, {"texts": texts, **context})
 
 
+@public_page()
 @require_safe
 def imprint(request: HttpRequest) -> HttpResponse:
     return _page(request, "legal/imprint.html")
 
 
+@public_page()
 @require_safe
 def privacy_notice(request: HttpRequest) -> HttpResponse:
     return _page(request, "legal/privacy.html", activities=privacy.activities())
@@ -79,11 +82,13 @@ def _statement(
     return render(request, "legal/accessibility.html", context, status=status)
 
 
+@public_page()
 @require_safe
 def easy_language(request: HttpRequest) -> HttpResponse:
     return _page(request, "legal/easy_language.html")
 
 
+@public_page()
 @require_safe
 def sign_language(request: HttpRequest) -> HttpResponse:
     authority = current_authority(request)

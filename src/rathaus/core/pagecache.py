@@ -1,0 +1,282 @@
+"""Public pages as anonymous visitors see them, kept in the shared cache (docs/page-cache.md).
+
+A view opts in with :func:`public_page`. :class:`PageCacheMiddleware` answers a GET or HEAD
+without a session, message or authorization from the cache, before sessions, CSRF, messages,
+the view and its templates run; on a miss it lets the request through and keeps the response
+if nothing personal is in it (no cookie set, no CSRF token used, no message shown, no user, no
+CSP nonce, no private ``Cache-Control``).
+
+An entry is keyed by scheme, host, language and the full path; it records the authority it was
+rendered for and two generation tokens read *before* rendering: the authority's and the global
+one. An app names the models its public pages show with :func:`invalidate_on` (one line in its
+``AppConfig.ready``); saving or deleting such a row gives its authority (or, for rows without
+an authority, everything) a new token, at once and again when the transaction commits, so no
+entry rendered from older rows is answered again. A hit costs two cache reads (the entry, then
+both tokens in one ``get_many``): two SQL queries with the database cache, two round trips with
+Redis. Tokens are random, not counters, so that concurrent writers in several processes never
+need an atomic increment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
+
+from rathaus.core.language import request_language
+
+NAMESPACE = "rathaus.page"
+"""Prefix of every key; tests give each test its own."""
+
+HIT_HEADER = "X-Page-Cache"
+_SKIPPED_HEADERS = {"content-length", "date", "expires", "etag", HIT_HEADER.lower()}
+_GLOBAL = "all"
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Policy:
+    query: frozenset[str]
+    """Query parameters with which the page is still kept (a page without any always is)."""
+
+
+def public_page(*, query: Iterable[str] = ()) -> Callable[[V], V]:
+    """Marks a view whose answer to an anonymous visitor may be kept and shared."""
+
+    def mark(view: V) -> V:
+        view.rathaus_page_cache = Policy(frozenset(query))  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+# --- invalidation ------------------------------------------------------------------------------
+
+
+def _cache() -> Any:
+    return caches["default"]
+
+
+def _generation_key(scope: object) -> str:
+    return f"{NAMESPACE}:gen:{scope}"
+
+
+def bump(authority_id: int | None) -> None:
+    """Pages of this authority (``None``: of every authority) are rendered afresh."""
+    key = _generation_key(_GLOBAL if authority_id is None else authority_id)
+    _cache().set(key, secrets.token_hex(8), None)
+
+
+def _bump_now_and_on_commit(authority_id: int | None) -> None:
+    # Now: nothing rendered before the change is answered again. On commit: a request that read
+    # the old rows while the transaction was open must not have its entry count as fresh.
+    bump(authority_id)
+    transaction.on_commit(lambda: bump(authority_id))
+
+
+def _authority_of(instance: models.Model) -> int | None:
+    from rathaus.core.models import Authority, AuthorityHost
+
+    if isinstance(instance, Authority | AuthorityHost):
+        return None  # a host name or a parent is on other authorities' pages too
+    authority_id = getattr(instance, "authority_id", None)
+    return authority_id if isinstance(authority_id, int) else None
+
+
+def _changed(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        _bump_now_and_on_commit(None)  # loaddata: the row may not be complete yet
+        return
+    _bump_now_and_on_commit(_authority_of(instance))
+
+
+def _relation_changed(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if str(kwargs.get("action", "")).startswith("post_"):
+        _bump_now_and_on_commit(_authority_of(instance))
+
+
+def invalidate_on(*model_classes: type[models.Model]) -> None:
+    """Saving or deleting rows of these models renders their authority's pages afresh."""
+    for model in model_classes:
+        uid = f"pagecache:{model._meta.label}"
+        post_save.connect(_changed, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(_changed, sender=model, weak=False, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through  # type: ignore[attr-defined]
+            m2m_changed.connect(
+                _relation_changed, sender=through, weak=False, dispatch_uid=f"{uid}.{field.name}"
+            )
+
+
+def invalidate_all() -> None:
+    """For changes that send no signals (bulk imports, ``QuerySet.update``)."""
+    _bump_now_and_on_commit(None)
+
+
+# --- the middleware ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def _policy(path: str) -> Policy | None:
+    # The URL configuration does not change while the process runs; the size bounds the memory
+    # that addresses nobody serves (404s) can take.
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return getattr(match.func, "rathaus_page_cache", None)
+
+
+def _anonymous_read(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    personal = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGE_COOKIE_NAME", "messages"))
+    return not any(name in cookies for name in personal) and (
+        "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _query_allowed(request: HttpRequest, policy: Policy) -> bool:
+    return all(name in policy.query for name in request.GET)
+
+
+def _entry_key(request: HttpRequest) -> str:
+    address = f"{request.scheme}://{request.get_host().lower()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"{NAMESPACE}:{request_language(request)}:{digest}"
+
+
+def _generations(authority_id: int) -> tuple[str, str]:
+    """The authority's and the global token, each created when missing (evicted or new)."""
+    cache = _cache()
+    keys = [_generation_key(authority_id), _generation_key(_GLOBAL)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, secrets.token_hex(8), None)
+            found[key] = cache.get(key)
+    return found[keys[0]], found[keys[1]]
+
+
+def _personal(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether anything in the response belongs to this visitor, or may not be shared."""
+    if response.cookies or response.has_header("Set-Cookie"):
+        return True
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return True  # a CSRF token is in the page
+    storage = getattr(request, "_messages", None)
+    if storage is not None and (getattr(storage, "used", False) or storage.added_new):
+        return True
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return True
+    if "'nonce-" in response.get("Content-Security-Policy", ""):
+        return True  # a nonce must be new for every response
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    return not vary <= {"cookie"}
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200 and not response.streaming and not _personal(request, response)
+    )
+
+
+def _matches(request: HttpRequest, etag: str) -> bool:
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
+    if not header:
+        return False
+    tags = parse_etags(header)
+    return "*" in tags or etag in tags or etag in {tag.removeprefix("W/") for tag in tags}
+
+
+def _revalidate(response: HttpResponse) -> None:
+    # Browsers keep the page but ask each time (If-None-Match); shared caches do not keep it,
+    # because the same address shows a logged-in visitor their own page.
+    patch_cache_control(response, private=True, no_cache=True)
+
+
+def _not_modified(etag: str, headers: list[tuple[str, str]]) -> HttpResponseNotModified:
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    for name, value in headers:
+        if name.lower() in {"cache-control", "vary", "content-language"}:
+            response[name] = value
+    return response
+
+
+class PageCacheMiddleware:
+    """Answers anonymous visitors' requests for public pages from the cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = int(settings.RATHAUS_PAGE_CACHE_SECONDS)
+        if not seconds or not _anonymous_read(request):
+            return self.get_response(request)
+        policy = _policy(request.path_info)
+        if policy is None or not _query_allowed(request, policy):
+            return self.get_response(request)
+        key = _entry_key(request)
+        cache = _cache()
+        entry = cache.get(key)
+        if entry is not None:
+            authority_id, tokens, etag, headers, content = entry
+            found = cache.get_many([_generation_key(authority_id), _generation_key(_GLOBAL)])
+            current = (
+                found.get(_generation_key(authority_id)),
+                found.get(_generation_key(_GLOBAL)),
+            )
+            if current == tokens:
+                return self._from_entry(request, etag, headers, content)
+        return self._render_and_keep(request, key, seconds)
+
+    def _from_entry(
+        self, request: HttpRequest, etag: str, headers: list[tuple[str, str]], content: bytes
+    ) -> HttpResponse:
+        if _matches(request, etag):
+            return _not_modified(etag, headers)
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        response["ETag"] = etag
+        response[HIT_HEADER] = "hit"
+        return response
+
+    def _render_and_keep(self, request: HttpRequest, key: str, seconds: int) -> HttpResponse:
+        from rathaus.core.tenancy import current_authority
+
+        authority = current_authority(request)
+        # Read before rendering: a change committed meanwhile gives a token this entry lacks.
+        tokens = _generations(authority.pk) if authority is not None else None
+        response = self.get_response(request)
+        if tokens is None or authority is None or not _storable(request, response):
+            return response
+        _revalidate(response)
+        content = response.content
+        etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+        headers = [(name, value) for name, value in response.items()
+                   if name.lower() not in _SKIPPED_HEADERS]  # fmt: skip
+        _cache().set(key, (authority.pk, tokens, etag, headers, content), seconds)
+        response["ETag"] = etag
+        if _matches(request, etag):
+            return _not_modified(etag, headers)
+        return response
