@@ -34,6 +34,7 @@ import json
 import os
 import queue
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -64,11 +65,12 @@ FAULTS = [
 SMOKE_FAULTS = [
     (2, "kill web 1"),
     (4, "start web 1"),
-    (8, "kill worker 1"),
-    (9, "start worker 1"),
-    (12, "restart-postgres"),
+    (6, "kill worker 1"),
+    (7, "start worker 1"),
+    (10, "restart-postgres"),
 ]
 TAIL = 3.0  # seconds of load after the last fault at least
+KILL_WAIT = 20.0  # seconds to wait for a moment when the worker runs a task (--smoke: 5)
 
 
 BEGAN = time.monotonic()
@@ -136,6 +138,7 @@ class Load:
             self.clerks.put(Clerk(username, browser))
         self.errors_at: list[tuple[float, str, str]] = []
         self.started = 0.0
+        self.kill_wait = KILL_WAIT
 
     def _kind(self) -> str:
         with self.lock:
@@ -198,9 +201,12 @@ class Load:
                 if delay > 0:
                     time.sleep(delay)
                 at = time.monotonic() - self.started
-                result = stack.command(*action.split())
+                if action == "kill worker 1":
+                    action, outcome = self.kill_worker_in_task(stack, 1)
+                else:
+                    result = stack.command(*action.split())
+                    outcome = "ok" if result.returncode == 0 else f"FAILED: {result.stderr[-300:]}"
                 took = time.monotonic() - self.started - at
-                outcome = "ok" if result.returncode == 0 else f"FAILED: {result.stderr[-300:]}"
                 done.append(f"{at:6.1f} s  {action} ({took:.1f} s): {outcome}")
                 say(f"fault: {done[-1]}")
             end[0] = max(end[0], time.monotonic() + TAIL)
@@ -209,6 +215,27 @@ class Load:
                 thread.join()
         self.elapsed = time.monotonic() - self.started
         return done
+
+    def kill_worker_in_task(self, stack: Stack, number: int) -> tuple[str, str]:
+        """SIGKILL to the worker's process group, as `deploy/stack.py kill worker N` does, but
+        at a moment when the worker runs a task (watched in the database for up to
+        KILL_WAIT seconds): starting stack.py takes longer than most tasks run."""
+        from loadgen.checks import running_task
+
+        entry = stack.data["processes"]["worker"][number - 1]  # type: ignore[index]
+        pid = int(entry["pid"])
+        deadline = time.monotonic() + self.kill_wait
+        task = ""
+        while not task and time.monotonic() < deadline:
+            task = running_task(pid)
+            if not task:
+                time.sleep(0.01)
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return f"kill worker {number}", "FAILED: the worker was not running"
+        where = f" while it ran {task}" if task else " (it ran no task then)"
+        return f"kill -9 worker {number}{where}", "ok"
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -277,9 +304,14 @@ def main() -> None:
             stack.up(web=2, workers=2)
         else:
             stack.load()
+        from loadgen.checks import setup_django, verify
+
+        setup_django(dict(stack.data["env"]))  # type: ignore[call-overload]
         base_url = str(stack.data["url"])
         site = discover(Browser(base_url, Recorder(), "127.0.0.1"))
         load = Load(base_url, site, clients, args.seed)
+        if args.smoke:
+            load.kill_wait = 5.0
         since = dt.datetime.now(dt.UTC)
         say(f"load: {clients} clients for {seconds:.0f} s against {base_url}")
         schedule = (
@@ -287,9 +319,6 @@ def main() -> None:
         )
         faults = load.run(seconds, schedule, stack)
         say("load stopped; waiting for the workers, then checking the database …")
-        from loadgen.checks import setup_django, verify
-
-        setup_django(dict(stack.data["env"]))  # type: ignore[call-overload]
         findings = verify(load.ledger, since, drain_timeout)
         findings.check(
             all(load.recorder.latencies.get(kind) for kind in KINDS)

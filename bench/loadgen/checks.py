@@ -78,6 +78,7 @@ def drain(since: dt.datetime, marker: str, timeout: float) -> tuple[float, dict[
     """Wait until the workers have done all the run's work; seconds waited and what is left."""
     from django.db import connection
 
+    connection.close()  # PostgreSQL was restarted since this process last used it
     started = time.monotonic()
     while True:
         left = _pending(since, marker)
@@ -188,3 +189,21 @@ def _submissions(
 
 def _few(emails: list[Any]) -> str:
     return f": {', '.join(map(str, emails[:5]))}{' …' if len(emails) > 5 else ''}" if emails else ""
+
+
+def running_task(pid: int) -> str:
+    """The task that the worker with this process id runs at this moment ("" if none)."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from rathaus.core.models import WorkerHeartbeat
+
+    beat = WorkerHeartbeat.objects.filter(pid=pid).order_by("-last_seen").first()
+    if beat is None:
+        return ""
+    for path, workers in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(
+        "task_path", "worker_ids"
+    ):
+        if workers and workers[-1] == beat.worker_id:
+            return str(path)
+    return ""

@@ -151,6 +151,11 @@ def book(browser: Browser, site: Site, rng: random.Random, ledger: Ledger) -> No
     with ledger.lock:
         ledger.bookings[email] = "attempted"
     answer = browser.post(form.action or details_path, sent, retries=1)
+    if answer.status == 200:  # the form again: the proof was used by a request that failed
+        browser.recorder.count("booking: form shown again, sent once more")
+        form = post_form(answer)
+        sent = [*form.fields(values), ("altcha", solve_challenge(browser))]
+        answer = browser.post(form.action or details_path, sent)
     if answer.status == 302 and answer.location == HELD:
         with ledger.lock:
             ledger.bookings[email] = "held"
