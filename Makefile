@@ -18,10 +18,17 @@ DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-
 	RATHAUS_PAYMENT_SANDBOX_API_KEY=$${RATHAUS_PAYMENT_SANDBOX_API_KEY:-demo-sandbox-api-key} \
 	RATHAUS_PAYMENT_WEBHOOK_KEYS=$${RATHAUS_PAYMENT_WEBHOOK_KEYS:-demo1:demo-webhook-secret-not-for-production}
 
-.PHONY: run test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean
+.PHONY: run stack test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean
 
 run: setup migrate demo static
 	$(DEMO_ENV) $(BIN)/rathaus run
+
+# The scale-out stack on this machine (docs/operations.md): nginx, N web instances, M task
+# workers, PostgreSQL and redis, with the demo; Ctrl-C stops it. `make stack N=3 M=2`.
+N ?= 2
+M ?= 2
+stack: setup
+	$(BIN)/python deploy/stack.py up -n $(N) -m $(M) --demo --foreground
 
 setup: check-python $(STAMP) assets messages
 
@@ -66,8 +73,8 @@ static: setup
 	$(DEMO_ENV) $(BIN)/rathaus collectstatic --noinput -v 0
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/ruff check src tests scripts bench deploy
+	$(BIN)/ruff format --check src tests scripts bench deploy
 	$(BIN)/lint-imports
 
 types: $(STAMP)
