@@ -34,6 +34,7 @@ import json
 import os
 import queue
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -116,6 +117,26 @@ class Stack:
             lines += [line for line in log.read_text(errors="replace").splitlines()
                       if "task sweep" in line or "set aside" in line]  # fmt: skip
         return lines
+
+    def error_lines(self) -> Counter[str]:
+        """ERROR and FATAL lines of the stack's logs and of PostgreSQL's, counted by message
+        (numbers replaced by N), to show what the faults did inside the stack."""
+        paths = sorted((self.state_dir / "logs").glob("*.log"))
+        server_log = self.data["processes"]["postgres"].get("log")  # type: ignore[index]
+        if server_log:
+            paths.append(Path(server_log))
+        found: Counter[str] = Counter()
+        for path in paths:
+            try:
+                text = path.read_text(errors="replace")
+            except OSError:
+                continue
+            for line in text.splitlines():
+                match = re.search(r"\b(ERROR|FATAL)\b:?\s*(.*)", line)
+                if match:
+                    message = re.sub(r"\d+", "N", match.group(2))[:110]
+                    found[f"{path.stem}: {match.group(1)} {message}"] += 1
+        return found
 
 
 class Load:
@@ -335,6 +356,9 @@ def main() -> None:
         print("\nTask sweep in the workers' logs:")
         for line in stack.sweep_log_lines() or ["(nothing requeued)"]:
             print(f"    {line.strip()[-160:]}")
+        print("\nERROR and FATAL lines in the logs of the stack and of PostgreSQL:\n")
+        for line, count in sorted(stack.error_lines().items()) or [("(none)", 0)]:
+            print(f"- {line}" + (f" ({count}×)" if count else ""))
         print("\nAfter the run:\n")
         print("\n".join(findings.lines))
     finally:

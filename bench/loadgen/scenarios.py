@@ -174,7 +174,7 @@ def submit(browser: Browser, rng: random.Random, ledger: Ledger) -> None:
     start_path = "/antrag/anliegen/"
     start = browser.get(start_path)
     form = post_form(start)
-    step = browser.post(form.action or start_path, form.fields({}))
+    step = browser.post(form.action or start_path, form.fields({}), retries=1)
     if step.status != 302:
         browser._unexpected(step, "POST", start_path)
     email = ledger.address("s")
@@ -210,7 +210,9 @@ def submit(browser: Browser, rng: random.Random, ledger: Ledger) -> None:
         files = [item["name"] for item in form.inputs if item.get("type") == "file"]
         for name in files:
             values[name] = PHOTO
-        answer = browser.post(form.action or path, form.fields(values, ("action", "next")))
+        answer = browser.post(
+            form.action or path, form.fields(values, ("action", "next")), retries=1
+        )
         if answer.status != 302:
             browser._unexpected(answer, "POST", path)
         path = answer.location
