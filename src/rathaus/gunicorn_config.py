@@ -22,7 +22,9 @@ access_log_format = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms %({x-request-id}o)s'
 )
 
-# X-Forwarded-Proto (https) is believed only from a proxy on this machine.
+# X-Forwarded-Proto (https) is believed only from a proxy on this machine, unless the command
+# line says otherwise: rathaus serve and rathaus run pass RATHAUS_TRUSTED_PROXIES
+# (rathaus.core.proxy.forwarded_allow_ips).
 forwarded_allow_ips = "127.0.0.1"
 
 # No control socket: gunicorn 25+ makes one in $HOME/.gunicorn/ by default, which several
@@ -65,4 +67,8 @@ if env("LOG_FORMAT") == "json":
         },
     }
 
-# Server hooks (e.g. child_exit for the metrics of ended workers) follow here.
+# Server hooks: each instance counts its /metrics in a directory of its own (on_starting), and the
+# live gauges of an ended worker are removed (child_exit); see rathaus.core.metrics_gunicorn.
+from rathaus.core.metrics_gunicorn import child_exit, on_starting  # noqa: E402
+
+__all__ = ["child_exit", "on_starting"]

@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from rathaus.core.proxy import forwarded_allow_ips
+
 CONFIG = "python:rathaus.gunicorn_config"
 
 
@@ -29,11 +31,12 @@ def gunicorn_command(host: str, port: int, workers: int, *, reload: bool = False
         "--config", CONFIG,
         "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "--workers", str(workers),
+        # gunicorn takes the scheme from the same proxies as Django (RATHAUS_TRUSTED_PROXIES)
+        "--forwarded-allow-ips", forwarded_allow_ips(),
     ]  # fmt: skip
     if reload:
         argv.append("--reload")
     return argv
-from rathaus.core.proxy import forwarded_allow_ips
 
 
 class Command(BaseCommand):
@@ -53,14 +56,6 @@ class Command(BaseCommand):
         port = options["port"] or settings.RATHAUS_PORT
         workers = options["workers"] or settings.RATHAUS_WEB_WORKERS
         argv = gunicorn_command(options["host"], port, workers, reload=options["reload"])
-        argv = [
-            gunicorn,
-            "--bind", f"{options['host']}:{port}",
-            "--workers", str(workers),
-            "--access-logfile", "-",
-            "--forwarded-allow-ips", forwarded_allow_ips(),  # RATHAUS_TRUSTED_PROXIES
-            "rathaus.wsgi:application",
-        ]  # fmt: skip
         self.stdout.write(f"Serving on http://{options['host']}:{port}/ with {workers} workers")
         self.stdout.flush()
         os.execv(argv[0], argv)  # noqa: S606 (replaces this process with gunicorn)
