@@ -111,6 +111,8 @@ def _parse_cache_url(raw: str) -> str:
     if parts.scheme.lower() != "unix" and not parts.hostname:
         raise ValueError("the Redis server's host name is missing")
     return value
+
+
 LOG_FORMATS = ("plain", "json")  # = the formatters of rathaus.core.logformat
 
 

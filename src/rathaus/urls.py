@@ -3,8 +3,7 @@ from django.urls import include, path, re_path
 
 from rathaus.api import api, not_found
 from rathaus.appointments import staff_views as appointment_staff_views
-from rathaus.core import metrics, staff_views, task_views, token_views, views
-from rathaus.core import language, staff_views, task_views, token_views, views
+from rathaus.core import language, metrics, staff_views, task_views, token_views, views
 from rathaus.core.files import views as file_views
 from rathaus.processes.urls import case_urlpatterns as process_case_urls
 

@@ -33,8 +33,15 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_save
 
-        from rathaus.core import admin_names, converters, navigation, privacy, requestid, scanning
-        from rathaus.core import admin_names, converters, navigation, pagecache, privacy, scanning
+        from rathaus.core import (
+            admin_names,
+            converters,
+            navigation,
+            pagecache,
+            privacy,
+            requestid,
+            scanning,
+        )
         from rathaus.core.models import Authority, AuthorityHost, OrgUnit
         from rathaus.core.session_timeout import on_user_logged_in
         from rathaus.core.signals import audit_admin_log_entry
