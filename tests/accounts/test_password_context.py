@@ -43,3 +43,18 @@ def test_the_registration_says_why_at_the_field(client, barleben):
     assert REFUSED in html
     assert 'id="id_password1_error"' in html
     assert not get_user_model().objects.filter(username="kim.beispiel@example.org").exists()
+
+
+def test_a_password_of_a_hundred_characters_is_taken_as_typed(client, barleben):
+    """No upper limit below 64 characters (V6.2.9), nothing stripped or cut (V6.2.8)."""
+    password = " ein sehr langer satz, " * 4 + "x" * 8
+    assert len(password) == 100
+    response = client.post(
+        "/konto/registrieren/",
+        {**REGISTRATION, **human_check(), "password1": password, "password2": password},
+    )
+    assert response["Location"] == "/konto/registriert/"
+    user = get_user_model().objects.get(username="kim.beispiel@example.org")
+    assert user.check_password(password)
+    assert not user.check_password(password.strip())
+    assert not user.check_password(password[:72])
