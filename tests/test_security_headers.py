@@ -8,8 +8,6 @@ from django.test import Client
 
 from tests.support import citizen_client, log_in
 
-pytestmark = pytest.mark.database  # the demo's pages on PostgreSQL too (ADR 0036)
-
 
 @pytest.fixture
 def production(settings):
