@@ -8,8 +8,6 @@ from django.test import Client
 
 from tests.support import citizen_client, log_in
 
-pytestmark = pytest.mark.database  # the demo's pages on PostgreSQL too (ADR 0036)
-
 
 @pytest.fixture
 def production(settings):
@@ -102,3 +100,14 @@ def test_a_citizens_own_pages_are_not_stored_by_browsers_or_proxies(barleben, pa
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/", "/konto/anmelden/", "/api/v1/services"])
+def test_no_trace_request_is_echoed(barleben, path):
+    client = Client()
+    client.cookies["sessionid"] = "geheim-und-nur-im-cookie"
+    response = client.generic("TRACE", path, HTTP_X_SECRET="auch-geheim")
+    assert response.status_code in (404, 405)
+    body = response.content.decode()
+    assert "geheim-und-nur-im-cookie" not in body
+    assert "auch-geheim" not in body

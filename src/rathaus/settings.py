@@ -330,6 +330,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The town's and the portal's own words do not count towards the length (docs/security.md).
+    {"NAME": "rathaus.accounts.passwords.ContextWordsValidator", "OPTIONS": {"min_remaining": 12}},
 ]
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
