@@ -583,6 +583,7 @@ LOGGING = {
     "loggers": {
         "rathaus": {"handlers": ["console"], "level": env("LOG_LEVEL"), "propagate": False},
         "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django": {"handlers": ["console"], "level": "INFO"},
     },
 }

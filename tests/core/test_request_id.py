@@ -132,7 +132,8 @@ def test_the_worker_logs_a_task_under_the_id_of_the_request_that_queued_it(setti
     finally:
         worker.send_signal(signal.SIGTERM)
         output, _ = worker.communicate(timeout=30)
-    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    lines = [json.loads(line) for line in output.splitlines() if line]  # all of them JSON
+    assert any(line["message"].startswith("Starting worker") for line in lines)
     said = {
         line["message"]: line["request_id"] for line in lines if line["logger"] == "rathaus.tests"
     }

@@ -56,6 +56,7 @@ class Command(BaseCommand):
         port = options["port"] or settings.RATHAUS_PORT
         workers = options["workers"] or settings.RATHAUS_WEB_WORKERS
         argv = gunicorn_command(options["host"], port, workers, reload=options["reload"])
-        self.stdout.write(f"Serving on http://{options['host']}:{port}/ with {workers} workers")
-        self.stdout.flush()
+        if settings.RATHAUS_LOG_FORMAT != "json":  # there gunicorn's JSON lines say it
+            self.stdout.write(f"Serving on http://{options['host']}:{port}/ with {workers} workers")
+            self.stdout.flush()
         os.execv(argv[0], argv)  # noqa: S606 (replaces this process with gunicorn)
