@@ -123,9 +123,11 @@ def sqlite_tables_in_target() -> list[str]:
     path = sqlite_target()
     if not path.exists() or path.stat().st_size == 0:
         return []
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+    connection = sqlite3.connect(path, timeout=60)
     try:
         return _sqlite_tables(connection)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"this instance's database {path} cannot be read: {exc}") from None
     finally:
         connection.close()
 
