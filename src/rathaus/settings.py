@@ -470,13 +470,14 @@ if RATHAUS_PRODUCTION:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = env("HSTS_SECONDS")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
+    # Probes and the Prometheus scraper talk to each web instance directly, inside the network
+    # (docs/health-and-logs.md, docs/metrics.md); /metrics still needs its token or network.
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^health/live$", r"^health/ready$", r"^metrics$"]
     # Preloading is the domain owner's decision (docs/security.md, V3.4.1): without it the
     # deploy check's reminder (security.W021) is answered and silenced.
     SECURE_HSTS_PRELOAD = env("HSTS_PRELOAD")
     if not SECURE_HSTS_PRELOAD:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
-    SECURE_REDIRECT_EXEMPT = [r"^health$"]
 
 
 def _map_tile_origin(url: str) -> list[str]:
