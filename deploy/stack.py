@@ -197,13 +197,13 @@ def http_status(port: int, path: str, timeout: float = 5.0) -> int:
 
 
 def wait_http(name: str, port: int, path: str, entry: dict[str, Any] | None) -> None:
-    """Wait until ``port`` answers ``path`` with a status below 500 (health may say 503 while
-    no worker has beaten yet: the process answers, which is what counts here)."""
+    """Wait until ``port`` answers ``path`` over HTTP, whatever the status: /health says 503
+    while no worker has beaten yet, but the process answers, which is what counts here."""
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         with contextlib.suppress(OSError, http.client.HTTPException):
-            if http_status(port, path) < 600:
-                return
+            http_status(port, path)
+            return
         if entry is not None and not alive(entry):
             die(f"{name} ended while starting; see {entry['log']}", 1)
         if time.monotonic() >= deadline:
