@@ -693,9 +693,14 @@ def _up(args: argparse.Namespace, state: State, data: dict[str, Any]) -> None:
     state.save()
     log("migrate" + (", demo data" if args.demo else "") + "; collectstatic beside it")
     collect = manage_start(data, "collectstatic", "--noinput", "-v", "0")
-    manage(data, "migrate", "--noinput")
-    if args.demo:
-        manage(data, "demo-data")
+    try:
+        manage(data, "migrate", "--noinput")
+        if args.demo:
+            manage(data, "demo-data")
+    except BaseException:
+        collect.kill()  # the start failed: nothing may keep running
+        collect.wait()
+        raise
     manage_wait(collect, "collectstatic")
     log("starting the processes")
     if args.demo:
