@@ -778,7 +778,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     postgres_up = bool(postgres.get("pid")) and alive(postgres)
     rows = [("postgres", postgres.get("pid"), postgres.get("port"), postgres_up)]
     rows += [
-        (entry["name"], entry.get("pid"), entry.get("port"), alive(entry))
+        (entry.get("name", "(starting)"), entry.get("pid"), entry.get("port"), alive(entry))
         for entry in state.entries()
     ]
     if args.json:
