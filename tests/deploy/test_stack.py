@@ -162,7 +162,7 @@ def ready_path() -> str:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     state_dir = tmp_path_factory.mktemp("stack")
-    up = run_stack(state_dir, "up", "-n", "2", "-m", "1")
+    up = run_stack(state_dir, "up", "-n", "2", "-m", "1", "--web-workers", "1")
     try:
         assert up.returncode == 0, up.stdout + up.stderr
         data = json.loads((state_dir / "stack.json").read_text())
