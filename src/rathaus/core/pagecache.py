@@ -28,8 +28,10 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
@@ -115,15 +117,46 @@ def invalidate_on(*model_classes: type[models.Model]) -> None:
         post_save.connect(_changed, sender=model, weak=False, dispatch_uid=uid)
         post_delete.connect(_changed, sender=model, weak=False, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
-            through = field.remote_field.through  # type: ignore[attr-defined]
+            through = field.remote_field.through
             m2m_changed.connect(
                 _relation_changed, sender=through, weak=False, dispatch_uid=f"{uid}.{field.name}"
             )
 
 
+def invalidate(authority_id: int | None) -> None:
+    """For changes that send no signals (``QuerySet.update``, bulk writes) to one authority's
+    rows; ``None``: to rows every authority shows."""
+    _bump_now_and_on_commit(authority_id)
+
+
 def invalidate_all() -> None:
-    """For changes that send no signals (bulk imports, ``QuerySet.update``)."""
     _bump_now_and_on_commit(None)
+
+
+_fingerprint: str | None = None
+
+
+def _configuration() -> str:
+    """The code's version and the configuration: a restart with other settings or a new
+    release renders every page afresh, though the shared cache outlives the processes."""
+    global _fingerprint
+    if _fingerprint is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            release = version("rathaus")
+        except PackageNotFoundError:
+            release = "unknown"
+        values = sorted((name, repr(getattr(settings, name))) for name in dir(settings)
+                        if name.startswith("RATHAUS_") or name == "LANGUAGES")  # fmt: skip
+        _fingerprint = hashlib.sha256(repr((release, values)).encode()).hexdigest()[:12]
+    return _fingerprint
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs: Any) -> None:
+    global _fingerprint
+    _fingerprint = None  # (only tests change settings while a process runs)
 
 
 # --- the middleware ----------------------------------------------------------------------------
@@ -157,7 +190,7 @@ def _query_allowed(request: HttpRequest, policy: Policy) -> bool:
 def _entry_key(request: HttpRequest) -> str:
     address = f"{request.scheme}://{request.get_host().lower()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"{NAMESPACE}:{request_language(request)}:{digest}"
+    return f"{NAMESPACE}:{_configuration()}:{request_language(request)}:{digest}"
 
 
 def _generations(authority_id: int) -> tuple[str, str]:
@@ -229,7 +262,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        seconds = int(settings.RATHAUS_PAGE_CACHE_SECONDS)
+        # Off in debug mode: a developer's changed template shows at once.
+        seconds = 0 if settings.DEBUG else int(settings.RATHAUS_PAGE_CACHE_SECONDS)
         if not seconds or not _anonymous_read(request):
             return self.get_response(request)
         policy = _policy(request.path_info)
