@@ -19,6 +19,7 @@ need an atomic increment.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
@@ -29,7 +30,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import setting_changed
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -205,6 +206,24 @@ def _generations(authority_id: int) -> tuple[str, str]:
     return found[keys[0]], found[keys[1]]
 
 
+def _fresh_entry(key: str) -> tuple[Any, ...] | None:
+    """The entry, if it was rendered under the current tokens of its authority and the global
+    one; two cache reads."""
+    cache = _cache()
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    keys = [_generation_key(entry[0]), _generation_key(_GLOBAL)]
+    found = cache.get_many(keys)  # one query, one round trip
+    return entry if (found.get(keys[0]), found.get(keys[1])) == entry[1] else None
+
+
+def _authority(request: HttpRequest) -> Any:
+    from rathaus.core.tenancy import current_authority
+
+    return current_authority(request)  # kept on the request: the view does not ask again
+
+
 def _personal(request: HttpRequest, response: HttpResponse) -> bool:
     """Whether anything in the response belongs to this visitor, or may not be shared."""
     if response.cookies or response.has_header("Set-Cookie"):
@@ -270,18 +289,21 @@ class PageCacheMiddleware:
         if policy is None or not _query_allowed(request, policy):
             return self.get_response(request)
         key = _entry_key(request)
-        cache = _cache()
-        entry = cache.get(key)
+        try:
+            entry = _fresh_entry(key)
+            authority = None if entry is not None else _authority(request)
+            # Read before rendering: a change committed meanwhile gives a token this entry lacks.
+            tokens = _generations(authority.pk) if authority is not None else None
+        except DatabaseError:
+            # The database (or the database cache) is down: the page as without the cache, so
+            # that DatabaseUnavailableMiddleware answers with its 503 page.
+            return self.get_response(request)
         if entry is not None:
-            authority_id, tokens, etag, headers, content = entry
-            found = cache.get_many([_generation_key(authority_id), _generation_key(_GLOBAL)])
-            current = (
-                found.get(_generation_key(authority_id)),
-                found.get(_generation_key(_GLOBAL)),
-            )
-            if current == tokens:
-                return self._from_entry(request, etag, headers, content)
-        return self._render_and_keep(request, key, seconds)
+            return self._from_entry(request, *entry[2:])
+        response = self.get_response(request)
+        if tokens is None or authority is None or not _storable(request, response):
+            return response
+        return self._keep(request, response, key, (authority.pk, tokens), seconds)
 
     def _from_entry(
         self, request: HttpRequest, etag: str, headers: list[tuple[str, str]], content: bytes
@@ -291,25 +313,26 @@ class PageCacheMiddleware:
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
+        response["Content-Length"] = str(len(content))
         response["ETag"] = etag
         response[HIT_HEADER] = "hit"
         return response
 
-    def _render_and_keep(self, request: HttpRequest, key: str, seconds: int) -> HttpResponse:
-        from rathaus.core.tenancy import current_authority
-
-        authority = current_authority(request)
-        # Read before rendering: a change committed meanwhile gives a token this entry lacks.
-        tokens = _generations(authority.pk) if authority is not None else None
-        response = self.get_response(request)
-        if tokens is None or authority is None or not _storable(request, response):
-            return response
+    def _keep(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        key: str,
+        stamp: tuple[int, tuple[str, str]],
+        seconds: int,
+    ) -> HttpResponse:
         _revalidate(response)
         content = response.content
         etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
         headers = [(name, value) for name, value in response.items()
                    if name.lower() not in _SKIPPED_HEADERS]  # fmt: skip
-        _cache().set(key, (authority.pk, tokens, etag, headers, content), seconds)
+        with contextlib.suppress(DatabaseError):  # kept next time, then
+            _cache().set(key, (*stamp, etag, headers, content), seconds)
         response["ETag"] = etag
         if _matches(request, etag):
             return _not_modified(etag, headers)
