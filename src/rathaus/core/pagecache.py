@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.db import DatabaseError, models, transaction
@@ -158,6 +159,25 @@ def _configuration() -> str:
 def _settings_changed(**kwargs: Any) -> None:
     global _fingerprint
     _fingerprint = None  # (only tests change settings while a process runs)
+
+
+@checks.register(checks.Tags.caches)
+def check_shared_cache(**kwargs: Any) -> list[checks.CheckMessage]:
+    """The tokens must be seen by every process: a change made by the worker or another web
+    process would otherwise reach only its own process's copy of the pages."""
+    backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
+    local = backend.endswith(("LocMemCache", "DummyCache"))
+    if not local or not settings.RATHAUS_PAGE_CACHE_SECONDS or settings.DEBUG:
+        return []
+    return [
+        checks.Warning(
+            "The page cache uses a cache of this process only: a change made in another "
+            "process shows there only after RATHAUS_PAGE_CACHE_SECONDS.",
+            hint="Use a shared cache (RATHAUS_CACHE_URL, docs/caching.md) or set "
+            "RATHAUS_PAGE_CACHE_SECONDS=0.",
+            id="rathaus.W041",
+        )
+    ]
 
 
 # --- the middleware ----------------------------------------------------------------------------
