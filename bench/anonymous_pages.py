@@ -126,11 +126,12 @@ def main() -> None:
             rows.append(("bare Django view", clients, *bare))
             for label, path in pages:
                 print(f"GET {path} with {clients} client(s) …", file=sys.stderr)
-                etag, _body = head(port, path)
+                etag, body = head(port, path)
                 if not etag:
                     raise SystemExit(f"{path} is not kept in the page cache (no ETag)")
                 hit = measure(port, [path], clients, args.requests)
-                rows.append((f"{label} `{path}`, from the cache", clients, *hit))
+                size = len(body.encode()) // 1024
+                rows.append((f"{label} `{path}` ({size} kB), from the cache", clients, *hit))
                 shares.append((label, clients, hit[2] / bare[2]))
                 revalidated = measure(port, [path], clients, args.requests,
                                       {"If-None-Match": etag}, expected=304)  # fmt: skip

@@ -145,7 +145,7 @@ def production_server(
             for command in ("serve", "worker")
         ]
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180  # a busy shared machine starts slowly
             while True:
                 try:
                     get(port, "/health")

@@ -9,6 +9,7 @@ from django.urls import resolve
 from rathaus.appointments.locations import AppointmentType
 from rathaus.catalog import claims, maturity, services
 from rathaus.catalog.models import Offer
+from rathaus.forms import definitions
 from rathaus.forms.models import FormDefinition, FormVersion
 
 BUTTON = re.compile(
@@ -86,7 +87,8 @@ def test_a_retired_form_takes_its_button_away(client, barleben_catalogue):
     )
     url = registration.service.get_absolute_url()
     assert APPLY in client.get(url).content.decode()
-    FormDefinition.objects.filter(offer=registration).update(retired_at="2026-01-01T00:00Z")
+    for definition in FormDefinition.objects.filter(offer=registration):
+        definitions.retire(definition)
     assert APPLY not in client.get(url).content.decode()
 
 
@@ -99,7 +101,8 @@ def test_general_request_button_only_for_marked_offers_with_a_live_form(client, 
     assert REPORT not in html
     assert NO_ONLINE_WAY in html
     services.save_offer(barleben_catalogue, pothole.service, {"general_request": True})
-    FormDefinition.objects.filter(slug="anliegen").update(retired_at="2026-01-01T00:00Z")
+    for definition in FormDefinition.objects.filter(slug="anliegen"):
+        definitions.retire(definition)
     assert REPORT not in client.get(url).content.decode()
 
 

@@ -244,6 +244,20 @@ def test_off_when_the_setting_is_zero(client, authority, settings):
     assert not _hit(_twice(client, "/"))
 
 
+def test_off_in_debug_mode_so_that_a_changed_template_shows_at_once(client, authority, settings):
+    settings.DEBUG = True
+    assert not _hit(_twice(client, "/"))
+
+
+def test_a_changed_setting_shows_at_once(client, authority, settings):
+    LegalTextsFactory(authority=authority)
+    scanning = "Prüfung hochgeladener Dateien auf Viren"
+    settings.RATHAUS_VIRUS_SCANNER = "none"
+    assert scanning not in _twice(client, "/datenschutz/").content.decode()
+    settings.RATHAUS_VIRUS_SCANNER = "clamav"  # after a restart with another configuration
+    assert scanning in client.get("/datenschutz/").content.decode()
+
+
 def test_the_language_switch_refuses_another_site(client, authority):
     response = client.post(
         "/i18n/setlang/", {"language": "en", "next": "/"}, HTTP_ORIGIN="https://evil.example"

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from rathaus.catalog import services as catalog_services
 from rathaus.catalog.keys import is_leika_key
 from rathaus.catalog.models import LifeSituation, OzgService, Service, Topic
+from rathaus.core import pagecache
 
 COLUMNS = (
     "themenfeld", "lebenslage", "ozg_id", "ozg_leistung", "leika_schluessel", "leistung",
@@ -234,4 +235,5 @@ def _import_services(
         progress(f"{len(new)} new, {len(changed)} to update")
     Service.objects.bulk_create(new, batch_size=500)
     Service.objects.bulk_update(changed, [*_FIELDS, "search_name", "search_extra"], batch_size=500)
+    pagecache.invalidate_all()  # bulk writes send no signals
     report.created, report.updated = len(new), len(changed)

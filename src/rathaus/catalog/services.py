@@ -10,7 +10,7 @@ from django.db import transaction
 
 from rathaus.catalog.models import Offer, Service
 from rathaus.catalog.text import index_text
-from rathaus.core import audit
+from rathaus.core import audit, pagecache
 from rathaus.core.models import Authority
 
 
@@ -49,6 +49,7 @@ def set_synonyms_many(synonyms_by_service: dict[int, Iterable[str]]) -> int:
         Service.objects.bulk_update(
             changed, ["synonyms", "search_name", "search_extra"], batch_size=500
         )
+        pagecache.invalidate_all()  # bulk writes send no signals
     return len(changed)
 
 

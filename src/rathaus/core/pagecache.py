@@ -19,6 +19,7 @@ need an atomic increment.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
@@ -27,9 +28,12 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import caches
-from django.db import models, transaction
+from django.core.signals import setting_changed
+from django.db import DatabaseError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
@@ -115,15 +119,65 @@ def invalidate_on(*model_classes: type[models.Model]) -> None:
         post_save.connect(_changed, sender=model, weak=False, dispatch_uid=uid)
         post_delete.connect(_changed, sender=model, weak=False, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
-            through = field.remote_field.through  # type: ignore[attr-defined]
+            through = field.remote_field.through
             m2m_changed.connect(
                 _relation_changed, sender=through, weak=False, dispatch_uid=f"{uid}.{field.name}"
             )
 
 
+def invalidate(authority_id: int | None) -> None:
+    """For changes that send no signals (``QuerySet.update``, bulk writes) to one authority's
+    rows; ``None``: to rows every authority shows."""
+    _bump_now_and_on_commit(authority_id)
+
+
 def invalidate_all() -> None:
-    """For changes that send no signals (bulk imports, ``QuerySet.update``)."""
     _bump_now_and_on_commit(None)
+
+
+_fingerprint: str | None = None
+
+
+def _configuration() -> str:
+    """The code's version and the configuration: a restart with other settings or a new
+    release renders every page afresh, though the shared cache outlives the processes."""
+    global _fingerprint
+    if _fingerprint is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            release = version("rathaus")
+        except PackageNotFoundError:
+            release = "unknown"
+        values = sorted((name, repr(getattr(settings, name))) for name in dir(settings)
+                        if name.startswith("RATHAUS_") or name == "LANGUAGES")  # fmt: skip
+        _fingerprint = hashlib.sha256(repr((release, values)).encode()).hexdigest()[:12]
+    return _fingerprint
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs: Any) -> None:
+    global _fingerprint
+    _fingerprint = None  # (only tests change settings while a process runs)
+
+
+@checks.register(checks.Tags.caches)
+def check_shared_cache(**kwargs: Any) -> list[checks.CheckMessage]:
+    """The tokens must be seen by every process: a change made by the worker or another web
+    process would otherwise reach only its own process's copy of the pages."""
+    backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
+    local = backend.endswith(("LocMemCache", "DummyCache"))
+    if not local or not settings.RATHAUS_PAGE_CACHE_SECONDS or settings.DEBUG:
+        return []
+    return [
+        checks.Warning(
+            "The page cache uses a cache of this process only: a change made in another "
+            "process shows there only after RATHAUS_PAGE_CACHE_SECONDS.",
+            hint="Use a shared cache (RATHAUS_CACHE_URL, docs/caching.md) or set "
+            "RATHAUS_PAGE_CACHE_SECONDS=0.",
+            id="rathaus.W041",
+        )
+    ]
 
 
 # --- the middleware ----------------------------------------------------------------------------
@@ -157,7 +211,7 @@ def _query_allowed(request: HttpRequest, policy: Policy) -> bool:
 def _entry_key(request: HttpRequest) -> str:
     address = f"{request.scheme}://{request.get_host().lower()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"{NAMESPACE}:{request_language(request)}:{digest}"
+    return f"{NAMESPACE}:{_configuration()}:{request_language(request)}:{digest}"
 
 
 def _generations(authority_id: int) -> tuple[str, str]:
@@ -170,6 +224,24 @@ def _generations(authority_id: int) -> tuple[str, str]:
             cache.add(key, secrets.token_hex(8), None)
             found[key] = cache.get(key)
     return found[keys[0]], found[keys[1]]
+
+
+def _fresh_entry(key: str) -> tuple[Any, ...] | None:
+    """The entry, if it was rendered under the current tokens of its authority and the global
+    one; two cache reads."""
+    cache = _cache()
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    keys = [_generation_key(entry[0]), _generation_key(_GLOBAL)]
+    found = cache.get_many(keys)  # one query, one round trip
+    return entry if (found.get(keys[0]), found.get(keys[1])) == entry[1] else None
+
+
+def _authority(request: HttpRequest) -> Any:
+    from rathaus.core.tenancy import current_authority
+
+    return current_authority(request)  # kept on the request: the view does not ask again
 
 
 def _personal(request: HttpRequest, response: HttpResponse) -> bool:
@@ -229,25 +301,29 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        seconds = int(settings.RATHAUS_PAGE_CACHE_SECONDS)
+        # Off in debug mode: a developer's changed template shows at once.
+        seconds = 0 if settings.DEBUG else int(settings.RATHAUS_PAGE_CACHE_SECONDS)
         if not seconds or not _anonymous_read(request):
             return self.get_response(request)
         policy = _policy(request.path_info)
         if policy is None or not _query_allowed(request, policy):
             return self.get_response(request)
         key = _entry_key(request)
-        cache = _cache()
-        entry = cache.get(key)
+        try:
+            entry = _fresh_entry(key)
+            authority = None if entry is not None else _authority(request)
+            # Read before rendering: a change committed meanwhile gives a token this entry lacks.
+            tokens = _generations(authority.pk) if authority is not None else None
+        except DatabaseError:
+            # The database (or the database cache) is down: the page as without the cache, so
+            # that DatabaseUnavailableMiddleware answers with its 503 page.
+            return self.get_response(request)
         if entry is not None:
-            authority_id, tokens, etag, headers, content = entry
-            found = cache.get_many([_generation_key(authority_id), _generation_key(_GLOBAL)])
-            current = (
-                found.get(_generation_key(authority_id)),
-                found.get(_generation_key(_GLOBAL)),
-            )
-            if current == tokens:
-                return self._from_entry(request, etag, headers, content)
-        return self._render_and_keep(request, key, seconds)
+            return self._from_entry(request, *entry[2:])
+        response = self.get_response(request)
+        if tokens is None or authority is None or not _storable(request, response):
+            return response
+        return self._keep(request, response, key, (authority.pk, tokens), seconds)
 
     def _from_entry(
         self, request: HttpRequest, etag: str, headers: list[tuple[str, str]], content: bytes
@@ -257,25 +333,26 @@ class PageCacheMiddleware:
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
+        response["Content-Length"] = str(len(content))
         response["ETag"] = etag
         response[HIT_HEADER] = "hit"
         return response
 
-    def _render_and_keep(self, request: HttpRequest, key: str, seconds: int) -> HttpResponse:
-        from rathaus.core.tenancy import current_authority
-
-        authority = current_authority(request)
-        # Read before rendering: a change committed meanwhile gives a token this entry lacks.
-        tokens = _generations(authority.pk) if authority is not None else None
-        response = self.get_response(request)
-        if tokens is None or authority is None or not _storable(request, response):
-            return response
+    def _keep(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        key: str,
+        stamp: tuple[int, tuple[str, str]],
+        seconds: int,
+    ) -> HttpResponse:
         _revalidate(response)
         content = response.content
         etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
         headers = [(name, value) for name, value in response.items()
                    if name.lower() not in _SKIPPED_HEADERS]  # fmt: skip
-        _cache().set(key, (authority.pk, tokens, etag, headers, content), seconds)
+        with contextlib.suppress(DatabaseError):  # kept next time, then
+            _cache().set(key, (*stamp, etag, headers, content), seconds)
         response["ETag"] = etag
         if _matches(request, etag):
             return _not_modified(etag, headers)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.core import audit
+from rathaus.core import audit, pagecache
 from rathaus.core.models import Authority
 from rathaus.forms import codelists, fees
 from rathaus.forms.engine import DefinitionError, FormSpec, definition_problems
@@ -231,6 +231,7 @@ def retire(definition: FormDefinition, *, actor: Any = None) -> None:
     """No new applications; drafts already started can still be sent."""
     with transaction.atomic():
         FormDefinition.objects.filter(pk=definition.pk).update(retired_at=timezone.now())
+        pagecache.invalidate(definition.authority_id)  # its button on the service page goes
         audit.record("form.retired", actor=actor, authority=definition.authority, obj=definition)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rathaus.catalog.models import Offer
+from rathaus.core import pagecache
 from rathaus.core.models import Authority
 from rathaus.forms import services
 from rathaus.forms.definitions import VERSION_FIELDS
@@ -63,6 +64,7 @@ def install(
         return services.publish(version, actor=actor), "created"
     if offer is not None and definition.offer_id != offer.pk:
         FormDefinition.objects.filter(pk=definition.pk).update(offer=offer)
+        pagecache.invalidate(definition.authority_id)  # the offer's page links the form
     current = definition.published_version()
     if current is not None and _same(current, package, fields):
         return current, "unchanged"
