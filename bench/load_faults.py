@@ -231,11 +231,22 @@ class Load:
                 done.append(f"{at:6.1f} s  {action} ({took:.1f} s): {outcome}")
                 say(f"fault: {done[-1]}")
             end[0] = max(end[0], time.monotonic() + TAIL)
+        except BaseException:  # Ctrl-C: the clients stop after their visit
+            end[0] = 0.0
+            raise
         finally:
             for thread in threads:
-                thread.join()
+                while thread.is_alive():
+                    thread.join(60)
+                    self.progress()
         self.elapsed = time.monotonic() - self.started
         return done
+
+    def progress(self) -> None:
+        recorder = self.recorder
+        with recorder.lock:
+            done, failed = sum(recorder.requests.values()), sum(recorder.errors.values())
+        say(f"{done} requests, {failed} failed, {time.monotonic() - self.started:.0f} s")
 
     def kill_worker_in_task(self, stack: Stack, number: int) -> tuple[str, str]:
         """SIGKILL to the worker's process group, as `deploy/stack.py kill worker N` does, but
