@@ -585,10 +585,7 @@ def start_web(data: dict[str, Any], state: State, index: int) -> dict[str, Any]:
         "--workers", str(data["web_workers"]),
     ]  # fmt: skip
     env = process_env(data)
-    # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, one for all instances
-    control = state.dir / "run" / f"web-{index}.ctl"
-    control.parent.mkdir(parents=True, exist_ok=True)
-    env["GUNICORN_CMD_ARGS"] = f"--control-socket {shlex.quote(str(control))}"
+    # no gunicorn control socket: rathaus.gunicorn_config disables it for every instance
     entry = spawn(f"web {index}", argv, env, state.dir / "logs" / f"web-{index}.log")
     entry.update(index=index, port=web["port"])
     data["processes"]["web"][index - 1] = entry

@@ -99,6 +99,14 @@ def test_production_mode_refuses_the_default_secret_key():
     assert "RATHAUS_SECRET_KEY" in result.stderr
 
 
+def test_production_mode_refuses_a_placeholder_secret_key_however_long():
+    placeholder = "change-me-to-a-long-random-value-of-at-least-50-characters"
+    result = _start({"RATHAUS_DEBUG": "false", "RATHAUS_SECRET_KEY": placeholder})
+    assert result.returncode == 2
+    assert "placeholder secret key" in result.stderr
+    assert placeholder not in result.stderr
+
+
 def test_production_mode_turns_on_secure_settings():
     code = (
         "import django, json; django.setup(); from django.conf import settings as s; "

@@ -39,10 +39,11 @@ SECRET_KEY: str = env("SECRET_KEY")
 if RATHAUS_DEMO and SECRET_KEY == DEFAULT_SECRET_KEY:
     # The demo's own random key, kept in the data directory so that sessions survive a restart.
     SECRET_KEY = demo_secret_key(DATA_DIR / "secret-key")
-if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
+if not DEBUG and (SECRET_KEY == DEFAULT_SECRET_KEY or "change-me" in SECRET_KEY.lower()):
+    # "change-me" marks the default and any placeholder copied from an example file
     raise ConfigurationError(
-        "RATHAUS_SECRET_KEY: production mode (RATHAUS_DEBUG=false) refuses the default secret "
-        "key; set a long random value"
+        "RATHAUS_SECRET_KEY: production mode (RATHAUS_DEBUG=false) refuses the default or a "
+        "placeholder secret key; set a long random value"
     )
 if not DEBUG and len(SECRET_KEY) < 32:
     raise ConfigurationError("RATHAUS_SECRET_KEY: must be at least 32 characters in production")

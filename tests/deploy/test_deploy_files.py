@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from types import ModuleType
 
 import pytest
@@ -106,3 +110,91 @@ def test_nginx_accepts_the_stack_configuration(tmp_path):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _status(port: int, path: str) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_nginx_hides_metrics_but_passes_the_health_checks_on(tmp_path):
+    stack = stack_module()
+    port = _free_port()
+    data = {
+        # no web instance listens: whatever nginx passes on ends in 502, what it refuses in 404
+        "processes": {"web": [{"port": _free_port()}], "nginx": {"port": port}},
+        "env": {"RATHAUS_DATA_DIR": str(tmp_path / "data")},
+    }
+    config = stack.write_nginx_config(data, tmp_path)
+    nginx = subprocess.Popen(
+        [stack.nginx_binary(), "-p", str(tmp_path / "nginx"), "-e", str(tmp_path / "error.log"), "-c", str(config)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for _attempt in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert nginx.poll() is None, nginx.stderr.read() if nginx.stderr else ""
+                time.sleep(0.05)
+        assert _status(port, "/metrics") == 404
+        assert _status(port, "/metrics?format=openmetrics") == 404
+        assert _status(port, "/%6detrics") == 404
+        assert _status(port, "/health/live") == 502
+        assert _status(port, "/health/ready") == 502
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+
+
+@pytest.mark.parametrize("name", ["rathaus.conf.in", "compose.conf"])
+def test_every_proxy_refuses_metrics(name):
+    config = (DEPLOY / "nginx" / name).read_text()
+    assert re.search(r"^    location = /metrics \{\n        return 404;", config, re.M), name
+
+
+HARDENING = (
+    "NoNewPrivileges=yes", "CapabilityBoundingSet=", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+    "SystemCallFilter=@system-service", "SystemCallArchitectures=native", "ProtectSystem=strict",
+    "ProtectKernelModules=yes", "ProtectKernelTunables=yes", "ProtectClock=yes",
+    "RestrictNamespaces=yes", "LockPersonality=yes",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)
+def test_every_unit_is_hardened(unit):
+    lines = set(unit.read_text().splitlines())
+    assert not [setting for setting in HARDENING if setting not in lines]
+    # everything the services store is for the rathaus user alone; collectstatic writes for nginx
+    assert ("UMask=0022" if unit.name == "rathaus-migrate.service" else "UMask=0077") in lines
+
+
+def test_the_examples_hold_no_usable_secret_and_redis_needs_a_password():
+    for example in (DEPLOY / "compose.env.example", DEPLOY / "systemd" / "rathaus.env.example"):
+        assert "RATHAUS_SECRET_KEY=\n" in example.read_text(), example.name
+    assert re.search(
+        r"^RATHAUS_CACHE_URL=redis://:[^@]+@",
+        (DEPLOY / "systemd" / "rathaus.env.example").read_text(),
+        re.M,
+    )
+    compose = (DEPLOY / "compose.yaml").read_text()
+    assert "RATHAUS_CACHE_URL: redis://:${RATHAUS_REDIS_PASSWORD:?" in compose
+    assert '--requirepass \\"$$REDIS_PASSWORD\\"' in compose
+
+
+def test_compose_nginx_sees_only_the_static_files():
+    compose = (DEPLOY / "compose.yaml").read_text()
+    nginx = compose.split("\n  nginx:\n", 1)[1].split("\n\n", 1)[0]
+    mounts = re.findall(r"^      - (\S+)$", nginx, re.M)
+    assert "static:/var/lib/rathaus/static:ro" in mounts
+    assert not [mount for mount in mounts if mount.startswith("data:")]
