@@ -18,8 +18,7 @@ DEMO_ENV := RATHAUS_DEMO=$${RATHAUS_DEMO:-true} RATHAUS_DEBUG=$${RATHAUS_DEBUG:-
 	RATHAUS_PAYMENT_SANDBOX_API_KEY=$${RATHAUS_PAYMENT_SANDBOX_API_KEY:-demo-sandbox-api-key} \
 	RATHAUS_PAYMENT_WEBHOOK_KEYS=$${RATHAUS_PAYMENT_WEBHOOK_KEYS:-demo1:demo-webhook-secret-not-for-production}
 
-.PHONY: run stack test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean
-.PHONY: run test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean audit
+.PHONY: run stack test setup assets messages migrate demo static lint types unit unit-postgres browser check-python clean audit
 
 # The web server is gunicorn, as in production; `make run RELOAD=1` restarts it on code changes.
 run: setup migrate demo static

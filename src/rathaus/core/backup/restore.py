@@ -63,7 +63,8 @@ def _check_audit_keys(manifest: dict[str, Any]) -> None:
         raise BackupError(
             f"the audit log was written with the audit key {missing[0]}, which is not configured "
             "here: set RATHAUS_AUDIT_KEY_FILE (or RATHAUS_AUDIT_KEY) to the keys of the backed-up "
-            "instance; they are not in the backup"
+            "instance, or, where it had none, the same RATHAUS_SECRET_KEY (a demo keeps it in "
+            "the file secret-key of its data directory); they are not in the backup"
         )
 
 
