@@ -199,6 +199,14 @@ def test_a_postal_code_answer_and_other_queries_are_not_kept(client, authority):
     assert not _hit(_twice(client, "/?utm=x"))
 
 
+def test_only_listed_query_values_are_kept_and_their_spellings_share_one_entry(client, authority):
+    # Any other value would let anyone fill the cache with one entry per value.
+    assert not _hit(_twice(client, "/leistungen/?nur=x1"))
+    assert not _hit(_twice(client, "/leistungen/?nur=online&nur=online"))
+    client.get("/leistungen/?nur=online")
+    assert _hit(client.get("/leistungen/?&nur=online&"))
+
+
 def test_a_logged_in_visitor_is_never_answered_from_the_cache_nor_kept(client, authority):
     clerk_of(OrgUnitFactory(authority=authority), "clerk")
     staff = log_in(Client(), "clerk", PASSWORD)

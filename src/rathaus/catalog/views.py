@@ -17,7 +17,7 @@ from rathaus.core.tenancy import current_authority
 PAGE_SIZE = 20
 
 
-@public_page(query=["nur"])
+@public_page(query={"nur": ["online"]})
 @require_safe
 def browse(request: HttpRequest) -> HttpResponse:
     authority = current_authority(request)

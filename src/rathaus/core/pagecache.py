@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -37,7 +37,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, urlencode
 
 from rathaus.core.language import request_language
 
@@ -53,15 +53,19 @@ V = TypeVar("V", bound=Callable[..., Any])
 
 @dataclass(frozen=True)
 class Policy:
-    query: frozenset[str]
-    """Query parameters with which the page is still kept (a page without any always is)."""
+    query: frozenset[tuple[str, str]]
+    """Query parameters, each with the values, with which the page is still kept (a page
+    without any always is). Only listed values: a parameter that took any value would let
+    anyone fill the cache with one entry per value."""
 
 
-def public_page(*, query: Iterable[str] = ()) -> Callable[[V], V]:
-    """Marks a view whose answer to an anonymous visitor may be kept and shared."""
+def public_page(*, query: Mapping[str, Iterable[str]] | None = None) -> Callable[[V], V]:
+    """Marks a view whose answer to an anonymous visitor may be kept and shared; ``query``
+    names the parameters and values with which it still is (``{"nur": ["online"]}``)."""
+    pairs = frozenset((name, value) for name, values in (query or {}).items() for value in values)
 
     def mark(view: V) -> V:
-        view.rathaus_page_cache = Policy(frozenset(query))  # type: ignore[attr-defined]
+        view.rathaus_page_cache = Policy(pairs)  # type: ignore[attr-defined]
         return view
 
     return mark
@@ -205,11 +209,19 @@ def _anonymous_read(request: HttpRequest) -> bool:
 
 
 def _query_allowed(request: HttpRequest, policy: Policy) -> bool:
-    return all(name in policy.query for name in request.GET)
+    """Each parameter once, with one of its listed values."""
+    return all(
+        len(values) == 1 and (name, values[0]) in policy.query
+        for name, values in request.GET.lists()
+    )
 
 
 def _entry_key(request: HttpRequest) -> str:
-    address = f"{request.scheme}://{request.get_host().lower()}{request.get_full_path()}"
+    # The query in a normal form (only listed values get here), so that spellings of one
+    # address ("?nur=online&", "?&nur=online") share one entry instead of making new ones.
+    query = urlencode(sorted(request.GET.items()))
+    address = f"{request.scheme}://{request.get_host().lower()}{request.path}"
+    address += f"?{query}" if query else ""
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"{NAMESPACE}:{_configuration()}:{request_language(request)}:{digest}"
 
