@@ -80,11 +80,6 @@ def wait_until(condition, timeout: float = 60.0) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("gunicorn-metrics")
-    config = data / "gunicorn_conf.py"
-    # As rathaus.gunicorn_config names them.
-    config.write_text("from rathaus.core.metrics_gunicorn import child_exit, on_starting  # noqa\n")
-    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
-    assert gunicorn, "gunicorn is not installed beside this Python"
     port = free_port()
     # PROMETHEUS_MULTIPROC_DIR stays: it names this test process's own directory, which the
     # server must not take for its own.
@@ -93,14 +88,16 @@ def server(tmp_path_factory) -> Iterator[Server]:
         RATHAUS_DATA_DIR=str(data),
         RATHAUS_DEBUG="true",
         RATHAUS_METRICS_TOKEN=TOKEN,
+        RATHAUS_LOG_FORMAT="plain",
         DJANGO_SETTINGS_MODULE="rathaus.settings",
         PYTHONPATH=str(ROOT / "src"),
     )
     env.pop("RATHAUS_DATABASE_URL", None)  # the server's own SQLite file: no test data needed
     log = (data / "gunicorn.log").open("wb")
+    # Started as operators start it: `rathaus serve` loads the settings (which name a
+    # metrics/process-<pid> directory) and execs gunicorn with the same pid.
     process = subprocess.Popen(
-        [gunicorn, "--config", str(config), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "rathaus.wsgi:application"],
+        [sys.executable, "-m", "rathaus", "serve", "--port", str(port), "--workers", "2"],
         cwd=data, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     running = Server(port, process, data / "metrics" / f"127.0.0.1_{port}")
@@ -165,7 +162,7 @@ def test_a_killed_worker_keeps_its_counts_and_loses_its_live_gauge(server):
     assert in_progress == [1.0]  # only this scrape
 
 
-def test_on_starting_takes_its_own_directory_and_empties_it(tmp_path, monkeypatch):
+def test_on_starting_takes_its_own_directory_empties_it_and_removes_dead_ones(tmp_path, monkeypatch):
     from rathaus.core import metrics_gunicorn
 
     class Config:
@@ -179,8 +176,17 @@ def test_on_starting_takes_its_own_directory_and_empties_it(tmp_path, monkeypatc
         cfg = Config()
         log = Log()
 
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics" / "process-1"))
+    # The settings' directory of this very process, as `rathaus serve` leaves it before exec.
+    own = tmp_path / "metrics" / f"process-{os.getpid()}"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(own))
     monkeypatch.setenv("RATHAUS_DATA_DIR", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", ""])
+    dead.wait()
+    stale = tmp_path / "metrics" / f"process-{dead.pid}"
+    stale.mkdir(parents=True)
+    (stale / "counter_1.db").write_bytes(b"old")
+    living = tmp_path / "metrics" / f"process-{os.getppid()}"
+    living.mkdir()
     old = tmp_path / "metrics" / "127.0.0.1_8123"
     old.mkdir(parents=True)
     (old / "counter_4711.db").write_bytes(b"old")
@@ -190,3 +196,5 @@ def test_on_starting_takes_its_own_directory_and_empties_it(tmp_path, monkeypatc
 
     assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(old)
     assert sorted(path.name for path in old.iterdir()) == ["notes.txt"]
+    assert not stale.exists()  # its process has ended
+    assert living.exists()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +47,40 @@ def prepare(directory: Path) -> Path:
     return directory
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def remove_dead_process_directories(base: Path) -> None:
+    """Remove the ``process-<pid>`` directories of processes that have ended without cleaning
+    up (killed, or replaced by exec), so that they do not pile up across restarts."""
+    for directory in base.glob("process-*"):
+        pid = directory.name.removeprefix("process-")
+        if directory.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 def on_starting(server: Any) -> None:
-    """gunicorn's hook in the master before it starts the workers."""
+    """gunicorn's hook in the master before it starts the workers.
+
+    A directory the operator gave counts; a ``process-<pid>`` one does not, even this process's
+    own: ``rathaus serve`` loads the settings, which name ``metrics/process-<pid>``, and then
+    execs gunicorn with the same pid. Its workers would each take it for another process's and
+    count alone.
+    """
     from rathaus.conf import inherited_metrics_directory
 
     given = inherited_metrics_directory()
+    if Path(given).name.startswith("process-"):
+        given = ""
     directory = Path(given) if given else instance_directory(list(server.cfg.bind))
+    remove_dead_process_directories(directory.parent)
     prepare(directory)
     server.log.info("metrics directory: %s", directory)
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from rathaus.conf import METRICS_ENV
 from rathaus.core.proxy import forwarded_allow_ips
 
 CONFIG = "python:rathaus.gunicorn_config"
@@ -59,4 +61,8 @@ class Command(BaseCommand):
         if settings.RATHAUS_LOG_FORMAT != "json":  # there gunicorn's JSON lines say it
             self.stdout.write(f"Serving on http://{options['host']}:{port}/ with {workers} workers")
             self.stdout.flush()
+        # The settings named this process's own metrics directory (metrics/process-<pid>); gunicorn
+        # keeps the pid, but its master gives the instance its own (rathaus.core.metrics_gunicorn).
+        if Path(os.environ.get(METRICS_ENV, "")).name == f"process-{os.getpid()}":
+            shutil.rmtree(os.environ.pop(METRICS_ENV), ignore_errors=True)
         os.execv(argv[0], argv)  # noqa: S606 (replaces this process with gunicorn)
