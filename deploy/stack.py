@@ -39,6 +39,7 @@ import json
 import os
 import pwd
 import re
+import secrets
 import shlex
 import shutil
 import signal
@@ -519,8 +520,12 @@ def python_binary() -> str:
 
 def rathaus_env(state_dir: Path, database_url: str, cache_url: str, demo: bool,
                 sandbox_port: int) -> dict[str, str]:  # fmt: skip
-    """The RATHAUS_* settings every process of the stack gets (recorded in stack.json)."""
-    env = {
+    """The RATHAUS_* settings every process of the stack gets (recorded in stack.json): the
+    caller's own (e.g. RATHAUS_METRICS_TOKEN, RATHAUS_LOG_FORMAT), then the stack's, which win."""
+    env = {key: value for key, value in os.environ.items() if key.startswith("RATHAUS_")}
+    for own in ("RATHAUS_STACK_DIR",):
+        env.pop(own, None)
+    env |= {
         "RATHAUS_DATABASE_URL": database_url,
         "RATHAUS_DATA_DIR": str(state_dir / "data"),
         "RATHAUS_DEMO": "true",  # plain HTTP on this machine, as make run (ADR 0025)
@@ -541,6 +546,8 @@ def rathaus_env(state_dir: Path, database_url: str, cache_url: str, demo: bool,
             RATHAUS_PAYMENT_SANDBOX_API_KEY=SANDBOX_API_KEY,
             RATHAUS_PAYMENT_WEBHOOK_KEYS=SANDBOX_WEBHOOK_KEYS,
         )
+        # /metrics of each web instance, with a token of this stack unless the caller set one
+        env.setdefault("RATHAUS_METRICS_TOKEN", secrets.token_urlsafe(24))
     return env
 
 
@@ -574,8 +581,13 @@ def manage_wait(proc: subprocess.Popen[str], name: str) -> None:
         die(f"rathaus {name} failed:\n{output[-4000:]}", 1)
 
 
-def manage(data: dict[str, Any], *args: str) -> None:
-    manage_wait(manage_start(data, *args), args[0])
+def manage(data: dict[str, Any], *args: str) -> str:
+    """Run a management command to its end; its output (shown in full when it fails)."""
+    proc = manage_start(data, *args)
+    output, _ = proc.communicate()
+    if proc.returncode != 0:
+        die(f"rathaus {args[0]} failed:\n{output[-4000:]}", 1)
+    return output
 
 
 def start_web(data: dict[str, Any], state: State, index: int) -> dict[str, Any]:
@@ -666,6 +678,13 @@ def cmd_up(args: argparse.Namespace) -> int:
     print(f"rathaus stack: {data['url']} (nginx, {args.web} web, {args.workers} workers, "
           f"PostgreSQL, redis) up in {time.monotonic() - started:.0f} s; "
           f"state in {state.file}", flush=True)  # fmt: skip
+    if data.get("demo_summary"):
+        print(data["demo_summary"], flush=True)
+    token = data["env"].get("RATHAUS_METRICS_TOKEN")
+    if token:
+        web = data["processes"]["web"][0]
+        print(f"metrics of web 1: curl -H 'Authorization: Bearer {token}' "
+              f"http://{HOST}:{web['port']}/metrics", flush=True)  # fmt: skip
     if args.foreground:
         return _foreground(state)
     return 0
@@ -701,7 +720,7 @@ def _up(args: argparse.Namespace, state: State, data: dict[str, Any]) -> None:
     try:
         manage(data, "migrate", "--noinput")
         if args.demo:
-            manage(data, "demo-data")
+            data["demo_summary"] = manage(data, "demo-data").strip()
     except BaseException:
         collect.kill()  # the start failed: nothing may keep running
         collect.wait()
@@ -724,6 +743,10 @@ def _up(args: argparse.Namespace, state: State, data: dict[str, Any]) -> None:
     start_nginx(data, state)
     state.save()
     wait_http("nginx", nginx_port, "/health", processes["nginx"])
+    status = http_status(nginx_port, "/") if args.demo else 200
+    if status != 200:
+        logs = "\n".join(f"  {web['log']}" for web in processes["web"])
+        die(f"the start page answers {status} through nginx; see the web logs:\n{logs}", 1)
 
 
 def _foreground(state: State) -> int:
@@ -742,6 +765,7 @@ def _foreground(state: State) -> int:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     with state.locked():
         _teardown(state)
+    print("rathaus stack stopped.", flush=True)
     return 0
 
 

@@ -178,6 +178,18 @@ def test_database_gauges_follow_the_rows(client, token):
 
 
 @pytest.mark.django_db
+def test_totals_have_a_series_for_every_known_value_even_without_rows(client, token):
+    # alerts on e.g. rathaus_bookings{status="held"} must find a series at 0, not none
+    samples = scrape(client)
+    for name, label, known in [
+        ("rathaus_bookings", "status", ["held", "confirmed", "cancelled"]),
+        ("rathaus_submissions", "channel", ["web", "api", "exchange"]),
+    ]:
+        for each in known:
+            assert samples[(name, frozenset({label: each}.items()))] == 0
+
+
+@pytest.mark.django_db
 def test_a_database_error_is_reported_not_raised(client, token):
     with mock.patch("rathaus.core.metrics.queue_state", side_effect=DatabaseError("gone")):
         samples = scrape(client)

@@ -9,7 +9,9 @@ def booking_totals() -> dict[str, int]:
     from rathaus.appointments.models import Booking
 
     rows = Booking.objects.order_by().values_list("status").annotate(n=Count("pk"))
-    return dict(rows.values_list("status", "n"))
+    # every known value, 0 when it has no row, so that alerts always find the series
+    found = {value: 0 for value, _label in Booking._meta.get_field("status").choices or ()}
+    return found | dict(rows.values_list("status", "n"))
 
 
 class AppointmentsConfig(AppConfig):

@@ -8,7 +8,9 @@ def submission_totals() -> dict[str, int]:
     from rathaus.forms.models import Submission
 
     rows = Submission.objects.order_by().values_list("channel").annotate(n=Count("pk"))
-    return dict(rows.values_list("channel", "n"))
+    # every known value, 0 when it has no row, so that alerts always find the series
+    found = {value: 0 for value, _label in Submission._meta.get_field("channel").choices or ()}
+    return found | dict(rows.values_list("channel", "n"))
 
 
 class FormsConfig(AppConfig):
