@@ -5,7 +5,7 @@ This is the set-up of docs/operations.md, run for real on this machine, for the 
 (tests/deploy/test_stack.py), the load-and-fault run (bench/load_faults.py) and for trying it
 out (``make stack``). Every process runs with its files in one state directory (default
 ``var/stack``): a throw-away PostgreSQL cluster (as the ``postgres`` user when run as root, see
-scripts/with_postgres.py; its data directory lives under /tmp, where that user can reach it),
+scripts/with_postgres.py; in /tmp when that user cannot reach the state directory),
 ``redis-server`` without persistence, N ``rathaus serve`` (gunicorn) instances each on its own
 port, M ``rathaus worker`` processes, and Debian's ``nginx`` in front of the web instances with
 its own configuration, pid file, temporary and log paths. ``STATE_DIR/stack.json`` records every
@@ -197,13 +197,13 @@ def http_status(port: int, path: str, timeout: float = 5.0) -> int:
 
 
 def wait_http(name: str, port: int, path: str, entry: dict[str, Any] | None) -> None:
-    """Wait until ``port`` answers ``path`` with a status below 500 (health may say 503 while
-    no worker has beaten yet: the process answers, which is what counts here)."""
+    """Wait until ``port`` answers ``path`` over HTTP, whatever the status: /health says 503
+    while no worker has beaten yet, but the process answers, which is what counts here."""
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         with contextlib.suppress(OSError, http.client.HTTPException):
-            if http_status(port, path) < 600:
-                return
+            http_status(port, path)
+            return
         if entry is not None and not alive(entry):
             die(f"{name} ended while starting; see {entry['log']}", 1)
         if time.monotonic() >= deadline:
@@ -284,11 +284,19 @@ class Postgres:
         self.dir = Path(info["data_dir"])
 
     @classmethod
-    def create(cls) -> Postgres:
+    def create(cls, state_dir: Path) -> Postgres:
         bindir = pg.find_bindir()
-        # /tmp: the state directory may be unreachable for the postgres user, and the socket
-        # path must stay short
-        data_dir = Path(tempfile.mkdtemp(prefix="rathaus-stack-pg-", dir="/tmp"))
+        data_dir = state_dir / "postgres"
+        # The socket lives in the data directory (its path has a length limit), and as root the
+        # server runs as postgres, which must reach the directory; otherwise /tmp.
+        socket_path = data_dir / ".s.PGSQL.65535"
+        if len(str(socket_path)) > 100 or (
+            os.geteuid() == 0 and not _traversable_by_others(state_dir)
+        ):
+            data_dir = Path(tempfile.mkdtemp(prefix="rathaus-stack-pg-", dir="/tmp"))
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+            data_dir.mkdir(mode=0o700, parents=True)
         server = cls({"bindir": str(bindir), "data_dir": str(data_dir), "port": 0})
         server.info["user"] = server.runas.user
         server.info["log"] = str(data_dir / "server.log")
@@ -518,6 +526,7 @@ def rathaus_env(state_dir: Path, database_url: str, cache_url: str, demo: bool,
         "RATHAUS_DEMO": "true",  # plain HTTP on this machine, as make run (ADR 0025)
         "RATHAUS_DEBUG": "false",
         "RATHAUS_TRUSTED_PROXIES": HOST,  # nginx: the only source of X-Forwarded-* trusted
+        "RATHAUS_BEHIND_TLS_PROXY": "true",  # the scheme is nginx's (plain HTTP here)
         "RATHAUS_CACHE_URL": cache_url,
         "RATHAUS_LOG_LEVEL": "WARNING",
     }
@@ -673,7 +682,7 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 def _up(args: argparse.Namespace, state: State, data: dict[str, Any]) -> None:
     processes = data["processes"]
     log("PostgreSQL: initdb and start")
-    server = Postgres.create()
+    server = Postgres.create(state.dir)
     processes["postgres"] = server.info
     state.save()
     server.start()
@@ -692,9 +701,14 @@ def _up(args: argparse.Namespace, state: State, data: dict[str, Any]) -> None:
     state.save()
     log("migrate" + (", demo data" if args.demo else "") + "; collectstatic beside it")
     collect = manage_start(data, "collectstatic", "--noinput", "-v", "0")
-    manage(data, "migrate", "--noinput")
-    if args.demo:
-        manage(data, "demo-data")
+    try:
+        manage(data, "migrate", "--noinput")
+        if args.demo:
+            manage(data, "demo-data")
+    except BaseException:
+        collect.kill()  # the start failed: nothing may keep running
+        collect.wait()
+        raise
     manage_wait(collect, "collectstatic")
     log("starting the processes")
     if args.demo:
@@ -772,7 +786,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     postgres_up = bool(postgres.get("pid")) and alive(postgres)
     rows = [("postgres", postgres.get("pid"), postgres.get("port"), postgres_up)]
     rows += [
-        (entry["name"], entry.get("pid"), entry.get("port"), alive(entry))
+        (entry.get("name", "(starting)"), entry.get("pid"), entry.get("port"), alive(entry))
         for entry in state.entries()
     ]
     if args.json:

@@ -367,7 +367,8 @@ VARIABLES: tuple[Variable, ...] = (
         "BEHIND_TLS_PROXY",
         "boolean",
         "false",
-        "Trust the X-Forwarded-Proto header of a reverse proxy that terminates TLS.",
+        "Trust the X-Forwarded-Proto header of a reverse proxy that terminates TLS; only "
+        "from the addresses in RATHAUS_TRUSTED_PROXIES, or this machine when that is empty.",
     ),
     Variable(
         "HSTS_SECONDS",
@@ -848,7 +849,9 @@ VARIABLES: tuple[Variable, ...] = (
         "",
         "Comma-separated addresses or networks (10.0.0.0/8) of reverse proxies in front of "
         "rathaus. Only for requests from these is the client address taken from the "
-        "X-Forwarded-For header (for rate limits); otherwise the connection's address counts.",
+        "X-Forwarded-For header (for rate limits); otherwise the connection's address counts. "
+        "Requests from other addresses lose their X-Forwarded-* headers (empty: only this "
+        "machine, 127.0.0.1 and ::1, may send them).",
     ),
     Variable(
         "RATE_LIMIT_AVAILABILITY",

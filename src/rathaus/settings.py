@@ -118,6 +118,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-* headers count only from the reverse proxy (RATHAUS_TRUSTED_PROXIES).
+    "rathaus.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Under /api/ every error the inner layers answer (405, 413, 400, 500, 503) becomes a
     # problem document (ADR 0026).

@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from rathaus.core.proxy import forwarded_allow_ips
+
 
 class Command(BaseCommand):
     help = "Run the production web server (gunicorn); run a worker and a proxy beside it."
@@ -34,7 +36,7 @@ class Command(BaseCommand):
             "--bind", f"{options['host']}:{port}",
             "--workers", str(workers),
             "--access-logfile", "-",
-            "--forwarded-allow-ips", "127.0.0.1",
+            "--forwarded-allow-ips", forwarded_allow_ips(),  # RATHAUS_TRUSTED_PROXIES
             "rathaus.wsgi:application",
         ]  # fmt: skip
         self.stdout.write(f"Serving on http://{options['host']}:{port}/ with {workers} workers")
