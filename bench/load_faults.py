@@ -222,6 +222,7 @@ class Load:
                 if delay > 0:
                     time.sleep(delay)
                 at = time.monotonic() - self.started
+                stack.load()  # the pids as they are now (a process may have been restarted)
                 if action == "kill worker 1":
                     action, outcome = self.kill_worker_in_task(stack, 1)
                 else:
@@ -327,7 +328,7 @@ def main() -> None:
     args = parser.parse_args()
     seconds = 20.0 if args.smoke else args.minutes * 60
     clients = 4 if args.smoke else args.clients
-    drain_timeout = 40.0 if args.smoke else 300.0
+    drain_timeout = 120.0 if args.smoke else 600.0
     own = args.attach is None
     state_dir = Path(tempfile.mkdtemp(prefix="rathaus-load-")) if own else args.attach
     stack = Stack(state_dir, own)

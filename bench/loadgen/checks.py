@@ -53,17 +53,18 @@ def setup_django(env: dict[str, str]) -> None:
 
 
 def _pending(since: dt.datetime, marker: str) -> dict[str, int]:
+    from django.db.models import Q
     from django.utils import timezone
     from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
     from rathaus.core.models import DeadLetter, OutgoingEmail
 
     tasks = DBTaskResult.objects.filter(enqueued_at__gte=since)
+    # a task to run at once has the greatest date as run_after (django-tasks-db's "none")
+    due = Q(run_after__lte=timezone.now()) | Q(run_after__gte=get_date_max())
     return {
-        "tasks waiting": tasks.filter(
-            status=TaskResultStatus.READY, run_after__lte=timezone.now()
-        ).count(),
+        "tasks waiting": tasks.filter(due, status=TaskResultStatus.READY).count(),
         "tasks running": tasks.filter(status=TaskResultStatus.RUNNING).count(),
         "tasks failed, not yet run again": tasks.filter(status=TaskResultStatus.FAILED)
         .exclude(id__in=DeadLetter.objects.values("task_id"))
