@@ -116,6 +116,20 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
+def release(worker_id: str, now: datetime | None = None) -> int:
+    """Queue again the tasks this worker was running when it lost the database. It runs none of
+    them any more, but its heartbeat keeps it alive, so the sweep would leave them running."""
+    moment = now or timezone.now()
+    rows = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).order_by("enqueued_at")
+    released = 0
+    for row in rows:
+        if row.worker_ids and row.worker_ids[-1] == worker_id and _settle(row, True, moment):
+            released += 1
+    if released:
+        logger.warning("worker %s queued again the %s task(s) it was running", worker_id, released)
+    return released
+
+
 def _settle(row: DBTaskResult[..., object], running: bool, moment: datetime) -> str:
     attempts = len(row.worker_ids)
     same_row = DBTaskResult.objects.filter(pk=row.pk, status=row.status, started_at=row.started_at)

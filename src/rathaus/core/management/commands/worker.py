@@ -3,19 +3,32 @@ recurring housekeeping jobs (rathaus.core.housekeeping)."""
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import socket
+import sys
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+)
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from rathaus.core import housekeeping
+from rathaus.core import housekeeping, taskqueue
 from rathaus.core.models import WorkerHeartbeat
+
+logger = logging.getLogger("rathaus.core")
+MAX_RECONNECT_PAUSE = 30.0
 
 
 class Heartbeat(threading.Thread):
@@ -78,9 +91,30 @@ class Command(DBWorkerCommand):
         heartbeat.beat()
         heartbeat.start()
         try:
-            super().handle(*args, **options)
+            self._run_through_outages(*args, **options)
         finally:
             heartbeat.stopped.set()
             heartbeat.join(timeout=20)
             if heartbeat.is_alive():  # stuck in a beat: say goodbye from here
                 heartbeat.goodbye()
+
+    def _run_through_outages(self, *args: Any, **options: Any) -> None:
+        """Run the worker loop; when the database goes away (a restart, a fail-over), wait with a
+        growing pause, queue again what this worker was running, and go on."""
+        pause = 1.0
+        while True:
+            try:
+                super().handle(*args, **options)
+                return
+            except (OperationalError, InterfaceError) as error:
+                logger.warning("worker lost the database (%s); again in %.0f s", error, pause)
+            # the loop's own signal handlers are gone with it: stop at once while waiting
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            connections.close_all()
+            time.sleep(pause)
+            pause = min(pause * 2, MAX_RECONNECT_PAUSE)
+            try:
+                taskqueue.release(options["worker_id"])
+            except (OperationalError, InterfaceError):
+                connections.close_all()  # still away: the loop tries again and releases later
