@@ -191,7 +191,7 @@ def _put_up(pk: int, now: datetime, *, by: str) -> bool:
     try:
         with transaction.atomic():
             notice = (
-                Notice.objects.select_for_update()
+                Notice.objects.select_for_update(of=("self",))  # not the authority's row
                 .select_related("authority")
                 .filter(pk=pk, status=Notice.Status.SCHEDULED, display_from__lte=now)
                 .first()
@@ -227,7 +227,7 @@ def _take_down(pk: int, now: datetime) -> bool:
     try:
         with transaction.atomic():
             notice = (
-                Notice.objects.select_for_update()
+                Notice.objects.select_for_update(of=("self",))  # not the authority's row
                 .select_related("authority")
                 .filter(pk=pk, status=Notice.Status.ON_DISPLAY, display_until__lte=now)
                 .first()
@@ -264,7 +264,9 @@ def withdraw(notice: Notice, user: Any, reason: str) -> Notice:
     try:
         with transaction.atomic():
             locked = (
-                Notice.objects.select_for_update().select_related("authority").get(pk=notice.pk)
+                Notice.objects.select_for_update(of=("self",))
+                .select_related("authority")
+                .get(pk=notice.pk)
             )
             if locked.status != Notice.Status.ON_DISPLAY:
                 raise PublicationRefused([_("Only a notice on display can be withdrawn.")])
