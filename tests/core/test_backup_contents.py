@@ -3,7 +3,7 @@ the modes of the files a backup is written with."""
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
 import stat
 from pathlib import Path
@@ -12,16 +12,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from rathaus.core.files.store import store_bytes
+from tests.core.test_backup import fresh_instance
 from tests.support import rathaus
 
+pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 
-def fresh_env(home: Path) -> dict[str, str]:
-    """A new instance on SQLite in its own data directory."""
-    env = dict(os.environ)
-    env.pop("RATHAUS_DATABASE_URL", None)
-    env.update(RATHAUS_DATA_DIR=str(home))
-    env["RATHAUS_AUDIT_CHECKPOINT_FILE"] = str(home / "audit-checkpoints.jsonl")
-    return env
+
+def database_file(directory: Path) -> str:
+    return json.loads((directory / "manifest.json").read_text("utf-8"))["database"]["file"]
 
 
 @pytest.fixture
@@ -43,7 +41,7 @@ def test_every_file_of_a_backup_is_readable_only_by_the_service_account(backup_w
         path.relative_to(directory).as_posix(): stat.S_IMODE(path.stat().st_mode)
         for path in [directory, *directory.rglob("*")]
     }
-    assert {"manifest.json", "config.json", "database.sqlite3", f"files/{key}"} <= set(modes)
+    assert {"manifest.json", "config.json", database_file(directory), f"files/{key}"} <= set(modes)
     assert "audit-checkpoints.jsonl" in modes
     for name, mode in modes.items():
         wanted = 0o700 if (directory / name).is_dir() else 0o600
@@ -57,7 +55,8 @@ def test_a_restore_copies_only_the_stored_files_the_manifest_lists(backup_with_a
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"not in the manifest")
     home = tmp_path / "fresh"
-    restored = rathaus("restore", str(directory), env=fresh_env(home), timeout=120)
+    with fresh_instance(home) as env:
+        restored = rathaus("restore", str(directory), env=env, timeout=120)
     assert restored.returncode == 0, restored.stderr
     blobs = home / "media" / "blobs"
     assert [path.relative_to(home / "media").as_posix() for path in blobs.rglob("*")
@@ -67,10 +66,11 @@ def test_a_restore_copies_only_the_stored_files_the_manifest_lists(backup_with_a
 
 def link_the_database_copy(directory: Path) -> str:
     """The database copy replaced by a link to an identical file outside the backup."""
-    outside = directory.parent / "elsewhere.sqlite3"
-    shutil.move(directory / "database.sqlite3", outside)
-    (directory / "database.sqlite3").symlink_to(outside)
-    return "database.sqlite3 is a symbolic link"
+    name = database_file(directory)
+    outside = directory.parent / "elsewhere"
+    shutil.move(directory / name, outside)
+    (directory / name).symlink_to(outside)
+    return f"{name} is a symbolic link"
 
 
 def link_a_file_outside(directory: Path) -> str:
@@ -91,7 +91,8 @@ def test_a_backup_with_a_symbolic_link_is_refused_and_nothing_is_restored(
     with pytest.raises(CommandError, match=message):
         call_command("backup", "--verify", str(directory))
     home = tmp_path / "fresh"
-    refused = rathaus("restore", str(directory), env=fresh_env(home), timeout=120)
+    with fresh_instance(home) as env:
+        refused = rathaus("restore", str(directory), env=env, timeout=120)
     assert refused.returncode != 0
     assert message in refused.stderr
     assert not (home / "rathaus.sqlite3").exists()

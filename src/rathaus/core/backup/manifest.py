@@ -33,7 +33,7 @@ def open_private(path: Path, mode: str = "wb") -> Any:
     """Open a new file for writing that only the service account may read (0600)."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
-    return os.fdopen(descriptor, mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+    return os.fdopen(descriptor, mode, encoding=None if "b" in mode else "utf-8")
 
 
 def make_private(root: Path) -> None:
