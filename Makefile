@@ -101,7 +101,7 @@ test: setup lint types
 # Known vulnerabilities of the installed Python packages and the npm packages the pages ship,
 # against audit-allowlist.toml (docs/security.md). Needs the network; not part of `make test`.
 audit: setup
-	$(BIN)/python scripts/audit.py
+	$(BIN)/python scripts/audit.py $(if $(STRICT),--strict)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .mypy_cache .ruff_cache

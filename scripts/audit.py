@@ -8,7 +8,8 @@ reviewed.
 Exit status: 0 when no finding is left after the allow-list, also when a vulnerability service
 could not be reached (that is reported, never a failure: the audit then says what it could not
 check); 1 when a known vulnerability is not allow-listed; 2 when the allow-list itself is
-malformed. Standard library only.
+malformed; 3 with ``--strict`` when a vulnerability service could not be reached (for CI
+pipelines that must not pass without an audit). Standard library only.
 """
 
 from __future__ import annotations
@@ -235,7 +236,12 @@ def npm_audit(run: Runner) -> Result:
     return result
 
 
-def report(results: list[Result], allowlist: list[Allowed], today: datetime.date) -> int:
+NOT_CHECKED_STRICT = 3
+
+
+def report(
+    results: list[Result], allowlist: list[Allowed], today: datetime.date, *, strict: bool = False
+) -> int:
     """Print what was found, allowed and not checked; the exit status."""
     failed = False
     used: set[Allowed] = set()
@@ -268,7 +274,12 @@ def report(results: list[Result], allowlist: list[Allowed], today: datetime.date
             print(f"note: allow-list entry {entry.id} was reviewed on {entry.date}: review again")
     if failed:
         print("Known vulnerabilities not allow-listed: update them, or allow-list with a reason.")
-    return 1 if failed else 0
+        return 1
+    unchecked = [result.ecosystem for result in results if result.unreachable]
+    if strict and unchecked:
+        print(f"--strict: {', '.join(unchecked)} not checked; the audit fails (exit 3).")
+        return NOT_CHECKED_STRICT
+    return 0
 
 
 def main(argv: Sequence[str] | None = None, run: Runner = run_command) -> int:
@@ -280,6 +291,10 @@ def main(argv: Sequence[str] | None = None, run: Runner = run_command) -> int:
     )  # fmt: skip
     parser.add_argument("--osv-url", default="", help="an OSV-compatible query URL (a mirror)")
     parser.add_argument("--only", choices=ECOSYSTEMS, help="audit one ecosystem")
+    parser.add_argument(
+        "--strict", action="store_true",
+        help="exit 3 when a vulnerability service could not be reached (CI)",
+    )  # fmt: skip
     options = parser.parse_args(argv)
     try:
         allowlist = load_allowlist(options.allowlist)
@@ -291,7 +306,7 @@ def main(argv: Sequence[str] | None = None, run: Runner = run_command) -> int:
         results.append(python_audit(run, service=options.service, osv_url=options.osv_url))
     if options.only in (None, "npm"):
         results.append(npm_audit(run))
-    return report(results, allowlist, datetime.date.today())
+    return report(results, allowlist, datetime.date.today(), strict=options.strict)
 
 
 if __name__ == "__main__":

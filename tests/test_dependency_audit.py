@@ -267,3 +267,35 @@ def test_the_project_allow_list_is_valid_and_make_audit_runs_the_script():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\naudit:", 1)[1].split("\n\n", 1)[0]
     assert "scripts/audit.py" in recipe
+
+
+def test_strict_fails_when_a_python_service_cannot_be_reached(capsys):
+    server = _serve(503)
+    try:
+        osv_url = f"http://127.0.0.1:{server.server_address[1]}/v1/query"
+        code = audit.main(["--only", "python", "--strict", "--osv-url", osv_url])
+    finally:
+        server.shutdown()
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "NOT CHECKED: the vulnerability service could not be used" in out
+    assert "--strict: python not checked; the audit fails (exit 3)." in out
+
+
+def test_strict_fails_when_npm_cannot_be_used_and_passes_a_clean_report(capsys):
+    unreachable = _stub(json.dumps({"error": {"code": "ENOTFOUND", "summary": "no network"}}))
+    assert audit.main(["--only", "npm", "--strict"], run=unreachable) == 3
+    clean = {"vulnerabilities": {}, "metadata": {"dependencies": {"prod": 12}}}
+    assert audit.main(["--only", "npm", "--strict"], run=_stub(json.dumps(clean), 0)) == 0
+    assert "12 packages checked" in capsys.readouterr().out
+
+
+def test_make_audit_passes_strict_when_asked():
+    def recipe(*extra: str) -> str:
+        dry = subprocess.run(
+            ["make", "-n", "audit", *extra], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        return next(line for line in dry.stdout.splitlines() if "scripts/audit.py" in line)
+
+    assert recipe().rstrip().endswith("scripts/audit.py")
+    assert recipe("STRICT=1").endswith("scripts/audit.py --strict")

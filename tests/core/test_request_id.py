@@ -150,3 +150,37 @@ def test_the_worker_logs_a_task_under_the_id_of_the_request_that_queued_it(setti
         "",
         "req-worker-1",
     ]
+
+
+def test_plain_lines_have_an_iso_time_and_cannot_be_forged_by_a_logged_value():
+    forged = "x\r\n2026-12-07T19:00:00.000+00:00 INFO rathaus.auth: admin logged in\u2028"
+    record = logging.getLogger("rathaus.x").makeRecord(
+        "rathaus.x", logging.WARNING, __file__, 1, "login failed for %s", (forged,), None
+    )
+    line = PlainFormatter().format(record)
+    assert len(line.splitlines()) == 1
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d WARNING rathaus\.x: "
+        r"login failed for x\\r\\n2026-12-07T19:00:00\.000\+00:00 INFO rathaus\.auth: "
+        r"admin logged in\\u2028",
+        line,
+    )
+    try:
+        raise ValueError("broken\n2026-12-07T19:00:00.000+00:00 INFO rathaus.auth: forged")
+    except ValueError:
+        record = logging.getLogger("rathaus.x").makeRecord(
+            "rathaus.x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+    first, *traceback = PlainFormatter().format(record).splitlines()
+    assert first.endswith(" ERROR rathaus.x: failed")
+    assert traceback[0] == "    Traceback (most recent call last):"
+    assert all(line.startswith("    ") for line in traceback)
+
+
+def test_json_lines_stay_one_line_with_unicode_line_separators():
+    record = logging.getLogger("rathaus.x").makeRecord(
+        "rathaus.x", logging.INFO, __file__, 1, "a\u2028b\u2029c\x85d\ne", (), None
+    )
+    text = JsonFormatter().format(record)
+    assert len(text.splitlines()) == 1
+    assert json.loads(text)["message"] == "a\u2028b\u2029c\x85d\ne"

@@ -1,6 +1,8 @@
 """The two log formats of ``RATHAUS_LOG_FORMAT`` (docs/health-and-logs.md).
 
-``plain``: one readable line, with the request id in brackets when there is one.
+``plain``: one readable line — the time in ISO 8601 with its UTC offset, the request id in
+brackets when there is one; line breaks in the message are escaped (``\\n``, ``\\r``, …) so that a
+logged value cannot start a forged line, and the lines of a traceback are indented.
 ``json``: one JSON object per line — ``time`` (ISO 8601, UTC, milliseconds), ``level``,
 ``logger``, ``message``, ``request_id`` (null outside a request or its tasks) and, when an
 exception is logged, ``exception`` (its traceback as text).
@@ -20,6 +22,12 @@ from typing import Any
 from rathaus.core.requestid import current
 
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s%(request_tag)s: %(message)s"
+
+# Every character str.splitlines() breaks a line at, escaped as Python would write it.
+LINE_BREAKS = {
+    code: ascii(chr(code))[1:-1]
+    for code in (0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+}
 
 
 ACCESS_ATOM = "{x-request-id}o"  # gunicorn's access line: the answer's X-Request-ID header
@@ -43,6 +51,16 @@ def request_id_of(record: logging.LogRecord) -> str | None:
     return current()
 
 
+def one_line(text: str) -> str:
+    """``text`` without line breaks: each is escaped (log injection)."""
+    return text.translate(LINE_BREAKS)
+
+
+def _indented(text: str) -> str:
+    """A traceback's lines, each indented: none of them can pass for a log line of its own."""
+    return "\n".join("    " + one_line(line) for line in text.splitlines())
+
+
 class PlainFormatter(logging.Formatter):
     def __init__(self, fmt: str | None = None, datefmt: str | None = None, **kwargs: Any) -> None:
         super().__init__(fmt or PLAIN_FORMAT, datefmt, **kwargs)
@@ -51,6 +69,25 @@ class PlainFormatter(logging.Formatter):
         request_id = request_id_of(record)
         record.request_tag = f" [{request_id}]" if request_id else ""
         return super().format(record)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = one_line(record.message)
+        return super().formatMessage(record)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt:
+            return super().formatTime(record, datefmt)
+        moment = datetime.fromtimestamp(record.created, tz=UTC).astimezone()
+        return moment.isoformat(timespec="milliseconds")
+
+    def formatException(self, ei: Any) -> str:
+        return _indented(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return _indented(super().formatStack(stack_info))
+
+
+JSON_LINE_BREAKS = {code: f"\\u{code:04x}" for code in (0x85, 0x2028, 0x2029)}
 
 
 class JsonFormatter(logging.Formatter):
@@ -70,7 +107,8 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = record.exc_text
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        # json.dumps escapes control characters but not U+0085, U+2028, U+2029 (ensure_ascii off)
+        return json.dumps(entry, ensure_ascii=False, default=str).translate(JSON_LINE_BREAKS)
 
 
 def formatter(log_format: str) -> dict[str, str]:

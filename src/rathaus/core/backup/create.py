@@ -20,6 +20,7 @@ from rathaus.core.backup.manifest import (
     BackupError,
     Progress,
     file_entries,
+    make_private,
     write_json,
 )
 
@@ -97,6 +98,9 @@ def create(directory: Path, progress: Progress) -> dict[str, Any]:
         },
     }
     manifest["files"] = file_entries(directory, hashes)
+    # The copies above are written with the process umask (the database copy, the dump): every
+    # file 0600, every directory 0700, before the manifest (itself 0600) completes the backup.
+    make_private(directory)
     write_json(directory / MANIFEST, manifest)
     size = sum(entry["size"] for entry in manifest["files"].values())
     progress(f"manifest written: {len(manifest['files'])} files, {size} bytes")

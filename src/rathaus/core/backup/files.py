@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.files.storage import FileSystemStorage
 
-from rathaus.core.backup.manifest import BackupError, Progress, copy_hashed
+from rathaus.core.backup.manifest import BackupError, Progress, copy_hashed, make_private
 from rathaus.core.files.store import storage
 
 FILES_DIR = "files"
@@ -123,18 +123,23 @@ def target_has_files() -> bool:
     return blobs.is_dir() and any(path.is_file() for path in blobs.rglob("*"))
 
 
-def _private(root: Path) -> None:
-    """The modes the file store gives its own files (settings: STORAGES["files"])."""
-    root.chmod(0o700)
-    for path in root.rglob("*"):
-        path.chmod(0o700 if path.is_dir() else 0o600)
+BLOBS_PREFIX = f"{FILES_DIR}/blobs/"
 
 
 class Staged:
-    """Blobs copied next to their final place, moved there only once the database is restored."""
+    """Blobs copied next to their final place, moved there only once the database is restored.
+
+    Only the blobs the manifest lists are copied, each checked against its SHA-256 while it is
+    read (check_files has refused symbolic links); anything else in the backup stays behind.
+    """
 
     def __init__(self, directory: Path, manifest: dict[str, Any]) -> None:
-        self.source = directory / FILES_DIR / "blobs"
+        self.directory = directory
+        self.blobs = {
+            name: entry["sha256"]
+            for name, entry in sorted(manifest["files"].items())
+            if name.startswith(BLOBS_PREFIX)
+        }
         self.to_filesystem = manifest["file_store"]["kind"] == FILESYSTEM and kind() == FILESYSTEM
         self.to_object_store = manifest["file_store"]["kind"] == FILESYSTEM and not (
             self.to_filesystem
@@ -142,23 +147,27 @@ class Staged:
         self.stage: Path | None = None
 
     def prepare(self, progress: Progress) -> None:
-        if not self.source.is_dir():
+        if not self.blobs:
             return
         if self.to_filesystem:
             location = _location()
             location.mkdir(parents=True, exist_ok=True)
             self.stage = location / f".restore-{secrets.token_hex(6)}"
-            shutil.copytree(self.source, self.stage / "blobs")
-            _private(self.stage)
+            (self.stage / "blobs").mkdir(parents=True)
+            for name, sha256 in self.blobs.items():
+                target = self.stage / "blobs" / name.removeprefix(BLOBS_PREFIX)
+                _size, found = copy_hashed(self.directory / name, target)
+                if found != sha256:
+                    raise BackupError(f"{name}: changed while it was restored (SHA-256 {found})")
+            make_private(self.stage)
             progress("stored files copied into place (staged)")
         elif self.to_object_store:
             # Content-addressed keys: writing one again changes nothing, so uploads are safe to
             # repeat; a failed database restore leaves only unreferenced content in the bucket.
             from rathaus.core.files.store import put_bytes
 
-            for path in sorted(self.source.rglob("*")):
-                if path.is_file():
-                    put_bytes(path.read_bytes())
+            for name in self.blobs:
+                put_bytes((self.directory / name).read_bytes())
             progress("stored files uploaded to the object store")
 
     def commit(self) -> None:

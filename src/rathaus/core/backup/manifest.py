@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,27 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def open_private(path: Path, mode: str = "wb") -> Any:
+    """Open a new file for writing that only the service account may read (0600)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
+    return os.fdopen(descriptor, mode, encoding=None if "b" in mode else "utf-8")
+
+
+def make_private(root: Path) -> None:
+    """Directories 0700, files 0600 below ``root``: a backup holds personal data."""
+    root.chmod(0o700)
+    for path in root.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 def copy_hashed(source: Path, target: Path) -> tuple[int, str]:
-    """Copy a file and return its size and SHA-256, read once."""
+    """Copy a file (the copy 0600) and return its size and SHA-256, read once."""
     digest = hashlib.sha256()
     size = 0
     target.parent.mkdir(parents=True, exist_ok=True)
-    with source.open("rb") as reading, target.open("wb") as writing:
+    with source.open("rb") as reading, open_private(target) as writing:
         while chunk := reading.read(CHUNK):
             digest.update(chunk)
             writing.write(chunk)
@@ -44,7 +60,7 @@ def copy_hashed(source: Path, target: Path) -> tuple[int, str]:
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically: a reader sees the whole file or none."""
     partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8") as handle:
+    with open_private(partial, "w") as handle:
         json.dump(data, handle, indent=1, sort_keys=True)
         handle.write("\n")
         handle.flush()
@@ -85,21 +101,42 @@ def read(directory: Path) -> dict[str, Any]:
     return manifest
 
 
+def refuse_links(directory: Path) -> None:
+    """BackupError naming the first symbolic link anywhere in the backup.
+
+    A backup holds plain files only; a link could make a restore read (and copy into the file
+    store) a file from outside the backup, so it is refused rather than followed.
+    """
+    for root, directories, names in os.walk(directory):  # does not follow linked directories
+        for name in sorted(directories + names):
+            path = Path(root) / name
+            if path.is_symlink():
+                raise BackupError(
+                    f"{path.relative_to(directory).as_posix()} is a symbolic link: a backup holds "
+                    "only plain files; replace the link by the file it points to, or remove it"
+                )
+
+
 def check_files(directory: Path, manifest: dict[str, Any], progress: Progress) -> int:
     """Every file the manifest lists is there, with its size and SHA-256; returns the bytes read.
 
     The first file that is missing or differs stops the check with a BackupError that names it
-    and the checksum that failed.
+    and the checksum that failed; so does a symbolic link anywhere in the backup.
     """
+    refuse_links(directory)
     files: dict[str, dict[str, Any]] = manifest["files"]
     total = 0
     for number, (name, expected) in enumerate(sorted(files.items()), start=1):
         path = directory / name
         if ".." in Path(name).parts or Path(name).is_absolute():
             raise BackupError(f"{MANIFEST} names a file outside the backup: {name}")
-        if not path.is_file():
+        try:
+            found_stat = path.lstat()
+        except OSError:
+            found_stat = None
+        if found_stat is None or not stat.S_ISREG(found_stat.st_mode):
             raise BackupError(f"{name} is missing from the backup (partial backup)")
-        size = path.stat().st_size
+        size = found_stat.st_size
         if size != expected["size"]:
             raise BackupError(
                 f"{name}: {size} bytes, the manifest says {expected['size']} (truncated or "
