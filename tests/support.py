@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -1254,3 +1255,27 @@ def load_demo(request: pytest.FixtureRequest) -> None:
     weeks = sensor_demo.WEEKS if full else 0
     with mock.patch.object(sensor_demo, "WEEKS", weeks):
         demo.load()
+
+
+@contextlib.contextmanager
+def fresh_instance(home: Path) -> Iterator[dict[str, str]]:
+    """The environment of a new, empty instance: its own data directory and a new database."""
+    env = dict(os.environ)
+    env.pop("RATHAUS_DATABASE_URL", None)
+    env["RATHAUS_DATA_DIR"] = str(home)
+    env["RATHAUS_AUDIT_CHECKPOINT_FILE"] = str(home / "audit-checkpoints.jsonl")
+    if connection.vendor == "sqlite":
+        yield env
+        return
+    name = f"rathaus_fresh_{uuid.uuid4().hex[:10]}"
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    settings = connection.settings_dict
+    env["RATHAUS_DATABASE_URL"] = (
+        f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{name}"
+    )
+    try:
+        yield env
+    finally:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -4,10 +4,6 @@ an audit log that still verifies, on SQLite and on PostgreSQL (mark ``database``
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,33 +13,9 @@ from django.db import connection
 from rathaus.core import audit
 from rathaus.core.files.store import store_bytes
 from rathaus.core.models import PostalPlace
-from tests.support import rathaus
+from tests.support import fresh_instance, rathaus
 
 pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
-
-
-@contextmanager
-def fresh_instance(home: Path) -> Iterator[dict[str, str]]:
-    """The environment of a new, empty instance: its own data directory and a new database."""
-    env = dict(os.environ)
-    env.pop("RATHAUS_DATABASE_URL", None)
-    env["RATHAUS_DATA_DIR"] = str(home)
-    env["RATHAUS_AUDIT_CHECKPOINT_FILE"] = str(home / "audit-checkpoints.jsonl")
-    if connection.vendor == "sqlite":
-        yield env
-        return
-    name = f"rathaus_fresh_{uuid.uuid4().hex[:10]}"
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    settings = connection.settings_dict
-    env["RATHAUS_DATABASE_URL"] = (
-        f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{name}"
-    )
-    try:
-        yield env
-    finally:
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def manifest(directory: Path) -> dict:

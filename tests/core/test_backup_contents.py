@@ -12,8 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from rathaus.core.files.store import store_bytes
-from tests.core.test_backup import fresh_instance
-from tests.support import rathaus
+from tests.support import fresh_instance, rathaus
 
 pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 

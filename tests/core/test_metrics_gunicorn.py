@@ -162,7 +162,9 @@ def test_a_killed_worker_keeps_its_counts_and_loses_its_live_gauge(server):
     assert in_progress == [1.0]  # only this scrape
 
 
-def test_on_starting_takes_its_own_directory_empties_it_and_removes_dead_ones(tmp_path, monkeypatch):
+def test_on_starting_takes_its_own_directory_empties_it_and_removes_dead_ones(
+    tmp_path, monkeypatch
+):
     from rathaus.core import metrics_gunicorn
 
     class Config:

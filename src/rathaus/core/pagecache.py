@@ -219,7 +219,7 @@ def _query_allowed(request: HttpRequest, policy: Policy) -> bool:
 def _entry_key(request: HttpRequest) -> str:
     # The query in a normal form (only listed values get here), so that spellings of one
     # address ("?nur=online&", "?&nur=online") share one entry instead of making new ones.
-    query = urlencode(sorted(request.GET.items()))
+    query = urlencode(sorted((name, str(value)) for name, value in request.GET.items()))
     address = f"{request.scheme}://{request.get_host().lower()}{request.path}"
     address += f"?{query}" if query else ""
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
