@@ -8,8 +8,9 @@ pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 
 
 def test_browse_lists_the_local_offer_and_topics(
-    client, barleben_catalogue, django_assert_max_num_queries
+    client, barleben_catalogue, django_assert_max_num_queries, settings
 ):
+    settings.RATHAUS_PAGE_CACHE_SECONDS = 0  # the rendering's own queries (page cache: its tests)
     with django_assert_max_num_queries(5):
         response = client.get("/leistungen/")
     html = response.content.decode()
@@ -55,8 +56,9 @@ def test_search_page_nothing_found(client, barleben_catalogue):
 
 
 def test_service_page_shows_what_a_citizen_needs(
-    client, barleben_catalogue, django_assert_max_num_queries
+    client, barleben_catalogue, django_assert_max_num_queries, settings
 ):
+    settings.RATHAUS_PAGE_CACHE_SECONDS = 0  # the rendering's own queries (page cache: its tests)
     with django_assert_max_num_queries(9):  # 8 + the responsibility rules of its offer
         response = client.get("/leistungen/99027002012000/")
     html = response.content.decode()
