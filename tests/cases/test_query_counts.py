@@ -35,17 +35,18 @@ pytestmark = pytest.mark.database  # runs on PostgreSQL too (ADR 0036)
 INBOX = "/verwaltung/vorgaenge/"
 
 # Session, user, authenticator device; the user's units (2 queries, done twice: for the list and
-# for the form filter); the cases; the forms of the filter; the host and the authority for the
-# page frame; the staff frame (memberships, the user's permissions: 2).
-INBOX_QUERIES = 14
+# for the form filter); the cases; the forms of the filter; the authority for the page frame
+# (found by its host name in one query); the staff frame (memberships, the user's permissions: 2).
+INBOX_QUERIES = 13
 # Every section: session, user, device, units (2); the case; colleagues, documents; the process
-# instance; host and authority for the page frame; the staff frame (memberships, permissions: 2);
+# instance; the authority for the page frame (by host, one query); the staff frame (memberships,
+# permissions: 2);
 # the process panel beside the actions (instance again, open tasks); the case's payment requests
 # in the summary (ADR 0049). Then what the section shows:
 # the application data (uploads, attachments, authority, attachments again); the document
 # requests with what was sent later; the letters with the applicant and the notes; the
 # timeline; the process steps (instance again).
-CASE_QUERIES = {"antrag": 21, "dokumente": 19, "nachrichten": 19, "verlauf": 18, "prozess": 18}
+CASE_QUERIES = {"antrag": 20, "dokumente": 18, "nachrichten": 18, "verlauf": 17, "prozess": 17}
 
 
 @pytest.fixture
