@@ -86,7 +86,7 @@ def test_without_a_cache_url_the_cache_is_the_database_table(db):
     cache.set("greeting", {"text": "Guten Tag"})
 
     assert cache.get("greeting") == {"text": "Guten Tag"}
-    assert table_keys() == [":1:greeting"]
+    assert ":1:greeting" in table_keys()  # beside it, the page cache's generation tokens
 
 
 def test_the_cache_url_and_session_store_choose_the_backends():
