@@ -68,3 +68,35 @@ def test_the_server_error_page_leads_back_to_the_start():
     with translation.override("de"):
         html = views.server_error(RequestFactory().get("/")).content.decode()
     assert '<a class="kern-link" href="/">Zur Startseite</a>' in html
+
+
+def test_a_database_lost_in_a_middleware_is_a_503_not_a_500(monkeypatch, django_user_model):
+    """The session is read before the view runs: a database restart at that moment is "try
+    again in a minute", as when the view itself loses the database."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.create_user("neu", password="x"))
+
+    def lost(self):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionStore, "load", lost)
+    response = client.get("/verwaltung/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "Vorübergehend nicht erreichbar" in response.content.decode()
+
+
+def test_any_other_failure_in_a_middleware_stays_a_500(monkeypatch, django_user_model):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    client = Client(raise_request_exception=False)
+    client.force_login(django_user_model.objects.create_user("neu", password="x"))
+
+    def broken(self):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(SessionStore, "load", broken)
+    assert client.get("/verwaltung/").status_code == 500

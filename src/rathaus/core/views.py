@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import sys
 import uuid
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import (
     Http404,
     HttpRequest,
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from rathaus.core import files, health, navigation
 from rathaus.core.files.limits import too_large_response
+from rathaus.core.middleware import service_unavailable_response
 from rathaus.core.models import Authority, OrgUnit, StoredFile
 from rathaus.core.pagecache import public_page
 from rathaus.core.problems import problem
@@ -117,6 +120,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while it handles the exception. A database that cannot be reached from a
+    # middleware (the session read before the view, or saved after it) is the same 503 as from a
+    # view (DatabaseUnavailableMiddleware): the visitor may try again in a minute.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return service_unavailable_response(request)
     # Rendered without the context processors: the failure may be the database itself.
     return HttpResponse(render_to_string("errors/500.html"), status=500)
 
