@@ -92,7 +92,12 @@ def refund_paid_out(refund_row: Refund, *, user: Any) -> Refund:
     """Staff record that the cash office paid a refund back itself (by transfer or in cash):
     for a provider that takes no online payment, whose refunds stay requested."""
     with transaction.atomic():
-        current = Refund.objects.select_for_update().select_related("request").get(pk=refund_row.pk)
+        # the refund's row only; its payment request is read along, not locked
+        current = (
+            Refund.objects.select_for_update(of=("self",))
+            .select_related("request")
+            .get(pk=refund_row.pk)
+        )
         if current.status != Refund.Status.REQUESTED:
             raise PaymentRefused(_("This refund is already recorded as paid back or failed."))
         if provider_for(current.request).online:

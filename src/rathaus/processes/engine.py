@@ -282,7 +282,13 @@ def waiting_timer_tasks(workflow: BpmnWorkflow) -> list[Any]:
 
 
 def _locked_instance(pk: int) -> ProcessInstance:
-    return ProcessInstance.objects.select_for_update().select_related("case__org_unit").get(pk=pk)
+    # Only the instance's row: the case and its unit are read along, not locked, so process steps
+    # of different cases in one unit do not wait for each other.
+    return (
+        ProcessInstance.objects.select_for_update(of=("self",))
+        .select_related("case__org_unit")
+        .get(pk=pk)
+    )
 
 
 # --- what moves a process ------------------------------------------------------------------------
