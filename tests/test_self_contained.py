@@ -9,16 +9,25 @@ import re
 from tests.support import DATA, ROOT, OutsideReads
 
 
-def test_a_read_beside_the_checkout_is_caught(outside_reads) -> None:
-    beside = ROOT.parent / "beside-the-checkout" / "README.md"
+def test_a_read_beside_the_checkout_is_caught(outside_reads, monkeypatch) -> None:
+    # The installed audit hook, watching a checkout outside the temporary directory: where the
+    # real checkout lies in it (a clone in /tmp), everything beside it is temporary and allowed.
+    root = os.path.join(os.sep, "srv", "towns", "rathaus")
+    monkeypatch.setattr(outside_reads, "root", root)
+    monkeypatch.setattr(outside_reads, "parent", os.path.dirname(root))
+    monkeypatch.setattr(outside_reads, "temp", os.path.join(os.sep, "var", "tmp", "none"))
+    beside = os.path.join(os.path.dirname(root), "beside-the-checkout", "README.md")
     # The open is seen before it fails: whether the file exists does not matter.
     with contextlib.suppress(OSError), open(beside, "rb"):
         pass
     with contextlib.suppress(OSError):
-        os.listdir(ROOT.parent)
+        os.listdir(os.path.dirname(root))
+    with contextlib.suppress(OSError), open(os.path.join(root, "README.md"), "rb"):
+        pass
     found = outside_reads.take()
-    assert str(beside) in found
-    assert str(ROOT.parent) in found
+    assert beside in found
+    assert os.path.dirname(root) in found
+    assert os.path.join(root, "README.md") not in found
 
 
 def test_reads_inside_the_checkout_and_in_the_temporary_directory_are_allowed(
