@@ -111,7 +111,8 @@ def test_production_mode_turns_on_secure_settings():
     code = (
         "import django, json; django.setup(); from django.conf import settings as s; "
         "print(json.dumps([s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-        "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS, s.PASSWORD_HASHERS[0]]))"
+        "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS, s.PASSWORD_HASHERS[0],"
+        "s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.LANGUAGE_COOKIE_NAME]))"
     )
     environment = {
         **os.environ,
@@ -131,7 +132,8 @@ def test_production_mode_turns_on_secure_settings():
     )
     assert result.stdout.strip() == (
         '[false, true, true, 31536000, true, ["portal.barleben.de"], '
-        '"django.contrib.auth.hashers.Argon2PasswordHasher"]'
+        '"django.contrib.auth.hashers.Argon2PasswordHasher", '
+        '"__Host-sessionid", "__Host-csrftoken", "__Host-language"]'
     )
 
 

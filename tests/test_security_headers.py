@@ -18,6 +18,10 @@ def production(settings):
     settings.SECURE_REDIRECT_EXEMPT = [r"^health$"]
     settings.SESSION_COOKIE_SECURE = True
     settings.CSRF_COOKIE_SECURE = True
+    settings.LANGUAGE_COOKIE_SECURE = True
+    settings.SESSION_COOKIE_NAME = "__Host-sessionid"
+    settings.CSRF_COOKIE_NAME = "__Host-csrftoken"
+    settings.LANGUAGE_COOKIE_NAME = "__Host-language"
     return settings
 
 
@@ -65,8 +69,9 @@ def test_cookies_are_secure_httponly_where_scripts_need_them_not_and_same_site(
 ):
     client = Client()
     form = client.get("/konto/anmelden/", secure=True)
-    csrf = form.cookies["csrftoken"]
-    assert csrf["secure"] is True
+    csrf = form.cookies["__Host-csrftoken"]
+    # what browsers demand of a __Host- cookie: Secure, the whole site, no Domain
+    assert (csrf["secure"], csrf["path"], csrf["domain"]) == (True, "/", "")
     assert csrf["samesite"] == "Lax"
     from rathaus.accounts.demo import CITIZEN_EMAIL
     from rathaus.core.demo import DEMO_PASSWORD
@@ -74,10 +79,18 @@ def test_cookies_are_secure_httponly_where_scripts_need_them_not_and_same_site(
     login = client.post(
         "/konto/anmelden/", {"email": CITIZEN_EMAIL, "password": DEMO_PASSWORD}, secure=True
     )
-    session = login.cookies["sessionid"]
-    assert session["secure"] is True
+    session = login.cookies["__Host-sessionid"]
+    assert (session["secure"], session["path"], session["domain"]) == (True, "/", "")
     assert session["httponly"] is True
     assert session["samesite"] == "Lax"
+    switched = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/"}, secure=True,
+        HTTP_ORIGIN="https://testserver",
+    )  # fmt: skip
+    language = switched.cookies["__Host-language"]
+    assert language.value == "en"
+    assert (language["secure"], language["path"], language["domain"]) == (True, "/", "")
+    assert client.get("/", secure=True).headers["Content-Language"] == "en"
 
 
 def test_logging_out_clears_what_the_browser_kept_of_the_logged_in_pages(barleben):

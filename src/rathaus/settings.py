@@ -468,6 +468,12 @@ if RATHAUS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers accept these cookies only over HTTPS, for the whole site
+    # and from this host alone (no Domain): a neighbouring subdomain cannot plant or overwrite
+    # them (ASVS V3.3.1, docs/security.md). The demo on plain HTTP keeps the plain names.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-language"
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = env("HSTS_SECONDS")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
