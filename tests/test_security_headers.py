@@ -15,7 +15,7 @@ def production(settings):
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    settings.SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    settings.SECURE_REDIRECT_EXEMPT = [r"^health$", r"^api/"]
     settings.SESSION_COOKIE_SECURE = True
     settings.CSRF_COOKIE_SECURE = True
     settings.LANGUAGE_COOKIE_SECURE = True
@@ -62,6 +62,17 @@ def test_plain_http_is_redirected_to_https_except_the_health_check(production, b
     assert response.status_code == 301
     assert response["Location"] == "https://testserver/kontakt/"
     assert Client().get("/health").status_code in (200, 503)
+
+
+def test_the_api_over_plain_http_is_refused_not_redirected(production, barleben):
+    response = Client().get("/api/v1/services", HTTP_AUTHORIZATION="Bearer rh_secret")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "HTTPS required"
+    assert "Location" not in response
+    assert Client().post("/api/v1/services", {}).status_code == 403
+    assert Client().get("/api/v1/health", secure=True).status_code in (200, 503)
+    assert Client().get("/api/v1/health").status_code == 403
 
 
 def test_cookies_are_secure_httponly_where_scripts_need_them_not_and_same_site(

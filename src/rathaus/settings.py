@@ -479,7 +479,10 @@ if RATHAUS_PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Probes and the Prometheus scraper talk to each web instance directly, inside the network
     # (docs/health-and-logs.md, docs/metrics.md); /metrics still needs its token or network.
-    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^health/live$", r"^health/ready$", r"^metrics$"]
+    # The API is not redirected but refused over plain HTTP (core.problems.ApiProblemMiddleware).
+    SECURE_REDIRECT_EXEMPT = [
+        r"^health$", r"^health/live$", r"^health/ready$", r"^metrics$", r"^api/",
+    ]  # fmt: skip
     # Preloading is the domain owner's decision (docs/security.md, V3.4.1): without it the
     # deploy check's reminder (security.W021) is answered and silenced.
     SECURE_HSTS_PRELOAD = env("HSTS_PRELOAD")

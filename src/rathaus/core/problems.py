@@ -176,6 +176,19 @@ class ApiProblemMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if (
+            settings.SECURE_SSL_REDIRECT
+            and request.path.startswith(API_PREFIX)
+            and not request.is_secure()
+        ):
+            # Pages are redirected to HTTPS; an API client is told, not redirected: its key has
+            # gone out in clear already, and a redirected POST would come back as a GET
+            # (ASVS V4.1.2; settings.SECURE_REDIRECT_EXEMPT leaves /api/ to this check).
+            return problem(
+                request, 403, "HTTPS required",
+                "The API answers only over HTTPS. If this request carried an API key, revoke it "
+                "and use a new one.",
+            )  # fmt: skip
         response = self.get_response(request)
         if response.status_code < 400 or not request.path.startswith(API_PREFIX):
             return response
