@@ -200,6 +200,42 @@ class SetPasswordForm(KernForm):
         return data
 
 
+class PasswordChangeForm(KernForm):
+    """The current password, then the new one twice. The current one is checked like a login
+    (same slow-down and lock after wrong attempts): a session left open on a shared computer must
+    not become a way to try passwords."""
+
+    current_password = forms.CharField(
+        label=_("Current password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )  # fmt: skip
+    password1 = _new_password_field(_("New password"), _PASSWORD_HELP)
+    password2 = _new_password_field(_("New password again"))
+
+    def __init__(self, user: Any, request: Any, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_current_password(self) -> str:
+        from rathaus.accounts import providers
+
+        value: str = self.cleaned_data["current_password"]
+        local = providers.password_provider("local")
+        result = local.authenticate(self.request, self.user.get_username(), value)
+        if result is None or result.user.pk != self.user.pk:
+            raise forms.ValidationError(_("The current password is not correct."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_new_password(self, data, self.user)
+        current, new = data.get("current_password"), data.get("password1")
+        if current and new and current == new:
+            self.add_error("password1", _("The new password must differ from the current one."))
+        return data
+
+
 class DeleteAccountForm(KernForm):
     confirm_email = forms.CharField(
         label=_("To confirm, type your e-mail address"), max_length=254,

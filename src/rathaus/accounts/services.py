@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
@@ -283,6 +283,35 @@ def end_all_sessions(request: HttpRequest, account: Account) -> None:
     with transaction.atomic():
         _end_all_sessions(account)
         _record(request, "account.sessions.ended", account.user, account)
+
+
+def change_password(request: HttpRequest, user: User, password: str) -> None:
+    """A logged-in citizen sets a new password: every other session of the account ends, this
+    one stays, and the holder gets an e-mail (in case it was not them)."""
+    from rathaus.core.session_timeout import EPOCH
+
+    authority = current_authority(request)
+    with transaction.atomic():
+        locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+        account = Account.objects.get(user=locked)
+        _end_all_sessions(account)
+        account.refresh_from_db(fields=["session_epoch"])
+        _record(request, "account.password_changed", locked, account)
+        send_mail(
+            to=locked.email,
+            subject=_("Your password was changed"),
+            template="accounts/email/password_changed",
+            context={
+                "user": locked,
+                "reset_url": request.build_absolute_uri(reverse("accounts:password_reset")),
+            },
+            authority=authority,
+        )
+    # this session goes on: Django's check of the password hash and the session generation
+    update_session_auth_hash(request, locked)
+    request.session[EPOCH] = account.session_epoch
 
 
 def _reset_user(email: str) -> User | None:

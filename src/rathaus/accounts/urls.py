@@ -26,6 +26,7 @@ urlpatterns = [
     path("saml/metadaten/", saml_views.saml_metadata, name="saml_metadata"),
     path("abmelden/", views.logout_view, name="logout"),
     path("abmelden/ueberall/", security_views.logout_everywhere, name="logout_everywhere"),
+    path("passwort/", security_views.password_change, name="password_change"),
     path("passwort-vergessen/", security_views.password_reset, name="password_reset"),
     path(
         "passwort-neu/<str:uidb64>/<str:token>/",
