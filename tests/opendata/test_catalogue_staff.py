@@ -281,3 +281,27 @@ def test_the_common_open_licences_come_first(barleben):
     assert select.index('<optgroup label="Weitere Lizenzen">') > select.index("cc-by-sa/4.0")
     assert "- -" not in select
     assert "--" not in select
+
+
+def test_a_forged_number_of_distributions_is_refused_without_building_them(barleben, monkeypatch):
+    """TOTAL_FORMS comes from the browser: a huge number must not make the server build a
+    thousand forms per request."""
+    from rathaus.opendata import catalogue_forms
+
+    built = []
+    original = catalogue_forms.DistributionForm.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(catalogue_forms.DistributionForm, "__init__", counting)
+    admin = log_in(Client(), "digitales")
+    form = admin.get(f"{LIST}neu/").content.decode()
+    built.clear()
+    data = post_data(form, title="Haushaltsplan 2026", **{"dist-TOTAL_FORMS": str(2**63)})
+    response = admin.post(f"{LIST}neu/", data)
+    assert response.status_code == 422
+    assert "höchstens 50" in response.content.decode()
+    assert len(built) <= 51
+    assert not Dataset.objects.filter(title="Haushaltsplan 2026").exists()

@@ -318,9 +318,12 @@ class DistributionForm(AddressesMixin, forms.ModelForm[Distribution]):
         return 0 if position is None else position
 
 
+# absolute_max: a request claiming more forms is refused after building at most this many
+# (Django's default is max_num + 1000: a forged TOTAL_FORMS made every such request build 1,050
+# forms, seconds of work each).
 DistributionFormSet = inlineformset_factory(
     Dataset, Distribution, form=DistributionForm, extra=1, can_delete=True, max_num=50,
-    validate_max=True,
+    absolute_max=50, validate_max=True,
 )  # fmt: skip
 
 
