@@ -100,6 +100,35 @@ def test_the_second_visit_comes_from_the_cache_with_at_most_two_queries(
     assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
 
 
+def test_a_hit_within_a_second_of_the_last_reads_nothing(
+    client, authority, django_assert_num_queries, monkeypatch
+):
+    from rathaus.core import pagecache
+
+    monkeypatch.setattr(pagecache, "TOKEN_SECONDS", 3600)
+    client.get("/")
+    with django_assert_num_queries(0):
+        assert _hit(client.get("/"))
+
+
+def test_a_change_made_by_another_process_shows_once_the_tokens_are_read_again(
+    client, authority, monkeypatch
+):
+    """Another process replaces the token in the shared cache; this process trusts the token it
+    read for TOKEN_SECONDS, then reads it again."""
+    from django.core.cache import cache
+
+    from rathaus.core import pagecache
+
+    monkeypatch.setattr(pagecache, "TOKEN_SECONDS", 3600)
+    assert _hit(_twice(client, "/kontakt/"))
+    cache.set(pagecache._generation_key(authority.pk), "set-by-another-process", None)
+    assert _hit(client.get("/kontakt/")), "within TOKEN_SECONDS the token read before counts"
+    monkeypatch.setattr(pagecache, "TOKEN_SECONDS", 0)
+    assert not _hit(client.get("/kontakt/"))
+    assert _hit(client.get("/kontakt/"))
+
+
 @pytest.mark.parametrize(
     "address", ["/", "/kontakt/", "/leistungen/", "/leistungen/?nur=online", "/impressum/"]
 )

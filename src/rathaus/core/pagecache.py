@@ -15,6 +15,11 @@ entry rendered from older rows is answered again. A hit costs two cache reads (t
 both tokens in one ``get_many``): two SQL queries with the database cache, two round trips with
 Redis. Tokens are random, not counters, so that concurrent writers in several processes never
 need an atomic increment.
+
+Each process also keeps the entries it answered last and the tokens it read, in memory
+(:class:`_Near`): a hit then reads nothing at all while the tokens are younger than
+``TOKEN_SECONDS``. A change in the same process replaces its tokens at once; a change in another
+process (a web instance, the worker) is seen within ``TOKEN_SECONDS``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,6 +57,62 @@ _SKIPPED_HEADERS = {"content-length", "date", "expires", "etag", HIT_HEADER.lowe
 _GLOBAL = "all"
 
 V = TypeVar("V", bound=Callable[..., Any])
+
+TOKEN_SECONDS = 1.0
+"""How long a process trusts the generation tokens it read from the shared cache."""
+NEAR_ENTRIES = 200
+"""How many entries a process keeps in memory (the most recently answered ones)."""
+
+
+class _Near:
+    """This process's copies of recent entries and of the tokens, in front of the shared cache.
+
+    Entries are keyed like the shared ones, so a copy is only ever answered under the tokens
+    that are current (as far as ``TOKEN_SECONDS`` lets this process know) and before the time
+    the entry expires in the shared cache.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
+        self.tokens: dict[str, tuple[float, Any]] = {}
+
+    def entry(self, key: str) -> tuple[Any, ...] | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[-1] <= time.time():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def keep(self, key: str, entry: tuple[Any, ...]) -> None:
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > NEAR_ENTRIES:
+                self.entries.popitem(last=False)
+
+    def known_tokens(self, keys: list[str]) -> dict[str, Any]:
+        """The tokens read less than ``TOKEN_SECONDS`` ago."""
+        now = time.monotonic()
+        with self.lock:
+            known = {key: self.tokens.get(key) for key in keys}
+        return {key: seen[1] for key, seen in known.items()
+                if seen is not None and now - seen[0] < TOKEN_SECONDS}  # fmt: skip
+
+    def remember_tokens(self, found: Mapping[str, Any]) -> None:
+        now = time.monotonic()
+        with self.lock:
+            for key, value in found.items():
+                self.tokens[key] = (now, value)
+            if len(self.tokens) > 4 * NEAR_ENTRIES:  # authorities whose pages nobody asks for
+                self.tokens = {k: v for k, v in self.tokens.items() if now - v[0] < TOKEN_SECONDS}
+
+
+_near = _Near()
 
 
 @dataclass(frozen=True)
@@ -85,7 +149,9 @@ def _generation_key(scope: object) -> str:
 def bump(authority_id: int | None) -> None:
     """Pages of this authority (``None``: of every authority) are rendered afresh."""
     key = _generation_key(_GLOBAL if authority_id is None else authority_id)
-    _cache().set(key, secrets.token_hex(8), None)
+    token = secrets.token_hex(8)
+    _cache().set(key, token, None)
+    _near.remember_tokens({key: token})
 
 
 def _bump_now_and_on_commit(authority_id: int | None) -> None:
@@ -227,7 +293,8 @@ def _entry_key(request: HttpRequest) -> str:
 
 
 def _generations(authority_id: int) -> tuple[str, str]:
-    """The authority's and the global token, each created when missing (evicted or new)."""
+    """The authority's and the global token, read from the shared cache before rendering, each
+    created when missing (evicted or new)."""
     cache = _cache()
     keys = [_generation_key(authority_id), _generation_key(_GLOBAL)]
     found = cache.get_many(keys)
@@ -235,19 +302,32 @@ def _generations(authority_id: int) -> tuple[str, str]:
         if key not in found:
             cache.add(key, secrets.token_hex(8), None)
             found[key] = cache.get(key)
+    _near.remember_tokens(found)
     return found[keys[0]], found[keys[1]]
+
+
+def _current_tokens(keys: list[str]) -> tuple[Any, ...]:
+    found = _near.known_tokens(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        read = _cache().get_many(missing)  # one query, one round trip
+        _near.remember_tokens(read)
+        found.update(read)
+    return tuple(found.get(key) for key in keys)
 
 
 def _fresh_entry(key: str) -> tuple[Any, ...] | None:
     """The entry, if it was rendered under the current tokens of its authority and the global
-    one; two cache reads."""
-    cache = _cache()
-    entry = cache.get(key)
+    one: from this process's memory with the tokens it read less than ``TOKEN_SECONDS`` ago
+    (no read at all), else with up to two reads of the shared cache."""
+    entry = _near.entry(key)
     if entry is None:
-        return None
+        entry = _cache().get(key)
+        if entry is None or len(entry) != 6:
+            return None
+        _near.keep(key, entry)
     keys = [_generation_key(entry[0]), _generation_key(_GLOBAL)]
-    found = cache.get_many(keys)  # one query, one round trip
-    return entry if (found.get(keys[0]), found.get(keys[1])) == entry[1] else None
+    return entry if _current_tokens(keys) == entry[1] else None
 
 
 def _authority(request: HttpRequest) -> Any:
@@ -331,7 +411,7 @@ class PageCacheMiddleware:
             # that DatabaseUnavailableMiddleware answers with its 503 page.
             return self.get_response(request)
         if entry is not None:
-            return self._from_entry(request, *entry[2:])
+            return self._from_entry(request, *entry[2:5])
         response = self.get_response(request)
         if tokens is None or authority is None or not _storable(request, response):
             return response
@@ -363,8 +443,10 @@ class PageCacheMiddleware:
         etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
         headers = [(name, value) for name, value in response.items()
                    if name.lower() not in _SKIPPED_HEADERS]  # fmt: skip
+        entry = (*stamp, etag, headers, content, time.time() + seconds)
         with contextlib.suppress(DatabaseError):  # kept next time, then
-            _cache().set(key, (*stamp, etag, headers, content), seconds)
+            _cache().set(key, entry, seconds)
+            _near.keep(key, entry)
         response["ETag"] = etag
         if _matches(request, etag):
             return _not_modified(etag, headers)
