@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
+import json
 import os
 import platform
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -21,6 +24,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# A folder where set-up results (a migrated SQLite data directory, the collected static files)
+# are kept and copied instead of made again. Only the smoke runs of the test suite set it, so
+# that each script's smoke run does not migrate, load the demo and collect the static files anew;
+# a measurement always builds its own.
+CACHE = os.environ.get("RATHAUS_BENCH_CACHE", "")
 
 
 def add_smoke_option(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +45,31 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def cached(key: str, data_dir: str, build: Callable[[], None], only: str = "") -> None:
+    """Run ``build`` for ``data_dir``, or, with RATHAUS_BENCH_CACHE set, copy what an earlier
+    build with the same key left there (all of the directory but ``static``, or only the
+    subfolder ``only``)."""
+    if not CACHE:
+        build()
+        return
+    entry = Path(CACHE) / hashlib.sha256(key.encode()).hexdigest()[:16]
+    target = Path(data_dir) / only if only else Path(data_dir)
+    if entry.is_dir():
+        shutil.copytree(entry, target, dirs_exist_ok=True)
+        return
+    build()
+    partial = entry.with_name(entry.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    skip = shutil.ignore_patterns("static") if not only else None
+    shutil.copytree(target, partial, ignore=skip)
+    partial.rename(entry)
+
+
+def sqlite_only(env: dict[str, str] | os._Environ[str]) -> bool:
+    """The database is a new SQLite file in the data directory (not a server's database)."""
+    return not env.get("RATHAUS_DATABASE_URL")
+
+
 @contextmanager
 def fresh_database() -> Iterator[str]:
     """A migrated database in a temporary data directory, with Django set up in this process;
@@ -45,8 +78,15 @@ def fresh_database() -> Iterator[str]:
         os.environ["RATHAUS_DATA_DIR"] = data_dir
         os.environ.setdefault("RATHAUS_LOG_LEVEL", "WARNING")
         print("migrating a fresh database …", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "rathaus", "migrate", "--noinput"], cwd=ROOT,
-                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+
+        def migrate() -> None:
+            subprocess.run([sys.executable, "-m", "rathaus", "migrate", "--noinput"], cwd=ROOT,
+                           check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+
+        if sqlite_only(os.environ):
+            cached("migrate", data_dir, migrate)
+        else:
+            migrate()
         sys.path.insert(0, str(ROOT / "src"))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.settings")
         import django
@@ -119,9 +159,16 @@ def production_server(
         if not keep_database_url:
             env.pop("RATHAUS_DATABASE_URL", None)
         print("setting up a fresh database …", file=sys.stderr)
-        rathaus(env, "migrate", "--noinput")
-        for command in setup:
-            rathaus(env, *command, check=command[0] not in tolerant)
+
+        def set_up() -> None:
+            rathaus(env, "migrate", "--noinput")
+            for command in setup:
+                rathaus(env, *command, check=command[0] not in tolerant)
+
+        if sqlite_only(env):
+            cached(json.dumps(["migrate", *setup]), data_dir, set_up)
+        else:
+            set_up()
         if prepare is not None:
             prepare(env)
         production = {
@@ -136,7 +183,8 @@ def production_server(
         }
         if info is not None:
             info["env"] = production
-        rathaus(production, "collectstatic", "--noinput")
+        collect = ["collectstatic", "--noinput"]
+        cached("collectstatic", data_dir, lambda: rathaus(production, *collect), only="static")
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         processes = [
             subprocess.Popen(

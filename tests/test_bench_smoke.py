@@ -44,10 +44,18 @@ def test_every_benchmark_has_a_smoke_mode():
         assert "add_smoke_option(parser)" in text, f"bench/{script} has no --smoke"
 
 
+@pytest.fixture(scope="module")
+def set_up_once(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Where the smoke runs share what they set up alike (bench/common.py RATHAUS_BENCH_CACHE):
+    the migrated SQLite data directory, with the demo where a script loads it, and the collected
+    static files are made by the first script that needs them and copied by the others."""
+    return str(tmp_path_factory.mktemp("bench-set-up"))
+
+
 @pytest.fixture
-def bench_database() -> Iterator[dict[str, str]]:
+def bench_database(set_up_once: str) -> Iterator[dict[str, str]]:
     """The environment for a benchmark: a new SQLite file, or a new PostgreSQL database."""
-    env = dict(os.environ)
+    env = dict(os.environ, RATHAUS_BENCH_CACHE=set_up_once)
     env.pop("RATHAUS_DATABASE_URL", None)
     if connection.vendor != "postgresql":
         yield env
