@@ -1,9 +1,10 @@
-"""The scale-out stack of deploy/stack.py, started for real: nginx, two web instances, a task
-worker, PostgreSQL and redis (docs/operations.md).
+"""The scale-out stack of deploy/stack.py, started for real: nginx, two web instances, two task
+workers, PostgreSQL, redis and the payment sandbox, with the demo (docs/operations.md).
 
-One stack for the whole module (starting it takes a minute or more). No ``database`` mark: it
-brings its own PostgreSQL server, so it runs once, in the SQLite pass of ``make test``. The tests
-run in file order; the last one stops the stack and checks that nothing is left.
+One stack for the whole module (starting it takes a minute or more), which the smoke run of the
+load-and-fault benchmark uses too. No ``database`` mark: it brings its own PostgreSQL server, so
+it runs once, in the SQLite pass of ``make test``. The tests run in file order; the last one
+stops the stack and checks that nothing is left.
 """
 
 from __future__ import annotations
@@ -32,15 +33,6 @@ OUTSIDER = "127.0.0.2"  # a client on this machine that is not the proxy (127.0.
 FORGED = "203.0.113.9"
 SUBSCRIBE = "/bekanntmachungen/abonnieren/"
 MAIL_SQL = "SELECT {} FROM core_outgoingemail WHERE \"to\" = :'email';"
-AUTHORITY = """
-from rathaus.core import keys
-from rathaus.core.models import Authority
-Authority.objects.create(
-    slug="barleben", name="Gemeinde Barleben", kind="gemeinde", ags="15083040",
-    ars=keys.ars_for_einheitsgemeinde("15083040"), street="Ernst-Thälmann-Straße 22",
-    postal_code="39179", city="Barleben", reference_prefix="BAR",
-)
-"""
 
 
 def run_stack(
@@ -162,16 +154,10 @@ def ready_path() -> str:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     state_dir = tmp_path_factory.mktemp("stack")
-    up = run_stack(state_dir, "up", "-n", "2", "-m", "1", "--web-workers", "1")
+    up = run_stack(state_dir, "up", "-n", "2", "-m", "2", "--web-workers", "1", "--demo")
     try:
         assert up.returncode == 0, up.stdout + up.stderr
         data = json.loads((state_dir / "stack.json").read_text())
-        env = {key: value for key, value in os.environ.items() if not key.startswith("RATHAUS_")}
-        env.update(data["env"], PYTHONPATH=str(ROOT / "src"))
-        subprocess.run(
-            [sys.executable, "-m", "rathaus", "shell", "-c", AUTHORITY],
-            env=env, cwd=ROOT, check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
         yield Stack(state_dir, data)
     finally:
         run_stack(state_dir, "down", timeout=300)
@@ -183,7 +169,9 @@ def test_up_prints_the_address_and_every_process_runs(stack):
     report = json.loads(status.stdout)
     assert report["url"] == f"http://127.0.0.1:{stack.nginx_port}/"
     names = sorted(process["name"] for process in report["processes"])
-    assert names == ["nginx", "postgres", "redis", "web 1", "web 2", "worker 1"]
+    assert names == [
+        "nginx", "postgres", "redis", "sandbox", "web 1", "web 2", "worker 1", "worker 2",
+    ]  # fmt: skip
     assert stack.data["database_url"].startswith("postgres://")
     assert stack.data["cache_url"].startswith("redis://127.0.0.1:")
 
@@ -249,6 +237,22 @@ def test_nginx_still_answers_when_a_web_instance_is_killed(stack):
     started = run_stack(stack.state_dir, "start", "web", "1", timeout=300)
     assert started.returncode == 0, started.stderr
     assert run_stack(stack.state_dir, "status", timeout=60).returncode == 0
+
+
+def test_the_load_and_fault_run_in_smoke_mode(stack):
+    """bench/load_faults.py on this stack: visitors of every kind while a web instance and a
+    worker are killed and PostgreSQL restarts; afterwards every acknowledged booking and
+    submission is there once, every e-mail sent, no task stuck."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RATHAUS_")}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "load_faults.py"), "--smoke",
+         "--attach", str(stack.state_dir)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert "| what | clients | p50 ms | p95 ms | requests/s |" in result.stdout
+    status = json.loads(run_stack(stack.state_dir, "status", "--json", timeout=60).stdout)
+    assert all(process["alive"] for process in status["processes"]), status
 
 
 def _alive(pid: int) -> bool:
