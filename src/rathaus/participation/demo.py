@@ -79,8 +79,7 @@ def load(tally: Tally) -> None:
         tally["Process: unchanged"] += 1
     else:
         with transaction.atomic():
-            survey = _create(authority, tally)
-        _answer(survey, tally)
+            _answer(_create(authority, tally), tally)
     _keeper(tally)
 
 

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from rathaus.participation.models import Question, Survey
 
 TEXT_LIMIT = 2000
+FIELD_LIMIT = 10_000
+"""What is kept of a longer value (it is refused anyway): bounds what a draft stores."""
 Answers = dict[str, Any]
 
 
@@ -95,7 +97,7 @@ def read(question: Question, data: Mapping[str, Any]) -> tuple[Any, str]:
         }
         value = {row: number for row, number in value.items() if number}
     else:
-        value = str(data.get(key, "")).strip()
+        value = str(data.get(key, ""))[:FIELD_LIMIT].strip()
         if question.kind == Question.Kind.TEXT:
             value = value.replace("\r\n", "\n")
     return value, check(question, value)

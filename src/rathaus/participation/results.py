@@ -199,8 +199,11 @@ def _columns(all_questions: Iterable[Question]) -> list[tuple[Question, str, str
         if question.kind == Question.Kind.MATRIX:
             columns += [(question, row, f"{question.text}: {row}") for row in question.rows]
         elif question.kind == Question.Kind.RANKING:
-            columns += [(question, option, f"{question.text}: {_('place of')} {option}")
-                        for option in question.options]  # fmt: skip
+            columns += [
+                (question, option, _("%(question)s: place of %(item)s")
+                 % {"question": question.text, "item": option})
+                for option in question.options
+            ]  # fmt: skip
         else:
             columns.append((question, "", question.text))
     return columns

@@ -20,7 +20,7 @@ def ready() -> None:
     )
     navigation.register_staff(
         navigation.StaffNavItem(
-            "participation", _("Participation"), "participation_staff:list", 74,
+            "participation", _("Participation"), "participation_staff:list", 77,
             permitted=runs_participation,
         )
     )  # fmt: skip

@@ -187,6 +187,7 @@ def _submit(request: HttpRequest, survey: Survey, shown: list[Any], answers: dic
 def _render_page(request: HttpRequest, survey: Survey, shown: list[Any], answers: dict[str, Any],
                  page: int, errors: dict[str, str], status: int = 200) -> HttpResponse:  # fmt: skip
     page_list = questionnaire.pages(shown)
+    page = page if page in page_list else page_list[0]
     on_page = [question for question in shown if question.page == page]
     context = {
         "process": survey.phase.process, "survey": survey, "page": page,
