@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 
+from rathaus.accounts import gdpr
 from rathaus.participation.models import Answer, Draft, ParticipationRecord, Process, Response
 from tests.factories import AccountFactory
 
@@ -210,3 +211,21 @@ def test_a_closed_or_draft_process(survey):
     process.save()
     assert client.get("/mitmachen/befragung/").status_code == 404
     assert "Befragung Spielplatz" not in client.get("/mitmachen/").content.decode()
+
+
+def test_the_data_copy_names_the_survey_but_not_the_answers(survey):
+    process = survey.phase.process
+    process.eligibility = Process.Eligibility.EVERYONE
+    process.save()
+    account = AccountFactory()
+    client = Client()
+    client.force_login(account.user)
+    client.post(url(survey), page_one(survey))
+    client.post(url(survey), page_two(survey, **{f"q-{q(survey, 'Ihre Idee').uid}": "Mein Text"}))
+    copy = gdpr.export_data(account)["participation"]
+    assert [item["survey"] for item in copy["taken_part"]] == ["Umfrage Spielplatz"]
+    assert copy["drafts"] == []
+    assert "Mein Text" not in str(copy)
+    account.user.delete()  # closing the account: the record stays, without the account
+    assert ParticipationRecord.objects.get().user is None
+    assert Response.objects.count() == 1
