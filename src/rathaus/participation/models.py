@@ -271,7 +271,7 @@ class Draft(models.Model):
         related_name="participation_drafts",
     )
     token_sha256 = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    answers = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict, blank=True)
     page = models.PositiveSmallIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ def style(form: forms.BaseForm) -> None:
         widget.attrs.setdefault("class", f"kern-form-input__{kind}")
 
 
-class ProcessForm(forms.ModelForm):
+class ProcessForm(forms.ModelForm[Process]):
     class Meta:
         model = Process
         fields = ["title", "slug", "summary", "body", "eligibility", "min_trust_level"]
@@ -46,7 +46,7 @@ class ProcessForm(forms.ModelForm):
         return slug
 
 
-class PhaseForm(forms.ModelForm):
+class PhaseForm(forms.ModelForm[Phase]):
     class Meta:
         model = Phase
         fields = ["kind", "starts_on", "ends_on", "description"]
@@ -73,7 +73,7 @@ class PhaseForm(forms.ModelForm):
         return data
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(forms.ModelForm[Survey]):
     class Meta:
         model = Survey
         fields = ["title", "intro", "once_per_person"]
@@ -93,7 +93,7 @@ def _lines(value: str) -> list[str]:
     return found
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(forms.ModelForm[Question]):
     option_lines = forms.CharField(
         label=_("Answers to choose from, or the items to rank"), required=False,
         widget=forms.Textarea(attrs={"rows": 5}), help_text=LINES_HELP,
@@ -122,8 +122,9 @@ class QuestionForm(forms.ModelForm):
         )
         if self.instance.pk:
             earlier = earlier.exclude(pk=self.instance.pk)
-        self.fields["shown_if_question"].queryset = earlier.order_by("page", "position")
-        self.fields["shown_if_question"].empty_label = _("always shown")
+        condition = cast(forms.ModelChoiceField, self.fields["shown_if_question"])  # type: ignore[type-arg]
+        condition.queryset = earlier.order_by("page", "position")
+        condition.empty_label = _("always shown")
         if self.instance.pk:
             self.fields["option_lines"].initial = "\n".join(self.instance.options)
             self.fields["row_lines"].initial = "\n".join(self.instance.rows)

@@ -38,6 +38,14 @@ def authorities(request: HttpRequest) -> QuerySet[Authority]:
     return found
 
 
+def chosen_authority(request: HttpRequest) -> Authority:
+    """The authority of ``?behoerde=`` among the user's, else their first."""
+    found = authorities(request)
+    slug = request.GET.get("behoerde", "")[:100]
+    chosen = found.filter(slug=slug).first() if slug else None
+    return chosen or found.first()  # type: ignore[return-value]
+
+
 def process_of(request: HttpRequest, pk: int) -> Process:
     process = (
         Process.objects.select_related("authority")
@@ -64,14 +72,15 @@ def process_url(process: Process) -> str:
     return reverse("participation_staff:process", args=[process.pk])
 
 
-def saved(request: HttpRequest, form: Any, action: str, authority: Authority, **fields: Any) -> Any:
-    """Save ``form`` (with ``fields`` set) and audit it, in one transaction."""
+def saved(request: HttpRequest, form: Any, action: str, owner: Authority, /, **fields: Any) -> Any:
+    """Save ``form`` (with ``fields`` set) and audit it in the chain of ``owner``, in one
+    transaction."""
     with transaction.atomic():
         obj = form.save(commit=False)
         for name, value in fields.items():
             setattr(obj, name, value)
         obj.save()
-        audit.record(action, actor=request.user, authority=authority, obj=obj,
+        audit.record(action, actor=request.user, authority=owner, obj=obj,
                      details={"fields": sorted(form.changed_data)})  # fmt: skip
     return obj
 
@@ -80,11 +89,10 @@ def saved(request: HttpRequest, form: Any, action: str, authority: Authority, **
 @require_safe
 @staff_required
 def process_list(request: HttpRequest) -> HttpResponse:
-    found = authorities(request)
-    slug = request.GET.get("behoerde", "")[:100]
-    authority = (found.filter(slug=slug).first() if slug else None) or found.first()
+    authority = chosen_authority(request)
     processes = Process.objects.filter(authority=authority).order_by("-created_at")
-    context = {"authority": authority, "authorities": found, "processes": processes}
+    context = {"authority": authority, "authorities": authorities(request),
+               "processes": processes}  # fmt: skip
     return render(request, "participation/staff/list.html", context)
 
 
@@ -92,13 +100,12 @@ def process_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def process_add(request: HttpRequest) -> HttpResponseBase:
-    found = authorities(request)
-    slug = request.GET.get("behoerde", "")[:100]
-    authority = (found.filter(slug=slug).first() if slug else None) or found.first()
+    authority = chosen_authority(request)
     form = ProcessForm(request.POST or None, authority=authority)
     if request.method == "POST" and form.is_valid():
-        process = saved(request, form, "participation.process.created", authority,  # type: ignore[arg-type]
-                        authority=authority)  # fmt: skip
+        process = saved(
+            request, form, "participation.process.created", authority, authority=authority
+        )
         messages.success(request, _("The process was saved as a draft. Now add its phases."))
         return redirect(process_url(process))
     context = {"form": form, "authority": authority, "process": None}

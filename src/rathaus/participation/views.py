@@ -79,8 +79,8 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
         phase.past = phase.ends_on < today  # type: ignore[attr-defined]
         survey = getattr(phase, "survey", None)
         if survey is not None:
-            survey.open = results.is_open(survey, today)  # type: ignore[attr-defined]
-            survey.public_results = results.are_public(survey, today)  # type: ignore[attr-defined]
+            survey.open = results.is_open(survey, today)
+            survey.public_results = results.are_public(survey, today)
     context = {"process": process, "phases": phases}
     return render(request, "participation/process.html", context)
 

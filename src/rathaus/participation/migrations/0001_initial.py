@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('token_sha256', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('answers', models.JSONField(default=dict)),
+                ('answers', models.JSONField(blank=True, default=dict)),
                 ('page', models.PositiveSmallIntegerField(default=1)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='participation_drafts', to=settings.AUTH_USER_MODEL)),
