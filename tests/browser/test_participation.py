@@ -37,7 +37,7 @@ def test_answering_the_demo_survey_without_javascript(
     page.get_by_role("checkbox", name="Termine online buchen").check()
     page.get_by_role("button", name="Nächste Seite").click()
     expect(page.get_by_text("Seite 2 von 3")).to_be_visible()
-    expect(page.get_by_text("Was hält Sie davon ab, das Internet zu nutzen?")).to_be_visible()
+    expect(page.get_by_role("group", name="Was hält Sie davon ab")).to_be_visible()
     page.get_by_label("Was hält Sie davon ab, das Internet zu nutzen?").fill(
         "Ich brauche Hilfe am Anfang."
     )
