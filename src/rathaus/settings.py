@@ -1,4 +1,5 @@
-"""Django settings for rathaus, read from ``RATHAUS_*`` environment variables (see conf.py)."""
+"""Django settings for rathaus, read from ``RATHAUS_*`` environment variables (see conf.py).
+One module holds the settings of every app (the conventions ask for one): longer than 600 lines."""
 
 from __future__ import annotations
 
@@ -128,6 +129,7 @@ INSTALLED_APPS = [
     "rathaus.assemblies",
     "rathaus.council",
     "rathaus.noticeboard",
+    "rathaus.participation",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,7 @@ from tests.factories.council import PaperFactory as CouncilPaperFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
 from tests.factories.noticeboard import NoticeFactory, ScreenFactory
 from tests.factories.opendata import DatasetFactory, ThresholdFactory
+from tests.factories.participation import PhaseFactory, QuestionFactory
 from tests.support import log_in
 
 STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
@@ -96,6 +97,12 @@ NOT_PAGES = {
     "noticeboard_staff:slot_edit": "POST only",
     "noticeboard_staff:slot_move": "POST only",
     "noticeboard_staff:slot_remove": "POST only",
+    "participation_staff:state": "POST only",
+    "participation_staff:phase_remove": "POST only",
+    "participation_staff:question_remove": "POST only",
+    "participation_staff:publish": "POST only",
+    "participation_staff:review_answer": "POST only",
+    "participation_staff:csv": "a CSV download",
 }
 
 
@@ -142,6 +149,17 @@ def world(meldung: Any) -> dict[str, Any]:
         "meeting": CouncilMeetingFactory(body__authority=meldung.authority),
         "paper": CouncilPaperFactory(body__authority=meldung.authority),
         **council_world(meldung.authority),
+        **participation_world(meldung.authority),
+    }
+
+
+def participation_world(authority: Any) -> dict[str, Any]:
+    """A process with a survey (not answered yet) and a phase without one."""
+    question = QuestionFactory(survey__phase__process__authority=authority)
+    process = question.survey.phase.process
+    return {
+        "participation_question": question,
+        "participation_free_phase": PhaseFactory(process=process, kind="information"),
     }
 
 
@@ -288,6 +306,50 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "council_staff:paper_add": lambda w: "/verwaltung/rat/vorlagen/neu/",
     "council_staff:paper": lambda w: f"/verwaltung/rat/vorlagen/{w['paper'].pk}/",
     "council_staff:paper_delete": lambda w: f"/verwaltung/rat/vorlagen/{w['paper'].pk}/loeschen/",
+    "participation_staff:list": lambda w: "/verwaltung/mitmachen/",
+    "participation_staff:add": lambda w: "/verwaltung/mitmachen/neu/",
+    "participation_staff:process": (
+        lambda w: f"/verwaltung/mitmachen/{w['participation_free_phase'].process_id}/"
+    ),
+    "participation_staff:phase_add": (
+        lambda w: f"/verwaltung/mitmachen/{w['participation_free_phase'].process_id}/phasen/neu/"
+    ),
+    "participation_staff:phase": (
+        lambda w: (
+            f"/verwaltung/mitmachen/{w['participation_free_phase'].process_id}/phasen/"
+            f"{w['participation_free_phase'].pk}/"
+        )
+    ),
+    "participation_staff:survey_add": (
+        lambda w: (
+            f"/verwaltung/mitmachen/{w['participation_free_phase'].process_id}/phasen/"
+            f"{w['participation_free_phase'].pk}/umfrage/"
+        )
+    ),
+    "participation_staff:survey": (
+        lambda w: f"/verwaltung/mitmachen/umfragen/{w['participation_question'].survey_id}/"
+    ),
+    "participation_staff:question_add": (
+        lambda w: (
+            f"/verwaltung/mitmachen/umfragen/{w['participation_question'].survey_id}/fragen/neu/"
+        )
+    ),
+    "participation_staff:question": (
+        lambda w: (
+            f"/verwaltung/mitmachen/umfragen/{w['participation_question'].survey_id}/fragen/"
+            f"{w['participation_question'].pk}/"
+        )
+    ),
+    "participation_staff:results": (
+        lambda w: (
+            f"/verwaltung/mitmachen/umfragen/{w['participation_question'].survey_id}/ergebnisse/"
+        )
+    ),
+    "participation_staff:review": (
+        lambda w: (
+            f"/verwaltung/mitmachen/umfragen/{w['participation_question'].survey_id}/freitexte/"
+        )
+    ),
     "noticeboard_staff:screens": lambda w: "/verwaltung/bekanntmachungen/anzeigen/",
     "noticeboard_staff:screen_add": lambda w: "/verwaltung/bekanntmachungen/anzeigen/neu/",
     "noticeboard_staff:screen": (
@@ -390,6 +452,7 @@ FOR_ADMINISTRATORS = {
     "construction_projects_staff:picture_add",
     "construction_projects_staff:picture_edit",
     *(name for name in PAGES if name.startswith("council_staff:")),
+    *(name for name in PAGES if name.startswith("participation_staff:")),
 }
 
 

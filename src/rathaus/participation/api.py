@@ -1,0 +1,100 @@
+"""Participation API: the published results of surveys (public, no key)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from rathaus.core.problems import ProblemOut
+from rathaus.core.tenancy import current_authority
+from rathaus.participation import results
+from rathaus.participation.models import Process, Survey
+
+router = Router(tags=["participation"])
+
+
+class SurveyRef(Schema):
+    uid: uuid.UUID
+    title: str
+    process: str
+    url: str
+
+
+class RowOut(Schema):
+    label: str
+    count: int
+    percent: int
+    mean: float | None
+
+
+class QuestionOut(Schema):
+    text: str
+    kind: str
+    answered: int
+    mean: float | None
+    rows: list[RowOut]
+    texts: list[str]
+
+
+class ResultsOut(Schema):
+    uid: uuid.UUID
+    title: str
+    process: str
+    responses: int
+    questions: list[QuestionOut]
+
+
+def _public_surveys(request: HttpRequest) -> list[Survey]:
+    surveys = Survey.objects.filter(
+        phase__process__authority=current_authority(request),
+        phase__process__state__in=[Process.State.PUBLISHED, Process.State.CLOSED],
+    ).select_related("phase__process")
+    return [survey for survey in surveys.order_by("title", "id") if results.are_public(survey)]
+
+
+def _url(request: HttpRequest, survey: Survey) -> str:
+    process = survey.phase.process
+    return request.build_absolute_uri(f"/mitmachen/{process.slug}/umfrage/{survey.uid}/ergebnisse/")
+
+
+@router.get("/surveys", response=list[SurveyRef], summary="Surveys with published results")
+def survey_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The surveys of the authority of the host whose results are public: in the results phase
+    of their process, or published earlier by staff."""
+    return [
+        {"uid": survey.uid, "title": survey.title, "process": survey.phase.process.title,
+         "url": _url(request, survey)}
+        for survey in _public_surveys(request)
+    ]  # fmt: skip
+
+
+@router.get(
+    "/surveys/{uid}/results",
+    response={200: ResultsOut, 404: ProblemOut},
+    summary="Results of one survey",
+)
+def survey_results(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
+    """The number of responses and, per question, the counts and shares of the answers (for a
+    scale its mean; for a matrix the mean of each row; for a ranking each item's mean place,
+    counting first places). Free texts only when staff approved them. 404 when the survey does
+    not exist or its results are not public yet."""
+    survey = next((found for found in _public_surveys(request) if found.uid == uid), None)
+    if survey is None:
+        raise HttpError(404, "No survey with public results has this uid.")
+    total, found = results.compute(survey)
+    return {
+        "uid": survey.uid, "title": survey.title, "process": survey.phase.process.title,
+        "responses": total,
+        "questions": [
+            {"text": item.question.text, "kind": item.kind, "answered": item.answered,
+             "mean": item.mean,
+             "rows": [{"label": row.label, "count": row.count, "percent": row.percent,
+                       "mean": row.value} for row in item.rows],
+             "texts": [answer.text for answer in item.texts]}
+            for item in found
+        ],
+    }  # fmt: skip

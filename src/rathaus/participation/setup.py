@@ -1,0 +1,66 @@
+"""Set up once from ``ParticipationConfig.ready()``: the navigation entries, the demo, the
+section of the GDPR data copy and the daily deletion of drafts of ended surveys."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+def ready() -> None:
+    from rathaus.accounts import gdpr
+    from rathaus.core import demo as core_demo
+    from rathaus.core import housekeeping, navigation
+    from rathaus.participation import demo, services
+
+    navigation.register(
+        navigation.NavItem("participation", _("Take part"), "participation:list", 67)
+    )
+    navigation.register_staff(
+        navigation.StaffNavItem(
+            "participation", _("Participation"), "participation_staff:list", 77,
+            permitted=runs_participation,
+        )
+    )  # fmt: skip
+    housekeeping.register(
+        "participation.drafts", services.remove_drafts_of_ended_surveys, timedelta(days=1)
+    )
+    gdpr.register_export_section("participation", export)
+    core_demo.register_loader("participation", demo.load)
+    core_demo.login_notes.append(
+        "Demo citizen participation: /mitmachen/ (the survey „Bürgerbefragung Digitalisierung“ "
+        f"with its results); staff of the Digitalwerkstatt: {demo.DEMO_KEEPER}, "
+        "/verwaltung/mitmachen/."
+    )
+
+
+def runs_participation(staff: object) -> bool:
+    """Whether the staff entry "Beteiligung" is shown (``keepers.keeps``)."""
+    from rathaus.participation import keepers
+
+    return keepers.keeps(staff)
+
+
+def export(account: Any) -> dict[str, Any]:
+    """The surveys the account took part in (not its answers: they are not linked to it) and
+    its unsent drafts with their answers."""
+    from rathaus.participation.models import Draft, ParticipationRecord
+
+    records = ParticipationRecord.objects.filter(user=account.user).select_related(
+        "survey__phase__process"
+    )
+    drafts = Draft.objects.filter(user=account.user).select_related("survey")
+    return {
+        "taken_part": [
+            {"survey": record.survey.title, "process": record.survey.phase.process.title,
+             "day": record.taken_part_on.isoformat()}
+            for record in records
+        ],
+        "drafts": [
+            {"survey": draft.survey.title, "answers": draft.answers,
+             "updated_at": draft.updated_at.isoformat()}
+            for draft in drafts
+        ],
+    }  # fmt: skip

@@ -1,0 +1,17 @@
+"""Public pages of citizen participation below ``/mitmachen/``."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from rathaus.participation import views
+
+app_name = "participation"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.process_list, name="list"),
+    path("<slug:slug>/", views.process_detail, name="process"),
+    path("<slug:slug>/umfrage/<uuid:uid>/", views.survey_page, name="survey"),
+    path("<slug:slug>/umfrage/<uuid:uid>/gespeichert/", views.saved, name="saved"),
+    path("<slug:slug>/umfrage/<uuid:uid>/weiter/<str:token>/", views.resume, name="resume"),
+    path("<slug:slug>/umfrage/<uuid:uid>/danke/", views.thanks, name="thanks"),
+    path("<slug:slug>/umfrage/<uuid:uid>/ergebnisse/", views.results_page, name="results"),
+]
