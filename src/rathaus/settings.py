@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "rathaus.assemblies",
     "rathaus.council",
     "rathaus.noticeboard",
+    "rathaus.events",
 ]
 
 MIDDLEWARE = [

@@ -103,6 +103,12 @@ from tests.factories.documents import (
     SubjectFactory,
     VersionFactory,
 )
+from tests.factories.events import (
+    CourseFactory,
+    RegistrationFactory,
+    SeriesExceptionFactory,
+    SeriesFactory,
+)
 from tests.factories.exchange import (
     DestinationFactory,
     EventFactory,
@@ -209,6 +215,7 @@ __all__ = [
     "CouncilFileFactory",
     "CouncilLocationFactory",
     "CouncilMembershipFactory",
+    "CourseFactory",
     "DatasetFactory",
     "DatastreamFactory",
     "DeadLetterFactory",
@@ -283,6 +290,7 @@ __all__ = [
     "RefundFactory",
     "RegisterRecordFactory",
     "RegistrationAttemptFactory",
+    "RegistrationFactory",
     "ResourceFactory",
     "ResponsibilityFactory",
     "ScheduledJobFactory",
@@ -290,6 +298,8 @@ __all__ = [
     "SenderFactory",
     "SensorFactory",
     "SequenceFactory",
+    "SeriesExceptionFactory",
+    "SeriesFactory",
     "ServiceFactory",
     "SlotFactory",
     "StaLocationFactory",

@@ -1,0 +1,97 @@
+"""Read-only API of the published events (``/api/v1/events``): what the public pages show, for
+apps and other portals. Registering stays on the pages (double opt-in and the person check)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from rathaus.core.bounds import Slug
+from rathaus.core.models import Authority
+from rathaus.core.tenancy import current_authority, portal_url
+from rathaus.events import public, services
+from rathaus.events.models import Audience, Event, Kind
+
+router = Router(tags=["events"])
+MAX_EVENTS = 200
+
+
+class EventQuery(Schema):
+    authority: Slug | None = Field(
+        None, description="Short name of the authority; default: the authority of the host"
+    )
+    kind: Kind | None = Field(None, description="Only events of this kind")
+    audience: Audience | None = Field(None, description="Only events for this target group")
+
+
+class EventOut(Schema):
+    uid: uuid.UUID
+    title: str
+    description: str
+    kind: Kind
+    audience: Audience
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: list[str] = Field(..., description="Name, room, street, postal code and city")
+    state: str = Field(..., description="`published` or `cancelled`")
+    registration_required: bool
+    registration_open: bool
+    capacity: int | None
+    free_places: int | None = Field(..., description="None: no limit")
+    waiting: int = Field(..., description="Registrations on the waiting list")
+    url: str
+    ics: str
+
+
+def _authority(request: HttpRequest, slug: str | None) -> Authority:
+    found = Authority.objects.filter(slug=slug).first() if slug else current_authority(request)
+    if found is None:
+        raise HttpError(404, "No such authority.")
+    return found
+
+
+def _out(event: Event, now: dt.datetime) -> dict[str, object]:
+    """One event; ``event`` carries the counts of :func:`public.with_counts`."""
+    taken: int = event.taken  # type: ignore[attr-defined]
+    free = None if event.capacity is None else max(0, event.capacity - taken)
+    base = portal_url(event.authority)
+    return {
+        "uid": event.uid, "title": event.title, "description": event.description,
+        "kind": event.kind, "audience": event.audience, "starts_at": event.starts_at,
+        "ends_at": event.ends_at, "place": event.address_lines(), "state": event.state,
+        "registration_required": event.registration_required,
+        "registration_open": not services.refusal(event, now), "capacity": event.capacity,
+        "free_places": free, "waiting": event.waiting_count,  # type: ignore[attr-defined]
+        "url": base + reverse("events:event", args=[event.uid]),
+        "ics": base + reverse("events:event_ics", args=[event.uid]),
+    }  # fmt: skip
+
+
+@router.get("", response=list[EventOut], summary="Upcoming published events")
+def list_events(request: HttpRequest, query: Query[EventQuery]) -> list[dict[str, object]]:
+    """The authority's published (and cancelled) events that have not ended, by start, with
+    their free places; at most 200."""
+    now = timezone.now()
+    found = public.with_counts(public.upcoming(_authority(request, query.authority), now))
+    if query.kind:
+        found = found.filter(kind=query.kind)
+    if query.audience:
+        found = found.filter(audience=query.audience)
+    return [_out(event, now) for event in found[:MAX_EVENTS]]
+
+
+@router.get("/{uid}", response=EventOut, summary="One published event")
+def get_event(request: HttpRequest, uid: uuid.UUID) -> dict[str, object]:
+    """A published or cancelled event; 404 for drafts and unknown ids."""
+    event = public.with_counts(Event.objects.filter(
+        uid=uid, state__in=[Event.State.PUBLISHED, Event.State.CANCELLED]
+    ).select_related("authority")).first()  # fmt: skip
+    if event is None:
+        raise HttpError(404, "No such published event.")
+    return _out(event, timezone.now())
