@@ -33,14 +33,14 @@ def test_register_for_an_event_confirm_and_cancel(
     assert_accessible(page)
 
     # An invalid address: the error is explained and nothing typed is lost.
-    page.get_by_label("Name").fill("Kim Beispiel")
-    page.get_by_label("E-Mail-Adresse").fill("kim(at)example")
+    page.get_by_label("Name", exact=True).fill("Kim Beispiel")
+    page.get_by_label("E-Mail-Adresse", exact=True).fill("kim(at)example")
     page.get_by_role("button", name="Anmelden", exact=True).click()
     expect(page.locator("#error-summary")).to_be_visible()
-    expect(page.get_by_label("Name")).to_have_value("Kim Beispiel")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Kim Beispiel")
     assert_accessible(page)
 
-    page.get_by_label("E-Mail-Adresse").fill(EMAIL)
+    page.get_by_label("E-Mail-Adresse", exact=True).fill(EMAIL)
     page.get_by_label("Anzahl der Plätze").select_option("2")
     page.get_by_label(re.compile("Ich bin einverstanden")).check()
     page.get_by_label("Ich bin kein Roboter").click()

@@ -226,3 +226,9 @@ def test_a_logged_in_citizen_registers_without_the_person_check(town):
                                         "places": "1", "consent": "on"})  # fmt: skip
     assert response.status_code == 302
     assert Registration.objects.get().account == account
+    # the citizen's data export lists the registration
+    from rathaus.accounts import gdpr
+
+    [exported] = gdpr.export_data(account)["events"]
+    assert exported["event"] == event.title
+    assert exported["status"] == Status.PENDING

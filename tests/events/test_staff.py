@@ -172,3 +172,25 @@ def test_only_keepers_of_the_authority(town):
     client = keeper(town)
     assert client.get(f"{LIST}{foreign.pk}/").status_code == 404
     assert client.get(f"{LIST}{foreign.pk}/teilnehmende/").status_code == 404
+
+
+def test_a_new_time_is_e_mailed_to_everyone_registered(town):
+    client = keeper(town)
+    event = CourseFactory(authority=town)
+    registered = RegistrationFactory(event=event)
+    RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
+    start = timezone.localtime(event.starts_at) + dt.timedelta(days=1)
+    data = event_form(
+        title=event.title,
+        description=event.description,
+        starts_at=start.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    assert client.post(f"{LIST}{event.pk}/", data).status_code == 302
+    mail = OutgoingEmail.objects.get()
+    assert mail.to == registered.email
+    assert mail.subject == f"Geändert: {event.title}"
+    assert "/veranstaltungen/abmelden/" in mail.text_body
+    # a change of the description alone tells nobody
+    client.post(f"{LIST}{event.pk}/", {**data, "description": "Mit Kaffee."})
+    assert OutgoingEmail.objects.count() == 1

@@ -23,6 +23,8 @@ OFFER_FIELDS = (
     "title", "description", "kind", "audience", "place_name", "street", "postal_code", "city",
     "room", "registration_required", "capacity", "max_places", "appointment_type",
 )  # fmt: skip
+WHEN_AND_WHERE = {"starts_at", "ends_at", "place_name", "room", "street", "postal_code", "city"}
+"""A change of these is e-mailed to everyone registered or waiting."""
 MAX_SERIES_DAYS = 400
 """A series generates dates for at most this many days (about a year)."""
 
@@ -65,11 +67,26 @@ def update_event(event: Event, data: dict[str, Any], user: Any) -> Event:
             return locked
         locked.sequence += 1
         locked.save()
+        told = 0
+        if locked.state == Event.State.PUBLISHED and WHEN_AND_WHERE & set(changed):
+            told = _tell(locked, _("Changed: %(title)s"), "event_changed")
         audit.record("events.event.changed", actor=user, authority=locked.authority, obj=locked,
-                     details={"changed": sorted(changed)})  # fmt: skip
+                     details={"changed": sorted(changed), "told": told})  # fmt: skip
         # more places may let the waiting list move up
         move_up(locked, timezone.now())
     return locked
+
+
+def _tell(event: Event, subject: Any, template: str) -> int:
+    """E-mail everyone registered or waiting for ``event`` (locked by the caller)."""
+    told = 0
+    for registration in event.registrations.filter(
+        status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING]
+    ):
+        registration.event = event
+        _mail(registration, subject % {"title": event.title[:150]}, template)
+        told += 1
+    return told
 
 
 def publish(event: Event, user: Any) -> Event:
@@ -108,14 +125,7 @@ def cancel_event(event: Event, reason: str, user: Any) -> int:
         locked.cancel_reason = reason
         locked.sequence += 1
         locked.save(update_fields=["state", "cancel_reason", "sequence", "updated_at"])
-        told = 0
-        for registration in locked.registrations.filter(
-            status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING]
-        ):
-            registration.event = locked
-            _mail(registration, _("Cancelled: %(title)s") % {"title": locked.title[:150]},
-                  "event_cancelled")  # fmt: skip
-            told += 1
+        told = _tell(locked, _("Cancelled: %(title)s"), "event_cancelled")
         audit.record("events.event.cancelled", actor=user, authority=locked.authority,
                      obj=locked, details={"reason": reason, "told": told})  # fmt: skip
     return told
