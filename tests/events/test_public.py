@@ -105,6 +105,13 @@ def test_the_api_lists_published_events_with_their_free_places(town):
     assert Client().get(f"/api/v1/events/{draft.uid}").status_code == 404
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/events" in schema["paths"]
+    # the schema's lists of kinds and target groups are the models'
+    from typing import get_args
+
+    from rathaus.events import api
+
+    assert set(get_args(api.EventKind)) == set(Kind.values)
+    assert set(get_args(api.TargetGroup)) == set(Audience.values)
 
 
 def test_the_list_and_the_api_do_not_query_per_event(town, settings):

@@ -180,7 +180,7 @@ def test_a_link_not_confirmed_in_time_expires(town):
     assert registration.status == Status.EXPIRED
     response = Client().post(f"/veranstaltungen/bestaetigen/{registration.token}/")
     assert response.status_code == 404
-    assert "nicht gültig" in response.content.decode()
+    assert "Dieser Link gilt nicht" in response.content.decode()
 
 
 def test_an_unknown_or_forged_link_is_refused(town):

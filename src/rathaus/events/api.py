@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -16,26 +17,29 @@ from rathaus.core.bounds import Slug
 from rathaus.core.models import Authority
 from rathaus.core.tenancy import current_authority, portal_url
 from rathaus.events import public, services
-from rathaus.events.models import Audience, Event, Kind
+from rathaus.events.models import Event
 
 router = Router(tags=["events"])
 MAX_EVENTS = 200
+# as in rathaus.events.models.Kind and Audience (written out: the schema names them itself)
+EventKind = Literal["course", "workshop", "open_hours"]
+TargetGroup = Literal["all", "seniors", "young", "adults", "working_groups"]
 
 
-class EventQuery(Schema):
+class TownEventQuery(Schema):
     authority: Slug | None = Field(
         None, description="Short name of the authority; default: the authority of the host"
     )
-    kind: Kind | None = Field(None, description="Only events of this kind")
-    audience: Audience | None = Field(None, description="Only events for this target group")
+    kind: EventKind | None = Field(None, description="Only events of this kind")
+    audience: TargetGroup | None = Field(None, description="Only events for this target group")
 
 
-class EventOut(Schema):
+class TownEventOut(Schema):
     uid: uuid.UUID
     title: str
     description: str
-    kind: Kind
-    audience: Audience
+    kind: EventKind
+    audience: TargetGroup
     starts_at: dt.datetime
     ends_at: dt.datetime
     place: list[str] = Field(..., description="Name, room, street, postal code and city")
@@ -56,11 +60,11 @@ def _authority(request: HttpRequest, slug: str | None) -> Authority:
     return found
 
 
-def _out(event: Event, now: dt.datetime) -> dict[str, object]:
-    """One event; ``event`` carries the counts of :func:`public.with_counts`."""
+def _out(event: Event, now: dt.datetime, base: str) -> dict[str, object]:
+    """One event; ``event`` carries the counts of :func:`public.with_counts`, ``base`` is the
+    address of its authority's portal."""
     taken: int = event.taken  # type: ignore[attr-defined]
     free = None if event.capacity is None else max(0, event.capacity - taken)
-    base = portal_url(event.authority)
     return {
         "uid": event.uid, "title": event.title, "description": event.description,
         "kind": event.kind, "audience": event.audience, "starts_at": event.starts_at,
@@ -73,20 +77,22 @@ def _out(event: Event, now: dt.datetime) -> dict[str, object]:
     }  # fmt: skip
 
 
-@router.get("", response=list[EventOut], summary="Upcoming published events")
-def list_events(request: HttpRequest, query: Query[EventQuery]) -> list[dict[str, object]]:
+@router.get("", response=list[TownEventOut], summary="Upcoming published events")
+def list_events(request: HttpRequest, query: Query[TownEventQuery]) -> list[dict[str, object]]:
     """The authority's published (and cancelled) events that have not ended, by start, with
     their free places; at most 200."""
     now = timezone.now()
-    found = public.with_counts(public.upcoming(_authority(request, query.authority), now))
+    authority = _authority(request, query.authority)
+    base = portal_url(authority)
+    found = public.with_counts(public.upcoming(authority, now))
     if query.kind:
         found = found.filter(kind=query.kind)
     if query.audience:
         found = found.filter(audience=query.audience)
-    return [_out(event, now) for event in found[:MAX_EVENTS]]
+    return [_out(event, now, base) for event in found[:MAX_EVENTS]]
 
 
-@router.get("/{uid}", response=EventOut, summary="One published event")
+@router.get("/{uid}", response=TownEventOut, summary="One published event")
 def get_event(request: HttpRequest, uid: uuid.UUID) -> dict[str, object]:
     """A published or cancelled event; 404 for drafts and unknown ids."""
     event = public.with_counts(Event.objects.filter(
@@ -94,4 +100,4 @@ def get_event(request: HttpRequest, uid: uuid.UUID) -> dict[str, object]:
     ).select_related("authority")).first()  # fmt: skip
     if event is None:
         raise HttpError(404, "No such published event.")
-    return _out(event, timezone.now())
+    return _out(event, timezone.now(), portal_url(event.authority))
