@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 
 from rathaus.core.bounds import Slug
 from rathaus.core.models import Authority
+from rathaus.core.problems import ProblemOut
 from rathaus.core.tenancy import current_authority, portal_url
 from rathaus.events import public, services
 from rathaus.events.models import Event
@@ -77,10 +78,14 @@ def _out(event: Event, now: dt.datetime, base: str) -> dict[str, object]:
     }  # fmt: skip
 
 
-@router.get("", response=list[TownEventOut], summary="Upcoming published events")
+@router.get(
+    "",
+    response={200: list[TownEventOut], 404: ProblemOut},
+    summary="Upcoming published events",
+)
 def list_events(request: HttpRequest, query: Query[TownEventQuery]) -> list[dict[str, object]]:
     """The authority's published (and cancelled) events that have not ended, by start, with
-    their free places; at most 200."""
+    their free places; at most 200. 404 for an unknown `authority`."""
     now = timezone.now()
     authority = _authority(request, query.authority)
     base = portal_url(authority)
@@ -92,7 +97,7 @@ def list_events(request: HttpRequest, query: Query[TownEventQuery]) -> list[dict
     return [_out(event, now, base) for event in found[:MAX_EVENTS]]
 
 
-@router.get("/{uid}", response=TownEventOut, summary="One published event")
+@router.get("/{uid}", response={200: TownEventOut, 404: ProblemOut}, summary="One published event")
 def get_event(request: HttpRequest, uid: uuid.UUID) -> dict[str, object]:
     """A published or cancelled event; 404 for drafts and unknown ids."""
     event = public.with_counts(Event.objects.filter(
