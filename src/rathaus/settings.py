@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "rathaus.council",
     "rathaus.noticeboard",
     "rathaus.participation",
+    "rathaus.events",
 ]
 
 MIDDLEWARE = [
@@ -374,8 +375,7 @@ RATHAUS_OIDC_CLIENT_SECRET: str = env("OIDC_CLIENT_SECRET")
 RATHAUS_OIDC_LABEL: str = env("OIDC_LABEL")
 RATHAUS_OIDC_ACR_CLAIM: str = env("OIDC_ACR_CLAIM")
 
-# Login with a SAML 2.0 identity provider, BundID (accounts/providers/saml.py); off without
-# metadata.
+# Login with a SAML 2.0 identity provider, BundID (accounts/providers/saml.py); needs metadata.
 RATHAUS_SAML_IDP_METADATA: str = env("SAML_IDP_METADATA")
 RATHAUS_SAML_SP_ENTITY_ID: str = env("SAML_SP_ENTITY_ID")
 RATHAUS_SAML_SP_KEY: str = env("SAML_SP_KEY")

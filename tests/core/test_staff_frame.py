@@ -22,6 +22,8 @@ from tests.factories import (
     FileFactory,
     MembershipFactory,
     OutgoingFactory,
+    RegistrationFactory,
+    SeriesFactory,
     SubmissionFactory,
     VersionFactory,
 )
@@ -92,6 +94,10 @@ NOT_PAGES = {
     "noticeboard_staff:attachment_move": "POST only",
     "noticeboard_staff:attachment_remove": "POST only",
     "noticeboard_staff:proof": "a PDF download",
+    "events_staff:publish": "POST only",
+    "events_staff:mark": "POST only",
+    "events_staff:certificate": "a PDF download",
+    "events_staff:series_exception": "POST only",
     "noticeboard_staff:attachment_download": "a file download",
     "noticeboard_staff:slot_add": "POST only",
     "noticeboard_staff:slot_edit": "POST only",
@@ -146,6 +152,8 @@ def world(meldung: Any) -> dict[str, Any]:
         "project_picture": ProjectPictureFactory(project__authority=meldung.authority),
         "notice": NoticeFactory(authority=meldung.authority),
         "screen": ScreenFactory(authority=meldung.authority),
+        "event": RegistrationFactory(event__authority=meldung.authority).event,
+        "event_series": SeriesFactory(authority=meldung.authority),
         "meeting": CouncilMeetingFactory(body__authority=meldung.authority),
         "paper": CouncilPaperFactory(body__authority=meldung.authority),
         **council_world(meldung.authority),
@@ -264,6 +272,18 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "noticeboard_staff:notice": lambda w: f"/verwaltung/bekanntmachungen/{w['notice'].pk}/",
     "noticeboard_staff:withdraw": (
         lambda w: f"/verwaltung/bekanntmachungen/{w['notice'].pk}/zurueckziehen/"
+    ),
+    "events_staff:list": lambda w: "/verwaltung/veranstaltungen/",
+    "events_staff:add": lambda w: "/verwaltung/veranstaltungen/neu/",
+    "events_staff:event": lambda w: f"/verwaltung/veranstaltungen/{w['event'].pk}/",
+    "events_staff:cancel": lambda w: f"/verwaltung/veranstaltungen/{w['event'].pk}/absagen/",
+    "events_staff:attendance": (
+        lambda w: f"/verwaltung/veranstaltungen/{w['event'].pk}/teilnehmende/"
+    ),
+    "events_staff:series_list": lambda w: "/verwaltung/veranstaltungen/reihen/",
+    "events_staff:series_add": lambda w: "/verwaltung/veranstaltungen/reihen/neu/",
+    "events_staff:series": (
+        lambda w: f"/verwaltung/veranstaltungen/reihen/{w['event_series'].pk}/"
     ),
     "construction_staff:list": lambda w: "/verwaltung/baustellen/",
     "construction_staff:add": lambda w: "/verwaltung/baustellen/neu/",
@@ -453,6 +473,7 @@ FOR_ADMINISTRATORS = {
     "construction_projects_staff:picture_edit",
     *(name for name in PAGES if name.startswith("council_staff:")),
     *(name for name in PAGES if name.startswith("participation_staff:")),
+    *(name for name in PAGES if name.startswith("events_staff:")),
 }
 
 

@@ -103,6 +103,12 @@ from tests.factories.documents import (
     SubjectFactory,
     VersionFactory,
 )
+from tests.factories.events import (
+    CourseFactory,
+    RegistrationFactory,
+    SeriesExceptionFactory,
+    SeriesFactory,
+)
 from tests.factories.exchange import (
     DestinationFactory,
     EventFactory,
@@ -220,6 +226,7 @@ __all__ = [
     "CouncilFileFactory",
     "CouncilLocationFactory",
     "CouncilMembershipFactory",
+    "CourseFactory",
     "DatasetFactory",
     "DatastreamFactory",
     "DeadLetterFactory",
@@ -298,6 +305,7 @@ __all__ = [
     "RefundFactory",
     "RegisterRecordFactory",
     "RegistrationAttemptFactory",
+    "RegistrationFactory",
     "ResourceFactory",
     "ResponseFactory",
     "ResponsibilityFactory",
@@ -306,6 +314,8 @@ __all__ = [
     "SenderFactory",
     "SensorFactory",
     "SequenceFactory",
+    "SeriesExceptionFactory",
+    "SeriesFactory",
     "ServiceFactory",
     "SlotFactory",
     "StaLocationFactory",
