@@ -35,10 +35,16 @@ def test_every_scrolling_table_is_a_focusable_named_region():
     for path, tag in wrappers():
         text = path.read_text(encoding="utf-8")
         labelled = re.search(r'labelledby="([^"]+)"', tag)  # aria-labelledby, or the tag's
+        # one table per item of a loop: labelledby=item.uid|stringformat:"s"|add:"-suffix"
+        built = re.search(r'labelledby=([\w.]+)\|stringformat:"s"\|add:"([^"]+)"', tag)
         written = tag.startswith("{% kern_table ") or (
             'role="region"' in tag and 'tabindex="0"' in tag
         )
-        if not written or not labelled:
+        if built and written:
+            expected = f'id="{{{{ {built.group(1)} }}}}{built.group(2)}"'
+            if expected not in text:
+                unfit.append(f"{path.relative_to(TEMPLATES)}: no element with {expected}")
+        elif not written or not labelled:
             unfit.append(f"{path.relative_to(TEMPLATES)}: {tag}")
         elif f'id="{labelled.group(1)}"' not in text:
             unfit.append(f"{path.relative_to(TEMPLATES)}: no element with id {labelled.group(1)}")

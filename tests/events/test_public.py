@@ -19,7 +19,8 @@ from tests.factories import (
     RegistrationFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# counts queries (the event list and the feeds), which differ by database
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 
 @pytest.fixture
