@@ -20,8 +20,9 @@ def test_register_for_an_event_confirm_and_cancel(
 ) -> None:
     page.goto(f"{server}/")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
-        "link", name="Veranstaltungen"
+        "link", name="Mitmachen"
     ).click()
+    page.get_by_role("link", name="Alle Veranstaltungen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Veranstaltungen")
     assert_accessible(page)
 

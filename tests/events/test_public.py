@@ -51,7 +51,9 @@ def test_the_list_shows_upcoming_public_events_and_filters(town):
     response = Client().get("/veranstaltungen/?art=quatsch")
     assert response.status_code == 400
     assert "Diesen Filter gibt es nicht" in response.content.decode()
-    assert 'href="/veranstaltungen/"' in Client().get("/").content.decode()  # navigation
+    # reached through "Mitmachen" in the main navigation
+    assert 'href="/mitmachen/"' in Client().get("/").content.decode()
+    assert 'href="/veranstaltungen/"' in Client().get("/mitmachen/").content.decode()
 
 
 def test_the_calendar_feed_parses_back_with_every_public_event(town):

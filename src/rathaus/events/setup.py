@@ -20,7 +20,8 @@ def ready() -> None:
     from rathaus.core import housekeeping, navigation
     from rathaus.events import demo, services
 
-    navigation.register(navigation.NavItem("events", _("Events"), "events:list", 67))
+    # No entry of its own in the main navigation: on a phone every entry is a line more above the
+    # page's content. "Take part" (/mitmachen/) leads to the events.
     navigation.register_staff(
         navigation.StaffNavItem(
             "events", _("Events"), "events_staff:list", 76, permitted=keeps_events
