@@ -109,14 +109,18 @@ def test_run_starts_web_server_worker_and_mqtt_and_ctrl_c_stops_all(tmp_path):
     # as the demo runs: with the sensor simulator, which must find the broker it starts
     env = {**database_env(), "RATHAUS_MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",
            "RATHAUS_DATA_DIR": str(tmp_path), "RATHAUS_DEMO": "true"}  # fmt: skip
-    with (tmp_path / "run.out").open("wb") as output:
+    with (tmp_path / "run.out").open("wb") as output, (tmp_path / "run.err").open("wb") as errors:
         process = subprocess.Popen(
             [sys.executable, "-m", "rathaus", "run", "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdout=output,
-            stderr=subprocess.DEVNULL,
+            stderr=errors,
         )
+
+    def messages() -> str:
+        return (tmp_path / "run.err").read_text(encoding="utf-8", errors="replace")[-3000:]
+
     health = None
     stream = Datastream.objects.filter(topic="traffic").first()
     assert stream is not None
@@ -132,13 +136,22 @@ def test_run_starts_web_server_worker_and_mqtt_and_ctrl_c_stops_all(tmp_path):
                 time.sleep(0.3)  # server up, worker not yet
             except OSError:
                 time.sleep(0.3)
-        assert health is not None, "web server and worker did not become healthy"
+        assert health is not None, f"web server and worker did not become healthy:\n{messages()}"
         assert server_name == "gunicorn"  # the production server, not Django's runserver
         # The public answer: statuses only, no counts, paths or error texts.
         assert health["checks"]["worker"] == {"status": "ok"}
 
+        # the broker starts beside the web server and may listen a moment after it answers
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", mqtt_port)) == 0:
+                    break
+            time.sleep(0.2)
         sensor = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="test-sensor")
-        sensor.connect("127.0.0.1", mqtt_port)
+        try:
+            sensor.connect("127.0.0.1", mqtt_port)
+        except OSError as error:
+            raise AssertionError(f"the broker does not listen ({error}):\n{messages()}") from error
         sensor.loop_start()
         body = {"phenomenonTime": "2026-12-01T07:17:00Z", "result": 417}  # between demo hours
         stored, sent_at = None, 0.0
@@ -164,6 +177,45 @@ def test_run_starts_web_server_worker_and_mqtt_and_ctrl_c_stops_all(tmp_path):
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", listening)) != 0, f"{listening} still listening"
     assert not WorkerHeartbeat.objects.exists(), "worker still registered"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ctrl_c_while_rathaus_run_starts_up_stops_what_it_started(tmp_path):
+    """A Ctrl-C while `rathaus run` still waits for the MQTT broker stops the web server and the
+    worker it has started already: none of them is left running on its own."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.support import ROOT
+
+    port, mqtt_port = free_port(), free_port()
+    (tmp_path / "mosquitto").write_text("not a directory")  # the broker cannot start: run waits
+    env = {**database_env(), "RATHAUS_MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",
+           "RATHAUS_DATA_DIR": str(tmp_path)}  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rathaus", "run", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the web server did not start")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, "the web server is still running"
 
 
 def test_the_readme_names_every_rathaus_command():

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,54 +49,55 @@ class Command(BaseCommand):
         workers = options["workers"] or settings.RATHAUS_WEB_WORKERS
         web = gunicorn_command(options["host"], port, workers, reload=options["reload"])
         command = [sys.executable, "-m", "rathaus"]
-        children = [
-            subprocess.Popen([*command, "worker", "--queue-name", "*"]),  # noqa: S603
-            subprocess.Popen(web),  # noqa: S603
-        ]
-        sandbox = local_sandbox()
-        if sandbox:
-            children.append(subprocess.Popen([*command, *sandbox]))  # noqa: S603
-        broker = local_broker()  # the SensorThings MQTT broker and its consumer (ADR 0059)
-        if broker:
-            children.append(subprocess.Popen([*command, *broker]))  # noqa: S603
-            wait_for_broker()
-        children.append(subprocess.Popen([*command, "mqtt-consumer"]))  # noqa: S603
-        if settings.RATHAUS_DEMO and broker:
-            # the demo's sensors: a round of readings every minute, so the dashboards move
-            simulator = [*command, "sensor-simulator", "--interval", "60"]
-            children.append(subprocess.Popen(simulator, stdout=subprocess.DEVNULL))  # noqa: S603
         stopping = False
 
         def stop(signum: int, frame: object) -> None:
             nonlocal stopping
             stopping = True
 
+        # Installed before the first child starts: a Ctrl-C while the children start up (the
+        # broker may take seconds) stops them too instead of leaving them running.
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        # said once the server listens, after gunicorn's start-up lines
-        deadline = time.monotonic() + 60
-        while not (stopping or listens(options["host"], port) or children[1].poll() is not None):
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-        self.stdout.write(f"rathaus is running at http://{address}/ — stop with Ctrl-C.")
-        self.stdout.flush()
+        children: list[subprocess.Popen[bytes]] = []
         exit_code = 0
-        while not stopping:
-            finished = [child for child in children if child.poll() is not None]
-            if finished:
-                exit_code = finished[0].returncode or 1
-                self.stderr.write("A process ended unexpectedly; stopping the others.")
-                break
-            time.sleep(0.5)
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        try:
+            children.append(subprocess.Popen([*command, "worker", "--queue-name", "*"]))  # noqa: S603
+            children.append(subprocess.Popen(web))  # noqa: S603
+            sandbox = local_sandbox()
+            if sandbox and not stopping:
+                children.append(subprocess.Popen([*command, *sandbox]))  # noqa: S603
+            broker = local_broker()  # the SensorThings MQTT broker and its consumer (ADR 0059)
+            if broker and not stopping:
+                children.append(subprocess.Popen([*command, *broker]))  # noqa: S603
+                wait_for_broker(lambda: stopping)
+            if not stopping:
+                children.append(subprocess.Popen([*command, "mqtt-consumer"]))  # noqa: S603
+            if settings.RATHAUS_DEMO and broker and not stopping:
+                # the demo's sensors: a round of readings every minute, so the dashboards move
+                simulator = [*command, "sensor-simulator", "--interval", "60"]
+                children.append(subprocess.Popen(simulator, stdout=subprocess.DEVNULL))  # noqa: S603
+            # said once the server listens, after gunicorn's start-up lines
+            deadline = time.monotonic() + 60
+            web_process = children[1]
+            while not (
+                stopping or listens(options["host"], port) or web_process.poll() is not None
+            ):
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+            if not stopping:
+                self.stdout.write(f"rathaus is running at http://{address}/ — stop with Ctrl-C.")
+                self.stdout.flush()
+            while not stopping:
+                finished = [child for child in children if child.poll() is not None]
+                if finished:
+                    exit_code = finished[0].returncode or 1
+                    self.stderr.write("A process ended unexpectedly; stopping the others.")
+                    break
+                time.sleep(0.5)
+        finally:
+            stop_all(children)
         if exit_code:
             sys.exit(exit_code)
 
@@ -108,19 +110,33 @@ def listens(host: str, port: int) -> bool:
         return False
 
 
-def wait_for_broker(seconds: float = 15.0) -> None:
+def stop_all(children: list[subprocess.Popen[bytes]]) -> None:
+    """Ask every child to stop, wait for each, kill those that do not stop within 10 seconds."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def wait_for_broker(stopping: Callable[[], bool], seconds: float = 15.0) -> None:
     """Wait until the broker just started listens, so that the consumer and the simulator find
     it (the simulator gives up at once when nothing listens)."""
     parts = urlsplit(settings.RATHAUS_MQTT_URL)
     host = "::1" if parts.hostname == "::1" else "127.0.0.1"
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stopping():
         try:
             with socket.create_connection((host, parts.port or 1883), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
-    sys.stderr.write("The MQTT broker did not start listening; see its messages above.\n")
+    if not stopping():
+        sys.stderr.write("The MQTT broker did not start listening; see its messages above.\n")
 
 
 def local_broker() -> list[str]:
