@@ -3,7 +3,15 @@ from django.urls import include, path, re_path
 
 from rathaus.api import api, not_found
 from rathaus.appointments import staff_views as appointment_staff_views
-from rathaus.core import language, metrics, staff_views, task_views, token_views, views
+from rathaus.core import (
+    language,
+    metrics,
+    staff_password,
+    staff_views,
+    task_views,
+    token_views,
+    views,
+)
 from rathaus.core.files import views as file_views
 from rathaus.processes.urls import case_urlpatterns as process_case_urls
 
@@ -15,6 +23,7 @@ staff_patterns = (
         path("anmelden/einrichten/", staff_views.enrol_view, name="enrol"),
         path("abmelden/", staff_views.logout_view, name="logout"),
         path("konto/api-schluessel/", token_views.api_tokens_view, name="api_tokens"),
+        path("konto/passwort/", staff_password.password_view, name="password"),
         path("hintergrundaufgaben/", task_views.tasks_view, name="tasks"),
     ],
     "staff",

@@ -197,6 +197,7 @@ def efile_document(meldung: Any) -> Any:
 PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff:home": lambda w: "/verwaltung/",
     "staff:api_tokens": lambda w: "/verwaltung/konto/api-schluessel/",
+    "staff:password": lambda w: "/verwaltung/konto/passwort/",
     "staff:tasks": lambda w: "/verwaltung/hintergrundaufgaben/",
     "cases_staff:inbox": lambda w: "/verwaltung/vorgaenge/",
     "cases_staff:case": lambda w: f"/verwaltung/vorgaenge/{w['case']}/",
