@@ -82,10 +82,10 @@ types: $(STAMP)
 	$(BIN)/mypy
 
 unit: setup
-	$(BIN)/pytest -m 'not browser'
+	$(BIN)/pytest -m 'not browser and not postgresql'
 
 unit-postgres: setup
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'database and not browser and not contract'
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -m 'database and not browser and not contract and not sqlite_pass'
 
 browser: setup
 	$(BIN)/pytest -m browser

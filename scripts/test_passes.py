@@ -29,13 +29,14 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_MARKS = "database and not browser and not contract"
+POSTGRES_MARKS = "database and not browser and not contract and not sqlite_pass"
+SQLITE_MARKS = "not browser and not postgresql"
 NO_TESTS = 5  # pytest's exit status when a selection holds no test
 
 
 def commands(pytest: str, extra: list[str]) -> tuple[list[str], list[str], list[str]]:
     """The SQLite pass without the browser tests, the browser tests, the PostgreSQL pass."""
-    sqlite = [pytest, "-m", "not browser", *extra]
+    sqlite = [pytest, "-m", SQLITE_MARKS, *extra]
     # the SQLite pass keeps pytest's cache; two runs writing it at once would race
     browser = [pytest, "-m", "browser", "-p", "no:cacheprovider", *extra]
     postgres = [

@@ -222,6 +222,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    # `make test` selects by these marks; a run of its own (a test path, no -m) says why not
+    on_postgresql = os.environ.get("RATHAUS_DATABASE_URL", "").startswith("postgres")
+    if item.get_closest_marker("postgresql") and not on_postgresql:
+        pytest.skip("needs PostgreSQL: runs in the PostgreSQL pass (make unit-postgres)")
+    if item.get_closest_marker("sqlite_pass") and on_postgresql:
+        pytest.skip("covered by the SQLite pass for both databases")
     if demo_weeks(item) is None:
         DEMO_SNAPSHOT.release()  # before the test's own fixtures, wider ones included
 

@@ -164,10 +164,9 @@ def test_writers_of_several_authorities_keep_unbroken_chains():
         )
 
 
+@pytest.mark.postgresql  # SQLite has one writer at a time; row locks exist only on PostgreSQL
 @pytest.mark.django_db(transaction=True)
 def test_a_slow_transaction_does_not_hold_the_chain_of_its_authority():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has one writer at a time; row locks exist only on PostgreSQL")
     authority = AuthorityFactory()
     recorded, other_done = threading.Event(), threading.Event()
 

@@ -90,8 +90,12 @@ def test_the_postgresql_pass_selects_by_the_mark():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     postgres_lines = [line for line in makefile.splitlines() if "with_postgres.py" in line]
     assert postgres_lines
-    assert all("-m 'database and not browser and not contract'" in line for line in postgres_lines)
-    # `make test` runs its PostgreSQL pass through scripts/test_passes.py, with the same marks
+    marks = "database and not browser and not contract and not sqlite_pass"
+    assert all(f"-m '{marks}'" in line for line in postgres_lines)
+    # `make test` runs its PostgreSQL pass through scripts/test_passes.py, with the same marks;
+    # its SQLite pass leaves out what needs PostgreSQL, like `make unit`
     assert "scripts/test_passes.py" in makefile
+    assert "pytest -m 'not browser and not postgresql'" in makefile
     passes = (ROOT / "scripts" / "test_passes.py").read_text(encoding="utf-8")
-    assert 'POSTGRES_MARKS = "database and not browser and not contract"' in passes
+    assert f'POSTGRES_MARKS = "{marks}"' in passes
+    assert 'SQLITE_MARKS = "not browser and not postgresql"' in passes
