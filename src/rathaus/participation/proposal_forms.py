@@ -15,8 +15,9 @@ from rathaus.participation import proposals
 
 
 def _coordinate(label: Any) -> forms.DecimalField:
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
     return forms.DecimalField(label=label, required=False, max_digits=9, decimal_places=6,
-                              localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}))  # fmt: skip
+                              localize=True, widget=widget)  # fmt: skip
 
 
 class ProposalForm(PersonCheckForm):

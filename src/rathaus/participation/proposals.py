@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from rathaus.construction import project_pictures
 from rathaus.construction.models import Project
 from rathaus.core import audit, files
-from rathaus.core.files import JPEG, PNG, WEBP, UploadRejected, UploadRules, check_upload
+from rathaus.core.files import JPEG, PNG, WEBP, UploadRules, check_upload
 from rathaus.participation.models import (
     AbuseReport,
     Comment,
@@ -140,8 +140,15 @@ def council_paper_error(path: str) -> str:
 # --- citizens ----------------------------------------------------------------------------------
 
 
-def submit(process: Process, user: Any, *, title: str, text: str,
-           latitude: Decimal | None = None, longitude: Decimal | None = None) -> Proposal:  # fmt: skip
+def submit(
+    process: Process,
+    user: Any,
+    *,
+    title: str,
+    text: str,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Proposal:
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
         if not takes_proposals(locked):

@@ -63,7 +63,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/staff/proposals.html", context)
 
 
-def _page(request: HttpRequest, proposal: Proposal, status: int = 200, **forms: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest, proposal: Proposal, status: int = 200, **forms: Any
+) -> HttpResponse:
     answer = getattr(proposal, "official_answer", None)
     context = {
         "proposal": proposal, "process": proposal.process,

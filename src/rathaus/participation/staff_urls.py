@@ -32,7 +32,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("umfragen/<id:pk>/freitexte/<uuid:answer>/", surveys.review_answer, name="review_answer"),
     path("vorschlaege/", ideas.proposal_list, name="proposals"),
     path("vorschlaege/<id:pk>/", ideas.proposal_detail, name="proposal"),
-    path("vorschlaege/<id:pk>/sichtbarkeit/", ideas.proposal_visibility, name="proposal_visibility"),
+    path(
+        "vorschlaege/<id:pk>/sichtbarkeit/", ideas.proposal_visibility, name="proposal_visibility"
+    ),
     path(
         "vorschlaege/<id:pk>/kommentare/<id:comment>/sichtbarkeit/",
         ideas.comment_visibility,

@@ -19,13 +19,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:slug>/vorschlaege/neu/", ideas.proposal_new, name="proposal_new"),
     path("<slug:slug>/vorschlaege/pruefung/", ideas.challenge, name="proposal_challenge"),
     path("<slug:slug>/vorschlaege/<uuid:uid>/", ideas.proposal_detail, name="proposal"),
-    path("<slug:slug>/vorschlaege/<uuid:uid>/bild/", ideas.proposal_picture,
-         name="proposal_picture"),
-    path("<slug:slug>/vorschlaege/<uuid:uid>/bild/anzeigen/", ideas.picture,
-         name="proposal_image"),
-    path("<slug:slug>/vorschlaege/<uuid:uid>/unterstuetzen/", ideas.support,
-         name="proposal_support"),
-    path("<slug:slug>/vorschlaege/<uuid:uid>/kommentieren/", ideas.comment,
-         name="proposal_comment"),
+    path(
+        "<slug:slug>/vorschlaege/<uuid:uid>/bild/", ideas.proposal_picture, name="proposal_picture"
+    ),
+    path("<slug:slug>/vorschlaege/<uuid:uid>/bild/anzeigen/", ideas.picture, name="proposal_image"),
+    path(
+        "<slug:slug>/vorschlaege/<uuid:uid>/unterstuetzen/", ideas.support, name="proposal_support"
+    ),
+    path(
+        "<slug:slug>/vorschlaege/<uuid:uid>/kommentieren/", ideas.comment, name="proposal_comment"
+    ),
     path("<slug:slug>/vorschlaege/<uuid:uid>/melden/", ideas.report, name="proposal_report"),
 ]
