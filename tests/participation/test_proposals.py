@@ -80,7 +80,8 @@ def test_submit_with_a_place_and_a_picture(process):
     assert "Im Sommer fehlt Wasser." in page
     assert "mlat=52.201100" in page  # the place without JavaScript
     picture = client.get(url(process, proposal, "bild/anzeigen/"))
-    assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
+    assert picture.status_code == 200
+    assert picture["Content-Type"] == "image/png"
     proposal.refresh_from_db()
     assert proposal.picture_display.size < proposal.picture.size  # a display version
 
@@ -90,7 +91,8 @@ def test_a_place_outside_the_town_or_swapped_is_refused_and_the_text_kept(proces
     response = submit(client, process, latitude="48.137", longitude="11.575")
     assert response.status_code == 422
     page = response.content.decode()
-    assert "außerhalb der Gemeinde" in page and "Im Sommer fehlt Wasser." in page
+    assert "außerhalb der Gemeinde" in page
+    assert "Im Sommer fehlt Wasser." in page
     response = submit(client, process, latitude="11.62", longitude="52.20")
     assert "vertauscht" in response.content.decode()
     assert not Proposal.objects.exists()
@@ -141,7 +143,7 @@ def test_the_person_check_is_needed(process):
 
 def test_support_counts_once_per_account(process):
     proposal = ProposalFactory(process=process)
-    client, user = citizen()
+    client, _user = citizen()
     assert client.post(url(process, proposal, "unterstuetzen/")).status_code == 302
     client.post(url(process, proposal, "unterstuetzen/"))  # a second time: not counted
     other, _other = citizen()
@@ -167,7 +169,8 @@ def test_the_list_sorts_by_supports_and_filters_answered(process):
     supported = client.get(url(process) + "?sortierung=unterstuetzt").content.decode()
     assert supported.index("Beliebte Idee") < supported.index("Ruhige Idee")
     answered = client.get(url(process) + "?beantwortet=ja").content.decode()
-    assert "Beliebte Idee" not in answered and "0 Vorschläge" in answered
+    assert "Beliebte Idee" not in answered
+    assert "0 Vorschläge" in answered
 
 
 def test_comment_and_report(process):
@@ -198,7 +201,8 @@ def test_staff_hide_with_a_reason_answer_and_link(process, town):
                                reporter=AccountFactory().user, reason="Beleidigung")  # fmt: skip
     staff = keeper(town)
     overview = staff.get("/verwaltung/mitmachen/vorschlaege/").content.decode()
-    assert "Beleidigung" in overview and "Hundewiese" in overview
+    assert "Beleidigung" in overview
+    assert "Hundewiese" in overview
     base = f"/verwaltung/mitmachen/vorschlaege/{proposal.pk}/"
     assert staff.post(f"{base}kommentare/{comment.pk}/sichtbarkeit/",
                       {"reason": "Beleidigung anderer"}).status_code == 302  # fmt: skip
@@ -211,7 +215,8 @@ def test_staff_hide_with_a_reason_answer_and_link(process, town):
     page = citizen_client.get(url(process, proposal)).content.decode()
     assert "Offizielle Antwort der Gemeinde" in page
     assert "Wir prüfen die Fläche am Sportplatz." in page
-    assert "Unsinn" not in page and "Beleidigung anderer" in page
+    assert "Unsinn" not in page
+    assert "Beleidigung anderer" in page
     assert staff.post(f"{base}sichtbarkeit/", {"reason": ""}).status_code == 422
     assert staff.post(f"{base}sichtbarkeit/", {"reason": "Doppelt eingereicht"}).status_code == 302
     assert citizen_client.get(url(process, proposal)).status_code == 404
@@ -237,9 +242,11 @@ def test_a_non_resident_may_not_submit_support_or_comment(process):
     assert client.post(url(process, proposal, "unterstuetzen/")).status_code == 403
     response = client.post(url(process, proposal, "kommentieren/"), {"text": "Hallo"})
     assert response.status_code == 403
-    assert not Support.objects.exists() and Proposal.objects.count() == 1
+    assert not Support.objects.exists()
+    assert Proposal.objects.count() == 1
     anonymous = Client().get(url(process, suffix="neu/"))
-    assert anonymous.status_code == 403 and "anmelden" in anonymous.content.decode()
+    assert anonymous.status_code == 403
+    assert "anmelden" in anonymous.content.decode()
 
 
 def test_outside_the_proposals_phase_nothing_is_taken(process):
@@ -248,7 +255,8 @@ def test_outside_the_proposals_phase_nothing_is_taken(process):
     client, _user = citizen()
     assert submit(client, process)["Location"] == url(process)
     client.post(url(process, proposal, "unterstuetzen/"))
-    assert not Support.objects.exists() and Proposal.objects.count() == 1
+    assert not Support.objects.exists()
+    assert Proposal.objects.count() == 1
     assert "Vorschlag einreichen" not in client.get(url(process)).content.decode()
 
 
@@ -257,7 +265,8 @@ def test_the_rate_limit(process):
     for _number in range(5):
         assert submit(client, process).status_code == 302
     response = submit(client, process)
-    assert response.status_code == 429 and response["Retry-After"]
+    assert response.status_code == 429
+    assert response["Retry-After"]
     assert Proposal.objects.count() == 5
 
 
@@ -291,4 +300,25 @@ def test_the_data_copy_and_closing_the_account(process):
     json.dumps(data)
     gdpr.delete_account(user.account, None)  # type: ignore[attr-defined]
     assert not Proposal.objects.filter(pk=proposal.pk).exists()
-    assert not Comment.objects.exists() and not Support.objects.exists()
+    assert not Comment.objects.exists()
+    assert not Support.objects.exists()
+
+
+def test_the_demo_has_proposals_with_supports_comments_and_an_answer(barleben):
+    from rathaus.core.demo import Tally
+    from rathaus.participation import proposal_demo
+
+    process = Process.objects.get(authority=barleben, slug="ideen-buergerpark")
+    found = list(Proposal.objects.filter(process=process))
+    assert len(found) == 4
+    assert Support.objects.filter(proposal__process=process).count() == 9
+    page = Client().get("/mitmachen/ideen-buergerpark/vorschlaege/?sortierung=unterstuetzt")
+    text = page.content.decode()
+    assert text.index("Mehr Bänke mit Lehne") < text.index("Beleuchtung am Hauptweg")
+    trinkbrunnen = next(item for item in found if item.title == "Trinkbrunnen am Spielplatz")
+    detail = Client().get(url(process, trinkbrunnen)).content.decode()
+    assert "Offizielle Antwort der Gemeinde" in detail
+    assert "niedrigen Zapfstelle" in detail
+    tally = Tally()
+    proposal_demo.load(tally)
+    assert not tally.changed

@@ -16,7 +16,7 @@ def ready() -> None:
     from rathaus.accounts import gdpr
     from rathaus.core import demo as core_demo
     from rathaus.core import housekeeping, navigation
-    from rathaus.participation import demo, proposals, services
+    from rathaus.participation import demo, proposal_demo, proposals, services
 
     navigation.register(
         navigation.NavItem("participation", _("Take part"), "participation:list", 67)
@@ -35,6 +35,7 @@ def ready() -> None:
     pre_delete.connect(_release_pictures, sender=get_user_model(),
                        dispatch_uid="participation.proposal_pictures")  # fmt: skip
     core_demo.register_loader("participation", demo.load)
+    core_demo.register_loader("participation_proposals", proposal_demo.load)
     core_demo.login_notes.append(
         "Demo citizen participation: /mitmachen/ (the survey „Bürgerbefragung Digitalisierung“ "
         f"with its results); staff of the Digitalwerkstatt: {demo.DEMO_KEEPER}, "
