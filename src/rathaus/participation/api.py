@@ -134,7 +134,7 @@ def proposal_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     base = f"/mitmachen/{process.slug}/vorschlaege"
     return [
         {"uid": item.uid, "title": item.title, "text": item.text,
-         "created_at": item.created_at.isoformat(), "supports": item.support_count,
+         "created_at": item.created_at.isoformat(), "supports": item.support_count,  # type: ignore[attr-defined]
          "latitude": float(item.latitude) if item.latitude is not None else None,
          "longitude": float(item.longitude) if item.longitude is not None else None,
          "picture_url": request.build_absolute_uri(f"{base}/{item.uid}/bild/anzeigen/")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -30,7 +31,7 @@ CITIZENS = [
     ("ali.demo@example.org", "Ali", "Demo", "39326"),
     ("greta.test@example.org", "Greta", "Test", "39179"),
 ]
-PROPOSALS = [
+PROPOSALS: list[dict[str, Any]] = [
     {"key": "trinkbrunnen", "author": 0, "title": "Trinkbrunnen am Spielplatz",
      "text": "Im Sommer ist es am Spielplatz sehr heiß. Ein Trinkbrunnen wie in Magdeburg "
              "wäre für Kinder und Spaziergänger eine große Hilfe.",
@@ -72,8 +73,8 @@ def load(tally: Tally) -> None:
         _create(authority, tally)
 
 
-def _citizens() -> list[object]:
-    users = []
+def _citizens() -> list[Any]:
+    users: list[Any] = []
     for email, first, last, code in CITIZENS:
         user, created = get_user_model().objects.get_or_create(
             username=email, defaults={"email": email, "first_name": first, "last_name": last,
