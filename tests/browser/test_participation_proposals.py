@@ -76,3 +76,38 @@ def test_proposals_without_javascript(new_context, server: str, assert_accessibl
     expect(page.get_by_text("<script>alert(1)</script> Überdacht, bitte.")).to_be_visible()
     assert_accessible(page)
     assert Proposal.objects.filter(title="Fahrradständer am Eingang").exists()
+
+
+def test_the_clerk_hides_a_comment_and_answers_a_proposal(
+    page: Page, server: str, assert_accessible: Check
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from rathaus.core.demo import DEMO_PASSWORD
+    from tests.support import CODE_LABEL, current_code, log_in_with_password
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server}/verwaltung/mitmachen/")
+    log_in_with_password(page, "digitalwerkstatt", DEMO_PASSWORD)
+    device = TOTPDevice.objects.get(user__username="digitalwerkstatt", confirmed=True)
+    page.get_by_label(CODE_LABEL).fill(current_code(device))
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    page.get_by_role("link", name="Vorschläge und Meldungen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vorschläge und Meldungen")
+    assert_accessible(page)
+    page.get_by_role("link", name="Blumenwiese statt Rasen").click()
+    assert_accessible(page)
+    page.get_by_label("Grund für das Verbergen", exact=True).first.fill("Kein Bezug")
+    page.get_by_role("button", name="Vorschlag ausblenden").click()
+    expect(page.get_by_text("Ausgeblendet. Grund: Kein Bezug")).to_be_visible()
+    page.get_by_role("textbox", name="Offizielle Antwort").fill(
+        "Die Wiese wird im Frühjahr angelegt."
+    )
+    page.get_by_role("button", name="Antwort veröffentlichen").click()
+    expect(page.get_by_text("Die offizielle Antwort ist mit dem Vorschlag veröffentlicht.")
+           ).to_be_visible()  # fmt: skip
+    page.get_by_label("Adresse der Ratsvorlage").fill("/nirgendwo/")
+    page.get_by_role("button", name="Verknüpfungen speichern").click()
+    expect(page.locator("#error-summary")).to_contain_text("Adresse einer Ratsvorlage")
+    assert_accessible(page)
+    assert Proposal.objects.get(title="Blumenwiese statt Rasen").state == "hidden"

@@ -13,6 +13,8 @@ from rathaus.construction.models import Project
 from rathaus.core.files import size_in_words
 from rathaus.participation import proposals
 
+TEXTAREA = "kern-form-input__input"
+
 
 def _coordinate(label: Any) -> forms.DecimalField:
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
@@ -24,7 +26,7 @@ class ProposalForm(PersonCheckForm):
     title = forms.CharField(label=_("Title"), max_length=120,
                             help_text=_("In a few words: what do you propose?"))  # fmt: skip
     text = forms.CharField(label=_("Your proposal"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 8}),
+                           widget=forms.Textarea(attrs={"rows": 8, "class": TEXTAREA}),
                            help_text=_("Plain text, at most 4,000 characters. Please write no "
                                        "names or other personal data."))  # fmt: skip
     latitude = _coordinate(_("Latitude (optional)"))
@@ -68,13 +70,13 @@ class PictureForm(KernForm):
 
 class CommentForm(PersonCheckForm):
     text = forms.CharField(label=_("Your comment"), max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 4}),
+                           widget=forms.Textarea(attrs={"rows": 4, "class": TEXTAREA}),
                            help_text=_("Plain text, at most 2,000 characters."))  # fmt: skip
 
 
 class ReportForm(KernForm):
     reason = forms.CharField(label=_("What is wrong with it?"), max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 3}),
+                             widget=forms.Textarea(attrs={"rows": 3, "class": TEXTAREA}),
                              help_text=_("For example: an insult, personal data of others, "
                                          "advertising."))  # fmt: skip
 
@@ -89,7 +91,7 @@ class HideForm(KernForm):
 
 class AnswerForm(KernForm):
     text = forms.CharField(label=_("Official answer"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
+                           widget=forms.Textarea(attrs={"rows": 6, "class": TEXTAREA}))  # fmt: skip
 
 
 class LinksForm(KernForm):
