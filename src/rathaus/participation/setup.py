@@ -37,6 +37,10 @@ def ready() -> None:
     core_demo.register_loader("participation", demo.load)
     core_demo.register_loader("participation_proposals", proposal_demo.load)
     core_demo.login_notes.append(
+        "Demo proposals: /mitmachen/ideen-buergerpark/vorschlaege/ (the demo citizen can submit, "
+        "support and comment; staff: /verwaltung/mitmachen/vorschlaege/)."
+    )
+    core_demo.login_notes.append(
         "Demo citizen participation: /mitmachen/ (the survey „Bürgerbefragung Digitalisierung“ "
         f"with its results); staff of the Digitalwerkstatt: {demo.DEMO_KEEPER}, "
         "/verwaltung/mitmachen/."
