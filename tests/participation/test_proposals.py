@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from rathaus.core import roles
-from rathaus.core.models import AuditEvent
+from rathaus.core.models import AuditEvent, StoredFile
 from rathaus.participation.keepers import ROLE
 from rathaus.participation.models import (
     AbuseReport,
@@ -284,10 +284,15 @@ def test_the_api_lists_published_proposals_only(process):
     assert "/api/v1/participation/processes/{slug}/proposals" in schema["paths"]
 
 
-def test_the_data_copy_and_closing_the_account(process):
+def test_the_data_copy_and_closing_the_account(process, django_capture_on_commit_callbacks):
     client, user = citizen()
     submit(client, process)
     proposal = Proposal.objects.get()
+    upload = SimpleUploadedFile("bank.png", image("PNG"), "image/png")
+    client.post(url(process, proposal, "bild/"), {"picture": upload, "alt": "Eine Bank"})
+    proposal.refresh_from_db()
+    pictures = [proposal.picture_id, proposal.picture_display_id]
+    assert all(pictures)
     other = ProposalFactory(process=process)
     client.post(url(process, other, "unterstuetzen/"))
     client.post(url(process, other, "kommentieren/"), {"text": "Dafür!", **human_check()})
@@ -297,8 +302,11 @@ def test_the_data_copy_and_closing_the_account(process):
     assert [item["title"] for item in data["proposals"]] == [proposal.title]
     assert [item["text"] for item in data["comments"]] == ["Dafür!"]
     assert [item["proposal"] for item in data["supports"]] == [other.title]
+    assert data["proposals"][0]["has_picture"] is True
     json.dumps(data)
-    gdpr.delete_account(user.account, None)  # type: ignore[attr-defined]
+    with django_capture_on_commit_callbacks(execute=True):
+        gdpr.delete_account(user.account, None)  # type: ignore[attr-defined]
+    assert not StoredFile.objects.filter(pk__in=pictures).exists()
     assert not Proposal.objects.filter(pk=proposal.pk).exists()
     assert not Comment.objects.exists()
     assert not Support.objects.exists()
