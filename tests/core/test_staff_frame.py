@@ -33,7 +33,7 @@ from tests.factories.council import PaperFactory as CouncilPaperFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
 from tests.factories.noticeboard import NoticeFactory, ScreenFactory
 from tests.factories.opendata import DatasetFactory, ThresholdFactory
-from tests.factories.participation import PhaseFactory, QuestionFactory
+from tests.factories.participation import PhaseFactory, ProposalFactory, QuestionFactory
 from tests.support import log_in
 
 STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
@@ -109,6 +109,11 @@ NOT_PAGES = {
     "participation_staff:publish": "POST only",
     "participation_staff:review_answer": "POST only",
     "participation_staff:csv": "a CSV download",
+    "participation_staff:proposal_visibility": "POST only",
+    "participation_staff:comment_visibility": "POST only",
+    "participation_staff:proposal_answer": "POST only",
+    "participation_staff:proposal_links": "POST only",
+    "participation_staff:report_close": "POST only",
 }
 
 
@@ -168,6 +173,7 @@ def participation_world(authority: Any) -> dict[str, Any]:
     return {
         "participation_question": question,
         "participation_free_phase": PhaseFactory(process=process, kind="information"),
+        "participation_proposal": ProposalFactory(process=process),
     }
 
 
@@ -328,6 +334,10 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "council_staff:paper": lambda w: f"/verwaltung/rat/vorlagen/{w['paper'].pk}/",
     "council_staff:paper_delete": lambda w: f"/verwaltung/rat/vorlagen/{w['paper'].pk}/loeschen/",
     "participation_staff:list": lambda w: "/verwaltung/mitmachen/",
+    "participation_staff:proposals": lambda w: "/verwaltung/mitmachen/vorschlaege/",
+    "participation_staff:proposal": (
+        lambda w: f"/verwaltung/mitmachen/vorschlaege/{w['participation_proposal'].pk}/"
+    ),
     "participation_staff:add": lambda w: "/verwaltung/mitmachen/neu/",
     "participation_staff:process": (
         lambda w: f"/verwaltung/mitmachen/{w['participation_free_phase'].process_id}/"

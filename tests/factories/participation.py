@@ -103,3 +103,15 @@ class SurveyDraftFactory(factory.django.DjangoModelFactory):
     survey = factory.SubFactory(SurveyFactory)
     user = factory.SubFactory("tests.factories.core.UserFactory", is_staff=False)
     answers = factory.LazyFunction(dict)
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A published proposal of a citizen."""
+
+    class Meta:
+        model = "participation.Proposal"
+
+    process = factory.SubFactory(ProcessFactory)
+    author = factory.SubFactory("tests.factories.core.UserFactory", is_staff=False)
+    title = factory.Sequence(lambda n: f"Vorschlag {n}")
+    text = "Eine Bank am Spielplatz wäre schön."

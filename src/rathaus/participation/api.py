@@ -98,3 +98,51 @@ def survey_results(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
             for item in found
         ],
     }  # fmt: skip
+
+
+class ProposalOut(Schema):
+    uid: uuid.UUID
+    title: str
+    text: str
+    created_at: str
+    supports: int
+    latitude: float | None
+    longitude: float | None
+    picture_url: str | None
+    official_answer: str | None
+    answered_on: str | None
+    url: str
+
+
+@router.get(
+    "/processes/{slug}/proposals",
+    response={200: list[ProposalOut], 404: ProblemOut},
+    summary="Published proposals of a process",
+)
+def proposal_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    """The published proposals of a public process of the authority of the host, newest first,
+    with their number of supports and the official answer; hidden proposals are left out.
+    404 when the process does not exist or is not public."""
+    from rathaus.participation import proposals
+
+    process = Process.objects.filter(
+        authority=current_authority(request), slug=slug[:80],
+        state__in=[Process.State.PUBLISHED, Process.State.CLOSED],
+    ).first()  # fmt: skip
+    if process is None:
+        raise HttpError(404, "No public process has this short name.")
+    base = f"/mitmachen/{process.slug}/vorschlaege"
+    return [
+        {"uid": item.uid, "title": item.title, "text": item.text,
+         "created_at": item.created_at.isoformat(), "supports": item.support_count,  # type: ignore[attr-defined]
+         "latitude": float(item.latitude) if item.latitude is not None else None,
+         "longitude": float(item.longitude) if item.longitude is not None else None,
+         "picture_url": request.build_absolute_uri(f"{base}/{item.uid}/bild/anzeigen/")
+         if item.picture_id else None,
+         "official_answer": item.official_answer.text
+         if hasattr(item, "official_answer") else None,
+         "answered_on": item.official_answer.answered_on.isoformat()
+         if hasattr(item, "official_answer") else None,
+         "url": request.build_absolute_uri(f"{base}/{item.uid}/")}
+        for item in proposals.listed(process)
+    ]  # fmt: skip

@@ -292,3 +292,151 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}: {self.pk}"
+
+
+# --- proposals and comments (docs/participation.md, "Proposals and comments") ------------------
+
+
+class Proposal(models.Model):
+    """A citizen's idea in a process: plain text (escaped on every page), an optional picture
+    (stored without metadata) and an optional point inside the municipality. Staff may hide it
+    with a reason, answer it officially and link it to the construction project or council
+    paper it led to. The council paper is a checked reference (its address below ``/rat/``
+    and its reference number): the council app sits in the same layer and is not imported."""
+
+    class State(models.TextChoices):
+        PUBLISHED = "published", _("published")
+        HIDDEN = "hidden", _("hidden")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="proposals")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participation_proposals"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("your proposal"), max_length=4000)
+    picture = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    picture_display = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    picture_alt = models.CharField(_("what the picture shows"), max_length=200, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PUBLISHED
+    )
+    hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    construction_project = models.ForeignKey(
+        "construction.Project",
+        verbose_name=_("construction project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    council_paper_path = models.CharField(_("address of the council paper"), max_length=200,
+                                          blank=True)  # fmt: skip
+    council_paper_label = models.CharField(_("council paper"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["process", "state"], name="participation_prop_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="participation_proposal_both_coordinates",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Support(models.Model):
+    """That an account supports a proposal: once per account (unique in the database)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participation_supports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="participation_support_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.user_id}"
+
+
+class Comment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participation_comments"
+    )
+    text = models.TextField(_("your comment"), max_length=2000)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.pk}"
+
+
+class AbuseReport(models.Model):
+    """Someone reports a proposal or a comment; staff look at the open reports."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="participation_reports",
+    )
+    reason = models.CharField(_("what is wrong"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("abuse report")
+        verbose_name_plural = _("abuse reports")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.pk}"
+
+
+class OfficialAnswer(models.Model):
+    """The authority's answer to a proposal, shown above the comments; one per proposal."""
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, related_name="official_answer"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("official answer"), max_length=4000)
+    answered_on = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("official answer")
+        verbose_name_plural = _("official answers")
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}"

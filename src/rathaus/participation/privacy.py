@@ -31,6 +31,40 @@ ACTIVITIES = (
         ),
         models=("participation.ParticipationRecord", "participation.Draft"),
     ),
+    Activity(
+        key="participation.proposals",
+        title=_("Proposals, supports and comments"),
+        purpose=_(
+            "When you submit a proposal, support one or write a comment, we keep it with your "
+            "account so that everyone can support a proposal only once, so that abuse can be "
+            "stopped and so that the municipality can answer you. Proposals and comments are "
+            "public without your name; a picture is stored without its metadata (no GPS "
+            "position). When you report abuse, staff see who reported it."
+        ),
+        legal_basis=_(
+            "Art. 6 (1) (e) GDPR: the municipality's task to inform and involve its "
+            "residents; taking part is voluntary."
+        ),
+        data=_(
+            "Your account, the text, picture and place of your proposals, your comments, which "
+            "proposals you support, your reports of abuse, and when you did it."
+        ),
+        recipients=_(
+            "The public sees proposals and comments (without your name); staff of the "
+            "municipality who run the process see your account."
+        ),
+        retention=_(
+            "As long as the process is kept; when you close your account, your proposals, "
+            "comments, supports and reports are deleted with it."
+        ),
+        models=(
+            "participation.Proposal",
+            "participation.Support",
+            "participation.Comment",
+            "participation.AbuseReport",
+            "participation.OfficialAnswer",
+        ),
+    ),
 )
 
 WITHOUT_PERSONAL_DATA = (

@@ -10,10 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 def ready() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import pre_delete
+
     from rathaus.accounts import gdpr
     from rathaus.core import demo as core_demo
     from rathaus.core import housekeeping, navigation
-    from rathaus.participation import demo, services
+    from rathaus.participation import demo, proposal_demo, proposals, services
 
     navigation.register(
         navigation.NavItem("participation", _("Take part"), "participation:list", 67)
@@ -28,12 +31,28 @@ def ready() -> None:
         "participation.drafts", services.remove_drafts_of_ended_surveys, timedelta(days=1)
     )
     gdpr.register_export_section("participation", export)
+    gdpr.register_export_section("participation_proposals", proposals.export)
+    pre_delete.connect(_release_pictures, sender=get_user_model(),
+                       dispatch_uid="participation.proposal_pictures")  # fmt: skip
     core_demo.register_loader("participation", demo.load)
+    core_demo.register_loader("participation_proposals", proposal_demo.load)
+    core_demo.login_notes.append(
+        "Demo proposals: /mitmachen/ideen-buergerpark/vorschlaege/ (the demo citizen can submit, "
+        "support and comment; staff: /verwaltung/mitmachen/vorschlaege/)."
+    )
     core_demo.login_notes.append(
         "Demo citizen participation: /mitmachen/ (the survey „Bürgerbefragung Digitalisierung“ "
         f"with its results); staff of the Digitalwerkstatt: {demo.DEMO_KEEPER}, "
         "/verwaltung/mitmachen/."
     )
+
+
+def _release_pictures(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """An account goes: its proposals go with it, and their pictures once nothing else uses
+    them."""
+    from rathaus.participation import proposals
+
+    proposals.release_pictures_of(instance)
 
 
 def runs_participation(staff: object) -> bool:

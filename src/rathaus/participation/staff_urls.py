@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from rathaus.participation import staff_processes as processes
+from rathaus.participation import staff_proposals as ideas
 from rathaus.participation import staff_surveys as surveys
 
 app_name = "participation_staff"
@@ -29,4 +30,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("umfragen/<id:pk>/veroeffentlichen/", surveys.results_publish, name="publish"),
     path("umfragen/<id:pk>/freitexte/", surveys.review_list, name="review"),
     path("umfragen/<id:pk>/freitexte/<uuid:answer>/", surveys.review_answer, name="review_answer"),
+    path("vorschlaege/", ideas.proposal_list, name="proposals"),
+    path("vorschlaege/<id:pk>/", ideas.proposal_detail, name="proposal"),
+    path(
+        "vorschlaege/<id:pk>/sichtbarkeit/", ideas.proposal_visibility, name="proposal_visibility"
+    ),
+    path(
+        "vorschlaege/<id:pk>/kommentare/<id:comment>/sichtbarkeit/",
+        ideas.comment_visibility,
+        name="comment_visibility",
+    ),
+    path("vorschlaege/<id:pk>/antwort/", ideas.answer, name="proposal_answer"),
+    path("vorschlaege/<id:pk>/verknuepfungen/", ideas.links, name="proposal_links"),
+    path("meldungen/<id:pk>/erledigt/", ideas.report_close, name="report_close"),
 ]
