@@ -103,7 +103,7 @@ def test_the_next_paper_says_what_changed_since_the_last(barleben, tmp_path):
 
 
 def test_the_command_refuses_an_unknown_format_and_authority(barleben, tmp_path):
-    with pytest.raises(CommandError, match=".pdf or .docx"):
+    with pytest.raises(CommandError, match=r"\.pdf or \.docx"):
         call_command("report_projects", "--out", str(tmp_path / "vorlage.odt"))
     with pytest.raises(CommandError, match="no authority"):
         call_command("report_projects", "--out", str(tmp_path / "v.pdf"), "--authority", "x")

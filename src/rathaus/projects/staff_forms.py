@@ -31,16 +31,20 @@ MAX_EURO = Decimal("100000000000")  # 100 billion: far above any grant of a town
 DATES = {"widget": DateInput}
 
 
-class EuroField(forms.CharField):
+class EuroField(forms.Field):
     """An amount in euro (``80.000,00`` or ``80000.5``), cleaned to integer cents."""
 
+    widget = forms.TextInput
+
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 30)
         kwargs.setdefault("help_text", _("In euro, e.g. 80.000,00"))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = re.sub(r"[\s€]", "", str(value or ""))
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "maxlength": "30"}
+
+    def to_python(self, value: Any) -> int | None:
+        text = re.sub(r"[\s€]", "", str(value or ""))[:40]
         if not text:
             return None
         if "," in text:
