@@ -43,7 +43,7 @@ def _date(value: Any) -> str:
 
 
 def docx(report: Report) -> bytes:
-    from docx import Document  # type: ignore[import-untyped]
+    from docx import Document
 
     document = Document()
     document.core_properties.title = _("Information paper: state of the digital projects")
