@@ -97,3 +97,41 @@ def test_the_api_lists_the_public_projects_and_is_in_the_schema(town):
     assert Client().get("/api/v1/projects?authority=unbekannt").status_code == 404
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/projects" in schema["paths"]
+
+
+def test_a_linked_council_paper_is_the_council_apps_paper_of_that_reference(town):
+    from tests.factories.council import PaperFactory as CouncilPaperFactory
+
+    project = DigitalProjectFactory(authority=town)
+    paper = CouncilPaperFactory(body__authority=town, reference="IV-0012/2020")
+    keeper = staff(project, "projekte", ROLE)
+    address = f"/verwaltung/projekte/{project.pk}/paper/"
+    data = {"paper-reference": "IV-0012/2020", "paper-title": "Gesamtübersicht"}
+    assert keeper.post(address, data).status_code == 302
+    assert project.papers.get().paper == paper
+    html = keeper.get(f"/verwaltung/projekte/{project.pk}/").content.decode()
+    assert f'href="/rat/vorlagen/{paper.pk}/"' in html
+    again = keeper.post(address, data)
+    assert again.status_code == 400
+    assert "Diese Vorlage ist schon verknüpft." in again.content.decode()
+
+
+def test_the_lists_read_a_fixed_number_of_queries(town):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(address: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(address).status_code == 200
+        return len(queries)
+
+    def more_projects(n: int) -> None:
+        for _ in range(n):
+            project = DigitalProjectFactory(authority=town)
+            GrantFactory(project=project)
+            MilestoneFactory(project=project)
+
+    more_projects(1)
+    few = (count("/digitalisierung/"), count("/api/v1/projects?authority=barleben"))
+    more_projects(4)
+    assert (count("/digitalisierung/"), count("/api/v1/projects?authority=barleben")) == few
