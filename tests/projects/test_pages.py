@@ -135,3 +135,8 @@ def test_the_lists_read_a_fixed_number_of_queries(town):
     few = (count("/digitalisierung/"), count("/api/v1/projects?authority=barleben"))
     more_projects(4)
     assert (count("/digitalisierung/"), count("/api/v1/projects?authority=barleben")) == few
+
+
+def test_the_public_page_is_linked_from_the_footer(town):
+    html = Client().get("/").content.decode()
+    assert 'href="/digitalisierung/">Digitalprojekte</a>' in html
