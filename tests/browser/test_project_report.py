@@ -67,3 +67,14 @@ def test_the_council_paper_from_the_staff_page(
     expect(page.get_by_label("Grund")).to_have_value("Noch eine Verlängerung")
     assert_accessible(page)
     assert Extension.objects.count() == 1
+
+
+def test_the_public_page_of_the_digital_projects(
+    page: Page, server: str, assert_accessible: Check
+) -> None:
+    page.goto(f"{server}/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Digitalprojekte").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Digitalprojekte")
+    expect(page.get_by_role("heading", level=2, name="DigitalPakt Schule")).to_be_visible()
+    expect(page.get_by_text("Digitalwerkstatt Villa 147 offiziell eröffnet")).to_be_visible()
+    assert_accessible(page)
