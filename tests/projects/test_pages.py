@@ -18,7 +18,7 @@ from tests.factories import (
 )
 from tests.support import clerk_of, log_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.database]  # runs on PostgreSQL too (ADR 0036)
 
 
 @pytest.fixture
