@@ -140,3 +140,20 @@ def test_the_lists_read_a_fixed_number_of_queries(town):
 def test_the_public_page_is_linked_from_the_footer(town):
     html = Client().get("/").content.decode()
     assert 'href="/digitalisierung/">Digitalprojekte</a>' in html
+
+
+def test_a_second_project_of_the_same_title_is_refused(town):
+    project = DigitalProjectFactory(authority=town, title="5G-Campus")
+    keeper = staff(project, "projekte", ROLE)
+    data = {"title": "5G-Campus", "goal": "Noch einmal.", "unit": str(project.unit.pk),
+            "responsible": "", "partners": "", "status": "planned", "status_note": "",
+            "position": "0"}  # fmt: skip
+    response = keeper.post("/verwaltung/projekte/neu/?behoerde=barleben", data)
+    assert response.status_code == 400
+    assert "Ein Projekt mit diesem Titel gibt es schon." in response.content.decode()
+    assert Project.objects.filter(title="5G-Campus").count() == 1
+    changed = {f"project-{key}": value for key, value in data.items()}
+    changed["project-title"] = ""
+    page = keeper.post(f"/verwaltung/projekte/{project.pk}/project/", changed)
+    assert page.status_code == 400
+    assert '<h1 class="kern-heading-x-large">5G-Campus</h1>' in page.content.decode()

@@ -64,6 +64,10 @@ def save_project(
     values = {name: data[name] for name in PROJECT_FIELDS if name in data}
     if values.get("unit") is not None and values["unit"].authority_id != authority.pk:
         raise ValidationError({"unit": _("The unit belongs to another authority.")})
+    title = values.get("title")
+    same = Project.objects.filter(authority=authority, title=title)
+    if title and same.exclude(pk=project.pk if project else None).exists():
+        raise ValidationError({"title": _("A project of this title exists already.")})
     with transaction.atomic():
         if project is None:
             project = Project.objects.create(authority=authority, **values)

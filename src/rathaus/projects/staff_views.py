@@ -101,7 +101,14 @@ def _forms(project: Project, data: Any = None, which: str = "") -> dict[str, Any
         return cls(bound, prefix=name, **kwargs)
 
     return {
-        "project_form": make("project", f.ProjectForm, instance=project, authority=authority),
+        # a copy: a bound ModelForm writes what was typed into its instance, and the page's
+        # heading shows the project as it is stored
+        "project_form": make(
+            "project",
+            f.ProjectForm,
+            instance=Project.objects.get(pk=project.pk),
+            authority=authority,
+        ),
         "milestone_form": make("milestone", f.MilestoneForm),
         "risk_form": make("risk", f.RiskForm),
         "paper_form": make("paper", f.PaperForm),
