@@ -66,7 +66,9 @@ def save_project(
         raise ValidationError({"unit": _("The unit belongs to another authority.")})
     title = values.get("title")
     same = Project.objects.filter(authority=authority, title=title)
-    if title and same.exclude(pk=project.pk if project else None).exists():
+    if project is not None:
+        same = same.exclude(pk=project.pk)
+    if title and same.exists():
         raise ValidationError({"title": _("A project of this title exists already.")})
     with transaction.atomic():
         if project is None:
