@@ -16,6 +16,7 @@ from rathaus.core import navigation, roles
 from rathaus.forms.models import FormDefinition
 from rathaus.payments.models import PaymentRequest
 from rathaus.processes.models import ProcessModel, ProcessTask
+from rathaus.projects.models import Project
 from tests.factories import (
     DisruptionFactory,
     FeeFactory,
@@ -114,6 +115,10 @@ NOT_PAGES = {
     "participation_staff:proposal_answer": "POST only",
     "participation_staff:proposal_links": "POST only",
     "participation_staff:report_close": "POST only",
+    "projects_staff:report_file": "POST only",
+    "projects_staff:part": "POST only",
+    "projects_staff:grant_part": "POST only",
+    "projects_staff:mark": "POST only",
 }
 
 
@@ -161,6 +166,7 @@ def world(meldung: Any) -> dict[str, Any]:
         "event_series": SeriesFactory(authority=meldung.authority),
         "meeting": CouncilMeetingFactory(body__authority=meldung.authority),
         "paper": CouncilPaperFactory(body__authority=meldung.authority),
+        "digital_project": Project.objects.filter(authority=meldung.authority).first(),
         **council_world(meldung.authority),
         **participation_world(meldung.authority),
     }
@@ -280,6 +286,10 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "noticeboard_staff:withdraw": (
         lambda w: f"/verwaltung/bekanntmachungen/{w['notice'].pk}/zurueckziehen/"
     ),
+    "projects_staff:list": lambda w: "/verwaltung/projekte/",
+    "projects_staff:add": lambda w: "/verwaltung/projekte/neu/",
+    "projects_staff:report": lambda w: "/verwaltung/projekte/bericht/",
+    "projects_staff:project": lambda w: f"/verwaltung/projekte/{w['digital_project'].pk}/",
     "events_staff:list": lambda w: "/verwaltung/veranstaltungen/",
     "events_staff:add": lambda w: "/verwaltung/veranstaltungen/neu/",
     "events_staff:event": lambda w: f"/verwaltung/veranstaltungen/{w['event'].pk}/",
@@ -485,6 +495,7 @@ FOR_ADMINISTRATORS = {
     *(name for name in PAGES if name.startswith("council_staff:")),
     *(name for name in PAGES if name.startswith("participation_staff:")),
     *(name for name in PAGES if name.startswith("events_staff:")),
+    *(name for name in PAGES if name.startswith("projects_staff:")),
 }
 
 
