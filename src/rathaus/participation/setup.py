@@ -27,6 +27,11 @@ def ready() -> None:
     housekeeping.register(
         "participation.drafts", services.remove_drafts_of_ended_surveys, timedelta(days=1)
     )
+    from rathaus.participation import result_records
+
+    housekeeping.register(
+        "participation.results", result_records.publish_due, timedelta(minutes=5)
+    )
     gdpr.register_export_section("participation", export)
     core_demo.register_loader("participation", demo.load)
     core_demo.login_notes.append(
