@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from rathaus.participation import staff_competitions as competitions
 from rathaus.participation import staff_processes as processes
 from rathaus.participation import staff_surveys as surveys
 
@@ -29,4 +30,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("umfragen/<id:pk>/veroeffentlichen/", surveys.results_publish, name="publish"),
     path("umfragen/<id:pk>/freitexte/", surveys.review_list, name="review"),
     path("umfragen/<id:pk>/freitexte/<uuid:answer>/", surveys.review_answer, name="review_answer"),
+    path("<id:pk>/wettbewerbe/neu/", competitions.competition_add, name="competition_add"),
+    path("wettbewerbe/<id:pk>/", competitions.competition_edit, name="competition"),
+    path("wettbewerbe/<id:pk>/beitraege/neu/", competitions.entry_add, name="entry_add"),
+    path("wettbewerbe/<id:pk>/beitraege/<id:entry>/", competitions.entry_decide, name="entry"),
+    path("wettbewerbe/<id:pk>/pruefen/", competitions.record_verify, name="record_verify"),
+    path("wettbewerbe/<id:pk>/beitraege/<id:entry>/bild/", competitions.entry_picture,
+         name="entry_picture"),
 ]

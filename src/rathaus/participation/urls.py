@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from rathaus.participation import competition_views as competition
 from rathaus.participation import views
 
 app_name = "participation"
@@ -14,4 +15,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:slug>/umfrage/<uuid:uid>/weiter/<str:token>/", views.resume, name="resume"),
     path("<slug:slug>/umfrage/<uuid:uid>/danke/", views.thanks, name="thanks"),
     path("<slug:slug>/umfrage/<uuid:uid>/ergebnisse/", views.results_page, name="results"),
+    path("<slug:slug>/wettbewerb/<uuid:uid>/", competition.competition_page, name="competition"),
+    path("<slug:slug>/wettbewerb/<uuid:uid>/stimme/", competition.vote, name="vote"),
+    path("<slug:slug>/wettbewerb/<uuid:uid>/einreichen/", competition.entry_new, name="entry_new"),
+    path("<slug:slug>/wettbewerb/<uuid:uid>/ergebnis/", competition.results_page,
+         name="competition_results"),
+    path("<slug:slug>/wettbewerb/<uuid:uid>/bild/<uuid:entry>/", competition.picture,
+         name="entry_picture"),
 ]
