@@ -157,3 +157,24 @@ def test_deleting_an_account_keeps_the_vote_and_the_hash(competition):
     ballot = Ballot.objects.get()
     assert ballot.user is None
     assert result_records.verify(record).matches
+
+
+def test_the_demo_logo_competition_is_in_its_vote_with_drawn_entries(town):
+    from rathaus.core.demo import Tally
+    from rathaus.participation import competition_demo
+    from rathaus.participation.models import Competition
+
+    tally = Tally()
+    competition_demo.load(tally)
+    competition_demo.load(tally)
+    assert tally["Competition: created"] == 1 and tally["Competition: unchanged"] == 1
+    competition = Competition.objects.get(title="Logo für SmartCity Barleben")
+    assert competition.entries.count() == 5
+    assert Ballot.objects.filter(competition=competition).count() == 44
+    html = Client().get(_url(competition)).content.decode()
+    assert "Welle und Turm" in html and "Zum Abstimmen anmelden" in html
+    entry = competition.entries.first()
+    picture = Client().get(reverse("participation:entry_picture", args=[
+        competition.process.slug, competition.uid, entry.uid]))  # fmt: skip
+    assert picture["Content-Type"] == "image/png"
+    assert b"".join(picture.streaming_content).startswith(b"\x89PNG")
