@@ -178,3 +178,14 @@ def test_the_demo_logo_competition_is_in_its_vote_with_drawn_entries(town):
         competition.process.slug, competition.uid, entry.uid]))  # fmt: skip
     assert picture["Content-Type"] == "image/png"
     assert b"".join(picture.streaming_content).startswith(b"\x89PNG")
+
+
+def test_changing_votes_and_the_record_together_still_shows(competition):
+    first, second = EntryFactory(competition=competition), EntryFactory(competition=competition)
+    client, _user = _client()
+    client.post(_url(competition, "vote"), {"eintrag": str(first.uid)})
+    record = result_records.publish_if_due(competition, now=competition.results_at)
+    Ballot.objects.update(entry=second)
+    record.ballots_sha256 = result_records.ballots_hash(competition)
+    record.save()
+    assert not result_records.verify(record).matches  # the audit entry keeps the first hash

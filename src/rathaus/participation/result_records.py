@@ -102,10 +102,29 @@ class Verification:
     computed_count: int
 
 
+def audited_hash(record: ResultRecord) -> str | None:
+    """The hash the audit entry of the publication holds (the audit chain covers it)."""
+    from rathaus.core.models import AuditEvent
+
+    event = (
+        AuditEvent.objects.filter(
+            action="participation.competition.results",
+            object_type=Competition._meta.label,
+            object_id=str(record.competition_id),
+        )
+        .order_by("pk")
+        .first()
+    )
+    return event.details.get("sha256") if event is not None else None
+
+
 def verify(record: ResultRecord) -> Verification:
+    """Whether the stored votes still give the record's hash and number, and the record's
+    hash is the one in the audit chain."""
     competition = record.competition
     return Verification(
         matches=ballots_hash(competition) == record.ballots_sha256
+        and audited_hash(record) == record.ballots_sha256
         and Ballot.objects.filter(competition=competition).count() == record.ballot_count,
         stored=record.ballots_sha256, computed=ballots_hash(competition),
         stored_count=record.ballot_count,
