@@ -25,6 +25,7 @@ import time
 from typing import Any
 
 from common import Row, add_smoke_option, fresh_database, print_table
+
 from events import rush
 
 ENTRIES = 5
@@ -50,8 +51,10 @@ def main() -> None:
         from rathaus.participation import competitions, result_records
         from rathaus.participation.models import Ballot, Competition, Entry, Process
 
-        town = Authority.objects.create(slug="barleben", name="Gemeinde Barleben",
-                                        kind=Authority.Kind.GEMEINDE, postal_code="39179")  # fmt: skip
+        town = Authority.objects.create(
+            slug="barleben", name="Gemeinde Barleben", kind=Authority.Kind.GEMEINDE,
+            postal_code="39179",
+        )  # fmt: skip
         process = Process.objects.create(
             authority=town, slug="logo", title="Logo", summary="Logo",
             state=Process.State.PUBLISHED, eligibility=Process.Eligibility.RESIDENTS,

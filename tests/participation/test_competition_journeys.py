@@ -106,7 +106,8 @@ def test_an_entry_needs_consent_and_a_picture_that_is_not_svg(competition):
     assert sent.status_code == 302
     entry = Entry.objects.get()
     assert entry.state == Entry.State.SUBMITTED
-    assert entry.submitted_by == user and entry.consent_at is not None
+    assert entry.submitted_by == user
+    assert entry.consent_at is not None
     # not shown before the administration admits it
     assert Client().get(
         reverse("participation:entry_picture",
@@ -167,12 +168,14 @@ def test_the_demo_logo_competition_is_in_its_vote_with_drawn_entries(town):
     tally = Tally()
     competition_demo.load(tally)
     competition_demo.load(tally)
-    assert tally["Competition: created"] == 1 and tally["Competition: unchanged"] == 1
+    assert tally["Competition: created"] == 1
+    assert tally["Competition: unchanged"] == 1
     competition = Competition.objects.get(title="Logo für SmartCity Barleben")
     assert competition.entries.count() == 5
     assert Ballot.objects.filter(competition=competition).count() == 44
     html = Client().get(_url(competition)).content.decode()
-    assert "Welle und Turm" in html and "Zum Abstimmen anmelden" in html
+    assert "Welle und Turm" in html
+    assert "Zum Abstimmen anmelden" in html
     entry = competition.entries.first()
     picture = Client().get(reverse("participation:entry_picture", args=[
         competition.process.slug, competition.uid, entry.uid]))  # fmt: skip

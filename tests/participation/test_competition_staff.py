@@ -52,7 +52,8 @@ def test_staff_create_a_competition_and_decide_on_entries(town):
         competition, citizen, title="Welle", description="Eine Welle", author_name="Ilse",
         image=SimpleUploadedFile("welle.png", _png(), content_type="image/png"))  # fmt: skip
     page = client.get(url).content.decode()
-    assert "Welle" in page and "Die Stimmenzahlen werden gezeigt" in page
+    assert "Welle" in page
+    assert "Die Stimmenzahlen werden gezeigt" in page
     assert client.get(f"{url}beitraege/{entry.pk}/bild/").status_code == 200
     client.post(f"{url}beitraege/{entry.pk}/", {"entscheidung": "ablehnen", "note": ""})
     entry.refresh_from_db()
@@ -60,7 +61,8 @@ def test_staff_create_a_competition_and_decide_on_entries(town):
     client.post(f"{url}beitraege/{entry.pk}/", {"entscheidung": "zulassen", "note": ""})
     client.post(f"{url}beitraege/{entry.pk}/", {"entscheidung": "auswaehlen", "note": "Klar"})
     entry.refresh_from_db()
-    assert entry.state == Entry.State.SHORTLISTED and entry.jury_note == "Klar"
+    assert entry.state == Entry.State.SHORTLISTED
+    assert entry.jury_note == "Klar"
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"participation.competition.created", "participation.entry.admitted",
             "participation.entry.shortlisted"} <= actions  # fmt: skip

@@ -3,6 +3,7 @@ entry, and a competition with its periods."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from django import forms
@@ -71,7 +72,7 @@ class CompetitionForm(forms.ModelForm[Competition]):
         order = ["entries_from", "entries_until", "jury_until", "vote_from", "vote_until",
                  "results_at"]  # fmt: skip
         times = [data.get(name) for name in order]
-        if all(times) and any(later < earlier for earlier, later in zip(times, times[1:])):  # type: ignore[operator]
+        if all(times) and any(later < earlier for earlier, later in itertools.pairwise(times)):  # type: ignore[operator]
             raise forms.ValidationError(
                 _("The times must follow each other: entries, jury, vote, results.")
             )

@@ -38,7 +38,9 @@ def _competition(request: HttpRequest, slug: str, uid: uuid.UUID) -> Competition
 def _page(request: HttpRequest, competition: Competition, status: int = 200,
           refusal: Any = None) -> HttpResponse:  # fmt: skip
     stage = competitions.phase(competition)
-    shown = (Entry.State.SHORTLISTED,) if stage in ("vote", "counting", "results") else PUBLIC_ENTRIES
+    shown = (
+        (Entry.State.SHORTLISTED,) if stage in ("vote", "counting", "results") else PUBLIC_ENTRIES
+    )
     entries = list(competition.entries.filter(state__in=shown).select_related("display"))
     used = competitions.votes_used(competition, request.user)
     voted = {ballot.entry_id for ballot in used}
@@ -105,8 +107,9 @@ def entry_new(request: HttpRequest, slug: str, uid: uuid.UUID) -> HttpResponseBa
                 form.add_error("image", rejected.message)
                 status = rejected.status
             else:
-                messages.success(request, _("Thank you: your entry has arrived. The "
-                                            "administration checks it before it is shown."))  # fmt: skip
+                thanks = _("Thank you: your entry has arrived. The administration checks it "
+                           "before it is shown.")  # fmt: skip
+                messages.success(request, thanks)
                 return redirect(reverse("participation:competition", args=[slug, uid]))
         else:
             status = 422

@@ -34,7 +34,8 @@ class VoteRefused(Exception):
 
 
 def phase(competition: Competition, now: Any = None) -> str:
-    """"before", "entries", "jury", "vote", "counting" (vote over, results not yet) or "results"."""
+    """Where the competition is: "before", "entries", "jury", "vote", "counting" (the vote is
+    over, the results not yet) or "results"."""
     now = now or timezone.now()
     if now < competition.entries_from:
         return "before"
@@ -59,8 +60,10 @@ def votes_used(competition: Competition, user: Any) -> list[Ballot]:
 # --- entries -------------------------------------------------------------------------------------
 
 
-def submit_entry(competition: Competition, user: Any, *, title: str, description: str,
-                 author_name: str, image: UploadedFile, by_staff: bool = False) -> Entry:  # fmt: skip
+def submit_entry(
+    competition: Competition, user: Any, *, title: str, description: str, author_name: str,
+    image: UploadedFile, by_staff: bool = False,
+) -> Entry:  # fmt: skip
     """Check and store the picture (raises ``UploadRejected``) and keep the entry with the
     time of the consent to publication (the form requires it)."""
     picture = store_picture(image)

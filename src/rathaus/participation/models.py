@@ -417,9 +417,7 @@ class ResultRecord(models.Model):
     """The result of a competition, written once (the one-to-one key) when it is published:
     the counts, the number of votes and the SHA-256 over the sorted, pseudonymous votes."""
 
-    competition = models.OneToOneField(
-        Competition, on_delete=models.CASCADE, related_name="result"
-    )
+    competition = models.OneToOneField(Competition, on_delete=models.CASCADE, related_name="result")
     created_at = models.DateTimeField(auto_now_add=True)
     ballot_count = models.PositiveIntegerField()
     counts = models.JSONField(default=dict)

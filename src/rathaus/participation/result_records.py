@@ -32,9 +32,7 @@ def pseudonym(competition: Competition, user_id: int) -> str:
 
 
 def ballot_lines(competition: Competition) -> list[str]:
-    rows = Ballot.objects.filter(competition=competition).values_list(
-        "voter", "entry__uid", "slot"
-    )
+    rows = Ballot.objects.filter(competition=competition).values_list("voter", "entry__uid", "slot")
     return sorted(f"{voter} {entry} {slot}" for voter, entry, slot in rows)
 
 

@@ -29,9 +29,7 @@ def ready() -> None:
     )
     from rathaus.participation import result_records
 
-    housekeeping.register(
-        "participation.results", result_records.publish_due, timedelta(minutes=5)
-    )
+    housekeeping.register("participation.results", result_records.publish_due, timedelta(minutes=5))
     gdpr.register_export_section("participation", export)
     core_demo.register_loader("participation", demo.load)
     core_demo.login_notes.append(

@@ -73,8 +73,8 @@ def competition_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     }  # fmt: skip
     if context["counts"] is not None:
         titles = {str(entry.uid): entry.title for entry in context["entries"]}
-        context["counts"] = sorted(((titles.get(uid, uid), count) for uid, count
-                                    in context["counts"].items()), key=lambda row: -row[1])  # fmt: skip
+        rows = [(titles.get(uid, uid), count) for uid, count in context["counts"].items()]
+        context["counts"] = sorted(rows, key=lambda row: -row[1])
     return render(request, "participation/staff/competition.html", context,
                   status=422 if form.is_bound else 200)  # fmt: skip
 
@@ -100,7 +100,9 @@ def entry_decide(request: HttpRequest, pk: int, entry: int) -> HttpResponseBase:
     elif decision[0] == Entry.State.REJECTED and not form.cleaned_data["note"]:
         messages.error(request, _("Please give a reason for the rejection."))
     elif decision[0] == Entry.State.SHORTLISTED and competitions.phase(competition) not in (
-        "before", "entries", "jury"
+        "before",
+        "entries",
+        "jury",
     ):
         messages.error(request, _("The vote has begun: the shortlist cannot change any more."))
     else:
@@ -127,7 +129,7 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponseBase:
             messages.success(request, _("The entry was added and admitted."))
     else:
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
     return redirect(_url(competition))
 
 

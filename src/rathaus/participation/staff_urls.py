@@ -35,6 +35,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("wettbewerbe/<id:pk>/beitraege/neu/", competitions.entry_add, name="entry_add"),
     path("wettbewerbe/<id:pk>/beitraege/<id:entry>/", competitions.entry_decide, name="entry"),
     path("wettbewerbe/<id:pk>/pruefen/", competitions.record_verify, name="record_verify"),
-    path("wettbewerbe/<id:pk>/beitraege/<id:entry>/bild/", competitions.entry_picture,
-         name="entry_picture"),
+    path(
+        "wettbewerbe/<id:pk>/beitraege/<id:entry>/bild/",
+        competitions.entry_picture,
+        name="entry_picture",
+    ),
 ]

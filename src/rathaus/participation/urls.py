@@ -18,8 +18,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:slug>/wettbewerb/<uuid:uid>/", competition.competition_page, name="competition"),
     path("<slug:slug>/wettbewerb/<uuid:uid>/stimme/", competition.vote, name="vote"),
     path("<slug:slug>/wettbewerb/<uuid:uid>/einreichen/", competition.entry_new, name="entry_new"),
-    path("<slug:slug>/wettbewerb/<uuid:uid>/ergebnis/", competition.results_page,
-         name="competition_results"),
-    path("<slug:slug>/wettbewerb/<uuid:uid>/bild/<uuid:entry>/", competition.picture,
-         name="entry_picture"),
+    path(
+        "<slug:slug>/wettbewerb/<uuid:uid>/ergebnis/",
+        competition.results_page,
+        name="competition_results",
+    ),
+    path(
+        "<slug:slug>/wettbewerb/<uuid:uid>/bild/<uuid:entry>/",
+        competition.picture,
+        name="entry_picture",
+    ),
 ]
