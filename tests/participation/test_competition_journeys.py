@@ -192,3 +192,18 @@ def test_changing_votes_and_the_record_together_still_shows(competition):
     record.ballots_sha256 = result_records.ballots_hash(competition)
     record.save()
     assert not result_records.verify(record).matches  # the audit entry keeps the first hash
+
+
+def test_the_command_line_check_reports_a_changed_vote(competition):
+    from django.core.management import CommandError, call_command
+
+    first, second = EntryFactory(competition=competition), EntryFactory(competition=competition)
+    client, _user = _client()
+    client.post(_url(competition, "vote"), {"eintrag": str(first.uid)})
+    result_records.publish_if_due(competition, now=competition.results_at)
+    out = io.StringIO()
+    call_command("verify_results", stdout=out)
+    assert "1 result record(s) match." in out.getvalue()
+    Ballot.objects.update(entry=second)
+    with pytest.raises(CommandError, match="1 result record"):
+        call_command("verify_results", stdout=io.StringIO(), stderr=io.StringIO())
