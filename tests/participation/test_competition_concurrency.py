@@ -51,3 +51,20 @@ def test_three_votes_from_six_tabs_at_once_take_three_slots():
     assert len(errors) == 3
     assert sorted(Ballot.objects.values_list("slot", flat=True)) == [1, 2, 3]
     assert Ballot.objects.values("entry").distinct().count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_result_record_is_written_once_when_many_ask_at_the_same_moment():
+    from rathaus.core.models import AuditEvent
+    from rathaus.participation import result_records
+    from rathaus.participation.models import ResultRecord
+
+    competition = CompetitionFactory()
+    entry = EntryFactory(competition=competition)
+    competitions.cast_vote(competition, AccountFactory().user, entry, "substantial")
+    calls = [partial(result_records.publish_if_due, competition, competition.results_at)] * 8
+    errors = run_in_threads(*calls, together=True)
+    assert errors == []
+    assert ResultRecord.objects.count() == 1
+    assert AuditEvent.objects.filter(action="participation.competition.results").count() == 1
+    assert result_records.verify(ResultRecord.objects.get()).matches
