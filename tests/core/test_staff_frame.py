@@ -33,7 +33,7 @@ from tests.factories.council import PaperFactory as CouncilPaperFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
 from tests.factories.noticeboard import NoticeFactory, ScreenFactory
 from tests.factories.opendata import DatasetFactory, ThresholdFactory
-from tests.factories.participation import PhaseFactory, QuestionFactory
+from tests.factories.participation import CompetitionFactory, PhaseFactory, QuestionFactory
 from tests.support import log_in
 
 STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
@@ -109,6 +109,10 @@ NOT_PAGES = {
     "participation_staff:publish": "POST only",
     "participation_staff:review_answer": "POST only",
     "participation_staff:csv": "a CSV download",
+    "participation_staff:entry": "POST only",
+    "participation_staff:entry_add": "POST only",
+    "participation_staff:record_verify": "POST only",
+    "participation_staff:entry_picture": "a picture",
 }
 
 
@@ -168,6 +172,7 @@ def participation_world(authority: Any) -> dict[str, Any]:
     return {
         "participation_question": question,
         "participation_free_phase": PhaseFactory(process=process, kind="information"),
+        "participation_competition": CompetitionFactory(process=process),
     }
 
 
@@ -327,6 +332,14 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "council_staff:paper": lambda w: f"/verwaltung/rat/vorlagen/{w['paper'].pk}/",
     "council_staff:paper_delete": lambda w: f"/verwaltung/rat/vorlagen/{w['paper'].pk}/loeschen/",
     "participation_staff:list": lambda w: "/verwaltung/mitmachen/",
+    "participation_staff:competition_add": (
+        lambda w: (
+            f"/verwaltung/mitmachen/{w['participation_competition'].process_id}/wettbewerbe/neu/"
+        )
+    ),
+    "participation_staff:competition": (
+        lambda w: f"/verwaltung/mitmachen/wettbewerbe/{w['participation_competition'].pk}/"
+    ),
     "participation_staff:add": lambda w: "/verwaltung/mitmachen/neu/",
     "participation_staff:process": (
         lambda w: f"/verwaltung/mitmachen/{w['participation_free_phase'].process_id}/"
