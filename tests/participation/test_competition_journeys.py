@@ -207,3 +207,14 @@ def test_the_command_line_check_reports_a_changed_vote(competition):
     Ballot.objects.update(entry=second)
     with pytest.raises(CommandError, match="1 result record"):
         call_command("verify_results", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_data_copy_lists_the_accounts_votes(competition):
+    from rathaus.participation.setup import export
+
+    entry = EntryFactory(competition=competition, title="Kanal")
+    client, user = _client()
+    client.post(_url(competition, "vote"), {"eintrag": str(entry.uid)})
+    copy = export(user.account)
+    assert [vote["entry"] for vote in copy["competition_votes"]] == ["Kanal"]
+    assert copy["competition_entries"] == []
