@@ -428,7 +428,7 @@ class Cluster:
                     "-c fsync=off",  # throw-away cluster: durability does not matter
                     "-c synchronous_commit=off",
                     "-c full_page_writes=off",
-                    "-c max_connections=100",
+                    "-c max_connections=250",  # a rush test opens 200 connections at once
                 ]
             )
             log_start = self.logfile.stat().st_size if self.logfile.exists() else 0

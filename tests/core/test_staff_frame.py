@@ -34,7 +34,12 @@ from tests.factories.council import PaperFactory as CouncilPaperFactory
 from tests.factories.exchange import IncomingFactory, OwnDestinationFactory
 from tests.factories.noticeboard import NoticeFactory, ScreenFactory
 from tests.factories.opendata import DatasetFactory, ThresholdFactory
-from tests.factories.participation import PhaseFactory, ProposalFactory, QuestionFactory
+from tests.factories.participation import (
+    CompetitionFactory,
+    PhaseFactory,
+    ProposalFactory,
+    QuestionFactory,
+)
 from tests.support import log_in
 
 STAFF_NAV = 'aria-label="Navigation der Verwaltung"'
@@ -119,6 +124,10 @@ NOT_PAGES = {
     "projects_staff:part": "POST only",
     "projects_staff:grant_part": "POST only",
     "projects_staff:mark": "POST only",
+    "participation_staff:entry": "POST only",
+    "participation_staff:entry_add": "POST only",
+    "participation_staff:record_verify": "POST only",
+    "participation_staff:entry_picture": "a picture",
 }
 
 
@@ -180,6 +189,7 @@ def participation_world(authority: Any) -> dict[str, Any]:
         "participation_question": question,
         "participation_free_phase": PhaseFactory(process=process, kind="information"),
         "participation_proposal": ProposalFactory(process=process),
+        "participation_competition": CompetitionFactory(process=process),
     }
 
 
@@ -347,6 +357,14 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "participation_staff:proposals": lambda w: "/verwaltung/mitmachen/vorschlaege/",
     "participation_staff:proposal": (
         lambda w: f"/verwaltung/mitmachen/vorschlaege/{w['participation_proposal'].pk}/"
+    ),
+    "participation_staff:competition_add": (
+        lambda w: (
+            f"/verwaltung/mitmachen/{w['participation_competition'].process_id}/wettbewerbe/neu/"
+        )
+    ),
+    "participation_staff:competition": (
+        lambda w: f"/verwaltung/mitmachen/wettbewerbe/{w['participation_competition'].pk}/"
     ),
     "participation_staff:add": lambda w: "/verwaltung/mitmachen/neu/",
     "participation_staff:process": (

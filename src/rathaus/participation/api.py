@@ -146,3 +146,52 @@ def proposal_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
          "url": request.build_absolute_uri(f"{base}/{item.uid}/")}
         for item in proposals.listed(process)
     ]  # fmt: skip
+
+
+class CompetitionRowOut(Schema):
+    place: int
+    entry: uuid.UUID
+    title: str
+    author: str
+    votes: int
+
+
+class CompetitionResultsOut(Schema):
+    uid: uuid.UUID
+    title: str
+    process: str
+    published_at: str
+    ballots: int
+    ballots_sha256: str
+    ranking: list[CompetitionRowOut]
+
+
+@router.get(
+    "/competitions/{uid}/results",
+    response={200: CompetitionResultsOut, 404: ProblemOut},
+    summary="Results of one competition",
+)
+def competition_results(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
+    """The ranking of a competition's vote, the number of votes and the SHA-256 over the
+    sorted, pseudonymous votes (docs/participation.md says how it is built). 404 before the
+    results are published (``results_at``) or when the competition does not exist."""
+    from rathaus.participation import result_records
+    from rathaus.participation.models import Competition
+
+    competition = Competition.objects.filter(
+        uid=uid, process__authority=current_authority(request),
+        process__state__in=[Process.State.PUBLISHED, Process.State.CLOSED],
+    ).select_related("process__authority").first()  # fmt: skip
+    record = result_records.publish_if_due(competition) if competition else None
+    if competition is None or record is None:
+        raise HttpError(404, "No competition with published results has this uid.")
+    entries = {str(entry.uid): entry for entry in competition.entries.all()}
+    rows = sorted(record.counts.items(), key=lambda item: (-item[1], entries[item[0]].title))
+    return {
+        "uid": competition.uid, "title": competition.title,
+        "process": competition.process.title, "published_at": record.created_at.isoformat(),
+        "ballots": record.ballot_count, "ballots_sha256": record.ballots_sha256,
+        "ranking": [{"place": place, "entry": entries[key].uid, "title": entries[key].title,
+                     "author": entries[key].author_name, "votes": count}
+                    for place, (key, count) in enumerate(rows, start=1)],
+    }  # fmt: skip

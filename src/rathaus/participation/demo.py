@@ -81,6 +81,9 @@ def load(tally: Tally) -> None:
         with transaction.atomic():
             _answer(_create(authority, tally), tally)
     _keeper(tally)
+    from rathaus.participation import competition_demo
+
+    competition_demo.load(tally)
 
 
 def _create(authority: Authority, tally: Tally) -> Survey:
@@ -166,7 +169,8 @@ def _keeper(tally: Tally) -> None:
     role.permissions.add(*Permission.objects.filter(
         content_type__app_label="participation",
         codename__in=[f"{action}_{model}" for action in ("add", "change", "delete", "view")
-                      for model in ("process", "phase", "survey", "question")],
+                      for model in ("process", "phase", "survey", "question", "competition",
+                                    "entry")],
     ))  # fmt: skip
     if not user.groups.filter(pk=role.pk).exists():
         user.groups.add(role)

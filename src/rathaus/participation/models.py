@@ -440,3 +440,143 @@ class OfficialAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}"
+
+
+# --- votes and competitions (ADR 0071) -----------------------------------------------------------
+
+
+def _new_salt() -> str:
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+class Competition(models.Model):
+    """A competition of a process (a logo, a name): entries, a jury, a public vote and results
+    published at a set time. The periods are times, not days: a vote ends at a minute."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="competitions")
+    title = models.CharField(_("title"), max_length=200)
+    rules = models.TextField(_("rules of the competition"))
+    entries_from = models.DateTimeField(_("entries from"))
+    entries_until = models.DateTimeField(_("entries until"))
+    jury_until = models.DateTimeField(_("jury decides until"))
+    vote_from = models.DateTimeField(_("vote from"))
+    vote_until = models.DateTimeField(_("vote until"))
+    results_at = models.DateTimeField(_("results published at"))
+    votes_per_person = models.PositiveSmallIntegerField(_("votes per person"), default=1)
+    # salts the pseudonyms of the voters in the result record (docs/participation.md)
+    salt = models.CharField(max_length=32, default=_new_salt, editable=False)
+
+    class Meta:
+        verbose_name = _("competition")
+        verbose_name_plural = _("competitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(votes_per_person__gte=1), name="participation_competition_votes"
+            ),
+            models.CheckConstraint(
+                condition=Q(entries_until__gt=models.F("entries_from"))
+                & Q(vote_until__gt=models.F("vote_from"))
+                & Q(results_at__gte=models.F("vote_until")),
+                name="participation_competition_periods",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Entry(models.Model):
+    """An entry: submitted by a citizen (with consent to publication) or entered by staff."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        ADMITTED = "admitted", _("admitted")
+        REJECTED = "rejected", _("rejected")
+        SHORTLISTED = "shortlisted", _("shortlisted for the vote")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="entries")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participation_entries",
+    )
+    entered_by_staff = models.BooleanField(default=False)
+    author_name = models.CharField(_("name published with the entry"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.CharField(_("description of the picture"), max_length=500)
+    image = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+    display = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+    consent_at = models.DateTimeField(_("consent to publication given at"))
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    jury_note = models.CharField(_("note of the jury"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Ballot(models.Model):
+    """One vote. The database holds the rule "a fixed number of votes per person": each vote
+    takes a numbered slot, and (competition, voter, slot) and (competition, voter, entry) are
+    unique. ``voter`` is a salted pseudonym of the account that stays when the account goes."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="ballots")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participation_ballots",
+    )
+    voter = models.CharField(max_length=64)
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="ballots")
+    slot = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "voter", "slot"], name="participation_ballot_slot"
+            ),
+            models.UniqueConstraint(
+                fields=["competition", "voter", "entry"], name="participation_ballot_entry"
+            ),
+            models.CheckConstraint(condition=Q(slot__gte=1), name="participation_ballot_slot_min"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition_id}: {self.slot}"
+
+
+class ResultRecord(models.Model):
+    """The result of a competition, written once (the one-to-one key) when it is published:
+    the counts, the number of votes and the SHA-256 over the sorted, pseudonymous votes."""
+
+    competition = models.OneToOneField(Competition, on_delete=models.CASCADE, related_name="result")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ballot_count = models.PositiveIntegerField()
+    counts = models.JSONField(default=dict, blank=True)  # empty when nobody voted
+    ballots_sha256 = models.CharField(max_length=64)
+    audit_chain = models.PositiveBigIntegerField(null=True, blank=True)
+    audit_previous_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("result record")
+        verbose_name_plural = _("result records")
+
+    def __str__(self) -> str:
+        return f"{self.competition_id}: {self.ballots_sha256[:12]}"

@@ -65,6 +65,30 @@ ACTIVITIES = (
             "participation.OfficialAnswer",
         ),
     ),
+    Activity(
+        key="participation.competitions",
+        title=_("Competitions and votes"),
+        purpose=_(
+            "When you send an entry to a competition, we keep it with your account and publish "
+            "it with the name you give, as you agreed. When you vote, we keep your votes with "
+            "your account so that everyone has only the fixed number of votes."
+        ),
+        legal_basis=_(
+            "Art. 6 (1) (a) GDPR for publishing your entry (your consent), Art. 6 (1) (e) GDPR "
+            "for the vote; taking part is voluntary."
+        ),
+        data=_(
+            "Entries: the picture, title, description, the name to publish and when you agreed. "
+            "Votes: your account, the entry and the time. The postal code and the trust level "
+            "of your login are checked, not stored."
+        ),
+        recipients=_("Nobody. The results are published as totals; entries with their name."),
+        retention=_(
+            "When your account is deleted, your votes stay counted under a pseudonym that does "
+            "not lead to you, and your entries stay without the link to your account."
+        ),
+        models=("participation.Entry", "participation.Ballot"),
+    ),
 )
 
 WITHOUT_PERSONAL_DATA = (
@@ -75,4 +99,7 @@ WITHOUT_PERSONAL_DATA = (
     # not linked to a person: no account, no time, a random key (docs/participation.md)
     "participation.Response",
     "participation.Answer",
+    "participation.Competition",
+    # totals and a hash over pseudonymous votes only
+    "participation.ResultRecord",
 )

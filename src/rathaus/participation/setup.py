@@ -30,6 +30,9 @@ def ready() -> None:
     housekeeping.register(
         "participation.drafts", services.remove_drafts_of_ended_surveys, timedelta(days=1)
     )
+    from rathaus.participation import result_records
+
+    housekeeping.register("participation.results", result_records.publish_due, timedelta(minutes=5))
     gdpr.register_export_section("participation", export)
     gdpr.register_export_section("participation_proposals", proposals.export)
     pre_delete.connect(_release_pictures, sender=get_user_model(),
@@ -81,5 +84,27 @@ def export(account: Any) -> dict[str, Any]:
             {"survey": draft.survey.title, "answers": draft.answers,
              "updated_at": draft.updated_at.isoformat()}
             for draft in drafts
+        ],
+        **competition_export(account),
+    }  # fmt: skip
+
+
+def competition_export(account: Any) -> dict[str, Any]:
+    """The account's entries to competitions and its votes."""
+    from rathaus.participation.models import Ballot, Entry
+
+    entries = Entry.objects.filter(submitted_by=account.user).select_related("competition")
+    ballots = Ballot.objects.filter(user=account.user).select_related("competition", "entry")
+    return {
+        "competition_entries": [
+            {"competition": entry.competition.title, "title": entry.title,
+             "description": entry.description, "published_name": entry.author_name,
+             "consent_at": entry.consent_at.isoformat(), "state": entry.state}
+            for entry in entries
+        ],
+        "competition_votes": [
+            {"competition": ballot.competition.title, "entry": ballot.entry.title,
+             "at": ballot.created_at.isoformat()}
+            for ballot in ballots
         ],
     }  # fmt: skip

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from rathaus.participation import staff_competitions as competitions
 from rathaus.participation import staff_processes as processes
 from rathaus.participation import staff_proposals as ideas
 from rathaus.participation import staff_surveys as surveys
@@ -43,4 +44,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("vorschlaege/<id:pk>/antwort/", ideas.answer, name="proposal_answer"),
     path("vorschlaege/<id:pk>/verknuepfungen/", ideas.links, name="proposal_links"),
     path("meldungen/<id:pk>/erledigt/", ideas.report_close, name="report_close"),
+    path("<id:pk>/wettbewerbe/neu/", competitions.competition_add, name="competition_add"),
+    path("wettbewerbe/<id:pk>/", competitions.competition_edit, name="competition"),
+    path("wettbewerbe/<id:pk>/beitraege/neu/", competitions.entry_add, name="entry_add"),
+    path("wettbewerbe/<id:pk>/beitraege/<id:entry>/", competitions.entry_decide, name="entry"),
+    path("wettbewerbe/<id:pk>/pruefen/", competitions.record_verify, name="record_verify"),
+    path(
+        "wettbewerbe/<id:pk>/beitraege/<id:entry>/bild/",
+        competitions.entry_picture,
+        name="entry_picture",
+    ),
 ]

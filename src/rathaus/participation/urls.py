@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from rathaus.participation import competition_views as competition
 from rathaus.participation import proposal_views as ideas
 from rathaus.participation import views
 
@@ -30,4 +31,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "<slug:slug>/vorschlaege/<uuid:uid>/kommentieren/", ideas.comment, name="proposal_comment"
     ),
     path("<slug:slug>/vorschlaege/<uuid:uid>/melden/", ideas.report, name="proposal_report"),
+    path("<slug:slug>/wettbewerb/<uuid:uid>/", competition.competition_page, name="competition"),
+    path("<slug:slug>/wettbewerb/<uuid:uid>/stimme/", competition.vote, name="vote"),
+    path("<slug:slug>/wettbewerb/<uuid:uid>/einreichen/", competition.entry_new, name="entry_new"),
+    path(
+        "<slug:slug>/wettbewerb/<uuid:uid>/ergebnis/",
+        competition.results_page,
+        name="competition_results",
+    ),
+    path(
+        "<slug:slug>/wettbewerb/<uuid:uid>/bild/<uuid:entry>/",
+        competition.picture,
+        name="entry_picture",
+    ),
 ]

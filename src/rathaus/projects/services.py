@@ -167,7 +167,9 @@ def extend(grant: Grant, data: dict[str, Any], user: Any) -> Extension:
     """Add an extension of the funding period; it must end after the period as it stands."""
     with transaction.atomic():
         locked = (
-            Grant.objects.select_for_update().select_related("project__authority").get(pk=grant.pk)
+            Grant.objects.select_for_update(of=("self",))
+            .select_related("project__authority")
+            .get(pk=grant.pk)
         )
         current = locked.end()
         if data["new_end"] <= current:
