@@ -101,6 +101,7 @@ api.add_router("/exchange/callbacks", "rathaus.exchange.callbacks.router")
 api.add_router("/exchange", "rathaus.exchange.receiving_api.router")
 api.add_router("/participation", "rathaus.participation.api.router")
 api.add_router("/events", "rathaus.events.api.router")
+api.add_router("/schools", "rathaus.schools.api.router")
 
 
 class VersionOut(Schema):

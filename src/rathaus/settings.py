@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "rathaus.noticeboard",
     "rathaus.participation",
     "rathaus.events",
+    "rathaus.schools",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,144 @@
+"""Support requests and the school login of teachers (ADR 0073): inviting a teacher, the
+single-use invitation link, reporting a problem and working a request. The only writers of
+:class:`Teacher`, :class:`SupportRequest` and :class:`RequestEvent`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from rathaus.core import audit
+from rathaus.core.files import JPEG, PNG, UploadRules, check_upload, store_checked
+from rathaus.core.mail import send_mail
+from rathaus.core.tenancy import portal_url
+from rathaus.schools.models import Device, RequestEvent, Room, School, SupportRequest, Teacher
+
+PHOTO_RULES = UploadRules(accept=(JPEG, PNG), max_bytes=10 * 1024 * 1024)
+Status = SupportRequest.Status
+
+
+class Refused(Exception):
+    """A change the data does not allow; the message is German and meant for the person."""
+
+
+class InvitationTokens(PasswordResetTokenGenerator):
+    """Invitation links: signed, expiring after PASSWORD_RESET_TIMEOUT, and single-use — the
+    hash covers the password, which the teacher sets with the link."""
+
+    key_salt = "rathaus.schools.teacher-invitation"
+
+
+invitations = InvitationTokens()
+
+
+def invitation_path(user: Any) -> str:
+    return reverse(
+        "schools_teacher:invitation",
+        args=[urlsafe_base64_encode(force_bytes(user.pk)), invitations.make_token(user)],
+    )
+
+
+def invite(school: School, *, name: str, email: str, actor: Any) -> Teacher:
+    """Make the school login of a teacher (without a usable password) and send the link."""
+    users = get_user_model()
+    email = email.strip().lower()
+    with transaction.atomic():
+        if users.objects.filter(username__iexact=email).exists():
+            raise Refused(_("There is a login with this e-mail address already."))
+        user = users.objects.create_user(
+            username=email, email=email, password=None, first_name=name[:150]
+        )
+        teacher = Teacher.objects.create(user=user, school=school, name=name, invited_by=actor)
+        audit.record(
+            "schools.teacher.invited", actor=actor, authority=school.authority, obj=teacher
+        )
+        send_mail(
+            to=email,
+            subject=_("Your school login for IT support"),
+            template="schools/email/invitation",
+            context={
+                "teacher": teacher,
+                "school": school,
+                "link": portal_url(school.authority, invitation_path(user)),
+            },
+            authority=school.authority,
+        )
+    return teacher
+
+
+def accept(user: Any, password: str) -> None:
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        teacher = Teacher.objects.select_related("school__authority").get(user=user)
+        audit.record(
+            "schools.teacher.accepted", actor=user, authority=teacher.school.authority, obj=teacher
+        )
+
+
+def report(
+    teacher: Teacher,
+    *,
+    text: str,
+    device: Device | None,
+    room: Room | None,
+    photo: UploadedFile | None,
+) -> SupportRequest:
+    """A teacher's request; the photo is checked first (:class:`UploadRejected` leaves
+    nothing behind)."""
+    checked = check_upload(photo, PHOTO_RULES) if photo is not None else None
+    with transaction.atomic():
+        stored = store_checked(checked) if checked is not None else None
+        found = SupportRequest.objects.create(
+            school=teacher.school,
+            device=device,
+            room=room,
+            teacher=teacher,
+            reporter=teacher.name,
+            text=text,
+            photo=stored,
+        )
+        RequestEvent.objects.create(
+            request=found, status=found.status, priority=found.priority, author=teacher.name
+        )
+        audit.record(
+            "schools.request.reported",
+            actor=teacher.user,
+            authority=teacher.school.authority,
+            obj=found,
+        )
+    return found
+
+
+def work(found: SupportRequest, *, status: str, priority: str, note: str, actor: Any) -> None:
+    """A new status, priority or note. The first answer by staff counts as the response."""
+    with transaction.atomic():
+        locked = SupportRequest.objects.select_for_update().get(pk=found.pk)
+        if locked.status == Status.DONE and status == Status.DONE and not note:
+            raise Refused(_("The request is done already."))
+        now = timezone.now()
+        if locked.responded_at is None:
+            locked.responded_at = now
+        locked.status, locked.priority = status, priority
+        locked.closed_at = now if status == Status.DONE else None
+        locked.save(update_fields=["status", "priority", "responded_at", "closed_at"])
+        author = actor.get_full_name() or actor.get_username()
+        RequestEvent.objects.create(
+            request=locked, status=status, priority=priority, note=note, author=author
+        )
+        audit.record(
+            "schools.request.worked",
+            actor=actor,
+            authority=locked.school.authority,
+            obj=locked,
+            details={"status": status, "priority": priority},
+        )
