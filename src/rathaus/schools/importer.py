@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
@@ -178,7 +178,9 @@ def _check(
     for key, label in ((number_key, _("inventory number")), (serial_key, _("serial number"))):
         if key.endswith(":"):
             continue
-        if key in seen:
+        if seen.get(key) == 0:
+            errors.append(_("a device with this %(what)s is stored already") % {"what": label})
+        elif key in seen:
             errors.append(
                 _("the %(what)s is in line %(line)s already") % {"what": label, "line": seen[key]}
             )
@@ -201,32 +203,21 @@ def _check(
     }
 
 
-def _stored_duplicates(checked: list[dict[str, Any]], report: Report) -> None:
-    numbers = {item["inventory_number"].lower(): item["line"] for item in checked}
-    serials = Q()
-    for item in checked:
-        if item["serial"]:
-            serials |= Q(school=item["school"], serial__iexact=item["serial"])
-    for device in Device.objects.filter(
-        inventory_number__in=[i["inventory_number"] for i in checked]
-    ):
-        line = numbers.get(device.inventory_number.lower())
-        if line:
-            report.problem(
-                line,
-                _("a device with the inventory number %(number)s is stored already")
-                % {"number": device.inventory_number},
-            )
-    if serials:
-        lines = {(i["school"].pk, i["serial"].lower()): i["line"] for i in checked}
-        for device in Device.objects.filter(serials):
-            line = lines.get((device.school_id, device.serial.lower()))
-            if line:
-                report.problem(
-                    line,
-                    _("a device of this school with the serial number %(serial)s is stored already")
-                    % {"serial": device.serial},
-                )
+def _stored(rows: list[tuple[int, dict[str, str]]], schools: QuerySet[School]) -> dict[str, int]:
+    """The keys of devices stored already (line 0): inventory numbers, serials per school."""
+    numbers = [row.get("inventory_number", "") for _line, row in rows]
+    serials = [row.get("serial", "") for _line, row in rows if row.get("serial")]
+    stored = {
+        "inv:" + number.lower(): 0
+        for number in Device.objects.filter(inventory_number__in=numbers).values_list(
+            "inventory_number", flat=True
+        )
+    }
+    for school_id, serial in Device.objects.filter(
+        school__in=schools, serial__in=serials
+    ).values_list("school_id", "serial"):
+        stored[f"serial:{school_id}:{serial.lower()}"] = 0
+    return stored
 
 
 def run(
@@ -245,7 +236,6 @@ def run(
     for school in schools:
         by_key[school.code.lower()] = school
         by_key[school.name.lower()] = school
-    seen: dict[str, int] = {}
     checked = []
     try:
         rows = list(_rows(text))
@@ -258,12 +248,11 @@ def run(
     if len(rows) > MAX_LINES:
         report.problem(0, _("At most %(max)s lines at once.") % {"max": MAX_LINES})
         return report
+    seen = _stored(rows, schools)
     for number, row in rows:
         item = _check(number, row, by_key, seen, report)
         if item is not None:
             checked.append(item)
-    if checked:
-        _stored_duplicates(checked, report)
     report.problems.sort()
     if not report.ok:
         return report
