@@ -91,13 +91,11 @@ def report(
     text: str,
     device: Device | None,
     room: Room | None,
-    photo: UploadedFile | None,
 ) -> SupportRequest:
-    """A teacher's request; the photo is checked first (:class:`UploadRejected` leaves
-    nothing behind)."""
-    checked = check_upload(photo, PHOTO_RULES) if photo is not None else None
+    """A teacher's request, committed before any photo is sent (:func:`add_photo`): a photo
+    that is refused, even one the installation's upload limit stops before any view, never
+    costs the text."""
     with transaction.atomic():
-        stored = store_checked(checked) if checked is not None else None
         found = SupportRequest.objects.create(
             school=teacher.school,
             device=device,
@@ -105,7 +103,6 @@ def report(
             teacher=teacher,
             reporter=teacher.name,
             text=text,
-            photo=stored,
         )
         RequestEvent.objects.create(
             request=found, status=found.status, priority=found.priority, author=teacher.name
@@ -117,6 +114,21 @@ def report(
             obj=found,
         )
     return found
+
+
+def add_photo(found: SupportRequest, photo: UploadedFile, teacher: Teacher) -> None:
+    """Check the photo (:class:`UploadRejected` leaves nothing behind) and keep it."""
+    checked = check_upload(photo, PHOTO_RULES)
+    with transaction.atomic():
+        locked = SupportRequest.objects.select_for_update().get(pk=found.pk)
+        locked.photo = store_checked(checked)
+        locked.save(update_fields=["photo"])
+        audit.record(
+            "schools.request.photo",
+            actor=teacher.user,
+            authority=teacher.school.authority,
+            obj=locked,
+        )
 
 
 def work(found: SupportRequest, *, status: str, priority: str, note: str, actor: Any) -> None:

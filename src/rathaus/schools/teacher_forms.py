@@ -76,9 +76,6 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What happens, since when, and what you tried."),
     )
-    photo = forms.FileField(
-        label=_("photo"), required=False, help_text=_("JPEG or PNG, at most 10 MB.")
-    )
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,7 +85,6 @@ class ReportForm(forms.Form):
             f"{device.inventory_number} · {device.get_kind_display()} {device.model_name}"
         )
         self.fields["room"].queryset = school.rooms.all()  # type: ignore[attr-defined]
-        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
         kern_widgets(self)
 
     def clean(self) -> dict[str, Any]:
@@ -97,3 +93,12 @@ class ReportForm(forms.Form):
         if device is not None and data.get("room") is None:
             data["room"] = device.room
         return data
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label=_("photo"), help_text=_("JPEG or PNG, at most 10 MB."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
+        kern_widgets(self)

@@ -28,7 +28,12 @@ from rathaus.core.logout import log_out
 from rathaus.core.tenancy import current_authority
 from rathaus.schools import support
 from rathaus.schools.models import SupportRequest, Teacher
-from rathaus.schools.teacher_forms import ReportForm, SetPasswordForm, TeacherLoginForm
+from rathaus.schools.teacher_forms import (
+    PhotoForm,
+    ReportForm,
+    SetPasswordForm,
+    TeacherLoginForm,
+)
 
 V = TypeVar("V")
 
@@ -113,33 +118,22 @@ def home(request: HttpRequest, teacher: Teacher) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @teacher_required
 def report(request: HttpRequest, teacher: Teacher) -> HttpResponse:
-    form = ReportForm(request.POST or None, request.FILES or None, school=teacher.school)
+    form = ReportForm(request.POST or None, school=teacher.school)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            found = support.report(
-                teacher,
-                text=data["text"],
-                device=data["device"],
-                room=data["room"],
-                photo=data["photo"],
-            )
-        except UploadRejected as rejected:
-            form.add_error("photo", str(rejected))
-        else:
-            messages.success(request, _("Thank you. Your request was sent to the school IT."))
-            return redirect("schools_teacher:request", found.pk)
+        found = support.report(teacher, text=data["text"], device=data["device"], room=data["room"])
+        messages.success(
+            request,
+            _("Thank you. Your request was sent to the school IT. You can add a photo below."),
+        )
+        return redirect("schools_teacher:request", found.pk)
     status = 422 if form.errors else 200
     return render(
         request, "schools/teacher/report.html", {"teacher": teacher, "form": form}, status=status
     )
 
 
-@never_cache
-@require_safe
-@teacher_required
-def request_page(request: HttpRequest, teacher: Teacher, pk: int) -> HttpResponse:
-    """One request of the teacher's school (a request of another school is not found)."""
+def _found(teacher: Teacher, pk: int) -> SupportRequest:
     found = (
         SupportRequest.objects.select_related("device", "room")
         .filter(pk=pk, school=teacher.school)
@@ -147,5 +141,51 @@ def request_page(request: HttpRequest, teacher: Teacher, pk: int) -> HttpRespons
     )
     if found is None:
         raise Http404("no request of the teacher's school")
-    context = {"teacher": teacher, "found": found, "events": found.events.all()}
-    return render(request, "schools/teacher/request.html", context)
+    return found
+
+
+def _page(
+    request: HttpRequest,
+    teacher: Teacher,
+    found: SupportRequest,
+    form: PhotoForm,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "teacher": teacher,
+        "found": found,
+        "events": found.events.all(),
+        "form": form,
+        "may_add_photo": found.teacher_id == teacher.pk and found.photo_id is None,
+    }
+    return render(request, "schools/teacher/request.html", context, status=status)
+
+
+@never_cache
+@require_safe
+@teacher_required
+def request_page(request: HttpRequest, teacher: Teacher, pk: int) -> HttpResponse:
+    """One request of the teacher's school (a request of another school is not found)."""
+    return _page(request, teacher, _found(teacher, pk), PhotoForm())
+
+
+@never_cache
+@require_POST
+@teacher_required
+def photo(request: HttpRequest, teacher: Teacher, pk: int) -> HttpResponse:
+    """The photo of one's own request. The text is stored already: a refused photo (or one the
+    installation's upload limit stops with its 413 page) loses nothing."""
+    found = _found(teacher, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if found.teacher_id != teacher.pk or found.photo_id is not None:
+        form.add_error(None, _("Only the person who reported the request adds one photo."))
+        return _page(request, teacher, found, form, status=409)
+    if form.is_valid():
+        try:
+            support.add_photo(found, form.cleaned_data["photo"], teacher)
+        except UploadRejected as rejected:
+            form.add_error("photo", str(rejected))
+            return _page(request, teacher, found, form, status=rejected.status)
+        messages.success(request, _("The photo was added."))
+        return redirect("schools_teacher:request", found.pk)
+    return _page(request, teacher, found, form, status=422)

@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("einladung/<str:uid>/<str:token>/", teacher_views.invitation, name="invitation"),
     path("meldung/", teacher_views.report, name="report"),
     path("meldung/<id:pk>/", teacher_views.request_page, name="request"),
+    path("meldung/<id:pk>/foto/", teacher_views.photo, name="photo"),
 ]
