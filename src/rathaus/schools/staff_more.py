@@ -122,6 +122,11 @@ def import_devices(request: HttpRequest) -> HttpResponseBase:
     return render(request, "schools/staff/import.html", {"form": form, "report": report})
 
 
+def qr_code(address: str) -> str:
+    """The QR code of an address as a PNG data URI (a picture the PDF keeps as it is)."""
+    return str(segno.make(address, error="m").png_data_uri(scale=4, border=2))
+
+
 def _labelled(school_devices: QuerySet[Device]) -> list[tuple[Device, str]]:
     from django.urls import reverse
 
@@ -130,8 +135,7 @@ def _labelled(school_devices: QuerySet[Device]) -> list[tuple[Device, str]]:
         address = portal_url(
             device.school.authority, reverse("schools_staff:device", args=[device.pk])
         )
-        qr = segno.make(address, error="m").svg_data_uri(scale=3, dark="#000", light="#fff")
-        labels.append((device, qr))
+        labels.append((device, qr_code(address)))
     return labels
 
 
