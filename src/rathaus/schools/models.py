@@ -82,7 +82,7 @@ class Device(models.Model):
     managed_by = models.CharField(
         _("managed by"), max_length=10, choices=Manager.choices, default=Manager.TOWN
     )
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.IN_USE)
+    state = models.CharField(_("device state"), max_length=20, choices=State.choices, default=State.IN_USE)
     # Where it is or who has it: a room, a class or a person (or more than one).
     room = models.ForeignKey(
         Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="devices"

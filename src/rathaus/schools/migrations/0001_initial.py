@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('funding_source', models.CharField(blank=True, max_length=200, verbose_name='funding source')),
                 ('warranty_end', models.DateField(blank=True, null=True, verbose_name='end of warranty')),
                 ('managed_by', models.CharField(choices=[('town', 'Town (school authority)'), ('land', 'Land')], default='town', max_length=10, verbose_name='managed by')),
-                ('state', models.CharField(choices=[('in_use', 'In use'), ('in_repair', 'In repair'), ('lent', 'Lent'), ('retired', 'Retired')], default='in_use', max_length=20, verbose_name='state')),
+                ('state', models.CharField(choices=[('in_use', 'In use'), ('in_repair', 'In repair'), ('lent', 'Lent'), ('retired', 'Retired')], default='in_use', max_length=20, verbose_name='device state')),
                 ('school_class', models.CharField(blank=True, max_length=40, verbose_name='class')),
                 ('person', models.CharField(blank=True, max_length=200, verbose_name='person')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
