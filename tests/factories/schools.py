@@ -7,7 +7,16 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
-from rathaus.schools.models import Device, Loan, Room, School, SupportRequest, Teacher
+from rathaus.schools.models import (
+    CareRecord,
+    Device,
+    Loan,
+    RequestEvent,
+    Room,
+    School,
+    SupportRequest,
+    Teacher,
+)
 
 TEACHER_PASSWORD = "Tafel-Kreide-2026!"
 
@@ -79,3 +88,24 @@ class SupportRequestFactory(factory.django.DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     reporter = "Lehrkraft"
     text = "Das Display im Raum 12 bleibt schwarz."
+
+
+class RequestEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequestEvent
+
+    request = factory.SubFactory(SupportRequestFactory)
+    status = SupportRequest.Status.NEW
+    priority = SupportRequest.Priority.NORMAL
+    author = "Lehrkraft"
+
+
+class CareRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareRecord
+
+    school = factory.SubFactory(SchoolFactory)
+    kind = CareRecord.Kind.TRAINING
+    date = dt.date(2026, 11, 20)
+    title = "Lehrerqualifizierung: Arbeiten mit dem interaktiven Display"
+    participants = 12

@@ -31,3 +31,9 @@ def keeper_of(town, username="schulit", role=ROLE) -> Client:
 @pytest.fixture
 def keeper(town):
     return keeper_of(town)
+
+
+@pytest.fixture
+def make_keeper():
+    """Log in a staff member of the town with a role (default: "Schul-IT")."""
+    return keeper_of

@@ -21,7 +21,6 @@ from tests.factories.schools import (
     SchoolFactory,
     SupportRequestFactory,
 )
-from tests.schools.conftest import keeper_of
 
 pytestmark = pytest.mark.django_db
 LIST = "/verwaltung/schulen/"
@@ -156,9 +155,9 @@ def test_a_lent_device_cannot_be_set_to_in_use_by_hand(keeper, school):
     assert loan.device.state == Device.State.LENT
 
 
-def test_only_the_role_schul_it_or_administrators_open_the_pages(town, school):
+def test_only_the_role_schul_it_or_administrators_open_the_pages(town, school, make_keeper):
     device = DeviceFactory(school=school)
-    other = keeper_of(town, "meldeamt", role="Sachbearbeitung")
+    other = make_keeper(town, "meldeamt", role="Sachbearbeitung")
     assert other.get(LIST).status_code == 403
     assert other.get(f"/verwaltung/schulen/geraete/{device.pk}/").status_code == 403
     assert f'href="{LIST}"' not in other.get("/verwaltung/").content.decode()

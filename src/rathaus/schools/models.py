@@ -82,7 +82,9 @@ class Device(models.Model):
     managed_by = models.CharField(
         _("managed by"), max_length=10, choices=Manager.choices, default=Manager.TOWN
     )
-    state = models.CharField(_("device state"), max_length=20, choices=State.choices, default=State.IN_USE)
+    state = models.CharField(
+        _("device state"), max_length=20, choices=State.choices, default=State.IN_USE
+    )
     # Where it is or who has it: a room, a class or a person (or more than one).
     room = models.ForeignKey(
         Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="devices"
@@ -117,7 +119,11 @@ class Loan(models.Model):
     due_on = models.DateField(_("to be returned by"), null=True, blank=True)
     lent_at = models.DateTimeField(default=timezone.now)
     lent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     returned_at = models.DateTimeField(null=True, blank=True)
     returned_by = models.ForeignKey(
@@ -156,7 +162,7 @@ class Teacher(models.Model):
     name = models.CharField(_("name"), max_length=200)
     invited_at = models.DateTimeField(default=timezone.now)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -265,7 +271,7 @@ class CareRecord(models.Model):
     description = models.TextField(_("description"), blank=True)
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
