@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from rathaus.cases.api import StaffKey
 from rathaus.core.bounds import Id, Key, Text
@@ -73,6 +74,8 @@ class RequestOut(Schema):
 
 
 class RequestChange(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     status: RequestStatus
     priority: Priority
     note: Text = Field("", max_length=4000, description="shown to the teacher")
@@ -129,6 +132,8 @@ def _request(found: SupportRequest) -> dict[str, Any]:
     summary="Devices of the schools I keep",
 )
 def devices(request: HttpRequest, filters: Query[DeviceFilters]) -> list[dict[str, Any]]:
+    """The devices of the schools whose IT the key's holder keeps (at most 1000), with price
+    in cents, funding source, warranty and where each device is."""
     found = Device.objects.filter(school__in=_schools(request)).select_related("school", "room")
     if filters.school:
         found = found.filter(school__code=filters.school)
@@ -145,6 +150,8 @@ def devices(request: HttpRequest, filters: Query[DeviceFilters]) -> list[dict[st
     summary="Support requests of the schools I keep",
 )
 def requests(request: HttpRequest, filters: Query[RequestFilters]) -> list[dict[str, Any]]:
+    """The support requests of those schools, newest first (at most 1000), with the response
+    target of their priority and whether it was missed."""
     found = SupportRequest.objects.filter(school__in=_schools(request)).select_related(
         "school", "device", "room"
     )
@@ -163,6 +170,8 @@ def requests(request: HttpRequest, filters: Query[RequestFilters]) -> list[dict[
     summary="Change a support request's status and priority",
 )
 def change_request(request: HttpRequest, request_id: Id, change: RequestChange) -> dict[str, Any]:
+    """Set status and priority and add a note the teacher sees, as on the staff page; the first
+    change counts as the response. A request of another school is not found (404)."""
     found = (
         SupportRequest.objects.select_related("school__authority", "device", "room")
         .filter(pk=request_id, school__in=_schools(request))
