@@ -7,7 +7,7 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -61,7 +61,7 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponseBase:
 def request_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     found = access.support_request(request, pk)
     if found.photo is None:
-        return HttpResponse(status=404)
+        raise Http404("the request has no photo")
     return files.response(found.photo, as_attachment=False)
 
 
