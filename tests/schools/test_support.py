@@ -225,3 +225,58 @@ def test_maintenance_and_training_records_per_school(keeper, school):
     assert CareRecord.objects.get().participants == 14
     html = keeper.get(f"/verwaltung/schulen/{school.pk}/").content.decode()
     assert "Lehrerqualifizierung: Displays" in html
+
+
+def test_old_done_requests_and_returned_loans_are_deleted_as_the_privacy_notice_says(school):
+    from rathaus.schools import support
+    from rathaus.schools.models import Loan
+    from tests.factories.schools import LoanFactory
+
+    now = timezone.now()
+    old = SupportRequestFactory(
+        school=school, status="done", closed_at=now - dt.timedelta(days=800)
+    )
+    recent = SupportRequestFactory(
+        school=school, status="done", closed_at=now - dt.timedelta(days=30)
+    )
+    still_open = SupportRequestFactory(school=school, created_at=now - dt.timedelta(days=900))
+    gone = LoanFactory(device__school=school, returned_at=now - dt.timedelta(days=400))
+    kept = LoanFactory(device__school=school)
+    assert support.delete_old(now) == 2
+    assert set(SupportRequest.objects.values_list("pk", flat=True)) == {recent.pk, still_open.pk}
+    assert set(Loan.objects.values_list("pk", flat=True)) == {kept.pk}
+    assert old.pk not in SupportRequest.objects.values_list("pk", flat=True)
+    assert gone.pk not in Loan.objects.values_list("pk", flat=True)
+
+
+def test_inviting_a_teacher_again_replaces_a_lost_password(keeper, school):
+    teacher = TeacherFactory(school=school)
+    response = keeper.post(
+        f"/verwaltung/schulen/{school.pk}/lehrkraefte/",
+        {"name": teacher.name, "email": teacher.user.email},
+    )
+    assert response.status_code == 302
+    assert (
+        Client()
+        .post("/schule/anmelden/", {"email": teacher.user.email, "password": TEACHER_PASSWORD})
+        .status_code
+        == 200
+    )
+    mail = OutgoingEmail.objects.filter(to=teacher.user.email).latest("id")
+    path = re.search(r"http://[^/\s]+(/schule/einladung/\S+/)", mail.text_body).group(1)
+    assert (
+        Client().post(path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}).status_code
+        == 302
+    )
+    assert (
+        Client()
+        .post("/schule/anmelden/", {"email": teacher.user.email, "password": NEW_PASSWORD})
+        .status_code
+        == 302
+    )
+    # an address of a login elsewhere (a teacher of another school) is refused
+    stranger = TeacherFactory(school=SchoolFactory(authority=school.authority))
+    response = keeper.post(
+        f"/verwaltung/schulen/{school.pk}/lehrkraefte/", {"name": "X", "email": stranger.user.email}
+    )
+    assert "Es gibt schon eine Anmeldung mit dieser E-Mail-Adresse." in response.content.decode()

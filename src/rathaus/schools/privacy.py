@@ -21,7 +21,7 @@ ACTIVITIES = (
             "was lent and returned; the teacher or person a device is assigned to."
         ),
         recipients=_("The school IT staff of the town and its IT service provider."),
-        retention=_("Loans are kept until the end of the school year after the return."),
+        retention=_("A loan is deleted one year after the device was returned."),
         models=("schools.Loan", "schools.Device"),
     ),
     Activity(

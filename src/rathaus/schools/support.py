@@ -4,6 +4,7 @@ single-use invitation link, reporting a problem and working a request. The only 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -17,10 +18,18 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from rathaus.core import audit
-from rathaus.core.files import JPEG, PNG, UploadRules, check_upload, store_checked
+from rathaus.core.files import JPEG, PNG, UploadRules, check_upload, release, store_checked
 from rathaus.core.mail import send_mail
 from rathaus.core.tenancy import portal_url
-from rathaus.schools.models import Device, RequestEvent, Room, School, SupportRequest, Teacher
+from rathaus.schools.models import (
+    Device,
+    Loan,
+    RequestEvent,
+    Room,
+    School,
+    SupportRequest,
+    Teacher,
+)
 
 PHOTO_RULES = UploadRules(accept=(JPEG, PNG), max_bytes=10 * 1024 * 1024)
 Status = SupportRequest.Status
@@ -48,19 +57,29 @@ def invitation_path(user: Any) -> str:
 
 
 def invite(school: School, *, name: str, email: str, actor: Any) -> Teacher:
-    """Make the school login of a teacher (without a usable password) and send the link."""
+    """Make the school login of a teacher (without a usable password) and send the link.
+
+    Inviting a teacher of this school again is how a lost password is replaced: the old
+    password stops working and the new link sets another."""
     users = get_user_model()
     email = email.strip().lower()
     with transaction.atomic():
-        if users.objects.filter(username__iexact=email).exists():
-            raise Refused(_("There is a login with this e-mail address already."))
-        user = users.objects.create_user(
-            username=email, email=email, password=None, first_name=name[:150]
-        )
-        teacher = Teacher.objects.create(user=user, school=school, name=name, invited_by=actor)
-        audit.record(
-            "schools.teacher.invited", actor=actor, authority=school.authority, obj=teacher
-        )
+        user = users.objects.select_for_update().filter(username__iexact=email).first()
+        if user is not None:
+            found = Teacher.objects.filter(user=user, school=school).first()
+            if found is None or user.is_staff:
+                raise Refused(_("There is a login with this e-mail address already."))
+            teacher = found
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            action = "schools.teacher.reinvited"
+        else:
+            user = users.objects.create_user(
+                username=email, email=email, password=None, first_name=name[:150]
+            )
+            teacher = Teacher.objects.create(user=user, school=school, name=name, invited_by=actor)
+            action = "schools.teacher.invited"
+        audit.record(action, actor=actor, authority=school.authority, obj=teacher)
         send_mail(
             to=email,
             subject=_("Your school login for IT support"),
@@ -154,3 +173,22 @@ def work(found: SupportRequest, *, status: str, priority: str, note: str, actor:
             obj=locked,
             details={"status": status, "priority": priority},
         )
+
+
+REQUEST_RETENTION = timedelta(days=2 * 365)
+LOAN_RETENTION = timedelta(days=365)
+
+
+def delete_old(now: datetime | None = None) -> int:
+    """Delete what the privacy notice promises to delete (daily): requests done two years ago
+    with their photos, and loans returned a year ago."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = SupportRequest.objects.filter(
+            status=Status.DONE, closed_at__lt=now - REQUEST_RETENTION
+        )
+        photos = list(old.exclude(photo=None).values_list("photo_id", flat=True))
+        requests, _details = old.delete()
+        release(photos)
+        loans, _details = Loan.objects.filter(returned_at__lt=now - LOAN_RETENTION).delete()
+    return requests + loans
