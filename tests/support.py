@@ -282,6 +282,17 @@ def clerk_of(org_unit: Any, username: str, **fields: Any) -> Any:
     return user
 
 
+def role_holder(authority: Any, username: str, role: str, unit: str = "Digitalwerkstatt") -> Client:
+    """A client logged in as a new clerk of a new unit of ``authority`` with ``role``."""
+    from rathaus.core import roles
+    from tests.factories import PASSWORD
+    from tests.factories.core import OrgUnitFactory
+
+    user = clerk_of(OrgUnitFactory(authority=authority, name=unit), username, is_staff=True)
+    user.memberships.update(role=roles.role(role))
+    return log_in(Client(), username, PASSWORD)
+
+
 def citizen_client() -> Client:
     """A client logged in as the demo citizen."""
     from rathaus.accounts.demo import CITIZEN_EMAIL

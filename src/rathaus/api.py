@@ -102,6 +102,7 @@ api.add_router("/exchange", "rathaus.exchange.receiving_api.router")
 api.add_router("/participation", "rathaus.participation.api.router")
 api.add_router("/events", "rathaus.events.api.router")
 api.add_router("/projects", "rathaus.projects.api.router")
+api.add_router("/schools", "rathaus.schools.api.router")
 
 
 class VersionOut(Schema):

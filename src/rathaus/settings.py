@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "rathaus.participation",
     "rathaus.events",
     "rathaus.projects",
+    "rathaus.schools",
 ]
 
 MIDDLEWARE = [

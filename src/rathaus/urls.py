@@ -80,6 +80,7 @@ urlpatterns = [
     path("verwaltung/mitmachen/", include("rathaus.participation.staff_urls")),
     path("verwaltung/veranstaltungen/", include("rathaus.events.staff_urls")),
     path("verwaltung/projekte/", include("rathaus.projects.staff_urls")),
+    path("verwaltung/schulen/", include("rathaus.schools.staff_urls")),
     path("verwaltung/", include(staff_patterns)),
     path("ozg/", include("rathaus.catalog.dashboard_urls")),
     # the catalogue before the dashboards: /daten/<topic>/ would take "katalog"
@@ -95,6 +96,7 @@ urlpatterns = [
     path("mitmachen/", include("rathaus.participation.urls")),
     path("veranstaltungen/", include("rathaus.events.urls")),
     path("digitalisierung/", include("rathaus.projects.urls")),
+    path("schule/", include("rathaus.schools.urls")),
     path("sta/v1.1/", include("rathaus.opendata.sta.urls")),
     path("demo/", include("rathaus.core.demo_urls")),
     path("admin/", admin.site.urls),

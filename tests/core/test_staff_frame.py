@@ -128,6 +128,9 @@ NOT_PAGES = {
     "participation_staff:entry_add": "POST only",
     "participation_staff:record_verify": "POST only",
     "participation_staff:entry_picture": "a picture",
+    "schools_staff:agreement": "a PDF download",
+    "schools_staff:labels": "a PDF download",
+    "schools_staff:request_photo": "a file download",
 }
 
 
@@ -178,7 +181,16 @@ def world(meldung: Any) -> dict[str, Any]:
         "digital_project": Project.objects.filter(authority=meldung.authority).first(),
         **council_world(meldung.authority),
         **participation_world(meldung.authority),
+        **schools_world(),
     }
+
+
+def schools_world() -> dict[str, Any]:
+    """The demo's school IT: a school, a device, its loan and a support request."""
+    from rathaus.schools.models import Loan, SupportRequest
+
+    loan = Loan.objects.select_related("device__school").first()
+    return {"school_loan": loan, "school_request": SupportRequest.objects.first()}
 
 
 def participation_world(authority: Any) -> dict[str, Any]:
@@ -458,6 +470,32 @@ PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "council_staff:term_delete": (
         lambda w: f"/verwaltung/rat/wahlperioden/{w['council_term'].pk}/loeschen/"
     ),
+    "schools_staff:list": lambda w: "/verwaltung/schulen/",
+    "schools_staff:import": lambda w: "/verwaltung/schulen/import/",
+    "schools_staff:school": lambda w: f"/verwaltung/schulen/{w['school_loan'].device.school_id}/",
+    "schools_staff:devices": (
+        lambda w: f"/verwaltung/schulen/{w['school_loan'].device.school_id}/geraete/"
+    ),
+    "schools_staff:device_add": (
+        lambda w: f"/verwaltung/schulen/{w['school_loan'].device.school_id}/geraete/neu/"
+    ),
+    "schools_staff:requests": (
+        lambda w: f"/verwaltung/schulen/{w['school_loan'].device.school_id}/anfragen/"
+    ),
+    "schools_staff:care": (
+        lambda w: f"/verwaltung/schulen/{w['school_loan'].device.school_id}/wartung-und-schulung/"
+    ),
+    "schools_staff:teachers": (
+        lambda w: f"/verwaltung/schulen/{w['school_loan'].device.school_id}/lehrkraefte/"
+    ),
+    "schools_staff:device": lambda w: f"/verwaltung/schulen/geraete/{w['school_loan'].device_id}/",
+    "schools_staff:lend": (
+        lambda w: f"/verwaltung/schulen/geraete/{w['school_loan'].device_id}/ausleihen/"
+    ),
+    "schools_staff:return": (
+        lambda w: f"/verwaltung/schulen/ausleihen/{w['school_loan'].pk}/rueckgabe/"
+    ),
+    "schools_staff:request": (lambda w: f"/verwaltung/schulen/anfragen/{w['school_request'].pk}/"),
     "council_staff:locations": lambda w: "/verwaltung/rat/orte/",
     "council_staff:location_add": lambda w: "/verwaltung/rat/orte/neu/",
     "council_staff:location": lambda w: f"/verwaltung/rat/orte/{w['council_location'].pk}/",
@@ -514,6 +552,7 @@ FOR_ADMINISTRATORS = {
     *(name for name in PAGES if name.startswith("participation_staff:")),
     *(name for name in PAGES if name.startswith("events_staff:")),
     *(name for name in PAGES if name.startswith("projects_staff:")),
+    *(name for name in PAGES if name.startswith("schools_staff:")),
 }
 
 

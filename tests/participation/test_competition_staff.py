@@ -18,9 +18,14 @@ from rathaus.participation import competitions
 from rathaus.participation.models import Ballot, Competition, Entry
 from tests.factories import AccountFactory
 from tests.factories.participation import CompetitionFactory, EntryFactory, ProcessFactory
-from tests.participation.test_staff import STAFF, keeper
+from tests.support import role_holder
 
 pytestmark = pytest.mark.django_db
+STAFF = "/verwaltung/mitmachen/"
+
+
+def keeper(town, username: str = "beteiligung", role: str = "Beteiligung") -> Client:
+    return role_holder(town, username, role)
 
 
 def _png() -> bytes:

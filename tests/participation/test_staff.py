@@ -15,19 +15,14 @@ from rathaus.core.models import AuditEvent
 from rathaus.participation import services
 from rathaus.participation.keepers import ROLE
 from rathaus.participation.models import Answer, Phase, Process, Question, Survey
-from tests.factories import PASSWORD
-from tests.factories.core import OrgUnitFactory
-from tests.support import clerk_of, log_in
+from tests.support import role_holder
 
 pytestmark = pytest.mark.django_db
 STAFF = "/verwaltung/mitmachen/"
 
 
 def keeper(town, username="beteiligung", role=ROLE) -> Client:
-    unit = OrgUnitFactory(authority=town, name="Digitalwerkstatt")
-    user = clerk_of(unit, username, is_staff=True)
-    user.memberships.update(role=roles.role(role))
-    return log_in(Client(), username, PASSWORD)
+    return role_holder(town, username, role)
 
 
 def test_staff_build_a_survey_with_a_condition(town):
