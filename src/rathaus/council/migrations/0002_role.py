@@ -4,6 +4,8 @@ office. It may add, change, delete and view the council information; the permiss
 
 from django.db import migrations
 
+from rathaus.core.role_migration import grant_role
+
 ROLE = "Ratsbüro"
 PERMISSIONS = {
     "body": "council",
@@ -20,19 +22,7 @@ PERMISSIONS = {
 }
 
 
-def grant(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    permission = apps.get_model("auth", "Permission")
-    group, _created = apps.get_model("auth", "Group").objects.get_or_create(name=ROLE)
-    for model, label in PERMISSIONS.items():
-        kind, _created = content_type.objects.get_or_create(app_label="council", model=model)
-        for action in ("add", "change", "delete", "view"):
-            granted, _created = permission.objects.get_or_create(
-                content_type=kind,
-                codename=f"{action}_{model}",
-                defaults={"name": f"Can {action} {label}"},
-            )
-            group.permissions.add(granted)
+grant = grant_role("council", ROLE, PERMISSIONS)
 
 
 class Migration(migrations.Migration):

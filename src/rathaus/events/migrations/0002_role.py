@@ -5,6 +5,8 @@ only after every migration)."""
 
 from django.db import migrations
 
+from rathaus.core.role_migration import grant_role
+
 ROLE = "Veranstaltungen"
 PERMISSIONS = {
     "event": "event",
@@ -14,19 +16,7 @@ PERMISSIONS = {
 }
 
 
-def grant(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    permission = apps.get_model("auth", "Permission")
-    group, _created = apps.get_model("auth", "Group").objects.get_or_create(name=ROLE)
-    for model, label in PERMISSIONS.items():
-        kind, _created = content_type.objects.get_or_create(app_label="events", model=model)
-        for action in ("add", "change", "delete", "view"):
-            granted, _created = permission.objects.get_or_create(
-                content_type=kind,
-                codename=f"{action}_{model}",
-                defaults={"name": f"Can {action} {label}"},
-            )
-            group.permissions.add(granted)
+grant = grant_role("events", ROLE, PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -5,6 +5,8 @@ are made here (post_migrate would make them only after every migration)."""
 
 from django.db import migrations
 
+from rathaus.core.role_migration import grant_role
+
 ROLE = "Beteiligung"
 PERMISSIONS = {
     "process": "participation process",
@@ -14,19 +16,7 @@ PERMISSIONS = {
 }
 
 
-def grant(apps, schema_editor):
-    content_type = apps.get_model("contenttypes", "ContentType")
-    permission = apps.get_model("auth", "Permission")
-    group, _created = apps.get_model("auth", "Group").objects.get_or_create(name=ROLE)
-    for model, label in PERMISSIONS.items():
-        kind, _created = content_type.objects.get_or_create(app_label="participation", model=model)
-        for action in ("add", "change", "delete", "view"):
-            granted, _created = permission.objects.get_or_create(
-                content_type=kind,
-                codename=f"{action}_{model}",
-                defaults={"name": f"Can {action} {label}"},
-            )
-            group.permissions.add(granted)
+grant = grant_role("participation", ROLE, PERMISSIONS)
 
 
 class Migration(migrations.Migration):
