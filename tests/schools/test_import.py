@@ -103,3 +103,18 @@ def test_the_command_imports_with_a_summary_or_lists_the_bad_lines(school, tmp_p
         call_command("import_devices", str(bad))
     assert "line 2:" in capsys.readouterr().err
     assert Device.objects.count() == 3
+
+
+def test_a_first_line_without_the_needed_columns_names_them(school, tmp_path, capsys):
+    """A header in other words (here German) is not read as lines with empty columns: the
+    report names what is missing and which columns can be used."""
+    wrong = tmp_path / "spalten.csv"
+    wrong.write_bytes(b"Schule;Inventarnummer;Art\ngrundschule-barleben;GS-1;iPad\n")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_devices", str(wrong))
+    errors = capsys.readouterr().err
+    assert "line 1:" in errors
+    assert "school, inventory_number, kind" in errors
+    assert "ist leer" not in errors
+    assert "is empty" not in errors
+    assert not Device.objects.exists()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -129,14 +129,17 @@ def cents(value: str) -> int:
     return int(amount * 100)
 
 
-def _rows(text: str) -> Iterable[tuple[int, dict[str, str]]]:
+def _rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The column names of the first line and every further line with its number."""
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
-    for row in reader:
-        values = {key: (value or "").strip() for key, value in row.items() if key}
-        yield reader.line_num, values
+    rows = [
+        (reader.line_num, {key: (value or "").strip() for key, value in row.items() if key})
+        for row in reader
+    ]
+    return list(reader.fieldnames), rows
 
 
 def _check(
@@ -238,9 +241,18 @@ def run(
         by_key[school.name.lower()] = school
     checked = []
     try:
-        rows = list(_rows(text))
+        header, rows = _rows(text)
     except csv.Error as error:
         report.problem(0, _("The file is no readable CSV: %(error)s") % {"error": error})
+        return report
+    missing = [column for column in REQUIRED if column not in header]
+    if missing:
+        # without them every line would only say that its columns are empty
+        message = _(
+            "The first line names the columns. Missing: %(missing)s. Columns that can be used: "
+            "%(known)s."
+        ) % {"missing": ", ".join(missing), "known": ", ".join(COLUMNS)}
+        report.problem(1, message)
         return report
     report.lines = len(rows)
     if not rows:
